@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs RabbitMQ from Debian (with the management plugin, which provides rabbitmqadmin) and starts a
+# local node, rabbit@localhost, listening on 127.0.0.1:5672 (AMQP) and :15672 (management).
+# Idempotent: it installs only what is missing and starts the node only when it is not running.
+set -euo pipefail
+export RABBITMQ_NODENAME=rabbit@localhost
+if ! command -v rabbitmq-server >/dev/null 2>&1; then
+  echo "installing rabbitmq-server from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq rabbitmq-server >/dev/null
+  # The package may try to start a node under its own name; stop it so ours is the only one.
+  service rabbitmq-server stop >/dev/null 2>&1 || true
+fi
+if rabbitmqctl -q status >/dev/null 2>&1; then
+  echo "rabbitmq is running"
+  exit 0
+fi
+echo "starting rabbitmq ($RABBITMQ_NODENAME)"
+mkdir -p /etc/rabbitmq
+grep -qs rabbitmq_management /etc/rabbitmq/enabled_plugins || echo '[rabbitmq_management].' > /etc/rabbitmq/enabled_plugins
+rabbitmq-server -detached >/dev/null 2>&1 || (nohup rabbitmq-server >/tmp/rabbitmq-server.log 2>&1 &)
+for _ in $(seq 1 60); do
+  if rabbitmqctl -q await_startup >/dev/null 2>&1; then
+    echo "rabbitmq started"
+    exit 0
+  fi
+  sleep 1
+done
+echo "rabbitmq did not start within 60 s" >&2
+exit 1
