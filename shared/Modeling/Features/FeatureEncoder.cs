@@ -1,0 +1,24 @@
+namespace Modeling.Features;
+
+/// <summary>Turns one raw field into its tensor columns, as its feature spec says.</summary>
+internal abstract class FeatureEncoder(string field, int width)
+{
+    public string Field { get; } = field;
+
+    public int Width { get; } = width;
+
+    /// <summary>Writes exactly <see cref="Width"/> values, or returns the error and leaves the destination undefined.</summary>
+    public abstract FieldError? Encode(RawValue value, Span<float> destination);
+
+    protected FieldError Fail(string code, string message) => new(Field, code, message);
+
+    protected static string Describe(RawValue value) => value.Kind switch
+    {
+        RawValueKind.Number => value.Number.ToString("R"),
+        RawValueKind.Text => $"'{Shorten(value.Text!)}'",
+        RawValueKind.Timestamp => value.Timestamp.ToString("s"),
+        _ => value.Text ?? "nothing",
+    };
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using Modeling.Cards;
+
+namespace Modeling.Statistics;
+
+/// <summary>
+/// Accumulates feature vectors (and model outputs) of the training rows and computes the card's reference
+/// statistics: deciles and decile-bin histograms for continuous columns, shares for categorical ones
+/// (category indexes and timestamp parts).
+/// </summary>
+public sealed class ReferenceStatisticsBuilder
+{
+    private const int QuantileSteps = 10;
+    private readonly IReadOnlyList<ColumnPlan> _columns;
+    private readonly List<float>[] _continuous;
+    private readonly Dictionary<float, long>[] _categorical;
+    private readonly List<float> _probabilities = [];
+    private readonly double _threshold;
+    private long _rows;
+    private long _predictedPositive;
+    private long _labelPositive;
+
+    /// <summary>Plans one statistic per tensor column of the card's features.</summary>
+    public ReferenceStatisticsBuilder(IReadOnlyList<FeatureSpec> features, double threshold = 0.5)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        _columns = [.. features.SelectMany(Plan)];
+        _continuous = [.. _columns.Select(_ => new List<float>())];
+        _categorical = [.. _columns.Select(_ => new Dictionary<float, long>())];
+        _threshold = threshold;
+    }
+
+    /// <summary>Adds one training row: its feature vector, the model's probability and the true label.</summary>
+    public void Add(ReadOnlySpan<float> features, float probability, bool label)
+    {
+        if (features.Length != _columns.Count)
+            throw new ArgumentException($"{features.Length} values for {_columns.Count} columns", nameof(features));
+        for (var i = 0; i < features.Length; i++)
+        {
+            if (_columns[i].Kind == ColumnKind.Continuous)
+                _continuous[i].Add(features[i]);
+            else
+                _categorical[i][features[i]] = _categorical[i].GetValueOrDefault(features[i]) + 1;
+        }
+
+        _probabilities.Add(probability);
+        _rows++;
+        if (probability >= _threshold)
+            _predictedPositive++;
+        if (label)
+            _labelPositive++;
+    }
+
+    /// <summary>The statistics of everything added.</summary>
+    public ReferenceStatistics Build() => new()
+    {
+        Rows = _rows,
+        Columns = [.. _columns.Select((plan, i) => plan.Kind == ColumnKind.Continuous
+            ? Continuous(plan.Column, _continuous[i], fixedEdges: null)
+            : Categorical(plan, _categorical[i]))],
+        Output = new OutputStatistics
+        {
+            Probability = Continuous("probability", _probabilities, fixedEdges: [.. Enumerable.Range(0, 11).Select(step => step / 10.0)]),
+            PredictedPositiveRate = _rows == 0 ? null : (double)_predictedPositive / _rows,
+            LabelPositiveRate = _rows == 0 ? null : (double)_labelPositive / _rows,
+        },
+    };
+
+    // Without fixed edges, the bins are the distinct training deciles, so each holds about a tenth of the reference mass.
+    private static ColumnStatistics Continuous(string column, List<float> values, double[]? fixedEdges)
+    {
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        double[] quantiles = sorted.Length == 0 ? [] : [.. Enumerable.Range(0, QuantileSteps + 1).Select(step => Quantile(sorted, step / (double)QuantileSteps))];
+        var edges = fixedEdges ?? [.. quantiles.Distinct()];
+        double sum = 0, squares = 0;
+        foreach (var value in sorted)
+        {
+            sum += value;
+            squares += (double)value * value;
+        }
+
+        var count = sorted.Length;
+        var mean = count == 0 ? 0 : sum / count;
+        return new ColumnStatistics
+        {
+            Column = column,
+            Kind = ColumnKind.Continuous,
+            Count = count,
+            Mean = mean,
+            StandardDeviation = count == 0 ? 0 : Math.Sqrt(Math.Max(0, squares / count - mean * mean)),
+            Quantiles = quantiles,
+            Histogram = edges.Length < 2 ? null : new Histogram { Edges = edges, Counts = BinCounts(sorted, edges) },
+        };
+    }
+
+    private static ColumnStatistics Categorical(ColumnPlan plan, Dictionary<float, long> counts)
+    {
+        var total = counts.Values.Sum();
+        return new ColumnStatistics
+        {
+            Column = plan.Column,
+            Kind = ColumnKind.Categorical,
+            Count = total,
+            Frequencies = counts
+                .OrderBy(pair => pair.Key)
+                .ToDictionary(pair => plan.CategoryName(pair.Key), pair => total == 0 ? 0 : (double)pair.Value / total),
+        };
+    }
+
+    private static double Quantile(float[] sorted, double probability)
+    {
+        var position = probability * (sorted.Length - 1);
+        var lower = (int)Math.Floor(position);
+        var upper = Math.Min(lower + 1, sorted.Length - 1);
+        return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+    }
+
+    /// <summary>Counts per bin: [edge i, edge i+1), the last bin closed, values outside into the end bins.</summary>
+    public static long[] BinCounts(ReadOnlySpan<float> values, IReadOnlyList<double> edges)
+    {
+        ArgumentNullException.ThrowIfNull(edges);
+        var counts = new long[edges.Count - 1];
+        foreach (var value in values)
+            counts[BinOf(value, edges)]++;
+        return counts;
+    }
+
+    /// <summary>The bin of a value: [edge i, edge i+1), the last bin closed, values outside into the end bins.</summary>
+    public static int BinOf(double value, IReadOnlyList<double> edges)
+    {
+        ArgumentNullException.ThrowIfNull(edges);
+        var bins = edges.Count - 1;
+        for (var bin = 1; bin < bins; bin++)
+            if (value < edges[bin])
+                return bin - 1;
+        return bins - 1;
+    }
+
+    private static IEnumerable<ColumnPlan> Plan(FeatureSpec feature) => feature switch
+    {
+        NumericFeature => [new ColumnPlan(feature.Name, ColumnKind.Continuous, index => index.ToString(CultureInfo.InvariantCulture))],
+        CategoricalFeature { Encoding: CategoricalEncoding.Index } categorical =>
+            [new ColumnPlan(feature.Name, ColumnKind.Categorical, index => categorical.CategoryName((int)index))],
+        CategoricalFeature categorical => categorical.Columns().Select(column =>
+            new ColumnPlan(column, ColumnKind.Categorical, value => value.ToString(CultureInfo.InvariantCulture))),
+        TimestampFeature timestamp => timestamp.Columns().Select(column =>
+            new ColumnPlan(column, ColumnKind.Categorical, value => value.ToString(CultureInfo.InvariantCulture))),
+        _ => throw new ArgumentException($"unsupported feature kind {feature.GetType().Name}", nameof(feature)),
+    };
+
+    private sealed record ColumnPlan(string Column, ColumnKind Kind, Func<float, string> CategoryName);
+}
