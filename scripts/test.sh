@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The one test command (README, CI): installs what the tests need (the demo data from npm, RabbitMQ from
+# Debian), builds with warnings as errors, runs every test project, and prints one summary line.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+./scripts/fetch-demo-data.sh
+./scripts/install-rabbitmq.sh
+
+dotnet build Microservices.sln -c Release -warnaserror -nologo -clp:ErrorsOnly
+
+log="$(mktemp)"
+status=0
+dotnet test Microservices.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
+
+# dotnet test prints one "Passed!/Failed! - Failed: x, Passed: y, Skipped: z, Total: n" line per test project.
+grep -E '(Passed|Failed)! +- +Failed: ' "$log" | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' |
+  awk '{ failed += $1; passed += $2; skipped += $3 } END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }'
+rm -f "$log"
+exit "$status"
