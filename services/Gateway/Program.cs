@@ -1,6 +1,15 @@
+using Gateway;
+using ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddGateway();
+builder.AddMessageBus();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.MapDefaultEndpoints();
+app.MapGateway();
 app.Run();
+
+/// <summary>The Gateway service's entry point; public so tests can host it.</summary>
+public partial class Program;

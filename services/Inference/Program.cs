@@ -1,6 +1,15 @@
+using Inference;
+using ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddInference();
+builder.AddMessageBus();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.MapDefaultEndpoints();
+app.MapInference();
 app.Run();
+
+/// <summary>The Inference service's entry point; public so tests can host it.</summary>
+public partial class Program;

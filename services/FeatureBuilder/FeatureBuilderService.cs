@@ -1,0 +1,31 @@
+using ServiceDefaults;
+
+namespace FeatureBuilder;
+
+/// <summary>
+/// The FeatureBuilder service's composition: what it adds to a host and which endpoints it maps. The separate
+/// FeatureBuilder process and the embedded host both call these two methods.
+/// </summary>
+public static class FeatureBuilderService
+{
+    private static readonly ServiceDescription Description = ServiceDescription.Of(
+        typeof(FeatureBuilderService).Assembly,
+        "Turns raw records into validated feature vectors, online and in batches.");
+
+    /// <summary>Adds the feature builder's services. Call it before <c>AddMessageBus</c>.</summary>
+    public static IHostApplicationBuilder AddFeatureBuilder(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        return builder;
+    }
+
+    /// <summary>Maps the FeatureBuilder service's endpoints.</summary>
+    public static WebApplication MapFeatureBuilder(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        app.MapServiceInfo(Description);
+        return app;
+    }
+}

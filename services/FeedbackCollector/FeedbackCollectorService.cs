@@ -1,0 +1,31 @@
+using ServiceDefaults;
+
+namespace FeedbackCollector;
+
+/// <summary>
+/// The FeedbackCollector service's composition: what it adds to a host and which endpoints it maps. The separate
+/// FeedbackCollector process and the embedded host both call these two methods.
+/// </summary>
+public static class FeedbackCollectorService
+{
+    private static readonly ServiceDescription Description = ServiceDescription.Of(
+        typeof(FeedbackCollectorService).Assembly,
+        "Accepts ground truth and joins it to the prediction it belongs to.");
+
+    /// <summary>Adds the feedback collector's services. Call it before <c>AddMessageBus</c>.</summary>
+    public static IHostApplicationBuilder AddFeedbackCollector(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        return builder;
+    }
+
+    /// <summary>Maps the FeedbackCollector service's endpoints.</summary>
+    public static WebApplication MapFeedbackCollector(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        app.MapServiceInfo(Description);
+        return app;
+    }
+}

@@ -1,0 +1,31 @@
+using ServiceDefaults;
+
+namespace Inference;
+
+/// <summary>
+/// The Inference service's composition: what it adds to a host and which endpoints it maps. The separate
+/// Inference process and the embedded host both call these two methods.
+/// </summary>
+public static class InferenceService
+{
+    private static readonly ServiceDescription Description = ServiceDescription.Of(
+        typeof(InferenceService).Assembly,
+        "Scores feature vectors with the active model versions and publishes every prediction.");
+
+    /// <summary>Adds the inference service's services. Call it before <c>AddMessageBus</c>.</summary>
+    public static IHostApplicationBuilder AddInference(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        return builder;
+    }
+
+    /// <summary>Maps the Inference service's endpoints.</summary>
+    public static WebApplication MapInference(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        app.MapServiceInfo(Description);
+        return app;
+    }
+}

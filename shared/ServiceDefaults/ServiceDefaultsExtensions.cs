@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace ServiceDefaults;
+
+/// <summary>
+/// What every service adds first and maps first. A service's Program.cs reads:
+/// <code>
+/// var builder = WebApplication.CreateBuilder(args);
+/// builder.AddServiceDefaults();
+/// builder.AddInference();          // the service's own AddX (may call AddMessageConsumers)
+/// builder.AddMessageBus();         // once, after every AddX
+/// var app = builder.Build();
+/// app.MapDefaultEndpoints();
+/// app.MapInference();
+/// app.Run();
+/// </code>
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>
+    /// Adds OpenTelemetry (traces, metrics, logs; OTLP export only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+    /// is set), the live and ready health checks, RFC 9457 problem details for every error, the shared
+    /// JSON options and <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.AddDefaultTelemetry();
+        builder.AddDefaultHealthChecks();
+        builder.AddDefaultProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Apply(options.SerializerOptions));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Installs the error handling (problem details for exceptions and for empty error responses) and maps
+    /// <c>/health/live</c> and <c>/health/ready</c> in every environment. Call it first after
+    /// <c>Build()</c>, so that the error handling wraps every endpoint the service maps after it.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        app.UseDefaultProblemDetails();
+        app.MapDefaultHealthChecks();
+
+        return app;
+    }
+}

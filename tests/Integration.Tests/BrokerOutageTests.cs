@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Integration.Tests;
+
+/// <summary>A service whose broker cannot be reached stays alive but says it is not ready.</summary>
+public sealed class BrokerOutageTests
+{
+    [Fact]
+    public async Task Ready_reports_unavailable_while_the_broker_cannot_be_reached()
+    {
+        var closedPort = ServiceProcess.FreeTcpPort();
+        await using var process = ServiceProcess.Start("Inference", new Dictionary<string, string>
+        {
+            ["Messaging__Transport"] = "RabbitMq",
+            ["Messaging__RabbitMq__Host"] = "127.0.0.1",
+            ["Messaging__RabbitMq__Port"] = closedPort.ToString(),
+        });
+
+        await process.WaitUntilLiveAsync(TimeSpan.FromSeconds(30));
+
+        // The bus tries (and fails) to connect in the background; ready must stay 503 meanwhile.
+        var watch = Stopwatch.StartNew();
+        string body;
+        do
+        {
+            using var ready = await process.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            body = await ready.Content.ReadAsStringAsync();
+            if (ready.StatusCode != HttpStatusCode.ServiceUnavailable)
+            {
+                throw process.Failure($"/health/ready answered {(int)ready.StatusCode} with no broker on port {closedPort}: {body}");
+            }
+
+            await Task.Delay(250);
+        }
+        while (watch.Elapsed < TimeSpan.FromSeconds(2));
+
+        var report = HealthReport.Parse(body);
+        Assert.NotEqual("Healthy", report.Status);
+        Assert.NotEqual("Healthy", report.BusCheck?.Status);
+
+        using var live = await process.Client.GetAsync(new Uri("/health/live", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+    }
+}

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Xunit.Sdk;
+
+namespace Integration.Tests;
+
+/// <summary>
+/// One service running as a real process: <c>dotnet &lt;Service&gt;.dll --urls http://127.0.0.1:&lt;free port&gt;</c>,
+/// with the environment a test gives it and nothing inherited that could change its behaviour (OTEL_*,
+/// Messaging__*). Its output is kept for failure messages; disposing it kills the process tree.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private const int OutputLinesKept = 400;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    // Settings the tests choose explicitly, so a developer's shell cannot leak into a run.
+    private static readonly string[] ClearedVariablePrefixes =
+        ["OTEL_", "Messaging__", "ConnectionStrings__", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "Registry__"];
+
+    private readonly Process _process;
+    private readonly Queue<string> _output = new();
+    private readonly Lock _outputLock = new();
+
+    private ServiceProcess(string name, Uri baseAddress, Process process)
+    {
+        Name = name;
+        BaseAddress = baseAddress;
+        _process = process;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public string Name { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>A client for the service's HTTP API.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>The last lines the process wrote to stdout and stderr.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_outputLock)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    /// <summary>Starts the service; it is listening when <see cref="WaitUntilLiveAsync"/> returns.</summary>
+    public static ServiceProcess Start(string service, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var dll = ServiceAssemblies.PathOf(service);
+        var baseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort()}");
+
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            // appsettings.json is read from the content root, which is the working directory.
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
+
+        foreach (var key in start.Environment.Keys.Where(IsCleared).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // The Retrainer would otherwise train the demo model at start-up.
+        start.Environment["Registry__BootstrapDemoModel"] = "false";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var running = new ServiceProcess(service, baseAddress, process);
+        process.OutputDataReceived += (_, line) => running.Record(line.Data);
+        process.ErrorDataReceived += (_, line) => running.Record(line.Data);
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"Could not start {service} ({dll}).");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return running;
+    }
+
+    /// <summary>Waits until <c>/health/live</c> answers 200.</summary>
+    public Task WaitUntilLiveAsync(TimeSpan timeout) =>
+        WaitForStatusAsync("/health/live", HttpStatusCode.OK, timeout);
+
+    /// <summary>
+    /// Polls <paramref name="path"/> until it answers <paramref name="expected"/> and returns that answer's
+    /// body; fails with the service's output when the time runs out or the process exits.
+    /// </summary>
+    public async Task<string> WaitForStatusAsync(string path, HttpStatusCode expected, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        var last = "no answer yet";
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw Failure($"{Name} exited with code {_process.ExitCode} while waiting for {expected} from {path}.");
+            }
+
+            try
+            {
+                using var response = await Client.GetAsync(new Uri(path, UriKind.Relative));
+                var body = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode == expected)
+                {
+                    return body;
+                }
+
+                last = $"{(int)response.StatusCode} {body}";
+            }
+            catch (HttpRequestException exception)
+            {
+                last = exception.Message;
+            }
+
+            await Task.Delay(PollInterval);
+        }
+
+        throw Failure($"{Name} did not answer {(int)expected} on {path} within {timeout.TotalSeconds:0} s; last answer: {last}");
+    }
+
+    /// <summary>An assertion failure that carries the service's output.</summary>
+    public XunitException Failure(string message) =>
+        new($"{message}\n--- {Name} output (last {OutputLinesKept} lines) ---\n{Output}");
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (InvalidOperationException)
+        {
+            // The process was never started or is already gone.
+        }
+        catch (TimeoutException)
+        {
+            // Killed but not yet reaped; nothing more a test can do.
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>A TCP port on 127.0.0.1 that nothing listens on right now.</summary>
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static bool IsCleared(string variable) =>
+        ClearedVariablePrefixes.Any(prefix => variable.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+
+    // The dotnet host running the tests, so services run on the same runtime.
+    private static string DotnetHost()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath))
+        {
+            return hostPath;
+        }
+
+        return Environment.ProcessPath is { } current && Path.GetFileNameWithoutExtension(current) == "dotnet"
+            ? current
+            : "dotnet";
+    }
+
+    private void Record(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_outputLock)
+        {
+            _output.Enqueue(line);
+            if (_output.Count > OutputLinesKept)
+            {
+                _output.Dequeue();
+            }
+        }
+    }
+}
