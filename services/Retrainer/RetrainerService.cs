@@ -1,0 +1,37 @@
+using Retrainer.Registry;
+using ServiceDefaults;
+
+namespace Retrainer;
+
+/// <summary>
+/// The Retrainer service's composition: what it adds to a host and which endpoints it maps. The separate
+/// Retrainer process and the embedded host both call these two methods.
+/// </summary>
+public static class RetrainerService
+{
+    private static readonly ServiceDescription Description = ServiceDescription.Of(
+        typeof(RetrainerService).Assembly,
+        "Keeps the model registry, trains challengers and rolls new versions out.");
+
+    /// <summary>Adds the retrainer's services. Call it before <c>AddMessageBus</c>.</summary>
+    public static IHostApplicationBuilder AddRetrainer(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddOptions<RegistryOptions>()
+            .Bind(builder.Configuration.GetSection(RegistryOptions.SectionName))
+            .Validate(options => !string.IsNullOrWhiteSpace(options.ModelsFolder), "Registry:ModelsFolder must name a folder.")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<BootstrapModelService>();
+        return builder;
+    }
+
+    /// <summary>Maps the Retrainer service's endpoints.</summary>
+    public static WebApplication MapRetrainer(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        app.MapServiceInfo(Description);
+        return app;
+    }
+}

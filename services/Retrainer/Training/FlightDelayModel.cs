@@ -1,0 +1,62 @@
+using Modeling.Cards;
+using Modeling.Flights;
+
+namespace Retrainer.Training;
+
+/// <summary>
+/// The demo model: will a flight leave more than 15 minutes late? Features: origin and destination
+/// airports (vocabularies of the airports seen in training, plus the unknown bucket), distance, and the
+/// departure's hour, day of week and month.
+/// </summary>
+public static class FlightDelayModel
+{
+    /// <summary>The model's name in the registry and the API.</summary>
+    public const string Name = "flight-delay";
+
+    /// <summary>The feature spec for a training window: airports seen at least <paramref name="minimumAirportFlights"/> times, most frequent first.</summary>
+    public static IReadOnlyList<FeatureSpec> Features(IReadOnlyList<FlightRecord> training, int minimumAirportFlights) =>
+    [
+        Airports("origin", "Departure airport (IATA code).", training.Select(flight => flight.Origin), minimumAirportFlights),
+        Airports("destination", "Arrival airport (IATA code).", training.Select(flight => flight.Destination), minimumAirportFlights),
+        new NumericFeature
+        {
+            Name = "distance",
+            Description = "Great-circle distance in miles.",
+            Min = 0,
+            Max = 10_000,
+        },
+        new TimestampFeature
+        {
+            Name = "date",
+            Description = "Scheduled departure, local clock time (ISO 8601).",
+            Parts = [TimestampPart.Hour, TimestampPart.DayOfWeek, TimestampPart.Month],
+        },
+    ];
+
+    /// <summary>The card's fixed parts: task, output mapping and label rule.</summary>
+    public static ModelCard Card(string version, IReadOnlyList<FeatureSpec> features) => new()
+    {
+        Name = Name,
+        Version = version,
+        Description = $"Probability that a US domestic flight departs more than {FlightRecord.LateAfterMinutes} minutes late.",
+        Task = ModelTask.Binary,
+        Features = features,
+        Input = new ModelInput { Name = "features", Columns = [.. features.SelectMany(feature => feature.Columns())] },
+        Output = new ModelOutput { Probability = "probability", Score = "score", Labels = ["on-time", "late"], Threshold = 0.5 },
+        Label = new LabelSpec { Field = "delay", PositiveWhenGreaterThan = FlightRecord.LateAfterMinutes },
+    };
+
+    private static CategoricalFeature Airports(string name, string description, IEnumerable<string> codes, int minimumFlights) => new()
+    {
+        Name = name,
+        Description = description,
+        Vocabulary = [.. codes
+            .GroupBy(code => code, StringComparer.OrdinalIgnoreCase)
+            .Where(group => group.Count() >= minimumFlights)
+            .OrderByDescending(group => group.Count())
+            .ThenBy(group => group.Key, StringComparer.Ordinal)
+            .Select(group => group.Key.ToUpperInvariant())],
+        Encoding = CategoricalEncoding.Index,
+        WhenUnknown = UnknownCategoryPolicy.Bucket,
+    };
+}
