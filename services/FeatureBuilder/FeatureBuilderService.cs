@@ -8,7 +8,8 @@ namespace FeatureBuilder;
 /// </summary>
 public static class FeatureBuilderService
 {
-    private static readonly ServiceDescription Description = ServiceDescription.Of(
+    /// <summary>What the service answers on <c>GET /</c> (mapped by its Program.cs; the embedded host answers for all six).</summary>
+    public static readonly ServiceDescription Description = ServiceDescription.Of(
         typeof(FeatureBuilderService).Assembly,
         "Turns raw records into validated feature vectors, online and in batches.");
 
@@ -25,7 +26,6 @@ public static class FeatureBuilderService
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        app.MapServiceInfo(Description);
         return app;
     }
 }

@@ -8,7 +8,8 @@ namespace FeedbackCollector;
 /// </summary>
 public static class FeedbackCollectorService
 {
-    private static readonly ServiceDescription Description = ServiceDescription.Of(
+    /// <summary>What the service answers on <c>GET /</c> (mapped by its Program.cs; the embedded host answers for all six).</summary>
+    public static readonly ServiceDescription Description = ServiceDescription.Of(
         typeof(FeedbackCollectorService).Assembly,
         "Accepts ground truth and joins it to the prediction it belongs to.");
 
@@ -25,7 +26,6 @@ public static class FeedbackCollectorService
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        app.MapServiceInfo(Description);
         return app;
     }
 }

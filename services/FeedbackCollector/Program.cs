@@ -8,6 +8,7 @@ builder.AddMessageBus();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapServiceInfo(FeedbackCollectorService.Description);
 app.MapFeedbackCollector();
 app.Run();
 

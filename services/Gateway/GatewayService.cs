@@ -8,7 +8,8 @@ namespace Gateway;
 /// </summary>
 public static class GatewayService
 {
-    private static readonly ServiceDescription Description = ServiceDescription.Of(
+    /// <summary>What the service answers on <c>GET /</c> (mapped by its Program.cs; the embedded host answers for all six).</summary>
+    public static readonly ServiceDescription Description = ServiceDescription.Of(
         typeof(GatewayService).Assembly,
         "The only public entry: routes client requests to the services behind it.");
 
@@ -30,7 +31,6 @@ public static class GatewayService
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        app.MapServiceInfo(Description);
         app.MapReverseProxy();
         return app;
     }

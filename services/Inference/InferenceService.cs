@@ -8,7 +8,8 @@ namespace Inference;
 /// </summary>
 public static class InferenceService
 {
-    private static readonly ServiceDescription Description = ServiceDescription.Of(
+    /// <summary>What the service answers on <c>GET /</c> (mapped by its Program.cs; the embedded host answers for all six).</summary>
+    public static readonly ServiceDescription Description = ServiceDescription.Of(
         typeof(InferenceService).Assembly,
         "Scores feature vectors with the active model versions and publishes every prediction.");
 
@@ -25,7 +26,6 @@ public static class InferenceService
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        app.MapServiceInfo(Description);
         return app;
     }
 }

@@ -8,7 +8,8 @@ namespace Monitor;
 /// </summary>
 public static class MonitorService
 {
-    private static readonly ServiceDescription Description = ServiceDescription.Of(
+    /// <summary>What the service answers on <c>GET /</c> (mapped by its Program.cs; the embedded host answers for all six).</summary>
+    public static readonly ServiceDescription Description = ServiceDescription.Of(
         typeof(MonitorService).Assembly,
         "Watches input drift, live accuracy and service health, and raises alerts.");
 
@@ -25,7 +26,6 @@ public static class MonitorService
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        app.MapServiceInfo(Description);
         return app;
     }
 }

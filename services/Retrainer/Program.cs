@@ -13,6 +13,7 @@ builder.AddMessageBus();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapServiceInfo(RetrainerService.Description);
 app.MapRetrainer();
 await app.RunAsync();
 return 0;

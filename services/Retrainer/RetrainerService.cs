@@ -9,7 +9,8 @@ namespace Retrainer;
 /// </summary>
 public static class RetrainerService
 {
-    private static readonly ServiceDescription Description = ServiceDescription.Of(
+    /// <summary>What the service answers on <c>GET /</c> (mapped by its Program.cs; the embedded host answers for all six).</summary>
+    public static readonly ServiceDescription Description = ServiceDescription.Of(
         typeof(RetrainerService).Assembly,
         "Keeps the model registry, trains challengers and rolls new versions out.");
 
@@ -31,7 +32,6 @@ public static class RetrainerService
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        app.MapServiceInfo(Description);
         return app;
     }
 }
