@@ -9,7 +9,12 @@ if [ -f "$marker" ]; then
   echo "demo data present: $marker"
   exit 0
 fi
-command -v npm >/dev/null || { echo "npm is required to fetch the demo data (apt-get install npm)" >&2; exit 1; }
+if ! command -v npm >/dev/null 2>&1; then
+  echo "installing npm from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq npm >/dev/null
+fi
 mkdir -p "$target"
 [ -f "$target/package.json" ] || echo '{"name":"demo-data","private":true}' > "$target/package.json"
 npm install --prefix "$target" --no-audit --no-fund --ignore-scripts vega-datasets@3.2.1

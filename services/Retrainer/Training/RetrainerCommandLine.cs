@@ -17,6 +17,7 @@ namespace Retrainer.Training;
 public static class RetrainerCommandLine
 {
     private static readonly string[] Commands = ["train", "bootstrap", "evaluate"];
+    private static readonly string[] OptionNames = ["from", "to", "version", "models", "data", "max-rows", "trees"];
 
     /// <summary>Whether the arguments ask for a command rather than the web service.</summary>
     public static bool Handles(string[] args) => args is [var first, ..] && Commands.Contains(first);
@@ -79,6 +80,8 @@ public static class RetrainerCommandLine
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
                 throw new ArgumentException($"expected '--name value' pairs, got '{args[i]}'");
+            if (!OptionNames.Contains(args[i][2..]))
+                throw new ArgumentException($"unknown option '{args[i]}'; known: --{string.Join(", --", OptionNames)}");
             options[args[i][2..]] = args[i + 1];
         }
 

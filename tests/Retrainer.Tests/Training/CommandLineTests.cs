@@ -28,6 +28,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--from", "March", "--from must be a date like 2001-01-31")]
     [InlineData("--trees", "-3", "--trees must be a positive whole number")]
     [InlineData("--models", null, "expected '--name value' pairs")]
+    [InlineData("--tress", "10", "unknown option '--tress'")]
     public async Task Bad_arguments_are_refused_with_a_message_naming_the_option(string option, string? value, string message)
     {
         var output = new StringWriter();
