@@ -23,6 +23,9 @@ public sealed record ModelBundle(ModelCard Card, byte[] Onnx)
     /// <summary>Writes the bundle into <c>{root}/{name}/{version}/</c> (files replaced atomically) and returns that folder.</summary>
     public async Task<string> WriteAsync(string root, CancellationToken cancellationToken)
     {
+        // A bundle that ReadAsync would refuse is never written (and a bad name never becomes a path).
+        if (ModelCardValidator.Validate(Card) is { Count: > 0 } errors)
+            throw new InvalidOperationException($"The model card is invalid; nothing was written: {string.Join("; ", errors)}");
         var bundle = WithChecksum();
         var folder = FolderOf(root, bundle.Card.Name, bundle.Card.Version);
         Directory.CreateDirectory(folder);

@@ -24,6 +24,8 @@ public static class ModelCardJson
             AllowOutOfOrderMetadataProperties = true,
             ReadCommentHandling = JsonCommentHandling.Skip,
             AllowTrailingCommas = true,
+            // "input": null must be a card error at $.input, not a NullReferenceException in the validator.
+            RespectNullableAnnotations = true,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Modeling.Cards;
 
@@ -21,7 +23,7 @@ public sealed record ModelCardReadResult(ModelCard? Card, IReadOnlyList<ModelCar
 }
 
 /// <summary>Reads model card JSON and validates it, reporting every problem rather than throwing.</summary>
-public static class ModelCardReader
+public static partial class ModelCardReader
 {
     /// <summary>Reads and validates a card from JSON text.</summary>
     public static ModelCardReadResult Read(string json)
@@ -33,7 +35,16 @@ public static class ModelCardReader
         }
         catch (JsonException exception)
         {
-            return Invalid(new ModelCardError(exception.Path ?? "$", Describe(exception)));
+            return Invalid(Located(exception.Path ?? "$", exception.Message, exception.LineNumber));
+        }
+        catch (NotSupportedException exception)
+        {
+            // A feature without "kind" cannot be created (FeatureSpec is abstract): System.Text.Json throws
+            // NotSupportedException, which has no Path property; its message carries the path and line.
+            var location = NotSupportedLocation().Match(exception.Message);
+            return Invalid(location.Success
+                ? Located(location.Groups["path"].Value, exception.Message, long.Parse(location.Groups["line"].Value, CultureInfo.InvariantCulture))
+                : Located("$", exception.Message, null));
         }
 
         if (card is null)
@@ -54,14 +65,28 @@ public static class ModelCardReader
     private static ModelCardReadResult Invalid(ModelCardError error) => new(null, [error]);
 
     // System.Text.Json's messages end with "Path: … | LineNumber: … | BytePositionInLine: …"; the path is
-    // reported separately, so keep the sentence and the line.
-    private static string Describe(JsonException exception)
+    // reported separately, so keep the sentence and the line. A missing or unknown kind is reported at the kind.
+    private static ModelCardError Located(string path, string message, long? line)
     {
-        var message = exception.Message;
+        var at = line is { } zeroBased ? $" (line {zeroBased + 1})" : "";
+        var kindPath = path.EndsWith(".kind", StringComparison.Ordinal) ? path : $"{path}.kind";
+        if (message.Contains("must specify a type discriminator", StringComparison.Ordinal))
+            return new ModelCardError(kindPath, $"is required: numeric, categorical or timestamp{at}");
+        if (UnknownKind().Match(message) is { Success: true } unknown)
+            return new ModelCardError(kindPath, $"'{unknown.Groups["kind"].Value}' is not a feature kind: use numeric, categorical or timestamp{at}");
+
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         if (cut > 0)
             message = message[..cut];
-        message = message.Replace("Modeling.Cards.", "", StringComparison.Ordinal);
-        return exception.LineNumber is { } line ? $"{message} (line {line + 1})" : message;
+        message = message
+            .Replace("Modeling.Cards.", "", StringComparison.Ordinal)
+            .Replace(" Consider updating its nullability annotation.", "", StringComparison.Ordinal);
+        return new ModelCardError(path, message + at);
     }
+
+    [GeneratedRegex(@"Path: (?<path>\S+) \| LineNumber: (?<line>\d+)")]
+    private static partial Regex NotSupportedLocation();
+
+    [GeneratedRegex("unrecognized type discriminator id '(?<kind>[^']*)'")]
+    private static partial Regex UnknownKind();
 }

@@ -42,6 +42,8 @@ public static partial class ModelCardValidator
             Error("$.artifact.file", "is required");
         else if (card.Artifact.File.Contains('/', StringComparison.Ordinal) || card.Artifact.File.Contains('\\', StringComparison.Ordinal) || card.Artifact.File is "." or "..")
             Error("$.artifact.file", "must be a file name next to the card, without folders");
+        else if (string.Equals(card.Artifact.File, "model-card.json", StringComparison.OrdinalIgnoreCase))
+            Error("$.artifact.file", "must not be model-card.json, the card's own file");
         if (card.Artifact.Sha256 is { } sha && !Sha256Pattern().IsMatch(sha))
             Error("$.artifact.sha256", "must be 64 lower-case hexadecimal characters");
         return errors;
@@ -147,6 +149,9 @@ public static partial class ModelCardValidator
 
         if (feature.HashBuckets is not null && feature.WhenUnknown == UnknownCategoryPolicy.Error)
             error($"{path}.whenUnknown", "hashing has no unknown values; remove whenUnknown or use a vocabulary");
+        // The featurizer has no unknown bucket to put a missing value in when hashing: it would still refuse it.
+        if (feature.HashBuckets is not null && feature.WhenMissing == MissingPolicy.Unknown)
+            error($"{path}.whenMissing", "hashing has no unknown bucket; use error or a vocabulary");
         if (feature.WhenMissing == MissingPolicy.Impute)
             error($"{path}.whenMissing", "impute is for numeric features; use error or unknown");
     }

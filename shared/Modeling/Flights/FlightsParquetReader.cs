@@ -28,7 +28,7 @@ public static class FlightsParquetReader
         for (var group = 0; group < reader.RowGroupCount; group++)
         {
             using var rowGroup = reader.OpenRowGroupReader(group);
-            if (IsOutside(rowGroup.GetStatistics(date), from, to))
+            if (IsOutside(rowGroup.GetStatistics(date), date, from, to))
                 continue;
 
             var count = checked((int)rowGroup.RowCount);
@@ -60,8 +60,30 @@ public static class FlightsParquetReader
         fields.FirstOrDefault(field => field.Name == name)
         ?? throw new InvalidDataException($"the flights file has no '{name}' column (columns: {string.Join(", ", fields.Select(field => field.Name))})");
 
-    private static bool IsOutside(Parquet.Data.DataColumnStatistics? statistics, DateTime? from, DateTime? to) =>
-        statistics is { MinValue: DateTime min, MaxValue: DateTime max } && (max < from || min >= to);
+    private static bool IsOutside(Parquet.Data.DataColumnStatistics? statistics, DataField field, DateTime? from, DateTime? to) =>
+        statistics is not null && AsDateTime(statistics.MinValue, field) is { } min && AsDateTime(statistics.MaxValue, field) is { } max
+        && (max < from || min >= to);
+
+    // Parquet.Net gives the statistics of an INT64 timestamp column as the stored number (flights-3m: microseconds
+    // since the epoch, local clock time), not as a DateTime; without the conversion no row group is ever skipped.
+    private static DateTime? AsDateTime(object? value, DataField field)
+    {
+        if (value is DateTime dateTime)
+            return dateTime;
+        if (value is not long stored || field is not DateTimeDataField timestamp)
+            return null;
+        Int128? ticks = (timestamp.DateTimeFormat, timestamp.Unit) switch
+        {
+            (DateTimeFormat.DateAndTime, _) or (DateTimeFormat.Timestamp, DateTimeTimeUnit.Millis) => (Int128)stored * TimeSpan.TicksPerMillisecond,
+            (DateTimeFormat.DateAndTimeMicros, _) or (DateTimeFormat.Timestamp, DateTimeTimeUnit.Micros) => (Int128)stored * TimeSpan.TicksPerMicrosecond,
+            (DateTimeFormat.Timestamp, DateTimeTimeUnit.Nanos) => stored / 100,
+            _ => null,
+        };
+        var absolute = ticks + DateTime.UnixEpoch.Ticks;
+        return absolute >= DateTime.MinValue.Ticks && absolute <= DateTime.MaxValue.Ticks
+            ? new DateTime((long)absolute.Value, DateTimeKind.Unspecified)
+            : null;
+    }
 
     private static string Intern(Dictionary<string, string> pool, string value)
     {
