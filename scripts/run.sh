@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one run command (README): the embedded default, every service in one process on the in-memory bus,
 # no servers to install. Fetches the demo data, builds, and starts on http://127.0.0.1:5000 (override with
-# URLS). The first start trains the bootstrap model (about a minute) and caches it under .data/models.
+# URLS). The first start trains the bootstrap model (about 20 s) and caches it under .data/models.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
