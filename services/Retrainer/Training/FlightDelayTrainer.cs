@@ -25,7 +25,7 @@ public sealed class FlightDelayTrainer(TimeProvider time)
         ArgumentNullException.ThrowIfNull(options);
         var window = await ReadWindowAsync(flightsFile, options, cancellationToken);
         if (window.Count < 1_000)
-            throw new InvalidOperationException($"only {window.Count} flights between {options.WindowStart:d} and {options.WindowEnd:d}; at least 1,000 are needed");
+            throw new InvalidOperationException($"only {window.Count} flights between {options.WindowStart:yyyy-MM-dd} and {options.WindowEnd:yyyy-MM-dd}; at least 1,000 are needed");
 
         var (training, holdout) = Split(window, options);
         var features = FlightDelayModel.Features(training, options.MinimumAirportFlights);
