@@ -31,7 +31,8 @@ public static class RetrainerCommandLine
         {
             var options = ParseOptions(args.AsSpan(1));
             var models = options.GetValueOrDefault("models") ?? new RegistryOptions().ModelsFolder;
-            var data = options.GetValueOrDefault("data") ?? DemoData.RequireFlightsFile(Environment.CurrentDirectory);
+            // Looked up only when a command reads flights, after the arguments were checked.
+            string Data() => options.GetValueOrDefault("data") ?? DemoData.RequireFlightsFile(Environment.CurrentDirectory);
             switch (args[0])
             {
                 case "train":
@@ -44,7 +45,7 @@ public static class RetrainerCommandLine
                         MaximumRows = Number(options, "max-rows"),
                         Trees = Number(options, "trees") ?? BootstrapModel.Options.Trees,
                     };
-                    var trained = await new FlightDelayTrainer(TimeProvider.System).TrainAsync(data, training, cancellationToken);
+                    var trained = await new FlightDelayTrainer(TimeProvider.System).TrainAsync(Data(), training, cancellationToken);
                     var folder = await trained.Bundle.WriteAsync(models, cancellationToken);
                     await output.WriteLineAsync($"wrote {folder} (hold-out AUC {trained.Bundle.Card.Metrics?.Holdout?.Auc:0.0000}, log loss {trained.Bundle.Card.Metrics?.Holdout?.LogLoss:0.0000})");
                     return 0;
@@ -61,7 +62,7 @@ public static class RetrainerCommandLine
                         return 1;
                     }
 
-                    var results = await MonthlyEvaluation.EvaluateAsync(evaluated, data, cancellationToken);
+                    var results = await MonthlyEvaluation.EvaluateAsync(evaluated, Data(), cancellationToken);
                     await output.WriteLineAsync(MonthlyEvaluation.ToMarkdown(results));
                     return 0;
             }
