@@ -1,3 +1,4 @@
+using Modeling.Scoring;
 using Modeling.Bundles;
 using Modeling.Cards;
 using Modeling.Features;
@@ -25,7 +26,7 @@ public static class MonthlyEvaluation
             results.Add(new PeriodMetrics($"{start:yyyy-MM} (hold-out)", holdout));
 
         var featurizer = Featurizer.Create(card);
-        using var scorer = new OnnxBinaryScorer(card, bundle.Onnx);
+        using var scorer = OnnxScorer.Load(card, bundle.Onnx);
         var month = card.Lineage?.WindowEnd ?? new DateTime(2001, 2, 1);
         month = new DateTime(month.Year, month.Month, 1);
         for (; month < new DateTime(2001, 7, 1); month = month.AddMonths(1))
@@ -34,7 +35,7 @@ public static class MonthlyEvaluation
             await foreach (var flight in FlightsParquetReader.ReadAsync(flightsFile, month, month.AddMonths(1), cancellationToken))
                 flights.Add(flight);
             var table = FlightFeatureTable.Build(featurizer, flights);
-            var probabilities = scorer.Score(table.Features);
+            var probabilities = scorer.ScoreProbabilities(table.Features);
             results.Add(new PeriodMetrics($"{month:yyyy-MM}", BinaryMetrics.Compute(probabilities, table.Labels, card.Output.Threshold)));
         }
 

@@ -1,3 +1,4 @@
+using Modeling.Scoring;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -55,9 +56,9 @@ public sealed class FlightDelayTrainer(TimeProvider time)
             ProbabilityOutputName = card.Output.Probability!,
         });
 
-        using var scorer = new OnnxBinaryScorer(card, onnx);
-        var holdoutProbabilities = scorer.Score(holdoutTable.Features);
-        var trainingProbabilities = scorer.Score(trainingTable.Features);
+        using var scorer = OnnxScorer.Load(card, onnx);
+        var holdoutProbabilities = scorer.ScoreProbabilities(holdoutTable.Features);
+        var trainingProbabilities = scorer.ScoreProbabilities(trainingTable.Features);
         var reference = new ReferenceStatisticsBuilder(features, card.Output.Threshold);
         for (var row = 0; row < trainingTable.Rows; row++)
             reference.Add(trainingTable.Row(row), trainingProbabilities[row], trainingTable.Labels[row]);

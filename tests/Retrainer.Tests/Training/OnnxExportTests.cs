@@ -1,3 +1,4 @@
+using Modeling.Scoring;
 using Modeling.Flights;
 using Retrainer.Evaluation;
 using Retrainer.Training;
@@ -22,12 +23,12 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
             february.Add(flight);
         var heldOut = new[] { trained.Holdout, FlightFeatureTable.Build(featurizer, february) };
 
-        using var scorer = new OnnxBinaryScorer(trained.Bundle.Card, trained.Bundle.Onnx);
+        using var scorer = OnnxScorer.Load(trained.Bundle.Card, trained.Bundle.Onnx);
         var rows = 0;
         var maximumDifference = 0.0;
         foreach (var table in heldOut)
         {
-            var fromOnnx = scorer.Score(table.Features);
+            var fromOnnx = scorer.ScoreProbabilities(table.Features);
             var fromMlNet = trained.PredictWithMlNet(table);
             Assert.Equal(fromMlNet.Length, fromOnnx.Length);
             for (var i = 0; i < fromOnnx.Length; i++)

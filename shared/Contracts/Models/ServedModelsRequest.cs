@@ -1,0 +1,20 @@
+namespace Contracts.Models;
+
+/// <summary>
+/// Asks the registry (Retrainer) which model versions serve traffic now, with their model cards. Sent by
+/// FeatureBuilder and Inference when they start and whenever the registry announces a change.
+/// </summary>
+/// <param name="ModelName">Only this model, or every model when null.</param>
+public sealed record ServedModelsRequest(string? ModelName);
+
+/// <summary>The registry's answer to <see cref="ServedModelsRequest"/>.</summary>
+/// <param name="Models">Every served version (for now one per model: its latest).</param>
+/// <param name="AnsweredAt">When the registry answered.</param>
+public sealed record ServedModelsResponse(IReadOnlyList<ServedModel> Models, DateTimeOffset AnsweredAt);
+
+/// <summary>One model version that serves traffic.</summary>
+/// <param name="ModelName">URL-safe model name, e.g. <c>flight-delay</c>.</param>
+/// <param name="Version">The version, e.g. <c>1</c>.</param>
+/// <param name="CardJson">The version's model card as JSON (docs/model-card.md), read with <c>ModelCardReader</c>.</param>
+/// <param name="ArtifactSha256">Lower-case hex SHA-256 of the ONNX file, so a replica can tell whether it holds it already.</param>
+public sealed record ServedModel(string ModelName, string Version, string CardJson, string ArtifactSha256);
