@@ -1,4 +1,8 @@
+using Inference.Consumers;
+using Inference.Endpoints;
+using Inference.Runtime;
 using ServiceDefaults;
+using ServiceDefaults.ServedModels;
 
 namespace Inference;
 
@@ -18,6 +22,13 @@ public static class InferenceService
     {
         ArgumentNullException.ThrowIfNull(builder);
 
+        builder.Services.AddOptions<InferenceOptions>()
+            .Bind(builder.Configuration.GetSection(InferenceOptions.SectionName))
+            .Validate(options => options.MaxRowsPerRequest > 0, "Inference:MaxRowsPerRequest must be positive.")
+            .Validate(options => options.RetryAfterSeconds > 0, "Inference:RetryAfterSeconds must be positive.")
+            .ValidateOnStart();
+        builder.AddServedModels<ModelSessions>();
+        builder.AddMessageConsumers(bus => bus.AddConsumer<ScoreRequestConsumer>());
         return builder;
     }
 
@@ -26,6 +37,7 @@ public static class InferenceService
     {
         ArgumentNullException.ThrowIfNull(app);
 
+        app.MapOpenInferenceProtocol();
         return app;
     }
 }

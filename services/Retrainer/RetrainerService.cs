@@ -1,3 +1,4 @@
+using Retrainer.Consumers;
 using Retrainer.Registry;
 using ServiceDefaults;
 
@@ -23,7 +24,13 @@ public static class RetrainerService
             .Bind(builder.Configuration.GetSection(RegistryOptions.SectionName))
             .Validate(options => !string.IsNullOrWhiteSpace(options.ModelsFolder), "Registry:ModelsFolder must name a folder.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddHostedService<BootstrapModelService>();
+        builder.AddMessageConsumers(bus =>
+        {
+            bus.AddConsumer<ServedModelsRequestConsumer>();
+            bus.AddConsumer<ModelArtifactRequestConsumer>();
+        });
         return builder;
     }
 

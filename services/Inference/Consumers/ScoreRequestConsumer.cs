@@ -1,0 +1,50 @@
+using Contracts.Predictions;
+using Inference.Runtime;
+using MassTransit;
+using Modeling.Scoring;
+
+namespace Inference.Consumers;
+
+/// <summary>
+/// Scores the feature vectors FeatureBuilder sends (request/response) with the served version of the model,
+/// answers, then publishes one <see cref="PredictionMade"/> per record. The endpoint's outbox sends the
+/// answer first and the events after, once the consumer has finished: the events are off the answer's path.
+/// </summary>
+public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider time) : IConsumer<ScoreRequest>
+{
+    /// <inheritdoc />
+    public async Task Consume(ConsumeContext<ScoreRequest> context)
+    {
+        var request = context.Message;
+        if (sessions.Find(request.ModelName) is not { } model)
+        {
+            await context.RespondAsync(new ScoreRejected(request.ModelName, request.ModelVersion, ScoreRejectedCodes.ModelNotServed,
+                $"This replica does not serve model '{request.ModelName}' (yet)."));
+            return;
+        }
+
+        if (model.Version != request.ModelVersion)
+        {
+            await context.RespondAsync(new ScoreRejected(request.ModelName, request.ModelVersion, ScoreRejectedCodes.VersionNotServed,
+                $"This replica serves version {model.Version} of '{request.ModelName}', not {request.ModelVersion}."));
+            return;
+        }
+
+        var rows = request.Records.Count;
+        if (request.Width != model.Scorer.Width || request.Features.Length != rows * model.Scorer.Width)
+        {
+            await context.RespondAsync(new ScoreRejected(request.ModelName, request.ModelVersion, ScoreRejectedCodes.InvalidShape,
+                $"Expected {rows} records of {model.Scorer.Width} floats; got {request.Features.Length} floats of width {request.Width}."));
+            return;
+        }
+
+        var scores = new ModelScore[rows];
+        model.Scorer.Score(request.Features, scores);
+        var predictedAt = time.GetUtcNow();
+        var predictions = PredictionEvents.PredictionsOf(model, scores);
+        await context.RespondAsync(new ScoreResponse(model.Name, model.Version, predictions, predictedAt));
+
+        var events = PredictionEvents.Of(model, predictions, request.Features, request.Records, request.Source, request.ReceivedAt, predictedAt);
+        await context.PublishBatch(events, context.CancellationToken);
+    }
+}

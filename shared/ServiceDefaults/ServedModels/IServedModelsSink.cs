@@ -1,0 +1,16 @@
+using Contracts.Models;
+
+namespace ServiceDefaults.ServedModels;
+
+/// <summary>
+/// A part of a service that must follow which model versions serve traffic (FeatureBuilder's cards,
+/// Inference's ONNX sessions). <see cref="ServedModelsSync"/> hands it the registry's full list whenever it changes.
+/// </summary>
+public interface IServedModelsSink
+{
+    /// <summary>
+    /// Makes the sink serve exactly <paramref name="models"/>. Called again with the whole list after every
+    /// change, so it must be cheap when nothing changed. Throwing makes the sync retry later.
+    /// </summary>
+    Task ApplyAsync(IReadOnlyList<ServedModel> models, CancellationToken cancellationToken);
+}
