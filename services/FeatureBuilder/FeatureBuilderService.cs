@@ -1,4 +1,10 @@
+using Contracts.Predictions;
+using FeatureBuilder.Endpoints;
+using FeatureBuilder.Models;
+using FeatureBuilder.Online;
+using MassTransit;
 using ServiceDefaults;
+using ServiceDefaults.ServedModels;
 
 namespace FeatureBuilder;
 
@@ -18,6 +24,16 @@ public static class FeatureBuilderService
     {
         ArgumentNullException.ThrowIfNull(builder);
 
+        builder.Services.AddOptions<FeatureBuilderOptions>()
+            .Bind(builder.Configuration.GetSection(FeatureBuilderOptions.SectionName))
+            .Validate(options => options.MaxRecordsPerRequest > 0, "FeatureBuilder:MaxRecordsPerRequest must be positive.")
+            .Validate(options => options.InferenceTimeout > TimeSpan.Zero, "FeatureBuilder:InferenceTimeout must be positive.")
+            .Validate(options => options.RetryAfterSeconds > 0, "FeatureBuilder:RetryAfterSeconds must be positive.")
+            .Validate(options => !string.IsNullOrWhiteSpace(options.EntityKeyField), "FeatureBuilder:EntityKeyField must name a field.")
+            .ValidateOnStart();
+        builder.AddServedModels<ServedCards>();
+        builder.Services.AddScoped<OnlinePredictor>();
+        builder.AddMessageConsumers(bus => bus.AddRequestClient<ScoreRequest>());
         return builder;
     }
 
@@ -26,6 +42,8 @@ public static class FeatureBuilderService
     {
         ArgumentNullException.ThrowIfNull(app);
 
+        app.MapModelEndpoints();
+        app.MapPredictEndpoints();
         return app;
     }
 }
