@@ -83,5 +83,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
 public sealed record OtlpExport(string Signal, string ContentType, byte[] Body)
 {
     /// <summary>Whether the protobuf body holds this string (protobuf stores strings as plain UTF-8).</summary>
-    public bool Contains(string text) => Body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
+    public bool Contains(string text) => Contains(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Whether the protobuf body holds these bytes (e.g. a trace id, which OTLP stores as 16 raw bytes).</summary>
+    public bool Contains(ReadOnlySpan<byte> bytes) => Body.AsSpan().IndexOf(bytes) >= 0;
 }

@@ -18,7 +18,10 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     // Settings the tests choose explicitly, so a developer's shell cannot leak into a run.
     private static readonly string[] ClearedVariablePrefixes =
-        ["OTEL_", "Messaging__", "ConnectionStrings__", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "Registry__"];
+        [
+            "OTEL_", "Messaging__", "ConnectionStrings__", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "Registry__", "Storage__",
+            "ServedModels__", "FeatureBuilder__", "Inference__", "Gateway__", "ReverseProxy__",
+        ];
 
     private readonly Process _process;
     private readonly Queue<string> _output = new();
@@ -52,7 +55,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the service; it is listening when <see cref="WaitUntilLiveAsync"/> returns.</summary>
-    public static ServiceProcess Start(string service, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="service">The service's assembly name, e.g. <c>Inference</c>.</param>
+    /// <param name="environment">Variables set for the process (after the cleared ones are removed).</param>
+    /// <param name="name">The name in failure messages (e.g. <c>inference-2</c>), by default <paramref name="service"/>.</param>
+    public static ServiceProcess Start(string service, IReadOnlyDictionary<string, string>? environment = null, string? name = null)
     {
         var dll = ServiceAssemblies.PathOf(service);
         var baseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort()}");
@@ -83,7 +89,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var running = new ServiceProcess(service, baseAddress, process);
+        var running = new ServiceProcess(name ?? service, baseAddress, process);
         process.OutputDataReceived += (_, line) => running.Record(line.Data);
         process.ErrorDataReceived += (_, line) => running.Record(line.Data);
         if (!process.Start())

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Integration.Tests.Online;
+
+/// <summary>
+/// The distributed mode as tests run it: Retrainer, FeatureBuilder, two Inference replicas, FeedbackCollector
+/// and the Gateway, each its own process on 127.0.0.1, talking over a real RabbitMQ (a virtual host of
+/// its own), serving the test model, exporting traces to an OTLP receiver. Started once per test class.
+/// </summary>
+public sealed class DistributedSystem : IAsyncLifetime, IDisposable
+{
+    public static readonly object ExampleRecord = new { date = "2001-02-03T07:45:00", origin = "ORD", destination = "LAX", distance = 1744 };
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly RabbitMqFixture _broker = new();
+    private readonly List<ServiceProcess> _services = [];
+    private RabbitMqVirtualHost? _virtualHost;
+    private string? _storeFolder;
+
+    public OtlpReceiver Telemetry { get; private set; } = null!;
+
+    public ServiceProcess Gateway { get; private set; } = null!;
+
+    public RabbitMqFixture Broker => _broker;
+
+    public string VirtualHost => _virtualHost!.Name;
+
+    /// <summary>The public API, through the gateway.</summary>
+    public HttpClient Client => Gateway.Client;
+
+    /// <summary>Every process's output, for failure messages.</summary>
+    public string Output => string.Join("\n", _services.Select(service => $"=== {service.Name} ===\n{service.Output}"));
+
+    public async Task InitializeAsync()
+    {
+        await _broker.InitializeAsync();
+        _virtualHost = await _broker.CreateVirtualHostAsync("online");
+        Telemetry = await OtlpReceiver.StartAsync();
+        _storeFolder = Path.Combine(Path.GetTempPath(), $"it-store-{Guid.NewGuid():N}");
+        var models = await TestModel.ModelsFolderAsync();
+
+        var environment = new Dictionary<string, string>(_virtualHost.ServiceEnvironment())
+        {
+            ["Registry__ModelsFolder"] = models,
+            ["Storage__DataFolder"] = _storeFolder,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint.ToString(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+        };
+
+        var retrainer = Start("Retrainer", "retrainer", environment);
+        var featureBuilder = Start("FeatureBuilder", "featurebuilder", environment);
+        var inference1 = Start("Inference", "inference-1", environment);
+        var inference2 = Start("Inference", "inference-2", environment);
+        var feedback = Start("FeedbackCollector", "feedbackcollector", environment);
+        Gateway = Start("Gateway", "gateway", new Dictionary<string, string>(environment)
+        {
+            [GatewayDestination("featurebuilder", "primary")] = featureBuilder.BaseAddress.ToString(),
+            [GatewayDestination("inference", "replica1")] = inference1.BaseAddress.ToString(),
+            [GatewayDestination("inference", "replica2")] = inference2.BaseAddress.ToString(),
+            [GatewayDestination("feedbackcollector", "primary")] = feedback.BaseAddress.ToString(),
+        });
+
+        foreach (var service in _services)
+            await service.WaitUntilLiveAsync(StartTimeout);
+        await WaitUntilPredictingAsync();
+    }
+
+    /// <summary>Posts a JSON body to the public API.</summary>
+    public Task<HttpResponseMessage> PostAsync(string path, object body) =>
+        Client.PostAsJsonAsync(new Uri(path, UriKind.Relative), body);
+
+    public Xunit.Sdk.XunitException Failure(string message) => new($"{message}\n{Output}");
+
+    public async Task DisposeAsync()
+    {
+        foreach (var service in _services)
+            await service.DisposeAsync();
+        await Telemetry.DisposeAsync();
+        if (_virtualHost is not null)
+            await _virtualHost.DisposeAsync();
+        await _broker.DisposeAsync();
+        if (_storeFolder is not null && Directory.Exists(_storeFolder))
+            Directory.Delete(_storeFolder, recursive: true);
+    }
+
+    public void Dispose() => _broker.Dispose();
+
+    private static string GatewayDestination(string cluster, string destination) =>
+        $"ReverseProxy__Clusters__{cluster}__Destinations__{destination}__Address";
+
+    private ServiceProcess Start(string service, string name, IReadOnlyDictionary<string, string> environment)
+    {
+        var process = ServiceProcess.Start(service, new Dictionary<string, string>(environment) { ["OTEL_SERVICE_NAME"] = name }, name);
+        _services.Add(process);
+        return process;
+    }
+
+    // Both Inference replicas and FeatureBuilder learn the served model from the Retrainer over the broker;
+    // the system is ready once a prediction goes through and both replicas have loaded the model.
+    private async Task WaitUntilPredictingAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var last = "";
+        while (clock.Elapsed < StartTimeout)
+        {
+            using var response = await PostAsync($"/api/v1/models/{TestModel.Name}/predict", ExampleRecord);
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            if (response.StatusCode == HttpStatusCode.OK && BothReplicasLoaded())
+                return;
+            await Task.Delay(250);
+        }
+
+        throw Failure($"The distributed system did not serve predictions within {StartTimeout.TotalSeconds:0} s; last answer: {last}");
+    }
+
+    private bool BothReplicasLoaded() =>
+        _services.Where(service => service.Name.StartsWith("inference", StringComparison.Ordinal))
+            .All(service => service.Output.Contains("Loaded model", StringComparison.Ordinal));
+}
