@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Integration.Tests.Online;
+
+/// <summary>The embedded default serves the same public API in one process, and keeps what it logged across restarts.</summary>
+public sealed class EmbeddedOnlineTests
+{
+    [Fact]
+    public async Task The_embedded_host_serves_predictions_and_finds_them_again_after_a_restart()
+    {
+        var dataFolder = Path.Combine(Path.GetTempPath(), $"it-embedded-{Guid.NewGuid():N}");
+        var environment = new Dictionary<string, string>
+        {
+            ["Messaging__Transport"] = "InMemory",
+            ["Registry__ModelsFolder"] = await TestModel.ModelsFolderAsync(),
+            ["Storage__DataFolder"] = dataFolder,
+        };
+        try
+        {
+            string predictionId;
+            await using (var first = ServiceProcess.Start("Embedded", environment))
+            {
+                await first.WaitUntilLiveAsync(TimeSpan.FromSeconds(30));
+                var predicted = await PostUntilServedAsync(first);
+                predictionId = predicted.GetProperty("predictionId").GetString()!;
+
+                // The tensor API lives in the same process, under the same paths as behind the gateway.
+                using var metadata = await first.Client.GetAsync(new Uri($"/v2/models/{TestModel.Name}", UriKind.Relative));
+                Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
+                await first.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, TimeSpan.FromSeconds(15));
+            }
+
+            await using var second = ServiceProcess.Start("Embedded", environment);
+            await second.WaitUntilLiveAsync(TimeSpan.FromSeconds(30));
+            var logged = JsonDocument.Parse(await second.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, TimeSpan.FromSeconds(15))).RootElement;
+            Assert.Equal("EMB1", logged.GetProperty("entityKey").GetString());
+        }
+        finally
+        {
+            if (Directory.Exists(dataFolder))
+                Directory.Delete(dataFolder, recursive: true);
+        }
+    }
+
+    private static async Task<JsonElement> PostUntilServedAsync(ServiceProcess host)
+    {
+        var clock = Stopwatch.StartNew();
+        var last = "";
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            using var response = await host.Client.PostAsJsonAsync(
+                new Uri($"/api/v1/models/{TestModel.Name}/predict", UriKind.Relative),
+                new { date = "2001-02-03T07:45:00", origin = "ORD", destination = "LAX", distance = 1744, entityKey = "EMB1" });
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            if (response.StatusCode == HttpStatusCode.OK)
+                return JsonDocument.Parse(last[4..]).RootElement.Clone();
+            await Task.Delay(200);
+        }
+
+        throw host.Failure($"The embedded host did not serve a prediction within 30 s; last answer: {last}");
+    }
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Integration.Tests.Online;
+
+/// <summary>When no Inference replica answers, a client gets 503 with Retry-After in bounded time, never a hang.</summary>
+[Collection(RabbitMqTestGroup.Name)]
+public sealed class InferenceUnavailableTests(RabbitMqFixture broker)
+{
+    [Fact]
+    public async Task A_prediction_without_any_Inference_replica_gets_503_with_Retry_After_within_the_timeout()
+    {
+        await using var virtualHost = await broker.CreateVirtualHostAsync("no-inference");
+        var environment = new Dictionary<string, string>(virtualHost.ServiceEnvironment())
+        {
+            ["Registry__ModelsFolder"] = await TestModel.ModelsFolderAsync(),
+            ["FeatureBuilder__InferenceTimeout"] = "00:00:01",
+            ["FeatureBuilder__RetryAfterSeconds"] = "7",
+        };
+        await using var retrainer = ServiceProcess.Start("Retrainer", environment);
+        await using var featureBuilder = ServiceProcess.Start("FeatureBuilder", environment);
+        await featureBuilder.WaitForStatusAsync($"/api/v1/models/{TestModel.Name}", HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+
+        var clock = Stopwatch.StartNew();
+        using var response = await featureBuilder.Client.PostAsJsonAsync(
+            new Uri($"/api/v1/models/{TestModel.Name}/predict", UriKind.Relative), DistributedSystem.ExampleRecord);
+        var elapsed = clock.Elapsed;
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("7", response.Headers.GetValues("Retry-After").Single());
+        Assert.Equal("tag:ml-platform,2025:problems/service-unavailable", JsonDocument.Parse(body).RootElement.GetProperty("type").GetString());
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+    }
+}
