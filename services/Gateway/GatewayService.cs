@@ -1,3 +1,5 @@
+using Gateway.Limits;
+using Gateway.Proxy;
 using ServiceDefaults;
 
 namespace Gateway;
@@ -21,6 +23,11 @@ public static class GatewayService
     {
         ArgumentNullException.ThrowIfNull(builder);
 
+        builder.Services.AddOptions<GatewayOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
+            .Validate(options => options.MaxRequestBodyBytes > 0, "Gateway:MaxRequestBodyBytes must be positive.")
+            .Validate(options => options.RetryAfterSeconds > 0, "Gateway:RetryAfterSeconds must be positive.")
+            .ValidateOnStart();
         // Routes and clusters live in configuration, so a deployment changes destinations without a build.
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection(ReverseProxySection));
         return builder;
@@ -31,7 +38,16 @@ public static class GatewayService
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        app.MapReverseProxy();
+        // In the embedded host the public endpoints are local, in the distributed mode they are proxied:
+        // the same limit applies to both.
+        app.UseRequestBodyLimit();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(ProxyErrors.HandleAsync);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
         return app;
     }
 }

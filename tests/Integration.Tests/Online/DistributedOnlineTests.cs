@@ -51,7 +51,7 @@ public sealed class DistributedOnlineTests(DistributedSystem system) : IClassFix
         Assert.True(results[0].TryGetProperty("predictionId", out _));
         Assert.True(results[2].TryGetProperty("predictionId", out _));
         var errors = results[1].GetProperty("errors").EnumerateArray().Select(error => (error.GetProperty("field").GetString(), error.GetProperty("code").GetString())).ToList();
-        Assert.Equal([("distance", "out_of_range"), ("date", "invalid_timestamp")], errors.Order());
+        Assert.Equal([("date", "invalid_timestamp"), ("distance", "out_of_range")], errors.Order());
     }
 
     [Fact]
