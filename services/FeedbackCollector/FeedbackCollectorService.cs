@@ -1,4 +1,10 @@
+using FeedbackCollector.Consumers;
+using MassTransit;
+using FeedbackCollector.Endpoints;
+using FeedbackCollector.Predictions;
+using Microsoft.Extensions.Options;
 using ServiceDefaults;
+using ServiceDefaults.Storage;
 
 namespace FeedbackCollector;
 
@@ -18,6 +24,10 @@ public static class FeedbackCollectorService
     {
         ArgumentNullException.ThrowIfNull(builder);
 
+        builder.AddStorage();
+        builder.Services.AddSingleton<IPredictionLog>(services =>
+            new SqlitePredictionLog(new EmbeddedDatabase(services.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePathOf("feedbackcollector"))));
+        builder.AddMessageConsumers(bus => bus.AddConsumer<PredictionMadeConsumer, PredictionMadeConsumerDefinition>());
         return builder;
     }
 
@@ -26,6 +36,7 @@ public static class FeedbackCollectorService
     {
         ArgumentNullException.ThrowIfNull(app);
 
+        app.MapPredictionEndpoints();
         return app;
     }
 }
