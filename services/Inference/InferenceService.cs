@@ -1,6 +1,7 @@
 using Inference.Consumers;
 using Inference.Endpoints;
 using Inference.Runtime;
+using MassTransit;
 using ServiceDefaults;
 using ServiceDefaults.ServedModels;
 
@@ -28,7 +29,7 @@ public static class InferenceService
             .Validate(options => options.RetryAfterSeconds > 0, "Inference:RetryAfterSeconds must be positive.")
             .ValidateOnStart();
         builder.AddServedModels<ModelSessions>();
-        builder.AddMessageConsumers(bus => bus.AddConsumer<ScoreRequestConsumer>());
+        builder.AddMessageConsumers(bus => bus.AddConsumer<ScoreRequestConsumer, ScoreRequestConsumerDefinition>());
         return builder;
     }
 
