@@ -1,7 +1,7 @@
 using FeedbackCollector.Consumers;
-using MassTransit;
 using FeedbackCollector.Endpoints;
 using FeedbackCollector.Predictions;
+using MassTransit;
 using Microsoft.Extensions.Options;
 using ServiceDefaults;
 using ServiceDefaults.Storage;
@@ -14,19 +14,26 @@ namespace FeedbackCollector;
 /// </summary>
 public static class FeedbackCollectorService
 {
+    /// <summary>The name of the service's database in the store (<c>feedbackcollector.db</c> in the embedded store).</summary>
+    public const string StoreName = "feedbackcollector";
+
     /// <summary>What the service answers on <c>GET /</c> (mapped by its Program.cs; the embedded host answers for all six).</summary>
     public static readonly ServiceDescription Description = ServiceDescription.Of(
         typeof(FeedbackCollectorService).Assembly,
         "Accepts ground truth and joins it to the prediction it belongs to.");
 
-    /// <summary>Adds the feedback collector's services. Call it before <c>AddMessageBus</c>.</summary>
+    /// <summary>
+    /// Adds the feedback collector's services: the prediction log in the store chosen by the <c>Storage</c>
+    /// settings, and the consumer that fills it from <c>PredictionMade</c>. Call it before <c>AddMessageBus</c>.
+    /// </summary>
     public static IHostApplicationBuilder AddFeedbackCollector(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
         builder.AddStorage();
-        builder.Services.AddSingleton<IPredictionLog>(services =>
-            new SqlitePredictionLog(new EmbeddedDatabase(services.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePathOf("feedbackcollector"))));
+        // Only the embedded store exists so far; StorageOptionsValidator refuses any other at start-up.
+        builder.Services.AddSingleton<IPredictionLog>(services => new SqlitePredictionLog(
+            EmbeddedDatabase.ForService(services.GetRequiredService<IOptions<StorageOptions>>().Value, StoreName)));
         builder.AddMessageConsumers(bus => bus.AddConsumer<PredictionMadeConsumer, PredictionMadeConsumerDefinition>());
         return builder;
     }

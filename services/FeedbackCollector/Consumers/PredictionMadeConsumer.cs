@@ -5,17 +5,56 @@ using MassTransit;
 namespace FeedbackCollector.Consumers;
 
 /// <summary>
-/// Logs predictions, in batches (online traffic publishes one event per prediction, thousands per second;
-/// one transaction per batch keeps up). Idempotent: the log ignores a prediction id it already has.
+/// Logs every <see cref="PredictionMade"/>, in batches: online traffic publishes one event per prediction,
+/// thousands per second, and one transaction per batch keeps up where one per event would not (limits in
+/// <see cref="PredictionMadeConsumerDefinition"/>). Idempotent: the log ignores a prediction id it already
+/// has, so a redelivered event (or a whole redelivered batch) changes nothing.
 /// </summary>
-public sealed class PredictionMadeConsumer(IPredictionLog log) : IConsumer<Batch<PredictionMade>>
+/// <remarks>
+/// An event without the fields the log needs (id, model, version, source, timestamps) is logged as a warning
+/// and dropped instead of failing the batch: one malformed event must not send hundreds of good ones to the
+/// error queue with it.
+/// </remarks>
+public sealed partial class PredictionMadeConsumer(IPredictionLog log, ILogger<PredictionMadeConsumer> logger) : IConsumer<Batch<PredictionMade>>
 {
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<Batch<PredictionMade>> context)
     {
-        var predictions = new PredictionMade[context.Message.Length];
-        for (var index = 0; index < predictions.Length; index++)
-            predictions[index] = context.Message[index].Message;
-        await log.AddAsync(predictions, context.CancellationToken);
+        ArgumentNullException.ThrowIfNull(context);
+
+        var batch = context.Message;
+        var predictions = new List<PredictionMade>(batch.Length);
+        for (var index = 0; index < batch.Length; index++)
+        {
+            var prediction = batch[index].Message;
+            if (MissingField(prediction) is { } missing)
+            {
+                LogDropped(logger, prediction.PredictionId, batch[index].MessageId, missing);
+                continue;
+            }
+
+            predictions.Add(prediction);
+        }
+
+        var added = await log.AddManyAsync(predictions, context.CancellationToken);
+        LogBatch(logger, batch.Length, added, predictions.Count - added);
     }
+
+    private static string? MissingField(PredictionMade prediction) => prediction switch
+    {
+        { PredictionId: var id } when id == Guid.Empty => "predictionId",
+        { ModelName: null or "" } => "modelName",
+        { ModelVersion: null or "" } => "modelVersion",
+        { Source: null or "" } => "source",
+        { Features: null } => "features",
+        { ReceivedAt: var received } when received == default => "receivedAt",
+        { PredictedAt: var predicted } when predicted == default => "predictedAt",
+        _ => null,
+    };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Logged a batch of {Count} predictions: {Added} new, {Duplicates} already logged")]
+    private static partial void LogBatch(ILogger logger, int count, int added, int duplicates);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped PredictionMade {PredictionId} (message {MessageId}): it has no {Field}")]
+    private static partial void LogDropped(ILogger logger, Guid predictionId, Guid? messageId, string field);
 }

@@ -2,22 +2,39 @@ using MassTransit;
 
 namespace FeedbackCollector.Consumers;
 
-/// <summary>Batches of up to 500 predictions, or whatever arrived within 50 ms.</summary>
+/// <summary>
+/// The prediction log's endpoint: batches of up to <see cref="MessageLimit"/> predictions, or whatever
+/// arrived within <see cref="TimeLimit"/> of the first, one batch written at a time (SQLite has one writer).
+/// </summary>
 public sealed class PredictionMadeConsumerDefinition : ConsumerDefinition<PredictionMadeConsumer>
 {
-    private const int BatchSize = 500;
+    /// <summary>The largest batch written in one transaction.</summary>
+    public const int MessageLimit = 500;
 
-    /// <summary>Prefetches enough messages to fill two batches.</summary>
-    public PredictionMadeConsumerDefinition() => Endpoint(endpoint => endpoint.PrefetchCount = BatchSize * 2);
+    /// <summary>How long a batch waits for more predictions after its first one.</summary>
+    public static readonly TimeSpan TimeLimit = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Names the queue after the service (Monitor and Retrainer consume <c>PredictionMade</c> too, and a
+    /// shared <c>prediction-made</c> queue would make the services compete for events instead of each
+    /// getting all of them), and prefetches two batches: one filling while the other is written.
+    /// </summary>
+    public PredictionMadeConsumerDefinition()
+    {
+        EndpointName = "feedback-collector-prediction-made";
+        Endpoint(endpoint => endpoint.PrefetchCount = MessageLimit * 2);
+    }
 
     /// <inheritdoc />
     protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<PredictionMadeConsumer> consumerConfigurator, IRegistrationContext context)
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<PredictionMadeConsumer> consumerConfigurator,
+        IRegistrationContext context)
     {
         ArgumentNullException.ThrowIfNull(consumerConfigurator);
         consumerConfigurator.Options<BatchOptions>(options => options
-            .SetMessageLimit(BatchSize)
-            .SetTimeLimit(TimeSpan.FromMilliseconds(50))
+            .SetMessageLimit(MessageLimit)
+            .SetTimeLimit(TimeLimit)
             .SetConcurrencyLimit(1));
     }
 }

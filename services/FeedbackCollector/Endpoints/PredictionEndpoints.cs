@@ -1,3 +1,4 @@
+using System.Globalization;
 using Contracts.Predictions;
 using FeedbackCollector.Predictions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -5,40 +6,72 @@ using ServiceDefaults;
 
 namespace FeedbackCollector.Endpoints;
 
-/// <summary><c>GET /api/v1/predictions/{id}</c> and <c>GET /api/v1/predictions?model=…&amp;entityKey=…</c>: the prediction log.</summary>
+/// <summary>
+/// The prediction log: <c>GET /api/v1/predictions/{id}</c> (one prediction) and
+/// <c>GET /api/v1/predictions?model=…&amp;entityKey=…[&amp;limit=…]</c> (an entity's predictions, newest first).
+/// </summary>
 public static class PredictionEndpoints
 {
-    private const int MaxListed = 100;
+    /// <summary>How many predictions a listing returns unless the client asks for another <c>limit</c>.</summary>
+    public const int DefaultLimit = 100;
+
+    /// <summary>The largest <c>limit</c> a listing accepts.</summary>
+    public const int MaxLimit = 1000;
 
     /// <summary>Maps the prediction log's endpoints.</summary>
     public static IEndpointRouteBuilder MapPredictionEndpoints(this IEndpointRouteBuilder app)
     {
         var predictions = app.MapGroup("/api/v1/predictions").WithTags("Predictions");
-        predictions.MapGet("/{id}", GetAsync).WithSummary("One logged prediction, with the record and features it was made from.");
-        predictions.MapGet("/", ListAsync).WithSummary("The predictions of a model for one entity key, newest first.");
+        // {id} has no :guid constraint on purpose: a malformed id gets a 400 that says so, not an empty 404.
+        predictions.MapGet("/{id}", GetAsync)
+            .WithName("GetPrediction")
+            .WithSummary("One logged prediction, with the record and features it was made from.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        predictions.MapGet("/", ListAsync)
+            .WithName("ListPredictionsByEntityKey")
+            .WithSummary("The logged predictions of a model for one entity key, newest first.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
-    private static async Task<Results<Ok<PredictionMade>, ProblemHttpResult>> GetAsync(string id, IPredictionLog log, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PredictionMade>, ProblemHttpResult>> GetAsync(
+        string id, IPredictionLog log, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var predictionId))
-            return Invalid("id", $"'{id}' is not a prediction id (a UUID such as 01a206be-d1d4-7d1c-b62e-dbdcf315a6a7).");
+            return Invalid("id", $"'{id}' is not a prediction id: a prediction id is a UUID, such as 01a206be-d1d4-7d1c-b62e-dbdcf315a6a7.");
+
         return await log.FindAsync(predictionId, cancellationToken) is { } prediction
             ? TypedResults.Ok(prediction)
-            : TypedResults.Problem($"No prediction {predictionId} is logged (it may not have arrived yet).", statusCode: StatusCodes.Status404NotFound, title: "Unknown prediction");
+            : TypedResults.Problem(
+                $"No prediction {predictionId} is logged. Predictions are logged moments after they are made; retry shortly if it is new.",
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Unknown prediction");
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<PredictionMade>>, ProblemHttpResult>> ListAsync(
-        string? model, string? entityKey, IPredictionLog log, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PredictionList>, ProblemHttpResult>> ListAsync(
+        string? model, string? entityKey, string? limit, IPredictionLog log, CancellationToken cancellationToken)
     {
+        const string Example = "e.g. /api/v1/predictions?model=flight-delay&entityKey=AA123";
         if (string.IsNullOrWhiteSpace(model))
-            return Invalid("model", "The query parameter 'model' is required (e.g. ?model=flight-delay&entityKey=UA123).");
+            return Invalid("model", $"The query parameter 'model' is required ({Example}).");
         if (string.IsNullOrWhiteSpace(entityKey))
-            return Invalid("entityKey", "The query parameter 'entityKey' is required (e.g. ?model=flight-delay&entityKey=UA123).");
-        return TypedResults.Ok(await log.FindByEntityKeyAsync(model, entityKey, MaxListed, cancellationToken));
+            return Invalid("entityKey", $"The query parameter 'entityKey' is required ({Example}).");
+
+        var count = DefaultLimit;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxLimit))
+            return Invalid("limit", $"The query parameter 'limit' must be a whole number from 1 to {MaxLimit}, not '{limit}'.");
+
+        var predictions = await log.FindByEntityKeyAsync(model, entityKey, count, cancellationToken);
+        return TypedResults.Ok(new PredictionList(model, entityKey, predictions));
     }
 
-    private static ProblemHttpResult Invalid(string field, string message) =>
-        TypedResults.Problem(message, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", type: ProblemTypes.ValidationFailed,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
+    // The same shape as a validation problem (errors by parameter name), so clients read one format.
+    private static ProblemHttpResult Invalid(string parameter, string message) =>
+        TypedResults.Problem(
+            message,
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid request",
+            type: ProblemTypes.ValidationFailed,
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [parameter] = [message] } });
 }

@@ -3,17 +3,33 @@ using Contracts.Predictions;
 namespace FeedbackCollector.Predictions;
 
 /// <summary>
-/// Every prediction the platform made, as FeedbackCollector keeps it to join ground truth later. Adding is
-/// idempotent by prediction id: a <see cref="PredictionMade"/> delivered twice is stored once.
+/// Every prediction the platform made, as FeedbackCollector keeps it to join ground truth to it later (by
+/// prediction id, or by the caller's entity key). Adding is idempotent by prediction id: a
+/// <see cref="PredictionMade"/> delivered twice is stored once, and the first copy stays as it was.
 /// </summary>
+/// <remarks>
+/// The embedded store implements it with SQLite (<see cref="SqlitePredictionLog"/>); a MongoDB implementation
+/// must pass the same contract tests (<c>FeedbackCollector.Tests/Predictions/PredictionLogContract</c>).
+/// </remarks>
 public interface IPredictionLog
 {
-    /// <summary>Stores the predictions not stored yet; returns how many were new.</summary>
-    Task<int> AddAsync(IReadOnlyCollection<PredictionMade> predictions, CancellationToken cancellationToken);
+    /// <summary>Stores <paramref name="prediction"/> unless its id is already logged.</summary>
+    /// <returns><see langword="true"/> when it was new; <see langword="false"/> when its id was already logged.</returns>
+    Task<bool> AddAsync(PredictionMade prediction, CancellationToken cancellationToken);
 
-    /// <summary>The prediction with this id, if logged.</summary>
+    /// <summary>
+    /// Stores the predictions whose ids are not logged yet, all at once (one transaction or one bulk write);
+    /// duplicates inside <paramref name="predictions"/> are stored once.
+    /// </summary>
+    /// <returns>How many were new.</returns>
+    Task<int> AddManyAsync(IReadOnlyCollection<PredictionMade> predictions, CancellationToken cancellationToken);
+
+    /// <summary>The prediction with this id, or <see langword="null"/> when none is logged.</summary>
     Task<PredictionMade?> FindAsync(Guid predictionId, CancellationToken cancellationToken);
 
-    /// <summary>The predictions of a model for one entity key, newest first (at most <paramref name="limit"/>).</summary>
+    /// <summary>
+    /// The predictions of <paramref name="modelName"/> (every version, shadow ones too) for one entity key,
+    /// newest <see cref="PredictionMade.PredictedAt"/> first, at most <paramref name="limit"/>.
+    /// </summary>
     Task<IReadOnlyList<PredictionMade>> FindByEntityKeyAsync(string modelName, string entityKey, int limit, CancellationToken cancellationToken);
 }

@@ -6,8 +6,16 @@ using ServiceDefaults.Storage;
 
 namespace FeedbackCollector.Predictions;
 
-/// <summary>The prediction log in the embedded store (a table in FeedbackCollector's SQLite database).</summary>
-public sealed class SqlitePredictionLog : IPredictionLog
+/// <summary>
+/// The prediction log in the embedded store: the <c>predictions</c> table of FeedbackCollector's SQLite
+/// database, keyed by prediction id, with an index for the entity-key lookup. Created on first use.
+/// </summary>
+/// <remarks>
+/// Columns hold the <see cref="PredictionMade"/> fields as they arrived: the raw input record and the
+/// feature vector as JSON text, times as fixed-width UTC text (<c>2001-02-03T07:45:00.0000000Z</c>, so text
+/// order is time order), probabilities and values as REAL. Disposing it closes its pooled connections.
+/// </remarks>
+public sealed class SqlitePredictionLog : IPredictionLog, IDisposable
 {
     private const string Columns =
         "prediction_id, model_name, model_version, entity_key, correlation_id, source, input, features, label, probability, value, received_at, predicted_at, trace_parent";
@@ -15,28 +23,65 @@ public sealed class SqlitePredictionLog : IPredictionLog
     private static readonly string[] ParameterNames =
         ["$id", "$model", "$version", "$entity", "$correlation", "$source", "$input", "$features", "$label", "$probability", "$value", "$received", "$predicted", "$trace"];
 
-    private readonly EmbeddedDatabase _database;
-    private readonly Lazy<Task> _schema;
+    // Internal for the test that checks SQLite's query plan.
+    internal const string FindByEntityKeySql =
+        $"SELECT {Columns} FROM predictions WHERE model_name = $model AND entity_key = $entity ORDER BY predicted_at DESC, prediction_id DESC LIMIT $limit";
 
-    /// <summary>A log in <paramref name="database"/>; the table is created on first use.</summary>
+    // The partial index skips predictions without an entity key (tensor requests); a lookup's
+    // "entity_key = $entity" implies the index's condition, so SQLite uses it, and reading it backwards
+    // gives newest first with the time-ordered (UUID v7) prediction id as tie-breaker.
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS predictions (
+            prediction_id TEXT NOT NULL PRIMARY KEY,
+            model_name TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            entity_key TEXT,
+            correlation_id TEXT,
+            source TEXT NOT NULL,
+            input TEXT,
+            features TEXT NOT NULL,
+            label TEXT,
+            probability REAL,
+            value REAL,
+            received_at TEXT NOT NULL,
+            predicted_at TEXT NOT NULL,
+            trace_parent TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS predictions_by_entity_key
+            ON predictions (model_name, entity_key, predicted_at) WHERE entity_key IS NOT NULL;
+        """;
+
+    private readonly EmbeddedDatabase _database;
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private volatile bool _hasSchema;
+
+    /// <summary>A log in <paramref name="database"/>, which it owns (and disposes).</summary>
     public SqlitePredictionLog(EmbeddedDatabase database)
     {
+        ArgumentNullException.ThrowIfNull(database);
         _database = database;
-        _schema = new Lazy<Task>(CreateSchemaAsync);
     }
 
     /// <inheritdoc />
-    public async Task<int> AddAsync(IReadOnlyCollection<PredictionMade> predictions, CancellationToken cancellationToken)
+    public async Task<bool> AddAsync(PredictionMade prediction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        return await AddManyAsync([prediction], cancellationToken) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> AddManyAsync(IReadOnlyCollection<PredictionMade> predictions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         if (predictions.Count == 0)
             return 0;
-        await _schema.Value;
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+
+        await using var connection = await OpenAsync(cancellationToken);
+        // BEGIN IMMEDIATE: the write lock is taken (or waited for) up front, not half-way through.
+        await using var transaction = connection.BeginTransaction(deferred: false);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = $"INSERT OR IGNORE INTO predictions ({Columns}) VALUES ({string.Join(", ", ParameterNames)})";
+        insert.CommandText = $"INSERT INTO predictions ({Columns}) VALUES ({string.Join(", ", ParameterNames)}) ON CONFLICT (prediction_id) DO NOTHING";
         var parameters = ParameterNames.Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
         parameters[9].SqliteType = SqliteType.Real;
         parameters[10].SqliteType = SqliteType.Real;
@@ -44,14 +89,14 @@ public sealed class SqlitePredictionLog : IPredictionLog
         var added = 0;
         foreach (var prediction in predictions)
         {
-            parameters[0].Value = prediction.PredictionId.ToString("D");
+            parameters[0].Value = Key(prediction.PredictionId);
             parameters[1].Value = prediction.ModelName;
             parameters[2].Value = prediction.ModelVersion;
             parameters[3].Value = (object?)prediction.EntityKey ?? DBNull.Value;
             parameters[4].Value = (object?)prediction.CorrelationId ?? DBNull.Value;
             parameters[5].Value = prediction.Source;
-            parameters[6].Value = prediction.Input is { } input ? input.GetRawText() : DBNull.Value;
-            parameters[7].Value = JsonSerializer.Serialize(prediction.Features);
+            parameters[6].Value = prediction.Input is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } input ? input.GetRawText() : DBNull.Value;
+            parameters[7].Value = JsonSerializer.Serialize(prediction.Features ?? []);
             parameters[8].Value = (object?)prediction.Label ?? DBNull.Value;
             parameters[9].Value = prediction.Probability is { } probability ? (double)probability : DBNull.Value;
             parameters[10].Value = prediction.Value is { } value ? (double)value : DBNull.Value;
@@ -68,15 +113,21 @@ public sealed class SqlitePredictionLog : IPredictionLog
     /// <inheritdoc />
     public async Task<PredictionMade?> FindAsync(Guid predictionId, CancellationToken cancellationToken)
     {
-        var found = await QueryAsync($"SELECT {Columns} FROM predictions WHERE prediction_id = $id", command =>
-            command.Parameters.AddWithValue("$id", predictionId.ToString("D")), cancellationToken);
+        var found = await QueryAsync(
+            $"SELECT {Columns} FROM predictions WHERE prediction_id = $id",
+            command => command.Parameters.AddWithValue("$id", Key(predictionId)),
+            cancellationToken);
         return found.Count > 0 ? found[0] : null;
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<PredictionMade>> FindByEntityKeyAsync(string modelName, string entityKey, int limit, CancellationToken cancellationToken) =>
-        QueryAsync(
-            $"SELECT {Columns} FROM predictions WHERE model_name = $model AND entity_key = $entity ORDER BY predicted_at DESC, prediction_id DESC LIMIT $limit",
+    public Task<IReadOnlyList<PredictionMade>> FindByEntityKeyAsync(string modelName, string entityKey, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(modelName);
+        ArgumentNullException.ThrowIfNull(entityKey);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return QueryAsync(
+            FindByEntityKeySql,
             command =>
             {
                 command.Parameters.AddWithValue("$model", modelName);
@@ -84,11 +135,34 @@ public sealed class SqlitePredictionLog : IPredictionLog
                 command.Parameters.AddWithValue("$limit", limit);
             },
             cancellationToken);
+    }
+
+    /// <summary>Closes the pooled connections to the database file.</summary>
+    public void Dispose()
+    {
+        _database.Dispose();
+        _schemaGate.Dispose();
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenAsync(cancellationToken);
+        try
+        {
+            if (!_hasSchema)
+                await CreateSchemaAsync(connection, cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
     private async Task<IReadOnlyList<PredictionMade>> QueryAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
-        await _schema.Value;
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         bind(command);
@@ -106,41 +180,44 @@ public sealed class SqlitePredictionLog : IPredictionLog
         row.IsDBNull(3) ? null : row.GetString(3),
         row.IsDBNull(4) ? null : row.GetString(4),
         row.GetString(5),
-        row.IsDBNull(6) ? null : JsonDocument.Parse(row.GetString(6)).RootElement.Clone(),
+        row.IsDBNull(6) ? null : ParseJson(row.GetString(6)),
         JsonSerializer.Deserialize<float[]>(row.GetString(7)) ?? [],
         row.IsDBNull(8) ? null : row.GetString(8),
         row.IsDBNull(9) ? null : (float)row.GetDouble(9),
         row.IsDBNull(10) ? null : (float)row.GetDouble(10),
-        DateTimeOffset.Parse(row.GetString(11), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-        DateTimeOffset.Parse(row.GetString(12), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+        DateTimeOffset.ParseExact(row.GetString(11), TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+        DateTimeOffset.ParseExact(row.GetString(12), TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
         row.IsDBNull(13) ? null : row.GetString(13));
 
-    // UTC with a fixed width, so text order is time order.
-    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-
-    private async Task CreateSchemaAsync()
+    private static JsonElement ParseJson(string text)
     {
-        await using var connection = await _database.OpenAsync(CancellationToken.None);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            CREATE TABLE IF NOT EXISTS predictions (
-                prediction_id TEXT PRIMARY KEY,
-                model_name TEXT NOT NULL,
-                model_version TEXT NOT NULL,
-                entity_key TEXT,
-                correlation_id TEXT,
-                source TEXT NOT NULL,
-                input TEXT,
-                features TEXT NOT NULL,
-                label TEXT,
-                probability REAL,
-                value REAL,
-                received_at TEXT NOT NULL,
-                predicted_at TEXT NOT NULL,
-                trace_parent TEXT
-            ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS predictions_by_entity_key ON predictions (model_name, entity_key, predicted_at DESC);
-            """;
-        await command.ExecuteNonQueryAsync();
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+
+    // Lower-case canonical form: UUID v7 ids then sort by time as text.
+    private static string Key(Guid predictionId) => predictionId.ToString("D");
+
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    private async Task CreateSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        // Not a Lazy<Task>: a failed attempt (a full disk, a locked file) must be retried by the next call.
+        await _schemaGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_hasSchema)
+                return;
+            await using var command = connection.CreateCommand();
+            command.CommandText = Schema;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _hasSchema = true;
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
     }
 }

@@ -1,109 +1,153 @@
-using System.Text.Json;
 using Contracts.Predictions;
 using FeedbackCollector.Predictions;
 
 namespace FeedbackCollector.Tests.Predictions;
 
 /// <summary>
-/// What every <see cref="IPredictionLog"/> must do, whatever the store. Each provider's test class derives
-/// from it and says how to open a log (a fresh one, or again on the same data).
+/// What every <see cref="IPredictionLog"/> must do, whatever the store. Each store's test class derives from
+/// it and says how to open a log on the test's own (at first empty) data, and how to open it again as after
+/// a restart; xunit creates one instance per test, so each test has its own data.
 /// </summary>
 public abstract class PredictionLogContract
 {
-    private static readonly DateTimeOffset Start = new(2001, 2, 3, 7, 45, 0, TimeSpan.Zero);
+    private static readonly CancellationToken None = CancellationToken.None;
 
-    /// <summary>A log on fresh, empty data.</summary>
+    /// <summary>A log on this test's data (empty before the test adds to it).</summary>
     protected abstract IPredictionLog CreateLog();
 
-    /// <summary>A second log on the same data as <see cref="CreateLog"/>'s last one (as after a restart).</summary>
-    protected abstract IPredictionLog ReopenLog();
+    /// <summary>Closes <paramref name="log"/> and opens a new one on the same data, as a restarted service would.</summary>
+    protected abstract IPredictionLog Reopen(IPredictionLog log);
 
     [Fact]
-    public async Task A_prediction_is_found_by_id_with_every_field()
+    public async Task A_prediction_is_found_by_its_id_with_every_field()
     {
         var log = CreateLog();
-        var prediction = Prediction("UA123", Start) with { CorrelationId = "c-1", TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
+        var prediction = SamplePredictions.Of("UA123", SamplePredictions.Start);
 
-        Assert.Equal(1, await log.AddAsync([prediction], CancellationToken.None));
+        Assert.True(await log.AddAsync(prediction, None));
 
-        var found = await log.FindAsync(prediction.PredictionId, CancellationToken.None);
-        Assert.NotNull(found);
-        Assert.Equal(prediction with { Input = null, Features = [] }, found with { Input = null, Features = [] });
-        Assert.Equal(prediction.Features, found.Features);
-        Assert.Equal("ORD", found.Input?.GetProperty("origin").GetString());
-        Assert.Null(await log.FindAsync(Guid.NewGuid(), CancellationToken.None));
+        SamplePredictions.AssertSame(prediction, await log.FindAsync(prediction.PredictionId, None));
     }
 
     [Fact]
-    public async Task Adding_the_same_prediction_twice_stores_it_once()
+    public async Task Optional_fields_come_back_absent()
     {
         var log = CreateLog();
-        var prediction = Prediction("UA123", Start);
+        var prediction = SamplePredictions.Of(null, SamplePredictions.Start) with
+        {
+            CorrelationId = null, Source = PredictionSources.Tensor, Input = null, Label = null, Probability = null, Value = 12.5f, TraceParent = null, Features = [],
+        };
 
-        Assert.Equal(1, await log.AddAsync([prediction], CancellationToken.None));
-        Assert.Equal(0, await log.AddAsync([prediction, prediction], CancellationToken.None));
+        await log.AddAsync(prediction, None);
 
-        Assert.Single(await log.FindByEntityKeyAsync("flight-delay", "UA123", 10, CancellationToken.None));
+        SamplePredictions.AssertSame(prediction, await log.FindAsync(prediction.PredictionId, None));
     }
 
     [Fact]
-    public async Task Predictions_of_an_entity_come_newest_first_for_that_model_only()
+    public async Task An_unknown_id_is_not_found()
     {
         var log = CreateLog();
-        var older = Prediction("UA123", Start);
-        var newer = Prediction("UA123", Start.AddHours(2));
-        var otherEntity = Prediction("DL9", Start.AddHours(1));
-        var otherModel = Prediction("UA123", Start.AddHours(3)) with { ModelName = "other-model" };
-        await log.AddAsync([older, otherEntity, newer, otherModel], CancellationToken.None);
+        await log.AddAsync(SamplePredictions.Of("UA123", SamplePredictions.Start), None);
 
-        var found = await log.FindByEntityKeyAsync("flight-delay", "UA123", 10, CancellationToken.None);
+        Assert.Null(await log.FindAsync(Guid.CreateVersion7(), None));
+    }
 
-        Assert.Equal([newer.PredictionId, older.PredictionId], found.Select(prediction => prediction.PredictionId));
-        Assert.Single(await log.FindByEntityKeyAsync("flight-delay", "UA123", 1, CancellationToken.None));
+    [Fact]
+    public async Task The_same_prediction_added_twice_is_stored_once_as_first_received()
+    {
+        var log = CreateLog();
+        var prediction = SamplePredictions.Of("UA123", SamplePredictions.Start);
+
+        Assert.True(await log.AddAsync(prediction, None));
+        Assert.False(await log.AddAsync(prediction with { Label = "delayed" }, None));
+        Assert.Equal(0, await log.AddManyAsync([prediction, prediction], None));
+
+        var listed = Assert.Single(await log.FindByEntityKeyAsync("flight-delay", "UA123", 10, None));
+        Assert.Equal("on-time", listed.Label);
+    }
+
+    [Fact]
+    public async Task Duplicates_inside_one_batch_are_stored_once()
+    {
+        var log = CreateLog();
+        var first = SamplePredictions.Of("UA123", SamplePredictions.Start);
+        var second = SamplePredictions.Of("UA123", SamplePredictions.Start.AddMinutes(1));
+
+        Assert.Equal(2, await log.AddManyAsync([first, second, first, second, first], None));
+
+        Assert.Equal(2, (await log.FindByEntityKeyAsync("flight-delay", "UA123", 10, None)).Count);
+    }
+
+    [Fact]
+    public async Task An_entity_s_predictions_come_newest_first_for_that_model_only()
+    {
+        var log = CreateLog();
+        var older = SamplePredictions.Of("UA123", SamplePredictions.Start);
+        var newest = SamplePredictions.Of("UA123", SamplePredictions.Start.AddHours(2));
+        var middle = SamplePredictions.Of("UA123", SamplePredictions.Start.AddHours(1)) with { ModelVersion = "2" };
+        var otherEntity = SamplePredictions.Of("DL9", SamplePredictions.Start.AddHours(1));
+        var otherModel = SamplePredictions.Of("UA123", SamplePredictions.Start.AddHours(3), model: "other-model");
+        var noEntity = SamplePredictions.Of(null, SamplePredictions.Start.AddHours(4));
+        // Added out of time order: the order must come from the prediction times, not from insertion.
+        await log.AddManyAsync([newest, otherEntity, older, otherModel, middle, noEntity], None);
+
+        var found = await log.FindByEntityKeyAsync("flight-delay", "UA123", 10, None);
+
+        Assert.Equal([newest.PredictionId, middle.PredictionId, older.PredictionId], found.Select(prediction => prediction.PredictionId));
+        SamplePredictions.AssertSame(newest, found[0]);
+    }
+
+    [Fact]
+    public async Task An_entity_listing_returns_at_most_the_limit_newest_first()
+    {
+        var log = CreateLog();
+        var predictions = Enumerable.Range(0, 5).Select(minute => SamplePredictions.Of("UA123", SamplePredictions.Start.AddMinutes(minute))).ToArray();
+        await log.AddManyAsync(predictions, None);
+
+        var found = await log.FindByEntityKeyAsync("flight-delay", "UA123", 2, None);
+
+        Assert.Equal([predictions[4].PredictionId, predictions[3].PredictionId], found.Select(prediction => prediction.PredictionId));
+        Assert.Empty(await log.FindByEntityKeyAsync("flight-delay", "nobody", 10, None));
     }
 
     [Fact]
     public async Task Predictions_are_still_there_after_the_log_is_reopened()
     {
-        var prediction = Prediction(null, Start) with { Input = null, Label = null, Probability = null, Value = 12.5f };
-        await CreateLog().AddAsync([prediction], CancellationToken.None);
+        var log = CreateLog();
+        var predictions = Enumerable.Range(0, 3).Select(minute => SamplePredictions.Of("UA123", SamplePredictions.Start.AddMinutes(minute))).ToArray();
+        await log.AddManyAsync(predictions, None);
 
-        var found = await ReopenLog().FindAsync(prediction.PredictionId, CancellationToken.None);
+        var reopened = Reopen(log);
 
-        Assert.NotNull(found);
-        Assert.Null(found.EntityKey);
-        Assert.Null(found.Input);
-        Assert.Equal(12.5f, found.Value);
+        SamplePredictions.AssertSame(predictions[1], await reopened.FindAsync(predictions[1].PredictionId, None));
+        Assert.Equal(3, (await reopened.FindByEntityKeyAsync("flight-delay", "UA123", 10, None)).Count);
+        Assert.False(await reopened.AddAsync(predictions[0], None));
     }
 
     [Fact]
-    public async Task Concurrent_writers_lose_nothing()
+    public async Task Concurrent_writers_lose_nothing_and_store_nothing_twice()
     {
+        const int Writers = 8;
+        const int PerWriter = 250;
         var log = CreateLog();
-        var batches = Enumerable.Range(0, 8)
-            .Select(writer => Enumerable.Range(0, 250).Select(row => Prediction($"E{writer}", Start.AddSeconds(row))).ToArray())
+        var batches = Enumerable.Range(0, Writers)
+            .Select(writer => Enumerable.Range(0, PerWriter).Select(row => SamplePredictions.Of($"E{writer}", SamplePredictions.Start.AddSeconds(row))).ToArray())
             .ToArray();
+        // Every batch is written twice, by two writers racing each other, plus one writer adding one by one.
+        var writes = batches.Concat(batches)
+            .Select(batch => Task.Run(() => log.AddManyAsync(batch, None)))
+            .Append(Task.Run(async () =>
+            {
+                var added = 0;
+                foreach (var prediction in batches[0].Take(50))
+                    added += await log.AddAsync(prediction, None) ? 1 : 0;
+                return added;
+            }));
 
-        var added = await Task.WhenAll(batches.Select(batch => Task.Run(() => log.AddAsync(batch, CancellationToken.None))));
+        var added = await Task.WhenAll(writes);
 
-        Assert.Equal(2000, added.Sum());
-        foreach (var writer in Enumerable.Range(0, 8))
-            Assert.Equal(100, (await log.FindByEntityKeyAsync("flight-delay", $"E{writer}", 100, CancellationToken.None)).Count);
+        Assert.Equal(Writers * PerWriter, added.Sum());
+        foreach (var writer in Enumerable.Range(0, Writers))
+            Assert.Equal(PerWriter, (await log.FindByEntityKeyAsync("flight-delay", $"E{writer}", 1000, None)).Count);
     }
-
-    private static PredictionMade Prediction(string? entityKey, DateTimeOffset at) => new(
-        Guid.CreateVersion7(),
-        "flight-delay",
-        "1",
-        entityKey,
-        null,
-        PredictionSources.Online,
-        JsonDocument.Parse("""{"date":"2001-02-03T07:45:00","origin":"ORD","destination":"LAX","distance":1744}""").RootElement,
-        [0f, 3f, 1744f, 7f, 6f, 2f],
-        "on-time",
-        0.0639f,
-        -13.4f,
-        at.AddMilliseconds(-3),
-        at,
-        null);
 }

@@ -1,21 +1,86 @@
 using FeedbackCollector.Predictions;
+using Microsoft.Data.Sqlite;
 using ServiceDefaults.Storage;
 
 namespace FeedbackCollector.Tests.Predictions;
 
-/// <summary>The prediction log contract on the embedded store (SQLite in a temporary folder).</summary>
+/// <summary>The prediction log contract on the embedded store (a SQLite file in a temporary data folder), and what is particular to it.</summary>
 public sealed class SqlitePredictionLogTests : PredictionLogContract, IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"prediction-log-{Guid.NewGuid():N}");
+    private readonly StorageOptions _storage = new() { DataFolder = Path.Combine(Path.GetTempPath(), $"prediction-log-{Guid.NewGuid():N}") };
+    private readonly List<SqlitePredictionLog> _logs = [];
 
-    protected override IPredictionLog CreateLog() => new SqlitePredictionLog(new EmbeddedDatabase(Path.Combine(_folder, "feedbackcollector.db")));
+    private string DatabasePath => _storage.DatabasePathOf(FeedbackCollectorService.StoreName);
 
-    protected override IPredictionLog ReopenLog() => CreateLog();
+    protected override IPredictionLog CreateLog()
+    {
+        var log = new SqlitePredictionLog(EmbeddedDatabase.ForService(_storage, FeedbackCollectorService.StoreName));
+        _logs.Add(log);
+        return log;
+    }
+
+    protected override IPredictionLog Reopen(IPredictionLog log)
+    {
+        // Closes every connection to the file, so the new log reads what reached the file, nothing cached.
+        ((SqlitePredictionLog)log).Dispose();
+        return CreateLog();
+    }
+
+    [Fact]
+    public async Task The_log_is_the_service_s_file_in_the_data_folder_in_write_ahead_log_mode()
+    {
+        var log = CreateLog();
+        Assert.False(File.Exists(DatabasePath));
+
+        await log.AddAsync(SamplePredictions.Of("UA123", SamplePredictions.Start), CancellationToken.None);
+
+        Assert.Equal(Path.Combine(_storage.DataFolder, "feedbackcollector.db"), DatabasePath);
+        Assert.True(File.Exists(DatabasePath));
+        Assert.Equal("wal", Scalar("PRAGMA journal_mode"));
+        Assert.Equal(1L, Scalar("SELECT count(*) FROM predictions"));
+    }
+
+    [Fact]
+    public async Task The_entity_key_lookup_reads_its_index_without_sorting()
+    {
+        await CreateLog().AddAsync(SamplePredictions.Of("UA123", SamplePredictions.Start), CancellationToken.None);
+
+        using var connection = Open();
+        using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + SqlitePredictionLog.FindByEntityKeySql;
+        explain.Parameters.AddWithValue("$model", "flight-delay");
+        explain.Parameters.AddWithValue("$entity", "UA123");
+        explain.Parameters.AddWithValue("$limit", 10);
+        using var reader = explain.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+            plan.Add(reader.GetString(3));
+
+        Assert.Contains(plan, step => step.Contains("USING INDEX predictions_by_entity_key", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_folder))
-            Directory.Delete(_folder, recursive: true);
+        foreach (var log in _logs)
+            log.Dispose();
+        if (Directory.Exists(_storage.DataFolder))
+            Directory.Delete(_storage.DataFolder, recursive: true);
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private SqliteConnection Open()
+    {
+        // Not pooled, so the test's own connection leaves nothing open on the file.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
     }
 }

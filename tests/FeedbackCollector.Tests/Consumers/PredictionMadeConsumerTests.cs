@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Contracts.Predictions;
+using FeedbackCollector.Consumers;
+using FeedbackCollector.Predictions;
+using FeedbackCollector.Tests.Predictions;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FeedbackCollector.Tests.Consumers;
+
+/// <summary>The consumer logs each prediction once, in batches, and a malformed event does not take good ones down with it.</summary>
+public sealed class PredictionMadeConsumerTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private readonly RecordingLog _log = new();
+    private ServiceProvider _services = null!;
+    private ITestHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        _services = new ServiceCollection()
+            .AddSingleton<IPredictionLog>(_log)
+            .AddLogging()
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<PredictionMadeConsumer, PredictionMadeConsumerDefinition>())
+            .BuildServiceProvider(validateScopes: true);
+        _harness = _services.GetRequiredService<ITestHarness>();
+        await _harness.Start();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _harness.Stop();
+        await _services.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_redelivered_prediction_is_logged_once_and_nothing_faults()
+    {
+        var prediction = SamplePredictions.Of("UA123", SamplePredictions.Start);
+
+        await _harness.Bus.Publish(prediction);
+        await WaitUntilAsync(() => _log.Stored.ContainsKey(prediction.PredictionId));
+        await _harness.Bus.Publish(prediction);
+        await WaitUntilAsync(() => _log.Calls == 2);
+
+        Assert.Single(_log.Stored);
+        Assert.Equal([1, 0], _log.Added);
+        Assert.False(await _harness.Published.Any<Fault<PredictionMade>>());
+        Assert.False(await _harness.Published.Any<Fault<Batch<PredictionMade>>>());
+    }
+
+    [Fact]
+    public async Task A_malformed_event_is_dropped_and_the_rest_of_its_batch_is_logged()
+    {
+        var good = SamplePredictions.Of("UA123", SamplePredictions.Start);
+        var alsoGood = SamplePredictions.Of("UA124", SamplePredictions.Start);
+        var malformed = SamplePredictions.Of("UA125", SamplePredictions.Start) with { ModelName = null! };
+
+        await _harness.Bus.PublishBatch([good, malformed, alsoGood]);
+        await WaitUntilAsync(() => _log.Stored.Count == 2);
+
+        Assert.True(_log.Stored.ContainsKey(good.PredictionId));
+        Assert.True(_log.Stored.ContainsKey(alsoGood.PredictionId));
+        Assert.False(_log.Stored.ContainsKey(malformed.PredictionId));
+        Assert.False(await _harness.Published.Any<Fault<PredictionMade>>());
+    }
+
+    [Fact]
+    public async Task Predictions_published_together_are_written_in_batches()
+    {
+        var predictions = Enumerable.Range(0, 200).Select(row => SamplePredictions.Of($"E{row}", SamplePredictions.Start)).ToArray();
+
+        await _harness.Bus.PublishBatch(predictions);
+        await WaitUntilAsync(() => _log.Stored.Count == predictions.Length);
+
+        // One call per event would be 200; the definition's batching must cut that by far.
+        Assert.True(_log.Calls <= 20, $"{predictions.Length} predictions took {_log.Calls} writes");
+        Assert.True(_log.Added.Max() <= PredictionMadeConsumerDefinition.MessageLimit);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > Timeout)
+                throw new TimeoutException("The consumer did not log the predictions in time.");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>A log in memory that records each write.</summary>
+    private sealed class RecordingLog : IPredictionLog
+    {
+        private readonly Lock _lock = new();
+
+        public ConcurrentDictionary<Guid, PredictionMade> Stored { get; } = new();
+
+        public ConcurrentQueue<int> Added { get; } = new();
+
+        public int Calls => Added.Count;
+
+        public async Task<bool> AddAsync(PredictionMade prediction, CancellationToken cancellationToken) =>
+            await AddManyAsync([prediction], cancellationToken) == 1;
+
+        public Task<int> AddManyAsync(IReadOnlyCollection<PredictionMade> predictions, CancellationToken cancellationToken)
+        {
+            lock (_lock)
+            {
+                var added = predictions.Count(prediction => Stored.TryAdd(prediction.PredictionId, prediction));
+                Added.Enqueue(added);
+                return Task.FromResult(added);
+            }
+        }
+
+        public Task<PredictionMade?> FindAsync(Guid predictionId, CancellationToken cancellationToken) =>
+            Task.FromResult(Stored.GetValueOrDefault(predictionId));
+
+        public Task<IReadOnlyList<PredictionMade>> FindByEntityKeyAsync(string modelName, string entityKey, int limit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<PredictionMade>>([]);
+    }
+}
