@@ -11,9 +11,9 @@ namespace FeedbackCollector.Consumers;
 /// has, so a redelivered event (or a whole redelivered batch) changes nothing.
 /// </summary>
 /// <remarks>
-/// An event without the fields the log needs (id, model, version, source, timestamps) is logged as a warning
-/// and dropped instead of failing the batch: one malformed event must not send hundreds of good ones to the
-/// error queue with it.
+/// An event without the fields the log needs (id, model, version, source, timestamps) goes alone to the
+/// endpoint's error queue (<c>…_error</c>) with the reason in the <c>MT-Reason</c> header, and the rest of
+/// the batch is logged: one malformed event must not send hundreds of good ones to the error queue with it.
 /// </remarks>
 public sealed partial class PredictionMadeConsumer(IPredictionLog log, ILogger<PredictionMadeConsumer> logger) : IConsumer<Batch<PredictionMade>>
 {
@@ -29,7 +29,8 @@ public sealed partial class PredictionMadeConsumer(IPredictionLog log, ILogger<P
             var prediction = batch[index].Message;
             if (MissingField(prediction) is { } missing)
             {
-                LogDropped(logger, prediction.PredictionId, batch[index].MessageId, missing);
+                await RejectAsync(context, batch[index], $"PredictionMade has no {missing}");
+                LogRejected(logger, prediction.PredictionId, batch[index].MessageId, missing);
                 continue;
             }
 
@@ -38,6 +39,19 @@ public sealed partial class PredictionMadeConsumer(IPredictionLog log, ILogger<P
 
         var added = await log.AddManyAsync(predictions, context.CancellationToken);
         LogBatch(logger, batch.Length, added, predictions.Count - added);
+    }
+
+    private static async Task RejectAsync(ConsumeContext context, ConsumeContext<PredictionMade> rejected, string reason)
+    {
+        var queue = context.ReceiveContext.InputAddress.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries)[^1];
+        var errors = await context.GetSendEndpoint(new Uri($"queue:{queue}_error"));
+        await errors.Send(rejected.Message, send =>
+        {
+            send.Headers.Set("MT-Reason", reason);
+            send.Headers.Set(MessageHeaders.Reason, reason);
+            if (rejected.MessageId is { } messageId)
+                send.MessageId = messageId;
+        }, context.CancellationToken);
     }
 
     private static string? MissingField(PredictionMade prediction) => prediction switch
@@ -55,6 +69,6 @@ public sealed partial class PredictionMadeConsumer(IPredictionLog log, ILogger<P
     [LoggerMessage(Level = LogLevel.Debug, Message = "Logged a batch of {Count} predictions: {Added} new, {Duplicates} already logged")]
     private static partial void LogBatch(ILogger logger, int count, int added, int duplicates);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped PredictionMade {PredictionId} (message {MessageId}): it has no {Field}")]
-    private static partial void LogDropped(ILogger logger, Guid predictionId, Guid? messageId, string field);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Moved PredictionMade {PredictionId} (message {MessageId}) to the error queue: it has no {Field}")]
+    private static partial void LogRejected(ILogger logger, Guid predictionId, Guid? messageId, string field);
 }

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedbackCollector.Tests.Consumers;
 
-/// <summary>The consumer logs each prediction once, in batches, and a malformed event does not take good ones down with it.</summary>
+/// <summary>The consumer logs each prediction once, in batches; a malformed event goes to the error queue alone.</summary>
 public sealed class PredictionMadeConsumerTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -52,7 +52,7 @@ public sealed class PredictionMadeConsumerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_malformed_event_is_dropped_and_the_rest_of_its_batch_is_logged()
+    public async Task A_malformed_event_goes_to_the_error_queue_with_the_reason_and_the_rest_of_its_batch_is_logged()
     {
         var good = SamplePredictions.Of("UA123", SamplePredictions.Start);
         var alsoGood = SamplePredictions.Of("UA124", SamplePredictions.Start);
@@ -65,6 +65,9 @@ public sealed class PredictionMadeConsumerTests : IAsyncLifetime
         Assert.True(_log.Stored.ContainsKey(alsoGood.PredictionId));
         Assert.False(_log.Stored.ContainsKey(malformed.PredictionId));
         Assert.False(await _harness.Published.Any<Fault<PredictionMade>>());
+        Assert.True(await _harness.Sent.Any<PredictionMade>(sent => sent.Context.Message.PredictionId == malformed.PredictionId
+            && sent.Context.DestinationAddress!.AbsolutePath.EndsWith("_error", StringComparison.Ordinal)
+            && sent.Context.Headers.Get<string>("MT-Reason") == "PredictionMade has no modelName"));
     }
 
     [Fact]
