@@ -1,14 +1,23 @@
 namespace Gateway;
 
-/// <summary>Limits the gateway applies to the public API. Section <c>Gateway</c>.</summary>
+/// <summary>What the gateway applies to the public API and how it builds the public OpenAPI document. Section <c>Gateway</c>.</summary>
 public sealed class GatewayOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Gateway";
 
-    /// <summary>The largest request body accepted on the public API (413 beyond). Env: <c>Gateway__MaxRequestBodyBytes</c>.</summary>
+    /// <summary>
+    /// The largest request body accepted on the public API (413 beyond), whether announced by Content-Length
+    /// or sent in chunks. Default 4 MiB. Env: <c>Gateway__MaxRequestBodyBytes</c>.
+    /// </summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Seconds a client is asked to wait (Retry-After) when no service instance can answer. Env: <c>Gateway__RetryAfterSeconds</c>.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>How long the merged public OpenAPI document is reused before it is built again. Env: <c>Gateway__PublicDocumentCacheDuration</c>.</summary>
+    public TimeSpan PublicDocumentCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the gateway waits for one service's own OpenAPI document. Env: <c>Gateway__UpstreamDocumentTimeout</c>.</summary>
+    public TimeSpan UpstreamDocumentTimeout { get; set; } = TimeSpan.FromSeconds(3);
 }

@@ -1,5 +1,8 @@
 using Gateway.Limits;
+using Gateway.OpenApi;
 using Gateway.Proxy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using ServiceDefaults;
 
 namespace Gateway;
@@ -18,22 +21,33 @@ public static class GatewayService
     /// <summary>The configuration section with the reverse proxy's routes and clusters.</summary>
     public const string ReverseProxySection = "ReverseProxy";
 
-    /// <summary>Adds the gateway: the reverse proxy, configured by the <c>ReverseProxy</c> section. Call it before <c>AddMessageBus</c>.</summary>
+    /// <summary>
+    /// Adds the gateway: its options (section <c>Gateway</c>, validated at start-up), the reverse proxy
+    /// configured by the <c>ReverseProxy</c> section (empty in the embedded host, where every endpoint is
+    /// local) and the public OpenAPI document. Call it after <c>AddServiceDefaults</c> and before
+    /// <c>AddMessageBus</c>.
+    /// </summary>
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
         builder.Services.AddOptions<GatewayOptions>()
             .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
-            .Validate(options => options.MaxRequestBodyBytes > 0, "Gateway:MaxRequestBodyBytes must be positive.")
-            .Validate(options => options.RetryAfterSeconds > 0, "Gateway:RetryAfterSeconds must be positive.")
             .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+
         // Routes and clusters live in configuration, so a deployment changes destinations without a build.
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection(ReverseProxySection));
+
+        builder.Services.AddSingleton<UpstreamApiDocuments>();
+        builder.Services.AddSingleton<PublicApiDocument>();
         return builder;
     }
 
-    /// <summary>Maps the Gateway service's endpoints.</summary>
+    /// <summary>
+    /// Maps the gateway: the body limit in front of the public paths, the public OpenAPI document with its
+    /// API reference, and the proxy routes with problem details for the proxy's own failures.
+    /// </summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -41,6 +55,7 @@ public static class GatewayService
         // In the embedded host the public endpoints are local, in the distributed mode they are proxied:
         // the same limit applies to both.
         app.UseRequestBodyLimit();
+        app.MapPublicApiDocument();
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(ProxyErrors.HandleAsync);

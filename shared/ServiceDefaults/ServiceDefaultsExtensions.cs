@@ -22,8 +22,8 @@ public static class ServiceDefaultsExtensions
 {
     /// <summary>
     /// Adds OpenTelemetry (traces, metrics, logs; OTLP export only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
-    /// is set), the live and ready health checks, RFC 9457 problem details for every error, the shared
-    /// JSON options and <see cref="TimeProvider.System"/>.
+    /// is set), the live and ready health checks, RFC 9457 problem details for every error, the service's
+    /// OpenAPI document, the shared JSON options and <see cref="TimeProvider.System"/>.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
@@ -32,6 +32,7 @@ public static class ServiceDefaultsExtensions
         builder.AddDefaultTelemetry();
         builder.AddDefaultHealthChecks();
         builder.AddDefaultProblemDetails();
+        builder.AddDefaultOpenApi();
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Apply(options.SerializerOptions));
         builder.Services.TryAddSingleton(TimeProvider.System);
 
@@ -40,7 +41,8 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Installs the error handling (problem details for exceptions and for empty error responses) and maps
-    /// <c>/health/live</c> and <c>/health/ready</c> in every environment. Call it first after
+    /// <c>/health/live</c>, <c>/health/ready</c> and the service's OpenAPI document <c>/openapi/v1.json</c> in
+    /// every environment. Call it first after
     /// <c>Build()</c>, so that the error handling wraps every endpoint the service maps after it.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
@@ -49,6 +51,7 @@ public static class ServiceDefaultsExtensions
 
         app.UseDefaultProblemDetails();
         app.MapDefaultHealthChecks();
+        app.MapDefaultOpenApi();
 
         return app;
     }
