@@ -18,7 +18,10 @@ public sealed class OnlinePredictor(IRequestClient<ScoreRequest> client, IOption
         try
         {
             var timeout = RequestTimeout.After(ms: (int)options.Value.InferenceTimeout.TotalMilliseconds);
-            var response = await client.GetResponse<ScoreResponse, ScoreRejected>(request, cancellationToken, timeout);
+            // Not persisted by the broker: a lost request ends in a timeout and a 503 the client can retry,
+            // while persisting would add a disk flush to every prediction's latency.
+            var response = await client.GetResponse<ScoreResponse, ScoreRejected>(
+                request, pipe => pipe.UseExecute(send => send.Durable = false), cancellationToken, timeout);
             if (response.Is(out Response<ScoreResponse>? scored))
                 return new ScoreOutcome(scored.Message, null);
             var reason = response.Is(out Response<ScoreRejected>? rejected) ? rejected.Message.Reason : "an unexpected answer";

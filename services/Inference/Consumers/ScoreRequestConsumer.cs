@@ -18,14 +18,14 @@ public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider ti
         var request = context.Message;
         if (sessions.Find(request.ModelName) is not { } model)
         {
-            await context.RespondAsync(new ScoreRejected(request.ModelName, request.ModelVersion, ScoreRejectedCodes.ModelNotServed,
+            await RespondAsync(context, new ScoreRejected(request.ModelName, request.ModelVersion, ScoreRejectedCodes.ModelNotServed,
                 $"This replica does not serve model '{request.ModelName}' (yet)."));
             return;
         }
 
         if (model.Version != request.ModelVersion)
         {
-            await context.RespondAsync(new ScoreRejected(request.ModelName, request.ModelVersion, ScoreRejectedCodes.VersionNotServed,
+            await RespondAsync(context, new ScoreRejected(request.ModelName, request.ModelVersion, ScoreRejectedCodes.VersionNotServed,
                 $"This replica serves version {model.Version} of '{request.ModelName}', not {request.ModelVersion}."));
             return;
         }
@@ -33,7 +33,7 @@ public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider ti
         var rows = request.Records.Count;
         if (request.Width != model.Scorer.Width || request.Features.Length != rows * model.Scorer.Width)
         {
-            await context.RespondAsync(new ScoreRejected(request.ModelName, request.ModelVersion, ScoreRejectedCodes.InvalidShape,
+            await RespondAsync(context, new ScoreRejected(request.ModelName, request.ModelVersion, ScoreRejectedCodes.InvalidShape,
                 $"Expected {rows} records of {model.Scorer.Width} floats; got {request.Features.Length} floats of width {request.Width}."));
             return;
         }
@@ -42,9 +42,13 @@ public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider ti
         model.Scorer.Score(request.Features, scores);
         var predictedAt = time.GetUtcNow();
         var predictions = PredictionEvents.PredictionsOf(model, scores);
-        await context.RespondAsync(new ScoreResponse(model.Name, model.Version, predictions, predictedAt));
+        await RespondAsync(context, new ScoreResponse(model.Name, model.Version, predictions, predictedAt));
 
         var events = PredictionEvents.Of(model, predictions, request.Features, request.Records, request.Source, request.ReceivedAt, predictedAt);
         await context.PublishBatch(events, context.CancellationToken);
     }
+
+    // Answers are not persisted by the broker: the requester waits for them in memory anyway.
+    private static Task RespondAsync<T>(ConsumeContext context, T answer) where T : class =>
+        context.RespondAsync(answer, send => send.Durable = false);
 }

@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using Contracts.Predictions;
 using Inference.OpenInference;
 using Inference.Runtime;
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Modeling.Cards;
@@ -32,8 +30,8 @@ public static class OpenInferenceEndpoints
         v2.MapGet("/models/{model}/versions/{version}", GetModelMetadata);
         v2.MapGet("/models/{model}/ready", GetModelReady);
         v2.MapGet("/models/{model}/versions/{version}/ready", GetModelReady);
-        v2.MapPost("/models/{model}/infer", Infer);
-        v2.MapPost("/models/{model}/versions/{version}/infer", Infer);
+        v2.MapPost("/models/{model}/infer", InferAsync);
+        v2.MapPost("/models/{model}/versions/{version}/infer", InferAsync);
         return app;
     }
 
@@ -69,12 +67,12 @@ public static class OpenInferenceEndpoints
             ? problem
             : TypedResults.Ok(new ReadyResponse(model, true));
 
-    private static Results<Ok<InferenceResponse>, ProblemHttpResult> Infer(
+    private static async Task<Results<Ok<InferenceResponse>, ProblemHttpResult>> InferAsync(
         string model,
         string? version,
         InferenceRequest request,
         ModelSessions sessions,
-        IBus bus,
+        PredictionPublisher publisher,
         TimeProvider time,
         IOptions<InferenceOptions> options,
         HttpContext http)
@@ -100,7 +98,7 @@ public static class OpenInferenceEndpoints
         if (requested is not null && requested.FirstOrDefault(name => outputs.All(output => output.Name != name)) is { } unknown)
             return Problem(StatusCodes.Status400BadRequest, "Unknown output", $"The model has no output '{unknown}'; it has {string.Join(", ", outputs.Select(output => output.Name))}.", "outputs");
 
-        PublishAfterResponse(http, bus, PredictionEvents.Of(loaded, predictions, features, null, PredictionSources.Tensor, receivedAt, predictedAt));
+        await publisher.EnqueueAsync(PredictionEvents.Of(loaded, predictions, features, null, PredictionSources.Tensor, receivedAt, predictedAt), http.RequestAborted);
         return TypedResults.Ok(new InferenceResponse(
             loaded.Name,
             loaded.Version,
@@ -120,25 +118,6 @@ public static class OpenInferenceEndpoints
         if (card.Task != ModelTask.Regression)
             outputs.Add(new ResponseOutput(LabelOutput, [rows], "BYTES", predictions.Select(prediction => prediction.Label ?? "").ToArray()));
         return outputs;
-    }
-
-    // The events go out once the client has its answer, under the request's trace.
-    private static void PublishAfterResponse(HttpContext http, IBus bus, PredictionMade[] events)
-    {
-        var requestActivity = Activity.Current;
-        http.Response.OnCompleted(async () =>
-        {
-            var previous = Activity.Current;
-            Activity.Current = requestActivity;
-            try
-            {
-                await bus.PublishBatch(events, CancellationToken.None);
-            }
-            finally
-            {
-                Activity.Current = previous;
-            }
-        });
     }
 
     private static ModelLookup Lookup(string model, string? version, ModelSessions sessions, InferenceOptions options, HttpContext http)

@@ -1,0 +1,59 @@
+using Bench;
+
+// bench online [--duration SECONDS] [--gateway URL] [--models FOLDER]
+//   Measures the online paths (see OnlineBenchmark) and prints the Markdown report; with --output FILE it
+//   also writes it there. Without --gateway it starts the distributed mode itself (scripts/run-distributed.sh).
+if (args is not ["online", ..])
+{
+    Console.Error.WriteLine("usage: bench online [--duration SECONDS] [--gateway URL] [--models FOLDER] [--output FILE]");
+    return 2;
+}
+
+var options = args.Skip(1).Chunk(2).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1]);
+var root = RepositoryRoot();
+var duration = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("--duration", "4"), System.Globalization.CultureInfo.InvariantCulture));
+var models = options.GetValueOrDefault("--models", Path.Combine(root, ".data", "models"));
+
+Console.Error.WriteLine("reading the flights and the model");
+var data = await BenchData.LoadAsync(Path.Combine(models, "flight-delay", "1"), 10_000);
+await using var naive = await NaiveModelServer.StartAsync(data.Bundle);
+
+DistributedSystemProcess? system = null;
+try
+{
+    Uri gateway;
+    if (options.TryGetValue("--gateway", out var given))
+    {
+        gateway = new Uri(given);
+    }
+    else
+    {
+        Console.Error.WriteLine("starting the distributed mode (scripts/run-distributed.sh)");
+        system = await DistributedSystemProcess.StartAsync(root, models, 5400);
+        gateway = system.Gateway;
+    }
+
+    Console.Error.WriteLine("measuring");
+    var results = await new OnlineBenchmark(data, naive.Address, gateway, duration).RunAsync();
+    var shown = options.Where(option => option.Key != "--output").SelectMany(option => new[] { option.Key, option.Value });
+    var report = BenchReport.Of(("./scripts/bench.sh online " + string.Join(' ', shown)).Trim(), results, duration);
+    Console.WriteLine(report);
+    if (options.TryGetValue("--output", out var output))
+        await File.WriteAllTextAsync(output, report);
+    return 0;
+}
+finally
+{
+    system?.Dispose();
+}
+
+static string RepositoryRoot()
+{
+    for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+    {
+        if (File.Exists(Path.Combine(folder.FullName, "Microservices.sln")))
+            return folder.FullName;
+    }
+
+    throw new InvalidOperationException("run the bench from inside the repository");
+}
