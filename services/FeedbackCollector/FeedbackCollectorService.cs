@@ -34,7 +34,7 @@ public static class FeedbackCollectorService
         // Only the embedded store exists so far; StorageOptionsValidator refuses any other at start-up.
         builder.Services.AddSingleton<IPredictionLog>(services => new SqlitePredictionLog(
             EmbeddedDatabase.ForService(services.GetRequiredService<IOptions<StorageOptions>>().Value, StoreName)));
-        builder.AddMessageConsumers(bus => bus.AddConsumer<PredictionMadeConsumer, PredictionMadeConsumerDefinition>());
+        builder.AddMessageConsumers(bus => bus.AddConsumer<PredictionsMadeConsumer, PredictionsMadeConsumerDefinition>());
         return builder;
     }
 

@@ -7,8 +7,9 @@ namespace Inference.Consumers;
 
 /// <summary>
 /// Scores the feature vectors FeatureBuilder sends (request/response) with the served version of the model,
-/// answers, then publishes one <see cref="PredictionMade"/> per record. The endpoint's outbox sends the
-/// answer first and the events after, once the consumer has finished: the events are off the answer's path.
+/// answers, then publishes the request's predictions as one <see cref="PredictionsMade"/>. The endpoint's
+/// outbox sends the answer first and the event after, once the consumer has finished: the event is off the
+/// answer's path.
 /// </summary>
 public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider time) : IConsumer<ScoreRequest>
 {
@@ -45,7 +46,7 @@ public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider ti
         await RespondAsync(context, new ScoreResponse(model.Name, model.Version, predictions, predictedAt));
 
         var events = PredictionEvents.Of(model, predictions, request.Features, request.Records, request.Source, request.ReceivedAt, predictedAt);
-        await context.PublishBatch(events, context.CancellationToken);
+        await context.Publish(new PredictionsMade(events), context.CancellationToken);
     }
 
     // Answers are not persisted by the broker: the requester waits for them in memory anyway.

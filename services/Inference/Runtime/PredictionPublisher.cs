@@ -6,7 +6,7 @@ using MassTransit;
 namespace Inference.Runtime;
 
 /// <summary>
-/// Publishes the <see cref="PredictionMade"/> events of HTTP requests (the tensor API) in the background,
+/// Publishes the predictions of HTTP requests (one <see cref="PredictionsMade"/> per request) (the tensor API) in the background,
 /// under each request's trace, so that neither the answer nor the client's connection waits for the
 /// broker's confirmation. Several batches are in flight at once; when the broker falls far behind, the
 /// queue is full and requests wait for room (back-pressure, never dropped events).
@@ -33,7 +33,7 @@ public sealed partial class PredictionPublisher(IBus bus, ILogger<PredictionPubl
                 Activity.Current = item.Request;
                 try
                 {
-                    await bus.PublishBatch(item.Events, CancellationToken.None);
+                    await bus.Publish(new PredictionsMade(item.Events), CancellationToken.None);
                 }
                 catch (Exception exception) when (exception is MassTransitException or InvalidOperationException or TimeoutException)
                 {

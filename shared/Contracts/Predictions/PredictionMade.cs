@@ -3,9 +3,9 @@ using System.Text.Json;
 namespace Contracts.Predictions;
 
 /// <summary>
-/// A model made a prediction. Published by Inference for every prediction (shadow ones too), after the
-/// answer was sent. Consumed by FeedbackCollector (to join outcomes), Monitor (drift, live performance)
-/// and Retrainer (training data).
+/// A model made a prediction (shadow ones too). Travels inside <see cref="PredictionsMade"/>, which
+/// Inference publishes once per request after the answer was decided. Consumed by FeedbackCollector (to
+/// join outcomes), Monitor (drift, live performance) and Retrainer (training data).
 /// </summary>
 /// <param name="PredictionId">Unique id of the prediction.</param>
 /// <param name="ModelName">The model.</param>

@@ -40,7 +40,7 @@ public sealed class PredictionPublisher : IAsyncDisposable
         return new PredictionPublisher(host);
     }
 
-    public Task PublishAsync(PredictionMade prediction) => _host.Services.GetRequiredService<IBus>().Publish(prediction);
+    public Task PublishAsync(PredictionMade prediction) => _host.Services.GetRequiredService<IBus>().Publish(new PredictionsMade([prediction]));
 
     public async ValueTask DisposeAsync()
     {
@@ -53,17 +53,17 @@ public sealed class PredictionPublisher : IAsyncDisposable
         public ConcurrentQueue<string> Received { get; } = new();
     }
 
-    public sealed class FaultObserver(FaultLog faults) : IConsumer<Fault<PredictionMade>>, IConsumer<Fault<Batch<PredictionMade>>>
+    public sealed class FaultObserver(FaultLog faults) : IConsumer<Fault<PredictionsMade>>, IConsumer<Fault<Batch<PredictionsMade>>>
     {
-        public Task Consume(ConsumeContext<Fault<PredictionMade>> context)
+        public Task Consume(ConsumeContext<Fault<PredictionsMade>> context)
         {
-            faults.Received.Enqueue($"Fault<PredictionMade> {context.Message.Message.PredictionId}: {Describe(context.Message)}");
+            faults.Received.Enqueue($"Fault<PredictionsMade> {string.Join(", ", context.Message.Message.Predictions.Select(prediction => prediction.PredictionId))}: {Describe(context.Message)}");
             return Task.CompletedTask;
         }
 
-        public Task Consume(ConsumeContext<Fault<Batch<PredictionMade>>> context)
+        public Task Consume(ConsumeContext<Fault<Batch<PredictionsMade>>> context)
         {
-            faults.Received.Enqueue($"Fault<Batch<PredictionMade>>: {Describe(context.Message)}");
+            faults.Received.Enqueue($"Fault<Batch<PredictionsMade>>: {Describe(context.Message)}");
             return Task.CompletedTask;
         }
 

@@ -3,32 +3,32 @@ using MassTransit;
 namespace FeedbackCollector.Consumers;
 
 /// <summary>
-/// The prediction log's endpoint: batches of up to <see cref="MessageLimit"/> predictions, or whatever
+/// The prediction log's endpoint: batches of up to <see cref="MessageLimit"/> messages (each one request's predictions), or whatever
 /// arrived within <see cref="TimeLimit"/> of the first, one batch written at a time (SQLite has one writer).
 /// </summary>
-public sealed class PredictionMadeConsumerDefinition : ConsumerDefinition<PredictionMadeConsumer>
+public sealed class PredictionsMadeConsumerDefinition : ConsumerDefinition<PredictionsMadeConsumer>
 {
-    /// <summary>The largest batch written in one transaction.</summary>
+    /// <summary>The most messages written in one transaction.</summary>
     public const int MessageLimit = 500;
 
     /// <summary>How long a batch waits for more predictions after its first one.</summary>
     public static readonly TimeSpan TimeLimit = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
-    /// Names the queue after the service (Monitor and Retrainer consume <c>PredictionMade</c> too, and a
-    /// shared <c>prediction-made</c> queue would make the services compete for events instead of each
+    /// Names the queue after the service (Monitor and Retrainer consume <c>PredictionsMade</c> too, and a
+    /// shared <c>predictions-made</c> queue would make the services compete for events instead of each
     /// getting all of them), and prefetches two batches: one filling while the other is written.
     /// </summary>
-    public PredictionMadeConsumerDefinition()
+    public PredictionsMadeConsumerDefinition()
     {
-        EndpointName = "feedback-collector-prediction-made";
+        EndpointName = "feedback-collector-predictions-made";
         Endpoint(endpoint => endpoint.PrefetchCount = MessageLimit * 2);
     }
 
     /// <inheritdoc />
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<PredictionMadeConsumer> consumerConfigurator,
+        IConsumerConfigurator<PredictionsMadeConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
         ArgumentNullException.ThrowIfNull(consumerConfigurator);

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FeedbackCollector.Tests.Consumers;
 
 /// <summary>The consumer logs each prediction once, in batches; a malformed event goes to the error queue alone.</summary>
-public sealed class PredictionMadeConsumerTests : IAsyncLifetime
+public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private readonly RecordingLog _log = new();
@@ -23,7 +23,7 @@ public sealed class PredictionMadeConsumerTests : IAsyncLifetime
         _services = new ServiceCollection()
             .AddSingleton<IPredictionLog>(_log)
             .AddLogging()
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<PredictionMadeConsumer, PredictionMadeConsumerDefinition>())
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<PredictionsMadeConsumer, PredictionsMadeConsumerDefinition>())
             .BuildServiceProvider(validateScopes: true);
         _harness = _services.GetRequiredService<ITestHarness>();
         await _harness.Start();
@@ -40,15 +40,15 @@ public sealed class PredictionMadeConsumerTests : IAsyncLifetime
     {
         var prediction = SamplePredictions.Of("UA123", SamplePredictions.Start);
 
-        await _harness.Bus.Publish(prediction);
+        await _harness.Bus.Publish(new PredictionsMade([prediction]));
         await WaitUntilAsync(() => _log.Stored.ContainsKey(prediction.PredictionId));
-        await _harness.Bus.Publish(prediction);
+        await _harness.Bus.Publish(new PredictionsMade([prediction]));
         await WaitUntilAsync(() => _log.Calls == 2);
 
         Assert.Single(_log.Stored);
         Assert.Equal([1, 0], _log.Added);
-        Assert.False(await _harness.Published.Any<Fault<PredictionMade>>());
-        Assert.False(await _harness.Published.Any<Fault<Batch<PredictionMade>>>());
+        Assert.False(await _harness.Published.Any<Fault<PredictionsMade>>());
+        Assert.False(await _harness.Published.Any<Fault<Batch<PredictionsMade>>>());
     }
 
     [Fact]
@@ -58,14 +58,14 @@ public sealed class PredictionMadeConsumerTests : IAsyncLifetime
         var alsoGood = SamplePredictions.Of("UA124", SamplePredictions.Start);
         var malformed = SamplePredictions.Of("UA125", SamplePredictions.Start) with { ModelName = null! };
 
-        await _harness.Bus.PublishBatch([good, malformed, alsoGood]);
+        await _harness.Bus.Publish(new PredictionsMade([good, malformed, alsoGood]));
         await WaitUntilAsync(() => _log.Stored.Count == 2);
 
         Assert.True(_log.Stored.ContainsKey(good.PredictionId));
         Assert.True(_log.Stored.ContainsKey(alsoGood.PredictionId));
         Assert.False(_log.Stored.ContainsKey(malformed.PredictionId));
-        Assert.False(await _harness.Published.Any<Fault<PredictionMade>>());
-        Assert.True(await _harness.Sent.Any<PredictionMade>(sent => sent.Context.Message.PredictionId == malformed.PredictionId
+        Assert.False(await _harness.Published.Any<Fault<PredictionsMade>>());
+        Assert.True(await _harness.Sent.Any<PredictionsMade>(sent => sent.Context.Message.Predictions.Single().PredictionId == malformed.PredictionId
             && sent.Context.DestinationAddress!.AbsolutePath.EndsWith("_error", StringComparison.Ordinal)
             && sent.Context.Headers.Get<string>("MT-Reason") == "PredictionMade has no modelName"));
     }
@@ -75,12 +75,24 @@ public sealed class PredictionMadeConsumerTests : IAsyncLifetime
     {
         var predictions = Enumerable.Range(0, 200).Select(row => SamplePredictions.Of($"E{row}", SamplePredictions.Start)).ToArray();
 
-        await _harness.Bus.PublishBatch(predictions);
+        await _harness.Bus.PublishBatch(predictions.Select(prediction => new PredictionsMade([prediction])));
         await WaitUntilAsync(() => _log.Stored.Count == predictions.Length);
 
         // One call per event would be 200; the definition's batching must cut that by far.
         Assert.True(_log.Calls <= 20, $"{predictions.Length} predictions took {_log.Calls} writes");
-        Assert.True(_log.Added.Max() <= PredictionMadeConsumerDefinition.MessageLimit);
+        Assert.True(_log.Added.Max() <= PredictionsMadeConsumerDefinition.MessageLimit);
+    }
+
+    [Fact]
+    public async Task The_predictions_of_one_request_arrive_in_one_message_and_are_written_together()
+    {
+        var predictions = Enumerable.Range(0, 100).Select(row => SamplePredictions.Of($"R{row}", SamplePredictions.Start)).ToArray();
+
+        await _harness.Bus.Publish(new PredictionsMade(predictions));
+        await WaitUntilAsync(() => _log.Stored.Count == predictions.Length);
+
+        Assert.Equal(1, _log.Calls);
+        Assert.False(await _harness.Published.Any<Fault<Batch<PredictionsMade>>>());
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

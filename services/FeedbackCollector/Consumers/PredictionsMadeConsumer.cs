@@ -5,20 +5,22 @@ using MassTransit;
 namespace FeedbackCollector.Consumers;
 
 /// <summary>
-/// Logs every <see cref="PredictionMade"/>, in batches: online traffic publishes one event per prediction,
-/// thousands per second, and one transaction per batch keeps up where one per event would not (limits in
-/// <see cref="PredictionMadeConsumerDefinition"/>). Idempotent: the log ignores a prediction id it already
+/// Logs every prediction, in batches: Inference publishes one <see cref="PredictionsMade"/> per request
+/// (single records too, thousands per second), and one transaction per batch of messages keeps up where one
+/// per message would not (limits in
+/// <see cref="PredictionsMadeConsumerDefinition"/>). Idempotent: the log ignores a prediction id it already
 /// has, so a redelivered event (or a whole redelivered batch) changes nothing.
 /// </summary>
 /// <remarks>
-/// An event without the fields the log needs (id, model, version, source, timestamps) goes alone to the
-/// endpoint's error queue (<c>…_error</c>) with the reason in the <c>MT-Reason</c> header, and the rest of
-/// the batch is logged: one malformed event must not send hundreds of good ones to the error queue with it.
+/// A prediction without the fields the log needs (id, model, version, source, timestamps) goes to the
+/// endpoint's error queue (<c>…_error</c>, as a <see cref="PredictionsMade"/> holding only the malformed
+/// ones) with the reason in the <c>MT-Reason</c> header, and the rest is logged: one malformed prediction
+/// must not send hundreds of good ones to the error queue with it.
 /// </remarks>
-public sealed partial class PredictionMadeConsumer(IPredictionLog log, ILogger<PredictionMadeConsumer> logger) : IConsumer<Batch<PredictionMade>>
+public sealed partial class PredictionsMadeConsumer(IPredictionLog log, ILogger<PredictionsMadeConsumer> logger) : IConsumer<Batch<PredictionsMade>>
 {
     /// <inheritdoc />
-    public async Task Consume(ConsumeContext<Batch<PredictionMade>> context)
+    public async Task Consume(ConsumeContext<Batch<PredictionsMade>> context)
     {
         ArgumentNullException.ThrowIfNull(context);
 
@@ -26,36 +28,45 @@ public sealed partial class PredictionMadeConsumer(IPredictionLog log, ILogger<P
         var predictions = new List<PredictionMade>(batch.Length);
         for (var index = 0; index < batch.Length; index++)
         {
-            var prediction = batch[index].Message;
-            if (MissingField(prediction) is { } missing)
+            List<PredictionMade>? malformed = null;
+            string? reason = null;
+            foreach (var prediction in batch[index].Message.Predictions ?? [])
             {
-                await RejectAsync(context, batch[index], $"PredictionMade has no {missing}");
-                LogRejected(logger, prediction.PredictionId, batch[index].MessageId, missing);
-                continue;
+                if (MissingField(prediction) is { } missing)
+                {
+                    (malformed ??= []).Add(prediction);
+                    reason ??= $"PredictionMade has no {missing}";
+                    LogRejected(logger, prediction?.PredictionId ?? Guid.Empty, batch[index].MessageId, missing);
+                    continue;
+                }
+
+                predictions.Add(prediction);
             }
 
-            predictions.Add(prediction);
+            if (malformed is not null)
+                await RejectAsync(context, new PredictionsMade(malformed), batch[index].MessageId, reason!);
         }
 
         var added = await log.AddManyAsync(predictions, context.CancellationToken);
         LogBatch(logger, batch.Length, added, predictions.Count - added);
     }
 
-    private static async Task RejectAsync(ConsumeContext context, ConsumeContext<PredictionMade> rejected, string reason)
+    private static async Task RejectAsync(ConsumeContext context, PredictionsMade rejected, Guid? messageId, string reason)
     {
         var queue = context.ReceiveContext.InputAddress.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries)[^1];
         var errors = await context.GetSendEndpoint(new Uri($"queue:{queue}_error"));
-        await errors.Send(rejected.Message, send =>
+        await errors.Send(rejected, send =>
         {
             send.Headers.Set("MT-Reason", reason);
             send.Headers.Set(MessageHeaders.Reason, reason);
-            if (rejected.MessageId is { } messageId)
-                send.MessageId = messageId;
+            if (messageId is { } id)
+                send.MessageId = id;
         }, context.CancellationToken);
     }
 
-    private static string? MissingField(PredictionMade prediction) => prediction switch
+    private static string? MissingField(PredictionMade? prediction) => prediction switch
     {
+        null => "content",
         { PredictionId: var id } when id == Guid.Empty => "predictionId",
         { ModelName: null or "" } => "modelName",
         { ModelVersion: null or "" } => "modelVersion",
