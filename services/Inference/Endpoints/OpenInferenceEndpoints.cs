@@ -46,9 +46,9 @@ public static class OpenInferenceEndpoints
     private static Results<Ok<ModelMetadata>, ProblemHttpResult> GetModelMetadata(
         string model, string? version, ModelSessions sessions, IOptions<InferenceOptions> options, HttpContext http)
     {
-        if (Lookup(model, version, sessions, options.Value, http) is { Problem: { } problem })
-            return problem;
-        var loaded = sessions.Find(model)!;
+        var found = Lookup(model, version, sessions, options.Value, http);
+        if (found.Model is not { } loaded)
+            return found.Problem!;
         var card = loaded.Card;
         var outputs = new List<TensorMetadata>();
         if (card.Task != ModelTask.Regression && card.Output.Probability is { } probability)
@@ -62,10 +62,11 @@ public static class OpenInferenceEndpoints
     }
 
     private static Results<Ok<ReadyResponse>, ProblemHttpResult> GetModelReady(
-        string model, string? version, ModelSessions sessions, IOptions<InferenceOptions> options, HttpContext http) =>
-        Lookup(model, version, sessions, options.Value, http) is { Problem: { } problem }
-            ? problem
-            : TypedResults.Ok(new ReadyResponse(model, true));
+        string model, string? version, ModelSessions sessions, IOptions<InferenceOptions> options, HttpContext http)
+    {
+        var found = Lookup(model, version, sessions, options.Value, http);
+        return found.Model is not null ? TypedResults.Ok(new ReadyResponse(model, true)) : found.Problem!;
+    }
 
     private static async Task<Results<Ok<InferenceResponse>, ProblemHttpResult>> InferAsync(
         string model,
@@ -78,9 +79,9 @@ public static class OpenInferenceEndpoints
         HttpContext http)
     {
         var receivedAt = time.GetUtcNow();
-        if (Lookup(model, version, sessions, options.Value, http) is { Problem: { } problem })
-            return problem;
-        var loaded = sessions.Find(model)!;
+        var found = Lookup(model, version, sessions, options.Value, http);
+        if (found.Model is not { } loaded)
+            return found.Problem!;
         var tensor = TensorReader.Read(request, loaded.Card.Input.Name, loaded.Scorer.Width, options.Value.MaxRowsPerRequest);
         if (tensor.Features is not { } features)
         {
@@ -125,14 +126,14 @@ public static class OpenInferenceEndpoints
         if (sessions.Find(model) is not { } loaded)
         {
             if (sessions.IsReady)
-                return new ModelLookup(Problem(StatusCodes.Status404NotFound, "Unknown model", $"No model named '{model}' is served here.", "model"));
+                return new ModelLookup(null, Problem(StatusCodes.Status404NotFound, "Unknown model", $"No model named '{model}' is served here.", "model"));
             http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return new ModelLookup(Problem(StatusCodes.Status503ServiceUnavailable, "Models are loading", $"Model '{model}' is not loaded yet; retry shortly.", null));
+            return new ModelLookup(null, Problem(StatusCodes.Status503ServiceUnavailable, "Models are loading", $"Model '{model}' is not loaded yet; retry shortly.", null));
         }
 
         if (version is not null && version != loaded.Version)
-            return new ModelLookup(Problem(StatusCodes.Status404NotFound, "Unknown model version", $"Model '{model}' is served in version {loaded.Version}, not {version}.", "version"));
-        return new ModelLookup(null);
+            return new ModelLookup(null, Problem(StatusCodes.Status404NotFound, "Unknown model version", $"Model '{model}' is served in version {loaded.Version}, not {version}.", "version"));
+        return new ModelLookup(loaded, null);
     }
 
     private static ProblemHttpResult Problem(int status, string title, string detail, string? field)
@@ -144,5 +145,7 @@ public static class OpenInferenceEndpoints
             type: status == StatusCodes.Status400BadRequest && field is not null ? ProblemTypes.ValidationFailed : null, extensions: extensions);
     }
 
-    private readonly record struct ModelLookup(ProblemHttpResult? Problem);
+    // The version a request is served by, looked up once: a version switch between two lookups would
+    // otherwise check one version and score with another.
+    private readonly record struct ModelLookup(LoadedModel? Model, ProblemHttpResult? Problem);
 }
