@@ -11,11 +11,16 @@ cd "$root"
 dotnet build Microservices.sln -c Release -warnaserror -nologo -clp:ErrorsOnly
 
 log="$(mktemp)"
+results="$(mktemp -d)"
 status=0
-dotnet test Microservices.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
+dotnet test Microservices.sln -c Release --no-build -nologo --logger trx --results-directory "$results" "$@" 2>&1 | tee "$log" || status=$?
 
 # dotnet test prints one "Passed!/Failed! - Failed: x, Passed: y, Skipped: z, Total: n" line per test project.
 grep -E '(Passed|Failed)! +- +Failed: ' "$log" | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' |
   awk '{ failed += $1; passed += $2; skipped += $3 } END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }'
-rm -f "$log"
+# Why tests were skipped (e.g. the MongoDB store tests without MONGODB_URI), once per reason with a count.
+cat "$results"/*.trx 2>/dev/null |
+  awk '/outcome="NotExecuted"/ { skipped = 1 } skipped && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); print; skipped = 0 }' |
+  sort | uniq -c | sed -E 's/^ *([0-9]+) (.*)/skipped \1: \2/'
+rm -rf "$log" "$results"
 exit "$status"

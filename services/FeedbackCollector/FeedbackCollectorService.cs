@@ -2,7 +2,6 @@ using FeedbackCollector.Consumers;
 using FeedbackCollector.Endpoints;
 using FeedbackCollector.Predictions;
 using MassTransit;
-using Microsoft.Extensions.Options;
 using ServiceDefaults;
 using ServiceDefaults.Storage;
 
@@ -14,7 +13,7 @@ namespace FeedbackCollector;
 /// </summary>
 public static class FeedbackCollectorService
 {
-    /// <summary>The name of the service's database in the store (<c>feedbackcollector.db</c> in the embedded store).</summary>
+    /// <summary>The name of the service's database in the store (<c>feedbackcollector.db</c> in the embedded store, the <c>feedbackcollector</c> database in MongoDB).</summary>
     public const string StoreName = "feedbackcollector";
 
     /// <summary>What the service answers on <c>GET /</c> (mapped by its Program.cs; the embedded host answers for all six).</summary>
@@ -30,10 +29,10 @@ public static class FeedbackCollectorService
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.AddStorage();
-        // Only the embedded store exists so far; StorageOptionsValidator refuses any other at start-up.
-        builder.Services.AddSingleton<IPredictionLog>(services => new SqlitePredictionLog(
-            EmbeddedDatabase.ForService(services.GetRequiredService<IOptions<StorageOptions>>().Value, StoreName)));
+        builder.AddStore<IPredictionLog>(
+            StoreName,
+            embedded: database => new SqlitePredictionLog(database),
+            mongoDb: database => new MongoPredictionLog(database));
         builder.AddMessageConsumers(bus => bus.AddConsumer<PredictionsMadeConsumer, PredictionsMadeConsumerDefinition>());
         return builder;
     }

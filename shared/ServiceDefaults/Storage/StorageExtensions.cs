@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using MongoDB.Driver;
 
 namespace ServiceDefaults.Storage;
 
@@ -10,9 +11,10 @@ namespace ServiceDefaults.Storage;
 public static class StorageExtensions
 {
     /// <summary>
-    /// Binds <see cref="StorageOptions"/> from the <c>Storage</c> section and validates them at start-up
-    /// (<see cref="StorageOptionsValidator"/>). Call it from a service's <c>AddX</c>; in the embedded host
-    /// several services call it and the options are bound once.
+    /// Binds <see cref="StorageOptions"/> from the <c>Storage</c> section (and the MongoDB server from
+    /// <c>ConnectionStrings:MongoDb</c>), validates them at start-up (<see cref="StorageOptionsValidator"/>) and
+    /// adds the store's readiness check. Services call it through <see cref="AddStore{TStore}"/>; in the embedded
+    /// host several services do, and everything is added once.
     /// </summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
@@ -21,12 +23,53 @@ public static class StorageExtensions
             return builder;
 
         var section = builder.Configuration.GetSection(StorageOptions.SectionName);
+        var configuration = builder.Configuration;
         builder.Services.AddSingleton<StorageMarker>();
         builder.Services.AddOptions<StorageOptions>()
             .Configure(_ => RefuseUnknownProvider(section))
             .Bind(section)
+            .Configure(options => options.MongoDbConnectionString = configuration.GetConnectionString(MongoStore.ConnectionStringName))
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        // Resolved only when a store is on MongoDB, so the validator has already required the connection string.
+        builder.Services.AddSingleton(services => new MongoStore(
+            services.GetRequiredService<IOptions<StorageOptions>>().Value.MongoDbConnectionString
+            ?? throw new InvalidOperationException($"ConnectionStrings:{MongoStore.ConnectionStringName} is not set, so there is no MongoDB store.")));
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthCheckExtensions.ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds one of a service's stores as a singleton <typeparamref name="TStore"/>, built on the provider the
+    /// <c>Storage</c> settings choose: <paramref name="embedded"/> gets the service's SQLite database,
+    /// <paramref name="mongoDb"/> the service's MongoDB database. Both implementations pass the same contract tests.
+    /// </summary>
+    /// <param name="builder">The service's host builder.</param>
+    /// <param name="service">The service's store name, e.g. <c>feedbackcollector</c>.</param>
+    /// <param name="embedded">Builds the embedded implementation (it owns and disposes the database it is given).</param>
+    /// <param name="mongoDb">Builds the MongoDB implementation.</param>
+    public static IHostApplicationBuilder AddStore<TStore>(
+        this IHostApplicationBuilder builder,
+        string service,
+        Func<EmbeddedDatabase, TStore> embedded,
+        Func<IMongoDatabase, TStore> mongoDb)
+        where TStore : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(embedded);
+        ArgumentNullException.ThrowIfNull(mongoDb);
+        StoreNames.ThrowIfInvalid(service);
+
+        builder.AddStorage();
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return options.Provider switch
+            {
+                StorageProvider.MongoDb => mongoDb(services.GetRequiredService<MongoStore>().DatabaseOf(service)),
+                _ => embedded(EmbeddedDatabase.ForService(options, service)),
+            };
+        });
         return builder;
     }
 
@@ -38,7 +81,7 @@ public static class StorageExtensions
         {
             throw new InvalidOperationException(
                 $"{StorageOptions.SectionName}:Provider is '{provider}', which is not a store. Use Embedded (the default: SQLite " +
-                $"files under {StorageOptions.SectionName}:DataFolder); MongoDb arrives with the distributed deployment.");
+                $"files under {StorageOptions.SectionName}:DataFolder) or MongoDb (with ConnectionStrings:{MongoStore.ConnectionStringName}).");
         }
     }
 

@@ -9,6 +9,7 @@ namespace ServiceDefaults.Storage;
 /// <listheader><term>key</term><description>environment variable (default)</description></listheader>
 /// <item><term><c>Storage:Provider</c></term><description><c>Storage__Provider</c> (<c>Embedded</c>)</description></item>
 /// <item><term><c>Storage:DataFolder</c></term><description><c>Storage__DataFolder</c> (<c>.data/store</c>)</description></item>
+/// <item><term><c>ConnectionStrings:MongoDb</c></term><description><c>ConnectionStrings__MongoDb</c> (none; required with <c>MongoDb</c>)</description></item>
 /// </list>
 /// </remarks>
 public sealed class StorageOptions
@@ -18,7 +19,8 @@ public sealed class StorageOptions
 
     /// <summary>
     /// The store: <see cref="StorageProvider.Embedded"/> (SQLite files under <see cref="DataFolder"/>, the
-    /// default and, for now, the only one). Env: <c>Storage__Provider</c>.
+    /// default) or <see cref="StorageProvider.MongoDb"/> (one database per service on the server
+    /// <see cref="MongoDbConnectionString"/> names). Env: <c>Storage__Provider</c>.
     /// </summary>
     public StorageProvider Provider { get; set; } = StorageProvider.Embedded;
 
@@ -29,6 +31,15 @@ public sealed class StorageOptions
     public string DataFolder { get; set; } = Path.Combine(".data", "store");
 
     /// <summary>
+    /// The MongoDB server (or replica set) when <see cref="Provider"/> is <see cref="StorageProvider.MongoDb"/>,
+    /// e.g. <c>mongodb://mongodb:27017/?replicaSet=rs0</c>. Read from <c>ConnectionStrings:MongoDb</c>
+    /// (env <c>ConnectionStrings__MongoDb</c>), where .NET keeps connection strings, not from the
+    /// <c>Storage</c> section. A database named in the string is ignored: each service uses its own
+    /// (<see cref="MongoStore.DatabaseOf"/>).
+    /// </summary>
+    public string? MongoDbConnectionString { get; set; }
+
+    /// <summary>
     /// The full path of a service's embedded database file, e.g. <c>/app/.data/store/feedbackcollector.db</c>
     /// for <c>feedbackcollector</c>.
     /// </summary>
@@ -36,13 +47,7 @@ public sealed class StorageOptions
     /// <exception cref="ArgumentException">When <paramref name="service"/> is not such a name.</exception>
     public string DatabasePathOf(string service)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(service);
-        if (!service.All(character => char.IsAsciiLetterLower(character) || char.IsAsciiDigit(character) || character == '-'))
-        {
-            throw new ArgumentException(
-                $"'{service}' is not a store name: use lower-case letters, digits and dashes (it names a file).", nameof(service));
-        }
-
+        StoreNames.ThrowIfInvalid(service);
         return Path.GetFullPath(Path.Combine(DataFolder, service + ".db"));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MongoDB.Driver;
 
 namespace ServiceDefaults.Storage;
 
@@ -17,12 +18,10 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             case StorageProvider.Embedded:
                 break;
             case StorageProvider.MongoDb:
-                failures.Add(
-                    $"{Section}:Provider is MongoDb, which this build does not support yet (it arrives with the distributed " +
-                    $"deployment). Use Embedded (the default): SQLite files under {Section}:DataFolder.");
+                ValidateMongoDb(options.MongoDbConnectionString, failures);
                 break;
             default:
-                failures.Add($"{Section}:Provider must be Embedded, not {options.Provider}.");
+                failures.Add($"{Section}:Provider must be Embedded or MongoDb, not {options.Provider}.");
                 break;
         }
 
@@ -36,5 +35,28 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateMongoDb(string? connectionString, List<string> failures)
+    {
+        const string Key = "ConnectionStrings:" + MongoStore.ConnectionStringName;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            failures.Add(
+                $"{StorageOptions.SectionName}:Provider is MongoDb but {Key} (env ConnectionStrings__{MongoStore.ConnectionStringName}) is not set: " +
+                "give the server, e.g. mongodb://mongodb:27017/?replicaSet=rs0.");
+            return;
+        }
+
+        try
+        {
+            _ = MongoUrl.Create(connectionString);
+        }
+        catch (MongoConfigurationException exception)
+        {
+            // The driver's message explains what is wrong, but may quote the string, which may hold a password.
+            var reason = exception.Message.Replace(connectionString, "<the connection string>", StringComparison.Ordinal);
+            failures.Add($"{Key} is not a MongoDB connection string: {reason}");
+        }
     }
 }

@@ -7,8 +7,8 @@ public enum StorageProvider
     Embedded,
 
     /// <summary>
-    /// MongoDB, one database per service, for the distributed deployment. Not available yet: a service
-    /// configured with it refuses to start (see <see cref="StorageOptionsValidator"/>).
+    /// MongoDB, one database per service (named after the service, e.g. <c>feedbackcollector</c>), for the
+    /// distributed deployment; the server is <see cref="StorageOptions.MongoDbConnectionString"/>.
     /// </summary>
     MongoDb,
 }

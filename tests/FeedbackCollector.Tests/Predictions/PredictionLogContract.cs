@@ -6,7 +6,8 @@ namespace FeedbackCollector.Tests.Predictions;
 /// <summary>
 /// What every <see cref="IPredictionLog"/> must do, whatever the store. Each store's test class derives from
 /// it and says how to open a log on the test's own (at first empty) data, and how to open it again as after
-/// a restart; xunit creates one instance per test, so each test has its own data.
+/// a restart; xunit creates one instance per test, so each test has its own data. The tests are skippable:
+/// a store whose server is not there (MongoDB without <c>MONGODB_URI</c>) skips them with the reason.
 /// </summary>
 public abstract class PredictionLogContract
 {
@@ -18,7 +19,7 @@ public abstract class PredictionLogContract
     /// <summary>Closes <paramref name="log"/> and opens a new one on the same data, as a restarted service would.</summary>
     protected abstract IPredictionLog Reopen(IPredictionLog log);
 
-    [Fact]
+    [SkippableFact]
     public async Task A_prediction_is_found_by_its_id_with_every_field()
     {
         var log = CreateLog();
@@ -29,7 +30,7 @@ public abstract class PredictionLogContract
         SamplePredictions.AssertSame(prediction, await log.FindAsync(prediction.PredictionId, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Optional_fields_come_back_absent()
     {
         var log = CreateLog();
@@ -43,7 +44,7 @@ public abstract class PredictionLogContract
         SamplePredictions.AssertSame(prediction, await log.FindAsync(prediction.PredictionId, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_unknown_id_is_not_found()
     {
         var log = CreateLog();
@@ -52,7 +53,7 @@ public abstract class PredictionLogContract
         Assert.Null(await log.FindAsync(Guid.CreateVersion7(), None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_same_prediction_added_twice_is_stored_once_as_first_received()
     {
         var log = CreateLog();
@@ -66,7 +67,7 @@ public abstract class PredictionLogContract
         Assert.Equal("on-time", listed.Label);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Duplicates_inside_one_batch_are_stored_once()
     {
         var log = CreateLog();
@@ -78,7 +79,7 @@ public abstract class PredictionLogContract
         Assert.Equal(2, (await log.FindByEntityKeyAsync("flight-delay", "UA123", 10, None)).Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_entity_s_predictions_come_newest_first_for_that_model_only()
     {
         var log = CreateLog();
@@ -97,7 +98,7 @@ public abstract class PredictionLogContract
         SamplePredictions.AssertSame(newest, found[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_entity_listing_returns_at_most_the_limit_newest_first()
     {
         var log = CreateLog();
@@ -110,7 +111,7 @@ public abstract class PredictionLogContract
         Assert.Empty(await log.FindByEntityKeyAsync("flight-delay", "nobody", 10, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Predictions_are_still_there_after_the_log_is_reopened()
     {
         var log = CreateLog();
@@ -124,7 +125,7 @@ public abstract class PredictionLogContract
         Assert.False(await reopened.AddAsync(predictions[0], None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Concurrent_writers_lose_nothing_and_store_nothing_twice()
     {
         const int Writers = 8;

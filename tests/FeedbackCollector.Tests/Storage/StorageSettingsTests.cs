@@ -1,6 +1,9 @@
+using System.Net;
+using FeedbackCollector.Predictions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServiceDefaults;
 using ServiceDefaults.Storage;
@@ -28,12 +31,47 @@ public sealed class StorageSettingsTests
         Assert.Throws<ArgumentException>(() => new StorageOptions().DatabasePathOf(name));
 
     [Fact]
-    public async Task MongoDb_is_refused_at_start_up_until_it_is_implemented()
+    public async Task MongoDb_without_a_connection_string_is_refused_at_start_up_naming_the_setting()
     {
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(("Storage:Provider", "MongoDb")));
 
-        Assert.Contains("Storage:Provider is MongoDb", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("Use Embedded", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings:MongoDb", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings__MongoDb", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_connection_string_that_is_not_MongoDB_s_is_refused_without_repeating_its_password()
+    {
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(
+            ("Storage:Provider", "MongoDb"), ("ConnectionStrings:MongoDb", "postgres://user:s3cret@db:5432")));
+
+        Assert.Contains("ConnectionStrings:MongoDb is not a MongoDB connection string", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_MongoDb_the_service_keeps_its_predictions_in_MongoDB_and_is_not_ready_while_the_server_does_not_answer()
+    {
+        var builder = CreateBuilder(("Storage:Provider", "MongoDb"), ("ConnectionStrings:MongoDb", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=500&connectTimeoutMS=500"));
+        await using var app = builder.Build();
+        app.MapDefaultEndpoints();
+        await app.StartAsync();
+        try
+        {
+            Assert.IsType<MongoPredictionLog>(app.Services.GetRequiredService<IPredictionLog>());
+            using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+            using var ready = await client.GetAsync(HealthCheckExtensions.ReadyPath);
+            using var live = await client.GetAsync(HealthCheckExtensions.LivePath);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Contains("MongoDB does not answer", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
     }
 
     [Fact]
@@ -53,16 +91,21 @@ public sealed class StorageSettingsTests
         Assert.Contains("Storage:DataFolder", refused.Message, StringComparison.Ordinal);
     }
 
-    private static async Task StartAsync((string Key, string Value) setting)
+    private static async Task StartAsync(params (string Key, string Value)[] settings)
+    {
+        await using var app = CreateBuilder(settings).Build();
+        await app.StartAsync();
+        await app.StopAsync();
+    }
+
+    private static WebApplicationBuilder CreateBuilder(params (string Key, string Value)[] settings)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [setting.Key] = setting.Value });
+        builder.Configuration.AddInMemoryCollection(settings.ToDictionary(setting => setting.Key, setting => (string?)setting.Value));
         builder.AddServiceDefaults();
         builder.AddFeedbackCollector();
         builder.AddMessageBus();
-        await using var app = builder.Build();
-        await app.StartAsync();
-        await app.StopAsync();
+        return builder;
     }
 }

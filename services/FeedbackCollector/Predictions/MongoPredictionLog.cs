@@ -1,0 +1,221 @@
+using System.Text.Json;
+using Contracts.Predictions;
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Attributes;
+using MongoDB.Driver;
+
+namespace FeedbackCollector.Predictions;
+
+/// <summary>
+/// The prediction log in MongoDB: the <c>predictions</c> collection of FeedbackCollector's database, one
+/// document per prediction with the prediction id as <c>_id</c> (so a second copy of the same prediction
+/// is refused by the server itself), and an index for the entity-key lookup. Indexes are created on first use.
+/// </summary>
+/// <remarks>
+/// Writes use the database's majority write concern (<see cref="ServiceDefaults.Storage.MongoStore"/>).
+/// Times are kept as <c>{ DateTime, Ticks, Offset }</c> (always UTC): <c>DateTime</c> is a BSON date for
+/// people and TTL indexes, <c>Ticks</c> the exact value, which the entity-key lookup sorts on.
+/// </remarks>
+public sealed class MongoPredictionLog : IPredictionLog, IDisposable
+{
+    /// <summary>The collection's name.</summary>
+    public const string CollectionName = "predictions";
+
+    /// <summary>The entity-key lookup's index.</summary>
+    public const string EntityKeyIndexName = "predictions_by_entity_key";
+
+    private readonly IMongoCollection<PredictionDocument> _predictions;
+    private readonly SemaphoreSlim _indexGate = new(1, 1);
+    private volatile bool _hasIndexes;
+
+    /// <summary>A log in <paramref name="database"/> (FeedbackCollector's database).</summary>
+    public MongoPredictionLog(IMongoDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _predictions = database.GetCollection<PredictionDocument>(CollectionName);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> AddAsync(PredictionMade prediction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        return await AddManyAsync([prediction], cancellationToken) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> AddManyAsync(IReadOnlyCollection<PredictionMade> predictions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        // The first copy of an id wins, inside the batch as against what is stored.
+        var documents = predictions.DistinctBy(prediction => prediction.PredictionId).Select(PredictionDocument.From).ToList();
+        if (documents.Count == 0)
+            return 0;
+
+        await EnsureIndexesAsync(cancellationToken);
+        try
+        {
+            // Unordered: every document is tried even when some are duplicates.
+            await _predictions.InsertManyAsync(documents, new InsertManyOptions { IsOrdered = false }, cancellationToken);
+            return documents.Count;
+        }
+        catch (MongoBulkWriteException<PredictionDocument> exception)
+            when (exception.WriteConcernError is null && exception.WriteErrors.All(error => error.Category == ServerErrorCategory.DuplicateKey))
+        {
+            return documents.Count - exception.WriteErrors.Count;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<PredictionMade?> FindAsync(Guid predictionId, CancellationToken cancellationToken)
+    {
+        var document = await _predictions.Find(prediction => prediction.Id == predictionId).FirstOrDefaultAsync(cancellationToken);
+        return document?.ToPrediction();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PredictionMade>> FindByEntityKeyAsync(string modelName, string entityKey, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(modelName);
+        ArgumentNullException.ThrowIfNull(entityKey);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await EnsureIndexesAsync(cancellationToken);
+
+        var documents = await _predictions
+            .Find(prediction => prediction.ModelName == modelName && prediction.EntityKey == entityKey)
+            .Sort(Builders<PredictionDocument>.Sort.Descending(PredictedAtTicks).Descending(prediction => prediction.Id))
+            .Limit(limit)
+            .ToListAsync(cancellationToken);
+        return documents.ConvertAll(document => document.ToPrediction());
+    }
+
+    /// <summary>Releases the index gate; the client and its connections belong to the <see cref="ServiceDefaults.Storage.MongoStore"/>.</summary>
+    public void Dispose() => _indexGate.Dispose();
+
+    private const string PredictedAtTicks = "predictedAt.Ticks";
+
+    private async Task EnsureIndexesAsync(CancellationToken cancellationToken)
+    {
+        if (_hasIndexes)
+            return;
+        // Not a Lazy<Task>: a failed attempt (the server away for a moment) must be retried by the next call.
+        await _indexGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_hasIndexes)
+                return;
+            // Not partial: the planner would use a partial index only for a query it can prove is covered by
+            // the index's filter. Creating an index that exists with the same definition is a no-op, so every
+            // instance may do it at start.
+            var byEntityKey = new CreateIndexModel<PredictionDocument>(
+                Builders<PredictionDocument>.IndexKeys
+                    .Ascending(prediction => prediction.ModelName)
+                    .Ascending(prediction => prediction.EntityKey)
+                    .Descending(PredictedAtTicks)
+                    .Descending(prediction => prediction.Id),
+                new CreateIndexOptions { Name = EntityKeyIndexName });
+            await _predictions.Indexes.CreateOneAsync(byEntityKey, cancellationToken: cancellationToken);
+            _hasIndexes = true;
+        }
+        finally
+        {
+            _indexGate.Release();
+        }
+    }
+
+    /// <summary>A prediction as stored: the <see cref="PredictionMade"/> fields, camel-cased.</summary>
+    internal sealed class PredictionDocument
+    {
+        [BsonId]
+        [BsonGuidRepresentation(GuidRepresentation.Standard)]
+        public Guid Id { get; init; }
+
+        [BsonElement("modelName")]
+        public required string ModelName { get; init; }
+
+        [BsonElement("modelVersion")]
+        public required string ModelVersion { get; init; }
+
+        [BsonElement("entityKey")]
+        [BsonIgnoreIfNull]
+        public string? EntityKey { get; init; }
+
+        [BsonElement("correlationId")]
+        [BsonIgnoreIfNull]
+        public string? CorrelationId { get; init; }
+
+        [BsonElement("source")]
+        public required string Source { get; init; }
+
+        // The raw record as the caller sent it (JSON text): BSON would turn 3 and 3.0 into different types.
+        [BsonElement("input")]
+        [BsonIgnoreIfNull]
+        public string? Input { get; init; }
+
+        [BsonElement("features")]
+        public required float[] Features { get; init; }
+
+        [BsonElement("label")]
+        [BsonIgnoreIfNull]
+        public string? Label { get; init; }
+
+        [BsonElement("probability")]
+        [BsonIgnoreIfNull]
+        public float? Probability { get; init; }
+
+        [BsonElement("value")]
+        [BsonIgnoreIfNull]
+        public float? Value { get; init; }
+
+        [BsonElement("receivedAt")]
+        [BsonRepresentation(BsonType.Document)]
+        public DateTimeOffset ReceivedAt { get; init; }
+
+        [BsonElement("predictedAt")]
+        [BsonRepresentation(BsonType.Document)]
+        public DateTimeOffset PredictedAt { get; init; }
+
+        [BsonElement("traceParent")]
+        [BsonIgnoreIfNull]
+        public string? TraceParent { get; init; }
+
+        public static PredictionDocument From(PredictionMade prediction) => new()
+        {
+            Id = prediction.PredictionId,
+            ModelName = prediction.ModelName,
+            ModelVersion = prediction.ModelVersion,
+            EntityKey = prediction.EntityKey,
+            CorrelationId = prediction.CorrelationId,
+            Source = prediction.Source,
+            Input = prediction.Input is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } input ? input.GetRawText() : null,
+            Features = prediction.Features ?? [],
+            Label = prediction.Label,
+            Probability = prediction.Probability,
+            Value = prediction.Value,
+            ReceivedAt = prediction.ReceivedAt.ToUniversalTime(),
+            PredictedAt = prediction.PredictedAt.ToUniversalTime(),
+            TraceParent = prediction.TraceParent,
+        };
+
+        public PredictionMade ToPrediction() => new(
+            Id,
+            ModelName,
+            ModelVersion,
+            EntityKey,
+            CorrelationId,
+            Source,
+            Input is null ? null : ParseJson(Input),
+            Features,
+            Label,
+            Probability,
+            Value,
+            ReceivedAt,
+            PredictedAt,
+            TraceParent);
+
+        private static JsonElement ParseJson(string text)
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+    }
+}
