@@ -14,6 +14,9 @@ namespace FeatureBuilder;
 /// </summary>
 public static class FeatureBuilderService
 {
+    /// <summary>The name of the service's database in the store (<c>featurebuilder.db</c> embedded, <c>featurebuilder</c> in MongoDB).</summary>
+    public const string StoreName = "featurebuilder";
+
     /// <summary>What the service answers on <c>GET /</c> (mapped by its Program.cs; the embedded host answers for all six).</summary>
     public static readonly ServiceDescription Description = ServiceDescription.Of(
         typeof(FeatureBuilderService).Assembly,

@@ -31,7 +31,11 @@ public static class InferenceService
         builder.AddServedModels<ModelSessions>();
         builder.Services.AddSingleton<PredictionPublisher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PredictionPublisher>());
-        builder.AddMessageConsumers(bus => bus.AddConsumer<ScoreRequestConsumer, ScoreRequestConsumerDefinition>());
+        builder.AddMessageConsumers(bus =>
+        {
+            bus.AddConsumer<ScoreRequestConsumer, ScoreRequestConsumerDefinition>();
+            bus.AddConsumer<ScoreBatchChunkConsumer, ScoreBatchChunkConsumerDefinition>();
+        });
         return builder;
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Contracts.Predictions;
 using Microsoft.Data.Sqlite;
@@ -52,8 +51,6 @@ public sealed class SqlitePredictionLog : IPredictionLog, IDisposable
         """;
 
     private readonly EmbeddedDatabase _database;
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _hasSchema;
 
     /// <summary>A log in <paramref name="database"/>, which it owns (and disposes).</summary>
     public SqlitePredictionLog(EmbeddedDatabase database)
@@ -141,24 +138,9 @@ public sealed class SqlitePredictionLog : IPredictionLog, IDisposable
     public void Dispose()
     {
         _database.Dispose();
-        _schemaGate.Dispose();
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = await _database.OpenAsync(cancellationToken);
-        try
-        {
-            if (!_hasSchema)
-                await CreateSchemaAsync(connection, cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenAsync(Schema, cancellationToken);
 
     private async Task<IReadOnlyList<PredictionMade>> QueryAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
@@ -185,8 +167,8 @@ public sealed class SqlitePredictionLog : IPredictionLog, IDisposable
         row.IsDBNull(8) ? null : row.GetString(8),
         row.IsDBNull(9) ? null : (float)row.GetDouble(9),
         row.IsDBNull(10) ? null : (float)row.GetDouble(10),
-        DateTimeOffset.ParseExact(row.GetString(11), TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-        DateTimeOffset.ParseExact(row.GetString(12), TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+        EmbeddedTimestamps.Parse(row.GetString(11)),
+        EmbeddedTimestamps.Parse(row.GetString(12)),
         row.IsDBNull(13) ? null : row.GetString(13));
 
     private static JsonElement ParseJson(string text)
@@ -198,26 +180,5 @@ public sealed class SqlitePredictionLog : IPredictionLog, IDisposable
     // Lower-case canonical form: UUID v7 ids then sort by time as text.
     private static string Key(Guid predictionId) => predictionId.ToString("D");
 
-    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-
-    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
-
-    private async Task CreateSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        // Not a Lazy<Task>: a failed attempt (a full disk, a locked file) must be retried by the next call.
-        await _schemaGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_hasSchema)
-                return;
-            await using var command = connection.CreateCommand();
-            command.CommandText = Schema;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            _hasSchema = true;
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
-    }
+    private static string Timestamp(DateTimeOffset value) => EmbeddedTimestamps.Format(value);
 }

@@ -16,9 +16,11 @@ namespace ServiceDefaults.Storage;
 public sealed class EmbeddedDatabase : IDisposable
 {
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private readonly HashSet<string> _appliedSchemas = new(StringComparer.Ordinal);
     private volatile bool _isInitialized;
 
-    /// <summary>A database at <paramref name="path"/>; nothing is created until the first <see cref="OpenAsync"/>.</summary>
+    /// <summary>A database at <paramref name="path"/>; nothing is created until the first <see cref="OpenAsync(CancellationToken)"/>.</summary>
     public EmbeddedDatabase(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -76,10 +78,58 @@ public sealed class EmbeddedDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// An open connection, after running <paramref name="schema"/> (idempotent DDL: <c>CREATE TABLE IF NOT
+    /// EXISTS …</c>) once for this database object. A store passes its schema on every call; only the first
+    /// successful call runs it, and a failed attempt (a full disk, a locked file) is retried by the next call.
+    /// </summary>
+    public async Task<SqliteConnection> OpenAsync(string schema, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(schema);
+        var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            if (!HasApplied(schema))
+                await ApplyAsync(connection, schema, cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private bool HasApplied(string schema)
+    {
+        lock (_appliedSchemas)
+            return _appliedSchemas.Contains(schema);
+    }
+
+    private async Task ApplyAsync(SqliteConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        await _schemaGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (HasApplied(schema))
+                return;
+            await using var command = connection.CreateCommand();
+            command.CommandText = schema;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            lock (_appliedSchemas)
+                _appliedSchemas.Add(schema);
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
+    }
+
     /// <summary>Closes the idle pooled connections to the file (the last one to close checkpoints the write-ahead log).</summary>
     public void Dispose()
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
+        _schemaGate.Dispose();
     }
 }
