@@ -12,6 +12,12 @@ public sealed class GatewayOptions
     /// </summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// The largest batch upload (<c>POST /api/v1/models/{model}/batches</c>) accepted; every other request has
+    /// <see cref="MaxRequestBodyBytes"/>. Default 10 GiB. Env: <c>Gateway__MaxBatchUploadBytes</c>.
+    /// </summary>
+    public long MaxBatchUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
     /// <summary>Seconds a client is asked to wait (Retry-After) when no service instance can answer. Env: <c>Gateway__RetryAfterSeconds</c>.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
 

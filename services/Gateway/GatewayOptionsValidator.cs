@@ -12,6 +12,8 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
         if (options.MaxRequestBodyBytes <= 0)
             failures.Add($"{Section}:MaxRequestBodyBytes must be positive, not {options.MaxRequestBodyBytes}.");
+        if (options.MaxBatchUploadBytes <= 0)
+            failures.Add($"{Section}:MaxBatchUploadBytes must be positive, not {options.MaxBatchUploadBytes}.");
         if (options.RetryAfterSeconds <= 0)
             failures.Add($"{Section}:RetryAfterSeconds must be positive, not {options.RetryAfterSeconds}.");
         if (options.PublicDocumentCacheDuration < TimeSpan.Zero)

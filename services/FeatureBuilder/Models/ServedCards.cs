@@ -40,7 +40,7 @@ public sealed partial class ServedCards(ILogger<ServedCards> logger) : IServedMo
 
             var read = ModelCardReader.Read(served.CardJson);
             if (read.Card is { } card)
-                next[served.ModelName] = new ServedCard(card, Featurizer.Create(card));
+                next[served.ModelName] = new ServedCard(card, Featurizer.Create(card), served.CardJson);
             else
                 LogInvalidCard(served.ModelName, served.Version, string.Join("; ", read.Errors));
         }

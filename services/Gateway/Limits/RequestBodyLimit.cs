@@ -6,6 +6,7 @@ namespace Gateway.Limits;
 
 /// <summary>
 /// Refuses a public API request whose body is larger than <see cref="GatewayOptions.MaxRequestBodyBytes"/>
+/// (<see cref="GatewayOptions.MaxBatchUploadBytes"/> for a batch upload)
 /// with 413 problem details naming the limit: at once, before any endpoint or forwarding, when Content-Length
 /// says so; while reading when a chunked body grows past it. The same middleware runs in front of proxied
 /// paths (distributed mode) and local endpoints (embedded host).
@@ -34,7 +35,8 @@ public static class RequestBodyLimit
             return;
         }
 
-        var limit = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.MaxRequestBodyBytes;
+        var options = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        var limit = IsBatchUpload(context.Request) ? options.MaxBatchUploadBytes : options.MaxRequestBodyBytes;
         var announced = context.Request.ContentLength;
         if (announced > limit)
         {
@@ -62,6 +64,15 @@ public static class RequestBodyLimit
         // The proxy and the endpoints' body binding leave an empty 413 when the read failed.
         if (context.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
             await TooLarge(limit, $"The body is larger than the limit of {limit} bytes.").ExecuteAsync(context);
+    }
+
+    // POST /api/v1/models/{model}/batches: a file of records, far larger than any other request.
+    private static bool IsBatchUpload(HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method) || request.Path.Value is not { } path)
+            return false;
+        var segments = path.Trim('/').Split('/');
+        return segments is ["api", "v1", "models", { Length: > 0 }, "batches"];
     }
 
     private static long? ServerLimitForChunked(long limit) =>

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Options;
+
+namespace FeatureBuilder.Batches;
+
+/// <summary>
+/// Where batch inputs live: uploads are written (streamed, never held in memory) to
+/// <see cref="BatchOptions.UploadFolder"/> and deleted with their batch; named inputs are files directly in
+/// <see cref="BatchOptions.InputFolder"/>, read in place and never deleted.
+/// </summary>
+public sealed class BatchInputs(IOptions<BatchOptions> options)
+{
+    /// <summary>
+    /// Writes an upload to its file. The file appears under its final name only once complete, so a batch
+    /// never reads half an upload.
+    /// </summary>
+    /// <returns>The file's path and size.</returns>
+    public async Task<(string Path, long Bytes)> SaveUploadAsync(Guid batchId, BatchFormat format, Stream body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var folder = Path.GetFullPath(options.Value.UploadFolder);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"{batchId:N}.{BatchFormats.NameOf(format)}");
+        var partial = path + ".partial";
+        try
+        {
+            long bytes;
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+            {
+                await body.CopyToAsync(file, 1 << 20, cancellationToken);
+                await file.FlushAsync(cancellationToken);
+                bytes = file.Length;
+            }
+
+            File.Move(partial, path);
+            return (path, bytes);
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+    }
+
+    /// <summary>The path of a file of the input folder, or an error saying why the name cannot be used.</summary>
+    public string? ResolveInputFile(string name, out string? error)
+    {
+        error = null;
+        if (options.Value.InputFolder is not { Length: > 0 } folder)
+        {
+            error = "Naming an input file is turned off: set Batches:InputFolder (env Batches__InputFolder) to allow it, or upload the file.";
+            return null;
+        }
+
+        // Only a plain file name: never a path that climbs out of the folder.
+        if (string.IsNullOrWhiteSpace(name) || name != Path.GetFileName(name) || name is "." or "..")
+        {
+            error = $"'{name}' is not a file name: name a file directly in the input folder, without a path.";
+            return null;
+        }
+
+        var path = Path.Combine(Path.GetFullPath(folder), name);
+        if (!File.Exists(path))
+        {
+            error = $"There is no file '{name}' in the input folder.";
+            return null;
+        }
+
+        return path;
+    }
+
+    /// <summary>Deletes the batch's uploaded input (not a named input-folder file).</summary>
+    public void DeleteUpload(Batch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.IsUploaded)
+            File.Delete(batch.InputPath);
+    }
+}

@@ -1,0 +1,41 @@
+namespace FeatureBuilder.Batches;
+
+/// <summary>
+/// How FeatureBuilder runs batches. Section <c>Batches</c>; every key also as an environment variable
+/// (<c>Batches__ChunkSize</c>, …).
+/// </summary>
+public sealed class BatchOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Batches";
+
+    /// <summary>Valid rows per chunk sent to Inference (hundreds to thousands). Default 5000.</summary>
+    public int ChunkSize { get; set; } = 5000;
+
+    /// <summary>
+    /// Chunks a batch may have sent but not yet scored; the reader waits beyond it, so a fast reader does not
+    /// pile a whole file into the broker. Default 16.
+    /// </summary>
+    public int MaxChunksInFlight { get; set; } = 16;
+
+    /// <summary>Batches read at the same time by one FeatureBuilder instance (others wait, queued). Default 2.</summary>
+    public int MaxConcurrentBatches { get; set; } = 2;
+
+    /// <summary>Where uploaded inputs are stored until their batch is deleted. Default <c>.data/batches</c>.</summary>
+    public string UploadFolder { get; set; } = Path.Combine(".data", "batches");
+
+    /// <summary>
+    /// A folder of input files a batch may name instead of uploading one (<c>{"inputFile": "flights-3m.parquet"}</c>);
+    /// unset (the default) turns naming files off. Only files directly in it can be named.
+    /// </summary>
+    public string? InputFolder { get; set; }
+
+    /// <summary>Largest upload accepted, in bytes. Default 10 GiB.</summary>
+    public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>How long a finished (completed or failed) batch is kept before it is deleted with its results. Default 7 days.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often expired batches are looked for. Default 10 minutes.</summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+}
