@@ -20,15 +20,20 @@ public sealed class ServiceProcess : IAsyncDisposable
     private static readonly string[] ClearedVariablePrefixes =
         [
             "OTEL_", "Messaging__", "ConnectionStrings__", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "Registry__", "Storage__",
-            "ServedModels__", "FeatureBuilder__", "Inference__", "Gateway__", "ReverseProxy__",
+            "ServedModels__", "FeatureBuilder__", "Inference__", "Gateway__", "ReverseProxy__", "Batches__",
         ];
 
     private readonly Process _process;
     private readonly Queue<string> _output = new();
     private readonly Lock _outputLock = new();
 
-    private ServiceProcess(string name, Uri baseAddress, Process process)
+    private readonly string _service;
+    private readonly IReadOnlyDictionary<string, string>? _environment;
+
+    private ServiceProcess(string service, IReadOnlyDictionary<string, string>? environment, string name, Uri baseAddress, Process process)
     {
+        _service = service;
+        _environment = environment;
         Name = name;
         BaseAddress = baseAddress;
         _process = process;
@@ -58,10 +63,22 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <param name="service">The service's assembly name, e.g. <c>Inference</c>.</param>
     /// <param name="environment">Variables set for the process (after the cleared ones are removed).</param>
     /// <param name="name">The name in failure messages (e.g. <c>inference-2</c>), by default <paramref name="service"/>.</param>
-    public static ServiceProcess Start(string service, IReadOnlyDictionary<string, string>? environment = null, string? name = null)
+    public static ServiceProcess Start(string service, IReadOnlyDictionary<string, string>? environment = null, string? name = null) =>
+        Start(service, environment, name, new Uri($"http://127.0.0.1:{FreeTcpPort()}"));
+
+    /// <summary>
+    /// Kills the process at once (SIGKILL: no shutdown, no flushing, as a crash or an OOM kill) and starts the
+    /// same service again with the same settings on the same address; wait for it with <see cref="WaitUntilLiveAsync"/>.
+    /// </summary>
+    public async Task<ServiceProcess> KillAndRestartAsync()
+    {
+        await DisposeAsync();
+        return Start(_service, _environment, Name, BaseAddress);
+    }
+
+    private static ServiceProcess Start(string service, IReadOnlyDictionary<string, string>? environment, string? name, Uri baseAddress)
     {
         var dll = ServiceAssemblies.PathOf(service);
-        var baseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort()}");
 
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -89,7 +106,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var running = new ServiceProcess(name ?? service, baseAddress, process);
+        var running = new ServiceProcess(service, environment, name ?? service, baseAddress, process);
         process.OutputDataReceived += (_, line) => running.Record(line.Data);
         process.ErrorDataReceived += (_, line) => running.Record(line.Data);
         if (!process.Start())

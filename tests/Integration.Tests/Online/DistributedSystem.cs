@@ -48,6 +48,11 @@ public sealed class DistributedSystem : IAsyncLifetime, IDisposable
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint.ToString(),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            // Small chunks, one in flight: a test batch of a few hundred thousand rows takes long enough to
+            // kill services in the middle of it.
+            ["Batches__ChunkSize"] = "500",
+            ["Batches__MaxChunksInFlight"] = "1",
+            ["Batches__UploadFolder"] = Path.Combine(_storeFolder, "batches"),
         };
 
         var retrainer = Start("Retrainer", "retrainer", environment);
@@ -66,6 +71,22 @@ public sealed class DistributedSystem : IAsyncLifetime, IDisposable
         foreach (var service in _services)
             await service.WaitUntilLiveAsync(StartTimeout);
         await WaitUntilPredictingAsync();
+    }
+
+    /// <summary>The running process of a service, by its name (<c>featurebuilder</c>, <c>inference-1</c>, …).</summary>
+    public ServiceProcess Service(string name) => _services.Single(service => service.Name == name);
+
+    /// <summary>
+    /// Kills a service at once (as a crash would) and starts it again with the same settings on the same
+    /// address (so the gateway finds it again); returns when it is live.
+    /// </summary>
+    public async Task<ServiceProcess> KillAndRestartAsync(string name)
+    {
+        var index = _services.FindIndex(service => service.Name == name);
+        var restarted = await _services[index].KillAndRestartAsync();
+        _services[index] = restarted;
+        await restarted.WaitUntilLiveAsync(StartTimeout);
+        return restarted;
     }
 
     /// <summary>Posts a JSON body to the public API.</summary>
