@@ -21,8 +21,12 @@ public sealed class DistributedSystemProcess : IDisposable
     /// <summary>The gateway's address.</summary>
     public Uri Gateway { get; }
 
+    /// <summary>The data folder (models, stores, logs) of this run.</summary>
+    public string DataFolder => _dataFolder;
+
     /// <summary>Starts the system and waits until it serves predictions.</summary>
-    public static async Task<DistributedSystemProcess> StartAsync(string repositoryRoot, string modelsFolder, int gatewayPort)
+    public static async Task<DistributedSystemProcess> StartAsync(
+        string repositoryRoot, string modelsFolder, int gatewayPort, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dataFolder = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}");
         CopyFolder(modelsFolder, Path.Combine(dataFolder, "models"));
@@ -38,6 +42,8 @@ public sealed class DistributedSystemProcess : IDisposable
         start.Environment["SERVICE_BASE_PORT"] = (gatewayPort + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["DATA_DIR"] = dataFolder;
         start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start scripts/run-distributed.sh");
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,6 +63,50 @@ public sealed class DistributedSystemProcess : IDisposable
         }
 
         return system;
+    }
+
+    /// <summary>
+    /// The peak resident memory (VmHWM) and the CPU time used so far (user + system, from /proc) of each
+    /// process of this run: the services (found by the ports they listen on) and the RabbitMQ server.
+    /// </summary>
+    public static IReadOnlyDictionary<string, ProcessUsage> Usage(int gatewayPort)
+    {
+        var usage = new SortedDictionary<string, ProcessUsage>(StringComparer.Ordinal);
+        var ticksPerSecond = 100.0; // USER_HZ on Linux
+        foreach (var folder in Directory.EnumerateDirectories("/proc").Where(path => int.TryParse(Path.GetFileName(path), out _)))
+        {
+            try
+            {
+                var command = File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0');
+                string name;
+                if (command.Any(part => part.Contains("beam.smp", StringComparison.Ordinal)) && command.Any(part => part.Contains("rabbit", StringComparison.Ordinal)))
+                {
+                    name = "RabbitMQ";
+                }
+                else
+                {
+                    var dll = command.FirstOrDefault(part => part.EndsWith(".dll", StringComparison.Ordinal));
+                    var urls = command.SkipWhile(part => part != "--urls").Skip(1).FirstOrDefault();
+                    if (dll is null || urls is null || !int.TryParse(urls.Split(':').Last(), out var port) || port < gatewayPort || port > gatewayPort + 6)
+                        continue;
+                    name = port == gatewayPort ? "Gateway" : $"{Path.GetFileNameWithoutExtension(dll)} (:{port})";
+                }
+
+                var peak = File.ReadLines(Path.Combine(folder, "status")).First(line => line.StartsWith("VmHWM:", StringComparison.Ordinal));
+                var kilobytes = long.Parse(peak.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+                // Fields after the command name (which may hold spaces, hence the last ')'): utime is field 14, stime 15.
+                var stat = File.ReadAllText(Path.Combine(folder, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var cpu = (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / ticksPerSecond;
+                usage[name] = new ProcessUsage(kilobytes * 1024, cpu);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // The process ended while it was read, or belongs to another user.
+            }
+        }
+
+        return usage;
     }
 
     /// <inheritdoc />
@@ -86,3 +136,8 @@ public sealed class DistributedSystemProcess : IDisposable
         }
     }
 }
+
+/// <summary>What a process used.</summary>
+/// <param name="PeakBytes">Peak resident memory.</param>
+/// <param name="CpuSeconds">CPU time (user + system) since it started.</param>
+public sealed record ProcessUsage(long PeakBytes, double CpuSeconds);

@@ -3,14 +3,26 @@ using Bench;
 // bench online [--duration SECONDS] [--gateway URL] [--models FOLDER]
 //   Measures the online paths (see OnlineBenchmark) and prints the Markdown report; with --output FILE it
 //   also writes it there. Without --gateway it starts the distributed mode itself (scripts/run-distributed.sh).
-if (args is not ["online", ..])
+// bench batch [--models FOLDER]
+//   Scores flights-3m.parquet as one batch in the distributed mode and raw in-process (see BatchBenchmark).
+if (args is not ["online" or "batch", ..])
 {
-    Console.Error.WriteLine("usage: bench online [--duration SECONDS] [--gateway URL] [--models FOLDER] [--output FILE]");
+    Console.Error.WriteLine("usage: bench online [--duration SECONDS] [--gateway URL] [--models FOLDER] [--output FILE] | bench batch [--models FOLDER] [--output FILE]");
     return 2;
 }
 
 var options = args.Skip(1).Chunk(2).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1]);
 var root = RepositoryRoot();
+if (args[0] == "batch")
+{
+    var batchModels = options.GetValueOrDefault("--models", Path.Combine(root, ".data", "models"));
+    var batchReport = await BatchBenchmark.RunAsync(root, batchModels, "./scripts/bench.sh batch");
+    Console.WriteLine(batchReport);
+    if (options.TryGetValue("--output", out var batchOutput))
+        await File.WriteAllTextAsync(batchOutput, batchReport);
+    return 0;
+}
+
 var duration = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("--duration", "4"), System.Globalization.CultureInfo.InvariantCulture));
 var models = options.GetValueOrDefault("--models", Path.Combine(root, ".data", "models"));
 

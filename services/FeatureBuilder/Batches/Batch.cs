@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Contracts.Serialization;
+
 namespace FeatureBuilder.Batches;
 
 /// <summary>
@@ -78,4 +81,10 @@ public sealed record InvalidRow(long RowNumber, IReadOnlyList<Modeling.Features.
 /// <param name="Labels">Each row's predicted label, or null.</param>
 /// <param name="Probabilities">Each row's probability, or null.</param>
 /// <param name="Values">Each row's value, or null.</param>
-public sealed record ChunkResults(int ChunkIndex, long[] RowNumbers, string?[]? EntityKeys, string?[]? Labels, float[]? Probabilities, float[]? Values);
+public sealed record ChunkResults(
+    int ChunkIndex,
+    long[] RowNumbers,
+    string?[]? EntityKeys,
+    string?[]? Labels,
+    [property: JsonConverter(typeof(Float32Base64Converter))] float[]? Probabilities,
+    [property: JsonConverter(typeof(Float32Base64Converter))] float[]? Values);

@@ -1,10 +1,13 @@
+using System.Text.Json.Serialization;
+using Contracts.Serialization;
+
 namespace Contracts.Batches;
 
 /// <summary>
 /// One chunk of a batch was scored: the bulk form of <c>PredictionMade</c> for batch traffic (one event per
 /// chunk, not per row, columns instead of objects). FeatureBuilder stores it as the chunk's results;
 /// monitoring reads the features and outputs of batch traffic from it. A batch row's prediction is
-/// identified by <c>(BatchId, RowNumber)</c>.
+/// identified by <c>(BatchId, RowNumber)</c>. Its float arrays travel as base64 of float32 (<see cref="Float32Base64Converter"/>).
 /// </summary>
 /// <param name="BatchId">The batch.</param>
 /// <param name="ChunkIndex">The chunk's position in the batch, from 0.</param>
@@ -25,11 +28,11 @@ public sealed record BatchChunkScored(
     string ModelName,
     string ModelVersion,
     int Width,
-    float[] Features,
+    [property: JsonConverter(typeof(Float32Base64Converter))] float[] Features,
     long[] RowNumbers,
     string?[]? EntityKeys,
     string?[]? Labels,
-    float[]? Probabilities,
-    float[]? Values,
+    [property: JsonConverter(typeof(Float32Base64Converter))] float[]? Probabilities,
+    [property: JsonConverter(typeof(Float32Base64Converter))] float[]? Values,
     DateTimeOffset ReceivedAt,
     DateTimeOffset ScoredAt);

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Contracts.Serialization;
+
 namespace Contracts.Batches;
 
 /// <summary>
@@ -10,7 +13,7 @@ namespace Contracts.Batches;
 /// <param name="ModelName">The model, e.g. <c>flight-delay</c>.</param>
 /// <param name="ModelVersion">The version the batch is pinned to (the served one when it was submitted).</param>
 /// <param name="Width">Floats per row: the card's input column count.</param>
-/// <param name="Features">The valid rows' feature vectors, row-major, <c>RowNumbers.Length × Width</c> floats.</param>
+/// <param name="Features">The valid rows' feature vectors, row-major, <c>RowNumbers.Length × Width</c> floats (base64 of float32 on the wire, see <see cref="Float32Base64Converter"/>).</param>
 /// <param name="RowNumbers">The input row number (1 = the first data row) of each feature row, ascending.</param>
 /// <param name="EntityKeys">The entity key of each row, when the input has the entity-key field; else null.</param>
 /// <param name="ReceivedAt">When the batch was submitted.</param>
@@ -20,7 +23,7 @@ public sealed record ScoreBatchChunk(
     string ModelName,
     string ModelVersion,
     int Width,
-    float[] Features,
+    [property: JsonConverter(typeof(Float32Base64Converter))] float[] Features,
     long[] RowNumbers,
     string?[]? EntityKeys,
     DateTimeOffset ReceivedAt);

@@ -49,7 +49,8 @@ public sealed class OnnxScorer : IDisposable
         InferenceSession session;
         try
         {
-            session = new InferenceSession(onnx);
+            using var options = SessionSettings();
+            session = new InferenceSession(onnx, options);
         }
         catch (OnnxRuntimeException exception)
         {
@@ -66,6 +67,18 @@ public sealed class OnnxScorer : IDisposable
             session.Dispose();
             throw;
         }
+    }
+
+    // One thread per call: the parallelism comes from concurrent calls (requests, batch chunks, replicas),
+    // which ONNX Runtime's own thread pool would only fight for the same cores. And threads that wait sleep
+    // instead of spinning: on cores shared with other replicas, the broker and the other services, spinning
+    // burns the CPU they need (measured on 2 cores: 3M rows cost 4.4 CPU-s with spinning, 2.5 without).
+    private static SessionOptions SessionSettings()
+    {
+        var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        return options;
     }
 
     /// <summary>Scores <c>destination.Length</c> records whose features are row-major in <paramref name="features"/>.</summary>
