@@ -1,8 +1,12 @@
 using Contracts.Predictions;
+using FeatureBuilder.Batches;
+using FeatureBuilder.Consumers;
 using FeatureBuilder.Endpoints;
+using ServiceDefaults.Storage;
 using FeatureBuilder.Models;
 using FeatureBuilder.Online;
 using MassTransit;
+using BatchOptions = FeatureBuilder.Batches.BatchOptions;
 using ServiceDefaults;
 using ServiceDefaults.ServedModels;
 
@@ -37,6 +41,33 @@ public static class FeatureBuilderService
         builder.AddServedModels<ServedCards>();
         builder.Services.AddScoped<OnlinePredictor>();
         builder.AddMessageConsumers(bus => bus.AddRequestClient<ScoreRequest>());
+        builder.AddBatches();
+        return builder;
+    }
+
+    // Batch predictions: the store (embedded or MongoDB), the reader of inputs, the consumer of scored chunks, retention.
+    private static IHostApplicationBuilder AddBatches(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<BatchOptions>()
+            .Bind(builder.Configuration.GetSection(BatchOptions.SectionName))
+            .Validate(options => options.ChunkSize is > 0 and <= 100_000, "Batches:ChunkSize must be between 1 and 100000.")
+            .Validate(options => options.MaxChunksInFlight > 0, "Batches:MaxChunksInFlight must be positive.")
+            .Validate(options => options.MaxConcurrentBatches > 0, "Batches:MaxConcurrentBatches must be positive.")
+            .Validate(options => !string.IsNullOrWhiteSpace(options.UploadFolder), "Batches:UploadFolder must name a folder.")
+            .Validate(options => options.MaxUploadBytes > 0, "Batches:MaxUploadBytes must be positive.")
+            .Validate(options => options.Retention > TimeSpan.Zero, "Batches:Retention must be positive.")
+            .Validate(options => options.RetentionSweepInterval > TimeSpan.Zero, "Batches:RetentionSweepInterval must be positive.")
+            .ValidateOnStart();
+        builder.AddStore<IBatchStore>(
+            StoreName,
+            embedded: database => new SqliteBatchStore(database),
+            mongoDb: database => new MongoBatchStore(database));
+        builder.Services.AddSingleton<BatchInputs>();
+        builder.Services.AddSingleton<BatchRunner>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<BatchRunner>());
+        builder.Services.AddSingleton<BatchRetention>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<BatchRetention>());
+        builder.AddMessageConsumers(bus => bus.AddConsumer<BatchChunkScoredConsumer, BatchChunkScoredConsumerDefinition>());
         return builder;
     }
 
@@ -47,6 +78,7 @@ public static class FeatureBuilderService
 
         app.MapModelEndpoints();
         app.MapPredictEndpoints();
+        app.MapBatchEndpoints();
         return app;
     }
 }

@@ -7,7 +7,7 @@ namespace FeatureBuilder.Batches;
 /// </summary>
 /// <remarks>
 /// The embedded store implements it with SQLite (<see cref="SqliteBatchStore"/>), MongoDB with
-/// <c>MongoBatchStore</c>; both pass the contract tests in
+/// <see cref="MongoBatchStore"/>; both pass the contract tests in
 /// <c>FeatureBuilder.Tests/Batches/BatchStoreContract</c>.
 /// </remarks>
 public interface IBatchStore
