@@ -8,6 +8,7 @@ namespace Integration.Tests.Gateway;
 public sealed class GatewayBodyLimitTests : IAsyncLifetime
 {
     private const int Limit = 1024;
+    private const int BatchLimit = 16 * 1024;
 
     private UpstreamService _featureBuilder = null!;
     private UpstreamService _inference = null!;
@@ -19,7 +20,11 @@ public sealed class GatewayBodyLimitTests : IAsyncLifetime
         _inference = await UpstreamService.StartAsync("inference");
         _gateway = await ProxiedGateway.StartAsync(
             _featureBuilder.Address, _inference.Address, _inference.Address, _featureBuilder.Address,
-            new Dictionary<string, string> { ["Gateway__MaxRequestBodyBytes"] = Limit.ToString() });
+            new Dictionary<string, string>
+            {
+                ["Gateway__MaxRequestBodyBytes"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Gateway__MaxBatchUploadBytes"] = BatchLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
     }
 
     public async Task DisposeAsync()
@@ -61,6 +66,25 @@ public sealed class GatewayBodyLimitTests : IAsyncLifetime
         if (response.StatusCode != HttpStatusCode.OK)
             throw _gateway.Failure($"{(int)response.StatusCode}: {body}");
         Assert.Equal(record, JsonSerializer.Deserialize<Echo>(body, JsonSerializerOptions.Web)!.Body);
+    }
+
+    [Fact]
+    public async Task A_batch_upload_has_its_own_larger_limit()
+    {
+        const string Batches = "/api/v1/models/flights/batches";
+        using var withinBatchLimit = new StringContent(new string('x', 4 * Limit), Encoding.UTF8, "text/csv");
+        using var forwarded = await _gateway.Client.PostAsync(new Uri(Batches, UriKind.Relative), withinBatchLimit);
+        using var overBatchLimit = new StringContent(new string('x', 2 * BatchLimit), Encoding.UTF8, "text/csv");
+        using var refused = await _gateway.Client.PostAsync(new Uri(Batches, UriKind.Relative), overBatchLimit);
+        // Only POST to the batches collection: anything else keeps the general limit.
+        using var otherPath = new StringContent(new string('x', 4 * Limit), Encoding.UTF8, "text/csv");
+        using var refusedElsewhere = await _gateway.Client.PostAsync(new Uri(Batches + "/x/results", UriKind.Relative), otherPath);
+
+        Assert.Equal(HttpStatusCode.OK, forwarded.StatusCode);
+        Assert.Contains(_featureBuilder.Received, request => request.Contains("/batches", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal(BatchLimit, JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("maxBodyBytes").GetInt64());
+        await AssertTooLargeAsync(refusedElsewhere);
     }
 
     // A JSON object of exactly `size` bytes.
