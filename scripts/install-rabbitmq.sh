@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs RabbitMQ from Debian (with the management plugin, which provides rabbitmqadmin) and starts a
+# Installs RabbitMQ from Debian (with the management plugin, which provides rabbitmqadmin, and the shovel
+# plugin, which scripts/requeue-errors.sh uses) and starts a
 # local node, rabbit@localhost, listening on 127.0.0.1:5672 (AMQP) and :15672 (management).
 # Idempotent: it installs only what is missing and starts the node only when it is not running.
 set -euo pipefail
@@ -12,13 +13,16 @@ if ! command -v rabbitmq-server >/dev/null 2>&1; then
   # The package may try to start a node under its own name; stop it so ours is the only one.
   service rabbitmq-server stop >/dev/null 2>&1 || true
 fi
+# The shovel plugin moves error-queue messages back (scripts/requeue-errors.sh).
+plugins='[rabbitmq_management,rabbitmq_shovel,rabbitmq_shovel_management].'
 if rabbitmqctl -q status >/dev/null 2>&1; then
+  rabbitmq-plugins -q is_enabled rabbitmq_shovel >/dev/null 2>&1 || rabbitmq-plugins -q enable rabbitmq_shovel rabbitmq_shovel_management >/dev/null
   echo "rabbitmq is running"
   exit 0
 fi
 echo "starting rabbitmq ($RABBITMQ_NODENAME)"
 mkdir -p /etc/rabbitmq
-grep -qs rabbitmq_management /etc/rabbitmq/enabled_plugins || echo '[rabbitmq_management].' > /etc/rabbitmq/enabled_plugins
+grep -qs rabbitmq_shovel /etc/rabbitmq/enabled_plugins || echo "$plugins" > /etc/rabbitmq/enabled_plugins
 rabbitmq-server -detached >/dev/null 2>&1 || (nohup rabbitmq-server >/tmp/rabbitmq-server.log 2>&1 &)
 for _ in $(seq 1 60); do
   if rabbitmqctl -q await_startup >/dev/null 2>&1; then

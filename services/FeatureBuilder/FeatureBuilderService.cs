@@ -40,7 +40,11 @@ public static class FeatureBuilderService
             .ValidateOnStart();
         builder.AddServedModels<ServedCards>();
         builder.Services.AddScoped<OnlinePredictor>();
-        builder.AddMessageConsumers(bus => bus.AddRequestClient<ScoreRequest>());
+        builder.AddMessageConsumers(bus =>
+        {
+            bus.AddRequestClient<ScoreRequest>();
+            bus.AddConsumer<IngestedPredictionRequestConsumer, IngestedPredictionRequestConsumerDefinition>();
+        });
         builder.AddBatches();
         return builder;
     }

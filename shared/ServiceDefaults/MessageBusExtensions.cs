@@ -91,7 +91,12 @@ public static class MessageBusExtensions
             // own ConsumerDefinition (what it adds there applies inside this policy).
             bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
-                endpoint.UseMessageRetry(retry => retry.Intervals(RetryIntervals));
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Intervals(RetryIntervals);
+                    // Retrying cannot fix an invalid message: to the error queue at once.
+                    retry.Ignore<InvalidMessageException>();
+                });
                 // Messages a consumer publishes go out only once it succeeds, so a retried attempt
                 // does not publish twice.
                 endpoint.UseInMemoryOutbox(context);

@@ -1,3 +1,4 @@
+using Contracts.Predictions;
 using System.Text.Json;
 using FeatureBuilder.Models;
 using FeatureBuilder.Online;
@@ -73,7 +74,7 @@ public static class PredictEndpoints
             if (records.Valid.Length == 0)
                 return OnlineProblems.Invalid(records.Errors, isArray);
 
-            var outcome = await predictor.ScoreAsync(card, records, receivedAt, cancellationToken);
+            var outcome = await predictor.ScoreAsync(card, records, PredictionSources.Online, receivedAt, cancellationToken);
             if (outcome.Scored is not { } scored)
                 return OnlineProblems.Unavailable("Inference is unavailable", outcome.Unavailable!, settings, request.HttpContext);
 

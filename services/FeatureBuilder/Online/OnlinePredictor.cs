@@ -9,12 +9,17 @@ namespace FeatureBuilder.Online;
 public sealed class OnlinePredictor(IRequestClient<ScoreRequest> client, IOptions<FeatureBuilderOptions> options)
 {
     /// <summary>Inference's answer, or why there is none (rejected, timed out, broker unreachable).</summary>
-    public async Task<ScoreOutcome> ScoreAsync(ServedCard card, FeaturizedRecords records, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    /// <param name="card">The served version the records were featurized by.</param>
+    /// <param name="records">The featurized records.</param>
+    /// <param name="source">Where they came from: <see cref="PredictionSources.Online"/> or <see cref="PredictionSources.Event"/>.</param>
+    /// <param name="receivedAt">When the platform received them.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public async Task<ScoreOutcome> ScoreAsync(ServedCard card, FeaturizedRecords records, string source, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(records);
         var request = new ScoreRequest(
-            card.Card.Name, card.Card.Version, card.Featurizer.Width, records.Features, records.Valid, PredictionSources.Online, receivedAt);
+            card.Card.Name, card.Card.Version, card.Featurizer.Width, records.Features, records.Valid, source, receivedAt);
         try
         {
             var timeout = RequestTimeout.After(ms: (int)options.Value.InferenceTimeout.TotalMilliseconds);

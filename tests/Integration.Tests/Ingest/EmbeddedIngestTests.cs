@@ -1,0 +1,47 @@
+using System.Net;
+using System.Text.Json;
+using Integration.Tests.Online;
+
+namespace Integration.Tests.Ingest;
+
+/// <summary>
+/// The embedded host (every service in one process) started on a real broker
+/// (<c>Messaging__Transport=RabbitMq</c>) answers other systems' events the same way as the distributed mode.
+/// </summary>
+[Collection(RabbitMqTestGroup.Name)]
+public sealed class EmbeddedIngestTests(RabbitMqFixture broker)
+{
+    [Fact]
+    public async Task The_embedded_host_on_RabbitMQ_answers_a_request_published_to_the_ingest_exchange()
+    {
+        await using var virtualHost = await broker.CreateVirtualHostAsync("embedded-ingest");
+        var dataFolder = Path.Combine(Path.GetTempPath(), $"it-embedded-ingest-{Guid.NewGuid():N}");
+        var environment = new Dictionary<string, string>(virtualHost.ServiceEnvironment())
+        {
+            ["Registry__ModelsFolder"] = await TestModel.ModelsFolderAsync(),
+            ["Storage__DataFolder"] = dataFolder,
+        };
+        try
+        {
+            await using var host = ServiceProcess.Start("Embedded", environment);
+            await host.WaitUntilLiveAsync(TimeSpan.FromSeconds(30));
+            await host.WaitForStatusAsync($"/api/v1/models/{TestModel.Name}", HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+            await using var client = await IngestClient.ConnectAsync(virtualHost.Name);
+            var results = await IngestClient.BindResultQueueAsync(client.Channel);
+            var correlationId = $"embedded-{Guid.NewGuid():N}";
+
+            await IngestClient.PublishAsync(client.Channel, "application/json",
+                new { model = TestModel.Name, correlationId, record = JsonSerializer.SerializeToElement(DistributedSystem.ExampleRecord) });
+
+            var answer = await IngestClient.ReceiveAsync(client.Channel, results, correlationId, TimeSpan.FromSeconds(20))
+                ?? throw host.Failure($"No prediction for {correlationId} within 20 s.");
+            Assert.Equal(TestModel.Version, answer.Body.GetProperty("version").GetString());
+            Assert.InRange(answer.Body.GetProperty("probability").GetDouble(), 0, 1);
+        }
+        finally
+        {
+            if (Directory.Exists(dataFolder))
+                Directory.Delete(dataFolder, recursive: true);
+        }
+    }
+}
