@@ -4,6 +4,7 @@ using Modeling.Features;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
+using ServiceDefaults.Storage;
 
 namespace FeatureBuilder.Batches;
 
@@ -32,8 +33,7 @@ public sealed class MongoBatchStore : IBatchStore, IDisposable
     private readonly IMongoCollection<BatchDocument> _batches;
     private readonly IMongoCollection<ChunkDocument> _chunks;
     private readonly IMongoCollection<InvalidRowDocument> _invalidRows;
-    private readonly SemaphoreSlim _indexGate = new(1, 1);
-    private volatile bool _hasIndexes;
+    private readonly MongoIndexes _indexes;
 
     /// <summary>A store in <paramref name="database"/> (FeatureBuilder's database).</summary>
     public MongoBatchStore(IMongoDatabase database)
@@ -42,13 +42,14 @@ public sealed class MongoBatchStore : IBatchStore, IDisposable
         _batches = database.GetCollection<BatchDocument>("batches");
         _chunks = database.GetCollection<ChunkDocument>("batch_chunks");
         _invalidRows = database.GetCollection<InvalidRowDocument>("batch_invalid_rows");
+        _indexes = new MongoIndexes(CreateIndexesAsync);
     }
 
     /// <inheritdoc />
     public async Task CreateAsync(Batch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        await EnsureIndexesAsync(cancellationToken);
+        await _indexes.EnsureAsync(cancellationToken);
         await _batches.InsertOneAsync(BatchDocument.From(batch), cancellationToken: cancellationToken);
     }
 
@@ -64,7 +65,7 @@ public sealed class MongoBatchStore : IBatchStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(modelName);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await EnsureIndexesAsync(cancellationToken);
+        await _indexes.EnsureAsync(cancellationToken);
         var documents = await _batches.Find(Builders<BatchDocument>.Filter.Eq(batch => batch.ModelName, modelName))
             .Sort(Builders<BatchDocument>.Sort.Descending(batch => batch.SubmittedAt).Descending(batch => batch.Id))
             .Limit(limit)
@@ -75,7 +76,7 @@ public sealed class MongoBatchStore : IBatchStore, IDisposable
     /// <inheritdoc />
     public async Task<IReadOnlyList<Batch>> ListUnfinishedAsync(CancellationToken cancellationToken)
     {
-        await EnsureIndexesAsync(cancellationToken);
+        await _indexes.EnsureAsync(cancellationToken);
         var documents = await _batches.Find(Builders<BatchDocument>.Filter.In(batch => batch.State, Unfinished))
             .Sort(Builders<BatchDocument>.Sort.Ascending(batch => batch.SubmittedAt).Ascending(batch => batch.Id))
             .ToListAsync(cancellationToken);
@@ -85,7 +86,7 @@ public sealed class MongoBatchStore : IBatchStore, IDisposable
     /// <inheritdoc />
     public async Task<IReadOnlyList<Batch>> ListExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await EnsureIndexesAsync(cancellationToken);
+        await _indexes.EnsureAsync(cancellationToken);
         var documents = await _batches.Find(Builders<BatchDocument>.Filter.Lte(batch => batch.ExpiresAt, now.UtcDateTime))
             .Sort(Builders<BatchDocument>.Sort.Ascending(batch => batch.ExpiresAt))
             .ToListAsync(cancellationToken);
@@ -126,7 +127,7 @@ public sealed class MongoBatchStore : IBatchStore, IDisposable
     public async Task<bool> AddChunkAsync(Guid batchId, ChunkResults results, DateTimeOffset now, TimeSpan retention, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(results);
-        await EnsureIndexesAsync(cancellationToken);
+        await _indexes.EnsureAsync(cancellationToken);
         if (await FindAsync(batchId, cancellationToken) is null)
             return false;
 
@@ -197,12 +198,12 @@ public sealed class MongoBatchStore : IBatchStore, IDisposable
         return batch;
     }
 
-    /// <summary>Releases the index gate; the client belongs to the <see cref="ServiceDefaults.Storage.MongoStore"/>.</summary>
-    public void Dispose() => _indexGate.Dispose();
+    /// <summary>Releases the index set-up; the client belongs to the <see cref="ServiceDefaults.Storage.MongoStore"/>.</summary>
+    public void Dispose() => _indexes.Dispose();
 
     private async Task<Batch?> WriteCheckpointAsync(Guid batchId, BatchCheckpoint checkpoint, (DateTimeOffset Now, TimeSpan Retention)? finish, CancellationToken cancellationToken)
     {
-        await EnsureIndexesAsync(cancellationToken);
+        await _indexes.EnsureAsync(cancellationToken);
         if (await FindAsync(batchId, cancellationToken) is null)
             return null;
 
@@ -277,40 +278,26 @@ public sealed class MongoBatchStore : IBatchStore, IDisposable
 
     private static FilterDefinition<BatchDocument> ById(Guid batchId) => Builders<BatchDocument>.Filter.Eq(batch => batch.Id, batchId);
 
-    private async Task EnsureIndexesAsync(CancellationToken cancellationToken)
+    private async Task CreateIndexesAsync(CancellationToken cancellationToken)
     {
-        if (_hasIndexes)
-            return;
-        // Not a Lazy<Task>: a failed attempt (the server away for a moment) must be retried by the next call.
-        await _indexGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_hasIndexes)
-                return;
-            var batch = Builders<BatchDocument>.IndexKeys;
-            await _batches.Indexes.CreateManyAsync(
-            [
-                new CreateIndexModel<BatchDocument>(batch.Ascending(b => b.ModelName).Descending(b => b.SubmittedAt).Descending(b => b.Id), new CreateIndexOptions { Name = "batches_by_model" }),
-                new CreateIndexModel<BatchDocument>(batch.Ascending(b => b.State).Ascending(b => b.SubmittedAt).Ascending(b => b.Id), new CreateIndexOptions { Name = "batches_by_state" }),
-                new CreateIndexModel<BatchDocument>(batch.Ascending(b => b.ExpiresAt), new CreateIndexOptions { Name = "batches_by_expiry" }),
-            ], cancellationToken);
-            // Covers the recount (batchId, rowCount) and the ordered read of a batch's chunks.
-            await _chunks.Indexes.CreateOneAsync(
-                new CreateIndexModel<ChunkDocument>(
-                    Builders<ChunkDocument>.IndexKeys.Ascending(chunk => chunk.BatchId).Ascending(chunk => chunk.ChunkIndex).Ascending(chunk => chunk.RowCount),
-                    new CreateIndexOptions { Name = "batch_chunks_by_batch" }),
-                cancellationToken: cancellationToken);
-            await _invalidRows.Indexes.CreateOneAsync(
-                new CreateIndexModel<InvalidRowDocument>(
-                    Builders<InvalidRowDocument>.IndexKeys.Ascending(row => row.BatchId).Ascending(row => row.RowNumber),
-                    new CreateIndexOptions { Name = "batch_invalid_rows_by_batch" }),
-                cancellationToken: cancellationToken);
-            _hasIndexes = true;
-        }
-        finally
-        {
-            _indexGate.Release();
-        }
+        var batch = Builders<BatchDocument>.IndexKeys;
+        await _batches.Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<BatchDocument>(batch.Ascending(b => b.ModelName).Descending(b => b.SubmittedAt).Descending(b => b.Id), new CreateIndexOptions { Name = "batches_by_model" }),
+            new CreateIndexModel<BatchDocument>(batch.Ascending(b => b.State).Ascending(b => b.SubmittedAt).Ascending(b => b.Id), new CreateIndexOptions { Name = "batches_by_state" }),
+            new CreateIndexModel<BatchDocument>(batch.Ascending(b => b.ExpiresAt), new CreateIndexOptions { Name = "batches_by_expiry" }),
+        ], cancellationToken);
+        // Covers the recount (batchId, rowCount) and the ordered read of a batch's chunks.
+        await _chunks.Indexes.CreateOneAsync(
+            new CreateIndexModel<ChunkDocument>(
+                Builders<ChunkDocument>.IndexKeys.Ascending(chunk => chunk.BatchId).Ascending(chunk => chunk.ChunkIndex).Ascending(chunk => chunk.RowCount),
+                new CreateIndexOptions { Name = "batch_chunks_by_batch" }),
+            cancellationToken: cancellationToken);
+        await _invalidRows.Indexes.CreateOneAsync(
+            new CreateIndexModel<InvalidRowDocument>(
+                Builders<InvalidRowDocument>.IndexKeys.Ascending(row => row.BatchId).Ascending(row => row.RowNumber),
+                new CreateIndexOptions { Name = "batch_invalid_rows_by_batch" }),
+            cancellationToken: cancellationToken);
     }
 
     /// <summary>A batch as stored.</summary>

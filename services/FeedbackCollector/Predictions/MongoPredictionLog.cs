@@ -3,6 +3,7 @@ using Contracts.Predictions;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
+using ServiceDefaults.Storage;
 
 namespace FeedbackCollector.Predictions;
 
@@ -25,14 +26,14 @@ public sealed class MongoPredictionLog : IPredictionLog, IDisposable
     public const string EntityKeyIndexName = "predictions_by_entity_key";
 
     private readonly IMongoCollection<PredictionDocument> _predictions;
-    private readonly SemaphoreSlim _indexGate = new(1, 1);
-    private volatile bool _hasIndexes;
+    private readonly MongoIndexes _indexes;
 
     /// <summary>A log in <paramref name="database"/> (FeedbackCollector's database).</summary>
     public MongoPredictionLog(IMongoDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
         _predictions = database.GetCollection<PredictionDocument>(CollectionName);
+        _indexes = new MongoIndexes(CreateIndexesAsync);
     }
 
     /// <inheritdoc />
@@ -51,7 +52,7 @@ public sealed class MongoPredictionLog : IPredictionLog, IDisposable
         if (documents.Count == 0)
             return 0;
 
-        await EnsureIndexesAsync(cancellationToken);
+        await _indexes.EnsureAsync(cancellationToken);
         try
         {
             // Unordered: every document is tried even when some are duplicates.
@@ -78,7 +79,7 @@ public sealed class MongoPredictionLog : IPredictionLog, IDisposable
         ArgumentNullException.ThrowIfNull(modelName);
         ArgumentNullException.ThrowIfNull(entityKey);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await EnsureIndexesAsync(cancellationToken);
+        await _indexes.EnsureAsync(cancellationToken);
 
         var documents = await _predictions
             .Find(prediction => prediction.ModelName == modelName && prediction.EntityKey == entityKey)
@@ -88,38 +89,23 @@ public sealed class MongoPredictionLog : IPredictionLog, IDisposable
         return documents.ConvertAll(document => document.ToPrediction());
     }
 
-    /// <summary>Releases the index gate; the client and its connections belong to the <see cref="ServiceDefaults.Storage.MongoStore"/>.</summary>
-    public void Dispose() => _indexGate.Dispose();
+    /// <summary>Releases the index set-up; the client and its connections belong to the <see cref="ServiceDefaults.Storage.MongoStore"/>.</summary>
+    public void Dispose() => _indexes.Dispose();
 
     private const string PredictedAtTicks = "predictedAt.Ticks";
 
-    private async Task EnsureIndexesAsync(CancellationToken cancellationToken)
+    // Not partial: the planner would use a partial index only for a query it can prove is covered by the
+    // index's filter.
+    private async Task CreateIndexesAsync(CancellationToken cancellationToken)
     {
-        if (_hasIndexes)
-            return;
-        // Not a Lazy<Task>: a failed attempt (the server away for a moment) must be retried by the next call.
-        await _indexGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_hasIndexes)
-                return;
-            // Not partial: the planner would use a partial index only for a query it can prove is covered by
-            // the index's filter. Creating an index that exists with the same definition is a no-op, so every
-            // instance may do it at start.
-            var byEntityKey = new CreateIndexModel<PredictionDocument>(
-                Builders<PredictionDocument>.IndexKeys
-                    .Ascending(prediction => prediction.ModelName)
-                    .Ascending(prediction => prediction.EntityKey)
-                    .Descending(PredictedAtTicks)
-                    .Descending(prediction => prediction.Id),
-                new CreateIndexOptions { Name = EntityKeyIndexName });
-            await _predictions.Indexes.CreateOneAsync(byEntityKey, cancellationToken: cancellationToken);
-            _hasIndexes = true;
-        }
-        finally
-        {
-            _indexGate.Release();
-        }
+        var byEntityKey = new CreateIndexModel<PredictionDocument>(
+            Builders<PredictionDocument>.IndexKeys
+                .Ascending(prediction => prediction.ModelName)
+                .Ascending(prediction => prediction.EntityKey)
+                .Descending(PredictedAtTicks)
+                .Descending(prediction => prediction.Id),
+            new CreateIndexOptions { Name = EntityKeyIndexName });
+        await _predictions.Indexes.CreateOneAsync(byEntityKey, cancellationToken: cancellationToken);
     }
 
     /// <summary>A prediction as stored: the <see cref="PredictionMade"/> fields, camel-cased.</summary>
