@@ -4,6 +4,19 @@
 # local node, rabbit@localhost, listening on 127.0.0.1:5672 (AMQP) and :15672 (management).
 # Idempotent: it installs only what is missing and starts the node only when it is not running.
 set -euo pipefail
+# RABBITMQ_EXTERNAL=1: a broker is provided by someone else (the GitHub Actions workflow's service container,
+# with the management and shovel plugins): install and start nothing, only wait until it answers on 5672.
+if [ "${RABBITMQ_EXTERNAL:-}" = 1 ]; then
+  for _ in $(seq 1 60); do
+    if (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
+      echo "rabbitmq is provided (RABBITMQ_EXTERNAL=1)"
+      exit 0
+    fi
+    sleep 1
+  done
+  echo "RABBITMQ_EXTERNAL=1 but nothing answers on 127.0.0.1:5672" >&2
+  exit 1
+fi
 export RABBITMQ_NODENAME=rabbit@localhost
 if ! command -v rabbitmq-server >/dev/null 2>&1; then
   echo "installing rabbitmq-server from Debian"

@@ -7,6 +7,7 @@ cd "$root"
 
 ./scripts/fetch-demo-data.sh
 ./scripts/install-rabbitmq.sh
+./scripts/install-deploy-tools.sh
 
 dotnet build Microservices.sln -c Release -warnaserror -nologo -clp:ErrorsOnly
 

@@ -1,0 +1,173 @@
+namespace Deployment.Tests;
+
+/// <summary>docker-compose.yml: valid, and the topology it describes is the one the platform needs.</summary>
+public sealed class ComposeTests(ComposeFile compose) : IClassFixture<ComposeFile>
+{
+    // Pieces that keep data, and the folder in the container where they keep it. The services keep theirs
+    // in MongoDB except what is files: the Retrainer's model bundles and FeatureBuilder's uploaded batch inputs.
+    private static readonly Dictionary<string, string> StatefulFolders = new()
+    {
+        ["rabbitmq"] = "/var/lib/rabbitmq",
+        ["mongodb"] = "/data/db",
+        ["retrainer"] = "/data/models",
+        ["featurebuilder"] = "/data/batches",
+    };
+
+    [Fact]
+    public void Docker_compose_accepts_the_file()
+    {
+        var result = Tool.Run("docker-compose", "-f", "docker-compose.yml", "config", "-q");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+    }
+
+    [Fact]
+    public void Every_service_project_runs_from_its_own_Dockerfile_under_its_image_name()
+    {
+        foreach (var service in Repository.Services)
+        {
+            var built = compose.PlatformServices.Where(entry => entry.Value == $"services/{service}/Dockerfile").Select(entry => entry.Key).ToList();
+            Assert.True(built.Count > 0, $"no compose service is built from services/{service}/Dockerfile");
+            Assert.All(built, name => Assert.StartsWith(Repository.ImageOf(service) + ":", Yaml.Text(compose.Services[name]["image"])));
+        }
+
+        Assert.All(compose.PlatformServices.Values, dockerfile => Assert.True(File.Exists(Repository.PathOf(dockerfile)), dockerfile));
+    }
+
+    [Fact]
+    public void Only_the_gateway_and_the_RabbitMQ_and_Jaeger_dashboards_are_published()
+    {
+        var published = compose.Services
+            .SelectMany(service => ComposeFile.TargetPorts(service.Value).Select(port => $"{service.Key}:{port}"))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(["gateway:8080", "jaeger:16686", "rabbitmq:15672"], published);
+    }
+
+    [Fact]
+    public void Every_platform_service_starts_after_RabbitMQ_and_MongoDB_are_healthy()
+    {
+        Assert.NotEmpty(compose.PlatformServices);
+        foreach (var name in compose.PlatformServices.Keys)
+        {
+            var dependencies = ComposeFile.DependsOn(compose.Services[name]);
+            Assert.Equal("service_healthy", dependencies.GetValueOrDefault("rabbitmq"));
+            Assert.Equal("service_healthy", dependencies.GetValueOrDefault("mongodb"));
+        }
+    }
+
+    [Fact]
+    public void A_service_waited_for_as_healthy_has_a_health_check()
+    {
+        foreach (var (name, service) in compose.Services)
+        {
+            foreach (var (dependency, condition) in ComposeFile.DependsOn(service))
+            {
+                Assert.True(compose.Services.ContainsKey(dependency), $"{name} depends on {dependency}, which is not a service");
+                if (condition != "service_healthy")
+                {
+                    continue;
+                }
+
+                var target = compose.Services[dependency];
+                var checkedInCompose = target["healthcheck"]?["test"] is not null;
+                var checkedInImage = compose.PlatformServices.TryGetValue(dependency, out var dockerfile) &&
+                    Repository.Read(dockerfile).Contains("\nHEALTHCHECK ", StringComparison.Ordinal);
+                Assert.True(checkedInCompose || checkedInImage, $"{name} waits for {dependency} to be healthy, but {dependency} has no health check");
+            }
+        }
+    }
+
+    [Fact]
+    public void MongoDB_is_checked_with_a_mongosh_ping()
+    {
+        var test = string.Join(' ', Yaml.Items(compose.Services["mongodb"]["healthcheck"]?["test"]).Select(Yaml.Text));
+
+        Assert.Contains("mongosh", test, StringComparison.Ordinal);
+        Assert.Contains("ping", test, StringComparison.Ordinal);
+        Assert.Matches(@"^mongo:[78]", Yaml.Text(compose.Services["mongodb"]["image"]));
+    }
+
+    [Fact]
+    public void Two_Inference_replicas_run_the_same_image()
+    {
+        var replicas = compose.PlatformServices.Where(entry => entry.Value == "services/Inference/Dockerfile").Select(entry => entry.Key).Order().ToList();
+
+        Assert.Equal(["inference-1", "inference-2"], replicas);
+        Assert.Single(replicas.Select(name => Yaml.Text(compose.Services[name]["image"])).Distinct());
+        Assert.Equal(replicas, replicas.Select(name => ComposeFile.Environment(compose.Services[name])["OTEL_SERVICE_NAME"]));
+    }
+
+    [Fact]
+    public void Every_platform_service_uses_MongoDB_RabbitMQ_and_Jaeger_on_the_compose_network()
+    {
+        foreach (var name in compose.PlatformServices.Keys)
+        {
+            var environment = ComposeFile.Environment(compose.Services[name]);
+            Assert.Equal("MongoDb", environment.GetValueOrDefault("Storage__Provider"));
+            Assert.Equal("mongodb://mongodb:27017", environment.GetValueOrDefault("ConnectionStrings__MongoDb"));
+            Assert.Equal("RabbitMq", environment.GetValueOrDefault("Messaging__Transport"));
+            Assert.Equal("rabbitmq", environment.GetValueOrDefault("Messaging__RabbitMq__Host"));
+            Assert.Equal("http://jaeger:4317", environment.GetValueOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT"));
+            Assert.Equal(name, environment.GetValueOrDefault("OTEL_SERVICE_NAME"));
+        }
+    }
+
+    [Fact]
+    public void The_services_log_in_to_RabbitMQ_as_the_user_the_broker_creates()
+    {
+        var broker = ComposeFile.Environment(compose.Services["rabbitmq"]);
+        foreach (var name in compose.PlatformServices.Keys)
+        {
+            var environment = ComposeFile.Environment(compose.Services[name]);
+            Assert.Equal(broker["RABBITMQ_DEFAULT_USER"], environment["Messaging__RabbitMq__Username"]);
+            Assert.Equal(broker["RABBITMQ_DEFAULT_PASS"], environment["Messaging__RabbitMq__Password"]);
+        }
+    }
+
+    [Fact]
+    public void Every_stateful_piece_keeps_its_data_on_a_named_volume()
+    {
+        var declared = Yaml.Entries(compose.Root["volumes"]).Select(entry => entry.Key).ToHashSet();
+        foreach (var (name, folder) in StatefulFolders)
+        {
+            var volume = ComposeFile.NamedVolumes(compose.Services[name]).Where(mount => mount.Target == folder).Select(mount => mount.Volume).SingleOrDefault();
+            Assert.True(volume is not null, $"{name} has no named volume on {folder}");
+            Assert.Contains(volume, declared);
+        }
+
+        // The services write where the volumes are mounted.
+        Assert.Equal("/data/models", ComposeFile.Environment(compose.Services["retrainer"])["Registry__ModelsFolder"]);
+        Assert.Equal("/data/batches", ComposeFile.Environment(compose.Services["featurebuilder"])["Batches__UploadFolder"]);
+    }
+
+    [Fact]
+    public void The_Retrainer_reads_the_demo_data_for_its_bootstrap_model()
+    {
+        var retrainer = compose.Services["retrainer"];
+        var demoData = ComposeFile.Environment(retrainer)["DEMO_DATA_DIR"];
+
+        var mount = Assert.Single(Yaml.Items(retrainer["volumes"]), volume =>
+            (volume is System.Text.Json.Nodes.JsonValue ? Yaml.Text(volume)!.Split(':')[1] : Yaml.Text(volume["target"])) == demoData);
+        var source = mount is System.Text.Json.Nodes.JsonValue ? Yaml.Text(mount)!.Split(':')[0] : Yaml.Text(mount["source"])!;
+        Assert.EndsWith("/.data/vega-datasets", source.Replace('\\', '/'), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_gateway_routes_to_compose_services_and_opens_when_they_are_healthy()
+    {
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(Repository.Read("services/Gateway/appsettings.json"))!;
+        var addresses = settings["ReverseProxy"]!["Clusters"]!.AsObject()
+            .SelectMany(cluster => cluster.Value!["Destinations"]!.AsObject().Select(destination => new Uri(destination.Value!["Address"]!.GetValue<string>())))
+            .ToList();
+
+        Assert.NotEmpty(addresses);
+        var gatewayWaitsFor = ComposeFile.DependsOn(compose.Services["gateway"]);
+        Assert.All(addresses, address =>
+        {
+            Assert.True(compose.Services.ContainsKey(address.Host), $"the gateway routes to {address}, but compose has no service {address.Host}");
+            Assert.Equal(8080, address.Port);
+            Assert.Equal("service_healthy", gatewayWaitsFor.GetValueOrDefault(address.Host));
+        });
+    }
+}
