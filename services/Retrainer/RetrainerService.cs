@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Options;
 using Retrainer.Consumers;
 using Retrainer.Registry;
 using ServiceDefaults;
+using ServiceDefaults.Storage;
 
 namespace Retrainer;
 
@@ -10,6 +12,9 @@ namespace Retrainer;
 /// </summary>
 public static class RetrainerService
 {
+    /// <summary>The name of the service's database in MongoDB (<c>retrainer</c>).</summary>
+    public const string StoreName = "retrainer";
+
     /// <summary>What the service answers on <c>GET /</c> (mapped by its Program.cs; the embedded host answers for all six).</summary>
     public static readonly ServiceDescription Description = ServiceDescription.Of(
         typeof(RetrainerService).Assembly,
@@ -24,6 +29,13 @@ public static class RetrainerService
             .Bind(builder.Configuration.GetSection(RegistryOptions.SectionName))
             .Validate(options => !string.IsNullOrWhiteSpace(options.ModelsFolder), "Registry:ModelsFolder must name a folder.")
             .ValidateOnStart();
+        // The embedded registry is the models folder, where training writes bundles; MongoDB keeps them in the
+        // Retrainer's database (cards in a collection, ONNX files in GridFS).
+        builder.AddStorage();
+        builder.Services.AddSingleton<IModelStore>(services =>
+            services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.MongoDb
+                ? new MongoModelStore(services.GetRequiredService<MongoStore>().DatabaseOf(StoreName))
+                : new FolderModelStore(services.GetRequiredService<IOptions<RegistryOptions>>().Value.ModelsFolder, services.GetRequiredService<ILogger<FolderModelStore>>()));
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddHostedService<BootstrapModelService>();
         builder.AddMessageConsumers(bus =>

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Modeling.Bundles;
 using Retrainer.Registry;
 
@@ -50,6 +49,5 @@ public sealed class ModelRegistryTests(BootstrapModelFixture fixture) : IDisposa
             Directory.Delete(_folder, recursive: true);
     }
 
-    private ModelRegistry Registry() =>
-        new(Options.Create(new RegistryOptions { ModelsFolder = _folder }), NullLogger<ModelRegistry>.Instance);
+    private ModelRegistry Registry() => new(new FolderModelStore(_folder, NullLogger<FolderModelStore>.Instance));
 }
