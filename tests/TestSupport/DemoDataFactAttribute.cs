@@ -1,6 +1,7 @@
 using Modeling.Flights;
+using Xunit;
 
-namespace Modeling.Tests.Flights;
+namespace TestSupport;
 
 /// <summary>A fact that needs the demo flights file; skipped, saying how to fetch it, when it is absent.</summary>
 public sealed class DemoDataFactAttribute : FactAttribute
