@@ -13,10 +13,16 @@ namespace Inference.Consumers;
 /// </summary>
 public sealed class ScoreBatchChunkConsumer(ModelSessions sessions, TimeProvider time) : IConsumer<ScoreBatchChunk>
 {
+    // A replica that just started takes chunks from the queue at once, while it is still fetching and loading
+    // the served models (seconds): it waits for them rather than fail the chunk.
+    private static readonly TimeSpan LoadingTimeout = TimeSpan.FromSeconds(60);
+
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<ScoreBatchChunk> context)
     {
         var chunk = context.Message;
+        if (!await sessions.WaitUntilSyncedAsync(LoadingTimeout, context.CancellationToken))
+            throw new BatchChunkNotScorableException($"This replica has not loaded the served models within {LoadingTimeout.TotalSeconds:0} s.");
         // Not served (yet, or any more) by this replica: an exception, so that the chunk is retried and, if no
         // replica can score it, lands in the error queue with the reason instead of being lost.
         var model = sessions.Find(chunk.ModelName)

@@ -20,6 +20,7 @@ public sealed partial class ModelSessions(IBus bus, TimeProvider time, ILogger<M
     private static readonly TimeSpan ArtifactTimeout = TimeSpan.FromSeconds(60);
     private readonly SemaphoreSlim _applying = new(1, 1);
     private volatile FrozenDictionary<string, LoadedModel> _models = FrozenDictionary<string, LoadedModel>.Empty;
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _hasSynced;
 
     /// <summary>The served models by name.</summary>
@@ -27,6 +28,26 @@ public sealed partial class ModelSessions(IBus bus, TimeProvider time, ILogger<M
 
     /// <summary>Whether the replica has loaded what the registry serves at least once (and serves something).</summary>
     public bool IsReady => _hasSynced && _models.Count > 0;
+
+    /// <summary>
+    /// Waits until the replica has applied the registry's served models once (a replica that just started
+    /// is still fetching and loading them), at most <paramref name="timeout"/>.
+    /// </summary>
+    /// <returns>Whether it has.</returns>
+    public async Task<bool> WaitUntilSyncedAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_hasSynced)
+            return true;
+        try
+        {
+            await _synced.Task.WaitAsync(timeout, time, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The served version of <paramref name="modelName"/>, if any.</summary>
     public LoadedModel? Find(string modelName) => _models.GetValueOrDefault(modelName);
@@ -52,6 +73,7 @@ public sealed partial class ModelSessions(IBus bus, TimeProvider time, ILogger<M
 
             _models = next.ToFrozenDictionary(StringComparer.Ordinal);
             _hasSynced = true;
+            _synced.TrySetResult();
             foreach (var retired in current.Values.Where(old => !next.ContainsValue(old)))
                 RetireLater(retired);
         }
