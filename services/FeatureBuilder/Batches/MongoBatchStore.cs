@@ -270,17 +270,9 @@ public sealed class MongoBatchStore : IBatchStore, IDisposable
         // The rows before the counters: a checkpoint interrupted in between is repeated by the resumed reader.
         if (checkpoint.InvalidRows.Count > 0)
         {
+            // Rows stored by an earlier run of the same checkpoint are left as they are.
             var rows = checkpoint.InvalidRows.DistinctBy(row => row.RowNumber).Select(row => InvalidRowDocument.From(batchId, row)).ToList();
-            try
-            {
-                // Unordered: every row is tried even when some were stored by an earlier run of the same checkpoint.
-                await _invalidRows.InsertManyAsync(rows, new InsertManyOptions { IsOrdered = false }, cancellationToken);
-            }
-            catch (MongoBulkWriteException<InvalidRowDocument> exception)
-                when (exception.WriteConcernError is null && exception.WriteErrors.All(error => error.Category == ServerErrorCategory.DuplicateKey))
-            {
-                // Those rows are stored already; the others were inserted.
-            }
+            await _invalidRows.InsertNewAsync(rows, cancellationToken);
         }
 
         var update = Builders<BatchDocument>.Update

@@ -53,17 +53,7 @@ public sealed class MongoPredictionLog : IPredictionLog, IDisposable
             return 0;
 
         await _indexes.EnsureAsync(cancellationToken);
-        try
-        {
-            // Unordered: every document is tried even when some are duplicates.
-            await _predictions.InsertManyAsync(documents, new InsertManyOptions { IsOrdered = false }, cancellationToken);
-            return documents.Count;
-        }
-        catch (MongoBulkWriteException<PredictionDocument> exception)
-            when (exception.WriteConcernError is null && exception.WriteErrors.All(error => error.Category == ServerErrorCategory.DuplicateKey))
-        {
-            return documents.Count - exception.WriteErrors.Count;
-        }
+        return await _predictions.InsertNewAsync(documents, cancellationToken);
     }
 
     /// <inheritdoc />
