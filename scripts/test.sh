@@ -23,5 +23,10 @@ grep -E '(Passed|Failed)! +- +Failed: ' "$log" | sed -E 's/.*Failed: +([0-9]+), 
 cat "$results"/*.trx 2>/dev/null |
   awk '/outcome="NotExecuted"/ { skipped = 1 } skipped && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); print; skipped = 0 }' |
   sort | uniq -c | sed -E 's/^ *([0-9]+) (.*)/skipped \1: \2/'
+# Which tests failed and why (the message only, at most 20 lines each), so the end of the output names them.
+cat "$results"/*.trx 2>/dev/null |
+  awk '/<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); print "FAILED " substr($0, RSTART + 10, RLENGTH - 11); failed = 1; lines = 0 }
+       failed && /<Message>/ { inside = 1; sub(/.*<Message>/, "") }
+       inside { done = sub(/<\/Message>.*/, ""); if (lines++ < 20) print "  " $0; if (done) { inside = 0; failed = 0 } }'
 rm -rf "$log" "$results"
 exit "$status"
