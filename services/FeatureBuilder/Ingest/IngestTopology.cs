@@ -1,3 +1,5 @@
+using Contracts.Ingest;
+
 namespace FeatureBuilder.Ingest;
 
 /// <summary>
@@ -7,10 +9,10 @@ namespace FeatureBuilder.Ingest;
 public static class IngestTopology
 {
     /// <summary>The topic exchange other systems publish requests and facts to.</summary>
-    public const string IngestExchange = "platform.ingest";
+    public const string IngestExchange = PublicExchanges.Ingest;
 
     /// <summary>The topic exchange the platform publishes its events to, for anyone to bind a queue.</summary>
-    public const string EventsExchange = "platform.events";
+    public const string EventsExchange = PublicExchanges.Events;
 
     /// <summary>The routing key of a prediction request on <see cref="IngestExchange"/>.</summary>
     public const string PredictionRequestedKey = "prediction.requested";
@@ -28,5 +30,5 @@ public static class IngestTopology
     public const string Source = "/platform/feature-builder";
 
     /// <summary>The media type of a CloudEvent in structured mode.</summary>
-    public const string CloudEventsContentType = "application/cloudevents+json";
+    public const string CloudEventsContentType = PublicExchanges.CloudEventsContentType;
 }
