@@ -4,7 +4,6 @@ using FeatureBuilder.Ingest;
 using FeatureBuilder.Models;
 using FeatureBuilder.Online;
 using MassTransit;
-using MassTransit.Serialization;
 using Microsoft.Extensions.Options;
 using ServiceDefaults;
 
@@ -22,8 +21,6 @@ public sealed class IngestedPredictionRequestConsumer(
     ServedCards cards, OnlinePredictor predictor, IOptions<FeatureBuilderOptions> options, TimeProvider time)
     : IConsumer<IngestedPredictionRequest>
 {
-    private static readonly SystemTextJsonRawMessageSerializer PlainJson = new();
-
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<IngestedPredictionRequest> context)
     {
@@ -54,26 +51,17 @@ public sealed class IngestedPredictionRequestConsumer(
         var message = new PredictionMadeMessage(
             prediction.PredictionId, request.CorrelationId, records.Valid[0].EntityKey, scored.ModelName, scored.ModelVersion,
             prediction.Label, prediction.Probability, prediction.Value, receivedAt, scored.ScoredAt);
-        var events = await context.GetSendEndpoint(new Uri($"exchange:{IngestTopology.EventsExchange}?type=topic"));
         var routingKey = IngestTopology.PredictionMadeKeyPrefix + scored.ModelName;
         if (request.IsCloudEvent)
         {
             var cloudEvent = new PredictionMadeCloudEvent(
                 "1.0", IngestTopology.PredictionMadeType, IngestTopology.Source, prediction.PredictionId.ToString(), scored.ScoredAt,
                 scored.ModelName, MediaTypeNames.Application.Json, request.CorrelationId, message);
-            await events.Send(cloudEvent, send => AsPlainJson(send, routingKey, IngestTopology.CloudEventsContentType), context.CancellationToken);
+            await PublicEvents.SendAsync(context, cloudEvent, routingKey, IngestTopology.CloudEventsContentType, context.CancellationToken);
         }
         else
         {
-            await events.Send(message, send => AsPlainJson(send, routingKey, MediaTypeNames.Application.Json), context.CancellationToken);
+            await PublicEvents.SendJsonAsync(context, message, routingKey, context.CancellationToken);
         }
-    }
-
-    // What leaves the platform is the document itself, never MassTransit's envelope.
-    private static void AsPlainJson(SendContext send, string routingKey, string contentType)
-    {
-        send.Serializer = PlainJson;
-        send.ContentType = new ContentType(contentType);
-        send.SetRoutingKey(routingKey);
     }
 }

@@ -11,7 +11,7 @@ namespace Modeling.Statistics;
 public sealed class ReferenceStatisticsBuilder
 {
     private const int QuantileSteps = 10;
-    private readonly IReadOnlyList<ColumnPlan> _columns;
+    private readonly IReadOnlyList<ReferenceColumn> _columns;
     private readonly List<float>[] _continuous;
     private readonly Dictionary<float, long>[] _categorical;
     private readonly List<float> _probabilities = [];
@@ -24,7 +24,7 @@ public sealed class ReferenceStatisticsBuilder
     public ReferenceStatisticsBuilder(IReadOnlyList<FeatureSpec> features, double threshold = 0.5)
     {
         ArgumentNullException.ThrowIfNull(features);
-        _columns = [.. features.SelectMany(Plan)];
+        _columns = Columns(features);
         _continuous = [.. _columns.Select(_ => new List<float>())];
         _categorical = [.. _columns.Select(_ => new Dictionary<float, long>())];
         _threshold = threshold;
@@ -94,7 +94,7 @@ public sealed class ReferenceStatisticsBuilder
         };
     }
 
-    private static ColumnStatistics Categorical(ColumnPlan plan, Dictionary<float, long> counts)
+    private static ColumnStatistics Categorical(ReferenceColumn plan, Dictionary<float, long> counts)
     {
         var total = counts.Values.Sum();
         return new ColumnStatistics
@@ -137,17 +137,32 @@ public sealed class ReferenceStatisticsBuilder
         return bins - 1;
     }
 
-    private static IEnumerable<ColumnPlan> Plan(FeatureSpec feature) => feature switch
+    /// <summary>
+    /// How each tensor column of <paramref name="features"/> is described in the reference statistics: its name,
+    /// whether it is continuous or categorical, and (categorical) the category name of a column value. Monitoring
+    /// uses the same plan to put live values into the reference's bins and categories.
+    /// </summary>
+    public static IReadOnlyList<ReferenceColumn> Columns(IReadOnlyList<FeatureSpec> features)
     {
-        NumericFeature => [new ColumnPlan(feature.Name, ColumnKind.Continuous, index => index.ToString(CultureInfo.InvariantCulture))],
+        ArgumentNullException.ThrowIfNull(features);
+        return [.. features.SelectMany(Plan)];
+    }
+
+    private static IEnumerable<ReferenceColumn> Plan(FeatureSpec feature) => feature switch
+    {
+        NumericFeature => [new ReferenceColumn(feature.Name, ColumnKind.Continuous, index => index.ToString(CultureInfo.InvariantCulture))],
         CategoricalFeature { Encoding: CategoricalEncoding.Index } categorical =>
-            [new ColumnPlan(feature.Name, ColumnKind.Categorical, index => categorical.CategoryName((int)index))],
+            [new ReferenceColumn(feature.Name, ColumnKind.Categorical, index => categorical.CategoryName((int)index))],
         CategoricalFeature categorical => categorical.Columns().Select(column =>
-            new ColumnPlan(column, ColumnKind.Categorical, value => value.ToString(CultureInfo.InvariantCulture))),
+            new ReferenceColumn(column, ColumnKind.Categorical, value => value.ToString(CultureInfo.InvariantCulture))),
         TimestampFeature timestamp => timestamp.Columns().Select(column =>
-            new ColumnPlan(column, ColumnKind.Categorical, value => value.ToString(CultureInfo.InvariantCulture))),
+            new ReferenceColumn(column, ColumnKind.Categorical, value => value.ToString(CultureInfo.InvariantCulture))),
         _ => throw new ArgumentException($"unsupported feature kind {feature.GetType().Name}", nameof(feature)),
     };
-
-    private sealed record ColumnPlan(string Column, ColumnKind Kind, Func<float, string> CategoryName);
 }
+
+/// <summary>One tensor column as the reference statistics describe it.</summary>
+/// <param name="Column">The tensor column name.</param>
+/// <param name="Kind">Continuous (quantile bins) or categorical (shares per category).</param>
+/// <param name="CategoryName">Categorical: the category name of a column value (vocabulary value, <c>&lt;unknown&gt;</c>, or part value).</param>
+public sealed record ReferenceColumn(string Column, ColumnKind Kind, Func<float, string> CategoryName);
