@@ -1,4 +1,12 @@
+using MassTransit;
+using Monitor.Alerts;
+using Monitor.Consumers;
+using Monitor.Endpoints;
+using Monitor.References;
+using Monitor.Storage;
+using Monitor.Windows;
 using ServiceDefaults;
+using ServiceDefaults.ServedModels;
 
 namespace Monitor;
 
@@ -13,11 +21,44 @@ public static class MonitorService
         typeof(MonitorService).Assembly,
         "Watches input drift, live accuracy and service health, and raises alerts.");
 
-    /// <summary>Adds the monitor's services. Call it before <c>AddMessageBus</c>.</summary>
+    /// <summary>
+    /// Adds the monitor's services: the reference profiles of the served model versions, their windows fed by
+    /// predictions (batch chunks too) and outcomes, the alert rules with their publisher and webhooks, the
+    /// store, and the clock that closes buckets. Call it before <c>AddMessageBus</c>.
+    /// </summary>
     public static IHostApplicationBuilder AddMonitor(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
+        builder.Services.AddOptions<MonitoringOptions>()
+            .Bind(builder.Configuration.GetSection(MonitoringOptions.SectionName))
+            .Validate(options => options.CountWindow >= 10, "Monitoring:CountWindow must be at least 10.")
+            .Validate(options => options.OutcomeCountWindow >= 10, "Monitoring:OutcomeCountWindow must be at least 10.")
+            .Validate(options => options.BucketDuration >= TimeSpan.FromSeconds(1), "Monitoring:BucketDuration must be at least one second.")
+            .Validate(options => options.TimeWindow >= options.BucketDuration, "Monitoring:TimeWindow must be at least one bucket (Monitoring:BucketDuration).")
+            .Validate(options => options.SaveInterval > TimeSpan.Zero, "Monitoring:SaveInterval must be positive.")
+            .Validate(options => options.Retention >= options.TimeWindow, "Monitoring:Retention must be at least the time window.")
+            .Validate(options => options.Webhooks.All(uri => uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)),
+                "Monitoring:Webhooks must be absolute http or https URLs.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MonitoringOptions>, AlertRuleValidation>();
+
+        builder.AddMonitoringStore(builder.Configuration.GetSection(MonitoringOptions.SectionName).GetValue(nameof(MonitoringOptions.Retention), new MonitoringOptions().Retention));
+        builder.AddServedModels<MonitoredVersions>();
+        builder.Services.AddSingleton<MonitorMetrics>();
+        builder.Services.AddHttpClient(WebhookDelivery.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<WebhookDelivery>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WebhookDelivery>());
+        builder.Services.AddSingleton<AlertPublisher>();
+        builder.Services.AddSingleton<AlertEvaluator>();
+        builder.Services.AddSingleton<TrafficRecorder>();
+        builder.Services.AddHostedService<BucketKeeper>();
+        builder.AddMessageConsumers(bus =>
+        {
+            bus.AddConsumer<PredictionsMadeConsumer, PredictionsMadeConsumerDefinition>();
+            bus.AddConsumer<BatchChunkScoredConsumer, BatchChunkScoredConsumerDefinition>();
+            bus.AddConsumer<OutcomeRecordedConsumer, OutcomeRecordedConsumerDefinition>();
+        });
         return builder;
     }
 
@@ -26,6 +67,7 @@ public static class MonitorService
     {
         ArgumentNullException.ThrowIfNull(app);
 
+        app.MapMonitoringEndpoints();
         return app;
     }
 }

@@ -42,7 +42,13 @@ internal static partial class CodeFacts
             foreach (Match consumer in ConsumerClass().Matches(text))
             {
                 var name = consumer.Groups["name"].Value;
-                var definition = sources.Values.FirstOrDefault(other => other.Contains($"ConsumerDefinition<{name}Consumer>", StringComparison.Ordinal));
+                // Two services may each have a consumer of the same name (Monitor and FeedbackCollector both read
+                // PredictionsMade): the definition is the one in the consumer's own service.
+                var service = ServiceFolder(path);
+                var definition = sources
+                    .Where(other => ServiceFolder(other.Key) == service)
+                    .Select(other => other.Value)
+                    .FirstOrDefault(other => other.Contains($"ConsumerDefinition<{name}Consumer>", StringComparison.Ordinal));
                 var named = definition is null ? null : EndpointName().Match(definition);
                 if (named is { Success: true })
                 {
@@ -59,6 +65,13 @@ internal static partial class CodeFacts
         }
 
         return queues;
+    }
+
+    private static string ServiceFolder(string path)
+    {
+        var parts = path.Split(Path.DirectorySeparatorChar);
+        var services = Array.LastIndexOf(parts, "services");
+        return services >= 0 && services + 1 < parts.Length ? parts[services + 1] : "";
     }
 
     // Primary constructors may stand between the name and the base list, over several lines.

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+
+namespace Monitor.Alerts;
+
+/// <summary>Refuses alert rules that cannot work, naming the rule and the setting (checked at start-up).</summary>
+public sealed class AlertRuleValidation : IValidateOptions<MonitoringOptions>
+{
+    private static readonly string[] Metrics =
+        ["auc", "accuracy", "precision", "recall", "log-loss", "brier", "estimated-auc", "estimated-accuracy", "estimated-precision", "estimated-recall"];
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, MonitoringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Problem(options.Rules) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+    }
+
+    /// <summary>What is wrong with the first invalid rule, or null when all are valid.</summary>
+    public static string? Problem(IList<AlertRuleOptions> rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        for (var index = 0; index < rules.Count; index++)
+        {
+            var rule = rules[index];
+            var at = $"Monitoring:Rules:{index}";
+            if (string.IsNullOrWhiteSpace(rule.Name))
+                return $"{at}:Name is required.";
+            if (rules.Take(index).Any(other => other.Name == rule.Name))
+                return $"{at}:Name '{rule.Name}' is used by an earlier rule.";
+            if (rule.ConsecutiveWindows < 1)
+                return $"{at}:ConsecutiveWindows must be at least 1.";
+            if (rule.MinRows < 1)
+                return $"{at}:MinRows must be at least 1.";
+            if (rule.CoolDown < TimeSpan.Zero)
+                return $"{at}:CoolDown must not be negative.";
+            if (rule.Kind == AlertKind.Performance && !Metrics.Contains(rule.Metric))
+                return $"{at}:Metric must be one of {string.Join(", ", Metrics)}, not '{rule.Metric}'.";
+            if (rule.Kind == AlertKind.Performance && rule.Threshold is null && rule.MaxDrop is null)
+                return $"{at}: a performance rule needs Threshold or MaxDrop.";
+            if (rule.Kind == AlertKind.Stalled && rule.After <= TimeSpan.Zero)
+                return $"{at}:After must be positive.";
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,125 @@
+using Contracts.Batches;
+using Contracts.Outcomes;
+using Contracts.Predictions;
+using Monitor.Alerts;
+using Monitor.References;
+
+namespace Monitor.Windows;
+
+/// <summary>
+/// Counts predictions (online, event, tensor and batch) and outcomes into their version's windows, at most
+/// once each, and has the alert rules judge a count window each time a tenth of it has arrived.
+/// </summary>
+public sealed partial class TrafficRecorder(
+    MonitoredVersions versions,
+    AlertEvaluator alerts,
+    MonitorMetrics metrics,
+    TimeProvider time,
+    ILogger<TrafficRecorder> logger)
+{
+    private readonly RecentKeys<Guid> _predictions = new(500_000);
+    private readonly RecentKeys<(Guid Batch, int Chunk)> _chunks = new(100_000);
+    private readonly RecentKeys<(Guid Outcome, Guid Prediction)> _outcomes = new(500_000);
+
+    /// <summary>Counts the predictions of one request.</summary>
+    public async Task RecordAsync(IEnumerable<PredictionMade> predictions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        var now = time.GetUtcNow();
+        List<VersionWindows>? due = null;
+        foreach (var prediction in predictions)
+        {
+            if (!_predictions.Add(prediction.PredictionId))
+                continue;
+            var windows = await WindowsOfAsync(prediction.ModelName, prediction.ModelVersion, cancellationToken);
+            if (windows is null)
+                continue;
+            var latency = (prediction.PredictedAt - prediction.ReceivedAt).TotalMilliseconds;
+            bool sliceClosed;
+            lock (windows)
+                sliceClosed = windows.AddPrediction(prediction.Features, prediction.Probability, prediction.ReceivedAt, latency, now);
+            metrics.PredictionCounted(prediction.ModelName, prediction.ModelVersion, prediction.Source);
+            if (sliceClosed && !(due ??= []).Contains(windows))
+                due.Add(windows);
+        }
+
+        await EvaluateAsync(due, WindowKind.Count, outcomes: false, cancellationToken);
+    }
+
+    /// <summary>Counts the rows of one scored batch chunk.</summary>
+    public async Task RecordAsync(BatchChunkScored chunk, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        if (!_chunks.Add((chunk.BatchId, chunk.ChunkIndex)))
+            return;
+        var windows = await WindowsOfAsync(chunk.ModelName, chunk.ModelVersion, cancellationToken);
+        if (windows is null || chunk.Width <= 0)
+            return;
+        var now = time.GetUtcNow();
+        var rows = chunk.RowNumbers.Length;
+        var sliceClosed = false;
+        lock (windows)
+        {
+            for (var row = 0; row < rows; row++)
+            {
+                var features = chunk.Features.AsSpan(row * chunk.Width, chunk.Width);
+                float? probability = chunk.Probabilities is { } probabilities ? probabilities[row] : null;
+                // A batch row's latency is the batch's queueing, not a request's: it is left out of the latency figures.
+                sliceClosed |= windows.AddPrediction(features, probability, chunk.ReceivedAt, latencyMilliseconds: -1, now);
+            }
+        }
+
+        metrics.PredictionsCounted(chunk.ModelName, chunk.ModelVersion, PredictionSources.Batch, rows);
+        await EvaluateAsync(sliceClosed ? [windows] : null, WindowKind.Count, outcomes: false, cancellationToken);
+    }
+
+    /// <summary>Counts one outcome (binary models with a probability only).</summary>
+    public async Task RecordAsync(OutcomeRecorded outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (!_outcomes.Add((outcome.OutcomeId, outcome.PredictionId)))
+            return;
+        var windows = await WindowsOfAsync(outcome.ModelName, outcome.ModelVersion, cancellationToken);
+        if (windows is null)
+            return;
+        if (!windows.Profile.IsBinary || outcome.Probability is not { } probability
+            || windows.Profile.IsPositive(outcome.ActualValue, outcome.ActualLabel) is not { } positive)
+        {
+            metrics.OutcomeUnusable(outcome.ModelName, outcome.ModelVersion);
+            LogUnusableOutcome(logger, outcome.OutcomeId, outcome.ModelName, outcome.ModelVersion);
+            return;
+        }
+
+        bool sliceClosed;
+        lock (windows)
+            sliceClosed = windows.AddOutcome(outcome.Features, probability, positive, time.GetUtcNow());
+        metrics.OutcomeCounted(outcome.ModelName, outcome.ModelVersion);
+        await EvaluateAsync(sliceClosed ? [windows] : null, WindowKind.Count, outcomes: true, cancellationToken);
+    }
+
+    private async Task EvaluateAsync(List<VersionWindows>? due, WindowKind window, bool outcomes, CancellationToken cancellationToken)
+    {
+        foreach (var windows in due ?? [])
+            await alerts.EvaluateAsync(windows, window, outcomes ? AlertEvaluator.Side.Outcomes : AlertEvaluator.Side.Predictions, cancellationToken);
+    }
+
+    // The card of a version registered a moment ago may not have reached Monitor yet: wait for the first sync,
+    // and ask again once for a version still unknown.
+    private async Task<VersionWindows?> WindowsOfAsync(string model, string version, CancellationToken cancellationToken)
+    {
+        if (versions.Windows(model, version) is { } windows)
+            return windows;
+        await versions.WaitUntilSyncedAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        if (versions.Windows(model, version) is { } synced)
+            return synced;
+        metrics.Unprofiled(model, version);
+        LogUnknownVersion(logger, model, version);
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No model card for {Model} version {Version}: its traffic is counted as unmonitored")]
+    private static partial void LogUnknownVersion(ILogger logger, string model, string version);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Outcome {OutcomeId} of {Model} version {Version} has no probability or no readable actual value; not counted")]
+    private static partial void LogUnusableOutcome(ILogger logger, Guid outcomeId, string model, string version);
+}
