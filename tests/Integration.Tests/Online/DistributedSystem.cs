@@ -5,11 +5,11 @@ using System.Net.Http.Json;
 namespace Integration.Tests.Online;
 
 /// <summary>
-/// The distributed mode as tests run it: Retrainer, FeatureBuilder, two Inference replicas, FeedbackCollector
-/// and the Gateway, each its own process on 127.0.0.1, talking over a real RabbitMQ (a virtual host of
+/// The distributed mode as tests run it: Retrainer, FeatureBuilder, two Inference replicas, FeedbackCollector,
+/// Monitor and the Gateway, each its own process on 127.0.0.1, talking over a real RabbitMQ (a virtual host of
 /// its own), serving the test model, exporting traces to an OTLP receiver. Started once per test class.
 /// </summary>
-public sealed class DistributedSystem : IAsyncLifetime, IDisposable
+public class DistributedSystem : IAsyncLifetime, IDisposable
 {
     public static readonly object ExampleRecord = new { date = "2001-02-03T07:45:00", origin = "ORD", destination = "LAX", distance = 1744 };
 
@@ -17,7 +17,20 @@ public sealed class DistributedSystem : IAsyncLifetime, IDisposable
     private readonly RabbitMqFixture _broker = new();
     private readonly List<ServiceProcess> _services = [];
     private RabbitMqVirtualHost? _virtualHost;
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private string? _storeFolder;
+
+    /// <summary>The system with the test settings.</summary>
+    public DistributedSystem()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>The system with <paramref name="settings"/> (environment variables for every service) over the test settings, for fixtures that need other ones.</summary>
+    protected DistributedSystem(IReadOnlyDictionary<string, string> settings)
+    {
+        _settings = settings;
+    }
 
     public OtlpReceiver Telemetry { get; private set; } = null!;
 
@@ -53,19 +66,26 @@ public sealed class DistributedSystem : IAsyncLifetime, IDisposable
             ["Batches__ChunkSize"] = "500",
             ["Batches__MaxChunksInFlight"] = "1",
             ["Batches__UploadFolder"] = Path.Combine(_storeFolder, "batches"),
+            // Monitor: five-second buckets saved every second, so a timeline fills within a test.
+            ["Monitoring__BucketDuration"] = "00:00:05",
+            ["Monitoring__SaveInterval"] = "00:00:01",
         };
+        foreach (var (key, value) in _settings)
+            environment[key] = value;
 
         var retrainer = Start("Retrainer", "retrainer", environment);
         var featureBuilder = Start("FeatureBuilder", "featurebuilder", environment);
         var inference1 = Start("Inference", "inference-1", environment);
         var inference2 = Start("Inference", "inference-2", environment);
         var feedback = Start("FeedbackCollector", "feedbackcollector", environment);
+        var monitor = Start("Monitor", "monitor", environment);
         Gateway = Start("Gateway", "gateway", new Dictionary<string, string>(environment)
         {
             [GatewayDestination("featurebuilder", "primary")] = featureBuilder.BaseAddress.ToString(),
             [GatewayDestination("inference", "replica1")] = inference1.BaseAddress.ToString(),
             [GatewayDestination("inference", "replica2")] = inference2.BaseAddress.ToString(),
             [GatewayDestination("feedbackcollector", "primary")] = feedback.BaseAddress.ToString(),
+            [GatewayDestination("monitor", "primary")] = monitor.BaseAddress.ToString(),
         });
 
         foreach (var service in _services)
@@ -107,7 +127,11 @@ public sealed class DistributedSystem : IAsyncLifetime, IDisposable
             Directory.Delete(_storeFolder, recursive: true);
     }
 
-    public void Dispose() => _broker.Dispose();
+    public void Dispose()
+    {
+        _broker.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private static string GatewayDestination(string cluster, string destination) =>
         $"ReverseProxy__Clusters__{cluster}__Destinations__{destination}__Address";

@@ -1,0 +1,34 @@
+using Integration.Tests.Online;
+
+namespace Integration.Tests.Monitoring;
+
+/// <summary>
+/// The distributed system with a small count window and a quick drift rule (PSI above 0.2 over the last 200
+/// predictions, judged from 100 on, twice in a row), alerts also POSTed to a <see cref="WebhookReceiver"/>.
+/// </summary>
+public sealed class MonitoringSystem : DistributedSystem
+{
+    public MonitoringSystem()
+        : this(WebhookReceiver.StartAsync().GetAwaiter().GetResult())
+    {
+    }
+
+    private MonitoringSystem(WebhookReceiver webhook)
+        : base(new Dictionary<string, string>
+        {
+            ["Monitoring__CountWindow"] = "200",
+            ["Monitoring__Webhooks__0"] = webhook.Address.ToString(),
+            ["Monitoring__Rules__0__Name"] = "input-drift",
+            ["Monitoring__Rules__0__Kind"] = "Drift",
+            ["Monitoring__Rules__0__Statistic"] = "Psi",
+            ["Monitoring__Rules__0__Threshold"] = "0.2",
+            ["Monitoring__Rules__0__MinRows"] = "100",
+            ["Monitoring__Rules__0__ConsecutiveWindows"] = "2",
+        })
+    {
+        Webhook = webhook;
+    }
+
+    /// <summary>Where Monitor POSTs alerts.</summary>
+    public WebhookReceiver Webhook { get; }
+}
