@@ -32,4 +32,15 @@ public interface IPredictionLog
     /// newest <see cref="PredictionMade.PredictedAt"/> first, at most <paramref name="limit"/>.
     /// </summary>
     Task<IReadOnlyList<PredictionMade>> FindByEntityKeyAsync(string modelName, string entityKey, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The logged predictions among <paramref name="predictionIds"/> (unknown ids are left out), in no particular order.</summary>
+    Task<IReadOnlyList<PredictionMade>> FindManyAsync(IReadOnlyCollection<Guid> predictionIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each version of <paramref name="modelName"/> that predicted <paramref name="entityKey"/> at or before
+    /// <paramref name="atOrBefore"/>, its newest such prediction (ties broken by the larger prediction id): what
+    /// an outcome observed at that time is joined to. In no particular order.
+    /// </summary>
+    /// <remarks>Reads every prediction of the entity up to that time: fine for keys of one thing each (a flight, an order).</remarks>
+    Task<IReadOnlyList<PredictionMade>> FindLatestPerVersionAsync(string modelName, string entityKey, DateTimeOffset atOrBefore, CancellationToken cancellationToken);
 }

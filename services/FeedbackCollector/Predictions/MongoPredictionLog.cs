@@ -79,6 +79,44 @@ public sealed class MongoPredictionLog : IPredictionLog, IDisposable
         return documents.ConvertAll(document => document.ToPrediction());
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PredictionMade>> FindManyAsync(IReadOnlyCollection<Guid> predictionIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(predictionIds);
+        if (predictionIds.Count == 0)
+            return [];
+        var documents = await _predictions.Find(Builders<PredictionDocument>.Filter.In(prediction => prediction.Id, predictionIds)).ToListAsync(cancellationToken);
+        return documents.ConvertAll(document => document.ToPrediction());
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PredictionMade>> FindLatestPerVersionAsync(string modelName, string entityKey, DateTimeOffset atOrBefore, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(modelName);
+        ArgumentNullException.ThrowIfNull(entityKey);
+        await _indexes.EnsureAsync(cancellationToken);
+
+        // The entity-key index in its own order (newest first): the first prediction seen of a version is its
+        // newest. Only ids and versions are read here; the winners' documents after.
+        var filter = Builders<PredictionDocument>.Filter.Eq(prediction => prediction.ModelName, modelName)
+                     & Builders<PredictionDocument>.Filter.Eq(prediction => prediction.EntityKey, entityKey)
+                     & Builders<PredictionDocument>.Filter.Lte(PredictedAtTicks, atOrBefore.UtcTicks);
+        var newest = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        using (var cursor = await _predictions.Find(filter)
+                   .Sort(Builders<PredictionDocument>.Sort.Descending(PredictedAtTicks).Descending(prediction => prediction.Id))
+                   .Project(Builders<PredictionDocument>.Projection.Include(prediction => prediction.ModelVersion))
+                   .ToCursorAsync(cancellationToken))
+        {
+            while (await cursor.MoveNextAsync(cancellationToken))
+            {
+                foreach (var entry in cursor.Current)
+                    newest.TryAdd(entry["modelVersion"].AsString, entry["_id"].AsGuid);
+            }
+        }
+
+        return await FindManyAsync(newest.Values, cancellationToken);
+    }
+
     /// <summary>Releases the index set-up; the client and its connections belong to the <see cref="ServiceDefaults.Storage.MongoStore"/>.</summary>
     public void Dispose() => _indexes.Dispose();
 

@@ -26,6 +26,18 @@ public sealed class SqlitePredictionLog : IPredictionLog, IDisposable
     internal const string FindByEntityKeySql =
         $"SELECT {Columns} FROM predictions WHERE model_name = $model AND entity_key = $entity ORDER BY predicted_at DESC, prediction_id DESC LIMIT $limit";
 
+    // The newest prediction of each version, found on the entity-key index: the window picks one per version
+    // from the entity's (few) predictions, and only the winners' full rows are read.
+    internal const string FindLatestPerVersionSql = $"""
+        SELECT {Columns} FROM predictions WHERE prediction_id IN (
+            SELECT prediction_id FROM (
+                SELECT prediction_id, row_number() OVER (PARTITION BY model_version ORDER BY predicted_at DESC, prediction_id DESC) AS newest
+                FROM predictions WHERE model_name = $model AND entity_key = $entity AND predicted_at <= $at)
+            WHERE newest = 1)
+        """;
+
+    internal const string FindManySql = $"SELECT {Columns} FROM predictions WHERE prediction_id IN (SELECT value FROM json_each($ids))";
+
     // The partial index skips predictions without an entity key (tensor requests); a lookup's
     // "entity_key = $entity" implies the index's condition, so SQLite uses it, and reading it backwards
     // gives newest first with the time-ordered (UUID v7) prediction id as tie-breaker.
@@ -130,6 +142,35 @@ public sealed class SqlitePredictionLog : IPredictionLog, IDisposable
                 command.Parameters.AddWithValue("$model", modelName);
                 command.Parameters.AddWithValue("$entity", entityKey);
                 command.Parameters.AddWithValue("$limit", limit);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PredictionMade>> FindManyAsync(IReadOnlyCollection<Guid> predictionIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(predictionIds);
+        if (predictionIds.Count == 0)
+            return [];
+        // One JSON array parameter instead of one parameter per id: no limit on how many.
+        return await QueryAsync(
+            FindManySql,
+            command => command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(predictionIds.Select(Key))),
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<PredictionMade>> FindLatestPerVersionAsync(string modelName, string entityKey, DateTimeOffset atOrBefore, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(modelName);
+        ArgumentNullException.ThrowIfNull(entityKey);
+        return QueryAsync(
+            FindLatestPerVersionSql,
+            command =>
+            {
+                command.Parameters.AddWithValue("$model", modelName);
+                command.Parameters.AddWithValue("$entity", entityKey);
+                command.Parameters.AddWithValue("$at", Timestamp(atOrBefore));
             },
             cancellationToken);
     }

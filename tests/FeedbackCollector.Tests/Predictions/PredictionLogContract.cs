@@ -126,6 +126,47 @@ public abstract class PredictionLogContract
     }
 
     [SkippableFact]
+    public async Task Predictions_are_found_by_many_ids_at_once_and_unknown_ids_are_left_out()
+    {
+        var log = CreateLog();
+        var predictions = Enumerable.Range(0, 3).Select(minute => SamplePredictions.Of("UA123", SamplePredictions.Start.AddMinutes(minute))).ToArray();
+        await log.AddManyAsync(predictions, None);
+
+        var found = await log.FindManyAsync([predictions[2].PredictionId, Guid.CreateVersion7(), predictions[0].PredictionId], None);
+
+        Assert.Equal(
+            new[] { predictions[0].PredictionId, predictions[2].PredictionId }.Order(),
+            found.Select(prediction => prediction.PredictionId).Order());
+        SamplePredictions.AssertSame(predictions[2], found.Single(prediction => prediction.PredictionId == predictions[2].PredictionId));
+        Assert.Empty(await log.FindManyAsync([], None));
+    }
+
+    [SkippableFact]
+    public async Task The_newest_prediction_of_each_version_at_or_before_a_time_is_found()
+    {
+        var log = CreateLog();
+        var at = SamplePredictions.Start.AddHours(3);
+        var championOld = SamplePredictions.Of("UA123", SamplePredictions.Start);
+        var championNewest = SamplePredictions.Of("UA123", at.AddHours(-1));
+        var championAfter = SamplePredictions.Of("UA123", at.AddTicks(1));
+        var shadowExactlyAt = SamplePredictions.Of("UA123", at) with { ModelVersion = "2" };
+        var shadowOld = SamplePredictions.Of("UA123", SamplePredictions.Start.AddMinutes(1)) with { ModelVersion = "2" };
+        var onlyAfter = SamplePredictions.Of("UA123", at.AddMinutes(5)) with { ModelVersion = "3" };
+        var otherEntity = SamplePredictions.Of("DL9", at.AddMinutes(-1));
+        var otherModel = SamplePredictions.Of("UA123", at.AddMinutes(-1), model: "other-model");
+        await log.AddManyAsync([championOld, championAfter, shadowOld, championNewest, onlyAfter, shadowExactlyAt, otherEntity, otherModel], None);
+
+        var found = await log.FindLatestPerVersionAsync("flight-delay", "UA123", at, None);
+
+        Assert.Equal(
+            new[] { championNewest.PredictionId, shadowExactlyAt.PredictionId }.Order(),
+            found.Select(prediction => prediction.PredictionId).Order());
+        SamplePredictions.AssertSame(championNewest, found.Single(prediction => prediction.ModelVersion == "1"));
+        Assert.Empty(await log.FindLatestPerVersionAsync("flight-delay", "UA123", SamplePredictions.Start.AddTicks(-1), None));
+        Assert.Empty(await log.FindLatestPerVersionAsync("flight-delay", "nobody", at, None));
+    }
+
+    [SkippableFact]
     public async Task Concurrent_writers_lose_nothing_and_store_nothing_twice()
     {
         const int Writers = 8;

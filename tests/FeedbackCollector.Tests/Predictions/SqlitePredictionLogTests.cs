@@ -60,6 +60,26 @@ public sealed class SqlitePredictionLogTests : PredictionLogContract, IDisposabl
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_newest_per_version_lookup_reads_the_entity_key_index()
+    {
+        await CreateLog().AddAsync(SamplePredictions.Of("UA123", SamplePredictions.Start), CancellationToken.None);
+
+        using var connection = Open();
+        using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + SqlitePredictionLog.FindLatestPerVersionSql;
+        explain.Parameters.AddWithValue("$model", "flight-delay");
+        explain.Parameters.AddWithValue("$entity", "UA123");
+        explain.Parameters.AddWithValue("$at", "2001-02-03T07:45:00.0000000Z");
+        using var reader = explain.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+            plan.Add(reader.GetString(3));
+
+        Assert.Contains(plan, step => step.Contains("USING INDEX predictions_by_entity_key", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN predictions", StringComparison.Ordinal) && !step.Contains("INDEX", StringComparison.Ordinal));
+    }
+
     public void Dispose()
     {
         foreach (var log in _logs)

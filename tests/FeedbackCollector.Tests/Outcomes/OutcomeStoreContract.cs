@@ -1,0 +1,209 @@
+using FeedbackCollector.Outcomes;
+
+namespace FeedbackCollector.Tests.Outcomes;
+
+/// <summary>
+/// What every <see cref="IOutcomeStore"/> must do, whatever the store. Each store's test class derives from it
+/// and says how to open a store on the test's own (at first empty) data, and how to open it again as after a
+/// restart. The tests are skippable: MongoDB without <c>MONGODB_URI</c> skips them with the reason.
+/// </summary>
+public abstract class OutcomeStoreContract
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    /// <summary>A store on this test's data (empty before the test adds to it).</summary>
+    protected abstract IOutcomeStore CreateStore();
+
+    /// <summary>Closes <paramref name="store"/> and opens a new one on the same data, as a restarted service would.</summary>
+    protected abstract IOutcomeStore Reopen(IOutcomeStore store);
+
+    [SkippableFact]
+    public async Task A_new_outcome_is_stored_pending_and_found_by_its_id_with_every_field()
+    {
+        var store = CreateStore();
+        var byPrediction = SampleOutcomes.ForPrediction(Guid.CreateVersion7(), value: 37.25);
+        var byEntity = SampleOutcomes.ForEntity("UA123", observedAt: SampleOutcomes.Start.AddTicks(1234567), receivedAt: SampleOutcomes.Start.AddMinutes(1));
+
+        var admissions = await store.AddManyAsync([byPrediction, byEntity], None);
+
+        Assert.All(admissions, admission => Assert.True(admission.IsNew));
+        SampleOutcomes.AssertSame(byPrediction, await store.FindAsync(byPrediction.OutcomeId, None));
+        SampleOutcomes.AssertSame(byEntity, await store.FindAsync(byEntity.OutcomeId, None));
+        Assert.Equal(OutcomeState.Pending, (await store.FindAsync(byEntity.OutcomeId, None))!.State);
+        Assert.Null(await store.FindAsync("no-such-outcome", None));
+    }
+
+    [SkippableFact]
+    public async Task The_same_outcome_id_is_stored_once_as_first_received_and_each_copy_is_counted_as_a_duplicate()
+    {
+        var store = CreateStore();
+        var first = SampleOutcomes.ForPrediction(Guid.CreateVersion7(), outcomeId: "flight-UA123-arrival", value: 37);
+        var copy = first with { Value = 99 };
+
+        var admissions = await store.AddManyAsync([first, copy], None);
+        var again = await store.AddManyAsync([copy], None);
+
+        Assert.Equal([true, false, false], admissions.Concat(again).Select(admission => admission.IsNew));
+        Assert.Equal(37, admissions[1].Stored.Value);
+        Assert.Equal(2, again[0].Stored.Duplicates);
+        var stored = await store.FindAsync(first.OutcomeId, None);
+        Assert.Equal(37, stored!.Value);
+        Assert.Equal(2, stored.Duplicates);
+        Assert.Equal(2, (await store.CountAsync(None)).Total.Duplicates);
+        Assert.Equal(1, (await store.CountAsync(None)).Total.Received);
+    }
+
+    [SkippableFact]
+    public async Task Pending_outcomes_are_found_by_the_prediction_they_name()
+    {
+        var store = CreateStore();
+        var waiting = SampleOutcomes.ForPrediction(Guid.CreateVersion7());
+        var alsoWaiting = SampleOutcomes.ForPrediction(Guid.CreateVersion7());
+        var joined = SampleOutcomes.ForPrediction(Guid.CreateVersion7());
+        var other = SampleOutcomes.ForPrediction(Guid.CreateVersion7());
+        await store.AddManyAsync([waiting, alsoWaiting, joined, other], None);
+        await store.MarkJoinedAsync([Joined(joined, joined.PredictionId!.Value)], None);
+
+        var found = await store.FindPendingByPredictionIdsAsync([waiting.PredictionId!.Value, alsoWaiting.PredictionId!.Value, joined.PredictionId!.Value, Guid.CreateVersion7()], None);
+
+        Assert.Equal(
+            new[] { waiting.OutcomeId, alsoWaiting.OutcomeId }.Order(StringComparer.Ordinal),
+            found.Select(outcome => outcome.OutcomeId).Order(StringComparer.Ordinal));
+        Assert.Empty(await store.FindPendingByPredictionIdsAsync([], None));
+    }
+
+    [SkippableFact]
+    public async Task Pending_outcomes_given_by_entity_key_are_found_by_model_and_key_only()
+    {
+        var store = CreateStore();
+        var waiting = SampleOutcomes.ForEntity("UA123");
+        var laterSameKey = SampleOutcomes.ForEntity("UA123", observedAt: SampleOutcomes.Start.AddDays(1));
+        var otherKey = SampleOutcomes.ForEntity("DL9");
+        var otherModel = SampleOutcomes.ForEntity("UA123", model: "other-model");
+        // Names a prediction: the prediction decides its join, not the entity key.
+        var withPredictionId = SampleOutcomes.ForPrediction(Guid.CreateVersion7()) with { ModelName = "flight-delay", EntityKey = "UA123" };
+        var joined = SampleOutcomes.ForEntity("UA123", observedAt: SampleOutcomes.Start.AddHours(1));
+        await store.AddManyAsync([waiting, laterSameKey, otherKey, otherModel, withPredictionId, joined], None);
+        await store.MarkJoinedAsync([Joined(joined, Guid.CreateVersion7())], None);
+
+        var found = await store.FindPendingByEntityKeysAsync([new EntityRef("flight-delay", "UA123"), new EntityRef("flight-delay", "AA1")], None);
+
+        Assert.Equal(
+            new[] { waiting.OutcomeId, laterSameKey.OutcomeId }.Order(StringComparer.Ordinal),
+            found.Select(outcome => outcome.OutcomeId).Order(StringComparer.Ordinal));
+        var both = await store.FindPendingByEntityKeysAsync([new EntityRef("flight-delay", "DL9"), new EntityRef("other-model", "UA123")], None);
+        Assert.Equal(
+            new[] { otherKey.OutcomeId, otherModel.OutcomeId }.Order(StringComparer.Ordinal),
+            both.Select(outcome => outcome.OutcomeId).Order(StringComparer.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Only_a_pending_outcome_is_marked_joined_and_keeps_its_predictions_and_model()
+    {
+        var store = CreateStore();
+        var outcome = SampleOutcomes.ForPrediction(Guid.CreateVersion7());
+        var orphan = SampleOutcomes.ForPrediction(Guid.CreateVersion7(), receivedAt: SampleOutcomes.Start.AddDays(-30));
+        await store.AddManyAsync([outcome, orphan], None);
+        await store.OrphanPendingAsync(SampleOutcomes.Start.AddDays(-7), None);
+        var champion = new OutcomeJoin(outcome.PredictionId!.Value, "1");
+        var shadow = new OutcomeJoin(Guid.CreateVersion7(), "2");
+        var joinedAt = SampleOutcomes.Start.AddHours(2).AddTicks(5);
+
+        var marked = await store.MarkJoinedAsync(
+            [new JoinedOutcome(outcome.OutcomeId, "flight-delay", [champion, shadow], joinedAt), Joined(orphan, orphan.PredictionId!.Value)], None);
+        var again = await store.MarkJoinedAsync([new JoinedOutcome(outcome.OutcomeId, "flight-delay", [shadow], joinedAt.AddHours(1))], None);
+
+        Assert.Equal(1, marked);
+        Assert.Equal(0, again);
+        SampleOutcomes.AssertSame(
+            outcome with { ModelName = "flight-delay", State = OutcomeState.Joined, Joins = [champion, shadow], JoinedAt = joinedAt },
+            await store.FindAsync(outcome.OutcomeId, None));
+        Assert.Equal(OutcomeState.Orphaned, (await store.FindAsync(orphan.OutcomeId, None))!.State);
+        Assert.Empty((await store.FindAsync(orphan.OutcomeId, None))!.Joins);
+    }
+
+    [SkippableFact]
+    public async Task Pending_outcomes_received_before_the_cutoff_are_orphaned_and_no_longer_found_as_pending()
+    {
+        var store = CreateStore();
+        var cutoff = SampleOutcomes.Start;
+        var old = SampleOutcomes.ForPrediction(Guid.CreateVersion7(), receivedAt: cutoff.AddTicks(-1));
+        var oldByEntity = SampleOutcomes.ForEntity("UA123", receivedAt: cutoff.AddDays(-8));
+        var recent = SampleOutcomes.ForPrediction(Guid.CreateVersion7(), receivedAt: cutoff);
+        var oldButJoined = SampleOutcomes.ForPrediction(Guid.CreateVersion7(), receivedAt: cutoff.AddDays(-9));
+        await store.AddManyAsync([old, oldByEntity, recent, oldButJoined], None);
+        await store.MarkJoinedAsync([Joined(oldButJoined, oldButJoined.PredictionId!.Value)], None);
+
+        Assert.Equal(2, await store.OrphanPendingAsync(cutoff, None));
+        Assert.Equal(0, await store.OrphanPendingAsync(cutoff, None));
+
+        Assert.Equal(OutcomeState.Orphaned, (await store.FindAsync(old.OutcomeId, None))!.State);
+        Assert.Equal(OutcomeState.Orphaned, (await store.FindAsync(oldByEntity.OutcomeId, None))!.State);
+        Assert.Equal(OutcomeState.Pending, (await store.FindAsync(recent.OutcomeId, None))!.State);
+        Assert.Equal(OutcomeState.Joined, (await store.FindAsync(oldButJoined.OutcomeId, None))!.State);
+        Assert.Empty(await store.FindPendingByPredictionIdsAsync([old.PredictionId!.Value], None));
+        Assert.Empty(await store.FindPendingByEntityKeysAsync([new EntityRef("flight-delay", "UA123")], None));
+    }
+
+    [SkippableFact]
+    public async Task Outcomes_are_counted_per_state_in_all_and_per_model()
+    {
+        var store = CreateStore();
+        var joined = SampleOutcomes.ForEntity("A1");
+        var pending = SampleOutcomes.ForEntity("A2");
+        var orphan = SampleOutcomes.ForEntity("A3", receivedAt: SampleOutcomes.Start.AddDays(-30));
+        var otherModel = SampleOutcomes.ForEntity("A1", model: "other-model");
+        var unknownModel = SampleOutcomes.ForPrediction(Guid.CreateVersion7());
+        await store.AddManyAsync([joined, pending, orphan, otherModel, unknownModel, pending, pending, otherModel], None);
+        await store.MarkJoinedAsync([Joined(joined, Guid.CreateVersion7())], None);
+        await store.OrphanPendingAsync(SampleOutcomes.Start.AddDays(-7), None);
+
+        var counts = await store.CountAsync(None);
+
+        Assert.Equal(new OutcomeTally(Joined: 1, Pending: 3, Orphaned: 1, Duplicates: 3), counts.Total);
+        Assert.Equal(5, counts.Total.Received);
+        Assert.Equal(["flight-delay", "other-model"], counts.Models.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new OutcomeTally(Joined: 1, Pending: 1, Orphaned: 1, Duplicates: 2), counts.Models["flight-delay"]);
+        Assert.Equal(new OutcomeTally(Joined: 0, Pending: 1, Orphaned: 0, Duplicates: 1), counts.Models["other-model"]);
+    }
+
+    [SkippableFact]
+    public async Task An_empty_store_counts_nothing()
+    {
+        var counts = await CreateStore().CountAsync(None);
+
+        Assert.Equal(OutcomeTally.Zero, counts.Total);
+        Assert.Empty(counts.Models);
+    }
+
+    [SkippableFact]
+    public async Task Outcomes_are_still_there_after_the_store_is_reopened()
+    {
+        var store = CreateStore();
+        var outcome = SampleOutcomes.ForEntity("UA123");
+        await store.AddManyAsync([outcome], None);
+
+        var reopened = Reopen(store);
+
+        SampleOutcomes.AssertSame(outcome, await reopened.FindAsync(outcome.OutcomeId, None));
+        Assert.False((await reopened.AddManyAsync([outcome], None))[0].IsNew);
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_writers_of_the_same_outcomes_store_each_once()
+    {
+        const int Writers = 6;
+        var store = CreateStore();
+        var outcomes = Enumerable.Range(0, 200).Select(index => SampleOutcomes.ForEntity($"E{index}")).ToArray();
+
+        var admissions = await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(() => store.AddManyAsync(outcomes, None))));
+
+        Assert.Equal(outcomes.Length, admissions.SelectMany(batch => batch).Count(admission => admission.IsNew));
+        var counts = await store.CountAsync(None);
+        Assert.Equal(outcomes.Length, counts.Total.Pending);
+        Assert.Equal(outcomes.Length * (Writers - 1), counts.Total.Duplicates);
+    }
+
+    private static JoinedOutcome Joined(Outcome outcome, Guid predictionId) =>
+        new(outcome.OutcomeId, outcome.ModelName ?? "flight-delay", [new OutcomeJoin(predictionId, "1")], SampleOutcomes.Start.AddHours(1));
+}
