@@ -174,9 +174,14 @@ public sealed partial class AlertEvaluator(
                 window.Start ?? now, window.End ?? now, verdict.Rows, verdict.Drifted, now);
         }
 
-        var outcomes = !RuleVerdict.IsEstimated(rule.Metric);
+        if (RuleVerdict.IsEstimated(rule.Metric))
+        {
+            return new PerformanceDegraded(Guid.NewGuid(), report.Model, report.Version, rule.Name, rule.Metric, verdict.Value, verdict.Threshold,
+                verdict.Reference, window.Description, window.Start ?? now, window.End ?? now, verdict.Rows, now);
+        }
+
         return new PerformanceDegraded(Guid.NewGuid(), report.Model, report.Version, rule.Name, rule.Metric, verdict.Value, verdict.Threshold,
-            verdict.Reference, outcomes ? window.OutcomeDescription : window.Description, window.Start ?? now, window.End ?? now, verdict.Rows, now);
+            verdict.Reference, window.OutcomeDescription, window.OutcomesStart ?? now, window.OutcomesEnd ?? now, verdict.Rows, now);
     }
 
     /// <summary>The kind's name in alerts and the API.</summary>

@@ -2,7 +2,9 @@ using Contracts.Batches;
 using Contracts.Outcomes;
 using Contracts.Predictions;
 using Monitor.Alerts;
+using System.Collections.Concurrent;
 using Monitor.References;
+using ServiceDefaults.ServedModels;
 
 namespace Monitor.Windows;
 
@@ -12,6 +14,7 @@ namespace Monitor.Windows;
 /// </summary>
 public sealed partial class TrafficRecorder(
     MonitoredVersions versions,
+    ServedModelsSync servedModels,
     AlertEvaluator alerts,
     MonitorMetrics metrics,
     TimeProvider time,
@@ -20,6 +23,7 @@ public sealed partial class TrafficRecorder(
     private readonly RecentKeys<Guid> _predictions = new(500_000);
     private readonly RecentKeys<(Guid Batch, int Chunk)> _chunks = new(100_000);
     private readonly RecentKeys<(Guid Outcome, Guid Prediction)> _outcomes = new(500_000);
+    private readonly ConcurrentDictionary<(string Model, string Version), DateTimeOffset> _refreshes = new();
 
     /// <summary>Counts the predictions of one request.</summary>
     public async Task RecordAsync(IEnumerable<PredictionMade> predictions, CancellationToken cancellationToken)
@@ -104,7 +108,8 @@ public sealed partial class TrafficRecorder(
     }
 
     // The card of a version registered a moment ago may not have reached Monitor yet: wait for the first sync,
-    // and ask again once for a version still unknown.
+    // and ask the registry again (at most once a minute per version) for a version still unknown; its events
+    // until then are counted as unmonitored rather than held up.
     private async Task<VersionWindows?> WindowsOfAsync(string model, string version, CancellationToken cancellationToken)
     {
         if (versions.Windows(model, version) is { } windows)
@@ -112,12 +117,19 @@ public sealed partial class TrafficRecorder(
         await versions.WaitUntilSyncedAsync(TimeSpan.FromSeconds(60), cancellationToken);
         if (versions.Windows(model, version) is { } synced)
             return synced;
+        var now = time.GetUtcNow();
+        if (!_refreshes.TryGetValue((model, version), out var asked) || now - asked > TimeSpan.FromMinutes(1))
+        {
+            _refreshes[(model, version)] = now;
+            servedModels.RequestRefresh();
+            LogUnknownVersion(logger, model, version);
+        }
+
         metrics.Unprofiled(model, version);
-        LogUnknownVersion(logger, model, version);
         return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No model card for {Model} version {Version}: its traffic is counted as unmonitored")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No model card for {Model} version {Version}: asked the registry again; its traffic is counted as unmonitored until the card arrives")]
     private static partial void LogUnknownVersion(ILogger logger, string model, string version);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Outcome {OutcomeId} of {Model} version {Version} has no probability or no readable actual value; not counted")]

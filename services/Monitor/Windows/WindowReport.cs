@@ -34,7 +34,7 @@ public sealed record WindowReport(
         return new WindowReport(
             profile.Card.Name,
             profile.Card.Version,
-            new WindowSummary(window.Kind, window.Description, window.OutcomeDescription, predictions.First, predictions.Last, predictions.Rows, outcomes.Rows),
+            new WindowSummary(window.Kind, window.Description, window.OutcomeDescription, predictions.First, predictions.Last, predictions.Rows, outcomes.Rows, outcomes.First, outcomes.Last),
             drift,
             new PredictionSummary(
                 withProbability == 0 ? null : predictions.ProbabilitySums.Sum() / withProbability,
@@ -49,8 +49,17 @@ public sealed record WindowReport(
     }
 }
 
-/// <summary>Which predictions and outcomes a window holds.</summary>
-public sealed record WindowSummary(string Kind, string Description, string OutcomeDescription, DateTimeOffset? Start, DateTimeOffset? End, long Predictions, long Outcomes);
+/// <summary>Which predictions (received from Start to End) and outcomes (recorded from OutcomesStart to OutcomesEnd) a window holds.</summary>
+public sealed record WindowSummary(
+    string Kind,
+    string Description,
+    string OutcomeDescription,
+    DateTimeOffset? Start,
+    DateTimeOffset? End,
+    long Predictions,
+    long Outcomes,
+    DateTimeOffset? OutcomesStart,
+    DateTimeOffset? OutcomesEnd);
 
 /// <summary>The drift statistics of one column in a window (null when they cannot be computed).</summary>
 public sealed record ColumnDriftReport(

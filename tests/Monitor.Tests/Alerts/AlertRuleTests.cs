@@ -7,6 +7,7 @@ using Monitor.Alerts;
 using Monitor.References;
 using Monitor.Storage;
 using Monitor.Windows;
+using ServiceDefaults.ServedModels;
 using ServiceDefaults.Storage;
 
 namespace Monitor.Tests.Alerts;
@@ -145,6 +146,9 @@ public sealed class AlertRuleTests : IAsyncLifetime
         services.AddSingleton<IMonitoringStore>(_ => new SqliteMonitoringStore(new EmbeddedDatabase(Path.Combine(_folder, "monitor.db"))));
         services.AddSingleton<MonitorMetrics>();
         services.AddSingleton<MonitoredVersions>();
+        services.AddSingleton<IServedModelsSink>(provider => provider.GetRequiredService<MonitoredVersions>());
+        services.AddSingleton(Options.Create(new ServedModelsOptions()));
+        services.AddSingleton<ServedModelsSync>(); // not started: the test hands the cards to MonitoredVersions itself
         services.AddSingleton<WebhookDelivery>();
         services.AddSingleton<AlertPublisher>();
         services.AddSingleton<AlertEvaluator>();
