@@ -1,5 +1,6 @@
 using FeedbackCollector.Consumers;
 using FeedbackCollector.Endpoints;
+using FeedbackCollector.Outcomes;
 using FeedbackCollector.Predictions;
 using MassTransit;
 using ServiceDefaults;
@@ -22,8 +23,10 @@ public static class FeedbackCollectorService
         "Accepts ground truth and joins it to the prediction it belongs to.");
 
     /// <summary>
-    /// Adds the feedback collector's services: the prediction log in the store chosen by the <c>Storage</c>
-    /// settings, and the consumer that fills it from <c>PredictionMade</c>. Call it before <c>AddMessageBus</c>.
+    /// Adds the feedback collector's services: the prediction log and the outcomes in the store chosen by the
+    /// <c>Storage</c> settings, the joiner, the orphan sweep, its settings (section <c>Feedback</c>, validated at
+    /// start-up) and metrics, and the consumers of predictions and of outcomes from the ingest exchange.
+    /// Call it before <c>AddMessageBus</c>.
     /// </summary>
     public static IHostApplicationBuilder AddFeedbackCollector(this IHostApplicationBuilder builder)
     {
@@ -33,7 +36,26 @@ public static class FeedbackCollectorService
             StoreName,
             embedded: database => new SqlitePredictionLog(database),
             mongoDb: database => new MongoPredictionLog(database));
-        builder.AddMessageConsumers(bus => bus.AddConsumer<PredictionsMadeConsumer, PredictionsMadeConsumerDefinition>());
+        builder.AddStore<IOutcomeStore>(
+            StoreName,
+            embedded: database => new SqliteOutcomeStore(database),
+            mongoDb: database => new MongoOutcomeStore(database));
+
+        builder.Services.AddOptions<FeedbackOptions>()
+            .Bind(builder.Configuration.GetSection(FeedbackOptions.SectionName))
+            .Validate(options => options.HoldFor > TimeSpan.Zero, "Feedback:HoldFor must be positive (e.g. 7.00:00:00).")
+            .Validate(options => options.SweepInterval > TimeSpan.Zero, "Feedback:SweepInterval must be positive (e.g. 00:10:00).")
+            .Validate(options => options.MaxOutcomesPerRequest > 0, "Feedback:MaxOutcomesPerRequest must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<FeedbackMetrics>();
+        builder.Services.AddSingleton<OutcomeJoiner>();
+        builder.Services.AddSingleton<OrphanSweep>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OrphanSweep>());
+        builder.AddMessageConsumers(bus =>
+        {
+            bus.AddConsumer<PredictionsMadeConsumer, PredictionsMadeConsumerDefinition>();
+            bus.AddConsumer<IngestedOutcomeConsumer, IngestedOutcomeConsumerDefinition>();
+        });
         return builder;
     }
 
@@ -43,6 +65,7 @@ public static class FeedbackCollectorService
         ArgumentNullException.ThrowIfNull(app);
 
         app.MapPredictionEndpoints();
+        app.MapFeedbackEndpoints();
         return app;
     }
 }

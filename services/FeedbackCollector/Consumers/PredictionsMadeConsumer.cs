@@ -1,15 +1,17 @@
 using Contracts.Predictions;
+using FeedbackCollector.Outcomes;
 using FeedbackCollector.Predictions;
 using MassTransit;
 
 namespace FeedbackCollector.Consumers;
 
 /// <summary>
-/// Logs every prediction, in batches: Inference publishes one <see cref="PredictionsMade"/> per request
+/// Logs every prediction, in batches, and then joins the pending outcomes that were waiting for them: Inference publishes one <see cref="PredictionsMade"/> per request
 /// (single records too, thousands per second), and one transaction per batch of messages keeps up where one
 /// per message would not (limits in
 /// <see cref="PredictionsMadeConsumerDefinition"/>). Idempotent: the log ignores a prediction id it already
-/// has, so a redelivered event (or a whole redelivered batch) changes nothing.
+/// has, so a redelivered event (or a whole redelivered batch) changes nothing, and only outcomes still pending
+/// are joined.
 /// </summary>
 /// <remarks>
 /// A prediction without the fields the log needs (id, model, version, source, timestamps) goes to the
@@ -17,7 +19,7 @@ namespace FeedbackCollector.Consumers;
 /// ones) with the reason in the <c>MT-Reason</c> header, and the rest is logged: one malformed prediction
 /// must not send hundreds of good ones to the error queue with it.
 /// </remarks>
-public sealed partial class PredictionsMadeConsumer(IPredictionLog log, ILogger<PredictionsMadeConsumer> logger) : IConsumer<Batch<PredictionsMade>>
+public sealed partial class PredictionsMadeConsumer(IPredictionLog log, OutcomeJoiner joiner, ILogger<PredictionsMadeConsumer> logger) : IConsumer<Batch<PredictionsMade>>
 {
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<Batch<PredictionsMade>> context)
@@ -49,6 +51,10 @@ public sealed partial class PredictionsMadeConsumer(IPredictionLog log, ILogger<
 
         var added = await log.AddManyAsync(predictions, context.CancellationToken);
         LogBatch(logger, batch.Length, added, predictions.Count - added);
+        // After logging, never before: an outcome stored meanwhile found these predictions itself, or is found now.
+        // Every prediction of the batch, not only the new ones: a redelivered batch may come from an attempt
+        // that logged them and then failed before joining.
+        await joiner.JoinArrivedAsync(predictions, context.CancellationToken);
     }
 
     private static async Task RejectAsync(ConsumeContext context, PredictionsMade rejected, Guid? messageId, string reason)

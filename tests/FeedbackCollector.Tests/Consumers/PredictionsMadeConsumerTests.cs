@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Contracts.Predictions;
 using FeedbackCollector.Consumers;
+using FeedbackCollector.Outcomes;
 using FeedbackCollector.Predictions;
 using FeedbackCollector.Tests.Predictions;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using ServiceDefaults.Storage;
 
 namespace FeedbackCollector.Tests.Consumers;
 
@@ -15,6 +17,7 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private readonly RecordingLog _log = new();
+    private readonly StorageOptions _storage = new() { DataFolder = Path.Combine(Path.GetTempPath(), $"predictions-consumer-{Guid.NewGuid():N}") };
     private ServiceProvider _services = null!;
     private ITestHarness _harness = null!;
 
@@ -22,6 +25,11 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
     {
         _services = new ServiceCollection()
             .AddSingleton<IPredictionLog>(_log)
+            .AddSingleton<IOutcomeStore>(_ => new SqliteOutcomeStore(EmbeddedDatabase.ForService(_storage, FeedbackCollectorService.StoreName)))
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<FeedbackMetrics>()
+            .AddSingleton<OutcomeJoiner>()
+            .AddMetrics()
             .AddLogging()
             .AddMassTransitTestHarness(bus => bus.AddConsumer<PredictionsMadeConsumer, PredictionsMadeConsumerDefinition>())
             .BuildServiceProvider(validateScopes: true);
@@ -33,6 +41,8 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
     {
         await _harness.Stop();
         await _services.DisposeAsync();
+        if (Directory.Exists(_storage.DataFolder))
+            Directory.Delete(_storage.DataFolder, recursive: true);
     }
 
     [Fact]
@@ -134,6 +144,12 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
             Task.FromResult(Stored.GetValueOrDefault(predictionId));
 
         public Task<IReadOnlyList<PredictionMade>> FindByEntityKeyAsync(string modelName, string entityKey, int limit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<PredictionMade>>([]);
+
+        public Task<IReadOnlyList<PredictionMade>> FindManyAsync(IReadOnlyCollection<Guid> predictionIds, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<PredictionMade>>(predictionIds.Select(Stored.GetValueOrDefault).OfType<PredictionMade>().ToList());
+
+        public Task<IReadOnlyList<PredictionMade>> FindLatestPerVersionAsync(string modelName, string entityKey, DateTimeOffset atOrBefore, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<PredictionMade>>([]);
     }
 }

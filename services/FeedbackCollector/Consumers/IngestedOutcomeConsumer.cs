@@ -1,0 +1,31 @@
+using FeedbackCollector.Ingest;
+using FeedbackCollector.Outcomes;
+using MassTransit;
+using ServiceDefaults;
+
+namespace FeedbackCollector.Consumers;
+
+/// <summary>
+/// Takes an outcome another system published on <c>platform.ingest</c> (routing key <c>outcome.observed</c>;
+/// plain JSON or a CloudEvent, no MassTransit envelope) and joins it like one sent over HTTP. An invalid one
+/// goes to the error queue at once with the reason (naming the field); a store or broker failure is retried,
+/// and the retry finds the outcome stored and still pending, so it is joined once.
+/// </summary>
+public sealed partial class IngestedOutcomeConsumer(OutcomeJoiner joiner, TimeProvider time, ILogger<IngestedOutcomeConsumer> logger)
+    : IConsumer<IngestedOutcome>
+{
+    /// <inheritdoc />
+    public async Task Consume(ConsumeContext<IngestedOutcome> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var outcome = context.Message.Read(time.GetUtcNow(), out var problem);
+        if (outcome is null)
+            throw new InvalidMessageException(problem ?? "The message is not an outcome.");
+
+        var receipt = (await joiner.ReceiveAsync([outcome], OutcomeJoiner.EventChannel, context.CancellationToken))[0];
+        LogReceived(logger, receipt.OutcomeId, receipt.Status, receipt.PredictionIds.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Outcome {OutcomeId} from the ingest exchange: {Status}, {Predictions} predictions")]
+    private static partial void LogReceived(ILogger logger, string outcomeId, string status, int predictions);
+}

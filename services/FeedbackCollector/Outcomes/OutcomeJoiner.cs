@@ -1,0 +1,186 @@
+using Contracts.Outcomes;
+using Contracts.Predictions;
+using FeedbackCollector.Predictions;
+using MassTransit;
+
+namespace FeedbackCollector.Outcomes;
+
+/// <summary>
+/// Joins ground truth to predictions, from either side: an outcome that arrives (HTTP or event) is joined to
+/// its logged prediction(s) at once, or held pending; predictions that arrive are joined to the pending
+/// outcomes waiting for them. Each join publishes one <see cref="OutcomeRecorded"/> per prediction.
+/// </summary>
+/// <remarks>
+/// <para>Join rules: an outcome that names a prediction id joins that prediction. An outcome given by model and
+/// entity key joins, for each version of the model, the newest prediction of that entity made at or before
+/// the outcome's observation time (a champion and a shadow each get theirs).</para>
+/// <para>Nothing is lost between the two sides: an outcome is stored before its prediction is looked up, and
+/// predictions are logged before pending outcomes are looked up, so whichever comes second finds the other.
+/// The events are published before the outcome is marked joined: a failure in between leaves it pending, and
+/// the next attempt (a redelivery, the same outcome sent again) publishes again. So <see cref="OutcomeRecorded"/>
+/// is delivered at least once; consumers recognise a repeat by (outcome id, prediction id).</para>
+/// </remarks>
+public sealed partial class OutcomeJoiner(
+    IOutcomeStore outcomes, IPredictionLog predictions, IBus bus, FeedbackMetrics metrics, TimeProvider time, ILogger<OutcomeJoiner> logger)
+{
+    /// <summary>The channel of outcomes sent to <c>POST /api/v1/feedback</c>.</summary>
+    public const string HttpChannel = "http";
+
+    /// <summary>The channel of outcomes published on the ingest exchange.</summary>
+    public const string EventChannel = "event";
+
+    /// <summary>
+    /// Stores <paramref name="received"/> (a duplicate is counted, not stored) and joins each new one whose
+    /// prediction is logged. A duplicate of an outcome still pending is tried again, in case the first attempt
+    /// failed before it joined.
+    /// </summary>
+    /// <returns>One receipt per outcome, in order.</returns>
+    public async Task<IReadOnlyList<OutcomeReceipt>> ReceiveAsync(IReadOnlyList<Outcome> received, string channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        var admissions = await outcomes.AddManyAsync(received, cancellationToken);
+
+        var candidates = admissions
+            .Where(admission => admission.IsNew || admission.Stored.State == OutcomeState.Pending)
+            .Select(admission => admission.Stored)
+            .DistinctBy(outcome => outcome.OutcomeId, StringComparer.Ordinal)
+            .ToList();
+        var joins = await ResolveAsync(candidates, cancellationToken);
+        await PublishAndMarkAsync(joins, cancellationToken);
+
+        var joinedIds = joins.ToDictionary(join => join.Outcome.OutcomeId, join => join.Predictions, StringComparer.Ordinal);
+        var receipts = new List<OutcomeReceipt>(admissions.Count);
+        // An id given twice in one request is new the first time only.
+        var answered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var admission in admissions)
+        {
+            var id = admission.Stored.OutcomeId;
+            var isNew = admission.IsNew && answered.Add(id);
+            var joined = joinedIds.GetValueOrDefault(id);
+            var predictionIds = joined?.Select(prediction => prediction.PredictionId).ToList()
+                                ?? admission.Stored.Joins.Select(join => join.PredictionId).ToList();
+            var status = !isNew ? OutcomeStatuses.Duplicate : joined is not null ? OutcomeStatuses.Joined : OutcomeStatuses.Pending;
+            receipts.Add(new OutcomeReceipt(id, status, predictionIds));
+        }
+
+        var fresh = receipts.Count(receipt => receipt.Status != OutcomeStatuses.Duplicate);
+        metrics.Received(channel, fresh);
+        metrics.Duplicates(channel, receipts.Count - fresh);
+        metrics.Pending(receipts.Count(receipt => receipt.Status == OutcomeStatuses.Pending));
+        return receipts;
+    }
+
+    /// <summary>
+    /// Joins the pending outcomes waiting for <paramref name="arrived"/> (just logged): those naming one of them
+    /// by id, and those given by the model and entity key of one of them, observed at or after it was made.
+    /// </summary>
+    /// <returns>How many outcomes were joined.</returns>
+    public async Task<int> JoinArrivedAsync(IReadOnlyCollection<PredictionMade> arrived, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arrived);
+        if (arrived.Count == 0)
+            return 0;
+
+        var byId = arrived.DistinctBy(prediction => prediction.PredictionId).ToDictionary(prediction => prediction.PredictionId);
+        var joins = new List<OutcomeJoining>();
+        foreach (var outcome in await outcomes.FindPendingByPredictionIdsAsync(byId.Keys, cancellationToken))
+            joins.Add(new OutcomeJoining(outcome, [byId[outcome.PredictionId!.Value]]));
+
+        // The earliest arrived prediction of each entity: an outcome observed before it cannot join any of them.
+        var earliest = new Dictionary<EntityRef, DateTimeOffset>();
+        foreach (var prediction in arrived)
+        {
+            if (prediction.EntityKey is null)
+                continue;
+            var entity = new EntityRef(prediction.ModelName, prediction.EntityKey);
+            if (!earliest.TryGetValue(entity, out var first) || prediction.PredictedAt < first)
+                earliest[entity] = prediction.PredictedAt;
+        }
+
+        if (earliest.Count > 0)
+        {
+            var waiting = (await outcomes.FindPendingByEntityKeysAsync(earliest.Keys, cancellationToken))
+                .Where(outcome => outcome.ObservedAt >= earliest[new EntityRef(outcome.ModelName!, outcome.EntityKey!)])
+                .ToList();
+            joins.AddRange(await ResolveAsync(waiting, cancellationToken));
+        }
+
+        return await PublishAndMarkAsync(joins, cancellationToken);
+    }
+
+    // The predictions each outcome joins now; outcomes that join none are left out.
+    private async Task<List<OutcomeJoining>> ResolveAsync(IReadOnlyCollection<Outcome> candidates, CancellationToken cancellationToken)
+    {
+        var joins = new List<OutcomeJoining>();
+        var byPrediction = candidates.Where(outcome => outcome.PredictionId is not null).ToList();
+        if (byPrediction.Count > 0)
+        {
+            var found = (await predictions.FindManyAsync(byPrediction.Select(outcome => outcome.PredictionId!.Value).Distinct().ToList(), cancellationToken))
+                .ToDictionary(prediction => prediction.PredictionId);
+            foreach (var outcome in byPrediction)
+            {
+                if (found.TryGetValue(outcome.PredictionId!.Value, out var prediction))
+                    joins.Add(new OutcomeJoining(outcome, [prediction]));
+            }
+        }
+
+        foreach (var outcome in candidates.Where(outcome => outcome.PredictionId is null))
+        {
+            var latest = await predictions.FindLatestPerVersionAsync(outcome.ModelName!, outcome.EntityKey!, outcome.ObservedAt, cancellationToken);
+            if (latest.Count > 0)
+                joins.Add(new OutcomeJoining(outcome, latest.OrderBy(prediction => prediction.ModelVersion, StringComparer.Ordinal).ToList()));
+        }
+
+        return joins;
+    }
+
+    private async Task<int> PublishAndMarkAsync(IReadOnlyCollection<OutcomeJoining> joins, CancellationToken cancellationToken)
+    {
+        if (joins.Count == 0)
+            return 0;
+
+        var now = time.GetUtcNow();
+        var events = joins.SelectMany(join => join.Predictions.Select(prediction => Recorded(join.Outcome, prediction, now))).ToList();
+        // Straight to the broker, not through a consumer's outbox: the events must be out before the outcome
+        // is marked joined (see the remarks above).
+        await bus.PublishBatch(events, cancellationToken);
+        foreach (var recorded in events)
+            metrics.Recorded(recorded.ModelName, recorded.ModelVersion);
+
+        var marked = await outcomes.MarkJoinedAsync(
+            joins.Select(join => new JoinedOutcome(
+                join.Outcome.OutcomeId,
+                join.Predictions[0].ModelName,
+                join.Predictions.Select(prediction => new OutcomeJoin(prediction.PredictionId, prediction.ModelVersion)).ToList(),
+                now)).ToList(),
+            cancellationToken);
+        foreach (var model in joins.GroupBy(join => join.Predictions[0].ModelName, StringComparer.Ordinal))
+            metrics.Joined(model.Key, model.Count());
+        LogJoined(logger, joins.Count, events.Count, joins.Count - marked);
+        return joins.Count;
+    }
+
+    private static OutcomeRecorded Recorded(Outcome outcome, PredictionMade prediction, DateTimeOffset now) => new(
+        outcome.EventId,
+        prediction.PredictionId,
+        prediction.ModelName,
+        prediction.ModelVersion,
+        prediction.EntityKey ?? outcome.EntityKey,
+        prediction.Source,
+        outcome.Value,
+        outcome.Label,
+        prediction.Input,
+        prediction.Features,
+        prediction.Label,
+        prediction.Probability,
+        prediction.Value,
+        prediction.PredictedAt,
+        outcome.ObservedAt,
+        now);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Joined {Outcomes} outcomes, published {Events} OutcomeRecorded events ({AlreadyJoined} were joined meanwhile by another writer)")]
+    private static partial void LogJoined(ILogger logger, int outcomes, int events, int alreadyJoined);
+
+    // One outcome and the predictions it joins now.
+    private sealed record OutcomeJoining(Outcome Outcome, IReadOnlyList<PredictionMade> Predictions);
+}

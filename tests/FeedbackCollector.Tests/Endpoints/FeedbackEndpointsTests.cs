@@ -1,0 +1,192 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using FeedbackCollector.Predictions;
+using FeedbackCollector.Tests.Predictions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using ServiceDefaults;
+
+namespace FeedbackCollector.Tests.Endpoints;
+
+/// <summary>Ground truth over HTTP: per-outcome receipts, problem details naming the field, stats and one outcome by id.</summary>
+public sealed class FeedbackEndpointsTests : IAsyncLifetime
+{
+    private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), $"feedback-endpoints-{Guid.NewGuid():N}");
+    private WebApplicationFactory<Program> _factory = null!;
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
+            .UseSetting("Storage:DataFolder", _dataFolder)
+            .UseSetting("Messaging:Transport", "InMemory")
+            .UseSetting("Feedback:MaxOutcomesPerRequest", "5"));
+        _client = _factory.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+        if (Directory.Exists(_dataFolder))
+            Directory.Delete(_dataFolder, recursive: true);
+    }
+
+    [Fact]
+    public async Task One_outcome_for_a_logged_prediction_is_accepted_as_joined()
+    {
+        var prediction = SamplePredictions.Of("AA123", DateTimeOffset.UtcNow.AddMinutes(-5));
+        await Log.AddAsync(prediction, CancellationToken.None);
+
+        var (status, body) = await PostAsync($$"""{"predictionId":"{{prediction.PredictionId}}","value":37}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var receipt = Assert.Single(body.GetProperty("outcomes").EnumerateArray());
+        Assert.Equal(["outcomeId", "status", "predictionIds"], receipt.EnumerateObject().Select(property => property.Name));
+        Assert.Equal("joined", receipt.GetProperty("status").GetString());
+        Assert.Equal([prediction.PredictionId], receipt.GetProperty("predictionIds").EnumerateArray().Select(id => id.GetGuid()));
+        Assert.True(Guid.TryParse(receipt.GetProperty("outcomeId").GetString(), out _));
+    }
+
+    [Fact]
+    public async Task Many_outcomes_get_one_receipt_each_in_order()
+    {
+        var prediction = SamplePredictions.Of("AA123", DateTimeOffset.UtcNow.AddMinutes(-5));
+        await Log.AddAsync(prediction, CancellationToken.None);
+
+        var (status, body) = await PostAsync($$"""
+            {"outcomes":[
+              {"outcomeId":"o-1","predictionId":"{{prediction.PredictionId}}","value":37},
+              {"outcomeId":"o-2","model":"flight-delay","entityKey":"AA999","label":"late"},
+              {"outcomeId":"o-1","predictionId":"{{prediction.PredictionId}}","value":37}
+            ]}
+            """);
+
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal(
+            [("o-1", "joined", 1), ("o-2", "pending", 0), ("o-1", "duplicate", 1)],
+            body.GetProperty("outcomes").EnumerateArray().Select(receipt => (
+                receipt.GetProperty("outcomeId").GetString(), receipt.GetProperty("status").GetString(), receipt.GetProperty("predictionIds").GetArrayLength())));
+    }
+
+    [Fact]
+    public async Task An_invalid_outcome_in_a_list_is_a_400_naming_its_path_and_nothing_is_stored()
+    {
+        var (status, problem) = await PostAsync("""
+            {"outcomes":[
+              {"model":"flight-delay","entityKey":"A1","value":1},
+              {"model":"flight-delay","entityKey":"A2","value":2},
+              {"model":"flight-delay","entityKey":"A3","value":3},
+              {"model":"flight-delay","entityKey":"A4","value":"late"}
+            ]}
+            """);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(ProblemTypes.ValidationFailed, problem.GetProperty("type").GetString());
+        Assert.Equal(["outcomes[3].value"], problem.GetProperty("errors").EnumerateObject().Select(error => error.Name));
+        Assert.StartsWith("outcomes[3].value: value must be a number", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var (_, stats) = await GetAsync("/api/v1/feedback/stats");
+        Assert.Equal(0, stats.GetProperty("received").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("""{"predictionId":"not-a-uuid","value":1}""", "predictionId")]
+    [InlineData("""{"model":"flight-delay","entityKey":"A1"}""", "value")]
+    [InlineData("""{"model":"flight-delay","value":1}""", "entityKey")]
+    [InlineData("""{"outcomes":[]}""", "outcomes")]
+    [InlineData("""[{"model":"flight-delay","entityKey":"A1","value":1}]""", "outcomes")]
+    public async Task A_single_invalid_outcome_is_a_400_naming_the_field(string json, string field)
+    {
+        var (status, problem) = await PostAsync(json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal([field], problem.GetProperty("errors").EnumerateObject().Select(error => error.Name));
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_JSON_is_a_400_problem()
+    {
+        var (status, problem) = await PostAsync("{\"value\":");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task More_outcomes_than_the_setting_allows_is_a_413_saying_the_limit()
+    {
+        var outcomes = string.Join(",", Enumerable.Range(0, 6).Select(index => $$"""{"model":"m","entityKey":"E{{index}}","value":1}"""));
+
+        var (status, problem) = await PostAsync($$"""{"outcomes":[{{outcomes}}]}""");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal(ProblemTypes.PayloadTooLarge, problem.GetProperty("type").GetString());
+        Assert.Equal(5, problem.GetProperty("maxOutcomes").GetInt32());
+    }
+
+    [Fact]
+    public async Task Stats_count_outcomes_in_all_and_per_model_and_an_outcome_is_served_with_its_status()
+    {
+        var prediction = SamplePredictions.Of("AA123", DateTimeOffset.UtcNow.AddMinutes(-5));
+        await Log.AddAsync(prediction, CancellationToken.None);
+        await PostAsync($$"""
+            {"outcomes":[
+              {"outcomeId":"joined-1","model":"flight-delay","entityKey":"AA123","value":37},
+              {"outcomeId":"waiting-1","model":"flight-delay","entityKey":"AA124","value":3,"observedAt":"2001-02-03T09:52:00Z"},
+              {"outcomeId":"waiting-2","predictionId":"{{Guid.CreateVersion7()}}","label":"late"}
+            ]}
+            """);
+        await PostAsync("""{"outcomeId":"joined-1","model":"flight-delay","entityKey":"AA123","value":37}""");
+
+        var (_, stats) = await GetAsync("/api/v1/feedback/stats");
+        var (status, outcome) = await GetAsync("/api/v1/feedback/joined-1");
+        var (_, waiting) = await GetAsync("/api/v1/feedback/waiting-1");
+        var (missing, problem) = await GetAsync("/api/v1/feedback/no-such-outcome");
+
+        Assert.Equal((3L, 1L, 2L, 0L, 1L), Tally(stats));
+        var model = Assert.Single(stats.GetProperty("models").EnumerateArray());
+        Assert.Equal("flight-delay", model.GetProperty("model").GetString());
+        Assert.Equal((2L, 1L, 1L, 0L, 1L), Tally(model));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("joined", outcome.GetProperty("status").GetString());
+        Assert.Equal([prediction.PredictionId], outcome.GetProperty("predictionIds").EnumerateArray().Select(id => id.GetGuid()));
+        Assert.Equal("1", outcome.GetProperty("joins")[0].GetProperty("modelVersion").GetString());
+        Assert.Equal(1, outcome.GetProperty("duplicates").GetInt64());
+        Assert.Equal(37, outcome.GetProperty("value").GetDouble());
+        Assert.Equal("pending", waiting.GetProperty("status").GetString());
+        Assert.Equal(new DateTimeOffset(2001, 2, 3, 9, 52, 0, TimeSpan.Zero), waiting.GetProperty("observedAt").GetDateTimeOffset());
+        Assert.Empty(waiting.GetProperty("predictionIds").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, missing);
+        Assert.Contains("no-such-outcome", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    private IPredictionLog Log => _factory.Services.GetRequiredService<IPredictionLog>();
+
+    private static (long, long, long, long, long) Tally(JsonElement counts) => (
+        counts.GetProperty("received").GetInt64(), counts.GetProperty("joined").GetInt64(), counts.GetProperty("pending").GetInt64(),
+        counts.GetProperty("orphaned").GetInt64(), counts.GetProperty("duplicates").GetInt64());
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync(new Uri("/api/v1/feedback", UriKind.Relative), content);
+        return await ReadAsync(response);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path)
+    {
+        using var response = await _client.GetAsync(new Uri(path, UriKind.Relative));
+        return await ReadAsync(response);
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> ReadAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode >= HttpStatusCode.BadRequest)
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+}

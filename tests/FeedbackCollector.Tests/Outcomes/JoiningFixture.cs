@@ -1,0 +1,80 @@
+using Contracts.Outcomes;
+using FeedbackCollector.Outcomes;
+using FeedbackCollector.Predictions;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ServiceDefaults.Storage;
+
+namespace FeedbackCollector.Tests.Outcomes;
+
+/// <summary>
+/// The joiner on the real embedded stores (the prediction log and the outcomes in one temporary SQLite file, as
+/// the service keeps them), a clock the test moves, and MassTransit's test harness as the bus, which records
+/// every <see cref="OutcomeRecorded"/> published.
+/// </summary>
+public sealed class JoiningFixture : IAsyncDisposable
+{
+    private readonly StorageOptions _storage = new() { DataFolder = Path.Combine(Path.GetTempPath(), $"joining-{Guid.NewGuid():N}") };
+    private readonly ServiceProvider _services;
+
+    private JoiningFixture(ManualClock clock, FeedbackOptions options)
+    {
+        Clock = clock;
+        _services = new ServiceCollection()
+            .AddSingleton<IPredictionLog>(_ => new SqlitePredictionLog(EmbeddedDatabase.ForService(_storage, FeedbackCollectorService.StoreName)))
+            .AddSingleton<IOutcomeStore>(_ => new SqliteOutcomeStore(EmbeddedDatabase.ForService(_storage, FeedbackCollectorService.StoreName)))
+            .AddSingleton<TimeProvider>(clock)
+            .AddSingleton(Options.Create(options))
+            .AddSingleton<FeedbackMetrics>()
+            .AddSingleton<OutcomeJoiner>()
+            .AddSingleton<OrphanSweep>()
+            .AddMetrics()
+            .AddLogging()
+            .AddMassTransitTestHarness()
+            .BuildServiceProvider(validateScopes: true);
+    }
+
+    public ManualClock Clock { get; }
+
+    public IServiceProvider Services => _services;
+
+    public IPredictionLog Log => _services.GetRequiredService<IPredictionLog>();
+
+    public IOutcomeStore Store => _services.GetRequiredService<IOutcomeStore>();
+
+    public OutcomeJoiner Joiner => _services.GetRequiredService<OutcomeJoiner>();
+
+    public OrphanSweep Sweep => _services.GetRequiredService<OrphanSweep>();
+
+    /// <summary>Every <see cref="OutcomeRecorded"/> published so far.</summary>
+    public List<OutcomeRecorded> Recorded => Harness.Published.Select<OutcomeRecorded>().Select(published => published.Context.Message).ToList();
+
+    private ITestHarness Harness => _services.GetRequiredService<ITestHarness>();
+
+    public static async Task<JoiningFixture> StartAsync(DateTimeOffset now, FeedbackOptions? options = null)
+    {
+        var fixture = new JoiningFixture(new ManualClock(now), options ?? new FeedbackOptions());
+        await fixture.Harness.Start();
+        return fixture;
+    }
+
+    /// <summary>Logs predictions and joins the outcomes waiting for them, as the PredictionsMade consumer does.</summary>
+    public async Task ArriveAsync(params Contracts.Predictions.PredictionMade[] predictions)
+    {
+        await Log.AddManyAsync(predictions, CancellationToken.None);
+        await Joiner.JoinArrivedAsync(predictions, CancellationToken.None);
+    }
+
+    public Task<IReadOnlyList<OutcomeReceipt>> ReceiveAsync(params Outcome[] outcomes) =>
+        Joiner.ReceiveAsync(outcomes, OutcomeJoiner.HttpChannel, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Harness.Stop();
+        await _services.DisposeAsync();
+        if (Directory.Exists(_storage.DataFolder))
+            Directory.Delete(_storage.DataFolder, recursive: true);
+    }
+}

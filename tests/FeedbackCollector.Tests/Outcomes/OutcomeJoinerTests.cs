@@ -1,0 +1,238 @@
+using Contracts.Predictions;
+using FeedbackCollector.Outcomes;
+using FeedbackCollector.Tests.Predictions;
+
+namespace FeedbackCollector.Tests.Outcomes;
+
+/// <summary>
+/// The join rules: by prediction id, or by model and entity key (each version's newest prediction at or before
+/// the observation); outcomes held pending until their prediction arrives, orphaned after the hold time;
+/// duplicates changing nothing; one <c>OutcomeRecorded</c> per joined prediction.
+/// </summary>
+public sealed class OutcomeJoinerTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2001, 2, 3, 12, 0, 0, TimeSpan.Zero);
+    private JoiningFixture _system = null!;
+
+    public async Task InitializeAsync() => _system = await JoiningFixture.StartAsync(Now);
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
+
+    [Fact]
+    public async Task An_outcome_naming_a_logged_prediction_is_joined_and_its_OutcomeRecorded_carries_both_sides()
+    {
+        var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
+        await _system.ArriveAsync(prediction);
+        var observedAt = Now.AddMinutes(-5);
+        var outcome = Outcome.Received("arrival-UA123", prediction.PredictionId, null, null, observedAt, 37, null, Now);
+
+        var receipt = Assert.Single(await _system.ReceiveAsync(outcome));
+
+        Assert.Equal(("arrival-UA123", "joined"), (receipt.OutcomeId, receipt.Status));
+        Assert.Equal([prediction.PredictionId], receipt.PredictionIds);
+        var recorded = Assert.Single(_system.Recorded);
+        Assert.Equal(OutcomeIds.EventIdOf("arrival-UA123"), recorded.OutcomeId);
+        Assert.Equal(prediction.PredictionId, recorded.PredictionId);
+        Assert.Equal(("flight-delay", "1", "UA123", "online"), (recorded.ModelName, recorded.ModelVersion, recorded.EntityKey, recorded.Source));
+        Assert.Equal(37, recorded.ActualValue);
+        Assert.Null(recorded.ActualLabel);
+        Assert.Equal(prediction.Features, recorded.Features);
+        Assert.Equal(prediction.Probability, recorded.Probability);
+        Assert.Equal(prediction.Label, recorded.PredictedLabel);
+        Assert.Equal(prediction.Value, recorded.PredictedValue);
+        Assert.Equal(prediction.Input!.Value.GetRawText(), recorded.Input!.Value.GetRawText());
+        Assert.Equal((prediction.PredictedAt, observedAt, Now), (recorded.PredictedAt, recorded.ObservedAt, recorded.RecordedAt));
+        var stored = await _system.Store.FindAsync("arrival-UA123", CancellationToken.None);
+        Assert.Equal(OutcomeState.Joined, stored!.State);
+        Assert.Equal("flight-delay", stored.ModelName);
+        Assert.Equal([new OutcomeJoin(prediction.PredictionId, "1")], stored.Joins);
+    }
+
+    [Fact]
+    public async Task An_outcome_whose_prediction_is_not_logged_yet_is_pending_and_joined_when_the_prediction_arrives()
+    {
+        var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
+        var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
+
+        var receipt = Assert.Single(await _system.ReceiveAsync(outcome));
+
+        Assert.Equal("pending", receipt.Status);
+        Assert.Empty(receipt.PredictionIds);
+        Assert.Empty(_system.Recorded);
+        Assert.Equal(OutcomeState.Pending, (await _system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None))!.State);
+
+        await _system.ArriveAsync(SamplePredictions.Of("UA999", Now), prediction);
+
+        var recorded = Assert.Single(_system.Recorded);
+        Assert.Equal(prediction.PredictionId, recorded.PredictionId);
+        Assert.Equal(outcome.EventId, recorded.OutcomeId);
+        Assert.Equal(OutcomeState.Joined, (await _system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None))!.State);
+
+        // The same predictions delivered again (a broker redelivery) join nothing more.
+        await _system.ArriveAsync(prediction);
+        Assert.Single(_system.Recorded);
+    }
+
+    [Fact]
+    public async Task The_same_outcome_sent_again_is_a_duplicate_that_stores_and_publishes_nothing_more()
+    {
+        var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
+        await _system.ArriveAsync(prediction);
+        var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
+
+        var first = await _system.ReceiveAsync(outcome);
+        var again = await _system.ReceiveAsync(outcome with { Value = 99 }, outcome);
+
+        Assert.Equal("joined", first[0].Status);
+        Assert.Equal(["duplicate", "duplicate"], again.Select(receipt => receipt.Status));
+        Assert.All(again, receipt => Assert.Equal([prediction.PredictionId], receipt.PredictionIds));
+        Assert.Single(_system.Recorded);
+        var stored = await _system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None);
+        Assert.Equal(37, stored!.Value);
+        Assert.Equal(2, stored.Duplicates);
+        var counts = await _system.Store.CountAsync(CancellationToken.None);
+        Assert.Equal((1L, 1L, 2L), (counts.Total.Received, counts.Total.Joined, counts.Total.Duplicates));
+    }
+
+    [Fact]
+    public async Task Two_copies_in_one_request_are_one_outcome_and_one_duplicate()
+    {
+        var outcome = SampleOutcomes.ForEntity("UA123", observedAt: Now);
+
+        var receipts = await _system.ReceiveAsync(outcome, outcome);
+
+        Assert.Equal(["pending", "duplicate"], receipts.Select(receipt => receipt.Status));
+        Assert.Equal(1, (await _system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None))!.Duplicates);
+    }
+
+    [Fact]
+    public async Task An_entity_key_outcome_joins_the_newest_prediction_of_each_version_made_at_or_before_it_was_observed()
+    {
+        var observedAt = Now.AddHours(-1);
+        var championOld = SamplePredictions.Of("UA123", Now.AddDays(-1));
+        var champion = SamplePredictions.Of("UA123", observedAt.AddHours(-2));
+        var shadow = SamplePredictions.Of("UA123", observedAt.AddHours(-2).AddMilliseconds(40)) with { ModelVersion = "2", Probability = 0.41f };
+        var championAfter = SamplePredictions.Of("UA123", observedAt.AddMinutes(10));
+        var otherFlight = SamplePredictions.Of("UA124", observedAt.AddHours(-2));
+        await _system.ArriveAsync(championOld, champion, shadow, championAfter, otherFlight);
+        var outcome = Outcome.Received("UA123-2001-02-03", null, "flight-delay", "UA123", observedAt, null, "late", Now);
+
+        var receipt = Assert.Single(await _system.ReceiveAsync(outcome));
+
+        Assert.Equal("joined", receipt.Status);
+        Assert.Equal(new[] { champion.PredictionId, shadow.PredictionId }.Order(), receipt.PredictionIds.Order());
+        var recorded = _system.Recorded.OrderBy(message => message.ModelVersion, StringComparer.Ordinal).ToList();
+        Assert.Equal([("1", champion.PredictionId), ("2", shadow.PredictionId)], recorded.Select(message => (message.ModelVersion, message.PredictionId)));
+        Assert.All(recorded, message => Assert.Equal(("late", OutcomeIds.EventIdOf("UA123-2001-02-03")), (message.ActualLabel, message.OutcomeId)));
+        Assert.Equal(0.41f, recorded[1].Probability);
+        var stored = await _system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None);
+        Assert.Equal([new OutcomeJoin(champion.PredictionId, "1"), new OutcomeJoin(shadow.PredictionId, "2")], stored!.Joins);
+    }
+
+    [Fact]
+    public async Task A_pending_entity_key_outcome_is_joined_only_by_a_prediction_made_before_it_was_observed()
+    {
+        var observedAt = Now.AddHours(-1);
+        var outcome = Outcome.Received("UA123-arrival", null, "flight-delay", "UA123", observedAt, 12, null, Now);
+        Assert.Equal("pending", (await _system.ReceiveAsync(outcome))[0].Status);
+
+        // Made after the outcome was observed (tomorrow's flight with the same number): not its prediction.
+        await _system.ArriveAsync(SamplePredictions.Of("UA123", observedAt.AddTicks(1)), SamplePredictions.Of("UA123", observedAt, model: "other-model"));
+        Assert.Empty(_system.Recorded);
+        Assert.Equal(OutcomeState.Pending, (await _system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None))!.State);
+
+        var made = SamplePredictions.Of("UA123", observedAt.AddMinutes(-90));
+        await _system.ArriveAsync(made);
+
+        var recorded = Assert.Single(_system.Recorded);
+        Assert.Equal((made.PredictionId, 12d), (recorded.PredictionId, recorded.ActualValue));
+        Assert.Equal(OutcomeState.Joined, (await _system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task An_outcome_sent_again_while_pending_is_joined_if_its_prediction_is_logged_by_then()
+    {
+        // As after an attempt that stored the outcome and failed before joining it: pending, prediction logged.
+        var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
+        var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
+        await _system.Store.AddManyAsync([outcome], CancellationToken.None);
+        await _system.Log.AddAsync(prediction, CancellationToken.None);
+
+        var receipt = Assert.Single(await _system.ReceiveAsync(outcome));
+
+        Assert.Equal("duplicate", receipt.Status);
+        Assert.Equal([prediction.PredictionId], receipt.PredictionIds);
+        Assert.Equal(prediction.PredictionId, Assert.Single(_system.Recorded).PredictionId);
+        Assert.Equal(OutcomeState.Joined, (await _system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task Pending_outcomes_are_orphaned_once_held_longer_than_the_hold_time_and_are_not_joined_after()
+    {
+        var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
+        var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
+        await _system.ReceiveAsync(outcome);
+
+        _system.Clock.Advance(TimeSpan.FromDays(7));
+        Assert.Equal(0, await _system.Sweep.SweepAsync(_system.Clock.GetUtcNow(), CancellationToken.None));
+        _system.Clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(1, await _system.Sweep.SweepAsync(_system.Clock.GetUtcNow(), CancellationToken.None));
+
+        await _system.ArriveAsync(prediction);
+
+        Assert.Empty(_system.Recorded);
+        var stored = await _system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None);
+        Assert.Equal(OutcomeState.Orphaned, stored!.State);
+        Assert.Equal(1, (await _system.Store.CountAsync(CancellationToken.None)).Total.Orphaned);
+    }
+
+    [Fact]
+    public async Task The_hold_time_is_the_setting_s()
+    {
+        await using var system = await JoiningFixture.StartAsync(Now, new FeedbackOptions { HoldFor = TimeSpan.FromHours(1) });
+        await system.ReceiveAsync(SampleOutcomes.ForEntity("UA123", receivedAt: Now));
+
+        Assert.Equal(0, await system.Sweep.SweepAsync(Now.AddMinutes(59), CancellationToken.None));
+        Assert.Equal(1, await system.Sweep.SweepAsync(Now.AddMinutes(61), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Outcomes_without_an_id_are_the_same_outcome_when_they_name_the_same_prediction()
+    {
+        var predictionId = Guid.CreateVersion7();
+        var first = Outcome.Received(OutcomeIds.ForPrediction(predictionId), predictionId, null, null, Now, 37, null, Now);
+
+        var receipts = await _system.ReceiveAsync(first, first with { ObservedAt = Now.AddMinutes(1) });
+
+        Assert.Equal(["pending", "duplicate"], receipts.Select(receipt => receipt.Status));
+        Assert.NotEqual(OutcomeIds.ForPrediction(Guid.CreateVersion7()), first.OutcomeId);
+        Assert.NotEqual(
+            OutcomeIds.ForEntity("flight-delay", "UA123", Now),
+            OutcomeIds.ForEntity("flight-delay", "UA123", Now.AddTicks(1)));
+        Assert.Equal(OutcomeIds.ForEntity("flight-delay", "UA123", Now), OutcomeIds.ForEntity("flight-delay", "UA123", Now.ToOffset(TimeSpan.FromHours(-6))));
+    }
+
+    [Fact]
+    public void An_outcome_id_that_is_a_UUID_is_the_event_id_and_any_other_maps_to_a_stable_UUID()
+    {
+        var uuid = Guid.CreateVersion7();
+
+        Assert.Equal(uuid, OutcomeIds.EventIdOf(uuid.ToString()));
+        Assert.Equal(OutcomeIds.EventIdOf("flight-UA123"), OutcomeIds.EventIdOf("flight-UA123"));
+        Assert.NotEqual(OutcomeIds.EventIdOf("flight-UA123"), OutcomeIds.EventIdOf("flight-UA124"));
+        // RFC 9562: version 8 (custom, here SHA-256 name-based) in the version nibble, variant 10.
+        var derived = OutcomeIds.EventIdOf("flight-UA123").ToString();
+        Assert.Equal('8', derived[14]);
+        Assert.Contains(derived[19], "89ab");
+    }
+
+    [Fact]
+    public async Task Predictions_of_other_entities_and_without_entity_keys_join_nothing()
+    {
+        await _system.ReceiveAsync(SampleOutcomes.ForEntity("UA123", observedAt: Now));
+
+        await _system.ArriveAsync(SamplePredictions.Of("UA124", Now.AddHours(-1)), SamplePredictions.Of(null, Now.AddHours(-1)) with { Source = PredictionSources.Tensor });
+
+        Assert.Empty(_system.Recorded);
+    }
+}
