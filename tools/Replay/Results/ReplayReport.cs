@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Replay.Results;
+
+/// <summary>What a replay measured: per stream month the traffic and the live AUC, and every alert with the stream time it arrived at.</summary>
+/// <param name="Settings">How the replay ran.</param>
+/// <param name="StartedAt">Wall-clock start.</param>
+/// <param name="Duration">Wall-clock duration, drain included.</param>
+/// <param name="Completed">False when the replay was stopped before its last event (Ctrl+C).</param>
+/// <param name="Totals">Counts over the whole replay.</param>
+/// <param name="Months">One row per calendar month of scheduled departures.</param>
+/// <param name="Alerts">The alerts for the replayed model, in arrival order.</param>
+/// <param name="AlertsInTrainingPeriod">Alerts that arrived while the stream was in the model's training period.</param>
+public sealed record ReplayReport(
+    ReplaySettings Settings,
+    DateTimeOffset StartedAt,
+    TimeSpan Duration,
+    bool Completed,
+    ReplayTotals Totals,
+    IReadOnlyList<MonthResult> Months,
+    IReadOnlyList<AlertResult> Alerts,
+    int AlertsInTrainingPeriod)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>The report as indented camelCase JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The report as Markdown: settings, the month table, the alert list and the training-period count.</summary>
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        var settings = Settings;
+        text.Append(Invariant($"# Replay of {settings.Model}: flights {settings.From:yyyy-MM-dd HH:mm} – {settings.To:yyyy-MM-dd HH:mm}\n\n"));
+        text.Append(Invariant($"Sample {settings.Sample:0.####}, speed {settings.Speed:0.##}×"))
+            .Append(settings.MaxRate is { } rate ? Invariant($" (at most {rate:0.##} events/s)") : "")
+            .Append(Invariant($", requests {Span(settings.Lead)} before departure, outcomes {Span(settings.OutcomeLag)} after departure + delay"))
+            .Append(settings.SkipOutcomes ? " (outcomes not sent)" : "")
+            .Append(settings.CloudEvents ? ", CloudEvents" : ", plain JSON")
+            .Append(Invariant($"; started {StartedAt:yyyy-MM-dd HH:mm:ss} UTC, took {Span(Duration)}"))
+            .Append(Completed ? "." : ", STOPPED before the end.")
+            .Append("\n\n");
+
+        text.Append("| month | flights sent | predictions received | late (delay > 15) | mean probability | live AUC | alerts |\n");
+        text.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        foreach (var month in Months)
+        {
+            text.Append(Invariant($"| {month.Month} | {month.FlightsSent:N0} | {month.PredictionsReceived:N0} | {Share(month.LateRate)} | "))
+                .Append(Invariant($"{Number(month.MeanProbability)} | {Number(month.LiveAuc)} | {month.Alerts} |\n"));
+        }
+
+        var totals = Totals;
+        text.Append(Invariant($"\n{totals.RequestsSent:N0} requests and {totals.OutcomesSent:N0} outcomes sent, {totals.PredictionsReceived:N0} predictions received"))
+            .Append(totals.Versions.Count > 0 ? " (version " + string.Join(", ", totals.Versions.Select(version => Invariant($"{version.Key}: {version.Value:N0}"))) + ")" : "")
+            .Append('.');
+        if (totals.DuplicatePredictions > 0)
+            text.Append(Invariant($" {totals.DuplicatePredictions:N0} duplicate predictions ignored."));
+        if (totals.UnroutableRequests > 0)
+            text.Append(Invariant($" {totals.UnroutableRequests:N0} requests found no queue (is FeatureBuilder running?)."));
+        if (totals.UnroutableOutcomes > 0)
+            text.Append(Invariant($" {totals.UnroutableOutcomes:N0} outcomes found no queue (is the FeedbackCollector's outcome ingest running?)."));
+        if (totals.UnreadableMessages > 0)
+            text.Append(Invariant($" {totals.UnreadableMessages:N0} messages could not be read."));
+        text.Append("\n\n## Alerts\n\n");
+
+        if (Alerts.Count == 0)
+        {
+            text.Append("None.\n");
+        }
+        else
+        {
+            text.Append("| stream time (arrived) | window ends (stream) | kind | rule | version | drifted columns / metric |\n");
+            text.Append("| --- | --- | --- | --- | --- | --- |\n");
+            foreach (var alert in Alerts)
+            {
+                text.Append(Invariant($"| {alert.StreamTime:yyyy-MM-dd HH:mm} | {(alert.WindowEndStreamTime is { } end ? end.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "–")} | "))
+                    .Append(Invariant($"{alert.Kind} | {alert.Rule} | {alert.ModelVersion} | {alert.Summary} |\n"));
+            }
+        }
+
+        text.Append(Invariant($"\nAlerts during the training period ({settings.TrainingFrom:yyyy-MM-dd} – {settings.TrainingTo:yyyy-MM-dd}): **{AlertsInTrainingPeriod}**.\n"));
+        return text.ToString();
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string Number(double? value) => value is { } number ? number.ToString("0.0000", CultureInfo.InvariantCulture) : "–";
+
+    private static string Share(double? value) => value is { } share ? share.ToString("0.0%", CultureInfo.InvariantCulture) : "–";
+
+    private static string Span(TimeSpan span) => span switch
+    {
+        { TotalSeconds: < 60 } => Invariant($"{span.TotalSeconds:0.#} s"),
+        { TotalHours: < 1 } => Invariant($"{span.TotalMinutes:0.#} min"),
+        _ => Invariant($"{span.TotalHours:0.##} h"),
+    };
+}
+
+/// <summary>The settings a report was made with (the broker without its password).</summary>
+public sealed record ReplaySettings(
+    string Model,
+    DateTime From,
+    DateTime To,
+    double Sample,
+    double Speed,
+    double? MaxRate,
+    TimeSpan Lead,
+    TimeSpan OutcomeLag,
+    bool CloudEvents,
+    bool SkipOutcomes,
+    string Broker,
+    DateTime TrainingFrom,
+    DateTime TrainingTo)
+{
+    /// <summary>The settings of <paramref name="options"/>.</summary>
+    public static ReplaySettings Of(ReplayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var broker = new UriBuilder(options.Amqp) { UserName = "", Password = "" }.Uri.ToString();
+        return new ReplaySettings(options.Model, options.From, options.To, options.Sample, options.Speed, options.MaxRate, options.Lead,
+            options.OutcomeLag, options.CloudEvents, options.SkipOutcomes, broker, options.TrainingFrom, options.TrainingTo);
+    }
+}
+
+/// <summary>Counts over a whole replay.</summary>
+/// <param name="RequestsSent">Prediction requests published.</param>
+/// <param name="OutcomesSent">Outcomes published.</param>
+/// <param name="PredictionsReceived">Predictions matched to a request of this replay (first one per request).</param>
+/// <param name="DuplicatePredictions">Further predictions for a request already answered.</param>
+/// <param name="OtherPredictions">Predictions of the model for requests of someone else (other correlation ids).</param>
+/// <param name="UnroutableRequests">Requests no queue took.</param>
+/// <param name="UnroutableOutcomes">Outcomes no queue took.</param>
+/// <param name="UnreadableMessages">Messages on the replay's queue it could not read.</param>
+/// <param name="Versions">Predictions received per model version.</param>
+public sealed record ReplayTotals(
+    long RequestsSent,
+    long OutcomesSent,
+    long PredictionsReceived,
+    long DuplicatePredictions,
+    long OtherPredictions,
+    long UnroutableRequests,
+    long UnroutableOutcomes,
+    long UnreadableMessages,
+    IReadOnlyDictionary<string, long> Versions);
+
+/// <summary>One calendar month of scheduled departures.</summary>
+/// <param name="Month">e.g. <c>2001-02</c>.</param>
+/// <param name="FlightsSent">Prediction requests sent for flights of the month.</param>
+/// <param name="OutcomesSent">Outcomes sent for flights of the month.</param>
+/// <param name="PredictionsReceived">Of those requests, how many were answered.</param>
+/// <param name="LateRate">Share of the month's flights late by more than 15 minutes.</param>
+/// <param name="MeanProbability">Mean predicted probability of being late, over the answered ones.</param>
+/// <param name="LiveAuc">ROC AUC of the received probabilities against the true labels; null without both classes.</param>
+/// <param name="Alerts">Alerts that arrived while the stream was in this month.</param>
+public sealed record MonthResult(
+    string Month,
+    long FlightsSent,
+    long OutcomesSent,
+    long PredictionsReceived,
+    double? LateRate,
+    double? MeanProbability,
+    double? LiveAuc,
+    int Alerts);
+
+/// <summary>An alert as the replay saw it.</summary>
+/// <param name="StreamTime">The stream time when it arrived (the last event's time if it arrived during the drain).</param>
+/// <param name="WindowEndStreamTime">
+/// The stream time the replay had reached when Monitor received the last prediction of the judged window (the
+/// alert's <c>windowEnd</c> mapped through the replay's own log of when it sent what); null when unknown.
+/// </param>
+/// <param name="ReceivedAt">Wall-clock arrival.</param>
+/// <param name="Kind"><c>drift</c>, <c>performance</c> or <c>stalled</c>.</param>
+/// <param name="Rule">The rule that fired.</param>
+/// <param name="ModelVersion">The model version.</param>
+/// <param name="Drifted">Drift: the drifted columns, worst first.</param>
+/// <param name="Metric">Performance: the metric.</param>
+/// <param name="Value">Performance: its value; stalled: seconds without predictions.</param>
+/// <param name="Threshold">Performance: the threshold crossed.</param>
+/// <param name="Summary">One line: the drifted columns with their scores, or the metric against its threshold.</param>
+public sealed record AlertResult(
+    DateTime StreamTime,
+    DateTime? WindowEndStreamTime,
+    DateTimeOffset ReceivedAt,
+    string Kind,
+    string? Rule,
+    string? ModelVersion,
+    IReadOnlyList<string> Drifted,
+    string? Metric,
+    double? Value,
+    double? Threshold,
+    string Summary);
