@@ -40,15 +40,16 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Installs the error handling (problem details for exceptions and for empty error responses) and maps
-    /// <c>/health/live</c>, <c>/health/ready</c> and the service's OpenAPI document <c>/openapi/v1.json</c> in
-    /// every environment. Call it first after
+    /// Installs the request metrics and the error handling (problem details for exceptions and for empty error
+    /// responses) and maps <c>/metrics</c> (Prometheus), <c>/health/live</c>, <c>/health/ready</c> and the
+    /// service's OpenAPI document <c>/openapi/v1.json</c> in every environment. Call it first after
     /// <c>Build()</c>, so that the error handling wraps every endpoint the service maps after it.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
 
+        app.UseDefaultTelemetry();
         app.UseDefaultProblemDetails();
         app.MapDefaultHealthChecks();
         app.MapDefaultOpenApi();

@@ -1,6 +1,7 @@
 using System.Reflection;
 using MassTransit.Logging;
 using MassTransit.Monitoring;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,12 +10,25 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using ServiceDefaults.Metrics;
 
 namespace ServiceDefaults;
 
-/// <summary>OpenTelemetry for every service: one resource, three signals, OTLP export on demand.</summary>
+/// <summary>
+/// OpenTelemetry for every service: one resource, three signals, OTLP export on demand, metrics in
+/// Prometheus text on <c>GET /metrics</c>, and the request metrics reported to Monitor (<see cref="RequestMetricsRecorder"/>).
+/// </summary>
 public static class TelemetryExtensions
 {
+    /// <summary>
+    /// Meters exported without being named one by one: every service's own meter is called
+    /// <c>Platform.&lt;Service&gt;</c> (e.g. <c>Platform.Inference</c>).
+    /// </summary>
+    public const string PlatformMeters = "Platform.*";
+
+    /// <summary>The Prometheus scrape path every service answers (on its own port; the gateway does not route it).</summary>
+    public const string MetricsPath = "/metrics";
+
     /// <summary>Configuration key (an environment variable) that turns OTLP export on, e.g. <c>http://jaeger:4318</c>.</summary>
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
@@ -54,8 +68,12 @@ public static class TelemetryExtensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
+                // On .NET 9 and later: the runtime's System.Runtime meter, which has the process's CPU time
+                // and working set (dotnet.process.*) beside GC, JIT, thread pool and exceptions.
                 .AddRuntimeInstrumentation()
-                .AddMeter(InstrumentationOptions.MeterName))
+                .AddMeter(InstrumentationOptions.MeterName)
+                .AddMeter(PlatformMeters)
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeEndpointPath = MetricsPath))
             .WithLogging(configureBuilder: null, configureOptions: logging =>
             {
                 logging.IncludeFormattedMessage = true;
@@ -70,10 +88,24 @@ public static class TelemetryExtensions
             telemetry.UseOtlpExporter();
         }
 
+        builder.AddRequestMetrics();
         return builder;
     }
 
-    // Probes arrive every few seconds from Kubernetes and compose; as traces they would bury real requests.
+    /// <summary>
+    /// Puts the request metrics in front of everything else (so they see the status the client gets) and maps
+    /// <c>GET /metrics</c>. Called first by <see cref="ServiceDefaultsExtensions.MapDefaultEndpoints"/>.
+    /// </summary>
+    internal static WebApplication UseDefaultTelemetry(this WebApplication app)
+    {
+        app.UseRequestMetrics();
+        // Scrapes are not traffic: they stay out of http.server.request.duration and out of the request metrics.
+        app.MapPrometheusScrapingEndpoint(MetricsPath).DisableHttpMetrics();
+        return app;
+    }
+
+    // Probes and Prometheus scrapes arrive every few seconds; as traces they would bury real requests.
     private static bool IsHealthProbe(HttpContext context) =>
-        context.Request.Path.StartsWithSegments(HealthCheckExtensions.HealthPathPrefix, StringComparison.OrdinalIgnoreCase);
+        context.Request.Path.StartsWithSegments(HealthCheckExtensions.HealthPathPrefix, StringComparison.OrdinalIgnoreCase) ||
+        context.Request.Path.StartsWithSegments(MetricsPath, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Http;
+
+namespace ServiceDefaults.Metrics;
+
+/// <summary>
+/// Lets an endpoint say which model version answers the request, so that the request metrics count it
+/// under that version (Monitor shows traffic, errors and latency per service and model version).
+/// </summary>
+public static class ModelVersionReporting
+{
+    /// <summary>The <see cref="HttpContext.Items"/> key the version is kept under.</summary>
+    public const string ItemKey = "platform.model.version";
+
+    /// <summary>Records that <paramref name="version"/> of the requested model answers this request.</summary>
+    public static void ReportModelVersion(this HttpContext context, string version)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[ItemKey] = version;
+    }
+
+    /// <summary>The version an endpoint reported with <see cref="ReportModelVersion"/>, if any.</summary>
+    public static string? ReportedModelVersion(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Items.TryGetValue(ItemKey, out var version) ? version as string : null;
+    }
+}
