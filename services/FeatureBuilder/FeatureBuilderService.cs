@@ -39,6 +39,7 @@ public static class FeatureBuilderService
             .Validate(options => !string.IsNullOrWhiteSpace(options.EntityKeyField), "FeatureBuilder:EntityKeyField must name a field.")
             .ValidateOnStart();
         builder.AddServedModels<ServedCards>();
+        builder.Services.AddSingleton<FeatureBuilderMetrics>();
         builder.Services.AddScoped<OnlinePredictor>();
         builder.AddMessageConsumers(bus =>
         {

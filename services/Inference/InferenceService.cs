@@ -29,6 +29,7 @@ public static class InferenceService
             .Validate(options => options.RetryAfterSeconds > 0, "Inference:RetryAfterSeconds must be positive.")
             .ValidateOnStart();
         builder.AddServedModels<ModelSessions>();
+        builder.Services.AddSingleton<InferenceMetrics>();
         builder.Services.AddSingleton<PredictionPublisher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PredictionPublisher>());
         builder.AddMessageConsumers(bus =>

@@ -21,6 +21,7 @@ public sealed partial class BatchRunner(
     IOptions<BatchOptions> options,
     IOptions<FeatureBuilderOptions> featureBuilderOptions,
     TimeProvider time,
+    FeatureBuilderMetrics metrics,
     ILogger<BatchRunner> logger) : BackgroundService
 {
     /// <summary>The queue Inference scores chunks from (the kebab-case name of its consumer).</summary>
@@ -138,6 +139,7 @@ public sealed partial class BatchRunner(
         var finished = new BatchCheckpoint(chunker.ChunkIndex, chunker.RowsRead, chunker.RowsInvalid, chunker.RowsRead, lastInvalid);
         var done = await store.FinishReadingAsync(batch.Id, finished, time.GetUtcNow(), settings.Retention, cancellationToken)
             ?? throw new BatchDeletedException();
+        metrics.BatchRead(batch.ModelName, done.RowsRead, done.RowsInvalid);
         LogRead(batch.Id, done.RowsRead, done.RowsInvalid, done.TotalChunks ?? 0);
     }
 

@@ -18,7 +18,7 @@ namespace FeatureBuilder.Consumers;
 /// <c>scripts/requeue-errors.sh</c> moves it back.
 /// </summary>
 public sealed class IngestedPredictionRequestConsumer(
-    ServedCards cards, OnlinePredictor predictor, IOptions<FeatureBuilderOptions> options, TimeProvider time)
+    ServedCards cards, OnlinePredictor predictor, FeatureBuilderMetrics metrics, IOptions<FeatureBuilderOptions> options, TimeProvider time)
     : IConsumer<IngestedPredictionRequest>
 {
     /// <inheritdoc />
@@ -39,7 +39,11 @@ public sealed class IngestedPredictionRequestConsumer(
 
         var records = FeaturizedRecords.Of(card, [request.Record], options.Value.EntityKeyField);
         if (records.Errors[0] is { } errors)
+        {
+            metrics.InvalidRecords(card.Card.Name, PredictionSources.Event, 1);
             throw new InvalidMessageException("record is invalid: " + string.Join("; ", errors.Select(error => $"{error.Field}: {error.Message} ({error.Code})")));
+        }
+
         // The request's own entity key and correlation id, not fields of the record, identify the prediction.
         records.Valid[0] = records.Valid[0] with { EntityKey = request.EntityKey ?? records.Valid[0].EntityKey, CorrelationId = request.CorrelationId };
 

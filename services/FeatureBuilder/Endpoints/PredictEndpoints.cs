@@ -4,6 +4,7 @@ using FeatureBuilder.Models;
 using FeatureBuilder.Online;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ServiceDefaults.Metrics;
 
 namespace FeatureBuilder.Endpoints;
 
@@ -34,6 +35,7 @@ public static class PredictEndpoints
         HttpRequest request,
         ServedCards cards,
         OnlinePredictor predictor,
+        FeatureBuilderMetrics metrics,
         IOptions<FeatureBuilderOptions> options,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -42,6 +44,7 @@ public static class PredictEndpoints
         var settings = options.Value;
         if (cards.Find(model) is not { } card)
             return OnlineProblems.UnknownModel(model, cards, settings, request.HttpContext);
+        request.HttpContext.ReportModelVersion(card.Card.Version);
         if (request.ContentType is { } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
             return TypedResults.Problem($"The body must be JSON (application/json), not {contentType}.",
@@ -71,6 +74,7 @@ public static class PredictEndpoints
                 return OnlineProblems.TooManyRecords(count, settings.MaxRecordsPerRequest);
 
             var records = FeaturizedRecords.Of(card, isArray ? [.. root.EnumerateArray()] : [root], settings.EntityKeyField);
+            metrics.InvalidRecords(model, PredictionSources.Online, records.Count - records.Valid.Length);
             if (records.Valid.Length == 0)
                 return OnlineProblems.Invalid(records.Errors, isArray);
 

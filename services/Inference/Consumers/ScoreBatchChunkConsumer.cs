@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Contracts.Batches;
+using Contracts.Predictions;
 using Inference.Runtime;
 using MassTransit;
 using Modeling.Scoring;
@@ -11,7 +13,7 @@ namespace Inference.Consumers;
 /// chunk is acknowledged: a replica that dies in between leaves the chunk to be scored again, and the
 /// results are stored once per chunk index, so a row is never counted twice.
 /// </summary>
-public sealed class ScoreBatchChunkConsumer(ModelSessions sessions, TimeProvider time) : IConsumer<ScoreBatchChunk>
+public sealed class ScoreBatchChunkConsumer(ModelSessions sessions, TimeProvider time, InferenceMetrics metrics) : IConsumer<ScoreBatchChunk>
 {
     // A replica that just started takes chunks from the queue at once, while it is still fetching and loading
     // the served models (seconds): it waits for them rather than fail the chunk.
@@ -42,8 +44,11 @@ public sealed class ScoreBatchChunkConsumer(ModelSessions sessions, TimeProvider
         }
 
         var scores = new ModelScore[rows];
+        var scoring = Stopwatch.GetTimestamp();
         model.Scorer.Score(chunk.Features, scores);
+        metrics.Scored(model, PredictionSources.Batch, rows, Stopwatch.GetElapsedTime(scoring));
         await context.Publish(ResultsOf(chunk, model, scores, time.GetUtcNow()), context.CancellationToken);
+        metrics.ChunkScored(model);
     }
 
     private static BatchChunkScored ResultsOf(ScoreBatchChunk chunk, LoadedModel model, ModelScore[] scores, DateTimeOffset scoredAt)

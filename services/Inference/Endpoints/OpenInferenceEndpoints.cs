@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Contracts.Predictions;
 using Inference.OpenInference;
 using Inference.Runtime;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Modeling.Cards;
 using Modeling.Scoring;
 using ServiceDefaults;
+using ServiceDefaults.Metrics;
 
 namespace Inference.Endpoints;
 
@@ -74,6 +76,7 @@ public static class OpenInferenceEndpoints
         InferenceRequest request,
         ModelSessions sessions,
         PredictionPublisher publisher,
+        InferenceMetrics metrics,
         TimeProvider time,
         IOptions<InferenceOptions> options,
         HttpContext http)
@@ -82,6 +85,7 @@ public static class OpenInferenceEndpoints
         var found = Lookup(model, version, sessions, options.Value, http);
         if (found.Model is not { } loaded)
             return found.Problem!;
+        http.ReportModelVersion(loaded.Version);
         var tensor = TensorReader.Read(request, loaded.Card.Input.Name, loaded.Scorer.Width, options.Value.MaxRowsPerRequest);
         if (tensor.Features is not { } features)
         {
@@ -92,7 +96,9 @@ public static class OpenInferenceEndpoints
 
         var requested = request.Outputs?.Select(output => output.Name).ToHashSet(StringComparer.Ordinal);
         var scores = new ModelScore[tensor.Rows];
+        var scoring = Stopwatch.GetTimestamp();
         loaded.Scorer.Score(features, scores);
+        metrics.Scored(loaded, PredictionSources.Tensor, tensor.Rows, Stopwatch.GetElapsedTime(scoring));
         var predictedAt = time.GetUtcNow();
         var predictions = PredictionEvents.PredictionsOf(loaded, scores);
         var outputs = OutputsOf(loaded.Card, predictions);
