@@ -1,5 +1,6 @@
 using MassTransit;
 using Monitor.Alerts;
+using Monitor.Computational;
 using Monitor.Consumers;
 using Monitor.Endpoints;
 using Monitor.References;
@@ -59,6 +60,7 @@ public static class MonitorService
             bus.AddConsumer<BatchChunkScoredConsumer, BatchChunkScoredConsumerDefinition>();
             bus.AddConsumer<OutcomeRecordedConsumer, OutcomeRecordedConsumerDefinition>();
         });
+        builder.AddComputationalMonitoring();
         return builder;
     }
 
@@ -68,6 +70,7 @@ public static class MonitorService
         ArgumentNullException.ThrowIfNull(app);
 
         app.MapMonitoringEndpoints();
+        app.MapComputationalMonitoringEndpoints();
         return app;
     }
 }
