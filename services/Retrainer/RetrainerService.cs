@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Retrainer.Consumers;
+using Retrainer.Endpoints;
 using Retrainer.Registry;
 using ServiceDefaults;
 using ServiceDefaults.Storage;
@@ -28,14 +29,16 @@ public static class RetrainerService
         builder.Services.AddOptions<RegistryOptions>()
             .Bind(builder.Configuration.GetSection(RegistryOptions.SectionName))
             .Validate(options => !string.IsNullOrWhiteSpace(options.ModelsFolder), "Registry:ModelsFolder must name a folder.")
+            .Validate(options => options.MaxUploadBytes > 0, "Registry:MaxUploadBytes must be positive.")
             .ValidateOnStart();
         // The embedded registry is the models folder, where training writes bundles; MongoDB keeps them in the
         // Retrainer's database (cards in a collection, ONNX files in GridFS).
         builder.AddStorage();
         builder.Services.AddSingleton<IModelStore>(services =>
             services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.MongoDb
-                ? new MongoModelStore(services.GetRequiredService<MongoStore>().DatabaseOf(StoreName))
+                ? new MongoModelStore(services.GetRequiredService<MongoStore>().DatabaseOf(StoreName), services.GetRequiredService<TimeProvider>())
                 : new FolderModelStore(services.GetRequiredService<IOptions<RegistryOptions>>().Value.ModelsFolder, services.GetRequiredService<ILogger<FolderModelStore>>()));
+        builder.Services.AddSingleton<IRegistryEvents, BusRegistryEvents>();
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddHostedService<BootstrapModelService>();
         builder.AddMessageConsumers(bus =>
@@ -51,6 +54,8 @@ public static class RetrainerService
     {
         ArgumentNullException.ThrowIfNull(app);
 
+        app.MapModelVersionEndpoints();
+        app.MapModelAliasEndpoints();
         return app;
     }
 }

@@ -1,14 +1,27 @@
+using System.Text.Json;
 using Modeling.Bundles;
+using Modeling.Cards;
 
 namespace Retrainer.Registry;
 
 /// <summary>
 /// Model versions as bundle folders, <c>{root}/{name}/{version}/</c> (the embedded store, and where the training
 /// command line writes): a version exists when its folder has a card; bundles are written atomically, the ONNX
-/// file first and the card last.
+/// file first and the card last. A model's aliases are <c>{root}/{name}/aliases.json</c>, replaced atomically.
 /// </summary>
-public sealed partial class FolderModelStore(string root, ILogger<FolderModelStore> logger) : IModelStore
+/// <remarks>
+/// One process owns the folder (the Retrainer: one instance). Alias changes are serialized inside it; the command
+/// line only adds version folders, which never touch the aliases file.
+/// </remarks>
+public sealed partial class FolderModelStore(string root, ILogger<FolderModelStore> logger) : IModelStore, IDisposable
 {
+    /// <summary>The aliases file inside a model's folder.</summary>
+    public const string AliasesFileName = "aliases.json";
+
+    private static readonly JsonSerializerOptions AliasesJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private readonly SemaphoreSlim _aliasesLock = new(1, 1);
+
     /// <summary>The models folder.</summary>
     public string Root { get; } = Path.GetFullPath(root);
 
@@ -16,7 +29,7 @@ public sealed partial class FolderModelStore(string root, ILogger<FolderModelSto
     public async Task<bool> AddAsync(ModelBundle bundle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        if (File.Exists(Path.Combine(ModelBundle.FolderOf(Root, bundle.Card.Name, bundle.Card.Version), ModelBundle.CardFileName)))
+        if (File.Exists(CardPath(bundle.Card.Name, bundle.Card.Version)))
             return false;
         await bundle.WriteAsync(Root, cancellationToken);
         return true;
@@ -49,8 +62,167 @@ public sealed partial class FolderModelStore(string root, ILogger<FolderModelSto
         return read.Bundle;
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredVersion>> ListAsync(string modelName, CancellationToken cancellationToken)
+    {
+        var described = new List<StoredVersion>();
+        foreach (var version in await VersionsAsync(modelName, cancellationToken))
+        {
+            if (await DescribeAsync(modelName, version, cancellationToken) is { } stored)
+                described.Add(stored);
+        }
+
+        return described;
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredVersion?> DescribeAsync(string modelName, string version, CancellationToken cancellationToken)
+    {
+        if (!RegistryNames.IsPlain(modelName) || !RegistryNames.IsPlain(version))
+            return null;
+        var cardPath = CardPath(modelName, version);
+        if (!File.Exists(cardPath) || (await ModelCardReader.ReadFileAsync(cardPath, cancellationToken)).Card is not { } card)
+            return null;
+        var onnx = new FileInfo(Path.Combine(ModelBundle.FolderOf(Root, modelName, version), card.Artifact.File));
+        if (!onnx.Exists)
+            return null;
+        // Bundles written by the registry carry their checksum; one copied in by hand may not.
+        var sha256 = card.Artifact.Sha256 ?? ModelBundle.Sha256Of(await File.ReadAllBytesAsync(onnx.FullName, cancellationToken));
+        // The card is written last and never rewritten: its time is when the version was registered.
+        return new StoredVersion(modelName, version, card, sha256, onnx.Length, new DateTimeOffset(File.GetLastWriteTimeUtc(cardPath), TimeSpan.Zero));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string modelName, string version, CancellationToken cancellationToken)
+    {
+        if (!RegistryNames.IsPlain(modelName) || !RegistryNames.IsPlain(version))
+            return false;
+        var folder = ModelBundle.FolderOf(Root, modelName, version);
+        var cardPath = CardPath(modelName, version);
+        if (!File.Exists(cardPath))
+            return false;
+
+        // The card first: a folder without a card is no version, whatever is left of it after a crash.
+        File.Delete(cardPath);
+        Directory.Delete(folder, recursive: true);
+
+        // The model's last version gone: its aliases (pointing nowhere) and its folder go too.
+        var modelFolder = Path.Combine(Root, modelName);
+        if (!Directory.EnumerateDirectories(modelFolder).Any())
+        {
+            await _aliasesLock.WaitAsync(cancellationToken);
+            try
+            {
+                File.Delete(Path.Combine(modelFolder, AliasesFileName));
+                if (!Directory.EnumerateFileSystemEntries(modelFolder).Any())
+                    Directory.Delete(modelFolder);
+            }
+            finally
+            {
+                _aliasesLock.Release();
+            }
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ModelAlias>> AliasesAsync(string modelName, CancellationToken cancellationToken)
+    {
+        if (!RegistryNames.IsPlain(modelName))
+            return [];
+        var entries = await ReadAliasesAsync(modelName, cancellationToken);
+        return [.. entries.OrderBy(entry => entry.Key, StringComparer.Ordinal).Select(entry => new ModelAlias(modelName, entry.Key, entry.Value.Version, entry.Value.UpdatedAt))];
+    }
+
+    /// <inheritdoc />
+    public Task<bool> AddAliasAsync(ModelAlias entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return ChangeAliasesAsync(entry.ModelName, entries => entries.TryAdd(entry.Name, new AliasEntry(entry.Version, entry.UpdatedAt)), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task SetAliasAsync(ModelAlias entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return ChangeAliasesAsync(entry.ModelName, entries =>
+        {
+            entries[entry.Name] = new AliasEntry(entry.Version, entry.UpdatedAt);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RemoveAliasAsync(string modelName, string aliasName, CancellationToken cancellationToken) =>
+        ChangeAliasesAsync(modelName, entries => entries.Remove(aliasName), cancellationToken);
+
+    /// <inheritdoc />
+    public Uri LocationOf(string modelName, string version) =>
+        new(ModelBundle.FolderOf(Root, modelName, version) + Path.DirectorySeparatorChar);
+
+    /// <inheritdoc />
+    public void Dispose() => _aliasesLock.Dispose();
+
+    private string CardPath(string modelName, string version) =>
+        Path.Combine(ModelBundle.FolderOf(Root, modelName, version), ModelBundle.CardFileName);
+
+    private string AliasesPath(string modelName) => Path.Combine(Root, modelName, AliasesFileName);
+
+    // Read, change, write the whole file under the lock; written to a temporary file and moved over the old
+    // one, so a reader (or a crash) sees the old aliases or the new ones, never half a file.
+    private async Task<bool> ChangeAliasesAsync(string modelName, Func<Dictionary<string, AliasEntry>, bool> change, CancellationToken cancellationToken)
+    {
+        if (!RegistryNames.IsPlain(modelName))
+            throw new ArgumentException($"'{modelName}' is not a plain model name.", nameof(modelName));
+
+        await _aliasesLock.WaitAsync(cancellationToken);
+        try
+        {
+            var entries = await ReadAliasesAsync(modelName, cancellationToken);
+            if (!change(entries))
+                return false;
+            var path = AliasesPath(modelName);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+            await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, AliasEntry>(entries, StringComparer.Ordinal), AliasesJson), cancellationToken);
+            File.Move(temporary, path, overwrite: true);
+            return true;
+        }
+        finally
+        {
+            _aliasesLock.Release();
+        }
+    }
+
+    private async Task<Dictionary<string, AliasEntry>> ReadAliasesAsync(string modelName, CancellationToken cancellationToken)
+    {
+        var path = AliasesPath(modelName);
+        if (!File.Exists(path))
+            return new Dictionary<string, AliasEntry>(StringComparer.Ordinal);
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            var entries = await JsonSerializer.DeserializeAsync<Dictionary<string, AliasEntry>>(stream, AliasesJson, cancellationToken);
+            return new Dictionary<string, AliasEntry>(entries ?? [], StringComparer.Ordinal);
+        }
+        catch (JsonException exception)
+        {
+            // Never written half (see ChangeAliasesAsync): only a hand edit breaks it. Serving then follows the
+            // latest version, as without aliases, rather than stopping; the next alias change rewrites the file.
+            LogUnreadableAliases(path, exception.Message);
+            return new Dictionary<string, AliasEntry>(StringComparer.Ordinal);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Name} version {Version} is not usable and is skipped: {Errors}")]
     private partial void LogUnusable(string name, string version, string errors);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The aliases file {Path} cannot be read and is ignored: {Reason}")]
+    private partial void LogUnreadableAliases(string path, string reason);
+
+    /// <summary>One alias in <c>aliases.json</c>: <c>{"champion": {"version": "3", "updatedAt": "…"}}</c>.</summary>
+    private sealed record AliasEntry(string Version, DateTimeOffset UpdatedAt);
 }
 
 /// <summary>Model names and versions come from messages and URLs; only plain names reach a store.</summary>

@@ -11,4 +11,11 @@ public sealed class RegistryOptions
 
     /// <summary>Train the flight-delay model on January 2001 at start-up when no version exists. Env: <c>Registry__BootstrapDemoModel</c>.</summary>
     public bool BootstrapDemoModel { get; set; } = true;
+
+    /// <summary>
+    /// The largest ONNX file <c>POST /api/v1/models/{model}/versions</c> accepts (413 beyond). Inference replicas
+    /// receive the file over the broker (base64 in JSON): RabbitMQ's default 128 MiB message limit holds about
+    /// 90 MiB of ONNX. Default 64 MiB. Env: <c>Registry__MaxUploadBytes</c>.
+    /// </summary>
+    public long MaxUploadBytes { get; set; } = 64L * 1024 * 1024;
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Modeling.Cards;
+using Modeling.Onnx;
 
 namespace Modeling.Scoring;
 
@@ -37,8 +38,8 @@ public sealed class OnnxScorer : IDisposable
     public int Width { get; }
 
     /// <summary>
-    /// Loads <paramref name="onnx"/> and checks it against the (valid) card: the input exists and takes
-    /// float [N, columns], the named outputs exist.
+    /// Loads <paramref name="onnx"/> and checks it against the (valid) card (<see cref="OnnxCardCheck"/>): the one
+    /// input exists and takes float [N, columns], the named outputs exist as float tensors.
     /// </summary>
     /// <exception cref="InvalidOperationException">When ONNX Runtime cannot load the model or it does not match the card.</exception>
     public static OnnxScorer Load(ModelCard card, byte[] onnx)
@@ -148,21 +149,10 @@ public sealed class OnnxScorer : IDisposable
         return new ModelScore(best, probabilities[best], value);
     }
 
+    // The same checks the registry applies when a version is uploaded (OnnxCardCheck), so what registers, loads.
     private static void CheckMatches(ModelCard card, InferenceSession session)
     {
-        if (!session.InputMetadata.TryGetValue(card.Input.Name, out var input))
-            throw new InvalidOperationException($"The model has no input '{card.Input.Name}' (it has: {string.Join(", ", session.InputMetadata.Keys)}).");
-        if (input.ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float)
-            throw new InvalidOperationException($"The input '{card.Input.Name}' takes {input.ElementDataType}, not float.");
-        if (input.Dimensions is not [_, var columns] || (columns > 0 && columns != card.Input.Columns.Count))
-            throw new InvalidOperationException(
-                $"The input '{card.Input.Name}' has shape [{string.Join(", ", input.Dimensions)}]; the card needs [N, {card.Input.Columns.Count}].");
-
-        var probabilityNeeded = card.Task != ModelTask.Regression ? card.Output.Probability : null;
-        foreach (var output in new[] { probabilityNeeded, card.Output.Score }.OfType<string>())
-        {
-            if (!session.OutputMetadata.ContainsKey(output))
-                throw new InvalidOperationException($"The model has no output '{output}' (it has: {string.Join(", ", session.OutputMetadata.Keys)}).");
-        }
+        if (OnnxCardCheck.Check(card, session) is { Count: > 0 } mismatches)
+            throw new InvalidOperationException(string.Join(" ", mismatches.Select(mismatch => mismatch.Message)));
     }
 }

@@ -10,7 +10,7 @@ public static class ServedModelsExtensions
 {
     /// <summary>
     /// Registers <typeparamref name="TSink"/> (a singleton, also resolvable as itself) to receive the served
-    /// models. The first call in a host also adds the sync and its <c>ModelRegistered</c> consumer; the
+    /// models. The first call in a host also adds the sync and its <c>ModelRegistered</c> and <c>ModelAliasesChanged</c> consumers; the
     /// embedded host, where FeatureBuilder and Inference both call this, runs one sync for both sinks.
     /// Call it from a service's <c>AddX</c>, before <c>AddMessageBus</c>.
     /// </summary>
@@ -37,12 +37,21 @@ public static class ServedModelsExtensions
         // One queue per process (temporary: it goes away with the process), so every replica hears every
         // announcement instead of competing for it.
         var instance = NewId.NextGuid().ToString("N")[..12];
-        builder.AddMessageConsumers(bus => bus.AddConsumer<ModelRegisteredConsumer>()
-            .Endpoint(endpoint =>
-            {
-                endpoint.InstanceId = instance;
-                endpoint.Temporary = true;
-            }));
+        builder.AddMessageConsumers(bus =>
+        {
+            bus.AddConsumer<ModelRegisteredConsumer>()
+                .Endpoint(endpoint =>
+                {
+                    endpoint.InstanceId = instance;
+                    endpoint.Temporary = true;
+                });
+            bus.AddConsumer<ModelAliasesChangedConsumer>()
+                .Endpoint(endpoint =>
+                {
+                    endpoint.InstanceId = instance;
+                    endpoint.Temporary = true;
+                });
+        });
         return builder;
     }
 }

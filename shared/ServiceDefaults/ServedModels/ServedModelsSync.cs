@@ -9,7 +9,8 @@ namespace ServiceDefaults.ServedModels;
 
 /// <summary>
 /// Keeps every <see cref="IServedModelsSink"/> of the host on the registry's list of served models: asks the
-/// Retrainer (<see cref="ServedModelsRequest"/>) at start, whenever a <see cref="ModelRegistered"/> arrives,
+/// Retrainer (<see cref="ServedModelsRequest"/>) at start, whenever a <see cref="ModelRegistered"/> or a
+/// <see cref="ModelAliasesChanged"/> (the champion moved) arrives,
 /// and every <see cref="ServedModelsOptions.RefreshInterval"/>; while the registry does not answer, it
 /// retries with a growing delay. A service that starts before the Retrainer therefore catches up by itself.
 /// </summary>

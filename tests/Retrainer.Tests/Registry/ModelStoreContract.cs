@@ -96,6 +96,124 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
         Assert.False(await reopened.AddAsync(Version("flight-delay", "5"), None));
     }
 
+    [SkippableFact]
+    public async Task A_version_is_described_without_its_file_with_checksum_size_and_registration_time()
+    {
+        var store = CreateStore();
+        var before = DateTimeOffset.UtcNow.AddSeconds(-2);
+        await store.AddAsync(Version("flight-delay", "3"), None);
+
+        var described = await store.DescribeAsync("flight-delay", "3", None);
+
+        Assert.NotNull(described);
+        Assert.Equal(("flight-delay", "3"), (described.ModelName, described.Version));
+        Assert.Equal(ModelBundle.Sha256Of(fixture.Bundle.Onnx), described.Sha256);
+        Assert.Equal(fixture.Bundle.Onnx.LongLength, described.Bytes);
+        Assert.Equal("3", described.Card.Version);
+        Assert.InRange(described.RegisteredAt, before, DateTimeOffset.UtcNow.AddSeconds(2));
+        Assert.Null(await store.DescribeAsync("flight-delay", "4", None));
+        Assert.Null(await store.DescribeAsync("..", "3", None));
+    }
+
+    [SkippableFact]
+    public async Task A_models_versions_are_listed_with_their_descriptions_and_no_other_models()
+    {
+        var store = CreateStore();
+        foreach (var (name, version) in new[] { ("flight-delay", "1"), ("flight-delay", "2"), ("arrival-delay", "1") })
+            await store.AddAsync(Version(name, version), None);
+
+        var listed = await store.ListAsync("flight-delay", None);
+
+        Assert.Equal(["1", "2"], listed.Select(version => version.Version).Order());
+        Assert.All(listed, version => Assert.Equal("flight-delay", version.ModelName));
+        Assert.Empty(await store.ListAsync("nobody", None));
+    }
+
+    [SkippableFact]
+    public async Task A_deleted_version_is_gone_with_its_file_and_can_be_stored_again()
+    {
+        var store = CreateStore();
+        await store.AddAsync(Version("flight-delay", "1"), None);
+        await store.AddAsync(Version("flight-delay", "2"), None);
+
+        Assert.True(await store.DeleteAsync("flight-delay", "2", None));
+
+        Assert.False(await store.DeleteAsync("flight-delay", "2", None));
+        Assert.Null(await store.FindAsync("flight-delay", "2", None));
+        Assert.Null(await store.DescribeAsync("flight-delay", "2", None));
+        Assert.Equal(["1"], await store.VersionsAsync("flight-delay", None));
+        Assert.NotNull(await Reopen(store).FindAsync("flight-delay", "1", None));
+        Assert.True(await store.AddAsync(Version("flight-delay", "2"), None));
+        Assert.Equal(fixture.Bundle.Onnx, (await store.FindAsync("flight-delay", "2", None))!.Onnx);
+    }
+
+    [SkippableFact]
+    public async Task Deleting_a_models_last_version_leaves_no_model_and_no_alias_behind()
+    {
+        var store = CreateStore();
+        await store.AddAsync(Version("flight-delay", "1"), None);
+        await store.SetAliasAsync(Alias("flight-delay", "challenger", "1"), None);
+
+        Assert.True(await store.DeleteAsync("flight-delay", "1", None));
+
+        Assert.Empty(await store.ModelNamesAsync(None));
+        Assert.Empty(await store.AliasesAsync("flight-delay", None));
+        Assert.False(await store.DeleteAsync("..", "flight-delay", None));
+    }
+
+    [SkippableFact]
+    public async Task Aliases_are_set_moved_listed_in_name_order_and_removed_and_kept_across_a_reopen()
+    {
+        var store = CreateStore();
+        await store.AddAsync(Version("flight-delay", "1"), None);
+        await store.AddAsync(Version("flight-delay", "2"), None);
+        var at = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero);
+
+        await store.SetAliasAsync(Alias("flight-delay", "champion", "1", at), None);
+        await store.SetAliasAsync(Alias("flight-delay", "challenger", "2", at), None);
+        await store.SetAliasAsync(Alias("flight-delay", "champion", "2", at.AddMinutes(1)), None);
+
+        var aliases = await Reopen(store).AliasesAsync("flight-delay", None);
+        Assert.Equal(
+            [Alias("flight-delay", "challenger", "2", at), Alias("flight-delay", "champion", "2", at.AddMinutes(1))],
+            aliases);
+        Assert.Empty(await store.AliasesAsync("arrival-delay", None));
+
+        Assert.True(await store.RemoveAliasAsync("flight-delay", "challenger", None));
+        Assert.False(await store.RemoveAliasAsync("flight-delay", "challenger", None));
+        Assert.Equal(["champion"], (await store.AliasesAsync("flight-delay", None)).Select(alias => alias.Name));
+    }
+
+    [SkippableFact]
+    public async Task Adding_an_alias_that_exists_leaves_it_where_it_points()
+    {
+        var store = CreateStore();
+        await store.AddAsync(Version("flight-delay", "1"), None);
+        await store.AddAsync(Version("flight-delay", "2"), None);
+
+        Assert.True(await store.AddAliasAsync(Alias("flight-delay", "champion", "1"), None));
+        Assert.False(await store.AddAliasAsync(Alias("flight-delay", "champion", "2"), None));
+
+        Assert.Equal("1", Assert.Single(await store.AliasesAsync("flight-delay", None)).Version);
+    }
+
+    [SkippableFact]
+    public async Task Aliases_of_one_model_are_not_another_models()
+    {
+        var store = CreateStore();
+        await store.AddAsync(Version("flight-delay", "1"), None);
+        await store.AddAsync(Version("arrival-delay", "7"), None);
+
+        await store.SetAliasAsync(Alias("flight-delay", "champion", "1"), None);
+        await store.SetAliasAsync(Alias("arrival-delay", "champion", "7"), None);
+
+        Assert.Equal("1", Assert.Single(await store.AliasesAsync("flight-delay", None)).Version);
+        Assert.Equal("7", Assert.Single(await store.AliasesAsync("arrival-delay", None)).Version);
+    }
+
+    private static ModelAlias Alias(string model, string name, string version, DateTimeOffset? at = null) =>
+        new(model, name, version, at ?? new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
     private ModelBundle Version(string name, string version)
     {
         Skip.If(fixture.Bundle is null, "the demo data is missing: run scripts/fetch-demo-data.sh (scripts/test.sh does)");

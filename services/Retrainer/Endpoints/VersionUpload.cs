@@ -1,0 +1,141 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using Modeling.Bundles;
+using Modeling.Cards;
+using Modeling.Onnx;
+
+namespace Retrainer.Endpoints;
+
+/// <summary>
+/// Reads and checks an uploaded model version: a multipart body with a <c>card</c> part (the model card JSON, a
+/// file or a text field) and an <c>onnx</c> part (the ONNX file). Every problem is reported at once under the
+/// field it concerns: <c>card</c>, <c>card.{path}</c> (a part of the card, e.g. <c>card.input.columns</c>) or
+/// <c>onnx</c>.
+/// </summary>
+internal static class VersionUpload
+{
+    /// <summary>The multipart part holding the model card.</summary>
+    public const string CardField = "card";
+
+    /// <summary>The multipart part holding the ONNX file.</summary>
+    public const string OnnxField = "onnx";
+
+    // Cards are tens of KB (vocabularies, statistics); anything near this is not a card.
+    private const int MaxCardBytes = 8 * 1024 * 1024;
+
+    /// <summary>The parts of the body, or the problem that refuses it.</summary>
+    public static async Task<(string? CardJson, byte[]? Onnx, IResult? Problem)> ReadAsync(HttpRequest request, long maxOnnxBytes, CancellationToken cancellationToken)
+    {
+        var mediaType = request.ContentType is { } contentType && MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed : null;
+        if (mediaType?.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return (null, null, TypedResults.Problem(
+                $"Send multipart/form-data with a '{CardField}' part (the model card JSON) and an '{OnnxField}' part (the ONNX file), e.g. curl -F card=@model-card.json -F onnx=@model.onnx.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type"));
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        if (string.IsNullOrWhiteSpace(boundary))
+            return (null, null, TypedResults.Problem("The multipart body has no boundary.", statusCode: StatusCodes.Status400BadRequest, title: "Bad request"));
+
+        // ONNX files are larger than the server's default body limit.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = maxOnnxBytes + MaxCardBytes;
+
+        string? card = null;
+        byte[]? onnx = null;
+        var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = Math.Max(maxOnnxBytes, MaxCardBytes) + 1 };
+        try
+        {
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                var name = section.GetContentDispositionHeader()?.Name.Value;
+                if (name == CardField && card is null)
+                {
+                    var bytes = await ReadLimitedAsync(section.Body, MaxCardBytes, cancellationToken);
+                    if (bytes is null)
+                        return (null, null, TooLarge(CardField, MaxCardBytes));
+                    card = Encoding.UTF8.GetString(bytes);
+                }
+                else if (name == OnnxField && onnx is null)
+                {
+                    onnx = await ReadLimitedAsync(section.Body, maxOnnxBytes, cancellationToken);
+                    if (onnx is null)
+                        return (null, null, TooLarge(OnnxField, maxOnnxBytes));
+                }
+            }
+        }
+        catch (InvalidDataException exception)
+        {
+            // The reader's own limit on a part's length, or a malformed multipart body.
+            return (null, null, exception.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                ? TooLarge(OnnxField, maxOnnxBytes)
+                : TypedResults.Problem($"The multipart body cannot be read: {exception.Message}", statusCode: StatusCodes.Status400BadRequest, title: "Bad request"));
+        }
+
+        var missing = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(card))
+            missing[CardField] = [$"The multipart body has no '{CardField}' part, or it is empty: send the model card JSON (docs/model-card.md) as '{CardField}'."];
+        if (onnx is not { Length: > 0 })
+            missing[OnnxField] = [$"The multipart body has no '{OnnxField}' part, or it is empty: send the ONNX file as '{OnnxField}'."];
+        return missing.Count > 0 ? (null, null, Invalid(missing)) : (card, onnx, null);
+    }
+
+    /// <summary>The card read from <paramref name="cardJson"/> when it is valid and names <paramref name="model"/>, else the errors by field.</summary>
+    public static (ModelCard? Card, Dictionary<string, string[]> Errors) ReadCard(string cardJson, string model)
+    {
+        var read = ModelCardReader.Read(cardJson);
+        var errors = read.Errors
+            .GroupBy(error => FieldOf(error.Path), StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.Select(error => error.Message).ToArray(), StringComparer.Ordinal);
+        if (read.Card is { } card && card.Name != model)
+            errors["card.name"] = [$"is '{card.Name}' but the URL names model '{model}': a version is uploaded under its own model."];
+        return (errors.Count == 0 ? read.Card : null, errors);
+    }
+
+    /// <summary>The bundle (its card with the file's SHA-256) when the ONNX file fits the card, else the errors by field.</summary>
+    public static (ModelBundle? Bundle, Dictionary<string, string[]> Errors) Check(ModelCard card, byte[] onnx)
+    {
+        var errors = OnnxCardCheck.Check(card, onnx)
+            .GroupBy(mismatch => mismatch.CardPath is null ? OnnxField : FieldOf(mismatch.CardPath), StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.Select(mismatch => mismatch.Message).ToArray(), StringComparer.Ordinal);
+
+        var actual = ModelBundle.Sha256Of(onnx);
+        if (card.Artifact.Sha256 is { } expected && !expected.Equals(actual, StringComparison.OrdinalIgnoreCase))
+            errors["card.artifact.sha256"] = [$"is {expected} but the uploaded ONNX file's SHA-256 is {actual} (leave it out: the registry computes it)."];
+        return (errors.Count == 0 ? new ModelBundle(card, onnx).WithChecksum() : null, errors);
+    }
+
+    /// <summary>A 400 problem with <paramref name="errors"/> by field.</summary>
+    public static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, detail: "The model version was not registered: see errors.", title: "Invalid model version");
+
+    // "$.input.columns[2]" → "card.input.columns[2]"; "$" → "card".
+    private static string FieldOf(string cardPath) =>
+        cardPath == "$" ? CardField : CardField + (cardPath.StartsWith('$') ? cardPath[1..] : "." + cardPath);
+
+    // Null when the stream is longer than the limit.
+    private static async Task<byte[]?> ReadLimitedAsync(Stream body, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+                return null;
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static ProblemHttpResult TooLarge(string field, long limit) => TypedResults.Problem(
+        $"The '{field}' part is larger than the limit of {limit} bytes.",
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "Upload too large",
+        extensions: new Dictionary<string, object?> { ["maxBytes"] = limit, ["field"] = field });
+}
