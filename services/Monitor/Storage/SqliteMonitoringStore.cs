@@ -1,16 +1,41 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using ServiceDefaults.Storage;
 
 namespace Monitor.Storage;
 
 /// <summary>
-/// Monitor's store in the embedded SQLite database: tables <c>buckets</c> (keyed by model, version and start),
-/// <c>alerts</c> (keyed by alert id, indexed by time and by model) and <c>rule_states</c>. Times are fixed-width
-/// UTC text (<see cref="EmbeddedTimestamps"/>), so text order is time order. Disposing it closes its connections.
+/// Monitor's store in the embedded SQLite database: tables <c>buckets</c> (unique by model, version and start),
+/// <c>alerts</c> (keyed by alert id) and <c>rule_states</c> (keyed by rule, model and version), with an index for
+/// every query (see <c>docs/storage.md</c>). Times are fixed-width UTC text (<see cref="EmbeddedTimestamps"/>), so
+/// text order is time order. Disposing it closes its connections.
 /// </summary>
+/// <remarks>
+/// Buckets and alerts are ordinary rowid tables, not <c>WITHOUT ROWID</c> ones: their JSON (a bucket's aggregate
+/// is kilobytes) would otherwise sit in the key's b-tree, and listing the versions or expiring buckets would read
+/// every aggregate. Their indexes hold only the keys, so those queries read small index pages.
+/// </remarks>
 public sealed class SqliteMonitoringStore(EmbeddedDatabase database) : IMonitoringStore, IDisposable
 {
-    private const string Schema = """
+    /// <summary>The index of a version's buckets by start: the upsert's key, the range query, the versions listing.</summary>
+    internal const string BucketsByVersionIndex = "buckets_by_version_and_start";
+
+    /// <summary>The index of buckets by end: the retention delete.</summary>
+    internal const string BucketsByEndIndex = "buckets_by_end";
+
+    /// <summary>The alerts newest first, unfiltered or by time only.</summary>
+    internal const string AlertsByDetectionIndex = "alerts_by_detection";
+
+    /// <summary>A model's alerts newest first.</summary>
+    internal const string AlertsByModelIndex = "alerts_by_model_and_time";
+
+    /// <summary>A model version's alerts newest first.</summary>
+    internal const string AlertsByVersionIndex = "alerts_by_version_and_time";
+
+    /// <summary>The alerts of one kind newest first.</summary>
+    internal const string AlertsByKindIndex = "alerts_by_kind_and_time";
+
+    private const string Schema = $"""
         CREATE TABLE IF NOT EXISTS buckets (
             model_name TEXT NOT NULL,
             model_version TEXT NOT NULL,
@@ -18,10 +43,10 @@ public sealed class SqliteMonitoringStore(EmbeddedDatabase database) : IMonitori
             end_at TEXT NOT NULL,
             predictions INTEGER NOT NULL,
             outcomes INTEGER NOT NULL,
-            aggregate TEXT NOT NULL,
-            PRIMARY KEY (model_name, model_version, start_at)
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS buckets_by_end ON buckets (end_at);
+            aggregate TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS {BucketsByVersionIndex} ON buckets (model_name, model_version, start_at);
+        CREATE INDEX IF NOT EXISTS {BucketsByEndIndex} ON buckets (end_at);
         CREATE TABLE IF NOT EXISTS alerts (
             alert_id TEXT NOT NULL PRIMARY KEY,
             kind TEXT NOT NULL,
@@ -31,9 +56,11 @@ public sealed class SqliteMonitoringStore(EmbeddedDatabase database) : IMonitori
             detected_at TEXT NOT NULL,
             summary TEXT NOT NULL,
             details TEXT NOT NULL
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS alerts_by_time ON alerts (detected_at);
-        CREATE INDEX IF NOT EXISTS alerts_by_model ON alerts (model_name, model_version, detected_at);
+        );
+        CREATE INDEX IF NOT EXISTS {AlertsByDetectionIndex} ON alerts (detected_at, alert_id);
+        CREATE INDEX IF NOT EXISTS {AlertsByModelIndex} ON alerts (model_name, detected_at, alert_id);
+        CREATE INDEX IF NOT EXISTS {AlertsByVersionIndex} ON alerts (model_name, model_version, detected_at, alert_id);
+        CREATE INDEX IF NOT EXISTS {AlertsByKindIndex} ON alerts (kind, detected_at, alert_id);
         CREATE TABLE IF NOT EXISTS rule_states (
             rule TEXT NOT NULL,
             model_name TEXT NOT NULL,
@@ -45,9 +72,25 @@ public sealed class SqliteMonitoringStore(EmbeddedDatabase database) : IMonitori
             last_fired_at TEXT,
             last_value REAL,
             updated_at TEXT NOT NULL,
-            PRIMARY KEY (rule, model_name, model_version)
+            PRIMARY KEY (model_name, model_version, rule)
         ) WITHOUT ROWID;
         """;
+
+    /// <summary>A version's buckets in a range of starts (parameters <c>$model</c>, <c>$version</c>, <c>$from</c>, <c>$before</c>).</summary>
+    internal const string ListBucketsSql = """
+        SELECT model_name, model_version, start_at, end_at, predictions, outcomes, aggregate FROM buckets
+        WHERE model_name = $model AND model_version = $version AND start_at >= $from AND start_at < $before
+        ORDER BY start_at
+        """;
+
+    /// <summary>Every version with its first and last bucket start.</summary>
+    internal const string ListVersionsSql = """
+        SELECT model_name, model_version, MIN(start_at), MAX(start_at) FROM buckets
+        GROUP BY model_name, model_version ORDER BY model_name, model_version
+        """;
+
+    /// <summary>The buckets that ended before <c>$cutoff</c>.</summary>
+    internal const string DeleteBucketsSql = "DELETE FROM buckets WHERE end_at < $cutoff";
 
     /// <inheritdoc />
     public async Task SaveBucketAsync(MonitoringBucket bucket, CancellationToken cancellationToken)
@@ -74,13 +117,11 @@ public sealed class SqliteMonitoringStore(EmbeddedDatabase database) : IMonitori
     /// <inheritdoc />
     public async Task<IReadOnlyList<MonitoringBucket>> ListBucketsAsync(string modelName, string modelVersion, DateTimeOffset startsFrom, DateTimeOffset startsBefore, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(modelName);
+        ArgumentNullException.ThrowIfNull(modelVersion);
         await using var connection = await database.OpenAsync(Schema, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT model_name, model_version, start_at, end_at, predictions, outcomes, aggregate FROM buckets
-            WHERE model_name = $model AND model_version = $version AND start_at >= $from AND start_at < $before
-            ORDER BY start_at
-            """;
+        command.CommandText = ListBucketsSql;
         command.Parameters.AddWithValue("$model", modelName);
         command.Parameters.AddWithValue("$version", modelVersion);
         command.Parameters.AddWithValue("$from", EmbeddedTimestamps.Format(startsFrom));
@@ -102,10 +143,7 @@ public sealed class SqliteMonitoringStore(EmbeddedDatabase database) : IMonitori
     {
         await using var connection = await database.OpenAsync(Schema, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT model_name, model_version, MIN(start_at), MAX(start_at) FROM buckets
-            GROUP BY model_name, model_version ORDER BY model_name, model_version
-            """;
+        command.CommandText = ListVersionsSql;
         var versions = new List<MonitoredVersion>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -118,7 +156,7 @@ public sealed class SqliteMonitoringStore(EmbeddedDatabase database) : IMonitori
     {
         await using var connection = await database.OpenAsync(Schema, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM buckets WHERE end_at < $cutoff";
+        command.CommandText = DeleteBucketsSql;
         command.Parameters.AddWithValue("$cutoff", EmbeddedTimestamps.Format(cutoff));
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -149,19 +187,11 @@ public sealed class SqliteMonitoringStore(EmbeddedDatabase database) : IMonitori
     public async Task<IReadOnlyList<AlertRecord>> ListAlertsAsync(AlertQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
         await using var connection = await database.OpenAsync(Schema, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT alert_id, kind, model_name, model_version, rule, detected_at, summary, details FROM alerts
-            WHERE ($model IS NULL OR model_name = $model) AND ($version IS NULL OR model_version = $version)
-              AND ($kind IS NULL OR kind = $kind) AND ($since IS NULL OR detected_at >= $since)
-            ORDER BY detected_at DESC, alert_id DESC LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$model", (object?)query.ModelName ?? DBNull.Value);
-        command.Parameters.AddWithValue("$version", (object?)query.ModelVersion ?? DBNull.Value);
-        command.Parameters.AddWithValue("$kind", (object?)query.Kind ?? DBNull.Value);
-        command.Parameters.AddWithValue("$since", query.Since is { } since ? EmbeddedTimestamps.Format(since) : DBNull.Value);
-        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.CommandText = ListAlertsSql(query);
+        AddAlertParameters(command.Parameters, query);
         var alerts = new List<AlertRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -183,7 +213,7 @@ public sealed class SqliteMonitoringStore(EmbeddedDatabase database) : IMonitori
         command.CommandText = """
             INSERT INTO rule_states (rule, model_name, model_version, kind, state, consecutive, since, last_fired_at, last_value, updated_at)
             VALUES ($rule, $model, $version, $kind, $state, $consecutive, $since, $fired, $value, $updated)
-            ON CONFLICT (rule, model_name, model_version) DO UPDATE SET
+            ON CONFLICT (model_name, model_version, rule) DO UPDATE SET
                 kind = excluded.kind, state = excluded.state, consecutive = excluded.consecutive, since = excluded.since,
                 last_fired_at = excluded.last_fired_at, last_value = excluded.last_value, updated_at = excluded.updated_at
             """;
@@ -195,6 +225,7 @@ public sealed class SqliteMonitoringStore(EmbeddedDatabase database) : IMonitori
         command.Parameters.AddWithValue("$consecutive", state.Consecutive);
         command.Parameters.AddWithValue("$since", state.Since is { } since ? EmbeddedTimestamps.Format(since) : DBNull.Value);
         command.Parameters.AddWithValue("$fired", state.LastFiredAt is { } fired ? EmbeddedTimestamps.Format(fired) : DBNull.Value);
+        // SQLite turns NaN into NULL anyway; infinities go the same way, so every store keeps "no finite value" as null.
         command.Parameters.AddWithValue("$value", state.LastValue is { } value && double.IsFinite(value) ? value : DBNull.Value);
         command.Parameters.AddWithValue("$updated", EmbeddedTimestamps.Format(state.UpdatedAt));
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -223,6 +254,41 @@ public sealed class SqliteMonitoringStore(EmbeddedDatabase database) : IMonitori
 
     /// <inheritdoc />
     public void Dispose() => database.Dispose();
+
+    /// <summary>
+    /// The SELECT <see cref="ListAlertsAsync"/> runs: only the conditions the query has, so SQLite can pick the
+    /// index that matches them (a <c>($model IS NULL OR model_name = $model)</c> form would keep it from any).
+    /// </summary>
+    internal static string ListAlertsSql(AlertQuery query)
+    {
+        var sql = new StringBuilder("SELECT alert_id, kind, model_name, model_version, rule, detected_at, summary, details FROM alerts");
+        var conditions = new List<string>(4);
+        if (query.ModelName is not null)
+            conditions.Add("model_name = $model");
+        if (query.ModelVersion is not null)
+            conditions.Add("model_version = $version");
+        if (query.Kind is not null)
+            conditions.Add("kind = $kind");
+        if (query.Since is not null)
+            conditions.Add("detected_at >= $since");
+        if (conditions.Count > 0)
+            sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
+        return sql.Append(" ORDER BY detected_at DESC, alert_id DESC LIMIT $limit").ToString();
+    }
+
+    /// <summary>The parameters of <see cref="ListAlertsSql"/> for <paramref name="query"/>.</summary>
+    internal static void AddAlertParameters(SqliteParameterCollection parameters, AlertQuery query)
+    {
+        if (query.ModelName is { } model)
+            parameters.AddWithValue("$model", model);
+        if (query.ModelVersion is { } version)
+            parameters.AddWithValue("$version", version);
+        if (query.Kind is { } kind)
+            parameters.AddWithValue("$kind", kind);
+        if (query.Since is { } since)
+            parameters.AddWithValue("$since", EmbeddedTimestamps.Format(since));
+        parameters.AddWithValue("$limit", query.Limit);
+    }
 
     private static DateTimeOffset? OptionalTime(SqliteDataReader reader, int column) =>
         reader.IsDBNull(column) ? null : EmbeddedTimestamps.Parse(reader.GetString(column));
