@@ -8,7 +8,7 @@ public sealed class ReplayCommandLineTests
         var (options, errors) = ReplayCommandLine.Parse(
         [
             "--from", "2001-01-15", "--to", "2001-03-01T06:00", "--sample", "0.02", "--speed", "50000", "--max-rate", "800",
-            "--lead", "90m", "--outcome-lag", "02:30:00", "--drain", "15", "--progress", "2s", "--amqp", "amqp://u:p@broker:5673/replay",
+            "--lead", "90m", "--outcome-lag", "02:30:00", "--outcome-hold", "5", "--drain", "15", "--progress", "2s", "--amqp", "amqp://u:p@broker:5673/replay",
             "--model", "m", "--cloudevents", "--no-outcomes", "--data", "f.parquet", "--report", "r.md", "--json", "r.json",
             "--training-from", "2001-03-01", "--training-to", "2001-04-01",
         ], out var help);
@@ -24,6 +24,7 @@ public sealed class ReplayCommandLineTests
             MaxRate = 800,
             Lead = TimeSpan.FromMinutes(90),
             OutcomeLag = TimeSpan.FromHours(2.5),
+            OutcomeHold = TimeSpan.FromSeconds(5),
             Drain = TimeSpan.FromSeconds(15),
             ProgressInterval = TimeSpan.FromSeconds(2),
             Amqp = new Uri("amqp://u:p@broker:5673/replay"),

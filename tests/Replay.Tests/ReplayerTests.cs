@@ -19,13 +19,14 @@ public sealed class ReplayerTests
         Lead = TimeSpan.FromHours(1),
         Drain = TimeSpan.Zero,
         ProgressInterval = TimeSpan.FromHours(1),
+        OutcomeHold = TimeSpan.Zero,
     };
 
     [Fact]
     public async Task Requests_and_outcomes_go_out_at_their_stream_time_divided_by_the_speed()
     {
         var time = new ManualTime { AutoAdvance = true };
-        var platform = new FakePlatform(time);
+        var platform = new FakePlatform(time) { Answer = _ => 0.5 };
         var flights = new[]
         {
             At("2001-01-03T07:00", delay: 90, row: 0),
@@ -51,6 +52,37 @@ public sealed class ReplayerTests
             Assert.Equal(wanted.WallSeconds, (message.At - start).TotalSeconds, tolerance: 0.001); // waits under 1 ms are skipped
         Assert.Equal(90, platform.Published[3].Document.GetProperty("value").GetInt32());
         Assert.Equal("flight-delay", platform.Model);
+    }
+
+    [Fact]
+    public async Task An_outcome_due_before_its_prediction_came_back_waits_for_it_up_to_the_hold()
+    {
+        var time = new ManualTime { AutoAdvance = true };
+        var flights = new[]
+        {
+            At("2001-01-03T07:00", delay: 0, row: 0), // request t = 0 s, outcome due t = 1 s; answered only at t = 2 s
+            At("2001-01-03T09:00", delay: 0, row: 1), // request t = 2 s, answered at once, outcome t = 3 s
+            At("2001-01-03T13:00", delay: 0, row: 2), // request t = 6 s, never answered, outcome due t = 7 s
+        };
+        var platform = new FakePlatform(time)
+        {
+            Answer = request => request.GetProperty("entityKey").GetString() == flights[1].EntityKey ? 0.3 : null,
+            AfterRequest = (platform, count) =>
+            {
+                if (count == 2)
+                    platform.Deliver("prediction.made.flight-delay", $$"""{"correlationId":"{{platform.Published[0].MessageId}}","version":"1","probability":0.6}""");
+            },
+        };
+
+        var report = await new Replayer(Options with { OutcomeHold = TimeSpan.FromSeconds(3) }, platform, time, TextWriter.Null)
+            .RunAsync(Stream(flights), CancellationToken.None);
+
+        var start = platform.Published[0].At;
+        double SentAt(int flight) => (platform.Published.Single(message => message.RoutingKey == "outcome.observed" && message.EntityKey == flights[flight].EntityKey).At - start).TotalSeconds;
+        Assert.InRange(SentAt(0), 2, 2.02);  // as soon as its prediction came back
+        Assert.Equal(3, SentAt(1), tolerance: 0.001); // on time
+        Assert.InRange(SentAt(2), 10, 10.02); // the hold ran out
+        Assert.Equal((2L, 1L, 3L), (report.Totals.OutcomesHeld, report.Totals.OutcomesWithoutPrediction, report.Totals.OutcomesSent));
     }
 
     [Fact]

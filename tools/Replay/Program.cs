@@ -40,7 +40,7 @@ try
         await File.WriteAllTextAsync(jsonFile, report.ToJson(), CancellationToken.None);
     return report.Completed ? 0 : 130;
 }
-catch (Exception exception) when (exception is InvalidOperationException or FileNotFoundException or BrokerUnreachableException)
+catch (Exception exception) when (exception is InvalidOperationException or IOException or RabbitMQClientException)
 {
     Console.Error.WriteLine($"error: {exception.Message}");
     return 1;

@@ -15,6 +15,8 @@ public static class ReplayCommandLine
           --max-rate R           at most R events (requests + outcomes) per second (default: no cap)
           --lead DURATION        request the prediction this long before departure (default 1h)
           --outcome-lag DURATION publish the delay this long after departure + delay (default 0)
+          --outcome-hold DURATION
+                                 an outcome due before its prediction came back waits this long for it (default 10s)
           --drain DURATION       keep listening this long after the last event (default 30s)
           --progress DURATION    progress line every (default 5s)
           --amqp URI             broker and virtual host (default amqp://guest:guest@127.0.0.1:5672/)
@@ -26,14 +28,14 @@ public static class ReplayCommandLine
           --json FILE            write the JSON report there
           --training-from DATE, --training-to DATE
                                  the served model's training period (default January 2001)
-        DURATION: 90s, 15m, 1h, 2d or hh:mm:ss; --drain and --progress also take plain seconds.
+        DURATION: 90s, 15m, 1h, 2d or hh:mm:ss; --outcome-hold, --drain and --progress also take plain seconds.
         """;
 
     private static readonly string[] Flags = ["--cloudevents", "--no-outcomes", "--help", "-h"];
 
     private static readonly string[] ValueOptions =
     [
-        "--from", "--to", "--sample", "--speed", "--max-rate", "--lead", "--outcome-lag", "--drain", "--progress",
+        "--from", "--to", "--sample", "--speed", "--max-rate", "--lead", "--outcome-lag", "--outcome-hold", "--drain", "--progress",
         "--amqp", "--model", "--data", "--report", "--json", "--training-from", "--training-to",
     ];
 
@@ -89,6 +91,7 @@ public static class ReplayCommandLine
                     "--max-rate" => options with { MaxRate = Number(value) },
                     "--lead" => options with { Lead = Duration(value, plainSeconds: false) },
                     "--outcome-lag" => options with { OutcomeLag = Duration(value, plainSeconds: false) },
+                    "--outcome-hold" => options with { OutcomeHold = Duration(value, plainSeconds: true) },
                     "--drain" => options with { Drain = Duration(value, plainSeconds: true) },
                     "--progress" => options with { ProgressInterval = Duration(value, plainSeconds: true) },
                     "--amqp" => options with { Amqp = Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : throw new FormatException($"'{value}' is not an absolute URI") },

@@ -33,6 +33,14 @@ public sealed record ReplayOptions
     /// </summary>
     public TimeSpan OutcomeLag { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How long an outcome that is due before its flight's prediction has come back waits for it (then it is sent
+    /// anyway). The platform joins an outcome only to predictions made before it was observed; at a high speed-up
+    /// the stream's lead (1 h is 0.18 s at 20,000×) can be shorter than the platform's latency, and without the wait
+    /// such outcomes would never join. <c>--outcome-hold</c>, default 10 s; 0 sends every outcome on time.
+    /// </summary>
+    public TimeSpan OutcomeHold { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long to keep listening for predictions and alerts after the last event. <c>--drain</c>, default 30 s.</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -85,6 +93,8 @@ public sealed record ReplayOptions
             errors.Add($"--lead must not be negative, got {Lead}");
         if (OutcomeLag < TimeSpan.Zero)
             errors.Add($"--outcome-lag must not be negative, got {OutcomeLag}");
+        if (OutcomeHold < TimeSpan.Zero)
+            errors.Add($"--outcome-hold must not be negative, got {OutcomeHold}");
         if (Drain < TimeSpan.Zero)
             errors.Add($"--drain must not be negative, got {Drain}");
         if (ProgressInterval <= TimeSpan.Zero)

@@ -19,6 +19,9 @@ namespace Replay;
 public sealed class Replayer
 {
     private static readonly TimeSpan ShortestWait = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan ReleaseInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan SilenceWarning = TimeSpan.FromSeconds(10);
+    private const int MaxUnconfirmed = 256;
     private readonly ReplayOptions _options;
     private readonly IReplayBroker _broker;
     private readonly TimeProvider _time;
@@ -26,14 +29,19 @@ public sealed class Replayer
     private readonly ReplayLedger _ledger;
     private readonly StreamPositionLog _positions = new();
     private readonly string _correlationPrefix;
+    private readonly RatePacer _pacer;
+    private readonly List<(ReplayEvent Outcome, long Since)> _held = [];
+    private readonly Queue<(Task<bool> Publish, bool Outcome)> _unconfirmed = new();
+    private long _lastRelease;
     private StreamClock? _clock;
     private long _nextEventTicks = long.MaxValue;
     private long _lastEventTicks;
     private volatile bool _finished;
+    private long _started;
     private long _lastProgressAt;
     private long _eventsAtLastProgress;
     private long _events;
-    private int _warnedRequests, _warnedOutcomes, _warnedUnreadable;
+    private int _warnedRequests, _warnedOutcomes, _warnedUnreadable, _warnedSilence;
 
     /// <summary>A replay of <paramref name="options"/> over <paramref name="broker"/>, progress lines to <paramref name="progress"/>.</summary>
     public Replayer(ReplayOptions options, IReplayBroker broker, TimeProvider time, TextWriter progress)
@@ -51,6 +59,7 @@ public sealed class Replayer
         _ledger = new ReplayLedger(options.From);
         RunId = Guid.NewGuid().ToString("N")[..8];
         _correlationPrefix = RunId + ":";
+        _pacer = new RatePacer(time, options.MaxRate);
     }
 
     /// <summary>This run's id: the prefix of its correlation ids (<c>&lt;run&gt;:&lt;flight number&gt;</c>).</summary>
@@ -97,11 +106,11 @@ public sealed class Replayer
         ArgumentNullException.ThrowIfNull(flights);
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
+        _started = started;
         _lastProgressAt = started;
         await _broker.ListenAsync(_options.Model, Received, cancellationToken);
 
         var timeline = new EventTimeline(_options.Lead, _options.OutcomeLag, outcomes: !_options.SkipOutcomes);
-        var pacer = new RatePacer(_time, _options.MaxRate);
         var completed = false;
         try
         {
@@ -115,18 +124,29 @@ public sealed class Replayer
 
                 Interlocked.Exchange(ref _nextEventTicks, message.StreamTime.Ticks);
                 var clock = _clock!;
-                await WaitAsync(() => Longer(clock.DelayUntil(message.StreamTime), pacer.DelayBeforeNext()), cancellationToken);
-                await SendAsync(message, cancellationToken);
-                pacer.Sent();
+                await WaitAsync(() => Longer(clock.DelayUntil(message.StreamTime), _pacer.DelayBeforeNext()), cancellationToken);
+                if (message.Kind == ReplayEventKind.Outcome && _options.OutcomeHold > TimeSpan.Zero && !_ledger.HasPrediction(message.Sequence))
+                    _held.Add((message, _time.GetTimestamp()));
+                else
+                    await SendAsync(message, cancellationToken);
                 Interlocked.Exchange(ref _lastEventTicks, message.StreamTime.Ticks);
-                _events++;
+                await ReleaseHeldOutcomesAsync(force: false, cancellationToken);
                 WriteProgressIfDue();
             }
 
             _finished = true;
+            while (_held.Count > 0)
+            {
+                await Task.Delay(ReleaseInterval, _time, cancellationToken);
+                await ReleaseHeldOutcomesAsync(force: true, cancellationToken);
+                WriteProgressIfDue();
+            }
+
+            await ConfirmAllAsync();
+
             WriteProgress();
-            var drainEnds = _time.GetTimestamp();
-            await WaitAsync(() => _options.Drain - _time.GetElapsedTime(drainEnds), cancellationToken);
+            var drainStarted = _time.GetTimestamp();
+            await WaitAsync(() => _options.Drain - _time.GetElapsedTime(drainStarted), cancellationToken);
             completed = true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -135,11 +155,40 @@ public sealed class Replayer
         }
 
         WriteProgress();
-        return _ledger.Report(_options, startedAt, _time.GetElapsedTime(started), completed);
+        return _ledger.Report(RunId, _options, startedAt, _time.GetElapsedTime(started), completed);
     }
 
-    private async Task SendAsync(ReplayEvent message, CancellationToken cancellationToken)
+    // Outcomes due before their flight's prediction has come back wait (up to the hold) and go out as soon as it has.
+    private async Task ReleaseHeldOutcomesAsync(bool force, CancellationToken cancellationToken)
     {
+        if (_held.Count == 0)
+            return;
+        var now = _time.GetTimestamp();
+        if (!force && _time.GetElapsedTime(_lastRelease, now) < ReleaseInterval)
+            return;
+        _lastRelease = now;
+        var released = 0;
+        for (var i = 0; i < _held.Count; i++)
+        {
+            var (outcome, since) = _held[i];
+            var answered = _ledger.HasPrediction(outcome.Sequence);
+            if (!answered && _time.GetElapsedTime(since, now) < _options.OutcomeHold)
+            {
+                _held[released++] = _held[i];
+                continue;
+            }
+
+            _ledger.OutcomeHeld(answered);
+            await SendAsync(outcome, cancellationToken);
+        }
+
+        _held.RemoveRange(released, _held.Count - released);
+    }
+
+    private Task SendAsync(ReplayEvent message, CancellationToken cancellationToken)
+    {
+        _pacer.Sent();
+        _events++;
         var flight = message.Flight;
         var correlationId = string.Create(CultureInfo.InvariantCulture, $"{_correlationPrefix}{message.Sequence}");
         var now = _time.GetUtcNow();
@@ -149,23 +198,42 @@ public sealed class Replayer
             _ledger.RequestSent(message.Sequence, flight);
             _positions.Add(now, message.StreamTime);
             var body = ReplayMessages.Request(_options.Model, flight, correlationId, _options.CloudEvents, now);
-            if (!await _broker.PublishAsync(ReplayMessages.RequestRoutingKey, contentType, correlationId, body, cancellationToken))
-            {
-                _ledger.Unroutable(outcome: false);
-                Warn(ref _warnedRequests, $"no queue is bound to {ReplayMessages.RequestRoutingKey} on platform.ingest: requests are dropped (is FeatureBuilder running against this virtual host?)");
-            }
+            return TrackAsync(_broker.PublishAsync(ReplayMessages.RequestRoutingKey, contentType, correlationId, body, cancellationToken), outcome: false);
         }
-        else
+
+        var outcomeId = correlationId + ":outcome";
+        _ledger.OutcomeSent(flight);
+        var outcomeBody = ReplayMessages.Outcome(_options.Model, flight, outcomeId, _options.CloudEvents, now);
+        return TrackAsync(_broker.PublishAsync(ReplayMessages.OutcomeRoutingKey, contentType, outcomeId, outcomeBody, cancellationToken), outcome: true);
+    }
+
+    // Publishes are confirmed by the broker; waiting for each confirm before the next publish would cap the replay
+    // at one round trip per message, so up to MaxUnconfirmed are in flight and their results are read in order.
+    private async Task TrackAsync(Task<bool> publish, bool outcome)
+    {
+        _unconfirmed.Enqueue((publish, outcome));
+        while (_unconfirmed.TryPeek(out var oldest) && (_unconfirmed.Count > MaxUnconfirmed || oldest.Publish.IsCompleted))
         {
-            var outcomeId = correlationId + ":outcome";
-            _ledger.OutcomeSent(flight);
-            var body = ReplayMessages.Outcome(_options.Model, flight, outcomeId, _options.CloudEvents, now);
-            if (!await _broker.PublishAsync(ReplayMessages.OutcomeRoutingKey, contentType, outcomeId, body, cancellationToken))
-            {
-                _ledger.Unroutable(outcome: true);
-                Warn(ref _warnedOutcomes, $"no queue is bound to {ReplayMessages.OutcomeRoutingKey} on platform.ingest: outcomes are dropped (is FeedbackCollector running, with its outcome ingest?)");
-            }
+            _unconfirmed.Dequeue();
+            Confirmed(await oldest.Publish, oldest.Outcome);
         }
+    }
+
+    private async Task ConfirmAllAsync()
+    {
+        while (_unconfirmed.TryDequeue(out var oldest))
+            Confirmed(await oldest.Publish, oldest.Outcome);
+    }
+
+    private void Confirmed(bool routed, bool outcome)
+    {
+        if (routed)
+            return;
+        _ledger.Unroutable(outcome);
+        if (outcome)
+            Warn(ref _warnedOutcomes, $"no queue is bound to {ReplayMessages.OutcomeRoutingKey} on platform.ingest: outcomes are dropped (is FeedbackCollector running, with its outcome ingest?)");
+        else
+            Warn(ref _warnedRequests, $"no queue is bound to {ReplayMessages.RequestRoutingKey} on platform.ingest: requests are dropped (is FeatureBuilder running against this virtual host?)");
     }
 
     // Called on the broker's consumer thread for every message on the replay's queue.
@@ -209,7 +277,9 @@ public sealed class Replayer
         while (remaining() is var delay && delay >= ShortestWait)
         {
             var untilProgress = _options.ProgressInterval - _time.GetElapsedTime(_lastProgressAt);
-            await Task.Delay(Shorter(delay, Longer(untilProgress, ShortestWait)), _time, cancellationToken);
+            var wait = Shorter(delay, Longer(untilProgress, ShortestWait));
+            await Task.Delay(_held.Count > 0 ? Shorter(wait, ReleaseInterval) : wait, _time, cancellationToken);
+            await ReleaseHeldOutcomesAsync(force: false, cancellationToken);
             WriteProgressIfDue();
         }
     }
@@ -227,6 +297,13 @@ public sealed class Replayer
         var rate = seconds > 0 ? (_events - _eventsAtLastProgress) / seconds : 0;
         _lastProgressAt = now;
         _eventsAtLastProgress = _events;
+        var requests = _ledger.RequestsSent;
+        if (requests >= 100 && _ledger.PredictionsReceived == 0 && _time.GetElapsedTime(_started, now) >= SilenceWarning)
+        {
+            Warn(ref _warnedSilence, string.Create(CultureInfo.InvariantCulture,
+                $"no prediction has come back for {requests:N0} requests: is FeatureBuilder consuming its ingest queue and is model '{_options.Model}' served? Unanswered requests wait in the queue feature-builder-ingest-predictions."));
+        }
+
         _progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"stream {StreamNow:yyyy-MM-dd HH:mm} | requests {_ledger.RequestsSent:N0} | outcomes {_ledger.OutcomesSent:N0} | predictions {_ledger.PredictionsReceived:N0} | alerts {_ledger.AlertCount} | {rate:N0} events/s"));
     }

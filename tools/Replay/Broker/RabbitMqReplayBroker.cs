@@ -27,7 +27,17 @@ public sealed class RabbitMqReplayBroker : IReplayBroker
     {
         ArgumentNullException.ThrowIfNull(amqp);
         var factory = new ConnectionFactory { Uri = amqp, ClientProvidedName = "replay" };
-        var connection = await factory.CreateConnectionAsync(cancellationToken);
+        IConnection connection;
+        try
+        {
+            connection = await factory.CreateConnectionAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is BrokerUnreachableException or OperationInterruptedException)
+        {
+            var where = $"{factory.HostName}:{factory.Port}, virtual host '{factory.VirtualHost}', user '{factory.UserName}'";
+            throw new InvalidOperationException($"could not connect to RabbitMQ at {where}: {(exception.InnerException ?? exception).Message}", exception);
+        }
+
         try
         {
             // A passive declare closes its channel when the exchange is missing: use a channel of its own.

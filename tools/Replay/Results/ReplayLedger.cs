@@ -16,7 +16,7 @@ public sealed class ReplayLedger
     private readonly List<MonthCounts> _months = [];
     private readonly List<AlertResult> _alerts = [];
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
-    private long _outcomesSent, _duplicates, _others, _unroutableRequests, _unroutableOutcomes, _unreadable, _predictions;
+    private long _outcomesSent, _duplicates, _others, _unroutableRequests, _unroutableOutcomes, _unreadable, _predictions, _outcomesHeld, _outcomesUnanswered;
 
     /// <summary>A ledger whose months are counted from the month of <paramref name="from"/>.</summary>
     public ReplayLedger(DateTime from)
@@ -92,6 +92,21 @@ public sealed class ReplayLedger
         }
     }
 
+    /// <summary>Whether the prediction for flight <paramref name="sequence"/> has come back.</summary>
+    public bool HasPrediction(long sequence)
+    {
+        lock (_gate)
+            return sequence >= 0 && sequence < _flights.Count && !float.IsNaN(_flights[(int)sequence].Probability);
+    }
+
+    /// <summary>Counts an outcome that was held back for its prediction; <paramref name="answered"/>: the prediction came in the hold.</summary>
+    public void OutcomeHeld(bool answered)
+    {
+        Interlocked.Increment(ref _outcomesHeld);
+        if (!answered)
+            Interlocked.Increment(ref _outcomesUnanswered);
+    }
+
     /// <summary>Counts a request (<paramref name="outcome"/> false) or an outcome the broker had no queue for.</summary>
     public void Unroutable(bool outcome)
     {
@@ -144,7 +159,7 @@ public sealed class ReplayLedger
     public void Unreadable() => Interlocked.Increment(ref _unreadable);
 
     /// <summary>The report of everything recorded.</summary>
-    public ReplayReport Report(ReplayOptions options, DateTimeOffset startedAt, TimeSpan duration, bool completed)
+    public ReplayReport Report(string runId, ReplayOptions options, DateTimeOffset startedAt, TimeSpan duration, bool completed)
     {
         ArgumentNullException.ThrowIfNull(options);
         lock (_gate)
@@ -166,9 +181,9 @@ public sealed class ReplayLedger
             }
 
             var totals = new ReplayTotals(_flights.Count, _outcomesSent, _predictions, _duplicates, _others, Interlocked.Read(ref _unroutableRequests),
-                Interlocked.Read(ref _unroutableOutcomes), Interlocked.Read(ref _unreadable), new SortedDictionary<string, long>(_versions, StringComparer.Ordinal));
+                Interlocked.Read(ref _unroutableOutcomes), Interlocked.Read(ref _unreadable), Interlocked.Read(ref _outcomesHeld), Interlocked.Read(ref _outcomesUnanswered), new SortedDictionary<string, long>(_versions, StringComparer.Ordinal));
             var inTraining = _alerts.Count(alert => alert.StreamTime >= options.TrainingFrom && alert.StreamTime < options.TrainingTo);
-            return new ReplayReport(ReplaySettings.Of(options), startedAt, duration, completed, totals, months, [.. _alerts], inTraining);
+            return new ReplayReport(runId, ReplaySettings.Of(options), startedAt, duration, completed, totals, months, [.. _alerts], inTraining);
         }
     }
 

@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 namespace Replay.Results;
 
 /// <summary>What a replay measured: per stream month the traffic and the live AUC, and every alert with the stream time it arrived at.</summary>
+/// <param name="RunId">The run's id, the prefix of its correlation ids (<c>&lt;run&gt;:&lt;flight number&gt;</c>) and CloudEvent outcome ids (<c>…:outcome</c>).</param>
 /// <param name="Settings">How the replay ran.</param>
 /// <param name="StartedAt">Wall-clock start.</param>
 /// <param name="Duration">Wall-clock duration, drain included.</param>
@@ -15,6 +16,7 @@ namespace Replay.Results;
 /// <param name="Alerts">The alerts for the replayed model, in arrival order.</param>
 /// <param name="AlertsInTrainingPeriod">Alerts that arrived while the stream was in the model's training period.</param>
 public sealed record ReplayReport(
+    string RunId,
     ReplaySettings Settings,
     DateTimeOffset StartedAt,
     TimeSpan Duration,
@@ -44,7 +46,7 @@ public sealed record ReplayReport(
             .Append(Invariant($", requests {Span(settings.Lead)} before departure, outcomes {Span(settings.OutcomeLag)} after departure + delay"))
             .Append(settings.SkipOutcomes ? " (outcomes not sent)" : "")
             .Append(settings.CloudEvents ? ", CloudEvents" : ", plain JSON")
-            .Append(Invariant($"; started {StartedAt:yyyy-MM-dd HH:mm:ss} UTC, took {Span(Duration)}"))
+            .Append(Invariant($"; run {RunId} started {StartedAt:yyyy-MM-dd HH:mm:ss} UTC, took {Span(Duration)}"))
             .Append(Completed ? "." : ", STOPPED before the end.")
             .Append("\n\n");
 
@@ -66,6 +68,8 @@ public sealed record ReplayReport(
             text.Append(Invariant($" {totals.UnroutableRequests:N0} requests found no queue (is FeatureBuilder running?)."));
         if (totals.UnroutableOutcomes > 0)
             text.Append(Invariant($" {totals.UnroutableOutcomes:N0} outcomes found no queue (is the FeedbackCollector's outcome ingest running?)."));
+        if (totals.OutcomesHeld > 0)
+            text.Append(Invariant($" {totals.OutcomesHeld:N0} outcomes waited for their prediction to come back ({totals.OutcomesWithoutPrediction:N0} in vain)."));
         if (totals.UnreadableMessages > 0)
             text.Append(Invariant($" {totals.UnreadableMessages:N0} messages could not be read."));
         text.Append("\n\n## Alerts\n\n");
@@ -113,6 +117,7 @@ public sealed record ReplaySettings(
     double? MaxRate,
     TimeSpan Lead,
     TimeSpan OutcomeLag,
+    TimeSpan OutcomeHold,
     bool CloudEvents,
     bool SkipOutcomes,
     string Broker,
@@ -125,7 +130,7 @@ public sealed record ReplaySettings(
         ArgumentNullException.ThrowIfNull(options);
         var broker = new UriBuilder(options.Amqp) { UserName = "", Password = "" }.Uri.ToString();
         return new ReplaySettings(options.Model, options.From, options.To, options.Sample, options.Speed, options.MaxRate, options.Lead,
-            options.OutcomeLag, options.CloudEvents, options.SkipOutcomes, broker, options.TrainingFrom, options.TrainingTo);
+            options.OutcomeLag, options.OutcomeHold, options.CloudEvents, options.SkipOutcomes, broker, options.TrainingFrom, options.TrainingTo);
     }
 }
 
@@ -138,6 +143,8 @@ public sealed record ReplaySettings(
 /// <param name="UnroutableRequests">Requests no queue took.</param>
 /// <param name="UnroutableOutcomes">Outcomes no queue took.</param>
 /// <param name="UnreadableMessages">Messages on the replay's queue it could not read.</param>
+/// <param name="OutcomesHeld">Outcomes due before their flight's prediction had come back, held until it had.</param>
+/// <param name="OutcomesWithoutPrediction">Of those, the ones sent when the hold ran out without the prediction.</param>
 /// <param name="Versions">Predictions received per model version.</param>
 public sealed record ReplayTotals(
     long RequestsSent,
@@ -148,6 +155,8 @@ public sealed record ReplayTotals(
     long UnroutableRequests,
     long UnroutableOutcomes,
     long UnreadableMessages,
+    long OutcomesHeld,
+    long OutcomesWithoutPrediction,
     IReadOnlyDictionary<string, long> Versions);
 
 /// <summary>One calendar month of scheduled departures.</summary>
