@@ -300,7 +300,7 @@ public sealed class MongoMonitoringStore : IMonitoringStore, IDisposable
                 new BsonDocument
                 {
                     ["collMod"] = BucketsCollectionName,
-                    ["index"] = new BsonDocument { ["name"] = BucketsExpiryIndexName, ["expireAfterSeconds"] = _retentionSeconds },
+                    ["index"] = new BsonDocument { ["keyPattern"] = new BsonDocument(EndDate, 1), ["expireAfterSeconds"] = _retentionSeconds },
                 },
                 cancellationToken: cancellationToken);
         }
