@@ -8,6 +8,7 @@ cd "$root"
 ./scripts/fetch-demo-data.sh
 ./scripts/install-rabbitmq.sh
 ./scripts/install-deploy-tools.sh
+./scripts/install-chromium.sh
 
 dotnet build Microservices.sln -c Release -warnaserror -nologo -clp:ErrorsOnly
 

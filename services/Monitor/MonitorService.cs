@@ -2,6 +2,7 @@ using MassTransit;
 using Monitor.Alerts;
 using Monitor.Computational;
 using Monitor.Consumers;
+using Monitor.Dashboard;
 using Monitor.Endpoints;
 using Monitor.References;
 using Monitor.Storage;
@@ -71,6 +72,7 @@ public static class MonitorService
 
         app.MapMonitoringEndpoints();
         app.MapComputationalMonitoringEndpoints();
+        app.MapDashboard();
         return app;
     }
 }
