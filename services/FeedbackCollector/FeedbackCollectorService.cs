@@ -24,7 +24,7 @@ public static class FeedbackCollectorService
 
     /// <summary>
     /// Adds the feedback collector's services: the prediction log and the outcomes in the store chosen by the
-    /// <c>Storage</c> settings, the joiner, the orphan sweep, its settings (section <c>Feedback</c>, validated at
+    /// <c>Storage</c> settings, the joiner, the outcome sweep (orphans, unpublished joins), its settings (section <c>Feedback</c>, validated at
     /// start-up) and metrics, and the consumers of predictions and of outcomes from the ingest exchange.
     /// Call it before <c>AddMessageBus</c>.
     /// </summary>
@@ -49,8 +49,8 @@ public static class FeedbackCollectorService
             .ValidateOnStart();
         builder.Services.AddSingleton<FeedbackMetrics>();
         builder.Services.AddSingleton<OutcomeJoiner>();
-        builder.Services.AddSingleton<OrphanSweep>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<OrphanSweep>());
+        builder.Services.AddSingleton<OutcomeSweep>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OutcomeSweep>());
         builder.AddMessageConsumers(bus =>
         {
             bus.AddConsumer<PredictionsMadeConsumer, PredictionsMadeConsumerDefinition>();

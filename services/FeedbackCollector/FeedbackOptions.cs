@@ -13,7 +13,10 @@ public sealed class FeedbackOptions
     /// </summary>
     public TimeSpan HoldFor { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>How often pending outcomes older than <see cref="HoldFor"/> are looked for. Env: <c>Feedback__SweepInterval</c>.</summary>
+    /// <summary>
+    /// How often pending outcomes older than <see cref="HoldFor"/> are orphaned, and joined outcomes whose events a
+    /// failure left unpublished are published. Env: <c>Feedback__SweepInterval</c>.
+    /// </summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The most outcomes one <c>POST /api/v1/feedback</c> may carry (more gets 413). Env: <c>Feedback__MaxOutcomesPerRequest</c>.</summary>

@@ -30,11 +30,20 @@ public interface IOutcomeStore
     Task<IReadOnlyList<Outcome>> FindPendingByEntityKeysAsync(IReadOnlyCollection<EntityRef> entities, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Marks each outcome joined to its predictions, if it is still pending (an outcome another writer joined
-    /// or orphaned meanwhile is left as it is).
+    /// Marks each outcome joined to its predictions, not yet published, if it is still pending (an outcome
+    /// another writer joined or orphaned meanwhile is left as it is). The writer whose mark succeeds publishes.
     /// </summary>
-    /// <returns>How many were marked.</returns>
-    Task<int> MarkJoinedAsync(IReadOnlyCollection<JoinedOutcome> joined, CancellationToken cancellationToken);
+    /// <returns>The ids of the outcomes marked.</returns>
+    Task<IReadOnlyList<string>> MarkJoinedAsync(IReadOnlyCollection<JoinedOutcome> joined, CancellationToken cancellationToken);
+
+    /// <summary>Records that the <c>OutcomeRecorded</c> events of these (joined) outcomes were published.</summary>
+    Task MarkPublishedAsync(IReadOnlyCollection<string> outcomeIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Joined outcomes whose events were not recorded as published, joined before <paramref name="joinedBefore"/>
+    /// (the writer that joined them stopped or failed before publishing), oldest first, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<Outcome>> FindUnpublishedAsync(DateTimeOffset joinedBefore, int limit, CancellationToken cancellationToken);
 
     /// <summary>Marks the pending outcomes received before <paramref name="receivedBefore"/> orphaned.</summary>
     /// <returns>How many were marked.</returns>

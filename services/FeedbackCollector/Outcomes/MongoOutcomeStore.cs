@@ -9,7 +9,7 @@ namespace FeedbackCollector.Outcomes;
 /// The outcomes in MongoDB: the <c>outcomes</c> collection of FeedbackCollector's database, one document per
 /// outcome with the outcome id as <c>_id</c> (so the server itself refuses a second copy). Indexes are
 /// created on first use: partial ones (only pending outcomes) for the lookups by prediction id, by model and
-/// entity key and by age, and one for the counts.
+/// entity key and by age, a partial one of joined outcomes not yet published, and one for the counts.
 /// </summary>
 /// <remarks>
 /// Writes use the database's majority write concern (<see cref="MongoStore"/>). Times are kept as
@@ -31,11 +31,16 @@ public sealed class MongoOutcomeStore : IOutcomeStore, IDisposable
     /// <summary>The index of pending outcomes by the time they were received (the orphan sweep).</summary>
     public const string PendingByReceivedAtIndexName = "outcomes_pending_by_received_at";
 
+    /// <summary>The index of joined outcomes not yet published, by the time they were joined (the outbox sweep).</summary>
+    public const string UnpublishedByJoinedAtIndexName = "outcomes_unpublished_by_joined_at";
+
     /// <summary>The index the counts read.</summary>
     public const string ByModelAndStateIndexName = "outcomes_by_model_and_state";
 
     private const string Pending = "pending";
+    private const string Joined = "joined";
     private const string ReceivedAtTicks = "receivedAt.Ticks";
+    private const string JoinedAtTicks = "joinedAt.Ticks";
 
     private readonly IMongoCollection<OutcomeDocument> _outcomes;
     private readonly MongoIndexes _indexes;
@@ -162,23 +167,56 @@ public sealed class MongoOutcomeStore : IOutcomeStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<int> MarkJoinedAsync(IReadOnlyCollection<JoinedOutcome> joined, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> MarkJoinedAsync(IReadOnlyCollection<JoinedOutcome> joined, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(joined);
         if (joined.Count == 0)
-            return 0;
+            return [];
 
-        var result = await _outcomes.BulkWriteAsync(
-            joined.Select(outcome => new UpdateOneModel<OutcomeDocument>(
+        // One conditional update each, not a bulk write: the caller must know which ones it marked (it publishes
+        // those), and a bulk write's result only counts them.
+        var marked = new List<string>(joined.Count);
+        foreach (var outcome in joined)
+        {
+            var result = await _outcomes.UpdateOneAsync(
                 Filter.Eq(document => document.Id, outcome.OutcomeId) & Filter.Eq(document => document.State, Pending),
                 Builders<OutcomeDocument>.Update
-                    .Set(document => document.State, "joined")
+                    .Set(document => document.State, Joined)
                     .Set(document => document.ModelName, outcome.ModelName)
                     .Set(document => document.Joins, outcome.Joins.Select(JoinDocument.From).ToList())
-                    .Set(document => document.JoinedAt, outcome.JoinedAt.ToUniversalTime()))),
-            new BulkWriteOptions { IsOrdered = false },
-            cancellationToken);
-        return (int)result.ModifiedCount;
+                    .Set(document => document.JoinedAt, outcome.JoinedAt.ToUniversalTime())
+                    .Set(document => document.Published, false),
+                cancellationToken: cancellationToken);
+            if (result.ModifiedCount == 1)
+                marked.Add(outcome.OutcomeId);
+        }
+
+        return marked;
+    }
+
+    /// <inheritdoc />
+    public async Task MarkPublishedAsync(IReadOnlyCollection<string> outcomeIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcomeIds);
+        if (outcomeIds.Count == 0)
+            return;
+        await _outcomes.UpdateManyAsync(
+            Filter.In(document => document.Id, outcomeIds) & Filter.Eq(document => document.State, Joined),
+            Builders<OutcomeDocument>.Update.Set(document => document.Published, true),
+            cancellationToken: cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Outcome>> FindUnpublishedAsync(DateTimeOffset joinedBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await _indexes.EnsureAsync(cancellationToken);
+        var documents = await _outcomes
+            .Find(Filter.Eq(document => document.State, Joined) & Filter.Eq(document => document.Published, false) & Filter.Lt(JoinedAtTicks, joinedBefore.UtcTicks))
+            .Sort(Builders<OutcomeDocument>.Sort.Ascending(JoinedAtTicks))
+            .Limit(limit)
+            .ToListAsync(cancellationToken);
+        return documents.ConvertAll(document => document.ToOutcome());
     }
 
     /// <inheritdoc />
@@ -243,6 +281,13 @@ public sealed class MongoOutcomeStore : IOutcomeStore, IDisposable
                     keys.Ascending(ReceivedAtTicks),
                     new CreateIndexOptions<OutcomeDocument> { Name = PendingByReceivedAtIndexName, PartialFilterExpression = pending }),
                 new CreateIndexModel<OutcomeDocument>(
+                    keys.Ascending(JoinedAtTicks),
+                    new CreateIndexOptions<OutcomeDocument>
+                    {
+                        Name = UnpublishedByJoinedAtIndexName,
+                        PartialFilterExpression = Filter.Eq(outcome => outcome.State, Joined) & Filter.Eq(outcome => outcome.Published, false),
+                    }),
+                new CreateIndexModel<OutcomeDocument>(
                     keys.Ascending(outcome => outcome.ModelName).Ascending(outcome => outcome.State).Ascending(outcome => outcome.Duplicates),
                     new CreateIndexOptions { Name = ByModelAndStateIndexName }),
             ],
@@ -298,6 +343,9 @@ public sealed class MongoOutcomeStore : IOutcomeStore, IDisposable
         [BsonElement("duplicates")]
         public long Duplicates { get; init; }
 
+        [BsonElement("published")]
+        public bool Published { get; init; }
+
         public static OutcomeDocument From(Outcome outcome) => new()
         {
             Id = outcome.OutcomeId,
@@ -312,6 +360,7 @@ public sealed class MongoOutcomeStore : IOutcomeStore, IDisposable
             Joins = outcome.Joins.Select(JoinDocument.From).ToList(),
             JoinedAt = outcome.JoinedAt?.ToUniversalTime(),
             Duplicates = outcome.Duplicates,
+            Published = outcome.Published,
         };
 
         public Outcome ToOutcome() => new(
@@ -326,7 +375,8 @@ public sealed class MongoOutcomeStore : IOutcomeStore, IDisposable
             SqliteOutcomeStore.ParseState(State),
             Joins.ConvertAll(join => new OutcomeJoin(join.PredictionId, join.ModelVersion)),
             JoinedAt,
-            Duplicates);
+            Duplicates,
+            Published);
     }
 
     /// <summary>One prediction an outcome was joined to, as stored.</summary>

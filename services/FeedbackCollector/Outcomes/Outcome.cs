@@ -17,6 +17,7 @@ namespace FeedbackCollector.Outcomes;
 /// <param name="Joins">The predictions it was joined to (one per model version), empty unless joined.</param>
 /// <param name="JoinedAt">When it was joined.</param>
 /// <param name="Duplicates">How many more times the same outcome was received after the first.</param>
+/// <param name="Published">Whether its <c>OutcomeRecorded</c> events went out (false from joined until then: the outbox flag).</param>
 public sealed record Outcome(
     string OutcomeId,
     Guid? PredictionId,
@@ -29,7 +30,8 @@ public sealed record Outcome(
     OutcomeState State,
     IReadOnlyList<OutcomeJoin> Joins,
     DateTimeOffset? JoinedAt,
-    long Duplicates)
+    long Duplicates,
+    bool Published = false)
 {
     /// <summary>The id of the <c>OutcomeRecorded</c> events of this outcome (the id itself when it is a UUID).</summary>
     public Guid EventId => OutcomeIds.EventIdOf(OutcomeId);

@@ -16,9 +16,13 @@ namespace FeedbackCollector.Outcomes;
 /// the outcome's observation time (a champion and a shadow each get theirs).</para>
 /// <para>Nothing is lost between the two sides: an outcome is stored before its prediction is looked up, and
 /// predictions are logged before pending outcomes are looked up, so whichever comes second finds the other.
-/// The events are published before the outcome is marked joined: a failure in between leaves it pending, and
-/// the next attempt (a redelivery, the same outcome sent again) publishes again. So <see cref="OutcomeRecorded"/>
-/// is delivered at least once; consumers recognise a repeat by (outcome id, prediction id).</para>
+/// When both find each other (an outcome sent while its prediction is being logged), the conditional mark
+/// (pending to joined) decides: only the side whose mark succeeds publishes.</para>
+/// <para>The mark is also an outbox entry: an outcome is marked joined and unpublished, its events are
+/// published, then it is marked published. If the writer stops or fails in between, <see cref="RepublishAsync"/>
+/// (run by <see cref="OutcomeSweep"/>) publishes the events of outcomes left unpublished, and so does the same
+/// outcome sent again. So <see cref="OutcomeRecorded"/> is delivered at least once (twice only after such a
+/// failure); consumers recognise a repeat by (outcome id, prediction id).</para>
 /// </remarks>
 public sealed partial class OutcomeJoiner(
     IOutcomeStore outcomes, IPredictionLog predictions, IBus bus, FeedbackMetrics metrics, TimeProvider time, ILogger<OutcomeJoiner> logger)
@@ -46,7 +50,16 @@ public sealed partial class OutcomeJoiner(
             .DistinctBy(outcome => outcome.OutcomeId, StringComparer.Ordinal)
             .ToList();
         var joins = await ResolveAsync(candidates, cancellationToken);
-        await PublishAndMarkAsync(joins, cancellationToken);
+        await JoinAsync(joins, cancellationToken);
+
+        // Sent again after a failure that left it joined but unpublished: publish now rather than at the next sweep.
+        var unpublished = admissions
+            .Where(admission => !admission.IsNew && admission.Stored is { State: OutcomeState.Joined, Published: false })
+            .Select(admission => admission.Stored)
+            .DistinctBy(outcome => outcome.OutcomeId, StringComparer.Ordinal)
+            .ToList();
+        if (unpublished.Count > 0)
+            await PublishStoredAsync(unpublished, cancellationToken);
 
         var joinedIds = joins.ToDictionary(join => join.Outcome.OutcomeId, join => join.Predictions, StringComparer.Ordinal);
         var receipts = new List<OutcomeReceipt>(admissions.Count);
@@ -105,7 +118,30 @@ public sealed partial class OutcomeJoiner(
             joins.AddRange(await ResolveAsync(waiting, cancellationToken));
         }
 
-        return await PublishAndMarkAsync(joins, cancellationToken);
+        return (await JoinAsync(joins, cancellationToken)).Count;
+    }
+
+    /// <summary>
+    /// Publishes the events of the outcomes joined before <paramref name="joinedBefore"/> whose events were never
+    /// recorded as published (their writer stopped or failed in between), as they were joined.
+    /// </summary>
+    /// <returns>How many outcomes' events were published.</returns>
+    public async Task<int> RepublishAsync(DateTimeOffset joinedBefore, CancellationToken cancellationToken)
+    {
+        const int Page = 500;
+        var published = 0;
+        while (true)
+        {
+            var unpublished = await outcomes.FindUnpublishedAsync(joinedBefore, Page, cancellationToken);
+            if (unpublished.Count > 0)
+            {
+                await PublishStoredAsync(unpublished, cancellationToken);
+                published += unpublished.Count;
+            }
+
+            if (unpublished.Count < Page)
+                return published;
+        }
     }
 
     // The predictions each outcome joins now; outcomes that join none are left out.
@@ -134,30 +170,57 @@ public sealed partial class OutcomeJoiner(
         return joins;
     }
 
-    private async Task<int> PublishAndMarkAsync(IReadOnlyCollection<OutcomeJoining> joins, CancellationToken cancellationToken)
+    // Marks the outcomes joined (only those still pending), then publishes the events of those this writer
+    // marked: another writer that marked one first publishes its events itself.
+    private async Task<List<OutcomeJoining>> JoinAsync(IReadOnlyCollection<OutcomeJoining> joins, CancellationToken cancellationToken)
     {
         if (joins.Count == 0)
-            return 0;
+            return [];
 
         var now = time.GetUtcNow();
-        var events = joins.SelectMany(join => join.Predictions.Select(prediction => Recorded(join.Outcome, prediction, now))).ToList();
-        // Straight to the broker, not through a consumer's outbox: the events must be out before the outcome
-        // is marked joined (see the remarks above).
-        await bus.PublishBatch(events, cancellationToken);
-        foreach (var recorded in events)
-            metrics.Recorded(recorded.ModelName, recorded.ModelVersion);
-
-        var marked = await outcomes.MarkJoinedAsync(
+        var marked = (await outcomes.MarkJoinedAsync(
             joins.Select(join => new JoinedOutcome(
                 join.Outcome.OutcomeId,
                 join.Predictions[0].ModelName,
                 join.Predictions.Select(prediction => new OutcomeJoin(prediction.PredictionId, prediction.ModelVersion)).ToList(),
                 now)).ToList(),
-            cancellationToken);
-        foreach (var model in joins.GroupBy(join => join.Predictions[0].ModelName, StringComparer.Ordinal))
+            cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var ours = joins.Where(join => marked.Contains(join.Outcome.OutcomeId)).ToList();
+        foreach (var model in ours.GroupBy(join => join.Predictions[0].ModelName, StringComparer.Ordinal))
             metrics.Joined(model.Key, model.Count());
-        LogJoined(logger, joins.Count, events.Count, joins.Count - marked);
-        return joins.Count;
+        if (ours.Count < joins.Count)
+            LogJoinedElsewhere(logger, joins.Count - ours.Count);
+
+        await PublishAsync(ours, now, cancellationToken);
+        return ours;
+    }
+
+    // The events of joined outcomes as stored (their predictions read back from the log), at their join time.
+    private async Task PublishStoredAsync(IReadOnlyList<Outcome> joined, CancellationToken cancellationToken)
+    {
+        var predictionIds = joined.SelectMany(outcome => outcome.Joins.Select(join => join.PredictionId)).Distinct().ToList();
+        var logged = (await predictions.FindManyAsync(predictionIds, cancellationToken)).ToDictionary(prediction => prediction.PredictionId);
+        foreach (var outcome in joined)
+        {
+            var joining = new OutcomeJoining(outcome, outcome.Joins.Select(join => logged.GetValueOrDefault(join.PredictionId)).OfType<PredictionMade>().ToList());
+            await PublishAsync([joining], outcome.JoinedAt ?? time.GetUtcNow(), cancellationToken);
+        }
+
+        LogRepublished(logger, joined.Count);
+    }
+
+    private async Task PublishAsync(IReadOnlyCollection<OutcomeJoining> joins, DateTimeOffset recordedAt, CancellationToken cancellationToken)
+    {
+        if (joins.Count == 0)
+            return;
+        var events = joins.SelectMany(join => join.Predictions.Select(prediction => Recorded(join.Outcome, prediction, recordedAt))).ToList();
+        // Straight to the broker, not through a consumer's outbox: the events must be out before the outcome
+        // is marked published (see the remarks above).
+        await bus.PublishBatch(events, cancellationToken);
+        foreach (var recorded in events)
+            metrics.Recorded(recorded.ModelName, recorded.ModelVersion);
+        await outcomes.MarkPublishedAsync(joins.Select(join => join.Outcome.OutcomeId).ToList(), cancellationToken);
+        LogPublished(logger, joins.Count, events.Count);
     }
 
     private static OutcomeRecorded Recorded(Outcome outcome, PredictionMade prediction, DateTimeOffset now) => new(
@@ -178,8 +241,14 @@ public sealed partial class OutcomeJoiner(
         outcome.ObservedAt,
         now);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Joined {Outcomes} outcomes, published {Events} OutcomeRecorded events ({AlreadyJoined} were joined meanwhile by another writer)")]
-    private static partial void LogJoined(ILogger logger, int outcomes, int events, int alreadyJoined);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {Events} OutcomeRecorded events of {Outcomes} joined outcomes")]
+    private static partial void LogPublished(ILogger logger, int outcomes, int events);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Outcomes} outcomes were joined meanwhile by another writer, which publishes them")]
+    private static partial void LogJoinedElsewhere(ILogger logger, int outcomes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published the events of {Outcomes} outcomes left joined but unpublished by an earlier attempt")]
+    private static partial void LogRepublished(ILogger logger, int outcomes);
 
     // One outcome and the predictions it joins now.
     private sealed record OutcomeJoining(Outcome Outcome, IReadOnlyList<PredictionMade> Predictions);

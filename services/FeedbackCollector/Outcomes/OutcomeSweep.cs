@@ -3,16 +3,24 @@ using Microsoft.Extensions.Options;
 namespace FeedbackCollector.Outcomes;
 
 /// <summary>
-/// Every <see cref="FeedbackOptions.SweepInterval"/>, marks the outcomes that have been pending for longer
-/// than <see cref="FeedbackOptions.HoldFor"/> orphaned: they stay stored and counted, but are no longer joined.
-/// Every replica may run it: the update only touches outcomes still pending.
+/// Every <see cref="FeedbackOptions.SweepInterval"/>: marks the outcomes that have been pending for longer than
+/// <see cref="FeedbackOptions.HoldFor"/> orphaned (they stay stored and counted, but are no longer joined), and
+/// publishes the events of outcomes joined more than <see cref="RepublishAfter"/> ago whose writer stopped or
+/// failed before publishing them. Every replica may run it: the updates only touch outcomes in those states.
 /// </summary>
-public sealed partial class OrphanSweep(IOutcomeStore store, IOptions<FeedbackOptions> options, FeedbackMetrics metrics, TimeProvider time, ILogger<OrphanSweep> logger)
+public sealed partial class OutcomeSweep(
+    IOutcomeStore store, OutcomeJoiner joiner, IOptions<FeedbackOptions> options, FeedbackMetrics metrics, TimeProvider time, ILogger<OutcomeSweep> logger)
     : BackgroundService
 {
+    /// <summary>
+    /// How long a joined outcome may stay unpublished before the sweep publishes it: far longer than a writer
+    /// takes between marking and publishing, so the sweep does not publish what a live writer is publishing.
+    /// </summary>
+    public static readonly TimeSpan RepublishAfter = TimeSpan.FromMinutes(1);
+
     /// <summary>Orphans the outcomes pending since before <paramref name="now"/> minus the hold time.</summary>
     /// <returns>How many were orphaned.</returns>
-    public async Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> OrphanAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var orphaned = await store.OrphanPendingAsync(now - options.Value.HoldFor, cancellationToken);
         metrics.Orphaned(orphaned);
@@ -20,6 +28,11 @@ public sealed partial class OrphanSweep(IOutcomeStore store, IOptions<FeedbackOp
             LogOrphaned(orphaned, options.Value.HoldFor);
         return orphaned;
     }
+
+    /// <summary>Publishes the events of outcomes joined before <paramref name="now"/> minus <see cref="RepublishAfter"/> and never published.</summary>
+    /// <returns>How many outcomes' events were published.</returns>
+    public Task<int> RepublishAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        joiner.RepublishAsync(now - RepublishAfter, cancellationToken);
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,7 +42,9 @@ public sealed partial class OrphanSweep(IOutcomeStore store, IOptions<FeedbackOp
         {
             try
             {
-                await SweepAsync(time.GetUtcNow(), stoppingToken);
+                var now = time.GetUtcNow();
+                await OrphanAsync(now, stoppingToken);
+                await RepublishAsync(now, stoppingToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -42,6 +57,6 @@ public sealed partial class OrphanSweep(IOutcomeStore store, IOptions<FeedbackOp
     [LoggerMessage(Level = LogLevel.Information, Message = "Orphaned {Count} outcomes pending for longer than {HoldFor} without a prediction")]
     private partial void LogOrphaned(int count, TimeSpan holdFor);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for outcomes to orphan failed; trying again at the next interval")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The outcome sweep failed; trying again at the next interval")]
     private partial void LogSweepFailed(Exception exception);
 }

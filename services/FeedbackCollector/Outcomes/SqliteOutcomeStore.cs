@@ -9,15 +9,15 @@ namespace FeedbackCollector.Outcomes;
 /// (beside the prediction log), keyed by outcome id. Created on first use.
 /// </summary>
 /// <remarks>
-/// The lookups of pending outcomes (by prediction id, by model and entity key, by age) read partial indexes
-/// that hold only pending outcomes, so they stay small however many outcomes are kept; the counts read one
-/// covering index. Times are fixed-width UTC text (<see cref="EmbeddedTimestamps"/>), the joins JSON text.
+/// The lookups of pending outcomes (by prediction id, by model and entity key, by age) and of joined outcomes
+/// not yet published read partial indexes that hold only those, so they stay small however many outcomes are
+/// kept; the counts read one covering index. Times are fixed-width UTC text (<see cref="EmbeddedTimestamps"/>), the joins JSON text.
 /// Disposing it closes its pooled connections.
 /// </remarks>
 public sealed class SqliteOutcomeStore : IOutcomeStore, IDisposable
 {
     private const string Columns =
-        "outcome_id, prediction_id, model_name, entity_key, observed_at, value, label, received_at, state, joins, joined_at, duplicates";
+        "outcome_id, prediction_id, model_name, entity_key, observed_at, value, label, received_at, state, joins, joined_at, duplicates, published";
 
     // Internal for the tests that check SQLite's query plans.
     internal const string FindPendingByPredictionIdsSql =
@@ -30,6 +30,9 @@ public sealed class SqliteOutcomeStore : IOutcomeStore, IDisposable
 
     internal const string OrphanSql =
         "UPDATE outcomes SET state = 'orphaned' WHERE state = 'pending' AND received_at < $before";
+
+    internal const string FindUnpublishedSql =
+        $"SELECT {Columns} FROM outcomes WHERE state = 'joined' AND published = 0 AND joined_at < $before ORDER BY joined_at LIMIT $limit";
 
     internal const string CountSql =
         "SELECT model_name, state, count(*), total(duplicates) FROM outcomes GROUP BY model_name, state";
@@ -47,11 +50,13 @@ public sealed class SqliteOutcomeStore : IOutcomeStore, IDisposable
             state TEXT NOT NULL,
             joins TEXT NOT NULL,
             joined_at TEXT,
-            duplicates INTEGER NOT NULL
+            duplicates INTEGER NOT NULL,
+            published INTEGER NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS outcomes_pending_by_prediction ON outcomes (prediction_id) WHERE state = 'pending';
         CREATE INDEX IF NOT EXISTS outcomes_pending_by_entity_key ON outcomes (model_name, entity_key) WHERE state = 'pending';
         CREATE INDEX IF NOT EXISTS outcomes_pending_by_received_at ON outcomes (received_at) WHERE state = 'pending';
+        CREATE INDEX IF NOT EXISTS outcomes_unpublished_by_joined_at ON outcomes (joined_at) WHERE state = 'joined' AND published = 0;
         CREATE INDEX IF NOT EXISTS outcomes_by_model_and_state ON outcomes (model_name, state, duplicates);
         """;
 
@@ -76,7 +81,7 @@ public sealed class SqliteOutcomeStore : IOutcomeStore, IDisposable
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = $"INSERT INTO outcomes ({Columns}) VALUES ($id, $prediction, $model, $entity, $observed, $value, $label, $received, $state, $joins, $joined, $duplicates) ON CONFLICT (outcome_id) DO NOTHING";
+        insert.CommandText = $"INSERT INTO outcomes ({Columns}) VALUES ($id, $prediction, $model, $entity, $observed, $value, $label, $received, $state, $joins, $joined, $duplicates, $published) ON CONFLICT (outcome_id) DO NOTHING";
         await using var duplicate = connection.CreateCommand();
         duplicate.Transaction = transaction;
         duplicate.CommandText = $"UPDATE outcomes SET duplicates = duplicates + 1 WHERE outcome_id = $id RETURNING {Columns}";
@@ -147,33 +152,61 @@ public sealed class SqliteOutcomeStore : IOutcomeStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<int> MarkJoinedAsync(IReadOnlyCollection<JoinedOutcome> joined, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> MarkJoinedAsync(IReadOnlyCollection<JoinedOutcome> joined, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(joined);
         if (joined.Count == 0)
-            return 0;
+            return [];
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
-        update.CommandText = "UPDATE outcomes SET state = 'joined', model_name = $model, joins = $joins, joined_at = $joined WHERE outcome_id = $id AND state = 'pending'";
+        update.CommandText = "UPDATE outcomes SET state = 'joined', model_name = $model, joins = $joins, joined_at = $joined, published = 0 WHERE outcome_id = $id AND state = 'pending'";
         var id = update.Parameters.Add("$id", SqliteType.Text);
         var model = update.Parameters.Add("$model", SqliteType.Text);
         var joins = update.Parameters.Add("$joins", SqliteType.Text);
         var joinedAt = update.Parameters.Add("$joined", SqliteType.Text);
-        var marked = 0;
+        var marked = new List<string>(joined.Count);
         foreach (var outcome in joined)
         {
             id.Value = outcome.OutcomeId;
             model.Value = outcome.ModelName;
             joins.Value = JsonSerializer.Serialize(outcome.Joins, JsonSerializerOptions.Web);
             joinedAt.Value = EmbeddedTimestamps.Format(outcome.JoinedAt);
-            marked += await update.ExecuteNonQueryAsync(cancellationToken);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
+                marked.Add(outcome.OutcomeId);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return marked;
+    }
+
+    /// <inheritdoc />
+    public async Task MarkPublishedAsync(IReadOnlyCollection<string> outcomeIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcomeIds);
+        if (outcomeIds.Count == 0)
+            return;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE outcomes SET published = 1 WHERE outcome_id IN (SELECT value FROM json_each($ids)) AND state = 'joined'";
+        update.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(outcomeIds));
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Outcome>> FindUnpublishedAsync(DateTimeOffset joinedBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return QueryAsync(
+            FindUnpublishedSql,
+            command =>
+            {
+                command.Parameters.AddWithValue("$before", EmbeddedTimestamps.Format(joinedBefore));
+                command.Parameters.AddWithValue("$limit", limit);
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -248,6 +281,7 @@ public sealed class SqliteOutcomeStore : IOutcomeStore, IDisposable
         insert.Parameters.AddWithValue("$joins", JsonSerializer.Serialize(outcome.Joins, JsonSerializerOptions.Web));
         insert.Parameters.AddWithValue("$joined", outcome.JoinedAt is { } joined ? EmbeddedTimestamps.Format(joined) : DBNull.Value);
         insert.Parameters.AddWithValue("$duplicates", outcome.Duplicates);
+        insert.Parameters.AddWithValue("$published", outcome.Published ? 1 : 0);
     }
 
     private async Task<IReadOnlyList<Outcome>> QueryAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
@@ -275,7 +309,8 @@ public sealed class SqliteOutcomeStore : IOutcomeStore, IDisposable
         ParseState(row.GetString(8)),
         JsonSerializer.Deserialize<OutcomeJoin[]>(row.GetString(9), JsonSerializerOptions.Web) ?? [],
         row.IsDBNull(10) ? null : EmbeddedTimestamps.Parse(row.GetString(10)),
-        row.GetInt64(11));
+        row.GetInt64(11),
+        row.GetInt64(12) == 1);
 
     // Lower-case canonical form, as the prediction log keeps prediction ids.
     private static string Key(Guid id) => id.ToString("D");

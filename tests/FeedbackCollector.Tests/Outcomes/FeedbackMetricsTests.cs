@@ -36,7 +36,7 @@ public sealed class FeedbackMetricsTests
         var orphan = SampleOutcomes.ForEntity("UA3", receivedAt: Now);
         await system.ReceiveAsync(joined, waiting, orphan, joined);
         await system.ArriveAsync(late);
-        await system.Sweep.SweepAsync(Now.AddDays(8), CancellationToken.None);
+        await system.Sweep.OrphanAsync(Now.AddDays(8), CancellationToken.None);
 
         Assert.Equal(3, totals.GetValueOrDefault("platform.feedback.outcomes.received"));
         Assert.Equal(1, totals.GetValueOrDefault("platform.feedback.outcomes.duplicates"));

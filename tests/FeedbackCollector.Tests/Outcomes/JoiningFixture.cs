@@ -19,17 +19,21 @@ public sealed class JoiningFixture : IAsyncDisposable
     private readonly StorageOptions _storage = new() { DataFolder = Path.Combine(Path.GetTempPath(), $"joining-{Guid.NewGuid():N}") };
     private readonly ServiceProvider _services;
 
-    private JoiningFixture(ManualClock clock, FeedbackOptions options)
+    private JoiningFixture(ManualClock clock, FeedbackOptions options, Func<IOutcomeStore, IOutcomeStore>? decorate)
     {
         Clock = clock;
         _services = new ServiceCollection()
             .AddSingleton<IPredictionLog>(_ => new SqlitePredictionLog(EmbeddedDatabase.ForService(_storage, FeedbackCollectorService.StoreName)))
-            .AddSingleton<IOutcomeStore>(_ => new SqliteOutcomeStore(EmbeddedDatabase.ForService(_storage, FeedbackCollectorService.StoreName)))
+            .AddSingleton<IOutcomeStore>(_ =>
+            {
+                var store = new SqliteOutcomeStore(EmbeddedDatabase.ForService(_storage, FeedbackCollectorService.StoreName));
+                return decorate is null ? store : decorate(store);
+            })
             .AddSingleton<TimeProvider>(clock)
             .AddSingleton(Options.Create(options))
             .AddSingleton<FeedbackMetrics>()
             .AddSingleton<OutcomeJoiner>()
-            .AddSingleton<OrphanSweep>()
+            .AddSingleton<OutcomeSweep>()
             .AddMetrics()
             .AddLogging()
             .AddMassTransitTestHarness()
@@ -46,16 +50,17 @@ public sealed class JoiningFixture : IAsyncDisposable
 
     public OutcomeJoiner Joiner => _services.GetRequiredService<OutcomeJoiner>();
 
-    public OrphanSweep Sweep => _services.GetRequiredService<OrphanSweep>();
+    public OutcomeSweep Sweep => _services.GetRequiredService<OutcomeSweep>();
 
     /// <summary>Every <see cref="OutcomeRecorded"/> published so far.</summary>
     public List<OutcomeRecorded> Recorded => Harness.Published.Select<OutcomeRecorded>().Select(published => published.Context.Message).ToList();
 
     private ITestHarness Harness => _services.GetRequiredService<ITestHarness>();
 
-    public static async Task<JoiningFixture> StartAsync(DateTimeOffset now, FeedbackOptions? options = null)
+    /// <summary>Starts the joiner; <paramref name="decorate"/> may wrap the outcome store (to hold writers at a point).</summary>
+    public static async Task<JoiningFixture> StartAsync(DateTimeOffset now, FeedbackOptions? options = null, Func<IOutcomeStore, IOutcomeStore>? decorate = null)
     {
-        var fixture = new JoiningFixture(new ManualClock(now), options ?? new FeedbackOptions());
+        var fixture = new JoiningFixture(new ManualClock(now), options ?? new FeedbackOptions(), decorate);
         await fixture.Harness.Start();
         return fixture;
     }

@@ -38,6 +38,8 @@ public sealed class MongoOutcomeStoreTests : OutcomeStoreContract, IDisposable
         Assert.Contains(MongoOutcomeStore.PendingByPredictionIndexName, byPrediction, StringComparison.Ordinal);
         Assert.Contains(MongoOutcomeStore.PendingByEntityKeyIndexName, byEntity, StringComparison.Ordinal);
         Assert.Contains(MongoOutcomeStore.PendingByReceivedAtIndexName, byAge, StringComparison.Ordinal);
+        var unpublished = await ExplainAsync(new BsonDocument { ["state"] = "joined", ["published"] = false, ["joinedAt.Ticks"] = new BsonDocument("$lt", SampleOutcomes.Start.UtcTicks) });
+        Assert.Contains(MongoOutcomeStore.UnpublishedByJoinedAtIndexName, unpublished, StringComparison.Ordinal);
     }
 
     [SkippableFact]

@@ -174,9 +174,9 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         await _system.ReceiveAsync(outcome);
 
         _system.Clock.Advance(TimeSpan.FromDays(7));
-        Assert.Equal(0, await _system.Sweep.SweepAsync(_system.Clock.GetUtcNow(), CancellationToken.None));
+        Assert.Equal(0, await _system.Sweep.OrphanAsync(_system.Clock.GetUtcNow(), CancellationToken.None));
         _system.Clock.Advance(TimeSpan.FromTicks(1));
-        Assert.Equal(1, await _system.Sweep.SweepAsync(_system.Clock.GetUtcNow(), CancellationToken.None));
+        Assert.Equal(1, await _system.Sweep.OrphanAsync(_system.Clock.GetUtcNow(), CancellationToken.None));
 
         await _system.ArriveAsync(prediction);
 
@@ -192,8 +192,8 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         await using var system = await JoiningFixture.StartAsync(Now, new FeedbackOptions { HoldFor = TimeSpan.FromHours(1) });
         await system.ReceiveAsync(SampleOutcomes.ForEntity("UA123", receivedAt: Now));
 
-        Assert.Equal(0, await system.Sweep.SweepAsync(Now.AddMinutes(59), CancellationToken.None));
-        Assert.Equal(1, await system.Sweep.SweepAsync(Now.AddMinutes(61), CancellationToken.None));
+        Assert.Equal(0, await system.Sweep.OrphanAsync(Now.AddMinutes(59), CancellationToken.None));
+        Assert.Equal(1, await system.Sweep.OrphanAsync(Now.AddMinutes(61), CancellationToken.None));
     }
 
     [Fact]
@@ -234,5 +234,109 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         await _system.ArriveAsync(SamplePredictions.Of("UA124", Now.AddHours(-1)), SamplePredictions.Of(null, Now.AddHours(-1)) with { Source = PredictionSources.Tensor });
 
         Assert.Empty(_system.Recorded);
+    }
+
+    [Fact]
+    public async Task When_the_outcome_and_its_prediction_find_each_other_at_once_only_one_side_publishes()
+    {
+        // Both sides have looked the other up and are about to mark the outcome joined: the store holds each
+        // writer at its mark until both are there, so both resolved the join before either marked it.
+        var barrier = new MarkBarrier(writers: 2);
+        await using var system = await JoiningFixture.StartAsync(Now, decorate: store => new HeldOutcomeStore(store, barrier));
+        var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
+        var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
+        await system.Store.AddManyAsync([outcome], CancellationToken.None);
+        await system.Log.AddAsync(prediction, CancellationToken.None);
+
+        var timeout = Task.Delay(TimeSpan.FromSeconds(10));
+        var both = Task.WhenAll(
+            Task.Run(() => system.ReceiveAsync(outcome)),
+            Task.Run(() => system.Joiner.JoinArrivedAsync([prediction], CancellationToken.None)));
+        Assert.Same(both, await Task.WhenAny(both, timeout));
+
+        Assert.Equal(2, barrier.Arrived);
+        Assert.Single(system.Recorded);
+        Assert.True((await system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None))!.Published);
+    }
+
+    [Fact]
+    public async Task An_outcome_joined_by_a_writer_that_stopped_before_publishing_is_published_by_the_sweep_once()
+    {
+        var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
+        await _system.Log.AddAsync(prediction, CancellationToken.None);
+        var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
+        // What a writer stopped between its mark and its publish leaves behind.
+        await _system.Store.AddManyAsync([outcome], CancellationToken.None);
+        await _system.Store.MarkJoinedAsync([new JoinedOutcome(outcome.OutcomeId, "flight-delay", [new OutcomeJoin(prediction.PredictionId, "1")], Now)], CancellationToken.None);
+
+        Assert.Equal(0, await _system.Sweep.RepublishAsync(Now.AddSeconds(30), CancellationToken.None));
+        Assert.Equal(1, await _system.Sweep.RepublishAsync(Now.AddMinutes(2), CancellationToken.None));
+        Assert.Equal(0, await _system.Sweep.RepublishAsync(Now.AddMinutes(20), CancellationToken.None));
+
+        var recorded = Assert.Single(_system.Recorded);
+        Assert.Equal((outcome.EventId, prediction.PredictionId, Now), (recorded.OutcomeId, recorded.PredictionId, recorded.RecordedAt));
+        Assert.Equal(prediction.Features, recorded.Features);
+        Assert.True((await _system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None))!.Published);
+    }
+
+    [Fact]
+    public async Task An_outcome_sent_again_after_a_failed_publish_is_published_at_once()
+    {
+        var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
+        await _system.Log.AddAsync(prediction, CancellationToken.None);
+        var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
+        await _system.Store.AddManyAsync([outcome], CancellationToken.None);
+        await _system.Store.MarkJoinedAsync([new JoinedOutcome(outcome.OutcomeId, "flight-delay", [new OutcomeJoin(prediction.PredictionId, "1")], Now)], CancellationToken.None);
+
+        var receipt = Assert.Single(await _system.ReceiveAsync(outcome));
+        await _system.ReceiveAsync(outcome);
+
+        Assert.Equal("duplicate", receipt.Status);
+        Assert.Equal(prediction.PredictionId, Assert.Single(_system.Recorded).PredictionId);
+    }
+
+    /// <summary>Lets writers past <see cref="IOutcomeStore.MarkJoinedAsync"/> only once <c>writers</c> of them are there.</summary>
+    private sealed class MarkBarrier(int writers)
+    {
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _arrived;
+
+        public int Arrived => Volatile.Read(ref _arrived);
+
+        public Task ArriveAsync()
+        {
+            if (Interlocked.Increment(ref _arrived) >= writers)
+                _all.TrySetResult();
+            return _all.Task;
+        }
+    }
+
+    /// <summary>The store, with every mark held at the barrier.</summary>
+    private sealed class HeldOutcomeStore(IOutcomeStore inner, MarkBarrier barrier) : IOutcomeStore
+    {
+        public Task<IReadOnlyList<OutcomeAdmission>> AddManyAsync(IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken) => inner.AddManyAsync(outcomes, cancellationToken);
+
+        public Task<Outcome?> FindAsync(string outcomeId, CancellationToken cancellationToken) => inner.FindAsync(outcomeId, cancellationToken);
+
+        public Task<IReadOnlyList<Outcome>> FindPendingByPredictionIdsAsync(IReadOnlyCollection<Guid> predictionIds, CancellationToken cancellationToken) =>
+            inner.FindPendingByPredictionIdsAsync(predictionIds, cancellationToken);
+
+        public Task<IReadOnlyList<Outcome>> FindPendingByEntityKeysAsync(IReadOnlyCollection<EntityRef> entities, CancellationToken cancellationToken) =>
+            inner.FindPendingByEntityKeysAsync(entities, cancellationToken);
+
+        public async Task<IReadOnlyList<string>> MarkJoinedAsync(IReadOnlyCollection<JoinedOutcome> joined, CancellationToken cancellationToken)
+        {
+            await barrier.ArriveAsync();
+            return await inner.MarkJoinedAsync(joined, cancellationToken);
+        }
+
+        public Task MarkPublishedAsync(IReadOnlyCollection<string> outcomeIds, CancellationToken cancellationToken) => inner.MarkPublishedAsync(outcomeIds, cancellationToken);
+
+        public Task<IReadOnlyList<Outcome>> FindUnpublishedAsync(DateTimeOffset joinedBefore, int limit, CancellationToken cancellationToken) =>
+            inner.FindUnpublishedAsync(joinedBefore, limit, cancellationToken);
+
+        public Task<int> OrphanPendingAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken) => inner.OrphanPendingAsync(receivedBefore, cancellationToken);
+
+        public Task<OutcomeCounts> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
     }
 }

@@ -113,13 +113,38 @@ public abstract class OutcomeStoreContract
             [new JoinedOutcome(outcome.OutcomeId, "flight-delay", [champion, shadow], joinedAt), Joined(orphan, orphan.PredictionId!.Value)], None);
         var again = await store.MarkJoinedAsync([new JoinedOutcome(outcome.OutcomeId, "flight-delay", [shadow], joinedAt.AddHours(1))], None);
 
-        Assert.Equal(1, marked);
-        Assert.Equal(0, again);
+        Assert.Equal([outcome.OutcomeId], marked);
+        Assert.Empty(again);
         SampleOutcomes.AssertSame(
             outcome with { ModelName = "flight-delay", State = OutcomeState.Joined, Joins = [champion, shadow], JoinedAt = joinedAt },
             await store.FindAsync(outcome.OutcomeId, None));
         Assert.Equal(OutcomeState.Orphaned, (await store.FindAsync(orphan.OutcomeId, None))!.State);
         Assert.Empty((await store.FindAsync(orphan.OutcomeId, None))!.Joins);
+    }
+
+    [SkippableFact]
+    public async Task A_joined_outcome_stays_unpublished_until_marked_published_and_is_found_by_its_join_time()
+    {
+        var store = CreateStore();
+        var outcomes = Enumerable.Range(0, 4).Select(index => SampleOutcomes.ForEntity($"E{index}")).ToArray();
+        await store.AddManyAsync(outcomes, None);
+        var joinedAt = SampleOutcomes.Start.AddHours(1);
+        for (var index = 0; index < 3; index++)
+        {
+            await store.MarkJoinedAsync(
+                [new JoinedOutcome(outcomes[index].OutcomeId, "flight-delay", [new OutcomeJoin(Guid.CreateVersion7(), "1")], joinedAt.AddMinutes(index))], None);
+        }
+
+        Assert.False((await store.FindAsync(outcomes[0].OutcomeId, None))!.Published);
+        await store.MarkPublishedAsync([outcomes[1].OutcomeId, outcomes[3].OutcomeId], None);
+
+        var unpublished = await store.FindUnpublishedAsync(joinedAt.AddMinutes(5), 10, None);
+        Assert.Equal([outcomes[0].OutcomeId, outcomes[2].OutcomeId], unpublished.Select(outcome => outcome.OutcomeId));
+        Assert.Equal([outcomes[0].OutcomeId], (await store.FindUnpublishedAsync(joinedAt.AddMinutes(5), 1, None)).Select(outcome => outcome.OutcomeId));
+        Assert.Equal([outcomes[0].OutcomeId], (await store.FindUnpublishedAsync(joinedAt.AddMinutes(1), 10, None)).Select(outcome => outcome.OutcomeId));
+        Assert.True((await store.FindAsync(outcomes[1].OutcomeId, None))!.Published);
+        // Only a joined outcome is ever published.
+        Assert.False((await store.FindAsync(outcomes[3].OutcomeId, None))!.Published);
     }
 
     [SkippableFact]

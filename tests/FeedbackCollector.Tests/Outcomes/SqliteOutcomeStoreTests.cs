@@ -29,12 +29,13 @@ public sealed class SqliteOutcomeStoreTests : OutcomeStoreContract, IDisposable
     [InlineData(SqliteOutcomeStore.FindPendingByPredictionIdsSql, "outcomes_pending_by_prediction")]
     [InlineData(SqliteOutcomeStore.FindPendingByEntityKeysSql, "outcomes_pending_by_entity_key")]
     [InlineData(SqliteOutcomeStore.OrphanSql, "outcomes_pending_by_received_at")]
+    [InlineData(SqliteOutcomeStore.FindUnpublishedSql, "outcomes_unpublished_by_joined_at")]
     [InlineData(SqliteOutcomeStore.CountSql, "outcomes_by_model_and_state")]
     public async Task Each_query_reads_its_index(string sql, string index)
     {
         await CreateStore().AddManyAsync([SampleOutcomes.ForEntity("UA123"), SampleOutcomes.ForPrediction(Guid.CreateVersion7())], CancellationToken.None);
 
-        var plan = Plan(sql, ("$ids", "[\"0192f1c4-8a4e-7b3c-9d2e-1f0a2b3c4d5e\"]"), ("$model", "flight-delay"), ("$keys", "[\"UA123\"]"), ("$before", "2001-02-03T00:00:00.0000000Z"));
+        var plan = Plan(sql, ("$ids", "[\"0192f1c4-8a4e-7b3c-9d2e-1f0a2b3c4d5e\"]"), ("$model", "flight-delay"), ("$keys", "[\"UA123\"]"), ("$before", "2001-02-03T00:00:00.0000000Z"), ("$limit", "10"));
 
         Assert.Contains(plan, step => step.Contains(index, StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN outcomes", StringComparison.Ordinal) && !step.Contains("INDEX", StringComparison.Ordinal));
