@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Contracts.Outcomes;
+using Integration.Tests.Ingest;
+using Integration.Tests.Online;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Integration.Tests.Feedback;
+
+/// <summary>
+/// Ground truth in the distributed mode (each service its own process, real RabbitMQ): predictions made through
+/// the gateway, outcomes sent through the gateway and as events on <c>platform.ingest</c> with the plain RabbitMQ
+/// client, joined by FeedbackCollector and published as <see cref="OutcomeRecorded"/>, which a bus of the test's
+/// own receives as Monitor and the Retrainer would.
+/// </summary>
+[Collection(RabbitMqTestGroup.Name)]
+public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFixture<FeedbackSystem>
+{
+    private const string IngestExchange = "platform.ingest";
+    private const string OutcomeObservedKey = "outcome.observed";
+    private const string OutcomesQueue = "feedback-collector-ingest-outcomes";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    private DistributedSystem System => feedback.System;
+
+    [Fact]
+    public async Task Feedback_by_prediction_id_through_the_gateway_is_published_as_OutcomeRecorded_with_the_prediction_and_a_repeat_is_a_duplicate()
+    {
+        var entityKey = $"UA-{Guid.NewGuid():N}";
+        var predictionId = await PredictAsync(entityKey);
+        var outcomeId = Guid.NewGuid().ToString();
+
+        var first = await PostFeedbackAsync(new { outcomeId, predictionId, value = 37 });
+
+        // Joined at once, or pending for the moment the prediction log takes to catch up: both end joined.
+        Assert.True(first.GetProperty("status").GetString() is "joined" or "pending", first.ToString());
+        var recorded = Assert.Single(await WaitForRecordedAsync(message => message.PredictionId == predictionId));
+        Assert.Equal(Guid.Parse(outcomeId), recorded.OutcomeId);
+        Assert.Equal((TestModel.Name, TestModel.Version, entityKey, "online"), (recorded.ModelName, recorded.ModelVersion, recorded.EntityKey, recorded.Source));
+        Assert.Equal(37, recorded.ActualValue);
+        Assert.NotEmpty(recorded.Features);
+        Assert.InRange(recorded.Probability!.Value, 0, 1);
+        Assert.Equal("ORD", recorded.Input!.Value.GetProperty("origin").GetString());
+        var stored = await WaitForOutcomeAsync(outcomeId, "joined");
+        Assert.Equal([predictionId], stored.GetProperty("predictionIds").EnumerateArray().Select(id => id.GetGuid()));
+
+        var again = await PostFeedbackAsync(new { outcomeId, predictionId, value = 37 });
+
+        Assert.Equal("duplicate", again.GetProperty("status").GetString());
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, feedback.Outcomes.Count(message => message.PredictionId == predictionId));
+    }
+
+    [Fact]
+    public async Task Feedback_by_model_and_entity_key_joins_the_prediction_made_for_that_entity()
+    {
+        var entityKey = $"DL-{Guid.NewGuid():N}";
+        var predictionId = await PredictAsync(entityKey);
+        await System.Gateway.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, Timeout);
+
+        var receipt = await PostFeedbackAsync(new { model = TestModel.Name, entityKey, label = "late" });
+
+        Assert.Equal("joined", receipt.GetProperty("status").GetString());
+        Assert.Equal([predictionId], receipt.GetProperty("predictionIds").EnumerateArray().Select(id => id.GetGuid()));
+        var recorded = Assert.Single(await WaitForRecordedAsync(message => message.PredictionId == predictionId));
+        Assert.Equal(("late", entityKey), (recorded.ActualLabel, recorded.EntityKey));
+    }
+
+    [Fact]
+    public async Task An_outcome_sent_before_its_prediction_exists_is_joined_once_the_prediction_arrives()
+    {
+        var entityKey = $"AA-{Guid.NewGuid():N}";
+        var outcomeId = Guid.NewGuid().ToString();
+        // Observed later than the prediction about to be made: that prediction is the one it belongs to.
+        var observedAt = DateTimeOffset.UtcNow.AddHours(1);
+
+        var receipt = await PostFeedbackAsync(new { outcomeId, model = TestModel.Name, entityKey, observedAt, value = 5 });
+        Assert.Equal("pending", receipt.GetProperty("status").GetString());
+        Assert.Equal("pending", (await GetOutcomeAsync(outcomeId)).GetProperty("status").GetString());
+
+        var predictionId = await PredictAsync(entityKey);
+
+        var recorded = Assert.Single(await WaitForRecordedAsync(message => message.PredictionId == predictionId));
+        Assert.Equal((Guid.Parse(outcomeId), 5d), (recorded.OutcomeId, recorded.ActualValue));
+        Assert.Equal(observedAt.UtcTicks / TimeSpan.TicksPerMillisecond, recorded.ObservedAt.UtcTicks / TimeSpan.TicksPerMillisecond);
+        var stored = await WaitForOutcomeAsync(outcomeId, "joined");
+        Assert.Equal([predictionId], stored.GetProperty("predictionIds").EnumerateArray().Select(id => id.GetGuid()));
+    }
+
+    [Fact]
+    public async Task Outcome_events_published_with_the_RabbitMQ_client_as_plain_JSON_and_as_a_CloudEvent_are_joined()
+    {
+        var plainPrediction = await PredictAsync($"WN-{Guid.NewGuid():N}");
+        var cloudEventKey = $"B6-{Guid.NewGuid():N}";
+        var cloudEventPrediction = await PredictAsync(cloudEventKey);
+        await System.Gateway.WaitForStatusAsync($"/api/v1/predictions/{cloudEventPrediction}", HttpStatusCode.OK, Timeout);
+        var plainId = Guid.NewGuid();
+        var eventId = Guid.NewGuid();
+        await using var client = await IngestClient.ConnectAsync(System.VirtualHost);
+
+        await PublishAsync(client.Channel, "application/json", JsonSerializer.SerializeToUtf8Bytes(new { outcomeId = plainId, predictionId = plainPrediction, value = 12 }));
+        await PublishAsync(client.Channel, "application/cloudevents+json", JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            specversion = "1.0",
+            type = "com.example.flights.arrived",
+            source = "/tests/airport",
+            id = eventId.ToString(),
+            datacontenttype = "application/json",
+            data = new { model = TestModel.Name, entityKey = cloudEventKey, value = 41 },
+        }));
+
+        var plain = Assert.Single(await WaitForRecordedAsync(message => message.PredictionId == plainPrediction));
+        var cloudEvent = Assert.Single(await WaitForRecordedAsync(message => message.PredictionId == cloudEventPrediction));
+        Assert.Equal((plainId, 12d), (plain.OutcomeId, plain.ActualValue));
+        Assert.Equal((eventId, 41d, cloudEventKey), (cloudEvent.OutcomeId, cloudEvent.ActualValue, cloudEvent.EntityKey));
+        await WaitForOutcomeAsync(eventId.ToString(), "joined");
+    }
+
+    [Fact]
+    public async Task Malformed_outcome_events_land_in_the_error_queue_with_the_reason()
+    {
+        var tag = Guid.NewGuid().ToString("N");
+        await using var client = await IngestClient.ConnectAsync(System.VirtualHost);
+
+        await PublishAsync(client.Channel, "application/json", JsonSerializer.SerializeToUtf8Bytes(new { outcomeId = tag, predictionId = $"flight-{tag}", value = 1 }));
+        await PublishAsync(client.Channel, "application/cloudevents+json", JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            specversion = "1.0", type = "flight.arrived", source = "/tests", id = tag, data = new { model = TestModel.Name, entityKey = "X", value = "late" },
+        }));
+        await PublishAsync(client.Channel, "application/json", Encoding.UTF8.GetBytes($"not json {tag}"));
+
+        var faults = await DrainErrorQueueAsync(tag, expected: 3);
+        Assert.Contains(faults, fault => fault.Body.Contains($"flight-{tag}", StringComparison.Ordinal) && fault.Reason.Contains("predictionId", StringComparison.Ordinal));
+        Assert.Contains(faults, fault => fault.Body.Contains("late", StringComparison.Ordinal) && fault.Reason.Contains("data.value", StringComparison.Ordinal));
+        Assert.Contains(faults, fault => fault.Body.Contains($"not json {tag}", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, (await System.Client.GetAsync(new Uri($"/api/v1/feedback/{tag}", UriKind.Relative))).StatusCode);
+    }
+
+    private async Task<Guid> PredictAsync(string entityKey)
+    {
+        using var response = await System.PostAsync($"/api/v1/models/{TestModel.Name}/predict",
+            new { date = "2001-02-03T07:45:00", origin = "ORD", destination = "LAX", distance = 1744, entityKey });
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw System.Failure($"The prediction answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("predictionId").GetGuid();
+    }
+
+    private async Task<JsonElement> PostFeedbackAsync(object outcome)
+    {
+        using var response = await System.Client.PostAsJsonAsync(new Uri("/api/v1/feedback", UriKind.Relative), outcome);
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.Accepted)
+            throw System.Failure($"POST /api/v1/feedback answered {(int)response.StatusCode}: {body}");
+        return Assert.Single(JsonDocument.Parse(body).RootElement.GetProperty("outcomes").EnumerateArray()).Clone();
+    }
+
+    private async Task<JsonElement> GetOutcomeAsync(string outcomeId) =>
+        JsonDocument.Parse(await System.Gateway.WaitForStatusAsync($"/api/v1/feedback/{outcomeId}", HttpStatusCode.OK, Timeout)).RootElement.Clone();
+
+    private async Task<JsonElement> WaitForOutcomeAsync(string outcomeId, string status)
+    {
+        var clock = Stopwatch.StartNew();
+        var outcome = await GetOutcomeAsync(outcomeId);
+        while (outcome.GetProperty("status").GetString() != status && clock.Elapsed < Timeout)
+        {
+            await Task.Delay(100);
+            outcome = await GetOutcomeAsync(outcomeId);
+        }
+
+        Assert.True(outcome.GetProperty("status").GetString() == status, $"Outcome {outcomeId} is {outcome}, not {status}.");
+        return outcome;
+    }
+
+    private async Task<IReadOnlyList<OutcomeRecorded>> WaitForRecordedAsync(Func<OutcomeRecorded, bool> match) =>
+        await feedback.Outcomes.WaitForAsync(match, 1, Timeout) ?? throw System.Failure($"No OutcomeRecorded arrived within {Timeout.TotalSeconds:0} s.");
+
+    private static async Task PublishAsync(IChannel channel, string contentType, byte[] body) =>
+        await channel.BasicPublishAsync(IngestExchange, OutcomeObservedKey, mandatory: true, new BasicProperties { ContentType = contentType, Persistent = true }, body);
+
+    private async Task<List<(string Body, string Reason)>> DrainErrorQueueAsync(string tag, int expected)
+    {
+        var faults = new List<(string Body, string Reason)>();
+        var clock = Stopwatch.StartNew();
+        await using var connection = await new ConnectionFactory
+        {
+            HostName = RabbitMqFixture.Host, Port = RabbitMqFixture.AmqpPort, VirtualHost = System.VirtualHost,
+            UserName = RabbitMqFixture.Username, Password = RabbitMqFixture.Password,
+        }.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync();
+        try
+        {
+            while (clock.Elapsed < Timeout && faults.Count < expected)
+            {
+                BasicGetResult? message;
+                try
+                {
+                    message = await channel.BasicGetAsync(OutcomesQueue + "_error", autoAck: true);
+                }
+                catch (OperationInterruptedException)
+                {
+                    // MassTransit declares the error queue with the first fault; until then the broker closes the channel.
+                    await channel.DisposeAsync();
+                    channel = await connection.CreateChannelAsync();
+                    await Task.Delay(100);
+                    continue;
+                }
+
+                if (message is null)
+                {
+                    await Task.Delay(100);
+                    continue;
+                }
+
+                var body = Encoding.UTF8.GetString(message.Body.Span);
+                if (!body.Contains(tag, StringComparison.Ordinal))
+                    continue;
+                var reason = message.BasicProperties.Headers?.TryGetValue("MT-Fault-Message", out var value) == true && value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : "";
+                faults.Add((body, reason));
+            }
+        }
+        finally
+        {
+            await channel.DisposeAsync();
+        }
+
+        Assert.True(faults.Count == expected, $"{faults.Count} of {expected} bad outcomes reached the error queue: {string.Join(" | ", faults)}\n{System.Output}");
+        return faults;
+    }
+}
