@@ -1,7 +1,6 @@
 using System.Text.Json;
 using FeedbackCollector.Outcomes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using ServiceDefaults;
 
@@ -25,7 +24,8 @@ public static class FeedbackEndpoints
             .WithSummary("Ground truth: one outcome, or {\"outcomes\":[…]}, each joined to its prediction now or held until it is logged.")
             .Accepts<FeedbackRequest>("application/json")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         // "stats" is matched before {outcomeId}: a literal segment wins over a parameter.
         feedback.MapGet("/stats", StatsAsync)
             .WithName("GetFeedbackStats")
@@ -37,17 +37,48 @@ public static class FeedbackEndpoints
         return app;
     }
 
+    // The body is read here rather than bound, so that the API document shows FeedbackRequest (Accepts above)
+    // and every problem, a JSON type error included, is reported with its field's path.
     private static async Task<Results<Accepted<FeedbackReceipts>, ValidationProblem, ProblemHttpResult>> PostAsync(
-        [FromBody] JsonElement body, OutcomeJoiner joiner, IOptions<FeedbackOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, OutcomeJoiner joiner, IOptions<FeedbackOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
-        var receivedAt = time.GetUtcNow();
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(
+                $"Send the outcomes as JSON (content type application/json), not '{request.ContentType}'.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported media type",
+                type: ProblemTypes.UnsupportedMediaType);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException exception)
+        {
+            return TypedResults.Problem(
+                $"The body is not JSON: {exception.Message}",
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Malformed JSON",
+                type: ProblemTypes.BadRequest);
+        }
+
+        using (document)
+            return await ReceiveAsync(document.RootElement, joiner, options.Value, time.GetUtcNow(), cancellationToken);
+    }
+
+    private static async Task<Results<Accepted<FeedbackReceipts>, ValidationProblem, ProblemHttpResult>> ReceiveAsync(
+        JsonElement body, OutcomeJoiner joiner, FeedbackOptions options, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
         var errors = new List<KeyValuePair<string, string>>();
         var outcomes = new List<Outcome>();
         if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("outcomes", out var many))
         {
             if (many.ValueKind != JsonValueKind.Array || many.GetArrayLength() == 0)
                 return Invalid([new("outcomes", "outcomes must be a non-empty array of outcome objects.")], 1);
-            var max = options.Value.MaxOutcomesPerRequest;
+            var max = options.MaxOutcomesPerRequest;
             if (many.GetArrayLength() > max)
             {
                 return TypedResults.Problem(

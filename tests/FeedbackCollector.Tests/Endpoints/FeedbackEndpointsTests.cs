@@ -106,12 +106,18 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_body_that_is_not_JSON_is_a_400_problem()
+    public async Task A_body_that_is_not_JSON_is_a_400_problem_and_another_media_type_a_415()
     {
         var (status, problem) = await PostAsync("{\"value\":");
+        using var text = new StringContent("predictionId=1", Encoding.UTF8, "text/plain");
+        using var response = await _client.PostAsync(new Uri("/api/v1/feedback", UriKind.Relative), text);
+        var (unsupported, unsupportedProblem) = await ReadAsync(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.Equal(ProblemTypes.BadRequest, problem.GetProperty("type").GetString());
+        Assert.StartsWith("The body is not JSON", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported);
+        Assert.Equal(ProblemTypes.UnsupportedMediaType, unsupportedProblem.GetProperty("type").GetString());
     }
 
     [Fact]
@@ -161,6 +167,22 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
         Assert.Empty(waiting.GetProperty("predictionIds").EnumerateArray());
         Assert.Equal(HttpStatusCode.NotFound, missing);
         Assert.Contains("no-such-outcome", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_API_document_describes_the_feedback_endpoints_and_the_request_body()
+    {
+        var (status, document) = await GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var paths = document.GetProperty("paths");
+        var post = paths.GetProperty("/api/v1/feedback").GetProperty("post");
+        Assert.Equal("#/components/schemas/FeedbackRequest", post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.True(post.GetProperty("responses").TryGetProperty("202", out _));
+        Assert.True(post.GetProperty("responses").TryGetProperty("400", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/feedback/stats", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/feedback/{outcomeId}", out _));
+        Assert.True(document.GetProperty("components").GetProperty("schemas").GetProperty("FeedbackRequest").GetProperty("properties").TryGetProperty("predictionId", out _));
     }
 
     private IPredictionLog Log => _factory.Services.GetRequiredService<IPredictionLog>();
