@@ -86,6 +86,7 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
             [GatewayDestination("inference", "replica2")] = inference2.BaseAddress.ToString(),
             [GatewayDestination("feedbackcollector", "primary")] = feedback.BaseAddress.ToString(),
             [GatewayDestination("monitor", "primary")] = monitor.BaseAddress.ToString(),
+            [GatewayDestination("retrainer", "primary")] = retrainer.BaseAddress.ToString(),
         });
 
         foreach (var service in _services)
