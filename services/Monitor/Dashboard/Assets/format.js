@@ -10,9 +10,10 @@ export function count(value) {
   return value == null ? MISSING : integer.format(value);
 }
 
-/** A score with a fixed number of decimals: 0.734. */
+/** A score with a fixed number of decimals: 0.734; a huge one (a chi-square over many rows) as 2.00e+7. */
 export function fixed(value, digits = 3) {
-  return value == null || !Number.isFinite(value) ? MISSING : value.toFixed(digits);
+  if (value == null || !Number.isFinite(value)) return MISSING;
+  return Math.abs(value) >= 1e6 ? value.toExponential(2) : value.toFixed(digits);
 }
 
 /** A p-value: small ones in scientific notation so they do not all read 0.000. */
