@@ -1,3 +1,4 @@
+using Monitor.Consumers;
 using MassTransit;
 using ServiceDefaults;
 

@@ -1,8 +1,9 @@
 using Contracts.Monitoring;
 using MassTransit;
+using Monitor.Computational;
 using ServiceDefaults;
 
-namespace Monitor.Computational;
+namespace Monitor.Consumers;
 
 /// <summary>
 /// Counts the request metrics every service reports into the <see cref="ServiceTrafficAggregator"/>. A copy of a

@@ -1,6 +1,6 @@
 using MassTransit;
 
-namespace Monitor.Computational;
+namespace Monitor.Consumers;
 
 /// <summary>Names the queue after the service, like Monitor's other queues.</summary>
 public sealed class RequestMetricsReportedConsumerDefinition : ConsumerDefinition<RequestMetricsReportedConsumer>
