@@ -149,8 +149,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
                 last = $"{(int)response.StatusCode} {body}";
             }
-            catch (HttpRequestException exception)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
+                // TaskCanceledException: the client's own timeout, a service slow to answer while the machine is busy.
                 last = exception.Message;
             }
 

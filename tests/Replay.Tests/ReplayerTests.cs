@@ -261,19 +261,34 @@ public sealed class ReplayerTests
     }
 
     [Fact]
-    public async Task The_drain_waits_for_late_predictions_and_progress_lines_show_the_stream_date()
+    public async Task The_drain_waits_its_full_length_for_a_missing_prediction_and_progress_lines_show_the_stream_date()
     {
         var time = new ManualTime { AutoAdvance = true };
-        var platform = new FakePlatform(time) { Answer = _ => 0.3 };
+        var flights = new[] { At("2001-01-03T07:00", 0, row: 0), At("2001-01-03T09:00", 0, row: 1) };
+        var platform = new FakePlatform(time) { Answer = request => request.GetProperty("entityKey").GetString() == flights[0].EntityKey ? 0.3 : null };
         var progress = new StringWriter();
 
         var report = await new Replayer(Options with { Drain = TimeSpan.FromSeconds(20), ProgressInterval = TimeSpan.FromSeconds(5) }, platform, time, progress)
-            .RunAsync(Stream([At("2001-01-03T07:00", 0, row: 0), At("2001-01-03T09:00", 0, row: 1)]), CancellationToken.None);
+            .RunAsync(Stream(flights), CancellationToken.None);
 
         // Last event (the second flight's outcome) 3 s after the first (stream 06:00 → 09:00 at 3600×), then 20 s of drain.
         Assert.Equal(23, report.Duration.TotalSeconds, tolerance: 0.01);
         Assert.True(report.Completed);
-        Assert.Contains("stream 2001-01-03 09:00 | requests 2 | outcomes 2 | predictions 2 | alerts 0", progress.ToString(), StringComparison.Ordinal);
+        Assert.Contains("stream 2001-01-03 09:00 | requests 2 | outcomes 2 | predictions 1 | alerts 0", progress.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_drain_ends_ten_quiet_seconds_after_the_last_message_once_every_request_is_answered()
+    {
+        var time = new ManualTime { AutoAdvance = true };
+        var platform = new FakePlatform(time) { Answer = _ => 0.3 };
+
+        var report = await new Replayer(Options with { Drain = TimeSpan.FromMinutes(5) }, platform, time, TextWriter.Null)
+            .RunAsync(Stream([At("2001-01-03T07:00", 0, row: 0), At("2001-01-03T09:00", 0, row: 1)]), CancellationToken.None);
+
+        // The last prediction came with the last request (2 s); the last event at 3 s; quiet for 10 s from the drain's start.
+        Assert.InRange(report.Duration.TotalSeconds, 13, 14);
+        Assert.True(report.Completed);
     }
 
     private static string Drift(string model, DateTimeOffset now, string column) => JsonSerializer.Serialize(

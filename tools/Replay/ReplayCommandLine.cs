@@ -17,7 +17,8 @@ public static class ReplayCommandLine
           --outcome-lag DURATION publish the delay this long after departure + delay (default 0)
           --outcome-hold DURATION
                                  an outcome due before its prediction came back waits this long for it (default 10s)
-          --drain DURATION       keep listening this long after the last event (default 30s)
+          --drain DURATION       keep listening up to this long after the last event; ends 10 s after the
+                                 last message once every request is answered (default 30s)
           --progress DURATION    progress line every (default 5s)
           --amqp URI             broker and virtual host (default amqp://guest:guest@127.0.0.1:5672/)
           --model NAME           model to ask (default flight-delay)

@@ -41,7 +41,10 @@ public sealed record ReplayOptions
     /// </summary>
     public TimeSpan OutcomeHold { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long to keep listening for predictions and alerts after the last event. <c>--drain</c>, default 30 s.</summary>
+    /// <summary>
+    /// How long to keep listening for predictions and alerts after the last event; it ends sooner once every request
+    /// has been answered and nothing has arrived for 10 s (or the drain, if shorter). <c>--drain</c>, default 30 s.
+    /// </summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often a progress line is written. <c>--progress</c>, default 5 s.</summary>

@@ -21,6 +21,7 @@ public sealed class Replayer
     private static readonly TimeSpan ShortestWait = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan ReleaseInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan SilenceWarning = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(10);
     private const int MaxUnconfirmed = 256;
     private readonly ReplayOptions _options;
     private readonly IReplayBroker _broker;
@@ -42,6 +43,7 @@ public sealed class Replayer
     private long _eventsAtLastProgress;
     private long _events;
     private int _warnedRequests, _warnedOutcomes, _warnedUnreadable, _warnedSilence;
+    private long _lastReceivedAt;
 
     /// <summary>A replay of <paramref name="options"/> over <paramref name="broker"/>, progress lines to <paramref name="progress"/>.</summary>
     public Replayer(ReplayOptions options, IReplayBroker broker, TimeProvider time, TextWriter progress)
@@ -146,7 +148,7 @@ public sealed class Replayer
 
             WriteProgress();
             var drainStarted = _time.GetTimestamp();
-            await WaitAsync(() => _options.Drain - _time.GetElapsedTime(drainStarted), cancellationToken);
+            await WaitAsync(() => DrainLeft(drainStarted), cancellationToken, longestWait: TimeSpan.FromSeconds(1));
             completed = true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -239,6 +241,7 @@ public sealed class Replayer
     // Called on the broker's consumer thread for every message on the replay's queue.
     private void Received(string routingKey, ReadOnlyMemory<byte> body)
     {
+        Interlocked.Exchange(ref _lastReceivedAt, _time.GetTimestamp());
         PlatformEvent received;
         try
         {
@@ -272,16 +275,26 @@ public sealed class Replayer
             : null;
 
     // Waits until remaining() is (about) zero, writing the progress line when it is due meanwhile.
-    private async Task WaitAsync(Func<TimeSpan> remaining, CancellationToken cancellationToken)
+    private async Task WaitAsync(Func<TimeSpan> remaining, CancellationToken cancellationToken, TimeSpan? longestWait = null)
     {
         while (remaining() is var delay && delay >= ShortestWait)
         {
             var untilProgress = _options.ProgressInterval - _time.GetElapsedTime(_lastProgressAt);
-            var wait = Shorter(delay, Longer(untilProgress, ShortestWait));
+            var wait = Shorter(Shorter(delay, longestWait ?? delay), Longer(untilProgress, ShortestWait));
             await Task.Delay(_held.Count > 0 ? Shorter(wait, ReleaseInterval) : wait, _time, cancellationToken);
             await ReleaseHeldOutcomesAsync(force: false, cancellationToken);
             WriteProgressIfDue();
         }
+    }
+
+    // The drain lasts its full length unless every routed request has been answered and nothing has arrived for the
+    // quiet period (or the drain, if shorter): the alerts those predictions cause come within moments of them.
+    private TimeSpan DrainLeft(long drainStarted)
+    {
+        var left = _options.Drain - _time.GetElapsedTime(drainStarted);
+        var answered = _ledger.PredictionsReceived >= _ledger.RequestsSent - _ledger.UnroutableRequests;
+        var quiet = _time.GetElapsedTime(Math.Max(Interlocked.Read(ref _lastReceivedAt), drainStarted)) >= Shorter(QuietPeriod, _options.Drain);
+        return answered && quiet ? TimeSpan.Zero : left;
     }
 
     private void WriteProgressIfDue()

@@ -50,6 +50,9 @@ public sealed class ReplayLedger
     /// <summary>Outcomes sent so far.</summary>
     public long OutcomesSent => Interlocked.Read(ref _outcomesSent);
 
+    /// <summary>Requests no queue took, so far.</summary>
+    public long UnroutableRequests => Interlocked.Read(ref _unroutableRequests);
+
     /// <summary>Predictions matched so far.</summary>
     public long PredictionsReceived => Interlocked.Read(ref _predictions);
 
