@@ -52,12 +52,17 @@ public sealed partial class AlertEvaluator(
     }
 
     /// <summary>The report of a version's window, its columns' <c>drifted</c> flags from the first drift rule of that window.</summary>
-    public WindowReport Report(VersionWindows windows, WindowKind window)
+    public WindowReport Report(VersionWindows windows, WindowKind window) => Report(windows, window, Snapshot(windows, window));
+
+    private static WindowSnapshot Snapshot(VersionWindows windows, WindowKind window)
     {
         ArgumentNullException.ThrowIfNull(windows);
-        WindowSnapshot snapshot;
         lock (windows)
-            snapshot = window == WindowKind.Count ? windows.CountWindow() : windows.TimeWindow();
+            return window == WindowKind.Count ? windows.CountWindow() : windows.TimeWindow();
+    }
+
+    private WindowReport Report(VersionWindows windows, WindowKind window, WindowSnapshot snapshot)
+    {
         var driftRule = Rules.FirstOrDefault(rule => rule.Kind == AlertKind.Drift && rule.Window == window)
             ?? Rules.FirstOrDefault(rule => rule.Kind == AlertKind.Drift)
             ?? AlertRuleOptions.Defaults()[0];
@@ -71,12 +76,17 @@ public sealed partial class AlertEvaluator(
         var rules = Rules.Where(rule => rule.Window == window && Applies(rule, side)).ToList();
         if (rules.Count == 0)
             return;
-        var report = Report(windows, window);
+        var snapshot = Snapshot(windows, window);
+        var report = Report(windows, window, snapshot);
         await _judging.WaitAsync(cancellationToken);
         try
         {
             foreach (var rule in rules)
             {
+                // A count window is judged once it is whole; its first part is not "the last N".
+                var realized = rule.Kind == AlertKind.Performance && !RuleVerdict.IsEstimated(rule.Metric);
+                if (!(realized ? snapshot.OutcomesComplete : snapshot.PredictionsComplete))
+                    continue;
                 if (RuleVerdict.Judge(rule, report) is not { } verdict)
                     continue;
                 if (await UpdateAsync(rule, report.Model, report.Version, verdict.Breached, verdict.Value, cancellationToken))

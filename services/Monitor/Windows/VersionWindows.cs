@@ -145,7 +145,8 @@ public sealed class VersionWindows
         var outcomes = new OutcomeAggregate();
         foreach (var slice in _outcomeSlices)
             outcomes.Add(slice);
-        return new WindowSnapshot(WindowKindName.Count, CountDescription, OutcomeCountDescription, predictions, outcomes);
+        return new WindowSnapshot(WindowKindName.Count, CountDescription, OutcomeCountDescription, predictions, outcomes,
+            PredictionsComplete: _predictionSlices.Count == Slices, OutcomesComplete: _outcomeSlices.Count == Slices);
     }
 
     /// <summary>The time window: the closed buckets of the last period and the open one.</summary>
@@ -161,7 +162,7 @@ public sealed class VersionWindows
 
         predictions.Add(Open.Predictions);
         outcomes.Add(Open.Outcomes);
-        return new WindowSnapshot(WindowKindName.Time, TimeDescription, TimeDescription, predictions, outcomes);
+        return new WindowSnapshot(WindowKindName.Time, TimeDescription, TimeDescription, predictions, outcomes, PredictionsComplete: true, OutcomesComplete: true);
     }
 
     private DateTimeOffset BucketStart(DateTimeOffset time) =>
@@ -186,7 +187,20 @@ public sealed record TimeBucket(DateTimeOffset Start, TimeSpan Duration, Predict
 /// <param name="OutcomeDescription">What the outcome side covers, e.g. <c>last 2000 outcomes</c>.</param>
 /// <param name="Predictions">The predictions' counts.</param>
 /// <param name="Outcomes">The outcomes' counts.</param>
-public sealed record WindowSnapshot(string Kind, string Description, string OutcomeDescription, PredictionAggregate Predictions, OutcomeAggregate Outcomes);
+/// <param name="PredictionsComplete">
+/// Whether the prediction side holds the whole window: a count window is complete once its N predictions have
+/// arrived. Until then it is only the first part of the traffic (the first hours of a stream that has a daily and
+/// weekly cycle), and the rules do not judge it.
+/// </param>
+/// <param name="OutcomesComplete">Whether the outcome side holds the whole window.</param>
+public sealed record WindowSnapshot(
+    string Kind,
+    string Description,
+    string OutcomeDescription,
+    PredictionAggregate Predictions,
+    OutcomeAggregate Outcomes,
+    bool PredictionsComplete,
+    bool OutcomesComplete);
 
 /// <summary>The names of the window kinds in the API.</summary>
 public static class WindowKindName

@@ -34,7 +34,8 @@ public sealed record WindowReport(
         return new WindowReport(
             profile.Card.Name,
             profile.Card.Version,
-            new WindowSummary(window.Kind, window.Description, window.OutcomeDescription, predictions.First, predictions.Last, predictions.Rows, outcomes.Rows, outcomes.First, outcomes.Last),
+            new WindowSummary(window.Kind, window.Description, window.OutcomeDescription, predictions.First, predictions.Last, predictions.Rows, outcomes.Rows, outcomes.First, outcomes.Last,
+                window.PredictionsComplete, window.OutcomesComplete),
             drift,
             new PredictionSummary(
                 withProbability == 0 ? null : predictions.ProbabilitySums.Sum() / withProbability,
@@ -49,7 +50,10 @@ public sealed record WindowReport(
     }
 }
 
-/// <summary>Which predictions (received from Start to End) and outcomes (recorded from OutcomesStart to OutcomesEnd) a window holds.</summary>
+/// <summary>
+/// Which predictions (received from Start to End) and outcomes (recorded from OutcomesStart to OutcomesEnd) a window
+/// holds, and whether each side is complete (a count window before its N have arrived is not; rules wait for it).
+/// </summary>
 public sealed record WindowSummary(
     string Kind,
     string Description,
@@ -59,7 +63,9 @@ public sealed record WindowSummary(
     long Predictions,
     long Outcomes,
     DateTimeOffset? OutcomesStart,
-    DateTimeOffset? OutcomesEnd);
+    DateTimeOffset? OutcomesEnd,
+    bool PredictionsComplete,
+    bool OutcomesComplete);
 
 /// <summary>The drift statistics of one column in a window (null when they cannot be computed).</summary>
 public sealed record ColumnDriftReport(

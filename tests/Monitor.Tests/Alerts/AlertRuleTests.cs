@@ -84,6 +84,20 @@ public sealed class AlertRuleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_count_window_is_judged_only_once_it_is_whole()
+    {
+        var recorder = _services.GetRequiredService<TrafficRecorder>();
+        var evaluator = _services.GetRequiredService<AlertEvaluator>();
+
+        // 900 of the window's 1000: more than MinRows, but only the first part of "the last 1000 predictions".
+        await SendAsync(recorder, MonitorTestData.Rows(seed: 10, count: 900, shift: true));
+        Assert.DoesNotContain(evaluator.States, state => state.Rule == "input-drift");
+
+        await SendAsync(recorder, MonitorTestData.Rows(seed: 11, count: 100, shift: true));
+        Assert.Equal("pending", evaluator.States.Single(state => state.Rule == "input-drift").State);
+    }
+
+    [Fact]
     public async Task A_model_silent_longer_than_the_rule_allows_raises_one_stalled_alert()
     {
         var recorder = _services.GetRequiredService<TrafficRecorder>();
