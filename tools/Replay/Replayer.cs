@@ -28,7 +28,7 @@ public sealed class Replayer
     private readonly TimeProvider _time;
     private readonly TextWriter _progress;
     private readonly ReplayLedger _ledger;
-    private readonly StreamPositionLog _positions = new();
+    private readonly StreamPositionLog _answered = new();
     private readonly string _correlationPrefix;
     private readonly RatePacer _pacer;
     private readonly List<(ReplayEvent Outcome, long Since)> _held = [];
@@ -197,8 +197,7 @@ public sealed class Replayer
         var contentType = _options.CloudEvents ? Contracts.Ingest.PublicExchanges.CloudEventsContentType : "application/json";
         if (message.Kind == ReplayEventKind.Request)
         {
-            _ledger.RequestSent(message.Sequence, flight);
-            _positions.Add(now, message.StreamTime);
+            _ledger.RequestSent(message.Sequence, flight, message.StreamTime);
             var body = ReplayMessages.Request(_options.Model, flight, correlationId, _options.CloudEvents, now);
             return TrackAsync(_broker.PublishAsync(ReplayMessages.RequestRoutingKey, contentType, correlationId, body, cancellationToken), outcome: false);
         }
@@ -257,10 +256,11 @@ public sealed class Replayer
         switch (received)
         {
             case PredictionReceived prediction:
-                _ledger.Predicted(SequenceOf(prediction.CorrelationId), prediction.Probability, prediction.Version);
+                if (_ledger.Predicted(SequenceOf(prediction.CorrelationId), prediction.Probability, prediction.Version, out var requestedAt) == ReplayLedger.Match.First)
+                    _answered.Add(_time.GetUtcNow(), requestedAt);
                 break;
             case AlertReceived alert when alert.Model == _options.Model:
-                var windowEnd = alert.WindowEnd is { } end ? _positions.StreamTimeAt(end) : null;
+                var windowEnd = alert.WindowEnd is { } end ? _answered.StreamTimeAt(end) : null;
                 var recorded = _ledger.Alerted(alert, StreamNow, windowEnd, _time.GetUtcNow());
                 _progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"ALERT {recorded.Kind} ({recorded.Rule}, version {recorded.ModelVersion}) at stream {recorded.StreamTime:yyyy-MM-dd HH:mm}: {recorded.Summary}"));

@@ -4,9 +4,9 @@ namespace Integration.Tests.Replay;
 
 /// <summary>
 /// The distributed system with Monitor set up for a short replay: a count window of 2000 predictions judged every
-/// 200, and one drift rule (PSI above 0.2 in any column, from 1000 predictions on, twice in a row). At the replay's
-/// sample (about 130 flights a day) 1000 predictions span a week and 2000 two, so a window of January traffic
-/// holds every weekday and hour in the shares the training data had: what is left to drift is the real shift.
+/// 200 once whole, and one drift rule (PSI above 0.2 in any column, twice in a row). At the replay's sample (about
+/// 130 flights a day) 2000 predictions span two weeks, so a window of January traffic holds every weekday and hour
+/// in the shares the training data had: what is left to drift is the real shift.
 /// </summary>
 public sealed class ReplaySystem : DistributedSystem
 {
@@ -21,7 +21,7 @@ public sealed class ReplaySystem : DistributedSystem
             ["Monitoring__Rules__0__Kind"] = "Drift",
             ["Monitoring__Rules__0__Statistic"] = "Psi",
             ["Monitoring__Rules__0__Threshold"] = "0.2",
-            ["Monitoring__Rules__0__MinRows"] = "1000",
+            ["Monitoring__Rules__0__MinRows"] = "2000",
             ["Monitoring__Rules__0__ConsecutiveWindows"] = "2",
         })
     {

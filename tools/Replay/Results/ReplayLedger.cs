@@ -4,7 +4,7 @@ using Replay.Messages;
 namespace Replay.Results;
 
 /// <summary>
-/// Everything a replay sent and received, kept compactly (8 bytes per flight) so a full six-month replay fits in
+/// Everything a replay sent and received, kept compactly (16 bytes per flight) so a full six-month replay fits in
 /// memory; turns into a <see cref="ReplayReport"/>. Written by the sending loop and by the broker's consumer
 /// thread, hence the lock.
 /// </summary>
@@ -70,14 +70,14 @@ public sealed class ReplayLedger
     /// Records the request for flight number <paramref name="sequence"/>, before it is published (its prediction
     /// may come back before the publish is confirmed); requests are recorded in sequence order.
     /// </summary>
-    public void RequestSent(long sequence, in ScheduledFlight flight)
+    public void RequestSent(long sequence, in ScheduledFlight flight, DateTime requestedAt)
     {
         lock (_gate)
         {
             if (sequence != _flights.Count)
                 throw new InvalidOperationException($"request {sequence} recorded after {_flights.Count} requests");
             var month = MonthIndex(flight.Departure);
-            _flights.Add(new Entry((short)month, flight.Flight.IsLate, float.NaN));
+            _flights.Add(new Entry((short)month, flight.Flight.IsLate, float.NaN, requestedAt.Ticks));
             var counts = Month(month);
             counts.Sent++;
             if (flight.Flight.IsLate)
@@ -119,9 +119,13 @@ public sealed class ReplayLedger
             Interlocked.Increment(ref _unroutableRequests);
     }
 
-    /// <summary>Records the prediction for flight <paramref name="sequence"/> (null: not one of this replay's requests).</summary>
-    public Match Predicted(long? sequence, double probability, string? version)
+    /// <summary>
+    /// Records the prediction for flight <paramref name="sequence"/> (null: not one of this replay's requests);
+    /// <paramref name="requestedAt"/> is the stream time its request was sent at.
+    /// </summary>
+    public Match Predicted(long? sequence, double probability, string? version, out DateTime requestedAt)
     {
+        requestedAt = default;
         lock (_gate)
         {
             if (sequence is not { } number || number < 0 || number >= _flights.Count)
@@ -131,6 +135,7 @@ public sealed class ReplayLedger
             }
 
             var entry = _flights[(int)number];
+            requestedAt = new DateTime(entry.RequestedTicks);
             if (!float.IsNaN(entry.Probability))
             {
                 _duplicates++;
@@ -217,7 +222,7 @@ public sealed class ReplayLedger
         return _months[index];
     }
 
-    private record struct Entry(short Month, bool Late, float Probability);
+    private record struct Entry(short Month, bool Late, float Probability, long RequestedTicks);
 
     private sealed class MonthCounts
     {

@@ -181,8 +181,9 @@ public sealed record MonthResult(
 /// <summary>An alert as the replay saw it.</summary>
 /// <param name="StreamTime">The stream time when it arrived (the last event's time if it arrived during the drain).</param>
 /// <param name="WindowEndStreamTime">
-/// The stream time the replay had reached when Monitor received the last prediction of the judged window (the
-/// alert's <c>windowEnd</c> mapped through the replay's own log of when it sent what); null when unknown.
+/// The stream time of the newest request whose prediction the replay had received when Monitor's judged window
+/// ended (the alert's <c>windowEnd</c>): Monitor and the replay get each prediction at about the same moment, so
+/// this is about the newest flight in the window, however far the platform lags; null when unknown.
 /// </param>
 /// <param name="ReceivedAt">Wall-clock arrival.</param>
 /// <param name="Kind"><c>drift</c>, <c>performance</c> or <c>stalled</c>.</param>

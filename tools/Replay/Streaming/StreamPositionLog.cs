@@ -1,9 +1,10 @@
 namespace Replay.Streaming;
 
 /// <summary>
-/// Which stream time the replay had reached at which wall-clock time, sampled as requests are sent (at most
-/// one entry per 10 ms), so a wall-clock time another service reports — an alert's window end — can be read
-/// as a stream time.
+/// Which stream time the replay had reached at which wall-clock time — the replay notes the stream time of each
+/// request whose prediction comes back (at most one entry per 10 ms, never going back) — so a wall-clock time
+/// another service reports, an alert's window end, can be read as the stream time of the newest flight the
+/// platform had answered by then.
 /// </summary>
 public sealed class StreamPositionLog
 {
@@ -11,11 +12,13 @@ public sealed class StreamPositionLog
     private readonly List<(DateTimeOffset Wall, DateTime Stream)> _entries = [];
     private readonly Lock _gate = new();
 
-    /// <summary>Notes that at <paramref name="wall"/> the stream had reached <paramref name="stream"/>.</summary>
+    /// <summary>Notes that at <paramref name="wall"/> the stream had reached <paramref name="stream"/> (or later, if an earlier entry says so).</summary>
     public void Add(DateTimeOffset wall, DateTime stream)
     {
         lock (_gate)
         {
+            if (_entries.Count > 0 && _entries[^1].Stream > stream)
+                stream = _entries[^1].Stream;
             if (_entries.Count > 0 && wall - _entries[^1].Wall < Resolution)
                 _entries[^1] = (_entries[^1].Wall, stream);
             else
