@@ -1,7 +1,6 @@
-using System.Net.Mime;
 using FeatureBuilder.Ingest;
 using MassTransit;
-using MassTransit.Serialization;
+using ServiceDefaults;
 
 namespace FeatureBuilder.Consumers;
 
@@ -28,29 +27,6 @@ public sealed class IngestedPredictionRequestConsumerDefinition : ConsumerDefini
         IConsumerConfigurator<IngestedPredictionRequestConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.ConfigureConsumeTopology = false;
-        endpointConfigurator.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
-        endpointConfigurator.AddDeserializer(new CloudEventsDeserializerFactory());
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-        {
-            rabbit.PrefetchCount = InFlight;
-            rabbit.Bind(IngestTopology.IngestExchange, exchange =>
-            {
-                exchange.ExchangeType = "topic";
-                exchange.RoutingKey = IngestTopology.PredictionRequestedKey;
-            });
-        }
-    }
-
-    // CloudEvents in structured mode are JSON documents with their own media type: read them as raw JSON.
-    private sealed class CloudEventsDeserializerFactory : ISerializerFactory
-    {
-        private static readonly SystemTextJsonRawMessageSerializer Raw = new(RawSerializerOptions.AnyMessageType);
-
-        public ContentType ContentType { get; } = new(IngestTopology.CloudEventsContentType);
-
-        public IMessageSerializer CreateSerializer() => Raw;
-
-        public IMessageDeserializer CreateDeserializer() => Raw;
+        endpointConfigurator.ConfigureIngestEndpoint(IngestTopology.PredictionRequestedKey, prefetchCount: InFlight);
     }
 }

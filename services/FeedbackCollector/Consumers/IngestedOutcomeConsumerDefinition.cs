@@ -1,7 +1,6 @@
-using System.Net.Mime;
 using FeedbackCollector.Ingest;
 using MassTransit;
-using MassTransit.Serialization;
+using ServiceDefaults;
 
 namespace FeedbackCollector.Consumers;
 
@@ -29,30 +28,6 @@ public sealed class IngestedOutcomeConsumerDefinition : ConsumerDefinition<Inges
         IRegistrationContext context)
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
-        endpointConfigurator.ConfigureConsumeTopology = false;
-        endpointConfigurator.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
-        endpointConfigurator.AddDeserializer(new CloudEventsDeserializerFactory());
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-        {
-            rabbit.PrefetchCount = InFlight * 2;
-            rabbit.Bind(OutcomeIngest.Exchange, exchange =>
-            {
-                exchange.ExchangeType = "topic";
-                exchange.RoutingKey = OutcomeIngest.OutcomeObservedKey;
-            });
-        }
-    }
-
-    // CloudEvents in structured mode are JSON documents with their own media type: read them as raw JSON.
-    // (FeatureBuilder's ingest has the same few lines; a shared home would be ServiceDefaults.)
-    private sealed class CloudEventsDeserializerFactory : ISerializerFactory
-    {
-        private static readonly SystemTextJsonRawMessageSerializer Raw = new(RawSerializerOptions.AnyMessageType);
-
-        public ContentType ContentType { get; } = new(OutcomeIngest.CloudEventsContentType);
-
-        public IMessageSerializer CreateSerializer() => Raw;
-
-        public IMessageDeserializer CreateDeserializer() => Raw;
+        endpointConfigurator.ConfigureIngestEndpoint(OutcomeIngest.OutcomeObservedKey, prefetchCount: InFlight * 2);
     }
 }

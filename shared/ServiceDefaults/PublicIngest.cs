@@ -1,0 +1,48 @@
+using System.Net.Mime;
+using Contracts.Ingest;
+using MassTransit;
+using MassTransit.Serialization;
+
+namespace ServiceDefaults;
+
+/// <summary>
+/// The receive side of <c>platform.ingest</c>: a queue that other systems' messages reach as plain JSON or as
+/// structured CloudEvents (<c>application/json</c>, <c>application/cloudevents+json</c>, or no content type at
+/// all), never MassTransit envelopes.
+/// </summary>
+public static class PublicIngest
+{
+    /// <summary>
+    /// Makes <paramref name="endpoint"/> read raw JSON (CloudEvents too), binds it to <c>platform.ingest</c> with
+    /// <paramref name="routingKey"/> on RabbitMQ, and keeps MassTransit from binding its own message-type
+    /// exchanges to it.
+    /// </summary>
+    public static void ConfigureIngestEndpoint(this IReceiveEndpointConfigurator endpoint, string routingKey, int prefetchCount)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        endpoint.ConfigureConsumeTopology = false;
+        endpoint.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+        endpoint.AddDeserializer(new CloudEventsDeserializerFactory());
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = prefetchCount;
+            rabbit.Bind(PublicExchanges.Ingest, exchange =>
+            {
+                exchange.ExchangeType = "topic";
+                exchange.RoutingKey = routingKey;
+            });
+        }
+    }
+
+    // CloudEvents in structured mode are JSON documents with their own media type: read them as raw JSON.
+    private sealed class CloudEventsDeserializerFactory : ISerializerFactory
+    {
+        private static readonly SystemTextJsonRawMessageSerializer Raw = new(RawSerializerOptions.AnyMessageType);
+
+        public ContentType ContentType { get; } = new(PublicExchanges.CloudEventsContentType);
+
+        public IMessageSerializer CreateSerializer() => Raw;
+
+        public IMessageDeserializer CreateDeserializer() => Raw;
+    }
+}
