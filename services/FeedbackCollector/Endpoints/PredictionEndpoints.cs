@@ -39,7 +39,7 @@ public static class PredictionEndpoints
         string id, IPredictionLog log, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var predictionId))
-            return Invalid("id", $"'{id}' is not a prediction id: a prediction id is a UUID, such as 01a206be-d1d4-7d1c-b62e-dbdcf315a6a7.");
+            return InvalidParameter.Problem("id", $"'{id}' is not a prediction id: a prediction id is a UUID, such as 01a206be-d1d4-7d1c-b62e-dbdcf315a6a7.");
 
         return await log.FindAsync(predictionId, cancellationToken) is { } prediction
             ? TypedResults.Ok(prediction)
@@ -54,24 +54,15 @@ public static class PredictionEndpoints
     {
         const string Example = "e.g. /api/v1/predictions?model=flight-delay&entityKey=AA123";
         if (string.IsNullOrWhiteSpace(model))
-            return Invalid("model", $"The query parameter 'model' is required ({Example}).");
+            return InvalidParameter.Problem("model", $"The query parameter 'model' is required ({Example}).");
         if (string.IsNullOrWhiteSpace(entityKey))
-            return Invalid("entityKey", $"The query parameter 'entityKey' is required ({Example}).");
+            return InvalidParameter.Problem("entityKey", $"The query parameter 'entityKey' is required ({Example}).");
 
         var count = DefaultLimit;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxLimit))
-            return Invalid("limit", $"The query parameter 'limit' must be a whole number from 1 to {MaxLimit}, not '{limit}'.");
+            return InvalidParameter.Problem("limit", $"The query parameter 'limit' must be a whole number from 1 to {MaxLimit}, not '{limit}'.");
 
         var predictions = await log.FindByEntityKeyAsync(model, entityKey, count, cancellationToken);
         return TypedResults.Ok(new PredictionList(model, entityKey, predictions));
     }
-
-    // The same shape as a validation problem (errors by parameter name), so clients read one format.
-    private static ProblemHttpResult Invalid(string parameter, string message) =>
-        TypedResults.Problem(
-            message,
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Invalid request",
-            type: ProblemTypes.ValidationFailed,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [parameter] = [message] } });
 }

@@ -35,10 +35,10 @@ public static class ServiceTrafficEndpoints
         var maxMinutes = (int)Math.Max(1, options.Value.Retention.TotalMinutes);
         var count = DefaultMinutes;
         if (minutes is not null && (!int.TryParse(minutes, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > maxMinutes))
-            return Invalid("minutes", $"The query parameter 'minutes' must be a whole number from 1 to {maxMinutes} (the retention), not '{minutes}'.");
+            return InvalidParameter.Problem("minutes", $"The query parameter 'minutes' must be a whole number from 1 to {maxMinutes} (the retention), not '{minutes}'.");
         var perInstance = false;
         if (byInstance is not null && !bool.TryParse(byInstance, out perInstance))
-            return Invalid("byInstance", $"The query parameter 'byInstance' must be true or false, not '{byInstance}'.");
+            return InvalidParameter.Problem("byInstance", $"The query parameter 'byInstance' must be true or false, not '{byInstance}'.");
 
         // The window is the last `minutes` minute buckets, the current (partial) one included.
         var to = time.GetUtcNow();
@@ -52,11 +52,11 @@ public static class ServiceTrafficEndpoints
     {
         var now = time.GetUtcNow();
         if (!TryTime(from, now - TimeSpan.FromHours(24), out var start))
-            return Invalid("from", $"The query parameter 'from' must be an RFC 3339 time such as 2026-11-23T10:00:00Z, not '{from}'.");
+            return InvalidParameter.Problem("from", $"The query parameter 'from' must be an RFC 3339 time such as 2026-11-23T10:00:00Z, not '{from}'.");
         if (!TryTime(to, now, out var end))
-            return Invalid("to", $"The query parameter 'to' must be an RFC 3339 time such as 2026-11-23T11:00:00Z, not '{to}'.");
+            return InvalidParameter.Problem("to", $"The query parameter 'to' must be an RFC 3339 time such as 2026-11-23T11:00:00Z, not '{to}'.");
         if (end <= start)
-            return Invalid("to", "The query parameter 'to' must be later than 'from'.");
+            return InvalidParameter.Problem("to", "The query parameter 'to' must be later than 'from'.");
 
         var points = traffic.Timeline(Blank(service), Blank(model), start, end)
             .Select(point => ServiceTimelinePoint.Of(point.Minute, point.Total))
@@ -71,13 +71,4 @@ public static class ServiceTrafficEndpoints
         value = fallback;
         return text is null || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
     }
-
-    // The same shape as the other monitoring endpoints' validation problems (errors by parameter name).
-    private static ProblemHttpResult Invalid(string parameter, string message) =>
-        TypedResults.Problem(
-            message,
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Invalid request",
-            type: ProblemTypes.ValidationFailed,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [parameter] = [message] } });
 }

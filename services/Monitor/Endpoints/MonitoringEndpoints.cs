@@ -65,7 +65,7 @@ public static class MonitoringEndpoints
         string model, string version, string? window, MonitoredVersions versions, AlertEvaluator alerts)
     {
         if (ParseWindow(window) is not { } kind)
-            return Invalid("window", $"The query parameter 'window' must be 'count' or 'time', not '{window}'.");
+            return InvalidParameter.Problem("window", $"The query parameter 'window' must be 'count' or 'time', not '{window}'.");
         if (versions.Existing(model, version) is not { } windows)
             return NotWatched(model, version);
         return TypedResults.Ok(alerts.Report(windows, kind));
@@ -76,11 +76,11 @@ public static class MonitoringEndpoints
     {
         var now = time.GetUtcNow();
         if (!TryTime(from, now - TimeSpan.FromHours(24), out var start))
-            return Invalid("from", $"The query parameter 'from' must be an RFC 3339 time such as 2026-11-23T10:00:00Z, not '{from}'.");
+            return InvalidParameter.Problem("from", $"The query parameter 'from' must be an RFC 3339 time such as 2026-11-23T10:00:00Z, not '{from}'.");
         if (!TryTime(to, now + TimeSpan.FromMinutes(1), out var end))
-            return Invalid("to", $"The query parameter 'to' must be an RFC 3339 time such as 2026-11-23T11:00:00Z, not '{to}'.");
+            return InvalidParameter.Problem("to", $"The query parameter 'to' must be an RFC 3339 time such as 2026-11-23T11:00:00Z, not '{to}'.");
         if (end <= start)
-            return Invalid("to", "The query parameter 'to' must be later than 'from'.");
+            return InvalidParameter.Problem("to", "The query parameter 'to' must be later than 'from'.");
         var windows = versions.Existing(model, version);
         if (windows is null)
             return NotWatched(model, version);
@@ -105,15 +105,15 @@ public static class MonitoringEndpoints
         string? model, string? version, string? kind, string? since, string? limit, IMonitoringStore store, CancellationToken cancellationToken)
     {
         if (kind is not (null or "drift" or "performance" or "stalled"))
-            return Invalid("kind", $"The query parameter 'kind' must be drift, performance or stalled, not '{kind}'.");
+            return InvalidParameter.Problem("kind", $"The query parameter 'kind' must be drift, performance or stalled, not '{kind}'.");
         var count = 100;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxAlerts))
-            return Invalid("limit", $"The query parameter 'limit' must be a whole number from 1 to {MaxAlerts}, not '{limit}'.");
+            return InvalidParameter.Problem("limit", $"The query parameter 'limit' must be a whole number from 1 to {MaxAlerts}, not '{limit}'.");
         DateTimeOffset? after = null;
         if (since is not null)
         {
             if (!TryTime(since, default, out var parsed))
-                return Invalid("since", $"The query parameter 'since' must be an RFC 3339 time, not '{since}'.");
+                return InvalidParameter.Problem("since", $"The query parameter 'since' must be an RFC 3339 time, not '{since}'.");
             after = parsed;
         }
 
@@ -145,13 +145,4 @@ public static class MonitoringEndpoints
             $"Monitor has seen no traffic of {model} version {version} since it started, and has no card for it.",
             statusCode: StatusCodes.Status404NotFound,
             title: "Unknown model version");
-
-    // The same shape as a validation problem (errors by parameter name), so clients read one format.
-    private static ProblemHttpResult Invalid(string parameter, string message) =>
-        TypedResults.Problem(
-            message,
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Invalid request",
-            type: ProblemTypes.ValidationFailed,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [parameter] = [message] } });
 }
