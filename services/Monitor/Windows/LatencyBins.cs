@@ -1,3 +1,5 @@
+using Monitor.Computational;
+
 namespace Monitor.Windows;
 
 /// <summary>
@@ -19,33 +21,9 @@ public static class LatencyBins
     }
 
     /// <summary>
-    /// The <paramref name="quantile"/> (0–1) of the counted latencies in milliseconds, linearly interpolated
-    /// inside its bin (the first bin starts at 0, the overflow bin is reported at its lower bound); null when empty.
+    /// The <paramref name="quantile"/> (0–1) of the counted latencies in milliseconds, interpolated inside its bin
+    /// (<see cref="LatencyPercentiles"/>, which the computational monitoring uses too); null when empty.
     /// </summary>
-    public static double? Quantile(IReadOnlyList<long> counts, double quantile)
-    {
-        ArgumentNullException.ThrowIfNull(counts);
-        long total = 0;
-        foreach (var count in counts)
-            total += count;
-        if (total == 0)
-            return null;
-        var rank = quantile * total;
-        double below = 0;
-        for (var bin = 0; bin < counts.Count; bin++)
-        {
-            if (counts[bin] == 0 || below + counts[bin] < rank)
-            {
-                below += counts[bin];
-                continue;
-            }
-
-            var lower = bin == 0 ? 0 : UpperBounds[bin - 1];
-            if (bin == Count - 1)
-                return lower;
-            return lower + (UpperBounds[bin] - lower) * Math.Clamp((rank - below) / counts[bin], 0, 1);
-        }
-
-        return UpperBounds[^1];
-    }
+    public static double? Quantile(IReadOnlyList<long> counts, double quantile) =>
+        LatencyPercentiles.Quantile(counts, UpperBounds, quantile);
 }
