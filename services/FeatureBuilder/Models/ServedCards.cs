@@ -25,24 +25,24 @@ public sealed partial class ServedCards(ILogger<ServedCards> logger) : IServedMo
     public ServedCard? Find(string modelName) => _cards.GetValueOrDefault(modelName);
 
     /// <inheritdoc />
-    public Task ApplyAsync(IReadOnlyList<ServedModel> models, CancellationToken cancellationToken)
+    public Task ApplyAsync(ServedModelsResponse served, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(served);
         var current = _cards;
         var next = new Dictionary<string, ServedCard>(StringComparer.Ordinal);
-        foreach (var served in models)
+        foreach (var model in served.Champions())
         {
-            if (current.TryGetValue(served.ModelName, out var known) && known.Card.Version == served.Version)
+            if (current.TryGetValue(model.ModelName, out var known) && known.Card.Version == model.Version)
             {
-                next[served.ModelName] = known;
+                next[model.ModelName] = known;
                 continue;
             }
 
-            var read = ModelCardReader.Read(served.CardJson);
+            var read = ModelCardReader.Read(model.CardJson);
             if (read.Card is { } card)
-                next[served.ModelName] = new ServedCard(card, Featurizer.Create(card), served.CardJson);
+                next[model.ModelName] = new ServedCard(card, Featurizer.Create(card), model.CardJson);
             else
-                LogInvalidCard(served.ModelName, served.Version, string.Join("; ", read.Errors));
+                LogInvalidCard(model.ModelName, model.Version, string.Join("; ", read.Errors));
         }
 
         _cards = next.ToFrozenDictionary(StringComparer.Ordinal);

@@ -53,22 +53,23 @@ public sealed partial class ModelSessions(IBus bus, TimeProvider time, ILogger<M
     public LoadedModel? Find(string modelName) => _models.GetValueOrDefault(modelName);
 
     /// <inheritdoc />
-    public async Task ApplyAsync(IReadOnlyList<ServedModel> models, CancellationToken cancellationToken)
+    public async Task ApplyAsync(ServedModelsResponse served, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(served);
+        var champions = served.Champions();
         await _applying.WaitAsync(cancellationToken);
         try
         {
             var current = _models;
             var next = new Dictionary<string, LoadedModel>(StringComparer.Ordinal);
-            foreach (var served in models)
+            foreach (var model in champions)
             {
-                if (current.TryGetValue(served.ModelName, out var loaded) && loaded.Version == served.Version && loaded.Sha256 == served.ArtifactSha256)
-                    next[served.ModelName] = loaded;
-                else if (await LoadAsync(served, cancellationToken) is { } fresh)
-                    next[served.ModelName] = fresh;
+                if (current.TryGetValue(model.ModelName, out var loaded) && loaded.Version == model.Version && loaded.Sha256 == model.ArtifactSha256)
+                    next[model.ModelName] = loaded;
+                else if (await LoadAsync(model, cancellationToken) is { } fresh)
+                    next[model.ModelName] = fresh;
                 else if (loaded is not null)
-                    next[served.ModelName] = loaded; // Keep serving the old version rather than nothing.
+                    next[model.ModelName] = loaded; // Keep serving the old version rather than nothing.
             }
 
             _models = next.ToFrozenDictionary(StringComparer.Ordinal);

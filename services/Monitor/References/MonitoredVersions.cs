@@ -24,10 +24,11 @@ public sealed partial class MonitoredVersions(
     public IReadOnlyList<VersionWindows> All => [.. _windows.Values];
 
     /// <inheritdoc />
-    public Task ApplyAsync(IReadOnlyList<ServedModel> models, CancellationToken cancellationToken)
+    public Task ApplyAsync(ServedModelsResponse served, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(models);
-        foreach (var model in models)
+        ArgumentNullException.ThrowIfNull(served);
+        // Challengers too: a rollout's versions are watched side by side.
+        foreach (var model in served.Models)
         {
             if (_profiles.ContainsKey((model.ModelName, model.Version)))
                 continue;

@@ -1,4 +1,5 @@
 using Contracts.Models;
+using Contracts.Rollouts;
 using MassTransit;
 using Retrainer.Registry;
 
@@ -11,6 +12,7 @@ public sealed class ServedModelsRequestConsumer(ModelRegistry registry, TimeProv
     public async Task Consume(ConsumeContext<ServedModelsRequest> context)
     {
         var models = await registry.ServedAsync(context.Message.ModelName, context.CancellationToken);
-        await context.RespondAsync(new ServedModelsResponse(models, time.GetUtcNow()));
+        var routes = models.Select(model => new ModelRoute(model.ModelName, model.Version)).ToList();
+        await context.RespondAsync(new ServedModelsResponse(models, routes, time.GetUtcNow()));
     }
 }

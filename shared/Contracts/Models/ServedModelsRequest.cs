@@ -1,3 +1,5 @@
+using Contracts.Rollouts;
+
 namespace Contracts.Models;
 
 /// <summary>
@@ -8,9 +10,13 @@ namespace Contracts.Models;
 public sealed record ServedModelsRequest(string? ModelName);
 
 /// <summary>The registry's answer to <see cref="ServedModelsRequest"/>.</summary>
-/// <param name="Models">Every served version (for now one per model: its latest).</param>
+/// <param name="Models">
+/// Every version that may take traffic: each model's champion and, while a rollout runs, its challenger. A
+/// replica loads them all.
+/// </param>
+/// <param name="Routes">One per model in <paramref name="Models"/>: how its traffic is split between those versions.</param>
 /// <param name="AnsweredAt">When the registry answered.</param>
-public sealed record ServedModelsResponse(IReadOnlyList<ServedModel> Models, DateTimeOffset AnsweredAt);
+public sealed record ServedModelsResponse(IReadOnlyList<ServedModel> Models, IReadOnlyList<ModelRoute> Routes, DateTimeOffset AnsweredAt);
 
 /// <summary>One model version that serves traffic.</summary>
 /// <param name="ModelName">URL-safe model name, e.g. <c>flight-delay</c>.</param>

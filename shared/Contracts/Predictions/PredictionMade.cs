@@ -35,7 +35,14 @@ public sealed record PredictionMade(
     float? Value,
     DateTimeOffset ReceivedAt,
     DateTimeOffset PredictedAt,
-    string? TraceParent);
+    string? TraceParent)
+{
+    /// <summary>
+    /// Whether the prediction was made in the shadow of another version's (a shadow rollout): it was logged and is
+    /// compared, but the caller got the champion's answer.
+    /// </summary>
+    public bool Shadow { get; init; }
+}
 
 /// <summary>The values of <see cref="PredictionMade.Source"/> and <see cref="ScoreRequest.Source"/>.</summary>
 public static class PredictionSources

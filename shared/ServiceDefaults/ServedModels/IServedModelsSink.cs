@@ -9,8 +9,9 @@ namespace ServiceDefaults.ServedModels;
 public interface IServedModelsSink
 {
     /// <summary>
-    /// Makes the sink serve exactly <paramref name="models"/>. Called again with the whole list after every
-    /// change, so it must be cheap when nothing changed. Throwing makes the sync retry later.
+    /// Makes the sink serve exactly the versions of <paramref name="served"/>, routed by its routes. Called again
+    /// with the whole answer after every change, so it must be cheap when nothing changed. Throwing makes the sync
+    /// retry later.
     /// </summary>
-    Task ApplyAsync(IReadOnlyList<ServedModel> models, CancellationToken cancellationToken);
+    Task ApplyAsync(ServedModelsResponse served, CancellationToken cancellationToken);
 }

@@ -10,7 +10,7 @@ public static class ServedModelsExtensions
 {
     /// <summary>
     /// Registers <typeparamref name="TSink"/> (a singleton, also resolvable as itself) to receive the served
-    /// models. The first call in a host also adds the sync and its <c>ModelRegistered</c> and <c>ModelAliasesChanged</c> consumers; the
+    /// models. The first call in a host also adds the sync and its <c>ModelRegistered</c>, <c>ModelAliasesChanged</c> and <c>RolloutChanged</c> consumers; the
     /// embedded host, where FeatureBuilder and Inference both call this, runs one sync for both sinks.
     /// Call it from a service's <c>AddX</c>, before <c>AddMessageBus</c>.
     /// </summary>
@@ -46,6 +46,12 @@ public static class ServedModelsExtensions
                     endpoint.Temporary = true;
                 });
             bus.AddConsumer<ModelAliasesChangedConsumer>()
+                .Endpoint(endpoint =>
+                {
+                    endpoint.InstanceId = instance;
+                    endpoint.Temporary = true;
+                });
+            bus.AddConsumer<RolloutChangedConsumer>()
                 .Endpoint(endpoint =>
                 {
                     endpoint.InstanceId = instance;

@@ -47,7 +47,7 @@ public sealed partial class ServedModelsSync(
                 var response = await client.GetResponse<ServedModelsResponse>(new ServedModelsRequest(null), stoppingToken);
                 var models = response.Message.Models;
                 foreach (var sink in sinks)
-                    await sink.ApplyAsync(models, stoppingToken);
+                    await sink.ApplyAsync(response.Message, stoppingToken);
                 _firstSync.TrySetResult();
                 // Logged when the list changes, not on every periodic refresh.
                 var versions = string.Join(", ", models.Select(model => $"{model.ModelName}:{model.Version}:{model.ArtifactSha256[..8]}"));

@@ -1,3 +1,4 @@
+using Contracts.Models;
 using Contracts.Monitoring;
 using MassTransit;
 using MassTransit.Testing;
@@ -29,7 +30,7 @@ public sealed class AlertRuleTests : IAsyncLifetime
         _services = Services();
         _harness = _services.GetRequiredService<ITestHarness>();
         await _harness.Start();
-        await _services.GetRequiredService<MonitoredVersions>().ApplyAsync([MonitorTestData.Served(_card)], default);
+        await _services.GetRequiredService<MonitoredVersions>().ApplyAsync(new ServedModelsResponse([MonitorTestData.Served(_card)], [], DateTimeOffset.UtcNow), default);
     }
 
     public async Task DisposeAsync()
