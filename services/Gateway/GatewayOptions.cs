@@ -18,6 +18,12 @@ public sealed class GatewayOptions
     /// </summary>
     public long MaxBatchUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// The largest model version upload (<c>POST /api/v1/models/{model}/versions</c>: ONNX file and card) accepted.
+    /// Default 64 MiB, as the registry's own <c>Registry__MaxUploadBytes</c>. Env: <c>Gateway__MaxModelUploadBytes</c>.
+    /// </summary>
+    public long MaxModelUploadBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Seconds a client is asked to wait (Retry-After) when no service instance can answer. Env: <c>Gateway__RetryAfterSeconds</c>.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
 

@@ -12,6 +12,8 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
         if (options.MaxRequestBodyBytes <= 0)
             failures.Add($"{Section}:MaxRequestBodyBytes must be positive, not {options.MaxRequestBodyBytes}.");
+        if (options.MaxModelUploadBytes <= 0)
+            failures.Add($"{Section}:MaxModelUploadBytes must be positive, not {options.MaxModelUploadBytes}.");
         if (options.MaxBatchUploadBytes <= 0)
             failures.Add($"{Section}:MaxBatchUploadBytes must be positive, not {options.MaxBatchUploadBytes}.");
         if (options.RetryAfterSeconds <= 0)

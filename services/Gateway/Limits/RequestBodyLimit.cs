@@ -6,7 +6,8 @@ namespace Gateway.Limits;
 
 /// <summary>
 /// Refuses a public API request whose body is larger than <see cref="GatewayOptions.MaxRequestBodyBytes"/>
-/// (<see cref="GatewayOptions.MaxBatchUploadBytes"/> for a batch upload)
+/// (<see cref="GatewayOptions.MaxBatchUploadBytes"/> for a batch upload, <see cref="GatewayOptions.MaxModelUploadBytes"/>
+/// for a model version upload)
 /// with 413 problem details naming the limit: at once, before any endpoint or forwarding, when Content-Length
 /// says so; while reading when a chunked body grows past it. The same middleware runs in front of proxied
 /// paths (distributed mode) and local endpoints (embedded host).
@@ -36,7 +37,12 @@ public static class RequestBodyLimit
         }
 
         var options = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
-        var limit = IsBatchUpload(context.Request) ? options.MaxBatchUploadBytes : options.MaxRequestBodyBytes;
+        var limit = UploadTo(context.Request) switch
+        {
+            "batches" => options.MaxBatchUploadBytes,
+            "versions" => options.MaxModelUploadBytes,
+            _ => options.MaxRequestBodyBytes,
+        };
         var announced = context.Request.ContentLength;
         if (announced > limit)
         {
@@ -66,13 +72,14 @@ public static class RequestBodyLimit
             await TooLarge(limit, $"The body is larger than the limit of {limit} bytes.").ExecuteAsync(context);
     }
 
-    // POST /api/v1/models/{model}/batches: a file of records, far larger than any other request.
-    private static bool IsBatchUpload(HttpRequest request)
+    // POST /api/v1/models/{model}/batches (a file of records) or /versions (an ONNX file): far larger than any
+    // other request. Returns "batches", "versions" or null.
+    private static string? UploadTo(HttpRequest request)
     {
         if (!HttpMethods.IsPost(request.Method) || request.Path.Value is not { } path)
-            return false;
+            return null;
         var segments = path.Trim('/').Split('/');
-        return segments is ["api", "v1", "models", { Length: > 0 }, "batches"];
+        return segments is ["api", "v1", "models", { Length: > 0 }, "batches" or "versions"] ? segments[4] : null;
     }
 
     private static long? ServerLimitForChunked(long limit) =>

@@ -9,6 +9,7 @@ public sealed class GatewayBodyLimitTests : IAsyncLifetime
 {
     private const int Limit = 1024;
     private const int BatchLimit = 16 * 1024;
+    private const int ModelLimit = 8 * 1024;
 
     private UpstreamService _featureBuilder = null!;
     private UpstreamService _inference = null!;
@@ -24,6 +25,9 @@ public sealed class GatewayBodyLimitTests : IAsyncLifetime
             {
                 ["Gateway__MaxRequestBodyBytes"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Gateway__MaxBatchUploadBytes"] = BatchLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Gateway__MaxModelUploadBytes"] = ModelLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // The echo service stands in for the registry too.
+                ["ReverseProxy__Clusters__retrainer__Destinations__primary__Address"] = _featureBuilder.Address,
             });
     }
 
@@ -85,6 +89,21 @@ public sealed class GatewayBodyLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
         Assert.Equal(BatchLimit, JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("maxBodyBytes").GetInt64());
         await AssertTooLargeAsync(refusedElsewhere);
+    }
+
+    [Fact]
+    public async Task A_model_version_upload_has_its_own_limit()
+    {
+        const string Versions = "/api/v1/models/flights/versions";
+        using var withinModelLimit = new StringContent(new string('x', 4 * Limit), Encoding.UTF8, "application/octet-stream");
+        using var forwarded = await _gateway.Client.PostAsync(new Uri(Versions, UriKind.Relative), withinModelLimit);
+        using var overModelLimit = new StringContent(new string('x', 2 * ModelLimit), Encoding.UTF8, "application/octet-stream");
+        using var refused = await _gateway.Client.PostAsync(new Uri(Versions, UriKind.Relative), overModelLimit);
+
+        Assert.Equal(HttpStatusCode.OK, forwarded.StatusCode);
+        Assert.Contains(_featureBuilder.Received, request => request.Contains("/versions", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal(ModelLimit, JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("maxBodyBytes").GetInt64());
     }
 
     // A JSON object of exactly `size` bytes.
