@@ -45,6 +45,7 @@ public static class RetrainerService
         {
             bus.AddConsumer<ServedModelsRequestConsumer>();
             bus.AddConsumer<ModelArtifactRequestConsumer>();
+            bus.AddConsumer<PublicLoopEventsConsumer>();
         });
         return builder;
     }
