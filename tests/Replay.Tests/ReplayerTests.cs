@@ -194,7 +194,7 @@ public sealed class ReplayerTests
         Assert.Equal(1, report.AlertsInTrainingPeriod);
 
         var markdown = report.ToMarkdown();
-        Assert.Contains("| 2001-01 | 3 | 3 | 0.0% | 0.2000 | – | 1 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| 2001-01 | 3 | 3 | 0.0% | 0.2000 | – | – | 1: 100.0% | 1 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| drift | input-drift | 1 | date.month (psi 0.9) |", markdown, StringComparison.Ordinal);
         Assert.Contains("Alerts during the training period (2001-01-01 – 2001-02-01): **1**", markdown, StringComparison.Ordinal);
         var json = JsonDocument.Parse(report.ToJson()).RootElement;

@@ -29,6 +29,8 @@ public static class ReplayCommandLine
           --json FILE            write the JSON report there
           --training-from DATE, --training-to DATE
                                  the served model's training period (default January 2001)
+          --baseline FOLDER      also score every flight with this model bundle (e.g. .data/models/flight-delay/1)
+                                 and report its AUC per month on the same flights
         DURATION: 90s, 15m, 1h, 2d or hh:mm:ss; --outcome-hold, --drain and --progress also take plain seconds.
         """;
 
@@ -37,7 +39,7 @@ public static class ReplayCommandLine
     private static readonly string[] ValueOptions =
     [
         "--from", "--to", "--sample", "--speed", "--max-rate", "--lead", "--outcome-lag", "--outcome-hold", "--drain", "--progress",
-        "--amqp", "--model", "--data", "--report", "--json", "--training-from", "--training-to",
+        "--amqp", "--model", "--data", "--report", "--json", "--training-from", "--training-to", "--baseline",
     ];
 
     /// <summary>The options, or the errors naming the option; <paramref name="help"/> says whether <c>--help</c> was given.</summary>
@@ -102,6 +104,7 @@ public static class ReplayCommandLine
                     "--json" => options with { JsonFile = value },
                     "--training-from" => options with { TrainingFrom = Date(value) },
                     "--training-to" => options with { TrainingTo = Date(value) },
+                    "--baseline" => options with { BaselineFolder = value },
                     _ => throw new FormatException("unknown option"),
                 };
             }

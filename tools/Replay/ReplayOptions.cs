@@ -80,6 +80,12 @@ public sealed record ReplayOptions
     /// <summary>The end of the training period (exclusive). <c>--training-to</c>, default 2001-02-01.</summary>
     public DateTime TrainingTo { get; init; } = new(2001, 2, 1);
 
+    /// <summary>
+    /// A model bundle folder (card and ONNX file, e.g. <c>.data/models/flight-delay/1</c>) the replay scores every
+    /// flight with itself, for a baseline AUC per month on the same flights. <c>--baseline</c>.
+    /// </summary>
+    public string? BaselineFolder { get; init; }
+
     /// <summary>Every problem with these options, naming the option; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -106,6 +112,8 @@ public sealed record ReplayOptions
             errors.Add($"--amqp must be an amqp:// or amqps:// URI, got '{Amqp}'");
         if (string.IsNullOrWhiteSpace(Model))
             errors.Add("--model must not be empty");
+        if (BaselineFolder is { } baseline && !Directory.Exists(baseline))
+            errors.Add($"--baseline: the folder '{baseline}' does not exist");
         if (TrainingFrom >= TrainingTo)
             errors.Add($"--training-from ({TrainingFrom:s}) must be before --training-to ({TrainingTo:s})");
         return errors;

@@ -27,6 +27,7 @@ public sealed class Replayer
     private readonly IReplayBroker _broker;
     private readonly TimeProvider _time;
     private readonly TextWriter _progress;
+    private readonly BaselineModel? _baseline;
     private readonly ReplayLedger _ledger;
     private readonly StreamPositionLog _answered = new();
     private readonly string _correlationPrefix;
@@ -45,8 +46,11 @@ public sealed class Replayer
     private int _warnedRequests, _warnedOutcomes, _warnedUnreadable, _warnedSilence;
     private long _lastReceivedAt;
 
-    /// <summary>A replay of <paramref name="options"/> over <paramref name="broker"/>, progress lines to <paramref name="progress"/>.</summary>
-    public Replayer(ReplayOptions options, IReplayBroker broker, TimeProvider time, TextWriter progress)
+    /// <summary>
+    /// A replay of <paramref name="options"/> over <paramref name="broker"/>, progress lines to <paramref name="progress"/>;
+    /// every flight is also scored by <paramref name="baseline"/> when given (<c>--baseline</c>).
+    /// </summary>
+    public Replayer(ReplayOptions options, IReplayBroker broker, TimeProvider time, TextWriter progress, BaselineModel? baseline = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(broker);
@@ -58,6 +62,7 @@ public sealed class Replayer
         _broker = broker;
         _time = time;
         _progress = TextWriter.Synchronized(progress);
+        _baseline = baseline;
         _ledger = new ReplayLedger(options.From);
         RunId = Guid.NewGuid().ToString("N")[..8];
         _correlationPrefix = RunId + ":";
@@ -92,8 +97,9 @@ public sealed class Replayer
     {
         ArgumentNullException.ThrowIfNull(options);
         var file = options.DataFile ?? DemoData.RequireFlightsFile();
+        using var baseline = options.BaselineFolder is { } folder ? await BaselineModel.LoadAsync(folder, cancellationToken) : null;
         await using var broker = await RabbitMqReplayBroker.ConnectAsync(options.Amqp, cancellationToken);
-        var replayer = new Replayer(options, broker, TimeProvider.System, progress);
+        var replayer = new Replayer(options, broker, TimeProvider.System, progress, baseline);
         var flights = FlightSchedule.ReadAsync(file, options.From, options.To, new FlightSampler(options.Sample), cancellationToken);
         return await replayer.RunAsync(flights, cancellationToken);
     }
@@ -197,7 +203,7 @@ public sealed class Replayer
         var contentType = _options.CloudEvents ? Contracts.Ingest.PublicExchanges.CloudEventsContentType : "application/json";
         if (message.Kind == ReplayEventKind.Request)
         {
-            _ledger.RequestSent(message.Sequence, flight, message.StreamTime);
+            _ledger.RequestSent(message.Sequence, flight, message.StreamTime, _baseline?.Score(flight.Flight) ?? float.NaN);
             var body = ReplayMessages.Request(_options.Model, flight, correlationId, _options.CloudEvents, now);
             return TrackAsync(_broker.PublishAsync(ReplayMessages.RequestRoutingKey, contentType, correlationId, body, cancellationToken), outcome: false);
         }
@@ -264,6 +270,11 @@ public sealed class Replayer
                 var recorded = _ledger.Alerted(alert, StreamNow, windowEnd, _time.GetUtcNow());
                 _progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"ALERT {recorded.Kind} ({recorded.Rule}, version {recorded.ModelVersion}) at stream {recorded.StreamTime:yyyy-MM-dd HH:mm}: {recorded.Summary}"));
+                break;
+            case LifecycleReceived change when change.Model == _options.Model:
+                var noted = _ledger.Lifecycle(change, StreamNow, _time.GetUtcNow());
+                _progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"MODEL {noted.Event} version {noted.Version} at stream {noted.StreamTime:yyyy-MM-dd HH:mm}: {noted.Detail}"));
                 break;
         }
     }

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Contracts.Models;
 using Contracts.Monitoring;
+using Contracts.Rollouts;
 using Replay.Messages;
 
 namespace Replay.Tests.Messages;
@@ -45,6 +47,20 @@ public sealed class PlatformEventParserTests
         Assert.Equal(["date.month", "origin"], received.Drifted.Select(column => column.Column));
         Assert.Equal(Detected.AddSeconds(-1), received.WindowEnd);
         Assert.Equal("date.month (psi 4.2), origin (psi 0.31)", received.Summary);
+    }
+
+    [Fact]
+    public void A_registered_version_and_a_rollout_change_as_the_retrainer_sends_them_are_lifecycle_events()
+    {
+        var registered = new ModelRegistered("flight-delay", "2", new Uri("file:///models/flight-delay/2/"), Detected, "drift");
+        var rollout = new RolloutChanged("flight-delay", "r-1", RolloutStrategies.Canary, "promoted", "2", "2", 1, "step 4 of 4 passed", Detected);
+
+        var version = Assert.IsType<LifecycleReceived>(Parse("model.registered.flight-delay", JsonSerializer.Serialize(registered, JsonSerializerOptions.Web)));
+        var change = Assert.IsType<LifecycleReceived>(Parse("rollout.promoted.flight-delay", JsonSerializer.Serialize(rollout, JsonSerializerOptions.Web)));
+
+        Assert.Equal(("flight-delay", "registered", "2", "trigger drift"), (version.Model, version.Event, version.Version, version.Detail));
+        Assert.Equal(("flight-delay", "rollout promoted", "2"), (change.Model, change.Event, change.Version));
+        Assert.Equal("canary, challenger share 1, champion 2: step 4 of 4 passed", change.Detail);
     }
 
     [Fact]

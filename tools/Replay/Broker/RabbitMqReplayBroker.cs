@@ -75,6 +75,8 @@ public sealed class RabbitMqReplayBroker : IReplayBroker
         var queue = await _listening.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken);
         await _listening.QueueBindAsync(queue.QueueName, PublicExchanges.Events, $"prediction.made.{model}", cancellationToken: cancellationToken);
         await _listening.QueueBindAsync(queue.QueueName, PublicExchanges.Events, "alert.#", cancellationToken: cancellationToken);
+        await _listening.QueueBindAsync(queue.QueueName, PublicExchanges.Events, $"model.registered.{model}", cancellationToken: cancellationToken);
+        await _listening.QueueBindAsync(queue.QueueName, PublicExchanges.Events, $"rollout.*.{model}", cancellationToken: cancellationToken);
         await _listening.BasicQosAsync(0, 1000, global: false, cancellationToken);
         var consumer = new AsyncEventingBasicConsumer(_listening);
         consumer.ReceivedAsync += (_, delivery) =>

@@ -51,6 +51,16 @@ public sealed record AlertReceived(
     };
 }
 
+/// <summary>
+/// A model lifecycle event of the Retrainer: <c>model.registered.&lt;model&gt;</c> (body: <c>ModelRegistered</c>) or
+/// <c>rollout.&lt;state&gt;.&lt;model&gt;</c> (body: <c>RolloutChanged</c>), see docs/events.md.
+/// </summary>
+/// <param name="Model">The model.</param>
+/// <param name="Event"><c>registered</c>, or <c>rollout &lt;state&gt;</c>.</param>
+/// <param name="Version">The registered version, or the rollout's challenger.</param>
+/// <param name="Detail">The trigger, or strategy, share and reason.</param>
+public sealed record LifecycleReceived(string Model, string Event, string? Version, string Detail) : PlatformEvent;
+
 /// <summary>A drifted column of a drift alert.</summary>
 /// <param name="Column">The tensor column (<c>origin</c>, <c>date.month</c>, …) or <c>prediction</c>.</param>
 /// <param name="Statistic">The statistic (<c>psi</c>, …).</param>
@@ -83,7 +93,11 @@ public static class PlatformEventParser
                 return Prediction(routingKey, root);
             if (routingKey.StartsWith("alert.", StringComparison.Ordinal))
                 return Alert(routingKey, root);
-            throw new FormatException($"{routingKey}: not a prediction or an alert");
+            if (routingKey.StartsWith("model.registered.", StringComparison.Ordinal))
+                return new LifecycleReceived(Text(root, "modelName") ?? routingKey["model.registered.".Length..], "registered", Text(root, "version"), "trigger " + (Text(root, "trigger") ?? "?"));
+            if (routingKey.StartsWith("rollout.", StringComparison.Ordinal))
+                return Rollout(routingKey, root);
+            throw new FormatException($"{routingKey}: not a prediction, an alert or a lifecycle event");
         }
     }
 
@@ -95,6 +109,16 @@ public static class PlatformEventParser
         if (!data.TryGetProperty("probability", out var probability) || probability.ValueKind != JsonValueKind.Number)
             throw new FormatException($"{routingKey}: the prediction for {correlationId} has no probability");
         return new PredictionReceived(correlationId, Text(data, "entityKey"), Text(data, "version"), probability.GetDouble());
+    }
+
+    private static LifecycleReceived Rollout(string routingKey, JsonElement root)
+    {
+        var parts = routingKey.Split('.', 3);
+        if (parts.Length < 3)
+            throw new FormatException($"{routingKey}: expected rollout.<state>.<model>");
+        var detail = string.Create(CultureInfo.InvariantCulture,
+            $"{Text(root, "strategy")}, challenger share {Number(root, "challengerShare") ?? 0:0.##}, champion {Text(root, "championVersion")}: {Text(root, "reason")}");
+        return new LifecycleReceived(Text(root, "modelName") ?? parts[2], "rollout " + parts[1], Text(root, "challengerVersion"), detail);
     }
 
     private static AlertReceived Alert(string routingKey, JsonElement root)

@@ -4,7 +4,7 @@ using Replay.Messages;
 namespace Replay.Results;
 
 /// <summary>
-/// Everything a replay sent and received, kept compactly (16 bytes per flight) so a full six-month replay fits in
+/// Everything a replay sent and received, kept compactly (20 bytes per flight) so a full six-month replay fits in
 /// memory; turns into a <see cref="ReplayReport"/>. Written by the sending loop and by the broker's consumer
 /// thread, hence the lock.
 /// </summary>
@@ -15,6 +15,7 @@ public sealed class ReplayLedger
     private readonly List<Entry> _flights = [];
     private readonly List<MonthCounts> _months = [];
     private readonly List<AlertResult> _alerts = [];
+    private readonly List<LifecycleResult> _lifecycle = [];
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private long _outcomesSent, _duplicates, _others, _unroutableRequests, _unroutableOutcomes, _unreadable, _predictions, _outcomesHeld, _outcomesUnanswered;
 
@@ -70,14 +71,18 @@ public sealed class ReplayLedger
     /// Records the request for flight number <paramref name="sequence"/>, before it is published (its prediction
     /// may come back before the publish is confirmed); requests are recorded in sequence order.
     /// </summary>
-    public void RequestSent(long sequence, in ScheduledFlight flight, DateTime requestedAt)
+    /// <param name="sequence">The flight's number in the run.</param>
+    /// <param name="flight">The flight.</param>
+    /// <param name="requestedAt">The stream time of the request.</param>
+    /// <param name="baselineProbability">The <c>--baseline</c> model's probability for the flight, or NaN without one.</param>
+    public void RequestSent(long sequence, in ScheduledFlight flight, DateTime requestedAt, float baselineProbability = float.NaN)
     {
         lock (_gate)
         {
             if (sequence != _flights.Count)
                 throw new InvalidOperationException($"request {sequence} recorded after {_flights.Count} requests");
             var month = MonthIndex(flight.Departure);
-            _flights.Add(new Entry((short)month, flight.Flight.IsLate, float.NaN, requestedAt.Ticks));
+            _flights.Add(new Entry((short)month, flight.Flight.IsLate, float.NaN, baselineProbability, requestedAt.Ticks));
             var counts = Month(month);
             counts.Sent++;
             if (flight.Flight.IsLate)
@@ -146,6 +151,7 @@ public sealed class ReplayLedger
             var counts = Month(entry.Month);
             counts.Predicted++;
             counts.ProbabilitySum += probability;
+            counts.Versions[version ?? "?"] = counts.Versions.GetValueOrDefault(version ?? "?") + 1;
             _versions[version ?? "?"] = _versions.GetValueOrDefault(version ?? "?") + 1;
             _predictions++;
             return Match.First;
@@ -160,6 +166,16 @@ public sealed class ReplayLedger
             [.. alert.Drifted.Select(column => column.Column)], alert.Metric, alert.Value, alert.Threshold, alert.Summary);
         lock (_gate)
             _alerts.Add(result);
+        return result;
+    }
+
+    /// <summary>Records a model lifecycle event (a new version, a rollout change) that arrived at <paramref name="streamTime"/>.</summary>
+    public LifecycleResult Lifecycle(LifecycleReceived change, DateTime streamTime, DateTimeOffset receivedAt)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var result = new LifecycleResult(streamTime, receivedAt, change.Event, change.Version, change.Detail);
+        lock (_gate)
+            _lifecycle.Add(result);
         return result;
     }
 
@@ -185,13 +201,15 @@ public sealed class ReplayLedger
                     counts.Sent > 0 ? (double)counts.Late / counts.Sent : null,
                     counts.Predicted > 0 ? counts.ProbabilitySum / counts.Predicted : null,
                     LiveAuc(index),
+                    BaselineAuc(index),
+                    new SortedDictionary<string, long>(counts.Versions, StringComparer.Ordinal),
                     _alerts.Count(alert => alert.StreamTime >= start && alert.StreamTime < start.AddMonths(1))));
             }
 
             var totals = new ReplayTotals(_flights.Count, _outcomesSent, _predictions, _duplicates, _others, Interlocked.Read(ref _unroutableRequests),
                 Interlocked.Read(ref _unroutableOutcomes), Interlocked.Read(ref _unreadable), Interlocked.Read(ref _outcomesHeld), Interlocked.Read(ref _outcomesUnanswered), new SortedDictionary<string, long>(_versions, StringComparer.Ordinal));
             var inTraining = _alerts.Count(alert => alert.StreamTime >= options.TrainingFrom && alert.StreamTime < options.TrainingTo);
-            return new ReplayReport(runId, ReplaySettings.Of(options), startedAt, duration, completed, totals, months, [.. _alerts], inTraining);
+            return new ReplayReport(runId, ReplaySettings.Of(options), startedAt, duration, completed, totals, months, [.. _alerts], inTraining, [.. _lifecycle]);
         }
     }
 
@@ -211,6 +229,23 @@ public sealed class ReplayLedger
         return RocAuc.Of(scores, labels);
     }
 
+    // The baseline on the same flights as the live AUC: those the platform answered.
+    private double? BaselineAuc(int month)
+    {
+        var scores = new List<float>();
+        var labels = new List<bool>();
+        foreach (var entry in _flights)
+        {
+            if (entry.Month == month && !float.IsNaN(entry.Probability) && !float.IsNaN(entry.Baseline))
+            {
+                scores.Add(entry.Baseline);
+                labels.Add(entry.Late);
+            }
+        }
+
+        return scores.Count > 0 ? RocAuc.Of(scores, labels) : null;
+    }
+
     private int MonthIndex(DateTime departure) => (departure.Year - _firstMonth.Year) * 12 + departure.Month - _firstMonth.Month;
 
     private MonthCounts Month(int index)
@@ -222,7 +257,7 @@ public sealed class ReplayLedger
         return _months[index];
     }
 
-    private record struct Entry(short Month, bool Late, float Probability, long RequestedTicks);
+    private record struct Entry(short Month, bool Late, float Probability, float Baseline, long RequestedTicks);
 
     private sealed class MonthCounts
     {
@@ -231,5 +266,6 @@ public sealed class ReplayLedger
         public long Predicted;
         public long Late;
         public double ProbabilitySum;
+        public readonly Dictionary<string, long> Versions = new(StringComparer.Ordinal);
     }
 }

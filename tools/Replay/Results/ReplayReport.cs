@@ -15,6 +15,7 @@ namespace Replay.Results;
 /// <param name="Months">One row per calendar month of scheduled departures.</param>
 /// <param name="Alerts">The alerts for the replayed model, in arrival order.</param>
 /// <param name="AlertsInTrainingPeriod">Alerts that arrived while the stream was in the model's training period.</param>
+/// <param name="Lifecycle">New model versions and rollout changes of the replayed model, in arrival order.</param>
 public sealed record ReplayReport(
     string RunId,
     ReplaySettings Settings,
@@ -24,7 +25,8 @@ public sealed record ReplayReport(
     ReplayTotals Totals,
     IReadOnlyList<MonthResult> Months,
     IReadOnlyList<AlertResult> Alerts,
-    int AlertsInTrainingPeriod)
+    int AlertsInTrainingPeriod,
+    IReadOnlyList<LifecycleResult> Lifecycle)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -50,12 +52,14 @@ public sealed record ReplayReport(
             .Append(Completed ? "." : ", STOPPED before the end.")
             .Append("\n\n");
 
-        text.Append("| month | flights sent | predictions received | late (delay > 15) | mean probability | live AUC | alerts |\n");
-        text.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        var baseline = settings.Baseline is { } folder ? $"baseline AUC ({Path.GetFileName(folder.TrimEnd('/', '\\'))})" : "baseline AUC";
+        text.Append($"| month | flights sent | predictions received | late (delay > 15) | mean probability | live AUC | {baseline} | answered by version | alerts |\n");
+        text.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n");
         foreach (var month in Months)
         {
+            var versions = string.Join(", ", month.Versions.Select(version => Invariant($"{version.Key}: {Share((double)version.Value / Math.Max(1, month.PredictionsReceived))}")));
             text.Append(Invariant($"| {month.Month} | {month.FlightsSent:N0} | {month.PredictionsReceived:N0} | {Share(month.LateRate)} | "))
-                .Append(Invariant($"{Number(month.MeanProbability)} | {Number(month.LiveAuc)} | {month.Alerts} |\n"));
+                .Append(Invariant($"{Number(month.MeanProbability)} | {Number(month.LiveAuc)} | {Number(month.BaselineAuc)} | {versions} | {month.Alerts} |\n"));
         }
 
         var totals = Totals;
@@ -90,6 +94,18 @@ public sealed record ReplayReport(
         }
 
         text.Append(Invariant($"\nAlerts during the training period ({settings.TrainingFrom:yyyy-MM-dd} – {settings.TrainingTo:yyyy-MM-dd}): **{AlertsInTrainingPeriod}**.\n"));
+        text.Append("\n## Model lifecycle\n\n");
+        if (Lifecycle.Count == 0)
+        {
+            text.Append("No new version, no rollout.\n");
+        }
+        else
+        {
+            text.Append("| stream time (arrived) | event | version | detail |\n");
+            text.Append("| --- | --- | --- | --- |\n");
+            foreach (var change in Lifecycle)
+                text.Append(Invariant($"| {change.StreamTime:yyyy-MM-dd HH:mm} | {change.Event} | {change.Version} | {change.Detail} |\n"));
+        }
         return text.ToString();
     }
 
@@ -122,7 +138,8 @@ public sealed record ReplaySettings(
     bool SkipOutcomes,
     string Broker,
     DateTime TrainingFrom,
-    DateTime TrainingTo)
+    DateTime TrainingTo,
+    string? Baseline)
 {
     /// <summary>The settings of <paramref name="options"/>.</summary>
     public static ReplaySettings Of(ReplayOptions options)
@@ -130,7 +147,7 @@ public sealed record ReplaySettings(
         ArgumentNullException.ThrowIfNull(options);
         var broker = new UriBuilder(options.Amqp) { UserName = "", Password = "" }.Uri.ToString();
         return new ReplaySettings(options.Model, options.From, options.To, options.Sample, options.Speed, options.MaxRate, options.Lead,
-            options.OutcomeLag, options.OutcomeHold, options.CloudEvents, options.SkipOutcomes, broker, options.TrainingFrom, options.TrainingTo);
+            options.OutcomeLag, options.OutcomeHold, options.CloudEvents, options.SkipOutcomes, broker, options.TrainingFrom, options.TrainingTo, options.BaselineFolder);
     }
 }
 
@@ -167,6 +184,8 @@ public sealed record ReplayTotals(
 /// <param name="LateRate">Share of the month's flights late by more than 15 minutes.</param>
 /// <param name="MeanProbability">Mean predicted probability of being late, over the answered ones.</param>
 /// <param name="LiveAuc">ROC AUC of the received probabilities against the true labels; null without both classes.</param>
+/// <param name="BaselineAuc">The <c>--baseline</c> model's ROC AUC on the same answered flights; null without a baseline.</param>
+/// <param name="Versions">Predictions received per model version that answered.</param>
 /// <param name="Alerts">Alerts that arrived while the stream was in this month.</param>
 public sealed record MonthResult(
     string Month,
@@ -176,7 +195,17 @@ public sealed record MonthResult(
     double? LateRate,
     double? MeanProbability,
     double? LiveAuc,
+    double? BaselineAuc,
+    IReadOnlyDictionary<string, long> Versions,
     int Alerts);
+
+/// <summary>A model lifecycle event as the replay saw it.</summary>
+/// <param name="StreamTime">The stream time when it arrived.</param>
+/// <param name="ReceivedAt">Wall-clock arrival.</param>
+/// <param name="Event"><c>registered</c> (a new version) or <c>rollout running|paused|promoted|rolled-back</c>.</param>
+/// <param name="Version">The new version, or the rollout's challenger.</param>
+/// <param name="Detail">The version's trigger, or the rollout's strategy, share and reason.</param>
+public sealed record LifecycleResult(DateTime StreamTime, DateTimeOffset ReceivedAt, string Event, string? Version, string Detail);
 
 /// <summary>An alert as the replay saw it.</summary>
 /// <param name="StreamTime">The stream time when it arrived (the last event's time if it arrived during the drain).</param>
