@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Retrainer.Consumers;
 using Retrainer.Endpoints;
 using Retrainer.Registry;
+using Retrainer.Rollouts;
 using ServiceDefaults;
 using ServiceDefaults.Storage;
 
@@ -41,6 +42,7 @@ public static class RetrainerService
         builder.Services.AddSingleton<IRegistryEvents, BusRegistryEvents>();
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddHostedService<BootstrapModelService>();
+        builder.AddRollouts();
         builder.AddMessageConsumers(bus =>
         {
             bus.AddConsumer<ServedModelsRequestConsumer>();
@@ -57,6 +59,7 @@ public static class RetrainerService
 
         app.MapModelVersionEndpoints();
         app.MapModelAliasEndpoints();
+        app.MapRolloutEndpoints();
         return app;
     }
 }

@@ -99,19 +99,7 @@ public sealed class ReferenceProfile
     /// positive when it is the card's positive label (or <c>true</c>), negative when it is the other one (or
     /// <c>false</c>). Null when it cannot be read.
     /// </summary>
-    public bool? IsPositive(double? value, string? label)
-    {
-        if (value is { } number && double.IsFinite(number))
-            return Card.Label?.PositiveWhenGreaterThan is { } limit ? number > limit : number >= 0.5;
-        if (label is null)
-            return null;
-        var labels = Card.Output.Labels;
-        if (labels.Count == 2 && string.Equals(label, labels[1], StringComparison.OrdinalIgnoreCase))
-            return true;
-        if (labels.Count == 2 && string.Equals(label, labels[0], StringComparison.OrdinalIgnoreCase))
-            return false;
-        return bool.TryParse(label, out var truth) ? truth : null;
-    }
+    public bool? IsPositive(double? value, string? label) => OutcomeLabels.IsPositive(Card, value, label);
 
     /// <summary>The profile of <paramref name="card"/>, with outcomes broken down by the features named in <paramref name="segmentBy"/> (categorical features with a vocabulary).</summary>
     public static ReferenceProfile From(ModelCard card, IReadOnlyCollection<string> segmentBy)
