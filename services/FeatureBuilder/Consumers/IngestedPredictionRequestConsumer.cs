@@ -53,7 +53,7 @@ public sealed class IngestedPredictionRequestConsumer(
 
         var prediction = scored.Predictions[0];
         var message = new PredictionMadeMessage(
-            prediction.PredictionId, request.CorrelationId, records.Valid[0].EntityKey, scored.ModelName, scored.ModelVersion,
+            prediction.PredictionId, request.CorrelationId, records.Valid[0].EntityKey, scored.ModelName, prediction.ModelVersion ?? scored.ModelVersion,
             prediction.Label, prediction.Probability, prediction.Value, receivedAt, scored.ScoredAt);
         var routingKey = IngestTopology.PredictionMadeKeyPrefix + scored.ModelName;
         if (request.IsCloudEvent)

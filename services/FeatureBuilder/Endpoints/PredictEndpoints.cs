@@ -86,14 +86,14 @@ public static class PredictEndpoints
             {
                 var prediction = scored.Predictions[0];
                 return TypedResults.Ok(new PredictionResult(
-                    prediction.PredictionId, scored.ModelName, scored.ModelVersion, prediction.Label, prediction.Probability, prediction.Value, records.Valid[0].EntityKey));
+                    prediction.PredictionId, scored.ModelName, prediction.ModelVersion ?? scored.ModelVersion, prediction.Label, prediction.Probability, prediction.Value, records.Valid[0].EntityKey));
             }
 
-            return TypedResults.Ok(ResultsOf(records, scored));
+            return TypedResults.Ok(ResultsOf(records, scored, card.Card.Version));
         }
     }
 
-    private static PredictionsResult ResultsOf(FeaturizedRecords records, Contracts.Predictions.ScoreResponse scored)
+    private static PredictionsResult ResultsOf(FeaturizedRecords records, Contracts.Predictions.ScoreResponse scored, string champion)
     {
         var results = new RecordResult[records.Count];
         for (var index = 0; index < records.Count; index++)
@@ -106,9 +106,10 @@ public static class PredictEndpoints
         {
             var prediction = scored.Predictions[row];
             results[records.ValidIndexes[row]] = new RecordResult(
-                records.ValidIndexes[row], prediction.PredictionId, prediction.Label, prediction.Probability, prediction.Value, records.Valid[row].EntityKey, null);
+                records.ValidIndexes[row], prediction.PredictionId, prediction.Label, prediction.Probability, prediction.Value, records.Valid[row].EntityKey, null,
+                prediction.ModelVersion ?? scored.ModelVersion);
         }
 
-        return new PredictionsResult(scored.ModelName, scored.ModelVersion, records.ValidIndexes.Length, records.Count - records.ValidIndexes.Length, results);
+        return new PredictionsResult(scored.ModelName, champion, records.ValidIndexes.Length, records.Count - records.ValidIndexes.Length, results);
     }
 }

@@ -14,7 +14,7 @@ public sealed record PredictionResult(Guid PredictionId, string Model, string Ve
 
 /// <summary>The answer to an array of records: one result per record, in the same order.</summary>
 /// <param name="Model">The model.</param>
-/// <param name="Version">The version that predicted.</param>
+/// <param name="Version">The champion: the version that predicted unless a record's own <c>version</c> says otherwise (a rollout).</param>
 /// <param name="Predicted">How many records got a prediction.</param>
 /// <param name="Invalid">How many records were invalid (their results carry the errors).</param>
 /// <param name="Results">One per posted record.</param>
@@ -28,4 +28,5 @@ public sealed record PredictionsResult(string Model, string Version, int Predict
 /// <param name="Value">The value (as in <see cref="PredictionResult"/>).</param>
 /// <param name="EntityKey">The record's entity key.</param>
 /// <param name="Errors">Why the record is invalid (then nothing was predicted for it).</param>
-public sealed record RecordResult(int Index, Guid? PredictionId, string? Label, float? Probability, float? Value, string? EntityKey, IReadOnlyList<FieldError>? Errors);
+/// <param name="Version">The version that predicted this record (a rollout may route records of one request to different versions).</param>
+public sealed record RecordResult(int Index, Guid? PredictionId, string? Label, float? Probability, float? Value, string? EntityKey, IReadOnlyList<FieldError>? Errors, string? Version = null);

@@ -27,13 +27,13 @@ public sealed class ScoreBatchChunkConsumer(ModelSessions sessions, TimeProvider
             throw new BatchChunkNotScorableException($"This replica has not loaded the served models within {LoadingTimeout.TotalSeconds:0} s.");
         // Not served (yet, or any more) by this replica: an exception, so that the chunk is retried and, if no
         // replica can score it, lands in the error queue with the reason instead of being lost.
-        var model = sessions.Find(chunk.ModelName)
+        var served = sessions.Find(chunk.ModelName)
             ?? throw new BatchChunkNotScorableException($"This replica does not serve model '{chunk.ModelName}'.");
-        if (model.Version != chunk.ModelVersion)
-        {
-            throw new BatchChunkNotScorableException(
-                $"This replica serves version {model.Version} of '{chunk.ModelName}', not {chunk.ModelVersion}, which the batch is pinned to.");
-        }
+        // The batch is pinned to the version that served when it was submitted: the champion, a challenger, or a
+        // version replaced less than ModelSessions.RetiredVersionGrace ago.
+        var model = sessions.Find(chunk.ModelName, chunk.ModelVersion)
+            ?? throw new BatchChunkNotScorableException(
+                $"This replica serves version {served.Version} of '{chunk.ModelName}', not {chunk.ModelVersion}, which the batch is pinned to.");
 
         var rows = chunk.RowNumbers.Length;
         if (chunk.Width != model.Scorer.Width || chunk.Features.Length != rows * model.Scorer.Width

@@ -137,9 +137,13 @@ public static class OpenInferenceEndpoints
             return new ModelLookup(null, Problem(StatusCodes.Status503ServiceUnavailable, "Models are loading", $"Model '{model}' is not loaded yet; retry shortly.", null));
         }
 
-        if (version is not null && version != loaded.Version)
-            return new ModelLookup(null, Problem(StatusCodes.Status404NotFound, "Unknown model version", $"Model '{model}' is served in version {loaded.Version}, not {version}.", "version"));
-        return new ModelLookup(loaded, null);
+        // Without a version: the champion (the tensor API has no entity key to route by). With one: any version this
+        // replica holds (a rollout's challenger, or one replaced a moment ago).
+        if (version is null)
+            return new ModelLookup(loaded, null);
+        return sessions.Find(model, version) is { } held
+            ? new ModelLookup(held, null)
+            : new ModelLookup(null, Problem(StatusCodes.Status404NotFound, "Unknown model version", $"Model '{model}' is served in version {loaded.Version}, not {version}.", "version"));
     }
 
     private static ProblemHttpResult Problem(int status, string title, string detail, string? field)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using Contracts.Models;
 using MassTransit;
@@ -9,22 +10,27 @@ using ServiceDefaults.ServedModels;
 namespace Inference.Runtime;
 
 /// <summary>
-/// The model versions this replica serves, each loaded once into ONNX Runtime and kept warm. Follows the
-/// registry (<see cref="IServedModelsSink"/>): a new version's ONNX file is fetched from the Retrainer,
-/// checked and loaded before it replaces the old one, so requests never wait for a load; a replaced
-/// session is disposed only after requests that already hold it have had time to finish.
+/// The model versions this replica serves, each loaded once into ONNX Runtime and kept warm: every model's champion
+/// and, while a rollout runs, its challenger, with the route between them (<see cref="ServedModelState"/>). Follows the
+/// registry (<see cref="IServedModelsSink"/>): a new version's ONNX file is fetched from the Retrainer, checked and
+/// loaded before it takes traffic, so requests never wait for a load. A version that stops serving stays loaded for
+/// <see cref="RetiredVersionGrace"/>: requests built for it while FeatureBuilder and the other replicas catch up with
+/// a switch, and batches pinned to it, are still scored.
 /// </summary>
 public sealed partial class ModelSessions(IBus bus, TimeProvider time, ILogger<ModelSessions> logger) : IServedModelsSink, IDisposable
 {
-    private static readonly TimeSpan RetiredSessionGrace = TimeSpan.FromSeconds(30);
+    /// <summary>How long a version that no longer serves stays loaded.</summary>
+    public static readonly TimeSpan RetiredVersionGrace = TimeSpan.FromMinutes(10);
+
     private static readonly TimeSpan ArtifactTimeout = TimeSpan.FromSeconds(60);
     private readonly SemaphoreSlim _applying = new(1, 1);
-    private volatile FrozenDictionary<string, LoadedModel> _models = FrozenDictionary<string, LoadedModel>.Empty;
+    private volatile FrozenDictionary<string, ServedModelState> _models = FrozenDictionary<string, ServedModelState>.Empty;
+    private readonly ConcurrentDictionary<(string Name, string Version), (LoadedModel Model, DateTimeOffset RetiredAt)> _retired = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _hasSynced;
 
-    /// <summary>The served models by name.</summary>
-    public IReadOnlyDictionary<string, LoadedModel> Models => _models;
+    /// <summary>The served models by name: champion, challenger and route.</summary>
+    public IReadOnlyDictionary<string, ServedModelState> Models => _models;
 
     /// <summary>Whether the replica has loaded what the registry serves at least once (and serves something).</summary>
     public bool IsReady => _hasSynced && _models.Count > 0;
@@ -49,34 +55,65 @@ public sealed partial class ModelSessions(IBus bus, TimeProvider time, ILogger<M
         }
     }
 
-    /// <summary>The served version of <paramref name="modelName"/>, if any.</summary>
-    public LoadedModel? Find(string modelName) => _models.GetValueOrDefault(modelName);
+    /// <summary>How <paramref name="modelName"/> is served, if it is.</summary>
+    public ServedModelState? Route(string modelName) => _models.GetValueOrDefault(modelName);
+
+    /// <summary>The champion of <paramref name="modelName"/>, if it is served.</summary>
+    public LoadedModel? Find(string modelName) => _models.GetValueOrDefault(modelName)?.Champion;
+
+    /// <summary>
+    /// Version <paramref name="version"/> of <paramref name="modelName"/> if this replica holds it: the champion, the
+    /// challenger, or a version retired less than <see cref="RetiredVersionGrace"/> ago.
+    /// </summary>
+    public LoadedModel? Find(string modelName, string version)
+    {
+        if (_models.GetValueOrDefault(modelName)?.Version(version) is { } serving)
+            return serving;
+        return _retired.TryGetValue((modelName, version), out var retired) ? retired.Model : null;
+    }
 
     /// <inheritdoc />
     public async Task ApplyAsync(ServedModelsResponse served, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(served);
-        var champions = served.Champions();
         await _applying.WaitAsync(cancellationToken);
         try
         {
             var current = _models;
-            var next = new Dictionary<string, LoadedModel>(StringComparer.Ordinal);
-            foreach (var model in champions)
+            var byVersion = served.Models.ToDictionary(model => (model.ModelName, model.Version));
+            var next = new Dictionary<string, ServedModelState>(StringComparer.Ordinal);
+            foreach (var route in served.Routes)
             {
-                if (current.TryGetValue(model.ModelName, out var loaded) && loaded.Version == model.Version && loaded.Sha256 == model.ArtifactSha256)
-                    next[model.ModelName] = loaded;
-                else if (await LoadAsync(model, cancellationToken) is { } fresh)
-                    next[model.ModelName] = fresh;
-                else if (loaded is not null)
-                    next[model.ModelName] = loaded; // Keep serving the old version rather than nothing.
+                if (!byVersion.TryGetValue((route.ModelName, route.ChampionVersion), out var championServed))
+                    continue;
+                var champion = await HoldAsync(championServed, current, cancellationToken);
+                if (champion is null)
+                {
+                    // Keep serving the old state rather than nothing.
+                    if (current.TryGetValue(route.ModelName, out var old))
+                        next[route.ModelName] = old;
+                    continue;
+                }
+
+                LoadedModel? challenger = null;
+                if (route.ChallengerVersion is { } challengerVersion && byVersion.TryGetValue((route.ModelName, challengerVersion), out var challengerServed))
+                    challenger = await HoldAsync(challengerServed, current, cancellationToken);
+                next[route.ModelName] = new ServedModelState(champion, challenger, route);
             }
 
+            var inUse = next.Values.SelectMany(state => state.Challenger is { } challenger ? new[] { state.Champion, challenger } : [state.Champion]).ToHashSet();
+            foreach (var old in current.Values.SelectMany(state => state.Challenger is { } challenger ? new[] { state.Champion, challenger } : [state.Champion]))
+            {
+                if (!inUse.Contains(old))
+                    Retire(old);
+            }
+
+            foreach (var model in inUse)
+                _retired.TryRemove((model.Name, model.Version), out _);
             _models = next.ToFrozenDictionary(StringComparer.Ordinal);
             _hasSynced = true;
             _synced.TrySetResult();
-            foreach (var retired in current.Values.Where(old => !next.ContainsValue(old)))
-                RetireLater(retired);
+            DisposeExpired(inUse);
         }
         finally
         {
@@ -87,9 +124,37 @@ public sealed partial class ModelSessions(IBus bus, TimeProvider time, ILogger<M
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var model in _models.Values)
-            model.Scorer.Dispose();
+        foreach (var state in _models.Values)
+        {
+            state.Champion.Scorer.Dispose();
+            state.Challenger?.Scorer.Dispose();
+        }
+
+        foreach (var retired in _retired.Values)
+            retired.Model.Scorer.Dispose();
         _applying.Dispose();
+    }
+
+    // The version already held (serving or retired) when its artifact is the same, else freshly loaded.
+    private async Task<LoadedModel?> HoldAsync(ServedModel served, FrozenDictionary<string, ServedModelState> current, CancellationToken cancellationToken)
+    {
+        var held = current.GetValueOrDefault(served.ModelName)?.Version(served.Version)
+            ?? (_retired.TryGetValue((served.ModelName, served.Version), out var retired) ? retired.Model : null);
+        if (held is not null && held.Sha256 == served.ArtifactSha256)
+            return held;
+        return await LoadAsync(served, cancellationToken);
+    }
+
+    private void Retire(LoadedModel model) => _retired[(model.Name, model.Version)] = (model, time.GetUtcNow());
+
+    private void DisposeExpired(HashSet<LoadedModel> inUse)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (key, retired) in _retired)
+        {
+            if (now - retired.RetiredAt >= RetiredVersionGrace && _retired.TryRemove(key, out _) && !inUse.Contains(retired.Model))
+                retired.Model.Scorer.Dispose();
+        }
     }
 
     private async Task<LoadedModel?> LoadAsync(ServedModel served, CancellationToken cancellationToken)
@@ -139,11 +204,6 @@ public sealed partial class ModelSessions(IBus bus, TimeProvider time, ILogger<M
     {
         var scores = new ModelScore[1];
         scorer.Score(new float[scorer.Width], scores);
-    }
-
-    private void RetireLater(LoadedModel retired)
-    {
-        _ = Task.Delay(RetiredSessionGrace, time).ContinueWith(_ => retired.Scorer.Dispose(), TaskScheduler.Default);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded model {Name} version {Version} ({Kilobytes} KiB) in {Milliseconds:0} ms")]

@@ -31,7 +31,7 @@ public sealed record ScoreRecord(string? EntityKey, string? CorrelationId, JsonE
 
 /// <summary>The scores of a <see cref="ScoreRequest"/>, one per record in the request's order.</summary>
 /// <param name="ModelName">The model that scored.</param>
-/// <param name="ModelVersion">The version that scored.</param>
+/// <param name="ModelVersion">The version that scored (the first record's; see <see cref="Prediction.ModelVersion"/> per record).</param>
 /// <param name="Predictions">One per record.</param>
 /// <param name="ScoredAt">When Inference scored them.</param>
 public sealed record ScoreResponse(string ModelName, string ModelVersion, IReadOnlyList<Prediction> Predictions, DateTimeOffset ScoredAt);
@@ -41,7 +41,14 @@ public sealed record ScoreResponse(string ModelName, string ModelVersion, IReadO
 /// <param name="Label">The predicted label (classification), else null.</param>
 /// <param name="Probability">Binary: the positive class's probability; multiclass: the predicted label's; else null.</param>
 /// <param name="Value">Regression: the predicted value; binary: the raw score when the model outputs one; else null.</param>
-public sealed record Prediction(Guid PredictionId, string? Label, float? Probability, float? Value);
+public sealed record Prediction(Guid PredictionId, string? Label, float? Probability, float? Value)
+{
+    /// <summary>
+    /// The version that made this prediction, when it is not the response's <see cref="ScoreResponse.ModelVersion"/>
+    /// (a rollout routes records of one request to different versions).
+    /// </summary>
+    public string? ModelVersion { get; init; }
+}
 
 /// <summary>Inference could not score a <see cref="ScoreRequest"/>; nothing was predicted.</summary>
 /// <param name="ModelName">The model asked for.</param>
