@@ -59,7 +59,7 @@ public sealed partial class RolloutController(
         var settings = options.Value;
         var champion = evidence.Of(rollout.RolloutId, rollout.ChampionVersion);
         var challenger = evidence.Of(rollout.RolloutId, rollout.ChallengerVersion);
-        // The step's requests count from the first time this process saw the step.
+        // A step's requests count from when this process moved to it (or, after a restart, first saw it).
         if (!_requestsAtStepStart.TryGetValue((rollout.RolloutId, rollout.StepIndex), out var atStart))
             _requestsAtStepStart[(rollout.RolloutId, rollout.StepIndex)] = atStart = rollout.StepIndex == 0 ? 0 : challenger.Requests;
         var held = time.GetUtcNow() - rollout.StepStartedAt;
@@ -80,6 +80,8 @@ public sealed partial class RolloutController(
         }
         else
         {
+            // The next step counts its own requests from here.
+            _requestsAtStepStart[(rollout.RolloutId, rollout.StepIndex + 1)] = challenger.Requests;
             await rollouts.NextStepAsync(rollout.ModelName, rollout.RolloutId, $"{step} {reason}", cancellationToken);
         }
     }

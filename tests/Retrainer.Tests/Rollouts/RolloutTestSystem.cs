@@ -1,0 +1,79 @@
+using Contracts.Models;
+using Contracts.Rollouts;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Modeling.Bundles;
+using Retrainer.Registry;
+using Retrainer.Rollouts;
+using ServiceDefaults.Storage;
+
+namespace Retrainer.Tests.Rollouts;
+
+/// <summary>
+/// The Retrainer's rollout parts on real stores (a models folder with versions 1 (champion), 2 and 3 of the bootstrap
+/// model, a SQLite rollout store), a clock the test sets, and the announcements recorded.
+/// </summary>
+public sealed class RolloutTestSystem : IDisposable
+{
+    private readonly string _folder;
+    private readonly SqliteRolloutStore _store;
+
+    private RolloutTestSystem(string folder, ModelRegistry registry, RolloutOptions options)
+    {
+        _folder = folder;
+        Registry = registry;
+        _store = new SqliteRolloutStore(new EmbeddedDatabase(Path.Combine(_folder, "retrainer.db")));
+        Manager = new RolloutManager(_store, registry, Announced, Options.Create(options), Time);
+        Controller = new RolloutController(Manager, Evidence, Options.Create(options), Time, NullLogger<RolloutController>.Instance);
+    }
+
+    public SetTime Time { get; } = new();
+
+    public RecordedRolloutEvents Announced { get; } = new();
+
+    public ModelRegistry Registry { get; }
+
+    public RolloutEvidence Evidence { get; } = new();
+
+    public RolloutManager Manager { get; }
+
+    public RolloutController Controller { get; }
+
+    public IRolloutStore Store => _store;
+
+    public static async Task<RolloutTestSystem> StartAsync(ModelBundle bootstrap, RolloutOptions? options = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"rollout-models-{Guid.NewGuid():N}");
+        var registry = new ModelRegistry(new FolderModelStore(Path.Combine(folder, "models"), NullLogger<FolderModelStore>.Instance));
+        foreach (var version in new[] { "1", "2", "3" })
+            await registry.RegisterAsync(bootstrap with { Card = bootstrap.Card with { Version = version } }, "test", CancellationToken.None);
+        return new RolloutTestSystem(folder, registry, options ?? new RolloutOptions());
+    }
+
+    public void Dispose()
+    {
+        Manager.Dispose();
+        _store.Dispose();
+        Registry.Dispose();
+        if (Directory.Exists(_folder))
+            Directory.Delete(_folder, recursive: true);
+    }
+
+    public sealed class SetTime : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    public sealed class RecordedRolloutEvents : IRolloutEvents
+    {
+        public List<RolloutChanged> Changes { get; } = [];
+
+        public Task ChangedAsync(RolloutChanged changed, CancellationToken cancellationToken)
+        {
+            Changes.Add(changed);
+            return Task.CompletedTask;
+        }
+    }
+}
