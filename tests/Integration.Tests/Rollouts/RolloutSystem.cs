@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Integration.Tests.Online;
+using Integration.Tests.Registry;
+
+namespace Integration.Tests.Rollouts;
+
+/// <summary>
+/// The distributed system on its own copy of the test models folder, with rollouts that move fast: canary steps of 50%
+/// and 100%, each held for 20 challenger requests and 2 s, analysed every second on request metrics reported every
+/// second; bandit and model-metric decisions after 30 outcomes per version.
+/// </summary>
+public sealed class RolloutSystem : DistributedSystem
+{
+    public const string RolloutsPath = $"/api/v1/models/{TestModel.Name}/rollouts";
+    public const string PredictPath = $"/api/v1/models/{TestModel.Name}/predict";
+
+    public RolloutSystem()
+        : this(TestModel.CopyOfModelsFolderAsync().GetAwaiter().GetResult())
+    {
+    }
+
+    private RolloutSystem(string modelsFolder)
+        : base(new Dictionary<string, string>
+        {
+            ["Registry__ModelsFolder"] = modelsFolder,
+            ["Rollouts__CanarySteps__0"] = "0.5",
+            ["Rollouts__CanarySteps__1"] = "1",
+            ["Rollouts__MinRequests"] = "20",
+            ["Rollouts__MinDuration"] = "00:00:02",
+            ["Rollouts__MinOutcomes"] = "30",
+            ["Rollouts__EvaluationInterval"] = "00:00:01",
+            ["Telemetry__ReportInterval"] = "00:00:01",
+        })
+    {
+        Uploads = new RegistryUploads(modelsFolder);
+    }
+
+    /// <summary>Versions to upload, made from the test model.</summary>
+    public RegistryUploads Uploads { get; }
+
+    /// <summary>Registers <paramref name="version"/> (the test model's ONNX under another version) unless it exists.</summary>
+    public async Task EnsureVersionAsync(string version)
+    {
+        using var existing = await Client.GetAsync(new Uri($"{RegistryUploads.VersionsPath}/{version}", UriKind.Relative));
+        if (existing.StatusCode == HttpStatusCode.OK)
+            return;
+        using var uploaded = await RegistryUploads.UploadAsync(Client, Uploads.Card(version), Uploads.Onnx);
+        if (uploaded.StatusCode != HttpStatusCode.Created)
+            throw Failure($"uploading version {version}: {(int)uploaded.StatusCode} {await uploaded.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>The version that serves the model now.</summary>
+    public async Task<string> ChampionAsync() =>
+        (await GetJsonAsync(RegistryUploads.VersionsPath)).GetProperty("servedVersion").GetString()!;
+
+    /// <summary>Starts a rollout; the created rollout.</summary>
+    public async Task<JsonElement> StartRolloutAsync(object body)
+    {
+        using var response = await Client.PostAsJsonAsync(new Uri(RolloutsPath, UriKind.Relative), body);
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.Created)
+            throw Failure($"starting a rollout {JsonSerializer.Serialize(body)}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Posts an action (pause, resume, promote, rollback) to a rollout; the status and the body.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> ActAsync(string rolloutId, string action)
+    {
+        using var response = await Client.PostAsJsonAsync(new Uri($"{RolloutsPath}/{rolloutId}/{action}", UriKind.Relative), new { reason = "test" });
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    /// <summary>Predicts one record with an entity key: the prediction's id, version and label.</summary>
+    public async Task<(Guid Id, string Version, string Label)> PredictAsync(string entityKey)
+    {
+        using var response = await PostAsync(PredictPath, Record(entityKey));
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw Failure($"predict {entityKey}: {(int)response.StatusCode} {text}");
+        var answer = JsonDocument.Parse(text).RootElement;
+        return (answer.GetProperty("predictionId").GetGuid(), answer.GetProperty("version").GetString()!, answer.GetProperty("label").GetString()!);
+    }
+
+    /// <summary>A flight record with an entity key.</summary>
+    public static object Record(string entityKey) =>
+        new { date = "2001-02-03T07:45:00", origin = "ORD", destination = "LAX", distance = 1744, entityKey };
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Client.GetAsync(new Uri(path, UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw Failure($"GET {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+}
