@@ -14,26 +14,42 @@ using Retrainer.Evaluation;
 namespace Retrainer.Training;
 
 /// <summary>
-/// Trains the flight-delay model with ML.NET FastTree on a date window of the flights data and writes a
-/// model bundle: the exported ONNX file and a card whose metrics and reference statistics come from
+/// Trains the flight-delay model with ML.NET FastTree on a date window of the flights data (or on flights in
+/// memory) and writes a model bundle: the exported ONNX file and a card whose metrics and reference statistics come from
 /// scoring that ONNX file, the artifact that is served.
 /// </summary>
 public sealed class FlightDelayTrainer(TimeProvider time)
 {
-    /// <summary>Trains on the window of <paramref name="options"/> read from <paramref name="flightsFile"/>.</summary>
+    /// <summary>Trains on the window of <paramref name="options"/> read from <paramref name="flightsFile"/>, holding out a random share.</summary>
     public async Task<TrainedModel> TrainAsync(string flightsFile, TrainingOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var window = await ReadWindowAsync(flightsFile, options, cancellationToken);
+        var window = await ReadWindowAsync(flightsFile, options.WindowStart, options.WindowEnd, options.MaximumRows, cancellationToken);
         if (window.Count < 1_000)
             throw new InvalidOperationException($"only {window.Count} flights between {options.WindowStart:yyyy-MM-dd} and {options.WindowEnd:yyyy-MM-dd}; at least 1,000 are needed");
 
         var (training, holdout) = Split(window, options);
+        return Train(training, holdout, options);
+    }
+
+    /// <summary>
+    /// Trains on flights in memory (e.g. labelled rows the Retrainer kept from outcomes): <paramref name="training"/> fits
+    /// the model, <paramref name="holdout"/> gives the card's metrics. A flight is positive by the card's label rule
+    /// (<c>label.positiveWhenGreaterThan</c> on its delay). CPU-bound: call it off the threads that serve requests.
+    /// </summary>
+    public TrainedModel Train(IReadOnlyList<FlightRecord> training, IReadOnlyList<FlightRecord> holdout, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(holdout);
+        ArgumentNullException.ThrowIfNull(options);
         var features = FlightDelayModel.Features(training, options.MinimumAirportFlights);
         var card = FlightDelayModel.Card(options.Version, features);
         var featurizer = Featurizer.Create(card);
-        var trainingTable = FlightFeatureTable.Build(featurizer, training);
-        var holdoutTable = FlightFeatureTable.Build(featurizer, holdout);
+        bool IsPositive(FlightRecord flight) => OutcomeLabels.IsPositive(card, flight.Delay, null) == true;
+        var trainingTable = FlightFeatureTable.Build(featurizer, training, IsPositive);
+        var holdoutTable = FlightFeatureTable.Build(featurizer, holdout, IsPositive);
+        if (trainingTable.Rows == 0 || trainingTable.Labels.All(label => label) || !trainingTable.Labels.Any(label => label))
+            throw new InvalidOperationException($"the {trainingTable.Rows} usable training rows do not hold both classes; nothing to learn from");
 
         var ml = new MLContext(seed: options.Seed);
         var trainer = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
@@ -69,7 +85,7 @@ public sealed class FlightDelayTrainer(TimeProvider time)
             Metrics = new TrainingMetrics { Holdout = BinaryMetrics.Compute(holdoutProbabilities, holdoutTable.Labels, card.Output.Threshold) },
             Lineage = new Lineage
             {
-                Dataset = DemoData.DatasetName,
+                Dataset = options.Dataset,
                 WindowStart = options.WindowStart,
                 WindowEnd = options.WindowEnd,
                 TrainingRows = trainingTable.Rows,
@@ -105,12 +121,14 @@ public sealed class FlightDelayTrainer(TimeProvider time)
         return ml.Data.LoadFromEnumerable(rows, schema);
     }
 
-    private static async Task<List<FlightRecord>> ReadWindowAsync(string flightsFile, TrainingOptions options, CancellationToken cancellationToken)
+    /// <summary>The flights of a date window of the data file; at most <paramref name="maximumRows"/> of them, evenly spaced, when given.</summary>
+    public static async Task<List<FlightRecord>> ReadWindowAsync(
+        string flightsFile, DateTime windowStart, DateTime windowEnd, int? maximumRows, CancellationToken cancellationToken)
     {
         var flights = new List<FlightRecord>();
-        await foreach (var flight in FlightsParquetReader.ReadAsync(flightsFile, options.WindowStart, options.WindowEnd, cancellationToken))
+        await foreach (var flight in FlightsParquetReader.ReadAsync(flightsFile, windowStart, windowEnd, cancellationToken))
             flights.Add(flight);
-        if (options.MaximumRows is { } maximum && flights.Count > maximum)
+        if (maximumRows is { } maximum && flights.Count > maximum)
         {
             // Evenly spaced, so a smaller sample still covers the whole window.
             var step = (double)flights.Count / maximum;

@@ -17,7 +17,7 @@ public sealed class FlightFeatureTable
     /// <summary>Row-major feature values, <see cref="Width"/> per row.</summary>
     public float[] Features { get; }
 
-    /// <summary>Whether each row's flight was late.</summary>
+    /// <summary>Whether each row's flight is the positive class (late).</summary>
     public bool[] Labels { get; }
 
     /// <summary>Floats per row.</summary>
@@ -32,8 +32,8 @@ public sealed class FlightFeatureTable
     /// <summary>One row's features.</summary>
     public ReadOnlySpan<float> Row(int index) => Features.AsSpan(index * Width, Width);
 
-    /// <summary>Featurizes the flights.</summary>
-    public static FlightFeatureTable Build(Featurizer featurizer, IReadOnlyList<FlightRecord> flights)
+    /// <summary>Featurizes the flights; a flight is positive when <paramref name="isPositive"/> says so (by default: <see cref="FlightRecord.IsLate"/>).</summary>
+    public static FlightFeatureTable Build(Featurizer featurizer, IReadOnlyList<FlightRecord> flights, Func<FlightRecord, bool>? isPositive = null)
     {
         ArgumentNullException.ThrowIfNull(featurizer);
         ArgumentNullException.ThrowIfNull(flights);
@@ -45,7 +45,7 @@ public sealed class FlightFeatureTable
         {
             if (!featurizer.Featurize(flight, features.AsSpan(kept * width, width)).IsValid)
                 continue;
-            labels[kept++] = flight.IsLate;
+            labels[kept++] = isPositive?.Invoke(flight) ?? flight.IsLate;
         }
 
         return new FlightFeatureTable(features[..(kept * width)], labels[..kept], width, flights.Count - kept);

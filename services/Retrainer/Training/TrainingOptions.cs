@@ -9,6 +9,9 @@ public sealed record TrainingOptions
     /// <summary>End of the training window (exclusive).</summary>
     public DateTime WindowEnd { get; init; } = new(2001, 2, 1);
 
+    /// <summary>Names the training data in the card's lineage: the flights file, or the Retrainer's labelled rows.</summary>
+    public string Dataset { get; init; } = Modeling.Flights.DemoData.DatasetName;
+
     /// <summary>The version written into the card.</summary>
     public string Version { get; init; } = "1";
 
