@@ -1,0 +1,21 @@
+namespace Retrainer.Retraining;
+
+/// <summary>
+/// One labelled training row the Retrainer kept from an <c>OutcomeRecorded</c> event: the prediction's raw input and
+/// what was observed. Kept once per model and outcome, even when the champion and a shadow were both joined to it.
+/// </summary>
+/// <param name="ModelName">The model.</param>
+/// <param name="OutcomeId">The outcome (FeedbackCollector's id); with the model, the row's identity.</param>
+/// <param name="ModelVersion">The version whose prediction the outcome was first joined to.</param>
+/// <param name="ObservedAt">When the outcome happened: the recent window and the hold-out are measured on it.</param>
+/// <param name="Input">The raw record as JSON, e.g. <c>{"date":"2001-02-03T07:45:00","distance":1744,"origin":"ORD","destination":"LAX"}</c>.</param>
+/// <param name="ActualValue">The observed number (the flight's delay in minutes), when it was one.</param>
+/// <param name="ActualLabel">The observed label, when it was text.</param>
+public sealed record LabelledRow(
+    string ModelName,
+    Guid OutcomeId,
+    string ModelVersion,
+    DateTimeOffset ObservedAt,
+    string Input,
+    double? ActualValue,
+    string? ActualLabel);

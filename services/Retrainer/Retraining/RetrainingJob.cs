@@ -1,0 +1,143 @@
+using System.Text.Json.Serialization;
+
+namespace Retrainer.Retraining;
+
+/// <summary>
+/// One retraining of a model: what triggered it, the data it used, how champion and challenger scored on the same
+/// hold-out, and what was decided. Stored whole (<see cref="IRetrainingJobStore"/>) after every change; the API shows
+/// it as stored.
+/// </summary>
+public sealed record RetrainingJob
+{
+    /// <summary>Unique id.</summary>
+    public required string JobId { get; init; }
+
+    /// <summary>The model.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>One of <see cref="RetrainingTriggers"/>.</summary>
+    public required string Trigger { get; init; }
+
+    /// <summary>The alert or the reason given, for people.</summary>
+    public string? TriggerDetails { get; init; }
+
+    /// <summary>One of <see cref="RetrainingJobStates"/>.</summary>
+    public required string State { get; init; }
+
+    /// <summary><c>skipped</c>: the job that was running for the model then.</summary>
+    public string? SkippedBecause { get; init; }
+
+    /// <summary>When it was triggered.</summary>
+    public DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>When training began (jobs of different models wait for each other: one trains at a time).</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>When it succeeded, failed or was skipped.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>The rows it trained and evaluated on.</summary>
+    public RetrainingData? Data { get; init; }
+
+    /// <summary>The version that served the model when the job began.</summary>
+    public string? ChampionVersion { get; init; }
+
+    /// <summary>The challenger's version, registered only when it won.</summary>
+    public string? ChallengerVersion { get; init; }
+
+    /// <summary>Champion against challenger on the hold-out, and the decision.</summary>
+    public RetrainingEvaluation? Evaluation { get; init; }
+
+    /// <summary>The rollout the job started, when the challenger won.</summary>
+    public string? RolloutId { get; init; }
+
+    /// <summary>Why it failed.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Whether it is still to finish.</summary>
+    [JsonIgnore]
+    public bool IsRunning => State == RetrainingJobStates.Running;
+}
+
+/// <summary>The rows a job used.</summary>
+/// <param name="Policy">One of <see cref="RetrainingPolicies"/>.</param>
+/// <param name="RecentFrom">The recent window's start: the newest observation minus the window.</param>
+/// <param name="RecentTo">The newest observation.</param>
+/// <param name="TrainingRows">Rows the challenger was trained on (the older part of the recent window, plus the earlier rows).</param>
+/// <param name="HoldoutRows">Rows of the hold-out (the newest part of the recent window) both versions were scored on.</param>
+/// <param name="EarlierRows">Of the training rows, those from before the window (stored rows and the champion's dataset window).</param>
+public sealed record RetrainingData(
+    string Policy,
+    DateTimeOffset RecentFrom,
+    DateTimeOffset RecentTo,
+    int TrainingRows,
+    int HoldoutRows,
+    int EarlierRows);
+
+/// <summary>Champion and challenger on the same hold-out, and the decision with its reason.</summary>
+/// <param name="Metric">The deciding metric: <c>auc</c>.</param>
+/// <param name="Champion">The champion's numbers.</param>
+/// <param name="Challenger">The challenger's numbers.</param>
+/// <param name="Margin">The AUC the challenger had to gain.</param>
+/// <param name="Decision">One of <see cref="RetrainingDecisions"/>.</param>
+/// <param name="Reason">The comparison in words, with the numbers.</param>
+public sealed record RetrainingEvaluation(
+    string Metric,
+    EvaluatedVersion Champion,
+    EvaluatedVersion Challenger,
+    double Margin,
+    string Decision,
+    string Reason);
+
+/// <summary>One version's numbers on the hold-out.</summary>
+/// <param name="Version">The version (the challenger's intended version when it was not registered).</param>
+/// <param name="Auc">Area under the ROC curve; null when the hold-out holds one class only.</param>
+/// <param name="Accuracy">Share of right predictions at the card's threshold.</param>
+/// <param name="LogLoss">Mean log loss.</param>
+/// <param name="Rows">Hold-out rows scored.</param>
+public sealed record EvaluatedVersion(string Version, double? Auc, double Accuracy, double LogLoss, long Rows);
+
+/// <summary>What starts a retraining.</summary>
+public static class RetrainingTriggers
+{
+    /// <summary>A <c>DriftDetected</c> alert.</summary>
+    public const string Drift = "drift";
+
+    /// <summary>A <c>PerformanceDegraded</c> alert.</summary>
+    public const string Performance = "performance";
+
+    /// <summary>The model's schedule.</summary>
+    public const string Schedule = "schedule";
+
+    /// <summary>A person, through the API.</summary>
+    public const string Manual = "manual";
+}
+
+/// <summary>The states of a <see cref="RetrainingJob"/>.</summary>
+public static class RetrainingJobStates
+{
+    /// <summary>Waiting for the trainer or training; at most one per model.</summary>
+    public const string Running = "running";
+
+    /// <summary>Evaluated; the decision says whether the challenger was rolled out.</summary>
+    public const string Succeeded = "succeeded";
+
+    /// <summary>Ended without a decision (too few rows, no trainer, …) or the winner's rollout did not start; <see cref="RetrainingJob.Error"/> says why.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>Triggered while another job of the model was running: recorded, not started.</summary>
+    public const string Skipped = "skipped";
+}
+
+/// <summary>The decisions of an evaluation.</summary>
+public static class RetrainingDecisions
+{
+    /// <summary>The challenger beat the champion by the margin: registered and its rollout started.</summary>
+    public const string RolledOut = "rolled-out";
+
+    /// <summary>The challenger beat the champion by the margin and was registered, but its rollout did not start (the job failed).</summary>
+    public const string Registered = "registered";
+
+    /// <summary>The challenger did not beat the champion by the margin: nothing registered.</summary>
+    public const string Rejected = "rejected";
+}
