@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Retrainer.Consumers;
 using Retrainer.Endpoints;
 using Retrainer.Registry;
+using Retrainer.Retraining;
 using Retrainer.Rollouts;
 using ServiceDefaults;
 using ServiceDefaults.Storage;
@@ -43,6 +44,7 @@ public static class RetrainerService
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddHostedService<BootstrapModelService>();
         builder.AddRollouts();
+        builder.AddRetraining();
         builder.AddMessageConsumers(bus =>
         {
             bus.AddConsumer<ServedModelsRequestConsumer>();
@@ -60,6 +62,7 @@ public static class RetrainerService
         app.MapModelVersionEndpoints();
         app.MapModelAliasEndpoints();
         app.MapRolloutEndpoints();
+        app.MapRetrainingEndpoints();
         return app;
     }
 }
