@@ -192,6 +192,10 @@ public sealed class MongoPredictionLog : IPredictionLog, IDisposable
         [BsonIgnoreIfNull]
         public string? TraceParent { get; init; }
 
+        [BsonElement("shadow")]
+        [BsonIgnoreIfDefault]
+        public bool Shadow { get; init; }
+
         public static PredictionDocument From(PredictionMade prediction) => new()
         {
             Id = prediction.PredictionId,
@@ -208,6 +212,7 @@ public sealed class MongoPredictionLog : IPredictionLog, IDisposable
             ReceivedAt = prediction.ReceivedAt.ToUniversalTime(),
             PredictedAt = prediction.PredictedAt.ToUniversalTime(),
             TraceParent = prediction.TraceParent,
+            Shadow = prediction.Shadow,
         };
 
         public PredictionMade ToPrediction() => new(
@@ -224,7 +229,10 @@ public sealed class MongoPredictionLog : IPredictionLog, IDisposable
             Value,
             ReceivedAt,
             PredictedAt,
-            TraceParent);
+            TraceParent)
+        {
+            Shadow = Shadow,
+        };
 
         private static JsonElement ParseJson(string text)
         {

@@ -17,10 +17,10 @@ namespace FeedbackCollector.Predictions;
 public sealed class SqlitePredictionLog : IPredictionLog, IDisposable
 {
     private const string Columns =
-        "prediction_id, model_name, model_version, entity_key, correlation_id, source, input, features, label, probability, value, received_at, predicted_at, trace_parent";
+        "prediction_id, model_name, model_version, entity_key, correlation_id, source, input, features, label, probability, value, received_at, predicted_at, trace_parent, shadow";
 
     private static readonly string[] ParameterNames =
-        ["$id", "$model", "$version", "$entity", "$correlation", "$source", "$input", "$features", "$label", "$probability", "$value", "$received", "$predicted", "$trace"];
+        ["$id", "$model", "$version", "$entity", "$correlation", "$source", "$input", "$features", "$label", "$probability", "$value", "$received", "$predicted", "$trace", "$shadow"];
 
     // Internal for the test that checks SQLite's query plan.
     internal const string FindByEntityKeySql =
@@ -56,13 +56,15 @@ public sealed class SqlitePredictionLog : IPredictionLog, IDisposable
             value REAL,
             received_at TEXT NOT NULL,
             predicted_at TEXT NOT NULL,
-            trace_parent TEXT
+            trace_parent TEXT,
+            shadow INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS predictions_by_entity_key
             ON predictions (model_name, entity_key, predicted_at) WHERE entity_key IS NOT NULL;
         """;
 
     private readonly EmbeddedDatabase _database;
+    private volatile bool _migrated;
 
     /// <summary>A log in <paramref name="database"/>, which it owns (and disposes).</summary>
     public SqlitePredictionLog(EmbeddedDatabase database)
@@ -94,6 +96,7 @@ public sealed class SqlitePredictionLog : IPredictionLog, IDisposable
         var parameters = ParameterNames.Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
         parameters[9].SqliteType = SqliteType.Real;
         parameters[10].SqliteType = SqliteType.Real;
+        parameters[14].SqliteType = SqliteType.Integer;
 
         var added = 0;
         foreach (var prediction in predictions)
@@ -112,6 +115,7 @@ public sealed class SqlitePredictionLog : IPredictionLog, IDisposable
             parameters[11].Value = Timestamp(prediction.ReceivedAt);
             parameters[12].Value = Timestamp(prediction.PredictedAt);
             parameters[13].Value = (object?)prediction.TraceParent ?? DBNull.Value;
+            parameters[14].Value = prediction.Shadow ? 1 : 0;
             added += await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -181,7 +185,26 @@ public sealed class SqlitePredictionLog : IPredictionLog, IDisposable
         _database.Dispose();
     }
 
-    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenAsync(Schema, cancellationToken);
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenAsync(Schema, cancellationToken);
+        if (!_migrated)
+        {
+            // A log written before shadow predictions existed lacks the column (CREATE TABLE IF NOT EXISTS kept the old table).
+            await using var check = connection.CreateCommand();
+            check.CommandText = "SELECT COUNT(*) FROM pragma_table_info('predictions') WHERE name = 'shadow'";
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                await using var alter = connection.CreateCommand();
+                alter.CommandText = "ALTER TABLE predictions ADD COLUMN shadow INTEGER NOT NULL DEFAULT 0";
+                await alter.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            _migrated = true;
+        }
+
+        return connection;
+    }
 
     private async Task<IReadOnlyList<PredictionMade>> QueryAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
@@ -210,7 +233,10 @@ public sealed class SqlitePredictionLog : IPredictionLog, IDisposable
         row.IsDBNull(10) ? null : (float)row.GetDouble(10),
         EmbeddedTimestamps.Parse(row.GetString(11)),
         EmbeddedTimestamps.Parse(row.GetString(12)),
-        row.IsDBNull(13) ? null : row.GetString(13));
+        row.IsDBNull(13) ? null : row.GetString(13))
+    {
+        Shadow = row.GetInt64(14) != 0,
+    };
 
     private static JsonElement ParseJson(string text)
     {

@@ -42,7 +42,7 @@ public sealed class PredictionEndpointsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(
-            ["predictionId", "modelName", "modelVersion", "entityKey", "correlationId", "source", "input", "features", "label", "probability", "value", "receivedAt", "predictedAt", "traceParent"],
+            ["predictionId", "modelName", "modelVersion", "entityKey", "correlationId", "source", "input", "features", "label", "probability", "value", "receivedAt", "predictedAt", "traceParent", "shadow"],
             body.EnumerateObject().Select(property => property.Name));
         Assert.Equal(prediction.PredictionId, body.GetProperty("predictionId").GetGuid());
         Assert.Equal("AA123", body.GetProperty("entityKey").GetString());

@@ -45,6 +45,22 @@ public abstract class PredictionLogContract
     }
 
     [SkippableFact]
+    public async Task A_shadow_prediction_is_kept_as_one_beside_the_answered_prediction_of_the_same_entity()
+    {
+        var log = CreateLog();
+        var answered = SamplePredictions.Of("UA124", SamplePredictions.Start);
+        var shadow = SamplePredictions.Of("UA124", SamplePredictions.Start.AddMilliseconds(3)) with { ModelVersion = "2", Shadow = true };
+
+        await log.AddAsync(answered, None);
+        await log.AddAsync(shadow, None);
+        var reopened = Reopen(log);
+
+        SamplePredictions.AssertSame(shadow, await reopened.FindAsync(shadow.PredictionId, None));
+        var listed = await reopened.FindByEntityKeyAsync(answered.ModelName, "UA124", 10, None);
+        Assert.Equal([(shadow.PredictionId, true), (answered.PredictionId, false)], listed.Select(prediction => (prediction.PredictionId, prediction.Shadow)));
+    }
+
+    [SkippableFact]
     public async Task An_unknown_id_is_not_found()
     {
         var log = CreateLog();

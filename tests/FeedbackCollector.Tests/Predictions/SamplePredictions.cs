@@ -48,5 +48,6 @@ public static class SamplePredictions
         Assert.Equal(expected.ReceivedAt, actual.ReceivedAt);
         Assert.Equal(expected.PredictedAt, actual.PredictedAt);
         Assert.Equal(expected.TraceParent, actual.TraceParent);
+        Assert.Equal(expected.Shadow, actual.Shadow);
     }
 }

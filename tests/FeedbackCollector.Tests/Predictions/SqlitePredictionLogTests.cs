@@ -41,6 +41,33 @@ public sealed class SqlitePredictionLogTests : PredictionLogContract, IDisposabl
     }
 
     [Fact]
+    public async Task A_log_written_before_shadow_predictions_gains_the_column_and_keeps_its_rows()
+    {
+        Directory.CreateDirectory(_storage.DataFolder);
+        using (var connection = Open())
+        using (var create = connection.CreateCommand())
+        {
+            // The table as the first release created it, with one prediction in it.
+            create.CommandText = """
+                CREATE TABLE predictions (prediction_id TEXT NOT NULL PRIMARY KEY, model_name TEXT NOT NULL, model_version TEXT NOT NULL,
+                    entity_key TEXT, correlation_id TEXT, source TEXT NOT NULL, input TEXT, features TEXT NOT NULL, label TEXT,
+                    probability REAL, value REAL, received_at TEXT NOT NULL, predicted_at TEXT NOT NULL, trace_parent TEXT) WITHOUT ROWID;
+                INSERT INTO predictions VALUES ('0192f1c4-8a4e-7b3c-9d2e-1f0a2b3c4d5e', 'flight-delay', '1', 'UA1', NULL, 'online', NULL, '[1,2]',
+                    'late', 0.75, NULL, '2001-02-03T07:45:00.0000000Z', '2001-02-03T07:45:00.0010000Z', NULL);
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        var log = CreateLog();
+        var shadow = SamplePredictions.Of("UA1", SamplePredictions.Start) with { Shadow = true };
+        await log.AddAsync(shadow, CancellationToken.None);
+
+        var old = await log.FindAsync(Guid.Parse("0192f1c4-8a4e-7b3c-9d2e-1f0a2b3c4d5e"), CancellationToken.None);
+        Assert.Equal(("1", false), (old!.ModelVersion, old.Shadow));
+        Assert.True((await log.FindAsync(shadow.PredictionId, CancellationToken.None))!.Shadow);
+    }
+
+    [Fact]
     public async Task The_entity_key_lookup_reads_its_index_without_sorting()
     {
         await CreateLog().AddAsync(SamplePredictions.Of("UA123", SamplePredictions.Start), CancellationToken.None);

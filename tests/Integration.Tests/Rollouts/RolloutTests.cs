@@ -79,8 +79,8 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
             var logged = await system.GetJsonAsync($"/api/v1/predictions?model={TestModel.Name}&entityKey={Uri.EscapeDataString(keys[^1])}");
             var predictions = logged.GetProperty("predictions").EnumerateArray().ToList();
             Assert.Equal(2, predictions.Count);
-            Assert.Equal(new[] { champion, challenger }.Order(StringComparer.Ordinal),
-                predictions.Select(prediction => prediction.GetProperty("modelVersion").GetString()!).Order(StringComparer.Ordinal));
+            Assert.False(predictions.Single(prediction => prediction.GetProperty("modelVersion").GetString() == champion).GetProperty("shadow").GetBoolean());
+            Assert.True(predictions.Single(prediction => prediction.GetProperty("modelVersion").GetString() == challenger).GetProperty("shadow").GetBoolean());
             // Compared: the rollout counts both versions' requests.
             var live = (await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}")).GetProperty("live");
             Assert.True(live.GetProperty("champion").GetProperty("requests").GetInt64() > 0, live.ToString());
