@@ -1,0 +1,161 @@
+using Retrainer.Retraining;
+using Retrainer.Rollouts;
+
+namespace Retrainer.Tests.Retraining;
+
+/// <summary>
+/// Whole retraining jobs on real data and real (small) models: a weak champion trained on 500 January flights, labelled
+/// rows of February, a challenger trained on them and both scored on the newest quarter of the window.
+/// </summary>
+public sealed class RetrainingRunTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [SkippableFact]
+    public async Task A_challenger_that_beats_the_champion_by_the_margin_is_registered_with_its_lineage_and_rolled_out()
+    {
+        using var system = await RetrainingTestSystem.StartAsync();
+        var flights = await RetrainingTestSystem.FlightsAsync();
+        await system.Rows.AddAsync(RetrainingTestSystem.RowsOf(flights.February), None);
+
+        var job = await RunAsync(system, RetrainingTriggers.Drift);
+
+        Assert.True(job.State == RetrainingJobStates.Succeeded, job.Error);
+        var evaluation = job.Evaluation!;
+        Assert.Equal(RetrainingDecisions.RolledOut, evaluation.Decision);
+        Assert.True(evaluation.Challenger.Auc >= evaluation.Champion.Auc + evaluation.Margin, evaluation.Reason);
+        Assert.Equal(("1", "2"), (evaluation.Champion.Version, evaluation.Challenger.Version));
+        Assert.Equal(evaluation.Champion.Rows, evaluation.Challenger.Rows);
+        Assert.Equal(("1", "2"), (job.ChampionVersion, job.ChallengerVersion));
+
+        // The data: two weeks back from the newest February flight, its newest quarter held out.
+        var newest = flights.February.Max(flight => flight.Date);
+        Assert.Equal(new DateTimeOffset(newest, TimeSpan.Zero), job.Data!.RecentTo);
+        Assert.Equal(job.Data.RecentTo.AddDays(-14), job.Data.RecentFrom);
+        var inWindow = flights.February.Count(flight => new DateTimeOffset(flight.Date, TimeSpan.Zero) >= job.Data.RecentFrom);
+        Assert.Equal(inWindow, job.Data.TrainingRows + job.Data.HoldoutRows);
+        Assert.Equal((int)Math.Ceiling(inWindow * 0.25), job.Data.HoldoutRows);
+        Assert.Equal(job.Data.HoldoutRows, evaluation.Champion.Rows);
+
+        // Registered with the trigger and the champion as parent; the champion still serves until the rollout promotes it.
+        var registered = await system.Registry.FindAsync("flight-delay", "2", None);
+        Assert.Equal(("drift", "1"), (registered!.Card.Lineage!.Trigger, registered.Card.Lineage.ParentVersion));
+        Assert.Equal(job.Data.HoldoutRows, registered.Card.Metrics!.Holdout!.Rows);
+        Assert.Equal("1", await system.Registry.ServedVersionAsync("flight-delay", None));
+        var rollout = await system.Rollouts.FindAsync("flight-delay", job.RolloutId!, None);
+        Assert.Equal(("2", "canary", $"retraining:{job.JobId}"), (rollout!.ChallengerVersion, rollout.Strategy, rollout.StartedBy));
+    }
+
+    [SkippableFact]
+    public async Task A_challenger_short_of_the_margin_is_rejected_with_its_numbers_and_nothing_is_registered()
+    {
+        var options = RetrainingTestSystem.FastOptions();
+        options.Margin = 0.5;
+        using var system = await RetrainingTestSystem.StartAsync(options);
+        var flights = await RetrainingTestSystem.FlightsAsync();
+        await system.Rows.AddAsync(RetrainingTestSystem.RowsOf(flights.February), None);
+
+        var job = await RunAsync(system, RetrainingTriggers.Performance);
+
+        Assert.Equal(RetrainingJobStates.Succeeded, job.State);
+        var evaluation = job.Evaluation!;
+        Assert.Equal(RetrainingDecisions.Rejected, evaluation.Decision);
+        Assert.Equal(0.5, evaluation.Margin);
+        Assert.True(evaluation.Challenger.Auc < evaluation.Champion.Auc + 0.5);
+        Assert.Contains("the champion stays", evaluation.Reason, StringComparison.Ordinal);
+        Assert.InRange(evaluation.Champion.Auc!.Value, 0.4, 1);
+        Assert.InRange(evaluation.Challenger.Accuracy, 0.5, 1);
+        Assert.Null(job.ChallengerVersion);
+        Assert.Null(job.RolloutId);
+        Assert.Equal(["1"], (await system.Registry.VersionsAsync("flight-delay", None))!.Versions.Select(version => version.Version));
+        Assert.Empty(await system.Rollouts.ListAsync("flight-delay", 10, None));
+    }
+
+    [SkippableFact]
+    public async Task The_margin_decides_both_ways_on_the_same_two_models()
+    {
+        using var system = await RetrainingTestSystem.StartAsync();
+        var flights = await RetrainingTestSystem.FlightsAsync();
+        var rows = RetrainingTestSystem.RowsOf(flights.February);
+        var holdout = rows[^1000..];
+        var challenger = new Retrainer.Training.FlightDelayTrainer(TimeProvider.System).Train(
+            Retrainer.Retraining.LabelledFlights.From(rows[..^1000]), [], new Retrainer.Training.TrainingOptions { Version = "2", Trees = 30, MinimumRowsPerLeaf = 20, MinimumAirportFlights = 5 });
+
+        var measured = ChampionChallengerEvaluation.Evaluate(flights.Champion, challenger.Bundle, holdout, 0);
+        var gain = measured.Challenger.Auc!.Value - measured.Champion.Auc!.Value;
+        var justEnough = ChampionChallengerEvaluation.Evaluate(flights.Champion, challenger.Bundle, holdout, gain - 1e-9);
+        var justShort = ChampionChallengerEvaluation.Evaluate(flights.Champion, challenger.Bundle, holdout, gain + 1e-9);
+
+        Assert.Equal(RetrainingDecisions.RolledOut, justEnough.Decision);
+        Assert.Equal(RetrainingDecisions.Rejected, justShort.Decision);
+        Assert.Equal(measured.Champion, justShort.Champion);
+        Assert.Equal(measured.Challenger, justShort.Challenger);
+        Assert.Equal(1000, measured.Champion.Rows);
+    }
+
+    [SkippableFact]
+    public async Task Too_few_labelled_rows_in_the_recent_window_fail_the_job_with_the_numbers()
+    {
+        using var system = await RetrainingTestSystem.StartAsync();
+        var flights = await RetrainingTestSystem.FlightsAsync();
+        await system.Rows.AddAsync(RetrainingTestSystem.RowsOf(flights.February[..150]), None);
+
+        var job = await RunAsync(system, RetrainingTriggers.Manual);
+
+        Assert.Equal(RetrainingJobStates.Failed, job.State);
+        Assert.Contains("only 150 labelled rows", job.Error, StringComparison.Ordinal);
+        Assert.Contains("at least 200", job.Error, StringComparison.Ordinal);
+        Assert.Null(job.Evaluation);
+    }
+
+    [SkippableFact]
+    public async Task A_model_without_a_trainer_fails_with_a_clear_error()
+    {
+        using var system = await RetrainingTestSystem.StartAsync();
+        var flights = await RetrainingTestSystem.FlightsAsync();
+        var uploaded = flights.Champion with { Card = flights.Champion.Card with { Name = "uploaded-model" } };
+        await system.Registry.RegisterAsync(uploaded, "external", None);
+        await system.Rows.AddAsync(RetrainingTestSystem.RowsOf(flights.February, "uploaded-model"), None);
+
+        var job = await RunAsync(system, RetrainingTriggers.Manual, "uploaded-model");
+
+        Assert.Equal(RetrainingJobStates.Failed, job.State);
+        Assert.Contains("has no trainer", job.Error, StringComparison.Ordinal);
+        Assert.Contains("POST /api/v1/models/uploaded-model/versions", job.Error, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Recent_plus_earlier_also_trains_on_stored_rows_before_the_window()
+    {
+        var options = RetrainingTestSystem.FastOptions();
+        options.Policy = RetrainingPolicies.RecentPlusEarlier;
+        options.EarlierFromDataset = false;
+        options.MaxEarlierRows = 1_000;
+        using var system = await RetrainingTestSystem.StartAsync(options);
+        var flights = await RetrainingTestSystem.FlightsAsync();
+        await system.Rows.AddAsync(RetrainingTestSystem.RowsOf([.. flights.January, .. flights.February]), None);
+
+        var job = await RunAsync(system, RetrainingTriggers.Manual);
+
+        Assert.True(job.State == RetrainingJobStates.Succeeded, job.Error);
+        Assert.Equal(RetrainingPolicies.RecentPlusEarlier, job.Data!.Policy);
+        Assert.Equal(1_000, job.Data.EarlierRows);
+        var inWindow = flights.February.Count(flight => new DateTimeOffset(flight.Date, TimeSpan.Zero) >= job.Data.RecentFrom);
+        Assert.Equal(inWindow + 1_000, job.Data.TrainingRows + job.Data.HoldoutRows);
+    }
+
+    private static async Task<RetrainingJob> RunAsync(RetrainingTestSystem system, string trigger, string model = "flight-delay")
+    {
+        var job = await system.Jobs.RequestAsync(model, trigger, null, None);
+        Assert.NotNull(job);
+        var saved = new List<RetrainingJob>();
+        var finished = await system.Run.ExecuteAsync(job, progress =>
+        {
+            saved.Add(progress);
+            return Task.CompletedTask;
+        }, None);
+        Assert.NotNull(Assert.Single(saved).StartedAt);
+        Assert.NotNull(finished.FinishedAt);
+        return finished;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Modeling.Bundles;
+using Modeling.Flights;
+using Retrainer.Registry;
+using Retrainer.Retraining;
+using Retrainer.Rollouts;
+using Retrainer.Tests.Rollouts;
+using Retrainer.Training;
+using ServiceDefaults.Storage;
+
+namespace Retrainer.Tests.Retraining;
+
+/// <summary>
+/// The Retrainer's retraining parts on real stores: a models folder whose champion (version 1) is a deliberately weak
+/// flight-delay model (2 trees on 500 January 2001 flights), SQLite stores for labelled rows, jobs and rollouts, the
+/// real rollout manager, and challengers trained small (few trees) so a job takes a second or two.
+/// </summary>
+public sealed class RetrainingTestSystem : IDisposable
+{
+    private static readonly Lazy<Task<Flights>> DemoFlights = new(ReadFlightsAsync);
+    private readonly string _folder;
+    private readonly SqliteLabelledRowStore _rows;
+    private readonly SqliteRetrainingJobStore _jobStore;
+    private readonly SqliteRolloutStore _rolloutStore;
+
+    private RetrainingTestSystem(string folder, ModelRegistry registry, RetrainingOptions options)
+    {
+        _folder = folder;
+        Registry = registry;
+        Options = options;
+        var database = Path.Combine(folder, "retrainer.db");
+        _rows = new SqliteLabelledRowStore(new EmbeddedDatabase(database), TimeProvider.System);
+        _jobStore = new SqliteRetrainingJobStore(new EmbeddedDatabase(database));
+        _rolloutStore = new SqliteRolloutStore(new EmbeddedDatabase(database));
+        Rollouts = new RolloutManager(_rolloutStore, registry, new RolloutTestSystem.RecordedRolloutEvents(),
+            Microsoft.Extensions.Options.Options.Create(new RolloutOptions()), TimeProvider.System);
+        Jobs = new RetrainingJobs(_jobStore, registry, TimeProvider.System, NullLogger<RetrainingJobs>.Instance);
+        Run = new RetrainingRun(_rows, registry, Rollouts, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, NullLogger<RetrainingRun>.Instance);
+    }
+
+    public ModelRegistry Registry { get; }
+
+    public RetrainingOptions Options { get; }
+
+    public ILabelledRowStore Rows => _rows;
+
+    public IRetrainingJobStore JobStore => _jobStore;
+
+    public RolloutManager Rollouts { get; }
+
+    public RetrainingJobs Jobs { get; }
+
+    public RetrainingRun Run { get; }
+
+    /// <summary>Small, fast challengers; the recent window of two weeks, at least 200 rows.</summary>
+    public static RetrainingOptions FastOptions() => new()
+    {
+        Trees = 30,
+        Leaves = 16,
+        MinimumRowsPerLeaf = 20,
+        MinimumAirportFlights = 5,
+        MinRows = 200,
+        RecentWindow = TimeSpan.FromDays(14),
+        HoldoutShare = 0.25,
+        Margin = 0,
+        RolloutStrategy = "canary",
+    };
+
+    /// <summary>January and February 2001 from the demo data, or a skipped test when it is missing.</summary>
+    public static async Task<Flights> FlightsAsync()
+    {
+        Skip.If(DemoData.FindFlightsFile() is null, "the demo data is missing: run scripts/fetch-demo-data.sh (scripts/test.sh does)");
+        return await DemoFlights.Value;
+    }
+
+    public static async Task<RetrainingTestSystem> StartAsync(RetrainingOptions? options = null)
+    {
+        var flights = await FlightsAsync();
+        var folder = Path.Combine(Path.GetTempPath(), $"retraining-{Guid.NewGuid():N}");
+        var registry = new ModelRegistry(new FolderModelStore(Path.Combine(folder, "models"), NullLogger<FolderModelStore>.Instance));
+        await registry.RegisterAsync(flights.Champion, "bootstrap", CancellationToken.None);
+        return new RetrainingTestSystem(folder, registry, options ?? FastOptions());
+    }
+
+    /// <summary>The flights as labelled rows, observed at their departure (as a replay would send them).</summary>
+    public static List<LabelledRow> RowsOf(IEnumerable<FlightRecord> flights, string model = FlightDelayModel.Name) =>
+        [.. flights.Select(flight => new LabelledRow(
+            model,
+            Guid.NewGuid(),
+            "1",
+            new DateTimeOffset(flight.Date, TimeSpan.Zero),
+            JsonSerializer.Serialize(new
+            {
+                date = flight.Date.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
+                distance = flight.Distance,
+                origin = flight.Origin,
+                destination = flight.Destination,
+            }),
+            flight.Delay,
+            null))];
+
+    public void Dispose()
+    {
+        Jobs.Dispose();
+        Rollouts.Dispose();
+        _rows.Dispose();
+        _jobStore.Dispose();
+        _rolloutStore.Dispose();
+        Registry.Dispose();
+        if (Directory.Exists(_folder))
+            Directory.Delete(_folder, recursive: true);
+    }
+
+    private static async Task<Flights> ReadFlightsAsync()
+    {
+        var file = DemoData.RequireFlightsFile();
+        var january = await FlightDelayTrainer.ReadWindowAsync(file, new DateTime(2001, 1, 1), new DateTime(2001, 2, 1), 3_000, CancellationToken.None);
+        var february = await FlightDelayTrainer.ReadWindowAsync(file, new DateTime(2001, 2, 1), new DateTime(2001, 3, 1), 6_000, CancellationToken.None);
+        var weak = new FlightDelayTrainer(TimeProvider.System).Train(january[..500], january[500..1000], new TrainingOptions
+        {
+            Version = "1",
+            Trigger = "bootstrap",
+            Trees = 2,
+            Leaves = 4,
+            MinimumRowsPerLeaf = 50,
+            MinimumAirportFlights = 10,
+        });
+        return new Flights(january, february, weak.Bundle);
+    }
+
+    /// <summary>Demo flights and the weak champion trained on January.</summary>
+    public sealed record Flights(List<FlightRecord> January, List<FlightRecord> February, ModelBundle Champion);
+}
