@@ -10,7 +10,7 @@ namespace Retrainer.Rollouts;
 /// has been held long enough (<see cref="RolloutOptions.MinRequests"/> challenger requests and
 /// <see cref="RolloutOptions.MinDuration"/>) is judged (<see cref="CanaryAnalysis"/>) and the canary moves to its next
 /// step, is promoted after its last, or is rolled back; a bandit's arms are set from the outcomes and broadcast, and
-/// once both arms have <see cref="RolloutOptions.MinOutcomes"/> the challenger is promoted when it is the better arm
+/// once the arms have <see cref="RolloutOptions.MinOutcomes"/> outcomes together the challenger is promoted when it is the better arm
 /// with probability <see cref="RolloutOptions.BanditDecideAt"/>, or rolled back when the champion is.
 /// </summary>
 public sealed partial class RolloutController(
@@ -99,7 +99,9 @@ public sealed partial class RolloutController(
             await rollouts.UpdateArmsAsync(rollout.ModelName, rollout.RolloutId, arms, cancellationToken);
 
         var settings = options.Value;
-        if (champion.Outcomes < settings.MinOutcomes || challenger.Outcomes < settings.MinOutcomes)
+        // Outcomes of both arms together: a bandit starves the worse arm by design, and the posterior already weighs
+        // how few outcomes an arm has.
+        if (champion.Outcomes + challenger.Outcomes < settings.MinOutcomes)
             return;
         var better = BetaDistribution.ProbabilityGreater(_random,
             1 + arms[0].Successes, 1 + arms[0].Failures, 1 + arms[1].Successes, 1 + arms[1].Failures);

@@ -21,7 +21,7 @@ public sealed class RolloutOptions
     /// <summary>… and at least this long. Env: <c>Rollouts__MinDuration</c>.</summary>
     public TimeSpan MinDuration { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Live model metrics are compared once each version has this many outcomes (bandit: before it may decide). Env: <c>Rollouts__MinOutcomes</c>.</summary>
+    /// <summary>Live model metrics are compared once each version has this many outcomes; a bandit decides once both arms have this many together. Env: <c>Rollouts__MinOutcomes</c>.</summary>
     public long MinOutcomes { get; set; } = 200;
 
     /// <summary>The challenger fails a step when its error rate is more than this above the champion's. Env: <c>Rollouts__MaxErrorRateIncrease</c>.</summary>

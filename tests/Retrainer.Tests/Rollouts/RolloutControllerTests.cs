@@ -93,21 +93,22 @@ public sealed class RolloutControllerTests(BootstrapModelFixture fixture)
         using var system = await RolloutTestSystem.StartAsync(fixture.Bundle, Options);
         var id = (await system.Manager.StartAsync(new RolloutStart("flight-delay", "2", RolloutStrategies.Bandit, "manual"), None)).RolloutId!;
 
-        Rewards(system, id, "1", outcomes: 30, correct: 15);
-        Rewards(system, id, "2", outcomes: 30, correct: 25);
+        Rewards(system, id, "1", outcomes: 10, correct: 5);
+        Rewards(system, id, "2", outcomes: 30, correct: 27);
         await system.Controller.EvaluateAsync(None);
         var running = (await system.Store.FindAsync("flight-delay", id, None))!;
-        Assert.Equal(RolloutStates.Running, running.State); // fewer than 50 outcomes each: no decision yet
-        Assert.Equal([new BanditArm("1", 15, 15), new BanditArm("2", 25, 5)], running.Arms);
+        Assert.Equal(RolloutStates.Running, running.State); // 40 outcomes together, fewer than 50: no decision yet
+        Assert.Equal([new BanditArm("1", 5, 5), new BanditArm("2", 27, 3)], running.Arms);
         Assert.Equal(2, system.Announced.Changes.Count); // started, then the arms
 
-        Rewards(system, id, "1", outcomes: 40, correct: 20);
-        Rewards(system, id, "2", outcomes: 40, correct: 34);
+        // The champion starved (few outcomes) but clearly worse: the posterior decides.
+        Rewards(system, id, "1", outcomes: 2, correct: 1);
+        Rewards(system, id, "2", outcomes: 20, correct: 18);
         await system.Controller.EvaluateAsync(None);
 
         var promoted = (await system.Store.FindAsync("flight-delay", id, None))!;
         Assert.Equal(RolloutStates.Promoted, promoted.State);
-        Assert.Contains("P(challenger better) = 1.000", promoted.History[^1].Reason, StringComparison.Ordinal);
+        Assert.Contains("rewards 45/50 vs 6/12", promoted.History[^1].Reason, StringComparison.Ordinal);
         Assert.Equal("2", await system.Registry.ServedVersionAsync("flight-delay", None));
     }
 
