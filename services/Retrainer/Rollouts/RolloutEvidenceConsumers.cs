@@ -41,10 +41,8 @@ public sealed class RolloutRequestMetricsConsumer(RolloutManager rollouts, Rollo
 /// rollout started): whether each prediction was right (the bandit's reward) and its probability against the truth
 /// (live AUC). Queue <c>retrainer-rollout-outcomes</c>.
 /// </summary>
-public sealed class RolloutOutcomesConsumer(RolloutManager rollouts, RolloutEvidence evidence, ModelRegistry registry) : IConsumer<OutcomeRecorded>
+public sealed class RolloutOutcomesConsumer(RolloutManager rollouts, RolloutEvidence evidence, RolloutCards cards) : IConsumer<OutcomeRecorded>
 {
-    private static readonly ConcurrentDictionary<(string Model, string Version), ModelCard?> Cards = new();
-
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<OutcomeRecorded> context)
     {
@@ -55,7 +53,7 @@ public sealed class RolloutOutcomesConsumer(RolloutManager rollouts, RolloutEvid
             || (outcome.ModelVersion != rollout.ChampionVersion && outcome.ModelVersion != rollout.ChallengerVersion)
             || outcome.PredictedAt < rollout.StartedAt)
             return;
-        if (await CardAsync(outcome.ModelName, outcome.ModelVersion, context.CancellationToken) is not { } card
+        if (await cards.FindAsync(outcome.ModelName, outcome.ModelVersion, context.CancellationToken) is not { } card
             || OutcomeLabels.IsPositive(card, outcome.ActualValue, outcome.ActualLabel) is not { } positive)
             return;
         var predictedPositive = card.Output.Labels.Count == 2 && outcome.PredictedLabel is { } label
@@ -63,14 +61,24 @@ public sealed class RolloutOutcomesConsumer(RolloutManager rollouts, RolloutEvid
             : outcome.Probability >= card.Output.Threshold;
         evidence.AddOutcome(rollout.RolloutId, outcome.ModelVersion, predictedPositive == positive, outcome.Probability, positive);
     }
+}
 
-    private async Task<ModelCard?> CardAsync(string model, string version, CancellationToken cancellationToken)
+/// <summary>
+/// The cards of the versions the outcome consumer judges, read from the registry once per version: a registered
+/// version's card does not change, and every outcome needs its labels and threshold.
+/// </summary>
+public sealed class RolloutCards(ModelRegistry registry)
+{
+    private readonly ConcurrentDictionary<(string Model, string Version), ModelCard> _cards = new();
+
+    /// <summary>The card of a registered version, or null when the registry has no such version.</summary>
+    public async Task<ModelCard?> FindAsync(string model, string version, CancellationToken cancellationToken)
     {
-        if (Cards.TryGetValue((model, version), out var known))
+        if (_cards.TryGetValue((model, version), out var known))
             return known;
         var card = (await registry.FindAsync(model, version, cancellationToken))?.Card;
         if (card is not null)
-            Cards[(model, version)] = card;
+            _cards[(model, version)] = card;
         return card;
     }
 }

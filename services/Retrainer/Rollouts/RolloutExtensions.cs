@@ -22,6 +22,7 @@ public static class RolloutExtensions
             mongoDb: database => new MongoRolloutStore(database));
         builder.Services.AddSingleton<IRolloutEvents, BusRolloutEvents>();
         builder.Services.AddSingleton<RolloutEvidence>();
+        builder.Services.AddSingleton<RolloutCards>();
         builder.Services.AddSingleton<RolloutManager>();
         builder.Services.AddSingleton<IRolloutStarter>(services => services.GetRequiredService<RolloutManager>());
         builder.Services.AddSingleton<RolloutController>();

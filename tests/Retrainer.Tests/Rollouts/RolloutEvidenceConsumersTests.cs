@@ -1,0 +1,127 @@
+using Contracts.Monitoring;
+using Contracts.Outcomes;
+using Contracts.Rollouts;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Retrainer.Rollouts;
+
+namespace Retrainer.Tests.Rollouts;
+
+/// <summary>
+/// The evidence a running rollout is judged on, taken from the bus: Inference's online scoring requests per version
+/// (nothing else: other routes, services, versions and models are left out) and the outcomes of predictions the
+/// rollout's versions made since it started, judged right or wrong by the version's card.
+/// </summary>
+[Collection(BootstrapModelGroup.Name)]
+public sealed class RolloutEvidenceConsumersTests(BootstrapModelFixture fixture)
+{
+    private static readonly double[] Bounds = [10, 20, 50];
+
+    [DemoDataFact]
+    public async Task Scoring_requests_of_the_rollouts_versions_are_counted_per_version_and_everything_else_is_left_out()
+    {
+        using var system = await RolloutTestSystem.StartAsync(fixture.Bundle);
+        var id = (await system.Manager.StartAsync(new RolloutStart("flight-delay", "2", RolloutStrategies.Canary, "manual"), CancellationToken.None)).RolloutId!;
+        await using var bus = await BusAsync(system);
+
+        await bus.Harness.Bus.Publish(Report("Inference",
+            Route("bus:ScoreRequest", "flight-delay", "1", requests: 100, errors: 1, [90, 5, 5, 0]),
+            Route("bus:ScoreRequest", "flight-delay", "2", requests: 20, errors: 2, [10, 5, 4, 1]),
+            Route("bus:ScoreRequest", "flight-delay", "3", requests: 50, errors: 0, [50, 0, 0, 0]),
+            Route("bus:ScoreRequest", "flight-delay", null, requests: 7, errors: 7, [7, 0, 0, 0]),
+            Route("POST /v2/models/{model}/infer", "flight-delay", "2", requests: 30, errors: 30, [30, 0, 0, 0])));
+        await bus.Harness.Bus.Publish(Report("FeatureBuilder", Route("bus:ScoreRequest", "flight-delay", "2", requests: 40, errors: 40, [40, 0, 0, 0])));
+        await bus.Harness.Bus.Publish(Report("Inference", Route("bus:ScoreRequest", "flight-delay", "2", requests: 20, errors: 0, [20, 0, 0, 0])));
+        await bus.ConsumedAsync<RequestMetricsReported>(3);
+
+        var champion = system.Evidence.Of(id, "1");
+        var challenger = system.Evidence.Of(id, "2");
+        Assert.Equal((100L, 1L, 0.01), (champion.Requests, champion.Errors, champion.ErrorRate));
+        Assert.Equal((40L, 2L, 0.05), (challenger.Requests, challenger.Errors, challenger.ErrorRate));
+        Assert.Equal(20, champion.LatencyP95Ms); // 95 of 100 needed: 90 within 10 ms, 95 within 20 ms
+        Assert.Equal(50, challenger.LatencyP95Ms); // 38 of 40 needed: 30 + 5 + 4 within 50 ms
+        Assert.Equal(0, system.Evidence.Of(id, "3").Requests);
+    }
+
+    [DemoDataFact]
+    public async Task Outcomes_of_the_rollouts_versions_since_it_started_count_as_right_or_wrong_with_their_probabilities()
+    {
+        using var system = await RolloutTestSystem.StartAsync(fixture.Bundle);
+        var started = system.Time.Now;
+        var id = (await system.Manager.StartAsync(new RolloutStart("flight-delay", "2", RolloutStrategies.Bandit, "manual"), CancellationToken.None)).RolloutId!;
+        await using var bus = await BusAsync(system);
+        var after = started.AddMinutes(1);
+
+        // The card: "late" when the delay is over 15 minutes; a probability of at least 0.5 predicts "late".
+        OutcomeRecorded[] outcomes =
+        [
+            Outcome("2", delay: 40, "late", 0.9f, after),     // right
+            Outcome("2", delay: 3, "on-time", 0.2f, after),   // right
+            Outcome("2", delay: 30, "on-time", 0.3f, after),  // wrong
+            Outcome("1", delay: 0, "late", 0.7f, after),      // wrong
+            Outcome("2", delay: 40, "late", 0.9f, started.AddMinutes(-1)), // predicted before the rollout
+            Outcome("3", delay: 40, "late", 0.9f, after),     // not in the rollout
+            Outcome("2", delay: 40, "late", 0.9f, after) with { ModelName = "other-model" },
+        ];
+        foreach (var outcome in outcomes)
+            await bus.Harness.Bus.Publish(outcome);
+        await bus.ConsumedAsync<OutcomeRecorded>(outcomes.Length);
+
+        var challenger = system.Evidence.Of(id, "2");
+        var champion = system.Evidence.Of(id, "1");
+        Assert.Equal((3L, 2L), (challenger.Outcomes, challenger.Correct));
+        Assert.Equal((1L, 0L), (champion.Outcomes, champion.Correct));
+        // AUC of (0.9 late, 0.2 on time, 0.3 late): the late pairs rank 0.9 > 0.2 (right) and 0.3 > 0.2 (right).
+        Assert.Equal(1.0, challenger.Auc);
+        Assert.Equal(0, system.Evidence.Of(id, "3").Outcomes);
+    }
+
+    private static RequestMetricsReported Report(string service, params RouteRequestMetrics[] routes) =>
+        new(service, "instance-1", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(1), Bounds, routes);
+
+    private static RouteRequestMetrics Route(string route, string model, string? version, long requests, long errors, long[] buckets) =>
+        new(route, model, version, requests, 0, errors, buckets);
+
+    private static OutcomeRecorded Outcome(string version, double delay, string predictedLabel, float probability, DateTimeOffset predictedAt) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), "flight-delay", version, "UA1", "test", delay, null, null, [], predictedLabel, probability, null,
+            predictedAt, predictedAt.AddHours(1), predictedAt.AddHours(1));
+
+    private static async Task<EvidenceBus> BusAsync(RolloutTestSystem system)
+    {
+        var services = new ServiceCollection()
+            .AddSingleton(system.Registry)
+            .AddSingleton(system.Manager)
+            .AddSingleton(system.Evidence)
+            .AddSingleton<RolloutCards>()
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddConsumer<RolloutRequestMetricsConsumer, RolloutRequestMetricsConsumerDefinition>();
+                bus.AddConsumer<RolloutOutcomesConsumer, RolloutOutcomesConsumerDefinition>();
+            })
+            .BuildServiceProvider(validateScopes: true);
+        var harness = services.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        return new EvidenceBus(services, harness);
+    }
+
+    private sealed record EvidenceBus(ServiceProvider Services, ITestHarness Harness) : IAsyncDisposable
+    {
+        // Consumed (the consumer ran to the end) this many messages of the type, and none faulted.
+        public async Task ConsumedAsync<T>(int count)
+            where T : class
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (Harness.Consumed.Select<T>().Count() < count && DateTime.UtcNow < deadline)
+                await Task.Delay(20);
+            Assert.Equal(count, Harness.Consumed.Select<T>().Count());
+            Assert.False(await Harness.Published.Any<Fault<T>>());
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Harness.Stop();
+            await Services.DisposeAsync();
+        }
+    }
+}
