@@ -9,7 +9,8 @@ namespace Integration.Tests.Rollouts;
 /// <summary>
 /// The distributed system on its own copy of the test models folder, with rollouts that move fast: canary steps of 50%
 /// and 100%, each held for 20 challenger requests and 2 s, analysed every second on request metrics reported every
-/// second; bandit and model-metric decisions after 30 outcomes per version.
+/// second; model metrics compared from 100 outcomes per version, a bandit deciding from 100 outcomes of both arms together
+/// (enough for its traffic to move visibly before it decides).
 /// </summary>
 public sealed class RolloutSystem : DistributedSystem
 {
@@ -29,7 +30,7 @@ public sealed class RolloutSystem : DistributedSystem
             ["Rollouts__CanarySteps__1"] = "1",
             ["Rollouts__MinRequests"] = "20",
             ["Rollouts__MinDuration"] = "00:00:02",
-            ["Rollouts__MinOutcomes"] = "30",
+            ["Rollouts__MinOutcomes"] = "100",
             ["Rollouts__EvaluationInterval"] = "00:00:01",
             ["Telemetry__ReportInterval"] = "00:00:01",
         })

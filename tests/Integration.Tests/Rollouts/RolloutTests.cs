@@ -81,8 +81,14 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
             Assert.Equal(2, predictions.Count);
             Assert.False(predictions.Single(prediction => prediction.GetProperty("modelVersion").GetString() == champion).GetProperty("shadow").GetBoolean());
             Assert.True(predictions.Single(prediction => prediction.GetProperty("modelVersion").GetString() == challenger).GetProperty("shadow").GetBoolean());
-            // Compared: the rollout counts both versions' requests.
+            // Compared: the rollout counts the champion's requests (Inference reports them every second).
             var live = (await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}")).GetProperty("live");
+            for (var wait = Stopwatch.StartNew(); live.GetProperty("champion").GetProperty("requests").GetInt64() == 0 && wait.Elapsed < TimeSpan.FromSeconds(15);)
+            {
+                await Task.Delay(500);
+                live = (await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}")).GetProperty("live");
+            }
+
             Assert.True(live.GetProperty("champion").GetProperty("requests").GetInt64() > 0, live.ToString());
         }
         finally
