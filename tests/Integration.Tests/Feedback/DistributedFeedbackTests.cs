@@ -7,7 +7,6 @@ using Contracts.Outcomes;
 using Integration.Tests.Ingest;
 using Integration.Tests.Online;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 
 namespace Integration.Tests.Feedback;
 
@@ -184,50 +183,7 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
 
     private async Task<List<(string Body, string Reason)>> DrainErrorQueueAsync(string tag, int expected)
     {
-        var faults = new List<(string Body, string Reason)>();
-        var clock = Stopwatch.StartNew();
-        await using var connection = await new ConnectionFactory
-        {
-            HostName = RabbitMqFixture.Host, Port = RabbitMqFixture.AmqpPort, VirtualHost = System.VirtualHost,
-            UserName = RabbitMqFixture.Username, Password = RabbitMqFixture.Password,
-        }.CreateConnectionAsync();
-        var channel = await connection.CreateChannelAsync();
-        try
-        {
-            while (clock.Elapsed < Timeout && faults.Count < expected)
-            {
-                BasicGetResult? message;
-                try
-                {
-                    message = await channel.BasicGetAsync(OutcomesQueue + "_error", autoAck: true);
-                }
-                catch (OperationInterruptedException)
-                {
-                    // MassTransit declares the error queue with the first fault; until then the broker closes the channel.
-                    await channel.DisposeAsync();
-                    channel = await connection.CreateChannelAsync();
-                    await Task.Delay(100);
-                    continue;
-                }
-
-                if (message is null)
-                {
-                    await Task.Delay(100);
-                    continue;
-                }
-
-                var body = Encoding.UTF8.GetString(message.Body.Span);
-                if (!body.Contains(tag, StringComparison.Ordinal))
-                    continue;
-                var reason = message.BasicProperties.Headers?.TryGetValue("MT-Fault-Message", out var value) == true && value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : "";
-                faults.Add((body, reason));
-            }
-        }
-        finally
-        {
-            await channel.DisposeAsync();
-        }
-
+        var faults = await ErrorQueue.DrainAsync(System.VirtualHost, OutcomesQueue, tag, expected, Timeout);
         Assert.True(faults.Count == expected, $"{faults.Count} of {expected} bad outcomes reached the error queue: {string.Join(" | ", faults)}\n{System.Output}");
         return faults;
     }

@@ -108,7 +108,7 @@ public sealed class IngestEventTests(DistributedSystem system) : IClassFixture<D
         await PublishAsync(channel, "application/json", new { model = TestModel.Name, correlationId = $"good-{tag}", record = Record });
 
         await ReceiveAsync(channel, results, $"good-{tag}");
-        var faults = await DrainErrorQueueAsync(channel, tag, expected: 4);
+        var faults = await DrainErrorQueueAsync(tag, expected: 4);
         Assert.Contains(faults, fault => fault.Body.Contains($"not json {tag}", StringComparison.Ordinal));
         Assert.Contains(faults, fault => fault.Body.Contains($"invalid-{tag}", StringComparison.Ordinal) && fault.Reason.Contains("distance", StringComparison.Ordinal));
         Assert.Contains(faults, fault => fault.Body.Contains($"unknown-{tag}", StringComparison.Ordinal) && fault.Reason.Contains("no-such-model", StringComparison.Ordinal));
@@ -155,25 +155,9 @@ public sealed class IngestEventTests(DistributedSystem system) : IClassFixture<D
     private async Task<(JsonElement Body, IReadOnlyBasicProperties Properties)> ReceiveAsync(IChannel channel, string queue, string correlationId) =>
         await IngestClient.ReceiveAsync(channel, queue, correlationId, AnswerTimeout) ?? throw system.Failure($"No prediction with correlation id {correlationId} within {AnswerTimeout.TotalSeconds:0} s.");
 
-    private async Task<List<(string Body, string Reason)>> DrainErrorQueueAsync(IChannel channel, string tag, int expected)
+    private async Task<List<(string Body, string Reason)>> DrainErrorQueueAsync(string tag, int expected)
     {
-        var faults = new List<(string Body, string Reason)>();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < AnswerTimeout && faults.Count < expected)
-        {
-            if (await channel.BasicGetAsync(RequestQueue + "_error", autoAck: true) is { } message)
-            {
-                var body = Encoding.UTF8.GetString(message.Body.Span);
-                if (!body.Contains(tag, StringComparison.Ordinal))
-                    continue;
-                var reason = message.BasicProperties.Headers?.TryGetValue("MT-Fault-Message", out var value) == true && value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : "";
-                faults.Add((body, reason));
-                continue;
-            }
-
-            await Task.Delay(100);
-        }
-
+        var faults = await ErrorQueue.DrainAsync(system.VirtualHost, RequestQueue, tag, expected, AnswerTimeout);
         Assert.True(faults.Count == expected, $"{faults.Count} of {expected} bad requests reached the error queue: {string.Join(" | ", faults)}\n{system.Output}");
         return faults;
     }
