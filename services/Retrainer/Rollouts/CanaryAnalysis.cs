@@ -26,9 +26,8 @@ public static class CanaryAnalysis
         if (challenger.LatencyP95Ms is { } challengerP95 && champion.LatencyP95Ms is { } championP95)
         {
             facts.Add(Invariant($"p95 {challengerP95:0.#} ms vs {championP95:0.#} ms"));
-            // 5 ms of slack: the latency buckets are coarse at the low end.
-            if (challengerP95 > (championP95 * options.MaxLatencyRatio) + 5)
-                failures.Add(Invariant($"p95 latency {challengerP95:0.#} ms is more than {options.MaxLatencyRatio:0.##}× the champion's {championP95:0.#} ms"));
+            if (challengerP95 > (championP95 * options.MaxLatencyRatio) + options.LatencySlack.TotalMilliseconds)
+                failures.Add(Invariant($"p95 latency {challengerP95:0.#} ms is more than {options.MaxLatencyRatio:0.##}× the champion's {championP95:0.#} ms + {options.LatencySlack.TotalMilliseconds:0.#} ms"));
         }
 
         if (champion.Outcomes >= options.MinOutcomes && challenger.Outcomes >= options.MinOutcomes)

@@ -27,8 +27,14 @@ public sealed class RolloutOptions
     /// <summary>The challenger fails a step when its error rate is more than this above the champion's. Env: <c>Rollouts__MaxErrorRateIncrease</c>.</summary>
     public double MaxErrorRateIncrease { get; set; } = 0.01;
 
-    /// <summary>… or its p95 latency is more than this many times the champion's (plus 5 ms of noise). Env: <c>Rollouts__MaxLatencyRatio</c>.</summary>
+    /// <summary>… or its p95 latency is more than this many times the champion's plus <see cref="LatencySlack"/>. Env: <c>Rollouts__MaxLatencyRatio</c>.</summary>
     public double MaxLatencyRatio { get; set; } = 1.5;
+
+    /// <summary>
+    /// Latency the challenger may add beyond <see cref="MaxLatencyRatio"/>: at a few milliseconds the latency buckets are
+    /// coarse and one pause moves a p95. Env: <c>Rollouts__LatencySlack</c>.
+    /// </summary>
+    public TimeSpan LatencySlack { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>… or its live AUC is more than this below the champion's (accuracy when AUC cannot be computed). Env: <c>Rollouts__MaxMetricDrop</c>.</summary>
     public double MaxMetricDrop { get; set; } = 0.01;
@@ -56,6 +62,8 @@ public sealed class RolloutOptions
             errors.Add($"{SectionName}:MinRequests and MinOutcomes must not be negative.");
         if (MinDuration < TimeSpan.Zero)
             errors.Add($"{SectionName}:MinDuration must not be negative.");
+        if (LatencySlack < TimeSpan.Zero)
+            errors.Add($"{SectionName}:LatencySlack must not be negative.");
         if (EvaluationInterval <= TimeSpan.Zero)
             errors.Add($"{SectionName}:EvaluationInterval must be positive.");
         if (!(MaxErrorRateIncrease >= 0) || !(MaxLatencyRatio >= 1) || !(MaxMetricDrop >= 0))

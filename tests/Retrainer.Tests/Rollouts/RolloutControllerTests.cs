@@ -72,7 +72,20 @@ public sealed class RolloutControllerTests(BootstrapModelFixture fixture)
         Requests(slow, slowId, "2", 200, errors: 0, fast: false);
         slow.Time.Now += TimeSpan.FromMinutes(2);
         await slow.Controller.EvaluateAsync(None);
-        Assert.Contains("p95 latency 100 ms", (await slow.Store.FindAsync("flight-delay", slowId, None))!.History[^1].Reason, StringComparison.Ordinal);
+        var slowRollout = (await slow.Store.FindAsync("flight-delay", slowId, None))!;
+        Assert.Equal(RolloutStates.RolledBack, slowRollout.State);
+        Assert.Contains("p95 latency 100 ms is more than 1.5× the champion's 5 ms + 5 ms", slowRollout.History[^1].Reason, StringComparison.Ordinal);
+
+        // The same latencies within a slack of 95 ms: 100 ≤ 1.5 × 5 + 95, the step passes.
+        var tolerant = Options;
+        tolerant.LatencySlack = TimeSpan.FromMilliseconds(95);
+        using var slack = await RolloutTestSystem.StartAsync(fixture.Bundle, tolerant);
+        var slackId = (await slack.Manager.StartAsync(new RolloutStart("flight-delay", "2", RolloutStrategies.Canary, "manual"), None)).RolloutId!;
+        Requests(slack, slackId, "1", 1000, errors: 0, fast: true);
+        Requests(slack, slackId, "2", 200, errors: 0, fast: false);
+        slack.Time.Now += TimeSpan.FromMinutes(2);
+        await slack.Controller.EvaluateAsync(None);
+        Assert.Equal(1, (await slack.Store.FindAsync("flight-delay", slackId, None))!.StepIndex);
 
         using var worse = await RolloutTestSystem.StartAsync(fixture.Bundle, Options);
         var worseId = (await worse.Manager.StartAsync(new RolloutStart("flight-delay", "2", RolloutStrategies.Canary, "manual"), None)).RolloutId!;
