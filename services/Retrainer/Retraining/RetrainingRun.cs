@@ -56,7 +56,7 @@ public sealed partial class RetrainingRun(
             ? await rows.NewestAsync(job.Model, null, recentFrom, settings.MaxEarlierRows, cancellationToken)
             : [];
         var selection = TrainingDataSelection.Select(recent, earlier, newest, policy);
-        var datasetFlights = await DatasetWindowAsync(champion, policy, settings, cancellationToken);
+        var datasetFlights = await DatasetWindowAsync(job.Model, champion, policy, settings, cancellationToken);
         var trainingFlights = LabelledFlights.From(selection.Training);
         var earlierCount = selection.EarlierRows + datasetFlights.Count;
         trainingFlights.InsertRange(0, datasetFlights);
@@ -77,7 +77,7 @@ public sealed partial class RetrainingRun(
             Version = version,
             Trigger = job.Trigger,
             ParentVersion = championVersion,
-            Dataset = datasetFlights.Count > 0 ? $"{LabelledRowsDataset} + {champion.Card.Lineage?.Dataset}" : LabelledRowsDataset,
+            Dataset = datasetFlights.Count > 0 ? $"{LabelledRowsDataset} + {DemoData.DatasetName}" : LabelledRowsDataset,
             WindowStart = selection.RecentFrom.UtcDateTime,
             WindowEnd = selection.RecentTo.UtcDateTime,
             HoldoutFraction = policy.HoldoutShare,
@@ -115,15 +115,25 @@ public sealed partial class RetrainingRun(
         return job with { State = RetrainingJobStates.Failed, Error = error, FinishedAt = time.GetUtcNow() };
     }
 
-    // recent-plus-earlier: the champion's own training window, when it came from the flights file and the file is here.
-    private static async Task<List<FlightRecord>> DatasetWindowAsync(
-        ModelBundle champion, RetrainingPolicy policy, RetrainingOptions settings, CancellationToken cancellationToken)
+    // recent-plus-earlier, when the flights file is here: the window of the file the model's line was first trained on,
+    // the champion's own or, for a version the Retrainer trained (its lineage names the kept rows), that of its nearest
+    // ancestor trained on the file; so every generation keeps that base instead of losing it after the first promotion.
+    private async Task<List<FlightRecord>> DatasetWindowAsync(
+        string model, ModelBundle champion, RetrainingPolicy policy, RetrainingOptions settings, CancellationToken cancellationToken)
     {
         if (policy.Policy != RetrainingPolicies.RecentPlusEarlier || !settings.EarlierFromDataset
-            || champion.Card.Lineage is not { Dataset: DemoData.DatasetName, WindowStart: { } start, WindowEnd: { } end }
             || DemoData.FindFlightsFile(Environment.CurrentDirectory) is not { } file)
             return [];
-        return await FlightDelayTrainer.ReadWindowAsync(file, start, end, settings.MaxEarlierRows, cancellationToken);
+        var card = champion.Card;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (card is not null && seen.Add(card.Version))
+        {
+            if (card.Lineage is { Dataset: DemoData.DatasetName, WindowStart: { } start, WindowEnd: { } end })
+                return await FlightDelayTrainer.ReadWindowAsync(file, start, end, settings.MaxEarlierRows, cancellationToken);
+            card = card.Lineage?.ParentVersion is { } parent ? (await registry.FindAsync(model, parent, cancellationToken))?.Card : null;
+        }
+
+        return [];
     }
 
     // One above the highest numeric version (versions of the registry are usually 1, 2, 3, …).

@@ -1,3 +1,4 @@
+using Modeling.Flights;
 using Retrainer.Retraining;
 using Retrainer.Rollouts;
 
@@ -142,6 +143,30 @@ public sealed class RetrainingRunTests
         Assert.Equal(1_000, job.Data.EarlierRows);
         var inWindow = flights.February.Count(flight => new DateTimeOffset(flight.Date, TimeSpan.Zero) >= job.Data.RecentFrom);
         Assert.Equal(inWindow + 1_000, job.Data.TrainingRows + job.Data.HoldoutRows);
+    }
+
+    [SkippableFact]
+    public async Task Every_generation_also_trains_on_the_flights_file_window_of_the_first_version_in_its_line()
+    {
+        var options = RetrainingTestSystem.FastOptions();
+        options.Policy = RetrainingPolicies.RecentPlusEarlier;
+        options.MaxEarlierRows = 400;
+        using var system = await RetrainingTestSystem.StartAsync(options);
+        var flights = await RetrainingTestSystem.FlightsAsync();
+        await system.Rows.AddAsync(RetrainingTestSystem.RowsOf(flights.February), None);
+
+        // Version 1 was trained on January from the file: 400 stored rows before the window and 400 January flights.
+        var first = await RunAsync(system, RetrainingTriggers.Manual);
+        Assert.True(first.Evaluation?.Decision == RetrainingDecisions.RolledOut, first.Error ?? first.Evaluation?.Reason);
+        Assert.Equal(800, first.Data!.EarlierRows);
+        await system.Rollouts.PromoteAsync("flight-delay", first.RolloutId!, "test", None);
+        var second = (await system.Registry.FindAsync("flight-delay", "2", None))!.Card.Lineage!;
+        Assert.Equal(($"{RetrainingRun.LabelledRowsDataset} + {DemoData.DatasetName}", "1"), (second.Dataset, second.ParentVersion));
+
+        // Version 2's lineage names the kept rows; its parent's January still comes in.
+        var next = await RunAsync(system, RetrainingTriggers.Manual);
+        Assert.Equal("2", next.ChampionVersion);
+        Assert.Equal(800, next.Data!.EarlierRows);
     }
 
     private static async Task<RetrainingJob> RunAsync(RetrainingTestSystem system, string trigger, string model = "flight-delay")
