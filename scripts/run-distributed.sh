@@ -60,7 +60,8 @@ start gateway Gateway "$gateway_port" \
   ReverseProxy__Clusters__inference__Destinations__replica1__Address="http://127.0.0.1:$((base_port + 1))" \
   ReverseProxy__Clusters__inference__Destinations__replica2__Address="http://127.0.0.1:$((base_port + 2))" \
   ReverseProxy__Clusters__feedbackcollector__Destinations__primary__Address="http://127.0.0.1:$((base_port + 3))" \
-  ReverseProxy__Clusters__monitor__Destinations__primary__Address="http://127.0.0.1:$((base_port + 4))"
+  ReverseProxy__Clusters__monitor__Destinations__primary__Address="http://127.0.0.1:$((base_port + 4))" \
+  ReverseProxy__Clusters__retrainer__Destinations__primary__Address="http://127.0.0.1:$((base_port + 5))"
 
 # Ready when a prediction goes through the gateway; the first start trains the bootstrap model (~20 s).
 gateway="http://127.0.0.1:$gateway_port"
