@@ -183,7 +183,7 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
 
     private async Task<List<(string Body, string Reason)>> DrainErrorQueueAsync(string tag, int expected)
     {
-        var faults = await ErrorQueue.DrainAsync(System.VirtualHost, OutcomesQueue, tag, expected, Timeout);
+        var faults = await ErrorQueues.DrainAsync(System.VirtualHost, OutcomesQueue, tag, expected, Timeout);
         Assert.True(faults.Count == expected, $"{faults.Count} of {expected} bad outcomes reached the error queue: {string.Join(" | ", faults)}\n{System.Output}");
         return faults;
     }

@@ -157,7 +157,7 @@ public sealed class IngestEventTests(DistributedSystem system) : IClassFixture<D
 
     private async Task<List<(string Body, string Reason)>> DrainErrorQueueAsync(string tag, int expected)
     {
-        var faults = await ErrorQueue.DrainAsync(system.VirtualHost, RequestQueue, tag, expected, AnswerTimeout);
+        var faults = await ErrorQueues.DrainAsync(system.VirtualHost, RequestQueue, tag, expected, AnswerTimeout);
         Assert.True(faults.Count == expected, $"{faults.Count} of {expected} bad requests reached the error queue: {string.Join(" | ", faults)}\n{system.Output}");
         return faults;
     }

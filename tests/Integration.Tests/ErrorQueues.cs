@@ -6,7 +6,7 @@ using RabbitMQ.Client.Exceptions;
 namespace Integration.Tests;
 
 /// <summary>Reads a MassTransit error queue (<c>&lt;queue&gt;_error</c>) on a test's virtual host.</summary>
-public static class ErrorQueue
+public static class ErrorQueues
 {
     /// <summary>
     /// Takes the messages of <paramref name="queue"/>'s error queue whose body contains <paramref name="tag"/>, with
