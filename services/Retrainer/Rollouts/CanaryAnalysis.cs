@@ -30,7 +30,7 @@ public static class CanaryAnalysis
                 failures.Add(Invariant($"p95 latency {challengerP95:0.#} ms is more than {options.MaxLatencyRatio:0.##}× the champion's {championP95:0.#} ms + {options.LatencySlack.TotalMilliseconds:0.#} ms"));
         }
 
-        if (champion.Outcomes >= options.MinOutcomes && challenger.Outcomes >= options.MinOutcomes)
+        if (ModelMetricsCompared(champion, challenger, options))
         {
             if (challenger.Auc is { } challengerAuc && champion.Auc is { } championAuc)
             {
@@ -53,6 +53,18 @@ public static class CanaryAnalysis
         return failures.Count > 0
             ? (false, "failed: " + string.Join("; ", failures))
             : (true, "passed: " + string.Join(", ", facts));
+    }
+
+    /// <summary>
+    /// Whether both versions have the outcomes their live model metrics are compared on, <see cref="RolloutOptions.MinOutcomes"/>
+    /// each (always true when it is 0: a model without feedback is judged on what outcomes there are, if any).
+    /// </summary>
+    public static bool ModelMetricsCompared(VersionLive champion, VersionLive challenger, RolloutOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(champion);
+        ArgumentNullException.ThrowIfNull(challenger);
+        ArgumentNullException.ThrowIfNull(options);
+        return champion.Outcomes >= options.MinOutcomes && challenger.Outcomes >= options.MinOutcomes;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -9,7 +9,8 @@ namespace Retrainer.Rollouts;
 /// Moves running rollouts on by themselves, every <see cref="RolloutOptions.EvaluationInterval"/>: a canary step that
 /// has been held long enough (<see cref="RolloutOptions.MinRequests"/> challenger requests and
 /// <see cref="RolloutOptions.MinDuration"/>) is judged (<see cref="CanaryAnalysis"/>) and the canary moves to its next
-/// step, is promoted after its last, or is rolled back; a bandit's arms are set from the outcomes and broadcast, and
+/// step, is promoted after its last, or is rolled back (a step is not left for all traffic before the versions' live
+/// model metrics were compared, <see cref="RolloutOptions.MinOutcomes"/> outcomes each); a bandit's arms are set from the outcomes and broadcast, and
 /// once the arms have <see cref="RolloutOptions.MinOutcomes"/> outcomes together the challenger is promoted when it is the better arm
 /// with probability <see cref="RolloutOptions.BanditDecideAt"/>, or rolled back when the champion is.
 /// </summary>
@@ -68,10 +69,16 @@ public sealed partial class RolloutController(
 
         var step = Invariant($"step {rollout.StepIndex + 1} of {rollout.Steps.Count} ({rollout.Share:P0}, {challenger.Requests - atStart} challenger requests in {held.TotalSeconds:0} s)");
         var (passed, reason) = CanaryAnalysis.Judge(champion, challenger, settings);
+        var toFullTraffic = rollout.StepIndex + 1 >= rollout.Steps.Count || rollout.Steps[rollout.StepIndex + 1] >= 1;
         if (!passed)
         {
             LogDecided(rollout.ModelName, rollout.RolloutId, "rolled back", reason);
             await rollouts.RollbackAsync(rollout.ModelName, rollout.RolloutId, $"{step} {reason}", cancellationToken);
+        }
+        else if (toFullTraffic && rollout.Share < 1 && !CanaryAnalysis.ModelMetricsCompared(champion, challenger, settings))
+        {
+            // Held: the challenger takes all traffic only once its live model metrics were compared with the champion's,
+            // and the champion's outcomes only come while it still answers.
         }
         else if (rollout.StepIndex + 1 >= rollout.Steps.Count)
         {

@@ -58,7 +58,8 @@ public sealed class AutomaticLoopTests(LoopSystem system, ITestOutputHelper outp
         var challenger = job.GetProperty("challengerVersion").GetString()!;
         var rolloutId = job.GetProperty("rolloutId").GetString()!;
 
-        // → canary → promoted or rolled back, by itself (traffic keeps coming while it runs).
+        // → canary → promoted or rolled back, by itself (traffic and its outcomes keep coming while it runs).
+        var sent = 0;
         var rollout = await WaitForAsync(async () =>
         {
             var current = await GetJsonAsync($"{RolloutsPath}/{rolloutId}");
@@ -66,7 +67,11 @@ public sealed class AutomaticLoopTests(LoopSystem system, ITestOutputHelper outp
                 return current;
             for (var i = 0; i < 20; i++)
             {
-                using var _ = await system.PostAsync($"/api/v1/models/{TestModel.Name}/predict", new { date = "2001-02-20T07:45:00", origin = "ORD", destination = "LAX", distance = 1744, entityKey = $"loop-{Guid.NewGuid():N}" });
+                using var predicted = await system.PostAsync($"/api/v1/models/{TestModel.Name}/predict", new { date = "2001-02-20T07:45:00", origin = "ORD", destination = "LAX", distance = 1744, entityKey = $"loop-{Guid.NewGuid():N}" });
+                if (predicted.StatusCode != HttpStatusCode.OK)
+                    continue;
+                var predictionId = JsonDocument.Parse(await predicted.Content.ReadAsStringAsync()).RootElement.GetProperty("predictionId").GetGuid();
+                using var _ = await system.PostAsync("/api/v1/feedback", new { predictionId, value = sent++ % 4 == 0 ? 45 : 0 });
             }
 
             return (JsonElement?)null;

@@ -28,10 +28,11 @@ public sealed class RolloutControlTests(RabbitMqFixture broker)
         {
             ["Registry__ModelsFolder"] = models,
             ["Storage__DataFolder"] = dataFolder,
-            // No traffic in this test: a step is held for its minimum time only.
+            // No traffic in this test: a step is held for its minimum time only (no requests, no outcomes needed).
             ["Rollouts__CanarySteps__0"] = "0.5",
             ["Rollouts__CanarySteps__1"] = "1",
             ["Rollouts__MinRequests"] = "0",
+            ["Rollouts__MinOutcomes"] = "0",
             ["Rollouts__MinDuration"] = "00:00:03",
             ["Rollouts__EvaluationInterval"] = "00:00:01",
         };

@@ -87,6 +87,14 @@ public sealed class RolloutSystem : DistributedSystem
         return (answer.GetProperty("predictionId").GetGuid(), answer.GetProperty("version").GetString()!, answer.GetProperty("label").GetString()!);
     }
 
+    /// <summary>Reports the delay a prediction's flight had, in minutes (late above 15), through the gateway.</summary>
+    public async Task FeedbackAsync(Guid predictionId, int delay)
+    {
+        using var response = await Client.PostAsJsonAsync(new Uri("/api/v1/feedback", UriKind.Relative), new { predictionId, value = delay });
+        if (response.StatusCode != HttpStatusCode.Accepted)
+            throw Failure($"feedback for {predictionId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     /// <summary>A flight record with an entity key.</summary>
     public static object Record(string entityKey) =>
         new { date = "2001-02-03T07:45:00", origin = "ORD", destination = "LAX", distance = 1744, entityKey };

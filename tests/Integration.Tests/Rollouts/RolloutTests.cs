@@ -9,8 +9,8 @@ namespace Integration.Tests.Rollouts;
 
 /// <summary>
 /// The five rollout strategies in the distributed mode (two Inference replicas, real RabbitMQ), driven through the
-/// gateway: shares and stickiness of A/B, the shadow off the response path, a canary promoting itself under traffic, a
-/// bandit moving traffic to the version whose predictions earn rewards, and version switches under constant load
+/// gateway: shares and stickiness of A/B, the shadow off the response path, a canary promoting itself under traffic and
+/// one rolling itself back when its predictions turn out wrong, a bandit moving traffic to the version whose predictions earn rewards, and version switches under constant load
 /// without one failed request. Versions are the test model's ONNX file registered again under other numbers, so they
 /// differ only in what the platform does with them.
 /// </summary>
@@ -110,7 +110,9 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         var sent = 0;
         while (clock.Elapsed < Timeout * 2 && state == "running")
         {
-            await system.PredictAsync($"canary-{rolloutId}-{sent++}");
+            // The truth agrees with both versions: the canary goes to all traffic once each has 100 outcomes.
+            var (id, _, label) = await system.PredictAsync($"canary-{rolloutId}-{sent++}");
+            await system.FeedbackAsync(id, label == "late" ? 45 : 0);
             if (sent % 20 == 0)
                 state = (await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}")).GetProperty("state").GetString()!;
         }
@@ -118,9 +120,38 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         var rollout = await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}");
         Assert.True(state == "promoted", system.Failure($"the canary ended {state} after {sent} requests: {rollout}").Message);
         Assert.Equal(["started", "step", "promoted"], rollout.GetProperty("history").EnumerateArray().Select(change => change.GetProperty("event").GetString()));
-        Assert.Contains("passed: error rate 0.000 vs 0.000", rollout.GetProperty("history")[2].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("passed: error rate 0.000 vs 0.000", rollout.GetProperty("history")[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("live accuracy 1.0000 vs 1.0000", rollout.GetProperty("history")[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(challenger, await system.ChampionAsync());
         await WaitUntilAllFromAsync(challenger);
+    }
+
+    [Fact]
+    public async Task A_canary_whose_predictions_turn_out_wrong_rolls_itself_back()
+    {
+        await system.EnsureVersionAsync("8");
+        var champion = await system.ChampionAsync();
+        var challenger = champion == "8" ? "1" : "8";
+        var rolloutId = (await system.StartRolloutAsync(new { version = challenger, strategy = RolloutStrategies.Canary })).GetProperty("rolloutId").GetString()!;
+
+        // The truth contradicts the challenger's predictions and agrees with the champion's. The first step (50%) is
+        // not left before each version has its 100 outcomes; then the challenger's accuracy is judged.
+        var clock = Stopwatch.StartNew();
+        var sent = 0;
+        var rollout = await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}");
+        while (clock.Elapsed < Timeout * 2 && rollout.GetProperty("state").GetString() == "running")
+        {
+            var (id, version, label) = await system.PredictAsync($"wrong-canary-{rolloutId}-{sent++}");
+            await system.FeedbackAsync(id, (label == "late") == (version == champion) ? 45 : 0);
+            if (sent % 20 == 0)
+                rollout = await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}");
+        }
+
+        Assert.True(rollout.GetProperty("state").GetString() == "rolled-back", system.Failure($"the canary ended {rollout.GetProperty("state")} after {sent} requests: {rollout}").Message);
+        Assert.Equal(["started", "rolled-back"], rollout.GetProperty("history").EnumerateArray().Select(change => change.GetProperty("event").GetString()));
+        Assert.Contains("live accuracy 0.0000 is more than 0.01 below the champion's 1.0000", rollout.GetProperty("history")[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(champion, await system.ChampionAsync());
+        await WaitUntilAllFromAsync(champion);
     }
 
     [Fact]
@@ -138,9 +169,7 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         while (clock.Elapsed < Timeout * 2 && state == "running")
         {
             var (id, version, label) = await system.PredictAsync($"bandit-{rolloutId}-{answeredBy.Count}");
-            var delay = (label == "late") == (version == challenger) ? 45 : 0;
-            using var feedback = await system.Client.PostAsJsonAsync(new Uri("/api/v1/feedback", UriKind.Relative), new { predictionId = id, value = delay });
-            Assert.Equal(HttpStatusCode.Accepted, feedback.StatusCode);
+            await system.FeedbackAsync(id, (label == "late") == (version == challenger) ? 45 : 0);
             answeredBy.Add(version);
             if (answeredBy.Count % 20 == 0)
                 state = (await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}")).GetProperty("state").GetString()!;
@@ -174,17 +203,27 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
             {
                 using var response = await system.PostAsync(RolloutSystem.PredictPath, RolloutSystem.Record($"load-{worker}-{i++}"));
                 var text = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    lock (failures)
+                    {
+                        requests++;
+                        failures.Add($"{(int)response.StatusCode} {text}");
+                    }
+
+                    continue;
+                }
+
+                var answer = JsonDocument.Parse(text).RootElement;
+                var version = answer.GetProperty("version").GetString()!;
                 lock (failures)
                 {
                     requests++;
-                    if (response.StatusCode != HttpStatusCode.OK)
-                        failures.Add($"{(int)response.StatusCode} {text}");
-                    else
-                    {
-                        var version = JsonDocument.Parse(text).RootElement.GetProperty("version").GetString()!;
-                        versions[version] = versions.GetValueOrDefault(version) + 1;
-                    }
+                    versions[version] = versions.GetValueOrDefault(version) + 1;
                 }
+
+                // Outcomes, so the canary below can compare live metrics before it takes all traffic.
+                await system.FeedbackAsync(answer.GetProperty("predictionId").GetGuid(), answer.GetProperty("label").GetString() == "late" ? 45 : 0);
             }
         })).ToList();
 

@@ -5,7 +5,8 @@ namespace Retrainer.Tests.Rollouts;
 
 /// <summary>
 /// The controller moving rollouts by itself on the evidence it is given: a canary held until its minimum requests and
-/// time, then stepped, promoted after its last step, or rolled back when the challenger errs, is slow or predicts worse;
+/// time (and, before it takes all traffic, for the outcomes its model metrics are compared on), then stepped, promoted
+/// after its last step, or rolled back when the challenger errs, is slow or predicts worse;
 /// a bandit's arms broadcast and its decision once one version is clearly better.
 /// </summary>
 [Collection(BootstrapModelGroup.Name)]
@@ -29,6 +30,12 @@ public sealed class RolloutControllerTests(BootstrapModelFixture fixture)
         Assert.Equal(0, (await system.Store.FindAsync("flight-delay", id, None))!.StepIndex); // 99 requests: not yet
 
         Requests(system, id, "2", 1, errors: 0, fast: true);
+        Outcomes(system, id, "1", 50, informative: true);
+        Outcomes(system, id, "2", 49, informative: true);
+        await system.Controller.EvaluateAsync(None);
+        Assert.Equal(0, (await system.Store.FindAsync("flight-delay", id, None))!.StepIndex); // 49 outcomes: not to all traffic yet
+
+        Outcomes(system, id, "2", 1, informative: true);
         await system.Controller.EvaluateAsync(None);
         var stepped = (await system.Store.FindAsync("flight-delay", id, None))!;
         Assert.Equal((1, 1.0), (stepped.StepIndex, stepped.Share));
