@@ -62,17 +62,20 @@ public sealed class RetrainingOptions
     /// <summary>Labelled rows are deleted this long after they were stored (wall-clock time). Env: <c>Retraining__RowRetention</c>.</summary>
     public TimeSpan RowRetention { get; set; } = TimeSpan.FromDays(90);
 
-    /// <summary>Boosted trees of a challenger. Env: <c>Retraining__Trees</c>.</summary>
-    public int Trees { get; set; } = 200;
+    // The challenger's hyperparameters: unset, each is the champion's (its card's lineage.hyperparameters), so a model is
+    // retrained as it was trained; the trainer's defaults when the card does not say.
 
-    /// <summary>Leaves per tree. Env: <c>Retraining__Leaves</c>.</summary>
-    public int Leaves { get; set; } = 32;
+    /// <summary>Boosted trees of a challenger; unset: the champion's. Env: <c>Retraining__Trees</c>.</summary>
+    public int? Trees { get; set; }
 
-    /// <summary>Fewest training rows in a leaf. Env: <c>Retraining__MinimumRowsPerLeaf</c>.</summary>
-    public int MinimumRowsPerLeaf { get; set; } = 50;
+    /// <summary>Leaves per tree; unset: the champion's. Env: <c>Retraining__Leaves</c>.</summary>
+    public int? Leaves { get; set; }
 
-    /// <summary>An airport enters a challenger's vocabulary with at least this many training rows. Env: <c>Retraining__MinimumAirportFlights</c>.</summary>
-    public int MinimumAirportFlights { get; set; } = 20;
+    /// <summary>Fewest training rows in a leaf; unset: the champion's. Env: <c>Retraining__MinimumRowsPerLeaf</c>.</summary>
+    public int? MinimumRowsPerLeaf { get; set; }
+
+    /// <summary>An airport enters a challenger's vocabulary with at least this many training rows; unset: the champion's. Env: <c>Retraining__MinimumAirportFlights</c>.</summary>
+    public int? MinimumAirportFlights { get; set; }
 
     /// <summary>Per-model overrides of the settings above, by model name (<c>Retraining__Models__&lt;model&gt;__&lt;Setting&gt;</c>).</summary>
     public Dictionary<string, ModelRetrainingSettings> Models { get; set; } = new(StringComparer.Ordinal);
@@ -105,7 +108,7 @@ public sealed class RetrainingOptions
             errors.Add($"{SectionName}:MaxRecentRows, MaxEarlierRows and MaxRowsPerModel must be positive.");
         if (RowRetention <= TimeSpan.Zero)
             errors.Add($"{SectionName}:RowRetention must be positive.");
-        if (Trees < 1 || Leaves < 2 || MinimumRowsPerLeaf < 1 || MinimumAirportFlights < 1)
+        if (Trees < 1 || Leaves < 2 || MinimumRowsPerLeaf < 1 || MinimumAirportFlights < 1) // null (unset) passes
             errors.Add($"{SectionName}:Trees, MinimumRowsPerLeaf and MinimumAirportFlights must be positive, Leaves at least 2.");
         return errors;
     }

@@ -24,6 +24,8 @@ public sealed partial class RetrainingRun(
     /// <summary>Names the labelled rows as a dataset in a challenger's lineage.</summary>
     public const string LabelledRowsDataset = "retrainer:labelled-outcomes";
 
+    private static readonly TrainingOptions Defaults = new();
+
     /// <summary>Runs <paramref name="job"/> (state <c>running</c>) to its end; returns it succeeded or failed, not yet stored.</summary>
     /// <param name="job">The job.</param>
     /// <param name="progress">Stores the job as it goes (e.g. when training began).</param>
@@ -81,10 +83,10 @@ public sealed partial class RetrainingRun(
             WindowStart = selection.RecentFrom.UtcDateTime,
             WindowEnd = selection.RecentTo.UtcDateTime,
             HoldoutFraction = policy.HoldoutShare,
-            Trees = settings.Trees,
-            Leaves = settings.Leaves,
-            MinimumRowsPerLeaf = settings.MinimumRowsPerLeaf,
-            MinimumAirportFlights = settings.MinimumAirportFlights,
+            Trees = settings.Trees ?? Inherited(champion, "trees", Defaults.Trees),
+            Leaves = settings.Leaves ?? Inherited(champion, "leaves", Defaults.Leaves),
+            MinimumRowsPerLeaf = settings.MinimumRowsPerLeaf ?? Inherited(champion, "minimumRowsPerLeaf", Defaults.MinimumRowsPerLeaf),
+            MinimumAirportFlights = settings.MinimumAirportFlights ?? Inherited(champion, "minimumAirportFlights", Defaults.MinimumAirportFlights),
         };
         LogTraining(logger, job.Model, job.JobId, version, trainingFlights.Count, holdoutFlights.Count);
         // CPU-bound for seconds to minutes: on a pool thread of its own, never on a consumer's or a request's.
@@ -135,6 +137,13 @@ public sealed partial class RetrainingRun(
 
         return [];
     }
+
+    // A hyperparameter of the champion's training (its card's lineage), or the trainer's default when the card has none.
+    private static int Inherited(ModelBundle champion, string name, int fallback) =>
+        champion.Card.Lineage?.Hyperparameters?.GetValueOrDefault(name) is { } text
+        && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : fallback;
 
     // One above the highest numeric version (versions of the registry are usually 1, 2, 3, …).
     private async Task<string> NextVersionAsync(string model, CancellationToken cancellationToken)

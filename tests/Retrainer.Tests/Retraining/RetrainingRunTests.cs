@@ -169,6 +169,29 @@ public sealed class RetrainingRunTests
         Assert.Equal(800, next.Data!.EarlierRows);
     }
 
+    [SkippableFact]
+    public async Task A_challenger_is_trained_with_the_champions_hyperparameters_unless_they_are_configured()
+    {
+        var options = RetrainingTestSystem.FastOptions();
+        options.Margin = -1;
+        options.Trees = null;
+        options.Leaves = null;
+        options.MinimumRowsPerLeaf = null;
+        using var system = await RetrainingTestSystem.StartAsync(options);
+        var flights = await RetrainingTestSystem.FlightsAsync();
+        await system.Rows.AddAsync(RetrainingTestSystem.RowsOf(flights.February), None);
+
+        var job = await RunAsync(system, RetrainingTriggers.Manual);
+
+        Assert.True(job.Evaluation?.Decision == RetrainingDecisions.RolledOut, job.Error ?? job.Evaluation?.Reason);
+        var champion = (await system.Registry.FindAsync("flight-delay", "1", None))!.Card.Lineage!.Hyperparameters!;
+        var challenger = (await system.Registry.FindAsync("flight-delay", "2", None))!.Card.Lineage!.Hyperparameters!;
+        // The weak champion's 2 trees of 4 leaves, at least 50 rows each; the airports' minimum configured (5, not its 10).
+        Assert.Equal(("2", "4", "50"), (challenger["trees"], challenger["leaves"], challenger["minimumRowsPerLeaf"]));
+        Assert.Equal((champion["trees"], champion["leaves"], champion["minimumRowsPerLeaf"]), (challenger["trees"], challenger["leaves"], challenger["minimumRowsPerLeaf"]));
+        Assert.Equal("5", challenger["minimumAirportFlights"]);
+    }
+
     private static async Task<RetrainingJob> RunAsync(RetrainingTestSystem system, string trigger, string model = "flight-delay")
     {
         var job = await system.Jobs.RequestAsync(model, trigger, null, None);
