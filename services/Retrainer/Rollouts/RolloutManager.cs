@@ -21,6 +21,11 @@ public sealed class RolloutManager(
 {
     private readonly SemaphoreSlim _changes = new(1, 1);
 
+    // The running and paused rollouts: read from the store once, then kept by every change (all of them go through this
+    // class, one at a time, in the Retrainer's one instance). The evidence consumers ask on every message; a database
+    // query per outcome or metrics report would be a round trip per event.
+    private IReadOnlyList<Rollout>? _active;
+
     /// <inheritdoc />
     public async Task<RolloutStartResult> StartAsync(RolloutStart start, CancellationToken cancellationToken)
     {
@@ -41,7 +46,7 @@ public sealed class RolloutManager(
                 return new RolloutStartResult(null, $"Model '{start.ModelName}' has no version '{start.Version}'.");
             if (start.Version == champion)
                 return new RolloutStartResult(null, $"Version {start.Version} is already the champion of '{start.ModelName}'.", Conflict: true);
-            if ((await store.ActiveAsync(cancellationToken)).FirstOrDefault(active => active.ModelName == start.ModelName) is { } running)
+            if ((await ActiveWhileChangingAsync(cancellationToken)).FirstOrDefault(active => active.ModelName == start.ModelName) is { } running)
                 return new RolloutStartResult(null, $"Rollout {running.RolloutId} of '{start.ModelName}' ({running.Strategy}, version {running.ChallengerVersion}) is {running.State}; promote or roll it back first.", Conflict: true);
 
             var now = time.GetUtcNow();
@@ -75,13 +80,13 @@ public sealed class RolloutManager(
                 // Replace: the version becomes champion at once.
                 await registry.SetAliasAsync(start.ModelName, AliasNames.Champion, start.Version, cancellationToken);
                 rollout = Ended(rollout, RolloutStates.Promoted, now, $"single: version {start.Version} replaced {champion}");
-                await store.SaveAsync(rollout, cancellationToken);
+                await SaveAsync(rollout, cancellationToken);
                 await AnnounceAsync(rollout, rollout.History[^1].Reason, cancellationToken);
                 return new RolloutStartResult(rollout.RolloutId, null);
             }
 
             // Stored first: the served models answer (asked when the alias change is heard) includes the challenger.
-            await store.SaveAsync(rollout, cancellationToken);
+            await SaveAsync(rollout, cancellationToken);
             await registry.SetAliasAsync(start.ModelName, AliasNames.Challenger, start.Version, cancellationToken);
             await AnnounceAsync(rollout, rollout.History[^1].Reason, cancellationToken);
             return new RolloutStartResult(rollout.RolloutId, null);
@@ -100,8 +105,21 @@ public sealed class RolloutManager(
     public Task<Rollout?> FindAsync(string modelName, string rolloutId, CancellationToken cancellationToken) =>
         store.FindAsync(modelName, rolloutId, cancellationToken);
 
-    /// <summary>Every running or paused rollout.</summary>
-    public Task<IReadOnlyList<Rollout>> ActiveAsync(CancellationToken cancellationToken) => store.ActiveAsync(cancellationToken);
+    /// <summary>Every running or paused rollout, by model name.</summary>
+    public async Task<IReadOnlyList<Rollout>> ActiveAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _active) is { } active)
+            return active;
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            return await ActiveWhileChangingAsync(cancellationToken);
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
 
     /// <summary>Holds a running rollout where it is: routing stays, a canary stops moving.</summary>
     public Task<RolloutChange> PauseAsync(string modelName, string rolloutId, string reason, CancellationToken cancellationToken) =>
@@ -161,7 +179,7 @@ public sealed class RolloutManager(
         try
         {
             if (await store.FindAsync(rollout.ModelName, rollout.RolloutId, cancellationToken) is { IsActive: true } current)
-                await store.SaveAsync(current.With(new RolloutEvent(time.GetUtcNow(), "analysis", current.Share, reason)), cancellationToken);
+                await SaveAsync(current.With(new RolloutEvent(time.GetUtcNow(), "analysis", current.Share, reason)), cancellationToken);
         }
         finally
         {
@@ -194,7 +212,7 @@ public sealed class RolloutManager(
                 return new RolloutChange(RolloutChangeOutcome.Conflict, rollout, refused.Message);
             }
 
-            await store.SaveAsync(changed, cancellationToken);
+            await SaveAsync(changed, cancellationToken);
             if (beforeAnnouncing is not null)
                 await beforeAnnouncing(changed, cancellationToken);
             await AnnounceAsync(changed, changed.History.Count > rollout.History.Count ? changed.History[^1].Reason : "bandit arms updated", cancellationToken);
@@ -204,6 +222,24 @@ public sealed class RolloutManager(
         {
             _changes.Release();
         }
+    }
+
+    // Holding _changes: the active rollouts, read from the store the first time.
+    private async Task<IReadOnlyList<Rollout>> ActiveWhileChangingAsync(CancellationToken cancellationToken)
+    {
+        if (_active is null)
+            Volatile.Write(ref _active, await store.ActiveAsync(cancellationToken));
+        return _active!;
+    }
+
+    // Holding _changes: stores the rollout and keeps the active ones in step.
+    private async Task SaveAsync(Rollout rollout, CancellationToken cancellationToken)
+    {
+        var active = await ActiveWhileChangingAsync(cancellationToken);
+        await store.SaveAsync(rollout, cancellationToken);
+        Volatile.Write(ref _active, [.. active.Where(other => other.RolloutId != rollout.RolloutId)
+            .Concat(rollout.IsActive ? [rollout] : [])
+            .OrderBy(other => other.ModelName, StringComparer.Ordinal)]);
     }
 
     private Task AnnounceAsync(Rollout rollout, string reason, CancellationToken cancellationToken) =>

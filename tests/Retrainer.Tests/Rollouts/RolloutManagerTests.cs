@@ -69,6 +69,28 @@ public sealed class RolloutManagerTests(BootstrapModelFixture fixture)
     }
 
     [DemoDataFact]
+    public async Task The_active_rollouts_it_answers_follow_every_change_and_survive_a_restart_on_the_same_store()
+    {
+        using var system = await RolloutTestSystem.StartAsync(fixture.Bundle);
+        Assert.Empty(await system.Manager.ActiveAsync(None));
+
+        var id = (await system.Manager.StartAsync(new RolloutStart("flight-delay", "2", RolloutStrategies.AB, "manual"), None)).RolloutId!;
+        Assert.Equal([(id, RolloutStates.Running)], (await system.Manager.ActiveAsync(None)).Select(rollout => (rollout.RolloutId, rollout.State)));
+        await system.Manager.PauseAsync("flight-delay", id, "test", None);
+        Assert.Equal([(id, RolloutStates.Paused)], (await system.Manager.ActiveAsync(None)).Select(rollout => (rollout.RolloutId, rollout.State)));
+        Assert.Equal((await system.Store.ActiveAsync(None)).Select(RolloutJson.Serialize), (await system.Manager.ActiveAsync(None)).Select(RolloutJson.Serialize));
+
+        // A Retrainer started again on the same store reads them from it.
+        using var restarted = new RolloutManager(system.Store, system.Registry, system.Announced,
+            Microsoft.Extensions.Options.Options.Create(new RolloutOptions()), system.Time);
+        Assert.Equal([(id, RolloutStates.Paused)], (await restarted.ActiveAsync(None)).Select(rollout => (rollout.RolloutId, rollout.State)));
+
+        await restarted.RollbackAsync("flight-delay", id, "test", None);
+        Assert.Empty(await restarted.ActiveAsync(None));
+        Assert.Empty(await system.Store.ActiveAsync(None));
+    }
+
+    [DemoDataFact]
     public async Task Pause_resume_promote_and_rollback_follow_the_states_and_refuse_what_they_do_not_allow()
     {
         using var system = await RolloutTestSystem.StartAsync(fixture.Bundle);
