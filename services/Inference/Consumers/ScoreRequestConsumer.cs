@@ -127,6 +127,10 @@ public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider ti
     // else featurized from the raw input; a row that cannot be goes to the version it was built for.
     private static (List<VersionRows> Groups, string? Failed) Featurize(ScoreRequest request, LoadedModel? builtFor, LoadedModel[] chosen)
     {
+        // Every row to the version the features were built for (no rollout, or none picked its challenger): as sent.
+        if (builtFor is not null && Array.TrueForAll(chosen, model => model == builtFor))
+            return ([new VersionRows(builtFor, [.. Enumerable.Range(0, chosen.Length)], request.Features)], null);
+
         var groups = new Dictionary<LoadedModel, (List<int> Rows, List<float> Features)>();
         for (var row = 0; row < chosen.Length; row++)
         {
