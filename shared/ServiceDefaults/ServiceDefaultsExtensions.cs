@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using ServiceDefaults.Randomness;
 
 namespace ServiceDefaults;
 
@@ -23,7 +24,8 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// Adds OpenTelemetry (traces, metrics, logs; OTLP export only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
     /// is set), the live and ready health checks, RFC 9457 problem details for every error, the service's
-    /// OpenAPI document, the shared JSON options and <see cref="TimeProvider.System"/>.
+    /// OpenAPI document, the shared JSON options, <see cref="TimeProvider.System"/> and the process's <see cref="Random"/>
+    /// (<see cref="RandomnessExtensions.AddRandomness"/>).
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
@@ -35,6 +37,7 @@ public static class ServiceDefaultsExtensions
         builder.AddDefaultOpenApi();
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Apply(options.SerializerOptions));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddRandomness();
 
         return builder;
     }

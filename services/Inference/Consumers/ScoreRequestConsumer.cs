@@ -22,7 +22,7 @@ namespace Inference.Consumers;
 /// Online predictions reach Inference this way, not over HTTP, so each request is also counted in the request metrics
 /// (route <c>bus:ScoreRequest</c>, once per version that answered; a rejection counts as the 503 the client gets).
 /// </remarks>
-public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider time, InferenceMetrics metrics, RequestMetricsRecorder requests)
+public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider time, Random random, InferenceMetrics metrics, RequestMetricsRecorder requests)
     : IConsumer<ScoreRequest>
 {
     private const string Route = "bus:" + nameof(ScoreRequest);
@@ -55,7 +55,6 @@ public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider ti
             return;
         }
 
-        var random = Random.Shared;
         var ids = new Guid[rows];
         var chosen = new LoadedModel[rows];
         for (var row = 0; row < rows; row++)

@@ -101,6 +101,14 @@ public sealed partial class ModelSessions(IBus bus, TimeProvider time, ILogger<M
                 next[route.ModelName] = new ServedModelState(champion, challenger, route);
             }
 
+            // Operators see when each replica switched (tests wait for it): a route is logged when it changes.
+            foreach (var (name, state) in next)
+            {
+                var routing = Routing(state);
+                if (!current.TryGetValue(name, out var before) || routing != Routing(before))
+                    LogRouting(name, routing);
+            }
+
             var inUse = next.Values.SelectMany(state => state.Challenger is { } challenger ? new[] { state.Champion, challenger } : [state.Champion]).ToHashSet();
             foreach (var old in current.Values.SelectMany(state => state.Challenger is { } challenger ? new[] { state.Champion, challenger } : [state.Champion]))
             {
@@ -144,6 +152,10 @@ public sealed partial class ModelSessions(IBus bus, TimeProvider time, ILogger<M
             return held;
         return await LoadAsync(served, cancellationToken);
     }
+
+    // What the replica does with the model's traffic: the route, or the champion alone when the challenger is not loaded.
+    private static string Routing(ServedModelState state) =>
+        TrafficRouter.Describe(state.Challenger is null ? state.Route with { RolloutId = null } : state.Route);
 
     private void Retire(LoadedModel model) => _retired[(model.Name, model.Version)] = (model, time.GetUtcNow());
 
@@ -208,6 +220,9 @@ public sealed partial class ModelSessions(IBus bus, TimeProvider time, ILogger<M
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded model {Name} version {Version} ({Kilobytes} KiB) in {Milliseconds:0} ms")]
     private partial void LogLoaded(string name, string version, int kilobytes, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Routing {Name}: {Route}")]
+    private partial void LogRouting(string name, string route);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Model {Name} version {Version} cannot be served: {Reason}")]
     private partial void LogRefused(string name, string version, string reason);

@@ -19,10 +19,10 @@ public sealed partial class RolloutController(
     RolloutEvidence evidence,
     IOptions<RolloutOptions> options,
     TimeProvider time,
+    Random random,
     ILogger<RolloutController> logger) : BackgroundService
 {
     private readonly Dictionary<(string RolloutId, int Step), long> _requestsAtStepStart = [];
-    private readonly Random _random = new(2001);
 
     /// <summary>Looks at every running rollout once (the loop calls it; tests call it directly).</summary>
     public async Task EvaluateAsync(CancellationToken cancellationToken)
@@ -110,7 +110,7 @@ public sealed partial class RolloutController(
         // how few outcomes an arm has.
         if (champion.Outcomes + challenger.Outcomes < settings.MinOutcomes)
             return;
-        var better = BetaDistribution.ProbabilityGreater(_random,
+        var better = BetaDistribution.ProbabilityGreater(random,
             1 + arms[0].Successes, 1 + arms[0].Failures, 1 + arms[1].Successes, 1 + arms[1].Failures);
         var numbers = Invariant($"P(challenger better) = {better:0.000}; rewards {arms[1].Successes}/{challenger.Outcomes} vs {arms[0].Successes}/{champion.Outcomes}");
         if (better >= settings.BanditDecideAt)

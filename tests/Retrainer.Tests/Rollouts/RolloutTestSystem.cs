@@ -11,7 +11,7 @@ namespace Retrainer.Tests.Rollouts;
 
 /// <summary>
 /// The Retrainer's rollout parts on real stores (a models folder with versions 1 (champion), 2 and 3 of the bootstrap
-/// model, a SQLite rollout store), a clock the test sets, and the announcements recorded.
+/// model, a SQLite rollout store), a clock the test sets, a seeded random source, and the announcements recorded.
 /// </summary>
 public sealed class RolloutTestSystem : IDisposable
 {
@@ -24,7 +24,7 @@ public sealed class RolloutTestSystem : IDisposable
         Registry = registry;
         _store = new SqliteRolloutStore(new EmbeddedDatabase(Path.Combine(_folder, "retrainer.db")));
         Manager = new RolloutManager(_store, registry, Announced, Options.Create(options), Time);
-        Controller = new RolloutController(Manager, Evidence, Options.Create(options), Time, NullLogger<RolloutController>.Instance);
+        Controller = new RolloutController(Manager, Evidence, Options.Create(options), Time, new Random(2001), NullLogger<RolloutController>.Instance);
     }
 
     public SetTime Time { get; } = new();
