@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Contracts.Rollouts;
 using Integration.Tests.Online;
 
@@ -17,7 +19,7 @@ namespace Integration.Tests.Rollouts;
 [Collection(RabbitMqTestGroup.Name)]
 public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSystem>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Timeout = RolloutSystem.StateTimeout;
 
     [Fact]
     public async Task An_AB_rollout_answers_its_share_of_entity_keys_with_the_challenger_and_each_key_always_the_same_way()
@@ -29,7 +31,7 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         var rolloutId = rollout.GetProperty("rolloutId").GetString()!;
         try
         {
-            await WaitUntilRoutedAsync(rolloutId, 0.3, challenger);
+            await system.WaitUntilReplicasRouteAsync($"ab {champion} against {challenger} (rollout {rolloutId}): challenger share 0.3");
 
             var keys = Enumerable.Range(0, 300).Select(i => $"ab-{rolloutId}-{i}").ToList();
             var answered = new Dictionary<string, string>();
@@ -39,8 +41,9 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
             // Every key is answered by the version its bucket names, on whichever replica took it.
             var expected = keys.ToDictionary(key => key, key => StickyBucket.Of(rolloutId, key) < 0.3 ? challenger : champion);
             Assert.Equal(expected, answered);
-            var share = answered.Values.Count(version => version == challenger) / 300.0;
-            Assert.InRange(share, 0.3 - 0.08, 0.3 + 0.08);
+            // Buckets are uniform for a new rollout id: the challenger's keys are Binomial(300, 0.3), mean 90; more than
+            // 40 away with probability 4.2e-7 (exact binomial sum).
+            Assert.InRange(answered.Values.Count(version => version == challenger), 90 - 40, 90 + 40);
             // Asked again: the same answer for every key.
             foreach (var key in keys.Take(60))
                 Assert.Equal(answered[key], (await system.PredictAsync(key)).Version);
@@ -62,20 +65,21 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         var rolloutId = (await system.StartRolloutAsync(new { version = challenger, strategy = RolloutStrategies.Shadow, share = 1.0 })).GetProperty("rolloutId").GetString()!;
         try
         {
-            // Once both replicas route by the shadow rollout, the challenger's prediction is logged for each request.
-            var keys = new List<string>();
-            var clock = Stopwatch.StartNew();
-            var shadowed = 0;
-            while (clock.Elapsed < Timeout && shadowed < 20)
-            {
-                var key = $"shadow-{rolloutId}-{keys.Count}";
-                keys.Add(key);
+            // Once both replicas route by the shadow rollout (share 1), the challenger also scores every request, and
+            // its prediction is logged beside the champion's.
+            await system.WaitUntilReplicasRouteAsync($"shadow {champion} against {challenger} (rollout {rolloutId}): challenger share 1");
+            var keys = Enumerable.Range(0, 20).Select(i => $"shadow-{rolloutId}-{i}").ToList();
+            foreach (var key in keys)
                 Assert.Equal(champion, (await system.PredictAsync(key)).Version);
-                if (keys.Count % 10 == 0)
-                    shadowed = await CountShadowedAsync(keys.TakeLast(20), challenger);
+            var clock = Stopwatch.StartNew();
+            var shadowed = await CountShadowedAsync(keys, challenger);
+            while (shadowed < keys.Count && clock.Elapsed < Timeout)
+            {
+                await Task.Delay(250);
+                shadowed = await CountShadowedAsync(keys, challenger);
             }
 
-            Assert.True(shadowed >= 20, system.Failure($"only {shadowed} of the last 20 requests have a shadow prediction of version {challenger} logged").Message);
+            Assert.True(shadowed == keys.Count, system.Failure($"only {shadowed} of {keys.Count} requests have a shadow prediction of version {challenger} logged").Message);
             var logged = await system.GetJsonAsync($"/api/v1/predictions?model={TestModel.Name}&entityKey={Uri.EscapeDataString(keys[^1])}");
             var predictions = logged.GetProperty("predictions").EnumerateArray().ToList();
             Assert.Equal(2, predictions.Count);
@@ -83,7 +87,7 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
             Assert.True(predictions.Single(prediction => prediction.GetProperty("modelVersion").GetString() == challenger).GetProperty("shadow").GetBoolean());
             // Compared: the rollout counts the champion's requests (Inference reports them every second).
             var live = (await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}")).GetProperty("live");
-            for (var wait = Stopwatch.StartNew(); live.GetProperty("champion").GetProperty("requests").GetInt64() == 0 && wait.Elapsed < TimeSpan.FromSeconds(15);)
+            for (var wait = Stopwatch.StartNew(); live.GetProperty("champion").GetProperty("requests").GetInt64() == 0 && wait.Elapsed < Timeout;)
             {
                 await Task.Delay(500);
                 live = (await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}")).GetProperty("live");
@@ -108,7 +112,7 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         var clock = Stopwatch.StartNew();
         var state = "running";
         var sent = 0;
-        while (clock.Elapsed < Timeout * 2 && state == "running")
+        while (clock.Elapsed < Timeout && state == "running")
         {
             // The truth agrees with both versions: the canary goes to all traffic once each has 100 outcomes.
             var (id, _, label) = await system.PredictAsync($"canary-{rolloutId}-{sent++}");
@@ -139,7 +143,7 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         var clock = Stopwatch.StartNew();
         var sent = 0;
         var rollout = await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}");
-        while (clock.Elapsed < Timeout * 2 && rollout.GetProperty("state").GetString() == "running")
+        while (clock.Elapsed < Timeout && rollout.GetProperty("state").GetString() == "running")
         {
             var (id, version, label) = await system.PredictAsync($"wrong-canary-{rolloutId}-{sent++}");
             await system.FeedbackAsync(id, (label == "late") == (version == champion) ? 45 : 0);
@@ -162,26 +166,43 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         var challenger = champion == "5" ? "1" : "5";
         var rolloutId = (await system.StartRolloutAsync(new { version = challenger, strategy = RolloutStrategies.Bandit })).GetProperty("rolloutId").GetString()!;
 
-        // The truth agrees with the challenger's predictions and contradicts the champion's.
-        var answeredBy = new List<string>();
-        var clock = Stopwatch.StartNew();
-        var state = "running";
-        while (clock.Elapsed < Timeout * 2 && state == "running")
+        // Without outcomes both arms draw from Beta(1, 1): each version answers about half the requests.
+        var answered = new Dictionary<string, List<(Guid Id, string Label)>> { [champion] = [], [challenger] = [] };
+        for (var sent = 0; answered[champion].Count < 10 || answered[challenger].Count < 40; sent++)
         {
-            var (id, version, label) = await system.PredictAsync($"bandit-{rolloutId}-{answeredBy.Count}");
-            await system.FeedbackAsync(id, (label == "late") == (version == challenger) ? 45 : 0);
-            answeredBy.Add(version);
-            if (answeredBy.Count % 20 == 0)
-                state = (await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}")).GetProperty("state").GetString()!;
+            Assert.True(sent < 2_000, system.Failure($"after {sent} requests: {answered[champion].Count} from the champion, {answered[challenger].Count} from the challenger").Message);
+            var (id, version, label) = await system.PredictAsync($"bandit-{rolloutId}-{sent}");
+            answered[version].Add((id, label));
         }
 
-        var rollout = await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}");
-        Assert.True(state == "promoted", system.Failure($"the bandit ended {state} after {answeredBy.Count} requests: {rollout}").Message);
-        Assert.StartsWith("bandit: P(challenger better) = ", rollout.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString(), StringComparison.Ordinal);
-        // Traffic moved before the decision: the challenger answered most of the last requests.
-        var last = answeredBy.TakeLast(Math.Min(40, answeredBy.Count / 2)).ToList();
-        Assert.True(last.Count(version => version == challenger) > 0.75 * last.Count,
-            $"the challenger answered {last.Count(version => version == challenger)} of the last {last.Count} of {answeredBy.Count} requests");
+        // The truth contradicts 10 of the champion's predictions and confirms 40 of the challenger's: 50 outcomes,
+        // fewer than the 100 a bandit decides on, so the rollout keeps running with exactly these arms.
+        foreach (var (id, label) in answered[champion].Take(10))
+            await system.FeedbackAsync(id, label == "late" ? 0 : 45);
+        foreach (var (id, label) in answered[challenger].Take(40))
+            await system.FeedbackAsync(id, label == "late" ? 45 : 0);
+        await system.WaitUntilReplicasRouteAsync($"bandit {champion} against {challenger} (rollout {rolloutId}): arms {champion} 0/10, {challenger} 40/40");
+
+        // Traffic moved: the champion's draw from Beta(1, 11) beats the challenger's from Beta(41, 1) with probability
+        // 1 / C(52, 41) = 1.7e-11 per request, so one of these 100 goes to the champion with probability 1.7e-9.
+        var moved = new List<(Guid Id, string Label)>();
+        for (var i = 0; i < 100; i++)
+        {
+            var (id, version, label) = await system.PredictAsync($"bandit-{rolloutId}-moved-{i}");
+            Assert.True(version == challenger, system.Failure($"request {i} after the arms moved was answered by version {version}").Message);
+            moved.Add((id, label));
+        }
+
+        // Their outcomes make 150: the bandit decides, and the challenger is better with probability 1.
+        foreach (var (id, label) in moved)
+            await system.FeedbackAsync(id, label == "late" ? 45 : 0);
+        var rollout = await system.WaitForRolloutAsync(rolloutId, state => state != "running");
+        Assert.True(rollout.GetProperty("state").GetString() == "promoted", system.Failure($"the bandit ended: {rollout}").Message);
+        // It decides at the first evaluation that counts 100 outcomes or more: 90 to 140 of the challenger's.
+        var decision = Regex.Match(rollout.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString()!,
+            @"^bandit: P\(challenger better\) = 1\.000; rewards (\d+)/(\d+) vs 0/10$");
+        Assert.True(decision.Success && decision.Groups[1].Value == decision.Groups[2].Value, rollout.ToString());
+        Assert.InRange(int.Parse(decision.Groups[1].Value, CultureInfo.InvariantCulture), 90, 140);
         Assert.Equal(challenger, await system.ChampionAsync());
         await WaitUntilAllFromAsync(challenger);
     }
@@ -196,6 +217,12 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         var failures = new List<string>();
         var versions = new Dictionary<string, int>();
         var requests = 0;
+        bool SeenByClients(string version)
+        {
+            lock (failures)
+                return versions.ContainsKey(version);
+        }
+
         var load = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
         {
             var i = 0;
@@ -230,11 +257,19 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         // Replace (a version no replica has loaded yet), replace back, then a canary that promotes itself.
         await system.StartRolloutAsync(new { version = "6", strategy = RolloutStrategies.SingleVersion });
         await WaitUntilAllFromAsync("6");
+        // Held until the clients have been answered by it, however slowly they run.
+        var clients = Stopwatch.StartNew();
+        while (!SeenByClients("6"))
+        {
+            Assert.True(clients.Elapsed < Timeout, system.Failure($"no client was answered by version 6 within {Timeout.TotalSeconds:0} s").Message);
+            await Task.Delay(50);
+        }
+
         await system.StartRolloutAsync(new { version = original, strategy = RolloutStrategies.SingleVersion });
         await WaitUntilAllFromAsync(original);
         var canary = (await system.StartRolloutAsync(new { version = "7", strategy = RolloutStrategies.Canary })).GetProperty("rolloutId").GetString()!;
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Timeout * 2 && (await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{canary}")).GetProperty("state").GetString() == "running")
+        while (clock.Elapsed < Timeout && (await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{canary}")).GetProperty("state").GetString() == "running")
             await Task.Delay(500);
         await WaitUntilAllFromAsync("7");
 
@@ -246,43 +281,15 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         Assert.True(requests > 200, $"only {requests} requests");
     }
 
-    // Until ten keys in a row that the bucket gives the challenger are answered by it (both replicas have the route).
-    private async Task WaitUntilRoutedAsync(string rolloutId, double share, string challenger)
-    {
-        var clock = Stopwatch.StartNew();
-        var inARow = 0;
-        var i = 0;
-        while (clock.Elapsed < Timeout)
-        {
-            var key = $"probe-{rolloutId}-{i++}";
-            if (StickyBucket.Of(rolloutId, key) >= share)
-                continue;
-            inARow = (await system.PredictAsync(key)).Version == challenger ? inARow + 1 : 0;
-            if (inARow == 10)
-                return;
-            if (inARow == 0)
-                await Task.Delay(100);
-        }
-
-        throw system.Failure($"the replicas did not route by rollout {rolloutId} within {Timeout.TotalSeconds:0} s");
-    }
-
-    // Until twenty predictions in a row come from the version.
+    // Once both replicas route the champion alone, every prediction comes from it.
     private async Task WaitUntilAllFromAsync(string version)
     {
-        var clock = Stopwatch.StartNew();
-        var inARow = 0;
-        var i = 0;
-        while (clock.Elapsed < Timeout)
+        await system.WaitUntilReplicasRouteAsync($"champion {version}");
+        for (var i = 0; i < 20; i++)
         {
-            inARow = (await system.PredictAsync($"all-{version}-{Guid.NewGuid():N}-{i++}")).Version == version ? inARow + 1 : 0;
-            if (inARow == 20)
-                return;
-            if (inARow == 0)
-                await Task.Delay(100);
+            var answered = (await system.PredictAsync($"all-{version}-{Guid.NewGuid():N}-{i}")).Version;
+            Assert.True(answered == version, system.Failure($"version {answered} answered although both replicas route version {version} alone").Message);
         }
-
-        throw system.Failure($"predictions did not all come from version {version} within {Timeout.TotalSeconds:0} s");
     }
 
     private async Task<int> CountShadowedAsync(IEnumerable<string> keys, string challenger)
