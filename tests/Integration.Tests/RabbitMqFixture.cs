@@ -31,7 +31,9 @@ public sealed class RabbitMqFixture : IAsyncLifetime, IDisposable
 
     public RabbitMqFixture()
     {
-        _management = new HttpClient { BaseAddress = ManagementAddress, Timeout = TimeSpan.FromSeconds(10) };
+        // Generous: the management API answers slowly while the machine is busy (virtual hosts are made and deleted
+        // as tests start and end).
+        _management = new HttpClient { BaseAddress = ManagementAddress, Timeout = TimeSpan.FromSeconds(60) };
         _management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes($"{Username}:{Password}")));
     }
@@ -67,14 +69,14 @@ public sealed class RabbitMqFixture : IAsyncLifetime, IDisposable
         var name = $"it-{purpose}-{Guid.NewGuid():N}";
         _virtualHosts[name] = true;
 
-        using (var created = await _management.PutAsJsonAsync(VirtualHostUri(name), new { description = $"Integration.Tests: {purpose}" }))
+        using (var created = await RetriedAsync(() => _management.PutAsJsonAsync(VirtualHostUri(name), new { description = $"Integration.Tests: {purpose}" })))
         {
             await EnsureSuccessAsync(created, $"create the virtual host {name}");
         }
 
-        using (var permitted = await _management.PutAsJsonAsync(
+        using (var permitted = await RetriedAsync(() => _management.PutAsJsonAsync(
             new Uri($"permissions/{Uri.EscapeDataString(name)}/{Uri.EscapeDataString(Username)}", UriKind.Relative),
-            new { configure = ".*", write = ".*", read = ".*" }))
+            new { configure = ".*", write = ".*", read = ".*" })))
         {
             await EnsureSuccessAsync(permitted, $"give {Username} access to the virtual host {name}");
         }
@@ -92,7 +94,7 @@ public sealed class RabbitMqFixture : IAsyncLifetime, IDisposable
 
     internal async Task DeleteVirtualHostAsync(string name)
     {
-        using var deleted = await _management.DeleteAsync(VirtualHostUri(name));
+        using var deleted = await RetriedAsync(() => _management.DeleteAsync(VirtualHostUri(name)));
         if (deleted.StatusCode != HttpStatusCode.NotFound)
         {
             await EnsureSuccessAsync(deleted, $"delete the virtual host {name}");
@@ -111,6 +113,22 @@ public sealed class RabbitMqFixture : IAsyncLifetime, IDisposable
     }
 
     public void Dispose() => _management.Dispose();
+
+    // PUT and DELETE of the management API are idempotent: a call that timed out or failed on the way is made again.
+    private static async Task<HttpResponseMessage> RetriedAsync(Func<Task<HttpResponseMessage>> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception exception) when (attempt < 3 && exception is HttpRequestException or TaskCanceledException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+        }
+    }
 
     private static Uri VirtualHostUri(string name) => new($"vhosts/{Uri.EscapeDataString(name)}", UriKind.Relative);
 

@@ -14,6 +14,10 @@ namespace Integration.Tests;
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private const int OutputLinesKept = 400;
+    private const int FirstPort = 10_000;
+    private const int PortCount = 32_768 - FirstPort;
+    private static readonly long PortOffset = Environment.ProcessId * 7_919L % PortCount;
+    private static long s_portsHandedOut;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     // Settings the tests choose explicitly, so a developer's shell cannot leak into a run.
@@ -37,7 +41,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         Name = name;
         BaseAddress = baseAddress;
         _process = process;
-        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        // Generous: a busy machine can hold one answer for seconds, and a test's verdict must not depend on that.
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public string Name { get; }
@@ -189,14 +194,29 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>A TCP port on 127.0.0.1 that nothing listens on right now.</summary>
+    /// <summary>
+    /// A TCP port on 127.0.0.1 that nothing listens on and that no other test of this run is given: taken in turn from
+    /// 10000–32767, below the kernel's ephemeral range (32768–60999), so no client connection or <c>bind(0)</c>
+    /// anywhere on the machine takes it between now and the moment the service binds it (or binds it again after
+    /// <see cref="KillAndRestartAsync"/>). The start within the range differs per test process, for concurrent runs.
+    /// </summary>
     public static int FreeTcpPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        while (true)
+        {
+            var port = FirstPort + (int)((Interlocked.Increment(ref s_portsHandedOut) + PortOffset) % PortCount);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                listener.Stop();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken by something else on the machine: the next one.
+            }
+        }
     }
 
     private static bool IsCleared(string variable) =>
