@@ -1,6 +1,9 @@
 namespace FeedbackCollector;
 
-/// <summary>How FeedbackCollector holds outcomes whose prediction is not known yet, and how many one request may carry. Section <c>Feedback</c>.</summary>
+/// <summary>
+/// How FeedbackCollector holds outcomes whose prediction is not known yet, how many one request may carry, and
+/// how it batches the predictions it logs. Section <c>Feedback</c>.
+/// </summary>
 public sealed class FeedbackOptions
 {
     /// <summary>The configuration section.</summary>
@@ -21,4 +24,12 @@ public sealed class FeedbackOptions
 
     /// <summary>The most outcomes one <c>POST /api/v1/feedback</c> may carry (more gets 413). Env: <c>Feedback__MaxOutcomesPerRequest</c>.</summary>
     public int MaxOutcomesPerRequest { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long a batch of <c>PredictionsMade</c> messages waits for more after its first one before it is
+    /// logged in one transaction (a batch also ends at <see cref="Consumers.PredictionsMadeConsumerDefinition.MessageLimit"/> messages). Longer makes fewer, larger transactions
+    /// and holds each prediction that much longer before it is logged and joined. From 1 ms to 1 minute.
+    /// Env: <c>Feedback__PredictionBatchTimeLimit</c> (default <c>00:00:00.050</c>, 50 ms).
+    /// </summary>
+    public TimeSpan PredictionBatchTimeLimit { get; set; } = TimeSpan.FromMilliseconds(50);
 }

@@ -8,6 +8,7 @@ using FeedbackCollector.Tests.Predictions;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ServiceDefaults.Storage;
 
 namespace FeedbackCollector.Tests.Consumers;
@@ -15,15 +16,19 @@ namespace FeedbackCollector.Tests.Consumers;
 /// <summary>The consumer logs each prediction once, in batches; a malformed event goes to the error queue alone.</summary>
 public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
     private readonly RecordingLog _log = new();
     private readonly StorageOptions _storage = new() { DataFolder = Path.Combine(Path.GetTempPath(), $"predictions-consumer-{Guid.NewGuid():N}") };
-    private ServiceProvider _services = null!;
+    private ServiceProvider? _services;
     private ITestHarness _harness = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // Each test starts the bus itself: one of them sets the batch time limit.
+    private async Task StartAsync(FeedbackOptions? options = null)
     {
         _services = new ServiceCollection()
+            .AddSingleton(Options.Create(options ?? new FeedbackOptions()))
             .AddSingleton<IPredictionLog>(_log)
             .AddSingleton<IOutcomeStore>(_ => new SqliteOutcomeStore(EmbeddedDatabase.ForService(_storage, FeedbackCollectorService.StoreName)))
             .AddSingleton(TimeProvider.System)
@@ -31,7 +36,12 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
             .AddSingleton<OutcomeJoiner>()
             .AddMetrics()
             .AddLogging()
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<PredictionsMadeConsumer, PredictionsMadeConsumerDefinition>())
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddConsumer<PredictionsMadeConsumer, PredictionsMadeConsumerDefinition>();
+                // How long a positive check of the harness may wait; generous for a busy machine.
+                bus.SetTestTimeouts(testTimeout: Timeout);
+            })
             .BuildServiceProvider(validateScopes: true);
         _harness = _services.GetRequiredService<ITestHarness>();
         await _harness.Start();
@@ -39,8 +49,12 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _harness.Stop();
-        await _services.DisposeAsync();
+        if (_services is not null)
+        {
+            await _harness.Stop();
+            await _services.DisposeAsync();
+        }
+
         if (Directory.Exists(_storage.DataFolder))
             Directory.Delete(_storage.DataFolder, recursive: true);
     }
@@ -48,6 +62,7 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
     [Fact]
     public async Task A_redelivered_prediction_is_logged_once_and_nothing_faults()
     {
+        await StartAsync();
         var prediction = SamplePredictions.Of("UA123", SamplePredictions.Start);
 
         await _harness.Bus.Publish(new PredictionsMade([prediction]));
@@ -64,6 +79,7 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
     [Fact]
     public async Task A_malformed_event_goes_to_the_error_queue_with_the_reason_and_the_rest_of_its_batch_is_logged()
     {
+        await StartAsync();
         var good = SamplePredictions.Of("UA123", SamplePredictions.Start);
         var alsoGood = SamplePredictions.Of("UA124", SamplePredictions.Start);
         var malformed = SamplePredictions.Of("UA125", SamplePredictions.Start) with { ModelName = null! };
@@ -83,6 +99,9 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
     [Fact]
     public async Task Predictions_published_together_are_written_in_batches()
     {
+        // A batch holds what arrived within its time limit of its first message: 50 ms by default, which a busy
+        // machine may spend delivering a few. With 2 s, more than 20 writes would take deliveries spread over 40 s.
+        await StartAsync(new FeedbackOptions { PredictionBatchTimeLimit = TimeSpan.FromSeconds(2) });
         var predictions = Enumerable.Range(0, 200).Select(row => SamplePredictions.Of($"E{row}", SamplePredictions.Start)).ToArray();
 
         await _harness.Bus.PublishBatch(predictions.Select(prediction => new PredictionsMade([prediction])));
@@ -96,6 +115,7 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
     [Fact]
     public async Task The_predictions_of_one_request_arrive_in_one_message_and_are_written_together()
     {
+        await StartAsync();
         var predictions = Enumerable.Range(0, 100).Select(row => SamplePredictions.Of($"R{row}", SamplePredictions.Start)).ToArray();
 
         await _harness.Bus.Publish(new PredictionsMade(predictions));
