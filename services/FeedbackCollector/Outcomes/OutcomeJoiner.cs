@@ -19,10 +19,13 @@ namespace FeedbackCollector.Outcomes;
 /// When both find each other (an outcome sent while its prediction is being logged), the conditional mark
 /// (pending to joined) decides: only the side whose mark succeeds publishes.</para>
 /// <para>The mark is also an outbox entry: an outcome is marked joined and unpublished, its events are
-/// published, then it is marked published. If the writer stops or fails in between, <see cref="RepublishAsync"/>
-/// (run by <see cref="OutcomeSweep"/>) publishes the events of outcomes left unpublished, and so does the same
-/// outcome sent again. So <see cref="OutcomeRecorded"/> is delivered at least once (twice only after such a
-/// failure); consumers recognise a repeat by (outcome id, prediction id).</para>
+/// published, then it is marked published. A join still unpublished <see cref="RepublishAfter"/> after it was
+/// marked was left by a writer that stopped or failed in between: <see cref="RepublishAsync"/> (run by
+/// <see cref="OutcomeSweep"/>) publishes its events, and so does the same outcome sent again. A younger
+/// unpublished join is left to its writer, which may be publishing it at that moment: the predictions side
+/// joining an outcome whose first copy came back pending while the sender sends it again, or another request
+/// with the same outcome. So <see cref="OutcomeRecorded"/> is delivered at least once, and more than once only
+/// after such a failure; consumers recognise a repeat by (outcome id, prediction id).</para>
 /// </remarks>
 public sealed partial class OutcomeJoiner(
     IOutcomeStore outcomes, IPredictionLog predictions, IBus bus, FeedbackMetrics metrics, TimeProvider time, ILogger<OutcomeJoiner> logger)
@@ -32,6 +35,13 @@ public sealed partial class OutcomeJoiner(
 
     /// <summary>The channel of outcomes published on the ingest exchange.</summary>
     public const string EventChannel = "event";
+
+    /// <summary>
+    /// How long a joined outcome may stay unpublished before it counts as left by a failed writer, whose events
+    /// the sweep or a repeat of the outcome publish: far longer than a live writer takes between marking and
+    /// publishing, so they do not publish what a live writer is publishing.
+    /// </summary>
+    public static readonly TimeSpan RepublishAfter = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// Stores <paramref name="received"/> (a duplicate is counted, not stored) and joins each new one whose
@@ -53,8 +63,12 @@ public sealed partial class OutcomeJoiner(
         await JoinAsync(joins, cancellationToken);
 
         // Sent again after a failure that left it joined but unpublished: publish now rather than at the next sweep.
+        // Only a join older than RepublishAfter was left by a failure; a younger one is its writer's to publish.
+        var strandedBefore = time.GetUtcNow() - RepublishAfter;
         var unpublished = admissions
-            .Where(admission => !admission.IsNew && admission.Stored is { State: OutcomeState.Joined, Published: false })
+            .Where(admission => !admission.IsNew
+                                && admission.Stored is { State: OutcomeState.Joined, Published: false, JoinedAt: { } joinedAt }
+                                && joinedAt < strandedBefore)
             .Select(admission => admission.Stored)
             .DistinctBy(outcome => outcome.OutcomeId, StringComparer.Ordinal)
             .ToList();

@@ -5,19 +5,13 @@ namespace FeedbackCollector.Outcomes;
 /// <summary>
 /// Every <see cref="FeedbackOptions.SweepInterval"/>: marks the outcomes that have been pending for longer than
 /// <see cref="FeedbackOptions.HoldFor"/> orphaned (they stay stored and counted, but are no longer joined), and
-/// publishes the events of outcomes joined more than <see cref="RepublishAfter"/> ago whose writer stopped or
-/// failed before publishing them. Every replica may run it: the updates only touch outcomes in those states.
+/// publishes the events of outcomes joined more than <see cref="OutcomeJoiner.RepublishAfter"/> ago whose writer
+/// stopped or failed before publishing them. Every replica may run it: the updates only touch outcomes in those states.
 /// </summary>
 public sealed partial class OutcomeSweep(
     IOutcomeStore store, OutcomeJoiner joiner, IOptions<FeedbackOptions> options, FeedbackMetrics metrics, TimeProvider time, ILogger<OutcomeSweep> logger)
     : BackgroundService
 {
-    /// <summary>
-    /// How long a joined outcome may stay unpublished before the sweep publishes it: far longer than a writer
-    /// takes between marking and publishing, so the sweep does not publish what a live writer is publishing.
-    /// </summary>
-    public static readonly TimeSpan RepublishAfter = TimeSpan.FromMinutes(1);
-
     /// <summary>Orphans the outcomes pending since before <paramref name="now"/> minus the hold time.</summary>
     /// <returns>How many were orphaned.</returns>
     public async Task<int> OrphanAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -29,10 +23,10 @@ public sealed partial class OutcomeSweep(
         return orphaned;
     }
 
-    /// <summary>Publishes the events of outcomes joined before <paramref name="now"/> minus <see cref="RepublishAfter"/> and never published.</summary>
+    /// <summary>Publishes the events of outcomes joined before <paramref name="now"/> minus <see cref="OutcomeJoiner.RepublishAfter"/> and never published.</summary>
     /// <returns>How many outcomes' events were published.</returns>
     public Task<int> RepublishAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        joiner.RepublishAsync(now - RepublishAfter, cancellationToken);
+        joiner.RepublishAsync(now - OutcomeJoiner.RepublishAfter, cancellationToken);
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -242,7 +242,7 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         // Both sides have looked the other up and are about to mark the outcome joined: the store holds each
         // writer at its mark until both are there, so both resolved the join before either marked it.
         var barrier = new MarkBarrier(writers: 2);
-        await using var system = await JoiningFixture.StartAsync(Now, decorate: store => new HeldOutcomeStore(store, barrier));
+        await using var system = await JoiningFixture.StartAsync(Now, decorate: store => new HeldOutcomeStore(store, beforeMarkJoined: barrier.ArriveAsync));
         var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
         var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
         await system.Store.AddManyAsync([outcome], CancellationToken.None);
@@ -287,11 +287,43 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         await _system.Store.AddManyAsync([outcome], CancellationToken.None);
         await _system.Store.MarkJoinedAsync([new JoinedOutcome(outcome.OutcomeId, "flight-delay", [new OutcomeJoin(prediction.PredictionId, "1")], Now)], CancellationToken.None);
 
+        // Until RepublishAfter has passed since the join, its writer may still be publishing: a repeat leaves it.
+        _system.Clock.Advance(OutcomeJoiner.RepublishAfter);
+        Assert.Equal("duplicate", Assert.Single(await _system.ReceiveAsync(outcome)).Status);
+        Assert.Empty(_system.Recorded);
+
+        // After that, the writer failed: the next repeat publishes at once (not at the next sweep), and only once.
+        _system.Clock.Advance(TimeSpan.FromTicks(1));
         var receipt = Assert.Single(await _system.ReceiveAsync(outcome));
         await _system.ReceiveAsync(outcome);
 
         Assert.Equal("duplicate", receipt.Status);
         Assert.Equal(prediction.PredictionId, Assert.Single(_system.Recorded).PredictionId);
+    }
+
+    [Fact]
+    public async Task An_outcome_sent_again_while_the_predictions_side_publishes_its_join_is_not_published_twice()
+    {
+        // The first copy comes back pending. Its prediction arrives: the predictions side marks the outcome joined
+        // and publishes its event, and the store holds that writer before it records the event as published. The
+        // same outcome is sent again meanwhile and finds it joined and unpublished, as a failed publish leaves it;
+        // but its writer is alive and its event is out.
+        var gate = new FirstWriterGate();
+        await using var system = await JoiningFixture.StartAsync(Now, decorate: store => new HeldOutcomeStore(store, beforeMarkPublished: gate.ArriveAsync));
+        var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
+        var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
+        Assert.Equal("pending", Assert.Single(await system.ReceiveAsync(outcome)).Status);
+
+        var arrival = Task.Run(() => system.ArriveAsync(prediction));
+        await gate.Held.WaitAsync(TimeSpan.FromMinutes(2));
+        var again = Assert.Single(await system.ReceiveAsync(outcome).WaitAsync(TimeSpan.FromMinutes(2)));
+        gate.Release();
+        await arrival.WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal("duplicate", again.Status);
+        Assert.Equal([prediction.PredictionId], again.PredictionIds);
+        Assert.Equal(prediction.PredictionId, Assert.Single(system.Recorded).PredictionId);
+        Assert.True((await system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None))!.Published);
     }
 
     /// <summary>Lets writers past <see cref="IOutcomeStore.MarkJoinedAsync"/> only once <c>writers</c> of them are there.</summary>
@@ -310,8 +342,29 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         }
     }
 
-    /// <summary>The store, with every mark held at the barrier.</summary>
-    private sealed class HeldOutcomeStore(IOutcomeStore inner, MarkBarrier barrier) : IOutcomeStore
+    /// <summary>Holds the first writer that arrives until <see cref="Release"/>; lets every later one through.</summary>
+    private sealed class FirstWriterGate
+    {
+        private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _arrived;
+
+        /// <summary>Completes when the first writer is held.</summary>
+        public Task Held => _held.Task;
+
+        public Task ArriveAsync()
+        {
+            if (Interlocked.Increment(ref _arrived) > 1)
+                return Task.CompletedTask;
+            _held.TrySetResult();
+            return _released.Task;
+        }
+
+        public void Release() => _released.TrySetResult();
+    }
+
+    /// <summary>The store, holding each writer at the given point before it marks outcomes joined or published.</summary>
+    private sealed class HeldOutcomeStore(IOutcomeStore inner, Func<Task>? beforeMarkJoined = null, Func<Task>? beforeMarkPublished = null) : IOutcomeStore
     {
         public Task<IReadOnlyList<OutcomeAdmission>> AddManyAsync(IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken) => inner.AddManyAsync(outcomes, cancellationToken);
 
@@ -325,11 +378,17 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
 
         public async Task<IReadOnlyList<string>> MarkJoinedAsync(IReadOnlyCollection<JoinedOutcome> joined, CancellationToken cancellationToken)
         {
-            await barrier.ArriveAsync();
+            if (beforeMarkJoined is not null)
+                await beforeMarkJoined();
             return await inner.MarkJoinedAsync(joined, cancellationToken);
         }
 
-        public Task MarkPublishedAsync(IReadOnlyCollection<string> outcomeIds, CancellationToken cancellationToken) => inner.MarkPublishedAsync(outcomeIds, cancellationToken);
+        public async Task MarkPublishedAsync(IReadOnlyCollection<string> outcomeIds, CancellationToken cancellationToken)
+        {
+            if (beforeMarkPublished is not null)
+                await beforeMarkPublished();
+            await inner.MarkPublishedAsync(outcomeIds, cancellationToken);
+        }
 
         public Task<IReadOnlyList<Outcome>> FindUnpublishedAsync(DateTimeOffset joinedBefore, int limit, CancellationToken cancellationToken) =>
             inner.FindUnpublishedAsync(joinedBefore, limit, cancellationToken);
