@@ -84,20 +84,8 @@ public static class MonitoringEndpoints
         var windows = versions.Existing(model, version);
         if (windows is null)
             return NotWatched(model, version);
-        var stored = await store.ListBucketsAsync(model, version, start, end, cancellationToken);
-        var buckets = stored.Select(bucket =>
-        {
-            var content = BucketContent.FromJson(bucket.AggregateJson);
-            return new TimeBucket(bucket.Start, bucket.End - bucket.Start, content.Predictions, content.Outcomes);
-        }).ToDictionary(bucket => bucket.Start);
-        lock (windows)
-        {
-            // The open bucket in memory is newer than its last saved copy.
-            if (windows.Open.Start >= start && windows.Open.Start < end)
-                buckets[windows.Open.Start] = windows.Open with { Predictions = Clone(windows.Open.Predictions), Outcomes = Clone(windows.Open.Outcomes) };
-        }
-
-        var points = buckets.Values.OrderBy(bucket => bucket.Start).Select(bucket => TimelinePoint.Of(windows.Profile, bucket)).ToList();
+        var buckets = await VersionTimeline.ReadAsync(windows, store, start, end, cancellationToken);
+        var points = buckets.Select(bucket => TimelinePoint.Of(windows.Profile, bucket)).ToList();
         return TypedResults.Ok(new Timeline((int)windows.BucketDuration.TotalSeconds, points));
     }
 
@@ -135,10 +123,6 @@ public static class MonitoringEndpoints
         value = fallback;
         return text is null || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
     }
-
-    private static PredictionAggregate Clone(PredictionAggregate aggregate) => BucketContent.FromJson(new BucketContent(aggregate, new OutcomeAggregate()).ToJson()).Predictions;
-
-    private static OutcomeAggregate Clone(OutcomeAggregate aggregate) => BucketContent.FromJson(new BucketContent(new PredictionAggregate(), aggregate).ToJson()).Outcomes;
 
     private static ProblemHttpResult NotWatched(string model, string version) =>
         TypedResults.Problem(

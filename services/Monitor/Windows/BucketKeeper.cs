@@ -59,6 +59,7 @@ public sealed partial class BucketKeeper(
             }
 
             var card = windows.Profile.Card;
+            // Saved after the lock: until then the closed bucket is only in memory, where VersionTimeline reads it.
             if (closed is not null)
             {
                 await SaveAsync(card.Name, card.Version, closed, cancellationToken);

@@ -136,6 +136,22 @@ public sealed class VersionWindows
             _closedBuckets.RemoveFirst();
     }
 
+    /// <summary>
+    /// The buckets in memory that start from <paramref name="from"/> to before <paramref name="to"/>: the closed
+    /// ones of the time window as they are (nothing changes a bucket once it is closed) and a copy of the open one.
+    /// </summary>
+    public List<TimeBucket> BucketsBetween(DateTimeOffset from, DateTimeOffset to)
+    {
+        var buckets = _closedBuckets.Where(bucket => bucket.Start >= from && bucket.Start < to).ToList();
+        if (Open.Start >= from && Open.Start < to)
+        {
+            var content = BucketContent.FromJson(new BucketContent(Open.Predictions, Open.Outcomes).ToJson());
+            buckets.Add(Open with { Predictions = content.Predictions, Outcomes = content.Outcomes });
+        }
+
+        return buckets;
+    }
+
     /// <summary>The count window: the last full slices (up to ten) of predictions and of outcomes.</summary>
     public WindowSnapshot CountWindow()
     {
