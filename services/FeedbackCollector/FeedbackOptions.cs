@@ -27,9 +27,10 @@ public sealed class FeedbackOptions
 
     /// <summary>
     /// How long a batch of <c>PredictionsMade</c> messages waits for more after its first one before it is
-    /// logged in one transaction (a batch also ends at <see cref="Consumers.PredictionsMadeConsumerDefinition.MessageLimit"/> messages). Longer makes fewer, larger transactions
-    /// and holds each prediction that much longer before it is logged and joined. From 1 ms to 1 minute.
-    /// Env: <c>Feedback__PredictionBatchTimeLimit</c> (default <c>00:00:00.050</c>, 50 ms).
+    /// logged in one transaction (a batch also ends at
+    /// <see cref="Consumers.PredictionsMadeConsumerDefinition.MessageLimit"/> messages). Longer makes fewer,
+    /// larger transactions and holds each prediction that much longer before it is logged and joined. From 1 ms
+    /// to 1 minute. Env: <c>Feedback__PredictionBatchTimeLimit</c> (default <c>00:00:00.050</c>, 50 ms).
     /// </summary>
     public TimeSpan PredictionBatchTimeLimit { get; set; } = TimeSpan.FromMilliseconds(50);
 }
