@@ -1,6 +1,7 @@
 using Modeling.Flights;
 using Retrainer.Retraining;
 using Retrainer.Rollouts;
+using Xunit.Abstractions;
 
 namespace Retrainer.Tests.Retraining;
 
@@ -8,7 +9,7 @@ namespace Retrainer.Tests.Retraining;
 /// Whole retraining jobs on real data and real (small) models: a weak champion trained on 500 January flights, labelled
 /// rows of February, a challenger trained on them and both scored on the newest quarter of the window.
 /// </summary>
-public sealed class RetrainingRunTests
+public sealed class RetrainingRunTests(ITestOutputHelper output)
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -192,7 +193,7 @@ public sealed class RetrainingRunTests
         Assert.Equal("5", challenger["minimumAirportFlights"]);
     }
 
-    private static async Task<RetrainingJob> RunAsync(RetrainingTestSystem system, string trigger, string model = "flight-delay")
+    private async Task<RetrainingJob> RunAsync(RetrainingTestSystem system, string trigger, string model = "flight-delay")
     {
         var job = await system.Jobs.RequestAsync(model, trigger, null, None);
         Assert.NotNull(job);
@@ -204,6 +205,7 @@ public sealed class RetrainingRunTests
         }, None);
         Assert.NotNull(Assert.Single(saved).StartedAt);
         Assert.NotNull(finished.FinishedAt);
+        output.WriteLine($"job {finished.JobId}: {finished.State}; {finished.Evaluation?.Reason ?? finished.Error}");
         return finished;
     }
 }

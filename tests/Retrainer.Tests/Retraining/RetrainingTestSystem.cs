@@ -85,11 +85,15 @@ public sealed class RetrainingTestSystem : IDisposable
         return new RetrainingTestSystem(folder, registry, options ?? FastOptions());
     }
 
-    /// <summary>The flights as labelled rows, observed at their departure (as a replay would send them).</summary>
+    /// <summary>
+    /// The flights as labelled rows, observed at their departure (as a replay would send them). The outcome ids follow
+    /// the flights' order: the store and the data selection order flights of the same minute by outcome id, so random
+    /// ids would move the hold-out boundary, the cut of the earlier rows and the training order from run to run.
+    /// </summary>
     public static List<LabelledRow> RowsOf(IEnumerable<FlightRecord> flights, string model = FlightDelayModel.Name) =>
-        [.. flights.Select(flight => new LabelledRow(
+        [.. flights.Select((flight, index) => new LabelledRow(
             model,
-            Guid.NewGuid(),
+            OutcomeIdOf(index),
             "1",
             new DateTimeOffset(flight.Date, TimeSpan.Zero),
             JsonSerializer.Serialize(new
@@ -101,6 +105,9 @@ public sealed class RetrainingTestSystem : IDisposable
             }),
             flight.Delay,
             null))];
+
+    /// <summary>The id of the <paramref name="index"/>th row: the index in the last 12 hex digits, so ids sort as text and as <see cref="Guid"/> in the rows' order.</summary>
+    public static Guid OutcomeIdOf(int index) => Guid.Parse($"00000000-0000-0000-0000-{index:x12}", CultureInfo.InvariantCulture);
 
     public void Dispose()
     {
