@@ -13,6 +13,8 @@ public sealed class RetrainingJobsTests
         using var system = await RetrainingTestSystem.StartAsync();
 
         var first = await system.Jobs.RequestAsync("flight-delay", RetrainingTriggers.Drift, "drift alert", None);
+        // History is newest first by request time: the second request comes a second later.
+        system.Time.Now = system.Time.Now.AddSeconds(1);
         var second = await system.Jobs.RequestAsync("flight-delay", RetrainingTriggers.Manual, "by hand", None);
 
         Assert.NotNull(first);
@@ -63,7 +65,7 @@ public sealed class RetrainingJobsTests
             Model = "flight-delay",
             Trigger = RetrainingTriggers.Drift,
             State = RetrainingJobStates.Running,
-            RequestedAt = DateTimeOffset.UtcNow.AddMinutes(-5),
+            RequestedAt = system.Time.Now.AddMinutes(-5),
         };
         await system.JobStore.SaveAsync(interrupted, None);
 

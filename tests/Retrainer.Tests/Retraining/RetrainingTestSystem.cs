@@ -16,7 +16,8 @@ namespace Retrainer.Tests.Retraining;
 /// <summary>
 /// The Retrainer's retraining parts on real stores: a models folder whose champion (version 1) is a deliberately weak
 /// flight-delay model (2 trees on 500 January 2001 flights), SQLite stores for labelled rows, jobs and rollouts, the
-/// real rollout manager, and challengers trained small (few trees) so a job takes a second or two.
+/// real rollout manager, and challengers trained small (few trees) so a job takes a second or two. Every part reads the
+/// clock the test sets (<see cref="Time"/>).
 /// </summary>
 public sealed class RetrainingTestSystem : IDisposable
 {
@@ -32,14 +33,17 @@ public sealed class RetrainingTestSystem : IDisposable
         Registry = registry;
         Options = options;
         var database = Path.Combine(folder, "retrainer.db");
-        _rows = new SqliteLabelledRowStore(new EmbeddedDatabase(database), TimeProvider.System);
+        _rows = new SqliteLabelledRowStore(new EmbeddedDatabase(database), Time);
         _jobStore = new SqliteRetrainingJobStore(new EmbeddedDatabase(database));
         _rolloutStore = new SqliteRolloutStore(new EmbeddedDatabase(database));
         Rollouts = new RolloutManager(_rolloutStore, registry, new RolloutTestSystem.RecordedRolloutEvents(),
-            Microsoft.Extensions.Options.Options.Create(new RolloutOptions()), TimeProvider.System);
-        Jobs = new RetrainingJobs(_jobStore, registry, TimeProvider.System, NullLogger<RetrainingJobs>.Instance);
-        Run = new RetrainingRun(_rows, registry, Rollouts, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, NullLogger<RetrainingRun>.Instance);
+            Microsoft.Extensions.Options.Options.Create(new RolloutOptions()), Time);
+        Jobs = new RetrainingJobs(_jobStore, registry, Time, NullLogger<RetrainingJobs>.Instance);
+        Run = new RetrainingRun(_rows, registry, Rollouts, Microsoft.Extensions.Options.Options.Create(options), Time, NullLogger<RetrainingRun>.Instance);
     }
+
+    /// <summary>The clock of every part; it moves only when the test moves it.</summary>
+    public RolloutTestSystem.SetTime Time { get; } = new();
 
     public ModelRegistry Registry { get; }
 
