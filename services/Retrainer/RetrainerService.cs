@@ -39,7 +39,7 @@ public static class RetrainerService
         builder.Services.AddSingleton<IModelStore>(services =>
             services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.MongoDb
                 ? new MongoModelStore(services.GetRequiredService<MongoStore>().DatabaseOf(StoreName), services.GetRequiredService<TimeProvider>())
-                : new FolderModelStore(services.GetRequiredService<IOptions<RegistryOptions>>().Value.ModelsFolder, services.GetRequiredService<ILogger<FolderModelStore>>()));
+                : new FolderModelStore(services.GetRequiredService<IOptions<RegistryOptions>>().Value.ModelsFolder, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<FolderModelStore>>()));
         builder.Services.AddSingleton<IRegistryEvents, BusRegistryEvents>();
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddHostedService<BootstrapModelService>();

@@ -55,8 +55,8 @@ public sealed partial class BootstrapModelService(
     {
         if (store is FolderModelStore)
             return;
-        using var folder = new FolderModelStore(options.Value.ModelsFolder, NullLogger<FolderModelStore>.Instance);
-        using var folderRegistry = new ModelRegistry(folder);
+        using var folder = new FolderModelStore(options.Value.ModelsFolder, time, NullLogger<FolderModelStore>.Instance);
+        using var folderRegistry = new ModelRegistry(folder, time);
         foreach (var name in await folder.ModelNamesAsync(stoppingToken))
         {
             var servedByFolder = await folderRegistry.ServedVersionAsync(name, stoppingToken);

@@ -6,17 +6,21 @@ namespace Retrainer.Registry;
 
 /// <summary>
 /// Model versions as bundle folders, <c>{root}/{name}/{version}/</c> (the embedded store, and where the training
-/// command line writes): a version exists when its folder has a card; bundles are written atomically, the ONNX
-/// file first and the card last. A model's aliases are <c>{root}/{name}/aliases.json</c>, replaced atomically.
+/// command line writes): a version exists when its folder has a card; bundles are written atomically, the time of
+/// registration (<c>registration.json</c>, by the store's clock) first, then the ONNX file, the card last. A model's
+/// aliases are <c>{root}/{name}/aliases.json</c>, replaced atomically.
 /// </summary>
 /// <remarks>
 /// One process owns the folder (the Retrainer: one instance). Alias changes are serialized inside it; the command
 /// line only adds version folders, which never touch the aliases file.
 /// </remarks>
-public sealed partial class FolderModelStore(string root, ILogger<FolderModelStore> logger) : IModelStore, IDisposable
+public sealed partial class FolderModelStore(string root, TimeProvider time, ILogger<FolderModelStore> logger) : IModelStore, IDisposable
 {
     /// <summary>The aliases file inside a model's folder.</summary>
     public const string AliasesFileName = "aliases.json";
+
+    /// <summary>The file inside a version's folder that says when the store registered it.</summary>
+    public const string RegistrationFileName = "registration.json";
 
     private static readonly JsonSerializerOptions AliasesJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -29,8 +33,15 @@ public sealed partial class FolderModelStore(string root, ILogger<FolderModelSto
     public async Task<bool> AddAsync(ModelBundle bundle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
+        // Checked before anything is written: an invalid card (or a name that is no folder name) leaves no trace.
+        if (ModelCardValidator.Validate(bundle.Card) is { Count: > 0 } errors)
+            throw new InvalidOperationException($"The model card is invalid; nothing was stored: {string.Join("; ", errors)}");
         if (File.Exists(CardPath(bundle.Card.Name, bundle.Card.Version)))
             return false;
+        // Before the card, which makes the version exist: a version this store registered always has its time.
+        var registration = Path.Combine(ModelBundle.FolderOf(Root, bundle.Card.Name, bundle.Card.Version), RegistrationFileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(registration)!);
+        await WriteAtomicallyAsync(registration, JsonSerializer.SerializeToUtf8Bytes(new Registration(time.GetUtcNow()), AliasesJson), cancellationToken);
         await bundle.WriteAsync(Root, cancellationToken);
         return true;
     }
@@ -88,8 +99,7 @@ public sealed partial class FolderModelStore(string root, ILogger<FolderModelSto
             return null;
         // Bundles written by the registry carry their checksum; one copied in by hand may not.
         var sha256 = card.Artifact.Sha256 ?? ModelBundle.Sha256Of(await File.ReadAllBytesAsync(onnx.FullName, cancellationToken));
-        // The card is written last and never rewritten: its time is when the version was registered.
-        return new StoredVersion(modelName, version, card, sha256, onnx.Length, new DateTimeOffset(File.GetLastWriteTimeUtc(cardPath), TimeSpan.Zero));
+        return new StoredVersion(modelName, version, card, sha256, onnx.Length, await RegisteredAtAsync(modelName, version, cardPath, cancellationToken));
     }
 
     /// <inheritdoc />
@@ -169,6 +179,37 @@ public sealed partial class FolderModelStore(string root, ILogger<FolderModelSto
 
     private string AliasesPath(string modelName) => Path.Combine(Root, modelName, AliasesFileName);
 
+    // The time this store recorded when it registered the version. A bundle written into the folder by the training
+    // command line, or registered before the store recorded times, has none: its card, written last and never
+    // rewritten, was written when the version came.
+    private async Task<DateTimeOffset> RegisteredAtAsync(string modelName, string version, string cardPath, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(ModelBundle.FolderOf(Root, modelName, version), RegistrationFileName);
+        if (File.Exists(path))
+        {
+            try
+            {
+                await using var stream = File.OpenRead(path);
+                if (await JsonSerializer.DeserializeAsync<Registration>(stream, AliasesJson, cancellationToken) is { RegisteredAt: var registeredAt })
+                    return registeredAt;
+            }
+            catch (JsonException exception)
+            {
+                LogUnreadableRegistration(path, exception.Message);
+            }
+        }
+
+        return new DateTimeOffset(File.GetLastWriteTimeUtc(cardPath), TimeSpan.Zero);
+    }
+
+    // Written to a temporary file and moved into place, so a reader (or a crash) never sees half a file.
+    private static async Task WriteAtomicallyAsync(string path, byte[] content, CancellationToken cancellationToken)
+    {
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temporary, content, cancellationToken);
+        File.Move(temporary, path, overwrite: true);
+    }
+
     // Read, change, write the whole file under the lock; written to a temporary file and moved over the old
     // one, so a reader (or a crash) sees the old aliases or the new ones, never half a file.
     private async Task<bool> ChangeAliasesAsync(string modelName, Func<Dictionary<string, AliasEntry>, bool> change, CancellationToken cancellationToken)
@@ -184,9 +225,7 @@ public sealed partial class FolderModelStore(string root, ILogger<FolderModelSto
                 return false;
             var path = AliasesPath(modelName);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-            await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, AliasEntry>(entries, StringComparer.Ordinal), AliasesJson), cancellationToken);
-            File.Move(temporary, path, overwrite: true);
+            await WriteAtomicallyAsync(path, JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, AliasEntry>(entries, StringComparer.Ordinal), AliasesJson), cancellationToken);
             return true;
         }
         finally
@@ -221,8 +260,14 @@ public sealed partial class FolderModelStore(string root, ILogger<FolderModelSto
     [LoggerMessage(Level = LogLevel.Error, Message = "The aliases file {Path} cannot be read and is ignored: {Reason}")]
     private partial void LogUnreadableAliases(string path, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The registration file {Path} cannot be read; the card's file time stands for it: {Reason}")]
+    private partial void LogUnreadableRegistration(string path, string reason);
+
     /// <summary>One alias in <c>aliases.json</c>: <c>{"champion": {"version": "3", "updatedAt": "…"}}</c>.</summary>
     private sealed record AliasEntry(string Version, DateTimeOffset UpdatedAt);
+
+    /// <summary>A version's <c>registration.json</c>: <c>{"registeredAt": "…"}</c>.</summary>
+    private sealed record Registration(DateTimeOffset RegisteredAt);
 }
 
 /// <summary>Model names and versions come from messages and URLs; only plain names reach a store.</summary>

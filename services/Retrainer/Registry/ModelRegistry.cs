@@ -17,10 +17,10 @@ namespace Retrainer.Registry;
 /// <para>Changes are serialized in this process (the Retrainer runs one instance); reads are not.</para>
 /// </remarks>
 public sealed partial class ModelRegistry(
-    IModelStore store, IRegistryEvents? events = null, TimeProvider? time = null, ILogger<ModelRegistry>? logger = null) : IDisposable
+    IModelStore store, TimeProvider time, IRegistryEvents? events = null, ILogger<ModelRegistry>? logger = null) : IDisposable
 {
     private readonly SemaphoreSlim _changes = new(1, 1);
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
     private readonly ILogger _logger = logger ?? NullLogger<ModelRegistry>.Instance;
 
     /// <summary>The served version of every model (of <paramref name="modelName"/> only, when given), with its card.</summary>

@@ -35,15 +35,16 @@ public sealed class MongoModelStore : IModelStore, IDisposable
 
     /// <summary>A store in <paramref name="database"/> (the Retrainer's database).</summary>
     /// <param name="database">The Retrainer's database.</param>
-    /// <param name="time">The clock that stamps registrations (the system clock when null).</param>
-    public MongoModelStore(IMongoDatabase database, TimeProvider? time = null)
+    /// <param name="time">The clock that stamps registrations.</param>
+    public MongoModelStore(IMongoDatabase database, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(time);
         _versions = database.GetCollection<VersionDocument>(VersionsCollectionName);
         _aliases = database.GetCollection<AliasDocument>(AliasesCollectionName);
         _artifacts = new GridFSBucket(database, new GridFSBucketOptions { BucketName = ArtifactBucketName });
         _indexes = new MongoIndexes(CreateIndexesAsync);
-        _time = time ?? TimeProvider.System;
+        _time = time;
     }
 
     /// <inheritdoc />

@@ -10,7 +10,7 @@ public sealed class FolderModelStoreTests(BootstrapModelFixture fixture) : Model
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"model-store-{Guid.NewGuid():N}");
 
-    protected override IModelStore CreateStore() => new FolderModelStore(_folder, NullLogger<FolderModelStore>.Instance);
+    protected override IModelStore CreateStore() => new FolderModelStore(_folder, Time, NullLogger<FolderModelStore>.Instance);
 
     protected override IModelStore Reopen(IModelStore store) => CreateStore();
 
@@ -21,6 +21,19 @@ public sealed class FolderModelStoreTests(BootstrapModelFixture fixture) : Model
 
         var read = await ModelBundle.ReadAsync(ModelBundle.FolderOf(_folder, "flight-delay", "8"), CancellationToken.None);
         Assert.NotNull(read.Bundle);
+    }
+
+    [DemoDataFact]
+    public async Task A_version_written_straight_into_the_folder_is_described_with_its_cards_file_time()
+    {
+        // As the training command line writes a bundle, and as a Retrainer wrote them before it recorded registrations.
+        var folder = await (Fixture.Bundle with { Card = Fixture.Bundle.Card with { Version = "8" } }).WriteAsync(_folder, CancellationToken.None);
+        var written = new DateTime(2026, 3, 4, 5, 6, 7, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(Path.Combine(folder, ModelBundle.CardFileName), written);
+
+        var described = await CreateStore().DescribeAsync("flight-delay", "8", CancellationToken.None);
+
+        Assert.Equal(new DateTimeOffset(written), described!.RegisteredAt);
     }
 
     public void Dispose()

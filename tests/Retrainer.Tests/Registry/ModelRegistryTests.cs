@@ -16,12 +16,13 @@ public sealed class ModelRegistryTests(BootstrapModelFixture fixture) : IDisposa
     private static readonly CancellationToken None = CancellationToken.None;
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"registry-{Guid.NewGuid():N}");
     private readonly RecordedEvents _events = new();
+    private readonly ManualClock _time = new();
     private FolderModelStore? _store;
     private ModelRegistry? _registry;
 
-    private FolderModelStore Store => _store ??= new FolderModelStore(_folder, NullLogger<FolderModelStore>.Instance);
+    private FolderModelStore Store => _store ??= new FolderModelStore(_folder, _time, NullLogger<FolderModelStore>.Instance);
 
-    private ModelRegistry Registry => _registry ??= new ModelRegistry(Store, _events);
+    private ModelRegistry Registry => _registry ??= new ModelRegistry(Store, _time, _events);
 
     [DemoDataFact]
     public async Task Without_a_champion_the_served_version_is_the_latest_usable_one_in_numeric_order()
@@ -44,7 +45,7 @@ public sealed class ModelRegistryTests(BootstrapModelFixture fixture) : IDisposa
     {
         foreach (var version in new[] { "2", "9" })
             await Version(version).WriteAsync(_folder, None);
-        await Store.SetAliasAsync(new ModelAlias("flight-delay", AliasNames.Champion, "2", DateTimeOffset.UtcNow), None);
+        await Store.SetAliasAsync(new ModelAlias("flight-delay", AliasNames.Champion, "2", _time.Now), None);
 
         Assert.Equal("2", Assert.Single(await Registry.ServedAsync("flight-delay", None)).Version);
 
@@ -178,7 +179,7 @@ public sealed class ModelRegistryTests(BootstrapModelFixture fixture) : IDisposa
         await Registry.RegisterAsync(Version("1"), "bootstrap", None);
         await Registry.RegisterAsync(Version("2"), "external", None);
         // An alias to a version that no longer exists (a store edited by hand, or a crash between two writes).
-        await Store.SetAliasAsync(new ModelAlias("flight-delay", "old", "0", DateTimeOffset.UtcNow), None);
+        await Store.SetAliasAsync(new ModelAlias("flight-delay", "old", "0", _time.Now), None);
 
         var deleted = await Registry.DeleteAsync("flight-delay", "2", None);
 

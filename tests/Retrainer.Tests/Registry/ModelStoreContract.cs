@@ -5,8 +5,9 @@ namespace Retrainer.Tests.Registry;
 
 /// <summary>
 /// What every <see cref="IModelStore"/> must do, whatever the store. Each store's test class derives from it
-/// and says how to open a store on the test's own (at first empty) data and how to open it again; the tests
-/// are skippable (MongoDB without <c>MONGODB_URI</c>, or no demo data for the bootstrap bundle).
+/// and says how to open a store on the test's own (at first empty) data and how to open it again, with
+/// <see cref="Time"/> as its clock; the tests are skippable (MongoDB without <c>MONGODB_URI</c>, or no demo data
+/// for the bootstrap bundle).
 /// </summary>
 public abstract class ModelStoreContract(BootstrapModelFixture fixture)
 {
@@ -15,7 +16,10 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     /// <summary>The bootstrap model, whose bundle the tests store under other names and versions.</summary>
     protected BootstrapModelFixture Fixture => fixture;
 
-    /// <summary>A store on this test's data.</summary>
+    /// <summary>The clock of the stores the test opens.</summary>
+    protected ManualClock Time { get; } = new();
+
+    /// <summary>A store on this test's data, with <see cref="Time"/> as its clock.</summary>
     protected abstract IModelStore CreateStore();
 
     /// <summary>A new store object on the same data, as after a restart.</summary>
@@ -100,8 +104,10 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     public async Task A_version_is_described_without_its_file_with_checksum_size_and_registration_time()
     {
         var store = CreateStore();
-        var before = DateTimeOffset.UtcNow.AddSeconds(-2);
+        var registeredAt = new DateTimeOffset(2026, 11, 23, 10, 17, 42, TimeSpan.Zero);
+        Time.Now = registeredAt;
         await store.AddAsync(Version("flight-delay", "3"), None);
+        Time.Now = registeredAt.AddHours(1);
 
         var described = await store.DescribeAsync("flight-delay", "3", None);
 
@@ -110,7 +116,8 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
         Assert.Equal(ModelBundle.Sha256Of(fixture.Bundle.Onnx), described.Sha256);
         Assert.Equal(fixture.Bundle.Onnx.LongLength, described.Bytes);
         Assert.Equal("3", described.Card.Version);
-        Assert.InRange(described.RegisteredAt, before, DateTimeOffset.UtcNow.AddSeconds(2));
+        Assert.Equal(registeredAt, described.RegisteredAt);
+        Assert.Equal(registeredAt, (await Reopen(store).DescribeAsync("flight-delay", "3", None))!.RegisteredAt);
         Assert.Null(await store.DescribeAsync("flight-delay", "4", None));
         Assert.Null(await store.DescribeAsync("..", "3", None));
     }

@@ -19,7 +19,7 @@ public sealed class MongoModelStoreTests(BootstrapModelFixture fixture) : ModelS
 
     protected override IModelStore CreateStore()
     {
-        var store = new MongoModelStore(Server.Database);
+        var store = new MongoModelStore(Server.Database, Time);
         _stores.Add(store);
         return store;
     }

@@ -80,7 +80,7 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
         var flights = await RetrainingTestSystem.FlightsAsync();
         var rows = RetrainingTestSystem.RowsOf(flights.February);
         var holdout = rows[^1000..];
-        var challenger = new Retrainer.Training.FlightDelayTrainer(TimeProvider.System).Train(
+        var challenger = new Retrainer.Training.FlightDelayTrainer(system.Time).Train(
             Retrainer.Retraining.LabelledFlights.From(rows[..^1000]), [], new Retrainer.Training.TrainingOptions { Version = "2", Trees = 30, MinimumRowsPerLeaf = 20, MinimumAirportFlights = 5 });
 
         var measured = ChampionChallengerEvaluation.Evaluate(flights.Champion, challenger.Bundle, holdout, 0);

@@ -57,7 +57,7 @@ public abstract class RetrainingStoreContract
     [SkippableFact]
     public async Task Trimming_keeps_the_newest_rows_of_the_model_and_drops_rows_stored_before_the_retention()
     {
-        var clock = new SettableTime(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
         var store = CreateRowStore(clock);
         await store.AddAsync([.. Enumerable.Range(0, 6).Select(hour => Row("flight-delay", Guid.NewGuid(), Start.AddHours(hour), hour))], None);
         await store.AddAsync([Row("other", Guid.NewGuid(), Start, 1)], None);
@@ -131,12 +131,4 @@ public abstract class RetrainingStoreContract
         State = RetrainingJobStates.Running,
         RequestedAt = requestedAt,
     };
-
-    /// <summary>A clock the test sets.</summary>
-    protected sealed class SettableTime(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }

@@ -27,9 +27,10 @@ public sealed class RetrainingTestSystem : IDisposable
     private readonly SqliteRetrainingJobStore _jobStore;
     private readonly SqliteRolloutStore _rolloutStore;
 
-    private RetrainingTestSystem(string folder, ModelRegistry registry, RetrainingOptions options)
+    private RetrainingTestSystem(string folder, ManualClock time, ModelRegistry registry, RetrainingOptions options)
     {
         _folder = folder;
+        Time = time;
         Registry = registry;
         Options = options;
         var database = Path.Combine(folder, "retrainer.db");
@@ -43,7 +44,7 @@ public sealed class RetrainingTestSystem : IDisposable
     }
 
     /// <summary>The clock of every part; it moves only when the test moves it.</summary>
-    public RolloutTestSystem.SetTime Time { get; } = new();
+    public ManualClock Time { get; }
 
     public ModelRegistry Registry { get; }
 
@@ -84,9 +85,10 @@ public sealed class RetrainingTestSystem : IDisposable
     {
         var flights = await FlightsAsync();
         var folder = Path.Combine(Path.GetTempPath(), $"retraining-{Guid.NewGuid():N}");
-        var registry = new ModelRegistry(new FolderModelStore(Path.Combine(folder, "models"), NullLogger<FolderModelStore>.Instance));
+        var time = new ManualClock();
+        var registry = new ModelRegistry(new FolderModelStore(Path.Combine(folder, "models"), time, NullLogger<FolderModelStore>.Instance), time);
         await registry.RegisterAsync(flights.Champion, "bootstrap", CancellationToken.None);
-        return new RetrainingTestSystem(folder, registry, options ?? FastOptions());
+        return new RetrainingTestSystem(folder, time, registry, options ?? FastOptions());
     }
 
     /// <summary>
@@ -130,7 +132,7 @@ public sealed class RetrainingTestSystem : IDisposable
         var file = DemoData.RequireFlightsFile();
         var january = await FlightDelayTrainer.ReadWindowAsync(file, new DateTime(2001, 1, 1), new DateTime(2001, 2, 1), 3_000, CancellationToken.None);
         var february = await FlightDelayTrainer.ReadWindowAsync(file, new DateTime(2001, 2, 1), new DateTime(2001, 3, 1), 6_000, CancellationToken.None);
-        var weak = new FlightDelayTrainer(TimeProvider.System).Train(january[..500], january[500..1000], new TrainingOptions
+        var weak = new FlightDelayTrainer(new ManualClock()).Train(january[..500], january[500..1000], new TrainingOptions
         {
             Version = "1",
             Trigger = "bootstrap",

@@ -18,16 +18,17 @@ public sealed class RolloutTestSystem : IDisposable
     private readonly string _folder;
     private readonly SqliteRolloutStore _store;
 
-    private RolloutTestSystem(string folder, ModelRegistry registry, RolloutOptions options)
+    private RolloutTestSystem(string folder, ManualClock time, ModelRegistry registry, RolloutOptions options)
     {
         _folder = folder;
+        Time = time;
         Registry = registry;
         _store = new SqliteRolloutStore(new EmbeddedDatabase(Path.Combine(_folder, "retrainer.db")));
         Manager = new RolloutManager(_store, registry, Announced, Options.Create(options), Time);
         Controller = new RolloutController(Manager, Evidence, Options.Create(options), Time, new Random(2001), NullLogger<RolloutController>.Instance);
     }
 
-    public SetTime Time { get; } = new();
+    public ManualClock Time { get; }
 
     public RecordedRolloutEvents Announced { get; } = new();
 
@@ -44,10 +45,11 @@ public sealed class RolloutTestSystem : IDisposable
     public static async Task<RolloutTestSystem> StartAsync(ModelBundle bootstrap, RolloutOptions? options = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"rollout-models-{Guid.NewGuid():N}");
-        var registry = new ModelRegistry(new FolderModelStore(Path.Combine(folder, "models"), NullLogger<FolderModelStore>.Instance));
+        var time = new ManualClock();
+        var registry = new ModelRegistry(new FolderModelStore(Path.Combine(folder, "models"), time, NullLogger<FolderModelStore>.Instance), time);
         foreach (var version in new[] { "1", "2", "3" })
             await registry.RegisterAsync(bootstrap with { Card = bootstrap.Card with { Version = version } }, "test", CancellationToken.None);
-        return new RolloutTestSystem(folder, registry, options ?? new RolloutOptions());
+        return new RolloutTestSystem(folder, time, registry, options ?? new RolloutOptions());
     }
 
     public void Dispose()
@@ -57,13 +59,6 @@ public sealed class RolloutTestSystem : IDisposable
         Registry.Dispose();
         if (Directory.Exists(_folder))
             Directory.Delete(_folder, recursive: true);
-    }
-
-    public sealed class SetTime : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     public sealed class RecordedRolloutEvents : IRolloutEvents
