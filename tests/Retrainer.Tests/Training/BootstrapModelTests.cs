@@ -64,12 +64,26 @@ public sealed class BootstrapModelTests(BootstrapModelFixture fixture)
     [DemoDataFact]
     public async Task A_cached_bootstrap_model_is_reused_not_retrained()
     {
-        var card = Path.Combine(ModelBundle.FolderOf(fixture.ModelsFolder, FlightDelayModel.Name, BootstrapModel.Version), ModelBundle.CardFileName);
-        var written = File.GetLastWriteTimeUtc(card);
+        // On a copy of its own: the cache is shared with other test runs and is never written by a test.
+        var models = Path.Combine(Path.GetTempPath(), $"bootstrap-reuse-{Guid.NewGuid():N}");
+        try
+        {
+            await fixture.Bundle.WriteAsync(models, CancellationToken.None);
+            var card = Path.Combine(ModelBundle.FolderOf(models, FlightDelayModel.Name, BootstrapModel.Version), ModelBundle.CardFileName);
+            var written = File.GetLastWriteTimeUtc(card);
+            // A retraining would stamp this clock's time into the card's lineage.
+            var later = new ManualClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-        var again = await BootstrapModel.EnsureAsync(fixture.ModelsFolder, TimeProvider.System, CancellationToken.None);
+            var again = await BootstrapModel.EnsureAsync(models, later, CancellationToken.None);
 
-        Assert.Equal(written, File.GetLastWriteTimeUtc(card));
-        Assert.Equal(fixture.Bundle.Card.Artifact.Sha256, again.Card.Artifact.Sha256);
+            Assert.Equal(written, File.GetLastWriteTimeUtc(card));
+            Assert.Equal(fixture.Bundle.Card.Lineage!.TrainedAt, again.Card.Lineage!.TrainedAt);
+            Assert.NotEqual(later.Now, again.Card.Lineage.TrainedAt);
+            Assert.Equal(fixture.Bundle.Card.Artifact.Sha256, again.Card.Artifact.Sha256);
+        }
+        finally
+        {
+            Directory.Delete(models, recursive: true);
+        }
     }
 }
