@@ -20,7 +20,7 @@ public abstract class RetrainingStoreContract
     [SkippableFact]
     public async Task A_row_is_kept_once_per_model_and_outcome_and_comes_back_whole()
     {
-        var store = CreateRowStore(TimeProvider.System);
+        var store = CreateRowStore(new ManualClock());
         var outcome = Guid.NewGuid();
         var row = Row("flight-delay", outcome, Start.AddMinutes(1), 37.5) with { ActualLabel = "late", ModelVersion = "2" };
 
@@ -30,7 +30,7 @@ public abstract class RetrainingStoreContract
         // The same outcome id of another model is another row.
         Assert.Equal(1, await store.AddAsync([row with { ModelName = "other" }], None));
 
-        var found = Assert.Single(await CreateRowStore(TimeProvider.System).NewestAsync("flight-delay", null, Start.AddDays(1), 10, None));
+        var found = Assert.Single(await CreateRowStore(new ManualClock()).NewestAsync("flight-delay", null, Start.AddDays(1), 10, None));
         Assert.Equal(row, found);
         Assert.Equal(1, await store.CountAsync("flight-delay", None));
     }
@@ -38,7 +38,7 @@ public abstract class RetrainingStoreContract
     [SkippableFact]
     public async Task Rows_are_read_newest_first_within_a_window_of_observation_time()
     {
-        var store = CreateRowStore(TimeProvider.System);
+        var store = CreateRowStore(new ManualClock());
         var rows = Enumerable.Range(0, 10).Select(hour => Row("flight-delay", Guid.NewGuid(), Start.AddHours(hour), hour)).ToList();
         await store.AddAsync([.. rows.Where((_, index) => index % 2 == 0)], None);
         await store.AddAsync([.. rows.Where((_, index) => index % 2 == 1), Row("other", Guid.NewGuid(), Start.AddHours(20), 1)], None);
