@@ -12,8 +12,9 @@ namespace Retrainer.Tests;
 /// <summary>
 /// The bootstrap model, trained as the running system trains it and cached for later runs under the repository's
 /// <c>.data/test-cache</c> (never the system's models folder). The cache is keyed by what produced the model — the
-/// bootstrap training options, the trainer's and the model code's builds, ML.NET's version and the flights file — so
-/// a changed trainer trains anew instead of testing a stale artifact; a run trains into a folder of its own and
+/// bootstrap training options, the trainer's and the model code's builds (whose ids change with every commit), the
+/// ML.NET and ONNX Runtime versions and the flights file — so a changed trainer trains anew instead of testing a stale
+/// artifact; a run trains into a folder of its own and
 /// renames it into place, so runs at the same time never mix files (the first rename wins, the other run reads it).
 /// Tests only read <see cref="ModelsFolder"/>; one that needs to write copies it.
 /// </summary>
@@ -33,6 +34,10 @@ public sealed class BootstrapModelFixture : IAsyncLifetime
         if ((await ModelBundle.ReadAsync(ModelBundle.FolderOf(ModelsFolder, FlightDelayModel.Name, BootstrapModel.Version), CancellationToken.None)).Bundle is not { } cached)
             cached = await TrainIntoPlaceAsync(cache);
         Bundle = cached;
+        // Every build has its own key (the builds' ids change with every commit): marked as used, and the models of
+        // builds no run used for a week go.
+        Directory.SetLastWriteTimeUtc(ModelsFolder, DateTime.UtcNow);
+        DeleteUnused(cache, TimeSpan.FromDays(7));
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -63,6 +68,25 @@ public sealed class BootstrapModelFixture : IAsyncLifetime
 
         return (await ModelBundle.ReadAsync(ModelBundle.FolderOf(ModelsFolder, FlightDelayModel.Name, BootstrapModel.Version), CancellationToken.None)).Bundle
             ?? throw new InvalidOperationException($"the bootstrap model in {ModelsFolder} cannot be read");
+    }
+
+    // Cached models and training folders (of runs that crashed) unused for longer than the given age. A folder that
+    // another run is deleting or renaming meanwhile is left to it.
+    private static void DeleteUnused(string cache, TimeSpan age)
+    {
+        foreach (var folder in new DirectoryInfo(cache).EnumerateDirectories())
+        {
+            if (DateTime.UtcNow - folder.LastWriteTimeUtc <= age)
+                continue;
+            try
+            {
+                folder.Delete(recursive: true);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Gone already, or in use.
+            }
+        }
     }
 
     // What produced the model: the same key means the same training on the same data by the same code.
