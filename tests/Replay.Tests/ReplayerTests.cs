@@ -114,13 +114,14 @@ public sealed class ReplayerTests
         }
 
         // The platform answers nine requests in ten, with a probability that leans towards the truth.
+        var flightsByKey = flights.ToDictionary(flight => flight.EntityKey);
         var answered = new Dictionary<string, float>();
         var platform = new FakePlatform(time)
         {
             Answer = request =>
             {
                 var key = request.GetProperty("entityKey").GetString()!;
-                var flight = flights.Single(flight => flight.EntityKey == key);
+                var flight = flightsByKey[key];
                 var hash = FlightSampler.Position(key);
                 if (hash < 0.1)
                     return null;
