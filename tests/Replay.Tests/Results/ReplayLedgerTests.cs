@@ -7,6 +7,7 @@ namespace Replay.Tests.Results;
 public sealed class ReplayLedgerTests
 {
     private static readonly DateTime January = new(2001, 1, 10, 8, 0, 0);
+    private static readonly DateTimeOffset Started = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void The_baseline_AUC_and_the_answering_versions_are_counted_per_month_over_the_answered_flights()
@@ -23,7 +24,7 @@ public sealed class ReplayLedgerTests
         for (var i = 0; i < late.Length; i++)
             ledger.Predicted(i, live[i], i < 3 ? "1" : "2", out _);
 
-        var month = Assert.Single(ledger.Report("run", new ReplayOptions(), DateTimeOffset.UtcNow, TimeSpan.Zero, completed: true).Months);
+        var month = Assert.Single(ledger.Report("run", new ReplayOptions(), Started, TimeSpan.Zero, completed: true).Months);
 
         Assert.Equal(0.0, month.LiveAuc);
         Assert.Equal(1.0, month.BaselineAuc);
@@ -39,7 +40,7 @@ public sealed class ReplayLedgerTests
         ledger.Predicted(0, 0.7, "1", out _);
         ledger.Predicted(1, 0.2, "1", out _);
 
-        var report = ledger.Report("run", new ReplayOptions(), DateTimeOffset.UtcNow, TimeSpan.Zero, completed: true);
+        var report = ledger.Report("run", new ReplayOptions(), Started, TimeSpan.Zero, completed: true);
 
         Assert.Null(Assert.Single(report.Months).BaselineAuc);
         Assert.Contains("| 2001-01 | 2 | 2 | 50.0% | 0.4500 | 1.0000 | – | 1: 100.0% | 0 |", report.ToMarkdown(), StringComparison.Ordinal);
