@@ -15,10 +15,14 @@ public sealed class FlightScheduleTests
         var to = new DateTime(2001, 2, 2);
 
         var first = await FlightSchedule.ReadAsync(file, from, to, new FlightSampler(0.1)).ToListAsync();
-        var second = await FlightSchedule.ReadAsync(file, from, to, new FlightSampler(0.1)).ToListAsync();
+        // Read again, February alone (the month the first read took while reading January): the same flights with the
+        // same keys. Reading January again too would only repeat what the next test shows for a month read first.
+        var february = new DateTime(2001, 2, 1);
+        var again = await FlightSchedule.ReadAsync(file, february, to, new FlightSampler(0.1)).ToListAsync();
 
         Assert.InRange(first.Count, 2_500, 6_000);
-        Assert.Equal(first.Select(flight => flight.EntityKey), second.Select(flight => flight.EntityKey));
+        Assert.NotEmpty(again);
+        Assert.Equal(first.Where(flight => flight.Departure >= february).Select(flight => flight.EntityKey), again.Select(flight => flight.EntityKey));
         Assert.All(first, flight => Assert.InRange(flight.Departure, from, to.AddTicks(-1)));
         Assert.True(first.Zip(first.Skip(1)).All(pair => pair.First.Departure <= pair.Second.Departure));
         Assert.Equal(first.Count, first.Select(flight => flight.EntityKey).Distinct().Count());
