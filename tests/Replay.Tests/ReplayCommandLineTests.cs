@@ -8,7 +8,7 @@ public sealed class ReplayCommandLineTests
         var (options, errors) = ReplayCommandLine.Parse(
         [
             "--from", "2001-01-15", "--to", "2001-03-01T06:00", "--sample", "0.02", "--speed", "50000", "--max-rate", "800",
-            "--lead", "90m", "--outcome-lag", "02:30:00", "--outcome-hold", "5", "--drain", "15", "--progress", "2s", "--amqp", "amqp://u:p@broker:5673/replay",
+            "--lead", "90m", "--outcome-lag", "02:30:00", "--outcome-hold", "5", "--drain", "15", "--quiet-period", "1.5", "--progress", "2s", "--amqp", "amqp://u:p@broker:5673/replay",
             "--model", "m", "--cloudevents", "--no-outcomes", "--data", "f.parquet", "--report", "r.md", "--json", "r.json",
             "--training-from", "2001-03-01", "--training-to", "2001-04-01",
         ], out var help);
@@ -26,6 +26,7 @@ public sealed class ReplayCommandLineTests
             OutcomeLag = TimeSpan.FromHours(2.5),
             OutcomeHold = TimeSpan.FromSeconds(5),
             Drain = TimeSpan.FromSeconds(15),
+            QuietPeriod = TimeSpan.FromSeconds(1.5),
             ProgressInterval = TimeSpan.FromSeconds(2),
             Amqp = new Uri("amqp://u:p@broker:5673/replay"),
             Model = "m",
@@ -56,6 +57,7 @@ public sealed class ReplayCommandLineTests
     [InlineData("--lead", "60", "--lead: '60' is not a duration")]
     [InlineData("--from", "2001-08-01", "--from (2001-08-01T00:00:00) must be before --to")]
     [InlineData("--amqp", "http://x/", "--amqp must be an amqp:// or amqps:// URI")]
+    [InlineData("--quiet-period", "-1", "--quiet-period must not be negative")]
     [InlineData("--bogus", "1", "--bogus: unknown option")]
     public void A_bad_value_is_an_error_naming_the_option(string option, string value, string expected)
     {

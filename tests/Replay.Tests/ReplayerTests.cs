@@ -292,6 +292,20 @@ public sealed class ReplayerTests
         Assert.True(report.Completed);
     }
 
+    [Fact]
+    public async Task A_shorter_quiet_period_ends_the_drain_that_much_sooner()
+    {
+        var time = new ManualTime { AutoAdvance = true };
+        var platform = new FakePlatform(time) { Answer = _ => 0.3 };
+
+        var report = await new Replayer(Options with { Drain = TimeSpan.FromMinutes(5), QuietPeriod = TimeSpan.FromSeconds(1) }, platform, time, TextWriter.Null)
+            .RunAsync(Stream([At("2001-01-03T07:00", 0, row: 0), At("2001-01-03T09:00", 0, row: 1)]), CancellationToken.None);
+
+        // As above, quiet for 1 s from the drain's start (at 3 s) instead of 10.
+        Assert.InRange(report.Duration.TotalSeconds, 4, 5);
+        Assert.True(report.Completed);
+    }
+
     private static string Drift(string model, DateTimeOffset now, string column) => JsonSerializer.Serialize(
         new DriftDetected(Guid.NewGuid(), model, "1", "input-drift", "last 200 predictions", now.AddSeconds(-5), now, 200,
             [new ColumnDrift(column, "psi", 0.9, 0.2, null)], now),

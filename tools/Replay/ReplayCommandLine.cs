@@ -17,8 +17,10 @@ public static class ReplayCommandLine
           --outcome-lag DURATION publish the delay this long after departure + delay (default 0)
           --outcome-hold DURATION
                                  an outcome due before its prediction came back waits this long for it (default 10s)
-          --drain DURATION       keep listening up to this long after the last event; ends 10 s after the
-                                 last message once every request is answered (default 30s)
+          --drain DURATION       keep listening up to this long after the last event; ends once every request
+                                 is answered and nothing came for the quiet period (default 30s)
+          --quiet-period DURATION
+                                 how long nothing must arrive for the drain to end early (default 10s)
           --progress DURATION    progress line every (default 5s)
           --amqp URI             broker and virtual host (default amqp://guest:guest@127.0.0.1:5672/)
           --model NAME           model to ask (default flight-delay)
@@ -31,14 +33,14 @@ public static class ReplayCommandLine
                                  the served model's training period (default January 2001)
           --baseline FOLDER      also score every flight with this model bundle (e.g. .data/models/flight-delay/1)
                                  and report its AUC per month on the same flights
-        DURATION: 90s, 15m, 1h, 2d or hh:mm:ss; --outcome-hold, --drain and --progress also take plain seconds.
+        DURATION: 90s, 15m, 1h, 2d or hh:mm:ss; --outcome-hold, --drain, --quiet-period and --progress also take plain seconds.
         """;
 
     private static readonly string[] Flags = ["--cloudevents", "--no-outcomes", "--help", "-h"];
 
     private static readonly string[] ValueOptions =
     [
-        "--from", "--to", "--sample", "--speed", "--max-rate", "--lead", "--outcome-lag", "--outcome-hold", "--drain", "--progress",
+        "--from", "--to", "--sample", "--speed", "--max-rate", "--lead", "--outcome-lag", "--outcome-hold", "--drain", "--quiet-period", "--progress",
         "--amqp", "--model", "--data", "--report", "--json", "--training-from", "--training-to", "--baseline",
     ];
 
@@ -96,6 +98,7 @@ public static class ReplayCommandLine
                     "--outcome-lag" => options with { OutcomeLag = Duration(value, plainSeconds: false) },
                     "--outcome-hold" => options with { OutcomeHold = Duration(value, plainSeconds: true) },
                     "--drain" => options with { Drain = Duration(value, plainSeconds: true) },
+                    "--quiet-period" => options with { QuietPeriod = Duration(value, plainSeconds: true) },
                     "--progress" => options with { ProgressInterval = Duration(value, plainSeconds: true) },
                     "--amqp" => options with { Amqp = Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : throw new FormatException($"'{value}' is not an absolute URI") },
                     "--model" => options with { Model = value },

@@ -43,9 +43,18 @@ public sealed record ReplayOptions
 
     /// <summary>
     /// How long to keep listening for predictions and alerts after the last event; it ends sooner once every request
-    /// has been answered and nothing has arrived for 10 s (or the drain, if shorter). <c>--drain</c>, default 30 s.
+    /// has been answered and nothing has arrived for <see cref="QuietPeriod"/> (or the drain, if shorter).
+    /// <c>--drain</c>, default 30 s.
     /// </summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long nothing must arrive, once every request has been answered, for the drain to end early: the alerts and
+    /// lifecycle events the last predictions cause come within moments of them, and the report holds only what came
+    /// before the end. A caller that asks the platform itself for those (as the integration tests do) can make it short.
+    /// <c>--quiet-period</c>, default 10 s.
+    /// </summary>
+    public TimeSpan QuietPeriod { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often a progress line is written. <c>--progress</c>, default 5 s.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
@@ -106,6 +115,8 @@ public sealed record ReplayOptions
             errors.Add($"--outcome-hold must not be negative, got {OutcomeHold}");
         if (Drain < TimeSpan.Zero)
             errors.Add($"--drain must not be negative, got {Drain}");
+        if (QuietPeriod < TimeSpan.Zero)
+            errors.Add($"--quiet-period must not be negative, got {QuietPeriod}");
         if (ProgressInterval <= TimeSpan.Zero)
             errors.Add($"--progress must be positive, got {ProgressInterval}");
         if (Amqp.Scheme is not ("amqp" or "amqps"))

@@ -21,7 +21,6 @@ public sealed class Replayer
     private static readonly TimeSpan ShortestWait = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan ReleaseInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan SilenceWarning = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(10);
     private const int MaxUnconfirmed = 256;
     private readonly ReplayOptions _options;
     private readonly IReplayBroker _broker;
@@ -299,12 +298,12 @@ public sealed class Replayer
     }
 
     // The drain lasts its full length unless every routed request has been answered and nothing has arrived for the
-    // quiet period (or the drain, if shorter): the alerts those predictions cause come within moments of them.
+    // options' quiet period (or the drain, if shorter): the alerts those predictions cause come within moments of them.
     private TimeSpan DrainLeft(long drainStarted)
     {
         var left = _options.Drain - _time.GetElapsedTime(drainStarted);
         var answered = _ledger.PredictionsReceived >= _ledger.RequestsSent - _ledger.UnroutableRequests;
-        var quiet = _time.GetElapsedTime(Math.Max(Interlocked.Read(ref _lastReceivedAt), drainStarted)) >= Shorter(QuietPeriod, _options.Drain);
+        var quiet = _time.GetElapsedTime(Math.Max(Interlocked.Read(ref _lastReceivedAt), drainStarted)) >= Shorter(_options.QuietPeriod, _options.Drain);
         return answered && quiet ? TimeSpan.Zero : left;
     }
 
