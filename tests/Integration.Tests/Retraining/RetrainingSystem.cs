@@ -8,13 +8,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Modeling.Flights;
-using RabbitMQ.Client;
 using ServiceDefaults;
 
 namespace Integration.Tests.Retraining;
 
 /// <summary>
-/// The distributed system on its own copy of the test models folder, retraining small and fast (20 trees, at least 300
+/// The distributed system (on its own copy of the test models folder, as every one), retraining small and fast (20 trees, at least 300
 /// rows, a recent window of two weeks) with a margin of -1, so every challenger wins and the registration and rollout
 /// path runs (strategy <c>single</c>: promoted at once); and a bus of the test's own to publish Monitor's and
 /// FeedbackCollector's events as they would.
@@ -23,13 +22,11 @@ public sealed class RetrainingSystem : DistributedSystem, IAsyncLifetime
 {
     public const string RetrainingsPath = $"/api/v1/models/{TestModel.Name}/retrainings";
     public const string VersionsPath = $"/api/v1/models/{TestModel.Name}/versions";
-    private const string OutcomeQueue = "retrainer-outcome-recorded";
     private IHost? _bus;
 
     public RetrainingSystem()
         : base(new Dictionary<string, string>
         {
-            ["Registry__ModelsFolder"] = TestModel.CopyOfModelsFolderAsync().GetAwaiter().GetResult(),
             ["Retraining__MinRows"] = "300",
             ["Retraining__RecentWindow"] = "14.00:00:00",
             ["Retraining__HoldoutShare"] = "0.25",
@@ -102,29 +99,16 @@ public sealed class RetrainingSystem : DistributedSystem, IAsyncLifetime
             await Task.WhenAll(chunk.Select(outcome => Bus.Publish(outcome)));
     }
 
-    /// <summary>Waits until the Retrainer's outcome queue is drained (and its last batch written).</summary>
-    public async Task WaitUntilOutcomesAreKeptAsync(TimeSpan timeout)
+    /// <summary>
+    /// Waits until the Retrainer has kept every outcome published so far: the broker counts each as acknowledged only
+    /// once the batch holding it was written (see <see cref="RetrainerOutcomes"/>).
+    /// </summary>
+    public Task WaitUntilOutcomesAreKeptAsync()
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = RabbitMqFixture.Host,
-            Port = RabbitMqFixture.AmqpPort,
-            VirtualHost = VirtualHost,
-            UserName = RabbitMqFixture.Username,
-            Password = RabbitMqFixture.Password,
-        };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var deadline = DateTime.UtcNow + timeout;
-        while ((await channel.QueueDeclarePassiveAsync(OutcomeQueue)).MessageCount > 0 || await channel.ConsumerCountAsync(OutcomeQueue) == 0)
-        {
-            if (DateTime.UtcNow > deadline)
-                throw Failure($"the Retrainer did not drain {OutcomeQueue} within {timeout}");
-            await Task.Delay(200);
-        }
-
-        // Ready messages are gone; the batch in flight (at most 100 ms of waiting, then one transaction) is written shortly.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        int published;
+        lock (Published)
+            published = Published.Count;
+        return RetrainerOutcomes.WaitUntilKeptAsync(VirtualHost, published, Deadlines.DistributedState, message => Failure(message));
     }
 
     private Dictionary<string, string> BusSettings() => new()
