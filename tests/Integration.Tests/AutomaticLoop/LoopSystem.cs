@@ -6,14 +6,14 @@ namespace Integration.Tests.AutomaticLoop;
 /// The distributed system set up for a short automatic loop: Monitor's drift rule of the replay test (a count window of
 /// 2000, PSI above 0.2 twice in a row), retraining on every drift alert (small and fast: 50 trees on the outcomes kept plus the champion's training month,
 /// at least 1000 recent rows, every challenger let through: see the margin below), and a winning challenger rolled out as a canary of
-/// two steps (50%, then 100%) held for 50 challenger requests and 2 s each, judged on 50 outcomes per version.
+/// two steps (50%, then 100%) held for 50 challenger requests and 2 s each, judged on 50 outcomes per version and on
+/// error rates, not on latency (see the slack below). Its models folder is a copy of its own, as every distributed system's.
 /// </summary>
 public sealed class LoopSystem : DistributedSystem
 {
     public LoopSystem()
         : base(new Dictionary<string, string>
         {
-            ["Registry__ModelsFolder"] = TestModel.CopyOfModelsFolderAsync().GetAwaiter().GetResult(),
             ["Monitoring__CountWindow"] = "2000",
             ["Monitoring__OutcomeCountWindow"] = "2000",
             ["Monitoring__Rules__0__Name"] = "input-drift",
@@ -45,6 +45,9 @@ public sealed class LoopSystem : DistributedSystem
             ["Rollouts__MinDuration"] = "00:00:02",
             ["Rollouts__MinOutcomes"] = "50",
             ["Rollouts__EvaluationInterval"] = "00:00:01",
+            // The canary's latency rule is unit-tested (Retrainer.Tests); here a loaded machine's p95 is unbounded (a
+            // rollback was seen on 64 ms against 1.2 ms + 5 ms of slack), so the slack keeps it from deciding the verdict.
+            ["Rollouts__LatencySlack"] = "00:00:30",
             ["Telemetry__ReportInterval"] = "00:00:01",
         })
     {
