@@ -136,16 +136,21 @@ public sealed class EmbeddedBatchTests(EmbeddedBatchTests.Host host) : IClassFix
         Assert.True(submitted.StatusCode == HttpStatusCode.Accepted, body);
         var location = submitted.Headers.Location!.ToString();
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        var last = "no answer yet";
+        while (clock.Elapsed < Deadlines.LongWork)
         {
-            var status = JsonDocument.Parse(await host.Process.Client.GetStringAsync(new Uri(location, UriKind.Relative))).RootElement;
-            if (status.GetProperty("state").GetString() == "completed")
-                return status.Clone();
-            Assert.NotEqual("failed", status.GetProperty("state").GetString());
+            if (await TransientAnswers.TryGetJsonAsync(host.Process.Client, location, message => host.Process.Failure(message), answer => last = answer) is { } status)
+            {
+                if (status.GetProperty("state").GetString() == "completed")
+                    return status;
+                Assert.NotEqual("failed", status.GetProperty("state").GetString());
+                last = status.ToString();
+            }
+
             await Task.Delay(100);
         }
 
-        throw host.Process.Failure($"Batch {location} did not complete within 30 s.");
+        throw host.Process.Failure($"Batch {location} did not complete within {Deadlines.LongWork.TotalSeconds:0} s; last: {last}");
     }
 
     private async Task<string> GetStringAsync(JsonElement status, string link, string query)
@@ -158,13 +163,14 @@ public sealed class EmbeddedBatchTests(EmbeddedBatchTests.Host host) : IClassFix
 
     private static string Link(JsonElement status, string name) => status.GetProperty("links").GetProperty(name).GetString()!;
 
-    /// <summary>The embedded host with an input folder holding one CSV, and its own data folder.</summary>
+    /// <summary>The embedded host with an input folder holding one CSV, and its own data and models folders.</summary>
     public sealed class Host : IAsyncLifetime
     {
         public const string NamedInput = "named.csv";
         public const int NamedInputRows = 1_234;
 
         private readonly string _root = Path.Combine(Path.GetTempPath(), $"it-batches-{Guid.NewGuid():N}");
+        private string? _modelsFolder;
 
         public ServiceProcess Process { get; private set; } = null!;
 
@@ -177,24 +183,29 @@ public sealed class EmbeddedBatchTests(EmbeddedBatchTests.Host host) : IClassFix
             Directory.CreateDirectory(InputFolder);
             await File.WriteAllTextAsync(Path.Combine(InputFolder, NamedInput), BatchInputs.Csv(NamedInputRows, 50));
             await File.WriteAllTextAsync(Path.Combine(_root, "secrets.csv"), "origin\nORD\n");
+            // The host's registry may write to its folder (a retrained version, aliases): a copy of its own.
+            _modelsFolder = await TestModel.CopyOfModelsFolderAsync();
             Process = ServiceProcess.Start("Embedded", new Dictionary<string, string>
             {
                 ["Messaging__Transport"] = "InMemory",
-                ["Registry__ModelsFolder"] = await TestModel.ModelsFolderAsync(),
+                ["Registry__ModelsFolder"] = _modelsFolder,
                 ["Storage__DataFolder"] = Path.Combine(_root, "store"),
                 ["Batches__InputFolder"] = InputFolder,
                 ["Batches__UploadFolder"] = UploadFolder,
                 ["Batches__ChunkSize"] = "100",
             });
-            await Process.WaitUntilLiveAsync(TimeSpan.FromSeconds(30));
-            await Process.WaitForStatusAsync($"/api/v1/models/{TestModel.Name}", HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+            await Process.WaitUntilLiveAsync(Deadlines.ProcessStart);
+            await Process.WaitForStatusAsync($"/api/v1/models/{TestModel.Name}", HttpStatusCode.OK, Deadlines.ProcessStart);
         }
 
         public async Task DisposeAsync()
         {
             await Process.DisposeAsync();
-            if (Directory.Exists(_root))
-                Directory.Delete(_root, recursive: true);
+            foreach (var folder in new[] { _root, _modelsFolder })
+            {
+                if (folder is not null && Directory.Exists(folder))
+                    Directory.Delete(folder, recursive: true);
+            }
         }
     }
 }
