@@ -18,7 +18,7 @@ public sealed class IngestEventTests(DistributedSystem system) : IClassFixture<D
 {
     private const string IngestExchange = "platform.ingest";
     private const string RequestQueue = "feature-builder-ingest-predictions";
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan AnswerTimeout = Deadlines.DistributedState;
     private static readonly JsonElement Record = JsonSerializer.SerializeToElement(DistributedSystem.ExampleRecord);
 
     [Fact]
