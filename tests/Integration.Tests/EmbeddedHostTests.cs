@@ -6,17 +6,16 @@ namespace Integration.Tests;
 /// <summary>The embedded default run mode: the six services in one process, no broker to install.</summary>
 public sealed class EmbeddedHostTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task The_embedded_host_starts_all_services_on_the_in_memory_bus_and_reports_ready()
     {
-        await using var process = ServiceProcess.Start("Embedded", new Dictionary<string, string>
+        using var folders = new ServiceFolders();
+        await using var process = ServiceProcess.Start("Embedded", folders.With(new Dictionary<string, string>
         {
             ["Messaging__Transport"] = "InMemory",
-        });
+        }));
 
-        var ready = HealthReport.Parse(await process.WaitForStatusAsync("/health/ready", HttpStatusCode.OK, StartTimeout));
+        var ready = HealthReport.Parse(await process.WaitForStatusAsync("/health/ready", HttpStatusCode.OK, Deadlines.ProcessStart));
         Assert.Equal("Healthy", ready.Status);
         var bus = ready.BusCheck ?? throw process.Failure("/health/ready has no MassTransit bus check");
         Assert.Equal("Healthy", bus.Status);
