@@ -179,10 +179,18 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
         {
             if (BothReplicasLoaded())
             {
-                using var response = await PostAsync($"/api/v1/models/{TestModel.Name}/predict", WarmUpRecord);
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-                if (response.StatusCode == HttpStatusCode.OK)
-                    return;
+                try
+                {
+                    using var response = await PostAsync($"/api/v1/models/{TestModel.Name}/predict", WarmUpRecord);
+                    last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                    if (response.StatusCode == HttpStatusCode.OK)
+                        return;
+                }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                {
+                    // Not listening yet, or slow to answer on a busy machine: not yet.
+                    last = exception.Message;
+                }
             }
 
             await Task.Delay(250);

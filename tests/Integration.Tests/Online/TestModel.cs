@@ -35,6 +35,12 @@ public static class TestModel
     private static async Task<string> TrainAsync()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"it-models-{Guid.NewGuid():N}");
+        // Nothing else owns it: it goes when the test run ends (the copies go with the systems that made them).
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        };
         var dll = ServiceAssemblies.PathOf("Retrainer");
         var start = new ProcessStartInfo("dotnet")
         {
