@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Integration.Tests.Online;
@@ -23,19 +21,19 @@ public sealed class EmbeddedOnlineTests
             string predictionId;
             await using (var first = ServiceProcess.Start("Embedded", environment))
             {
-                await first.WaitUntilLiveAsync(TimeSpan.FromSeconds(30));
+                await first.WaitUntilLiveAsync(Deadlines.Start);
                 var predicted = await PostUntilServedAsync(first);
                 predictionId = predicted.GetProperty("predictionId").GetString()!;
 
                 // The tensor API lives in the same process, under the same paths as behind the gateway.
                 using var metadata = await first.Client.GetAsync(new Uri($"/v2/models/{TestModel.Name}", UriKind.Relative));
                 Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
-                await first.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, TimeSpan.FromSeconds(15));
+                await first.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, Deadlines.State);
             }
 
             await using var second = ServiceProcess.Start("Embedded", environment);
-            await second.WaitUntilLiveAsync(TimeSpan.FromSeconds(30));
-            var logged = JsonDocument.Parse(await second.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, TimeSpan.FromSeconds(15))).RootElement;
+            await second.WaitUntilLiveAsync(Deadlines.Start);
+            var logged = JsonDocument.Parse(await second.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, Deadlines.State)).RootElement;
             Assert.Equal("EMB1", logged.GetProperty("entityKey").GetString());
         }
         finally
@@ -45,21 +43,12 @@ public sealed class EmbeddedOnlineTests
         }
     }
 
-    private static async Task<JsonElement> PostUntilServedAsync(ServiceProcess host)
-    {
-        var clock = Stopwatch.StartNew();
-        var last = "";
-        while (clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            using var response = await host.Client.PostAsJsonAsync(
-                new Uri($"/api/v1/models/{TestModel.Name}/predict", UriKind.Relative),
-                new { date = "2001-02-03T07:45:00", origin = "ORD", destination = "LAX", distance = 1744, entityKey = "EMB1" });
-            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            if (response.StatusCode == HttpStatusCode.OK)
-                return JsonDocument.Parse(last[4..]).RootElement.Clone();
-            await Task.Delay(200);
-        }
-
-        throw host.Failure($"The embedded host did not serve a prediction within 30 s; last answer: {last}");
-    }
+    // Inference may still be loading the model when the host is live (503 until then).
+    private static Task<JsonElement> PostUntilServedAsync(ServiceProcess host) =>
+        Poll.PostUntilOkAsync(
+            host.Client,
+            $"/api/v1/models/{TestModel.Name}/predict",
+            new { date = "2001-02-03T07:45:00", origin = "ORD", destination = "LAX", distance = 1744, entityKey = "EMB1" },
+            Deadlines.Start,
+            host.Failure);
 }
