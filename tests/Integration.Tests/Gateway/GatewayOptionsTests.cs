@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Integration.Tests.Online;
 using Xunit.Sdk;
 
 namespace Integration.Tests.Gateway;
@@ -15,12 +16,12 @@ public sealed class GatewayOptionsTests
             ["Gateway__MaxRequestBodyBytes"] = "0",
         });
 
-        var failure = await Assert.ThrowsAsync<XunitException>(() => gateway.WaitUntilLiveAsync(TimeSpan.FromSeconds(30)));
+        var failure = await Assert.ThrowsAsync<XunitException>(() => gateway.WaitUntilLiveAsync(Deadlines.Start));
         Assert.Contains("exited", failure.Message, StringComparison.Ordinal);
 
         // The process's last lines may arrive just after it exits.
         var clock = Stopwatch.StartNew();
-        while (!gateway.Output.Contains("Gateway:MaxRequestBodyBytes must be positive", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(5))
+        while (!gateway.Output.Contains("Gateway:MaxRequestBodyBytes must be positive", StringComparison.Ordinal) && clock.Elapsed < Deadlines.State)
             await Task.Delay(100);
         Assert.Contains("Gateway:MaxRequestBodyBytes must be positive", gateway.Output, StringComparison.Ordinal);
     }
