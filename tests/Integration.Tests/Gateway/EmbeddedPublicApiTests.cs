@@ -1,40 +1,50 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Integration.Tests.Online;
 
 namespace Integration.Tests.Gateway;
 
-/// <summary>The embedded host runs the gateway's public document, API reference and body limit over its local endpoints.</summary>
-public sealed class EmbeddedPublicApiTests : IAsyncLifetime
+/// <summary>An embedded host with a small gateway body limit, shared by the tests of <see cref="EmbeddedPublicApiTests"/>, which only read.</summary>
+public sealed class EmbeddedGatewayHost : IAsyncLifetime
 {
-    private const int Limit = 2048;
+    public const int Limit = 2048;
 
     private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), $"it-embedded-gateway-{Guid.NewGuid():N}");
-    private ServiceProcess _host = null!;
+
+    public ServiceProcess Host { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _host = ServiceProcess.Start("Embedded", new Dictionary<string, string>
+        Host = ServiceProcess.Start("Embedded", new Dictionary<string, string>
         {
             ["Messaging__Transport"] = "InMemory",
             ["Registry__ModelsFolder"] = Path.Combine(_dataFolder, "models"),
             ["Storage__DataFolder"] = Path.Combine(_dataFolder, "store"),
-            ["Gateway__MaxRequestBodyBytes"] = Limit.ToString(),
+            ["Gateway__MaxRequestBodyBytes"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        await _host.WaitUntilLiveAsync(TimeSpan.FromSeconds(30));
+        await Host.WaitUntilLiveAsync(Deadlines.Start);
     }
 
     public async Task DisposeAsync()
     {
-        await _host.DisposeAsync();
+        await Host.DisposeAsync();
         if (Directory.Exists(_dataFolder))
             Directory.Delete(_dataFolder, recursive: true);
     }
+}
+
+/// <summary>The embedded host runs the gateway's public document, API reference and body limit over its local endpoints.</summary>
+public sealed class EmbeddedPublicApiTests(EmbeddedGatewayHost embedded) : IClassFixture<EmbeddedGatewayHost>
+{
+    private const int Limit = EmbeddedGatewayHost.Limit;
+
+    private ServiceProcess Host => embedded.Host;
 
     [Fact]
     public async Task The_embedded_host_serves_the_public_document_of_its_own_endpoints_and_the_API_reference()
     {
-        var body = await _host.WaitForStatusAsync("/openapi/public.json", HttpStatusCode.OK, TimeSpan.FromSeconds(10));
+        var body = await Host.WaitForStatusAsync("/openapi/public.json", HttpStatusCode.OK, Deadlines.State);
         var document = JsonDocument.Parse(body).RootElement;
 
         Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
@@ -43,7 +53,7 @@ public sealed class EmbeddedPublicApiTests : IAsyncLifetime
         Assert.Contains("/v2/models/{model}/infer", paths);
         Assert.All(paths, path => Assert.True(path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/v2", StringComparison.Ordinal), path));
 
-        using var reference = await _host.Client.GetAsync(new Uri("/scalar", UriKind.Relative));
+        using var reference = await Host.Client.GetAsync(new Uri("/scalar", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
         Assert.Equal("text/html", reference.Content.Headers.ContentType?.MediaType);
         Assert.Contains("openapi/public.json", await reference.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -55,11 +65,11 @@ public sealed class EmbeddedPublicApiTests : IAsyncLifetime
         var oversized = $$"""{"inputs":[{"name":"x","datatype":"FP32","shape":[1],"data":[{{string.Join(',', Enumerable.Repeat("1.0", Limit))}}]}]}""";
 
         using var announced = new StringContent(oversized, Encoding.UTF8, "application/json");
-        using var announcedResponse = await _host.Client.PostAsync(new Uri("/api/v1/models/flights/predict", UriKind.Relative), announced);
+        using var announcedResponse = await Host.Client.PostAsync(new Uri("/api/v1/models/flights/predict", UriKind.Relative), announced);
         await AssertTooLargeAsync(announcedResponse);
 
         using var chunked = new ChunkedContent(oversized);
-        using var chunkedResponse = await _host.Client.PostAsync(new Uri("/v2/models/flights/infer", UriKind.Relative), chunked);
+        using var chunkedResponse = await Host.Client.PostAsync(new Uri("/v2/models/flights/infer", UriKind.Relative), chunked);
         await AssertTooLargeAsync(chunkedResponse);
     }
 

@@ -1,59 +1,79 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 
 namespace Integration.Tests.Gateway;
 
-/// <summary>Bodies larger than Gateway:MaxRequestBodyBytes get 413 problem details naming the limit, announced or chunked.</summary>
-public sealed class GatewayBodyLimitTests : IAsyncLifetime
+/// <summary>
+/// One Gateway process with small body limits in front of echo stand-ins, shared by the tests of
+/// <see cref="GatewayBodyLimitTests"/>: none of them changes its state, each looks only for its own requests.
+/// </summary>
+public sealed class BodyLimitGateway : IAsyncLifetime
 {
-    private const int Limit = 1024;
-    private const int BatchLimit = 16 * 1024;
-    private const int ModelLimit = 8 * 1024;
+    public const int Limit = 1024;
+    public const int BatchLimit = 16 * 1024;
+    public const int ModelLimit = 8 * 1024;
 
-    private UpstreamService _featureBuilder = null!;
-    private UpstreamService _inference = null!;
-    private ServiceProcess _gateway = null!;
+    internal UpstreamService FeatureBuilder { get; private set; } = null!;
+
+    internal UpstreamService Inference { get; private set; } = null!;
+
+    internal ServiceProcess Gateway { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _featureBuilder = await UpstreamService.StartAsync("featurebuilder");
-        _inference = await UpstreamService.StartAsync("inference");
-        _gateway = await ProxiedGateway.StartAsync(
-            _featureBuilder.Address, _inference.Address, _inference.Address, _featureBuilder.Address,
+        FeatureBuilder = await UpstreamService.StartAsync("featurebuilder");
+        Inference = await UpstreamService.StartAsync("inference");
+        Gateway = await ProxiedGateway.StartAsync(
+            FeatureBuilder.Address, Inference.Address, Inference.Address, FeatureBuilder.Address,
             new Dictionary<string, string>
             {
-                ["Gateway__MaxRequestBodyBytes"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Gateway__MaxBatchUploadBytes"] = BatchLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Gateway__MaxModelUploadBytes"] = ModelLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Gateway__MaxRequestBodyBytes"] = Limit.ToString(CultureInfo.InvariantCulture),
+                ["Gateway__MaxBatchUploadBytes"] = BatchLimit.ToString(CultureInfo.InvariantCulture),
+                ["Gateway__MaxModelUploadBytes"] = ModelLimit.ToString(CultureInfo.InvariantCulture),
                 // The echo service stands in for the registry too.
-                ["ReverseProxy__Clusters__retrainer__Destinations__primary__Address"] = _featureBuilder.Address,
+                ["ReverseProxy__Clusters__retrainer__Destinations__primary__Address"] = FeatureBuilder.Address,
             });
     }
 
     public async Task DisposeAsync()
     {
-        await _gateway.DisposeAsync();
-        await _featureBuilder.DisposeAsync();
-        await _inference.DisposeAsync();
+        await Gateway.DisposeAsync();
+        await FeatureBuilder.DisposeAsync();
+        await Inference.DisposeAsync();
     }
+}
+
+/// <summary>Bodies larger than Gateway:MaxRequestBodyBytes get 413 problem details naming the limit, announced or chunked.</summary>
+public sealed class GatewayBodyLimitTests(BodyLimitGateway platform) : IClassFixture<BodyLimitGateway>
+{
+    private const int Limit = BodyLimitGateway.Limit;
+    private const int BatchLimit = BodyLimitGateway.BatchLimit;
+    private const int ModelLimit = BodyLimitGateway.ModelLimit;
+
+    private UpstreamService FeatureBuilder => platform.FeatureBuilder;
+
+    private HttpClient Client => platform.Gateway.Client;
 
     [Fact]
     public async Task A_body_whose_Content_Length_is_over_the_limit_gets_413_without_being_forwarded()
     {
+        // A model name of this test's own: the stand-in is shared by the class, and only this request must not reach it.
+        var path = $"/api/v1/models/too-large-{Guid.NewGuid():N}/predict";
         using var content = new StringContent(JsonRecord(4 * Limit), Encoding.UTF8, "application/json");
         Assert.Equal(4 * Limit, content.Headers.ContentLength);
-        using var response = await _gateway.Client.PostAsync(new Uri("/api/v1/models/flights/predict", UriKind.Relative), content);
+        using var response = await Client.PostAsync(new Uri(path, UriKind.Relative), content);
 
         await AssertTooLargeAsync(response);
-        Assert.DoesNotContain(_featureBuilder.Received, request => request.Contains("/predict", StringComparison.Ordinal));
+        Assert.DoesNotContain(FeatureBuilder.Received, request => request.Contains(path, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_chunked_body_that_grows_over_the_limit_gets_413()
     {
         using var content = new ChunkedContent(JsonRecord(4 * Limit));
-        using var response = await _gateway.Client.PostAsync(new Uri("/v2/models/flights/infer", UriKind.Relative), content);
+        using var response = await Client.PostAsync(new Uri("/v2/models/flights/infer", UriKind.Relative), content);
 
         Assert.Null(response.RequestMessage?.Content?.Headers.ContentLength);
         await AssertTooLargeAsync(response);
@@ -64,28 +84,28 @@ public sealed class GatewayBodyLimitTests : IAsyncLifetime
     {
         var record = JsonRecord(Limit - 24);
         using var content = new ChunkedContent(record);
-        using var response = await _gateway.Client.PostAsync(new Uri("/v2/models/flights/infer", UriKind.Relative), content);
+        using var response = await Client.PostAsync(new Uri("/v2/models/flights/infer", UriKind.Relative), content);
 
         var body = await response.Content.ReadAsStringAsync();
         if (response.StatusCode != HttpStatusCode.OK)
-            throw _gateway.Failure($"{(int)response.StatusCode}: {body}");
+            throw platform.Gateway.Failure($"{(int)response.StatusCode}: {body}");
         Assert.Equal(record, JsonSerializer.Deserialize<Echo>(body, JsonSerializerOptions.Web)!.Body);
     }
 
     [Fact]
     public async Task A_batch_upload_has_its_own_larger_limit()
     {
-        const string Batches = "/api/v1/models/flights/batches";
+        var batches = $"/api/v1/models/batch-limit-{Guid.NewGuid():N}/batches";
         using var withinBatchLimit = new StringContent(new string('x', 4 * Limit), Encoding.UTF8, "text/csv");
-        using var forwarded = await _gateway.Client.PostAsync(new Uri(Batches, UriKind.Relative), withinBatchLimit);
+        using var forwarded = await Client.PostAsync(new Uri(batches, UriKind.Relative), withinBatchLimit);
         using var overBatchLimit = new StringContent(new string('x', 2 * BatchLimit), Encoding.UTF8, "text/csv");
-        using var refused = await _gateway.Client.PostAsync(new Uri(Batches, UriKind.Relative), overBatchLimit);
+        using var refused = await Client.PostAsync(new Uri(batches, UriKind.Relative), overBatchLimit);
         // Only POST to the batches collection: anything else keeps the general limit.
         using var otherPath = new StringContent(new string('x', 4 * Limit), Encoding.UTF8, "text/csv");
-        using var refusedElsewhere = await _gateway.Client.PostAsync(new Uri(Batches + "/x/results", UriKind.Relative), otherPath);
+        using var refusedElsewhere = await Client.PostAsync(new Uri(batches + "/x/results", UriKind.Relative), otherPath);
 
         Assert.Equal(HttpStatusCode.OK, forwarded.StatusCode);
-        Assert.Contains(_featureBuilder.Received, request => request.Contains("/batches", StringComparison.Ordinal));
+        Assert.Contains(FeatureBuilder.Received, request => request == $"POST {batches}");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
         Assert.Equal(BatchLimit, JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("maxBodyBytes").GetInt64());
         await AssertTooLargeAsync(refusedElsewhere);
@@ -94,14 +114,14 @@ public sealed class GatewayBodyLimitTests : IAsyncLifetime
     [Fact]
     public async Task A_model_version_upload_has_its_own_limit()
     {
-        const string Versions = "/api/v1/models/flights/versions";
+        var versions = $"/api/v1/models/model-limit-{Guid.NewGuid():N}/versions";
         using var withinModelLimit = new StringContent(new string('x', 4 * Limit), Encoding.UTF8, "application/octet-stream");
-        using var forwarded = await _gateway.Client.PostAsync(new Uri(Versions, UriKind.Relative), withinModelLimit);
+        using var forwarded = await Client.PostAsync(new Uri(versions, UriKind.Relative), withinModelLimit);
         using var overModelLimit = new StringContent(new string('x', 2 * ModelLimit), Encoding.UTF8, "application/octet-stream");
-        using var refused = await _gateway.Client.PostAsync(new Uri(Versions, UriKind.Relative), overModelLimit);
+        using var refused = await Client.PostAsync(new Uri(versions, UriKind.Relative), overModelLimit);
 
         Assert.Equal(HttpStatusCode.OK, forwarded.StatusCode);
-        Assert.Contains(_featureBuilder.Received, request => request.Contains("/versions", StringComparison.Ordinal));
+        Assert.Contains(FeatureBuilder.Received, request => request == $"POST {versions}");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
         Assert.Equal(ModelLimit, JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("maxBodyBytes").GetInt64());
     }

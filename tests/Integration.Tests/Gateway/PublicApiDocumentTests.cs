@@ -5,30 +5,49 @@ using System.Text.Json.Nodes;
 namespace Integration.Tests.Gateway;
 
 /// <summary>
-/// The gateway's <c>/openapi/public.json</c> merges the documents of the services behind it (public paths
-/// only) and <c>/scalar</c> shows it.
+/// One Gateway process in front of FeatureBuilder and Inference stand-ins that serve their OpenAPI documents, with
+/// FeedbackCollector down; shared by the tests of <see cref="PublicApiDocumentTests"/>, which only read.
 /// </summary>
-public sealed class PublicApiDocumentTests : IAsyncLifetime
+public sealed class PublicDocumentGateway : IAsyncLifetime
 {
-    private UpstreamService _featureBuilder = null!;
-    private UpstreamService _inference = null!;
-    private ServiceProcess _gateway = null!;
+    internal UpstreamService FeatureBuilder { get; private set; } = null!;
+
+    internal UpstreamService Inference { get; private set; } = null!;
+
+    internal ServiceProcess Gateway { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _featureBuilder = await UpstreamService.StartAsync("featurebuilder", FeatureBuilderDocument());
-        _inference = await UpstreamService.StartAsync("inference", InferenceDocument());
+        FeatureBuilder = await UpstreamService.StartAsync("featurebuilder", PublicApiDocumentTests.FeatureBuilderDocument());
+        Inference = await UpstreamService.StartAsync("inference", PublicApiDocumentTests.InferenceDocument());
         // FeedbackCollector is down: the document still answers with what is reachable.
-        _gateway = await ProxiedGateway.StartAsync(
-            _featureBuilder.Address, _inference.Address, _inference.Address, ProxiedGateway.DeadAddress());
+        Gateway = await ProxiedGateway.StartAsync(
+            FeatureBuilder.Address, Inference.Address, Inference.Address, ProxiedGateway.DeadAddress(),
+            new Dictionary<string, string>
+            {
+                // A stand-in held up by a busy machine would otherwise be left out of the document (3 s by default);
+                // how long the gateway waits is not what these tests are about.
+                ["Gateway__UpstreamDocumentTimeout"] = "00:00:30",
+                // Built once for the whole class: the test of the cache must not straddle its expiry.
+                ["Gateway__PublicDocumentCacheDuration"] = "01:00:00",
+            });
     }
 
     public async Task DisposeAsync()
     {
-        await _gateway.DisposeAsync();
-        await _featureBuilder.DisposeAsync();
-        await _inference.DisposeAsync();
+        await Gateway.DisposeAsync();
+        await FeatureBuilder.DisposeAsync();
+        await Inference.DisposeAsync();
     }
+}
+
+/// <summary>
+/// The gateway's <c>/openapi/public.json</c> merges the documents of the services behind it (public paths
+/// only) and <c>/scalar</c> shows it.
+/// </summary>
+public sealed class PublicApiDocumentTests(PublicDocumentGateway platform) : IClassFixture<PublicDocumentGateway>
+{
+    private ServiceProcess Gateway => platform.Gateway;
 
     [Fact]
     public async Task The_public_document_merges_the_public_paths_of_every_reachable_service()
@@ -64,17 +83,17 @@ public sealed class PublicApiDocumentTests : IAsyncLifetime
     public async Task The_public_document_is_reused_for_a_while_instead_of_fetched_on_every_request()
     {
         await GetPublicDocumentAsync();
-        var fetched = _featureBuilder.DocumentRequests;
+        var fetched = platform.FeatureBuilder.DocumentRequests;
         await GetPublicDocumentAsync();
 
         Assert.True(fetched >= 1, "The FeatureBuilder document was never fetched.");
-        Assert.Equal(fetched, _featureBuilder.DocumentRequests);
+        Assert.Equal(fetched, platform.FeatureBuilder.DocumentRequests);
     }
 
     [Fact]
     public async Task The_API_reference_is_an_HTML_page_showing_the_public_document()
     {
-        using var response = await _gateway.Client.GetAsync(new Uri("/scalar", UriKind.Relative));
+        using var response = await Gateway.Client.GetAsync(new Uri("/scalar", UriKind.Relative));
         var page = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -84,10 +103,10 @@ public sealed class PublicApiDocumentTests : IAsyncLifetime
 
     private async Task<JsonObject> GetPublicDocumentAsync()
     {
-        using var response = await _gateway.Client.GetAsync(new Uri("/openapi/public.json", UriKind.Relative));
+        using var response = await Gateway.Client.GetAsync(new Uri("/openapi/public.json", UriKind.Relative));
         var body = await response.Content.ReadAsStringAsync();
         if (response.StatusCode != HttpStatusCode.OK)
-            throw _gateway.Failure($"/openapi/public.json answered {(int)response.StatusCode}: {body}");
+            throw Gateway.Failure($"/openapi/public.json answered {(int)response.StatusCode}: {body}");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         return JsonNode.Parse(body)!.AsObject();
     }
@@ -95,7 +114,7 @@ public sealed class PublicApiDocumentTests : IAsyncLifetime
     private static string? ResponseSchemaRef(JsonObject document, string path) =>
         document["paths"]![path]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
 
-    private static JsonObject FeatureBuilderDocument() => Parse("""
+    internal static JsonObject FeatureBuilderDocument() => Parse("""
         {
           "openapi": "3.1.1",
           "info": { "title": "FeatureBuilder | v1", "version": "1.0.0" },
@@ -128,7 +147,7 @@ public sealed class PublicApiDocumentTests : IAsyncLifetime
         }
         """);
 
-    private static JsonObject InferenceDocument() => Parse("""
+    internal static JsonObject InferenceDocument() => Parse("""
         {
           "openapi": "3.1.1",
           "info": { "title": "Inference | v1", "version": "1.0.0" },
