@@ -30,12 +30,12 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IReadOnlyList<OtlpExport> Exports => [.. _exports];
 
-    /// <summary>Starts a receiver on <paramref name="url"/> (by default a free port on 127.0.0.1).</summary>
-    public static async Task<OtlpReceiver> StartAsync(string url = "http://127.0.0.1:0")
+    /// <summary>Starts a receiver on a port of its own on 127.0.0.1 (the kernel's choice: never one another receiver or run uses).</summary>
+    public static async Task<OtlpReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(url);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
 
         var exports = new ConcurrentQueue<OtlpExport>();
