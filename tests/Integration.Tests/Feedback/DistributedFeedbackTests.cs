@@ -22,7 +22,7 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
     private const string IngestExchange = "platform.ingest";
     private const string OutcomeObservedKey = "outcome.observed";
     private const string OutcomesQueue = "feedback-collector-ingest-outcomes";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Timeout = Deadlines.State;
 
     private DistributedSystem System => feedback.System;
 
@@ -31,12 +31,14 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
     {
         var entityKey = $"UA-{Guid.NewGuid():N}";
         var predictionId = await PredictAsync(entityKey);
+        // Logged first, so the outcome joins inline: its OutcomeRecorded is out before the POST is answered. (An outcome
+        // left pending is published later by the prediction log's consumer, which a repeat could overtake.)
+        await WaitUntilLoggedAsync(predictionId);
         var outcomeId = Guid.NewGuid().ToString();
 
         var first = await PostFeedbackAsync(new { outcomeId, predictionId, value = 37 });
 
-        // Joined at once, or pending for the moment the prediction log takes to catch up: both end joined.
-        Assert.True(first.GetProperty("status").GetString() is "joined" or "pending", first.ToString());
+        Assert.Equal("joined", first.GetProperty("status").GetString());
         var recorded = Assert.Single(await WaitForRecordedAsync(message => message.PredictionId == predictionId));
         Assert.Equal(Guid.Parse(outcomeId), recorded.OutcomeId);
         Assert.Equal((TestModel.Name, TestModel.Version, entityKey, "online"), (recorded.ModelName, recorded.ModelVersion, recorded.EntityKey, recorded.Source));
@@ -50,7 +52,15 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
         var again = await PostFeedbackAsync(new { outcomeId, predictionId, value = 37 });
 
         Assert.Equal("duplicate", again.GetProperty("status").GetString());
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // A barrier instead of a wait: FeedbackCollector publishes (and the broker confirms) an inline join's events
+        // before it answers the POST, so anything the repeat published is queued for the listener before the marker's
+        // event, and the listener takes its events one at a time in queue order. Once the marker's event is received,
+        // every event the repeat could have caused has been received too.
+        var markerPrediction = await PredictAsync($"UA-marker-{Guid.NewGuid():N}");
+        await WaitUntilLoggedAsync(markerPrediction);
+        var marker = await PostFeedbackAsync(new { outcomeId = Guid.NewGuid().ToString(), predictionId = markerPrediction, value = 1 });
+        Assert.Equal("joined", marker.GetProperty("status").GetString());
+        await WaitForRecordedAsync(message => message.PredictionId == markerPrediction);
         Assert.Equal(1, feedback.Outcomes.Count(message => message.PredictionId == predictionId));
     }
 
@@ -59,7 +69,7 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
     {
         var entityKey = $"DL-{Guid.NewGuid():N}";
         var predictionId = await PredictAsync(entityKey);
-        await System.Gateway.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, Timeout);
+        await WaitUntilLoggedAsync(predictionId);
 
         var receipt = await PostFeedbackAsync(new { model = TestModel.Name, entityKey, label = "late" });
 
@@ -96,7 +106,7 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
         var plainPrediction = await PredictAsync($"WN-{Guid.NewGuid():N}");
         var cloudEventKey = $"B6-{Guid.NewGuid():N}";
         var cloudEventPrediction = await PredictAsync(cloudEventKey);
-        await System.Gateway.WaitForStatusAsync($"/api/v1/predictions/{cloudEventPrediction}", HttpStatusCode.OK, Timeout);
+        await WaitUntilLoggedAsync(cloudEventPrediction);
         var plainId = Guid.NewGuid();
         var eventId = Guid.NewGuid();
         await using var client = await IngestClient.ConnectAsync(System.VirtualHost);
@@ -148,6 +158,10 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
             throw System.Failure($"The prediction answered {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.GetProperty("predictionId").GetGuid();
     }
+
+    // FeedbackCollector logs a prediction when its PredictionMade arrives over the broker: 404 until then.
+    private async Task WaitUntilLoggedAsync(Guid predictionId) =>
+        await System.Gateway.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, Timeout);
 
     private async Task<JsonElement> PostFeedbackAsync(object outcome)
     {

@@ -9,9 +9,8 @@ namespace Integration.Tests.Feedback;
 /// <summary>The embedded host (every service in one process, in-memory bus) takes ground truth on the same public path as the gateway.</summary>
 public sealed class EmbeddedFeedbackTests
 {
-    // Generous: on a 2-core machine the host may start while a distributed system is starting beside it.
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = Deadlines.Start;
+    private static readonly TimeSpan Timeout = Deadlines.State;
 
     [Fact]
     public async Task The_embedded_host_joins_feedback_posted_to_api_v1_feedback()
@@ -59,19 +58,7 @@ public sealed class EmbeddedFeedbackTests
     }
 
     // Inference may still be loading the model when FeatureBuilder already describes it (503 until then).
-    private static async Task<Guid> PredictAsync(ServiceProcess host)
-    {
-        var clock = Stopwatch.StartNew();
-        var last = "";
-        while (clock.Elapsed < StartTimeout)
-        {
-            using var predicted = await host.Client.PostAsJsonAsync(new Uri($"/api/v1/models/{TestModel.Name}/predict", UriKind.Relative), DistributedSystem.ExampleRecord);
-            last = $"{(int)predicted.StatusCode} {await predicted.Content.ReadAsStringAsync()}";
-            if (predicted.StatusCode == HttpStatusCode.OK)
-                return JsonDocument.Parse(await predicted.Content.ReadAsStringAsync()).RootElement.GetProperty("predictionId").GetGuid();
-            await Task.Delay(250);
-        }
-
-        throw host.Failure($"The embedded host made no prediction within {StartTimeout.TotalSeconds:0} s; last answer: {last}");
-    }
+    private static async Task<Guid> PredictAsync(ServiceProcess host) =>
+        (await Poll.PostUntilOkAsync(host.Client, $"/api/v1/models/{TestModel.Name}/predict", DistributedSystem.ExampleRecord, StartTimeout, host.Failure))
+            .GetProperty("predictionId").GetGuid();
 }

@@ -13,7 +13,7 @@ namespace Integration.Tests.Feedback;
 /// <summary>
 /// A MassTransit bus of the test's own on a virtual host, composed like a service's, with a consumer of
 /// <see cref="OutcomeRecorded"/> on a temporary queue of its own: it gets every event FeedbackCollector
-/// publishes, as Monitor and the Retrainer do.
+/// publishes, as Monitor and the Retrainer do, and keeps them in the order of its queue.
 /// </summary>
 public sealed class OutcomeListener : IAsyncDisposable
 {
@@ -36,6 +36,9 @@ public sealed class OutcomeListener : IAsyncDisposable
         {
             endpoint.Name = $"test-outcome-recorded-{Guid.NewGuid():N}";
             endpoint.Temporary = true;
+            // One event at a time, in queue order: a test can then use an event it caused as a barrier, knowing every
+            // event queued before it has been received (MassTransit would otherwise consume several at once, in any order).
+            endpoint.ConcurrentMessageLimit = 1;
         }));
         builder.AddMessageBus();
         // Started means the queue is bound to OutcomeRecorded's exchange: nothing published after is missed.
