@@ -23,7 +23,7 @@ public sealed class PredictionPublisher : IAsyncDisposable
     /// <summary>The faults consumers published for <see cref="PredictionMade"/> events (singly or in a batch).</summary>
     public IReadOnlyCollection<string> Faults => _host.Services.GetRequiredService<FaultLog>().Received;
 
-    /// <summary>Starts a bus on the virtual host whose service settings are <paramref name="serviceEnvironment"/>.</summary>
+    /// <summary>Starts a bus on the virtual host whose service settings are <paramref name="serviceEnvironment"/>; returns once its queue is bound.</summary>
     public static async Task<PredictionPublisher> StartAsync(IReadOnlyDictionary<string, string> serviceEnvironment)
     {
         var builder = Host.CreateApplicationBuilder();
@@ -34,6 +34,8 @@ public sealed class PredictionPublisher : IAsyncDisposable
         builder.Services.AddSingleton<FaultLog>();
         builder.AddMessageConsumers(bus => bus.AddConsumer<FaultObserver>());
         builder.AddMessageBus();
+        // Started means the fault observer's queue is bound: a fault published for anything published after is not missed.
+        builder.Services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = true);
 
         var host = builder.Build();
         await host.StartAsync();
