@@ -5,7 +5,7 @@ namespace Integration.Tests.Monitoring;
 
 /// <summary>
 /// Chromium (or Chrome) in headless mode, one process per page load: <c>--dump-dom</c> for the page as the
-/// scripts left it, <c>--screenshot</c> for a picture. The browser is the <c>CHROMIUM</c> variable's path, or
+/// scripts left it and <c>--screenshot</c> for a picture of it, from the same load. The browser is the <c>CHROMIUM</c> variable's path, or
 /// the first of chromium, google-chrome, google-chrome-stable, chromium-browser on PATH (the order
 /// scripts/install-chromium.sh uses; that script installs Debian's chromium where none is found).
 /// </summary>
@@ -30,15 +30,13 @@ public static class HeadlessChromium
     }
 
     /// <summary>
-    /// Loads <paramref name="url"/>, lets its scripts run for <paramref name="budget"/> of virtual time (network
-    /// waits pause that clock, so the page's API calls complete within it), and returns the serialized DOM.
+    /// Loads <paramref name="url"/> in a <paramref name="width"/> × <paramref name="height"/> window, lets its scripts run
+    /// for <paramref name="budget"/> of virtual time (network waits pause that clock, so the page's API calls complete
+    /// within it), saves a PNG of the window to <paramref name="screenshot"/> and returns the serialized DOM: one
+    /// browser start for both (a start takes tens of seconds on a busy machine).
     /// </summary>
-    public static Task<string> DumpDomAsync(Uri url, TimeSpan budget) =>
-        RunAsync(["--dump-dom", $"--virtual-time-budget={(int)budget.TotalMilliseconds}", url.ToString()]);
-
-    /// <summary>Loads <paramref name="url"/> like <see cref="DumpDomAsync"/> and saves a PNG of the window.</summary>
-    public static Task ScreenshotAsync(Uri url, TimeSpan budget, string file, int width, int height) =>
-        RunAsync([$"--screenshot={file}", $"--window-size={width},{height}", "--hide-scrollbars",
+    public static Task<string> DumpDomAsync(Uri url, TimeSpan budget, string screenshot, int width, int height) =>
+        RunAsync(["--dump-dom", $"--screenshot={screenshot}", $"--window-size={width},{height}", "--hide-scrollbars",
             $"--virtual-time-budget={(int)budget.TotalMilliseconds}", url.ToString()]);
 
     private static async Task<string> RunAsync(IEnumerable<string> arguments)
