@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -9,7 +8,7 @@ namespace Integration.Tests.Monitoring;
 /// <summary>The embedded default monitors too, and keeps its timeline and alert history across a restart.</summary>
 public sealed class EmbeddedMonitoringTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Timeout = Deadlines.State;
 
     [Fact]
     public async Task The_embedded_host_monitors_alerts_and_keeps_its_history_across_a_restart()
@@ -28,13 +27,16 @@ public sealed class EmbeddedMonitoringTests
             ["Monitoring__Rules__0__Threshold"] = "0.2",
             ["Monitoring__Rules__0__MinRows"] = "50",
             ["Monitoring__Rules__0__ConsecutiveWindows"] = "1",
+            // Far longer than scoring 50 records takes on a busy machine: a 503 here would be the machine, not the host.
+            ["FeatureBuilder__InferenceTimeout"] = "00:00:30",
         };
         try
         {
             string alertId;
+            long counted;
             await using (var first = ServiceProcess.Start("Embedded", environment))
             {
-                await first.WaitUntilLiveAsync(Timeout);
+                await first.WaitUntilLiveAsync(Deadlines.Start);
                 await PredictUntilServedAsync(first);
                 // One route at one hour, over and over: nothing like January's spread of flights.
                 for (var i = 0; i < 3; i++)
@@ -45,16 +47,26 @@ public sealed class EmbeddedMonitoringTests
 
                 var alerts = await WaitForAsync(first, "/api/v1/monitoring/alerts?kind=drift", body => body.GetProperty("alerts").GetArrayLength() > 0);
                 alertId = alerts.GetProperty("alerts")[0].GetProperty("alertId").GetString()!;
-                // Let the open bucket be saved.
-                await Task.Delay(TimeSpan.FromSeconds(3));
+                // The alert and the rule's state are read from the store. The timeline is the saved buckets plus the open
+                // one from memory (newest): once every prediction Monitor counted is in the timeline and the open bucket
+                // has none, they are all in saved buckets, and the kill below loses nothing.
+                counted = await CountedAsync(first);
+                Assert.True(counted >= 151, $"Monitor counted {counted} predictions, not the 151 made.");
+                await WaitForAsync(first, Timeline, body =>
+                {
+                    var points = body.GetProperty("points").EnumerateArray().ToList();
+                    return points.Count > 0 && points[^1].GetProperty("predictions").GetInt64() == 0
+                        && points.Sum(point => point.GetProperty("predictions").GetInt64()) == counted;
+                });
             }
 
+            // Killed (SIGKILL) by the dispose above, as a crash would: only what was saved survives.
             await using var second = ServiceProcess.Start("Embedded", environment);
-            await second.WaitUntilLiveAsync(Timeout);
+            await second.WaitUntilLiveAsync(Deadlines.Start);
             var history = await WaitForAsync(second, "/api/v1/monitoring/alerts", body => body.GetProperty("alerts").GetArrayLength() > 0);
             Assert.Contains(history.GetProperty("alerts").EnumerateArray(), alert => alert.GetProperty("alertId").GetString() == alertId);
-            var timeline = await WaitForAsync(second, $"/api/v1/monitoring/models/{TestModel.Name}/versions/{TestModel.Version}/timeline",
-                body => body.GetProperty("points").EnumerateArray().Sum(point => point.GetProperty("predictions").GetInt64()) >= 150);
+            var timeline = await WaitForAsync(second, Timeline,
+                body => body.GetProperty("points").EnumerateArray().Sum(point => point.GetProperty("predictions").GetInt64()) == counted);
             Assert.Equal(2, timeline.GetProperty("bucketSeconds").GetInt32());
             var states = await WaitForAsync(second, "/api/v1/monitoring/alerts/active", body => body.GetProperty("rules").GetArrayLength() > 0);
             Assert.Contains(states.GetProperty("rules").EnumerateArray(), rule => rule.GetProperty("state").GetString() == "firing");
@@ -66,43 +78,29 @@ public sealed class EmbeddedMonitoringTests
         }
     }
 
+    private static readonly string Timeline = $"/api/v1/monitoring/models/{TestModel.Name}/versions/{TestModel.Version}/timeline";
+
     private static readonly Uri Predict = new($"/api/v1/models/{TestModel.Name}/predict", UriKind.Relative);
 
     private static readonly object Record = new { date = "2001-01-03T07:45:00", origin = "ORD", destination = "LAX", distance = 1744 };
 
-    private static async Task PredictUntilServedAsync(ServiceProcess host)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Timeout)
-        {
-            using var response = await host.Client.PostAsJsonAsync(Predict, Record);
-            if (response.StatusCode == HttpStatusCode.OK)
-                return;
-            await Task.Delay(200);
-        }
+    // One prediction once Inference has loaded the model (503 until then; a 503 predicts nothing).
+    private static async Task PredictUntilServedAsync(ServiceProcess host) =>
+        await Poll.PostUntilOkAsync(host.Client, Predict.ToString(), Record, Deadlines.Start, host.Failure);
 
-        throw host.Failure("The embedded host did not serve a prediction in time");
+    // Monitor's count of the test model's predictions, once it has counted the 151 made (one, then three times 50).
+    private static async Task<long> CountedAsync(ServiceProcess host)
+    {
+        var models = await WaitForAsync(host, "/api/v1/monitoring/models", body => Counted(body) >= 151);
+        return Counted(models);
     }
+
+    private static long Counted(JsonElement models) =>
+        models.GetProperty("models").EnumerateArray()
+            .Where(model => model.GetProperty("model").GetString() == TestModel.Name)
+            .Sum(model => model.GetProperty("predictions").GetInt64());
 
     // The API answers 404 for a version Monitor has no windows of yet (before the first prediction after a restart it may be restoring).
-    private static async Task<JsonElement> WaitForAsync(ServiceProcess host, string path, Func<JsonElement, bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        var last = "";
-        while (clock.Elapsed < Timeout)
-        {
-            using var response = await host.Client.GetAsync(new Uri(path, UriKind.Relative));
-            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                var body = JsonDocument.Parse(last[4..]).RootElement.Clone();
-                if (condition(body))
-                    return body;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw host.Failure($"GET {path} did not show what the test waits for; last answer: {last}");
-    }
+    private static Task<JsonElement> WaitForAsync(ServiceProcess host, string path, Func<JsonElement, bool> condition) =>
+        Poll.GetJsonAsync(host.Client, path, condition, Timeout, host.Failure);
 }
