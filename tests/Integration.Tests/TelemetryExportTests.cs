@@ -10,7 +10,7 @@ namespace Integration.Tests;
 /// <summary>Telemetry leaves a service over OTLP only when an endpoint is configured.</summary>
 public sealed class TelemetryExportTests
 {
-    private static readonly TimeSpan ExportTimeout = Deadlines.State;
+    private static readonly TimeSpan ExportTimeout = Deadlines.DistributedState;
 
     // Export every few hundred milliseconds instead of every 5 s (traces, logs) and 60 s (metrics).
     private static readonly Dictionary<string, string> FastExport = new()
@@ -29,7 +29,7 @@ public sealed class TelemetryExportTests
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString(),
         });
-        await service.WaitUntilLiveAsync(Deadlines.Start);
+        await service.WaitUntilLiveAsync(Deadlines.ProcessStart);
 
         using var response = await service.Client.GetAsync(new Uri("/", UriKind.Relative));
         response.EnsureSuccessStatusCode();
@@ -53,7 +53,7 @@ public sealed class TelemetryExportTests
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString(),
             ["OTEL_SERVICE_NAME"] = serviceName,
         });
-        await service.WaitUntilLiveAsync(Deadlines.Start);
+        await service.WaitUntilLiveAsync(Deadlines.ProcessStart);
 
         using var response = await service.Client.GetAsync(new Uri("/", UriKind.Relative));
         response.EnsureSuccessStatusCode();

@@ -165,7 +165,7 @@ public sealed class AutomaticLoopTests(LoopSystem system, ITestOutputHelper outp
     private static string Seen(PlatformEventsListener events) => "events seen: " + string.Join("\n", events.Received);
 
     private Task<JsonElement?> TryGetJsonAsync(string path) =>
-        TransientAnswers.TryGetJsonAsync(system.Client, path, message => system.Failure(message));
+        Poll.TryGetJsonAsync(system.Client, path, message => system.Failure(message));
 
     private async Task<JsonElement> GetJsonAsync(string path)
     {

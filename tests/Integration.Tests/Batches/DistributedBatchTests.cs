@@ -92,7 +92,7 @@ public sealed class DistributedBatchTests(DistributedSystem system) : IClassFixt
         while (clock.Elapsed < Deadlines.LongWork)
         {
             // Straight from FeatureBuilder, which may have just been restarted: a failed or transient answer is "not yet".
-            if (await TransientAnswers.TryGetJsonAsync(client, location, message => system.Failure(message), answer => last = answer) is { } status)
+            if (await Poll.TryGetJsonAsync(client, location, message => system.Failure(message), answer => last = answer) is { } status)
             {
                 if (status.GetProperty("chunks").GetProperty("scored").GetInt32() >= chunks)
                 {
@@ -115,7 +115,7 @@ public sealed class DistributedBatchTests(DistributedSystem system) : IClassFixt
         var last = "no answer yet";
         while (clock.Elapsed < Deadlines.LongWork)
         {
-            if (await TransientAnswers.TryGetJsonAsync(client, location, message => system.Failure(message), answer => last = answer) is { } status)
+            if (await Poll.TryGetJsonAsync(client, location, message => system.Failure(message), answer => last = answer) is { } status)
             {
                 if (status.GetProperty("state").GetString() is "completed" or "failed")
                     return status;

@@ -139,7 +139,7 @@ public sealed class EmbeddedBatchTests(EmbeddedBatchTests.Host host) : IClassFix
         var last = "no answer yet";
         while (clock.Elapsed < Deadlines.LongWork)
         {
-            if (await TransientAnswers.TryGetJsonAsync(host.Process.Client, location, message => host.Process.Failure(message), answer => last = answer) is { } status)
+            if (await Poll.TryGetJsonAsync(host.Process.Client, location, message => host.Process.Failure(message), answer => last = answer) is { } status)
             {
                 if (status.GetProperty("state").GetString() == "completed")
                     return status;

@@ -22,7 +22,7 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
     private const string IngestExchange = "platform.ingest";
     private const string OutcomeObservedKey = "outcome.observed";
     private const string OutcomesQueue = "feedback-collector-ingest-outcomes";
-    private static readonly TimeSpan Timeout = Deadlines.State;
+    private static readonly TimeSpan Timeout = Deadlines.DistributedState;
 
     private DistributedSystem System => feedback.System;
 

@@ -9,8 +9,8 @@ namespace Integration.Tests.Feedback;
 /// <summary>The embedded host (every service in one process, in-memory bus) takes ground truth on the same public path as the gateway.</summary>
 public sealed class EmbeddedFeedbackTests
 {
-    private static readonly TimeSpan StartTimeout = Deadlines.Start;
-    private static readonly TimeSpan Timeout = Deadlines.State;
+    private static readonly TimeSpan StartTimeout = Deadlines.ProcessStart;
+    private static readonly TimeSpan Timeout = Deadlines.DistributedState;
 
     [Fact]
     public async Task The_embedded_host_joins_feedback_posted_to_api_v1_feedback()

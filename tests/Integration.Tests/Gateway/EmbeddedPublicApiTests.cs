@@ -23,7 +23,7 @@ public sealed class EmbeddedGatewayHost : IAsyncLifetime
             ["Storage__DataFolder"] = Path.Combine(_dataFolder, "store"),
             ["Gateway__MaxRequestBodyBytes"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        await Host.WaitUntilLiveAsync(Deadlines.Start);
+        await Host.WaitUntilLiveAsync(Deadlines.ProcessStart);
     }
 
     public async Task DisposeAsync()
@@ -44,7 +44,7 @@ public sealed class EmbeddedPublicApiTests(EmbeddedGatewayHost embedded) : IClas
     [Fact]
     public async Task The_embedded_host_serves_the_public_document_of_its_own_endpoints_and_the_API_reference()
     {
-        var body = await Host.WaitForStatusAsync("/openapi/public.json", HttpStatusCode.OK, Deadlines.State);
+        var body = await Host.WaitForStatusAsync("/openapi/public.json", HttpStatusCode.OK, Deadlines.DistributedState);
         var document = JsonDocument.Parse(body).RootElement;
 
         Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);

@@ -37,7 +37,7 @@ public sealed class GatewayFailureTests
         // Once it is marked unhealthy, the gateway no longer tries it.
         var clock = Stopwatch.StartNew();
         var titles = new List<string> { first.Title };
-        while (titles[^1] != "No instance available" && clock.Elapsed < Deadlines.State)
+        while (titles[^1] != "No instance available" && clock.Elapsed < Deadlines.DistributedState)
         {
             await Task.Delay(250);
             var problem = await GetProblemAsync(gateway, "/api/v1/models");
@@ -60,7 +60,7 @@ public sealed class GatewayFailureTests
         var clock = Stopwatch.StartNew();
         var consecutive = 0;
         var statuses = new List<int>();
-        while (consecutive < 20 && clock.Elapsed < Deadlines.State)
+        while (consecutive < 20 && clock.Elapsed < Deadlines.DistributedState)
         {
             HttpStatusCode status;
             try

@@ -16,12 +16,12 @@ public sealed class GatewayOptionsTests
             ["Gateway__MaxRequestBodyBytes"] = "0",
         });
 
-        var failure = await Assert.ThrowsAsync<XunitException>(() => gateway.WaitUntilLiveAsync(Deadlines.Start));
+        var failure = await Assert.ThrowsAsync<XunitException>(() => gateway.WaitUntilLiveAsync(Deadlines.ProcessStart));
         Assert.Contains("exited", failure.Message, StringComparison.Ordinal);
 
         // The process's last lines may arrive just after it exits.
         var clock = Stopwatch.StartNew();
-        while (!gateway.Output.Contains("Gateway:MaxRequestBodyBytes must be positive", StringComparison.Ordinal) && clock.Elapsed < Deadlines.State)
+        while (!gateway.Output.Contains("Gateway:MaxRequestBodyBytes must be positive", StringComparison.Ordinal) && clock.Elapsed < Deadlines.DistributedState)
             await Task.Delay(100);
         Assert.Contains("Gateway:MaxRequestBodyBytes must be positive", gateway.Output, StringComparison.Ordinal);
     }

@@ -59,7 +59,7 @@ internal static class ProxiedGateway
         var gateway = ServiceProcess.Start("Gateway", environment);
         try
         {
-            await gateway.WaitUntilLiveAsync(Deadlines.Start);
+            await gateway.WaitUntilLiveAsync(Deadlines.ProcessStart);
             return gateway;
         }
         catch

@@ -17,7 +17,7 @@ public sealed class ComputationalMonitoringTests(ComputationalMonitoringSystem s
     private const string Version = TestModel.Version;
     private static readonly string[] Processes = ["retrainer", "featurebuilder", "inference-1", "inference-2", "feedbackcollector", "monitor", "gateway"];
     private static readonly string[] Replicas = ["inference-1", "inference-2"];
-    private static readonly TimeSpan Timeout = Deadlines.State;
+    private static readonly TimeSpan Timeout = Deadlines.DistributedState;
     private static readonly object InvalidRecord = new { date = "2001-02-30T07:00:00", origin = "ORD", destination = "LAX", distance = 1744 };
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class ComputationalMonitoringTests(ComputationalMonitoringSystem s
         // (restarted by another test, say) has loaded the model it answers 503 and scores nothing.
         var tensor = await TensorRequestAsync();
         foreach (var replica in Replicas)
-            await Poll.PostUntilOkAsync(system.Service(replica).Client, $"/v2/models/{Model}/infer", tensor, Deadlines.Start, system.Failure);
+            await Poll.PostUntilOkAsync(system.Service(replica).Client, $"/v2/models/{Model}/infer", tensor, Deadlines.ProcessStart, system.Failure);
 
         foreach (var name in Processes)
         {
@@ -183,7 +183,7 @@ public sealed class ComputationalMonitoringTests(ComputationalMonitoringSystem s
     // A one-row tensor of the model's width. The metadata is no request of the model version (it counts without one).
     private async Task<object> TensorRequestAsync()
     {
-        var metadata = await Poll.GetJsonAsync(system.Client, $"/v2/models/{Model}", _ => true, Deadlines.Start, system.Failure);
+        var metadata = await Poll.GetJsonAsync(system.Client, $"/v2/models/{Model}", _ => true, Deadlines.ProcessStart, system.Failure);
         var input = metadata.GetProperty("inputs")[0];
         var width = input.GetProperty("shape")[1].GetInt32();
         return new { inputs = new[] { new { name = input.GetProperty("name").GetString(), shape = new[] { 1, width }, datatype = "FP32", data = new float[width] } } };

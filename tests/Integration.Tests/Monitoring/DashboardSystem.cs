@@ -24,7 +24,7 @@ public sealed class DashboardSystem : IAsyncLifetime
     /// <summary>Predictions (and outcomes) sent.</summary>
     public const int Sent = Waves * RecordsPerWave;
 
-    private static readonly TimeSpan Timeout = Deadlines.State;
+    private static readonly TimeSpan Timeout = Deadlines.DistributedState;
     private static readonly TimeSpan Bucket = TimeSpan.FromSeconds(2);
     private static readonly string[] Airports = ["ORD", "ATL", "DFW", "LAX", "DEN", "PHX", "SFO", "IAH", "DTW", "MSP"];
 
@@ -49,7 +49,7 @@ public sealed class DashboardSystem : IAsyncLifetime
             // counted: the wait is far longer than a busy machine takes, so every wave is answered with its predictions.
             ["FeatureBuilder__InferenceTimeout"] = "00:00:30",
         });
-        await Host.WaitUntilLiveAsync(Deadlines.Start);
+        await Host.WaitUntilLiveAsync(Deadlines.ProcessStart);
         var address = Host.BaseAddress.ToString().TrimEnd('/');
         Gateway = await ProxiedGateway.StartAsync(address, address, address, address, new Dictionary<string, string>
         {
@@ -57,8 +57,8 @@ public sealed class DashboardSystem : IAsyncLifetime
         });
         // FeatureBuilder describes the model as soon as it knows it, Inference answers once it has loaded it: before
         // that a prediction is refused (503). Waiting for both makes no prediction, so Monitor's counts stay exact.
-        await Host.WaitForStatusAsync($"/api/v1/models/{TestModel.Name}", HttpStatusCode.OK, Deadlines.Start);
-        await Host.WaitForStatusAsync($"/v2/models/{TestModel.Name}/versions/{TestModel.Version}/ready", HttpStatusCode.OK, Deadlines.Start);
+        await Host.WaitForStatusAsync($"/api/v1/models/{TestModel.Name}", HttpStatusCode.OK, Deadlines.ProcessStart);
+        await Host.WaitForStatusAsync($"/v2/models/{TestModel.Name}/versions/{TestModel.Version}/ready", HttpStatusCode.OK, Deadlines.ProcessStart);
 
         var random = new Random(20010103);
         for (var wave = 0; wave < Waves; wave++)
@@ -115,7 +115,7 @@ public sealed class DashboardSystem : IAsyncLifetime
             Gateway.Client,
             () => new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/v1/models/{TestModel.Name}/predict", UriKind.Relative)) { Content = JsonContent.Create(records) },
             answer => answer.Status == HttpStatusCode.OK || !NothingScored(answer),
-            Deadlines.Start,
+            Deadlines.ProcessStart,
             $"wave {wave} to be predicted",
             Host.Failure);
         if (answer.Status != HttpStatusCode.OK)

@@ -16,7 +16,7 @@ namespace Integration.Tests.Monitoring;
 [Collection(RabbitMqTestGroup.Name)]
 public sealed class DistributedMonitoringTests(MonitoringSystem system) : IClassFixture<MonitoringSystem>
 {
-    private static readonly TimeSpan Timeout = Deadlines.State;
+    private static readonly TimeSpan Timeout = Deadlines.DistributedState;
     private const string Model = TestModel.Name;
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Integration.Tests.Monitoring;
 /// <summary>The embedded default monitors too, and keeps its timeline and alert history across a restart.</summary>
 public sealed class EmbeddedMonitoringTests
 {
-    private static readonly TimeSpan Timeout = Deadlines.State;
+    private static readonly TimeSpan Timeout = Deadlines.DistributedState;
 
     [Fact]
     public async Task The_embedded_host_monitors_alerts_and_keeps_its_history_across_a_restart()
@@ -36,7 +36,7 @@ public sealed class EmbeddedMonitoringTests
             long counted;
             await using (var first = ServiceProcess.Start("Embedded", environment))
             {
-                await first.WaitUntilLiveAsync(Deadlines.Start);
+                await first.WaitUntilLiveAsync(Deadlines.ProcessStart);
                 await PredictUntilServedAsync(first);
                 // One route at one hour, over and over: nothing like January's spread of flights.
                 for (var i = 0; i < 3; i++)
@@ -62,7 +62,7 @@ public sealed class EmbeddedMonitoringTests
 
             // Killed (SIGKILL) by the dispose above, as a crash would: only what was saved survives.
             await using var second = ServiceProcess.Start("Embedded", environment);
-            await second.WaitUntilLiveAsync(Deadlines.Start);
+            await second.WaitUntilLiveAsync(Deadlines.ProcessStart);
             var history = await WaitForAsync(second, "/api/v1/monitoring/alerts", body => body.GetProperty("alerts").GetArrayLength() > 0);
             Assert.Contains(history.GetProperty("alerts").EnumerateArray(), alert => alert.GetProperty("alertId").GetString() == alertId);
             var timeline = await WaitForAsync(second, Timeline,
@@ -86,7 +86,7 @@ public sealed class EmbeddedMonitoringTests
 
     // One prediction once Inference has loaded the model (503 until then; a 503 predicts nothing).
     private static async Task PredictUntilServedAsync(ServiceProcess host) =>
-        await Poll.PostUntilOkAsync(host.Client, Predict.ToString(), Record, Deadlines.Start, host.Failure);
+        await Poll.PostUntilOkAsync(host.Client, Predict.ToString(), Record, Deadlines.ProcessStart, host.Failure);
 
     // Monitor's count of the test model's predictions, once it has counted the 151 made (one, then three times 50).
     private static async Task<long> CountedAsync(ServiceProcess host)

@@ -174,7 +174,7 @@ public sealed class DistributedOnlineTests(DistributedSystem system) : IClassFix
         string[] services = ["gateway", "featurebuilder", "inference-", "feedbackcollector"];
         var clock = Stopwatch.StartNew();
         var missing = services.ToList();
-        while (clock.Elapsed < Deadlines.State && missing.Count > 0)
+        while (clock.Elapsed < Deadlines.DistributedState && missing.Count > 0)
         {
             var spans = system.Telemetry.Exports.Where(export => export.Signal == "traces" && export.Contains(traceIdBytes)).ToList();
             missing = [.. services.Where(service => !spans.Any(export => export.Contains(service)))];
@@ -191,7 +191,7 @@ public sealed class DistributedOnlineTests(DistributedSystem system) : IClassFix
         var predictionId = (await ReadJsonAsync(response, HttpStatusCode.OK)).GetProperty("predictionId").GetString();
 
         // 404 until FeedbackCollector has logged it from the broker.
-        var prediction = await Poll.GetJsonAsync(system.Client, $"/api/v1/predictions/{predictionId}", _ => true, Deadlines.State, system.Failure);
+        var prediction = await Poll.GetJsonAsync(system.Client, $"/api/v1/predictions/{predictionId}", _ => true, Deadlines.DistributedState, system.Failure);
         Assert.Equal("AS100", prediction.GetProperty("entityKey").GetString());
         Assert.Equal("online", prediction.GetProperty("source").GetString());
         Assert.Equal("SFO", prediction.GetProperty("input").GetProperty("origin").GetString());

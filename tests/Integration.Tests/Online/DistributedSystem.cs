@@ -13,7 +13,7 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
 {
     public static readonly object ExampleRecord = new { date = "2001-02-03T07:45:00", origin = "ORD", destination = "LAX", distance = 1744 };
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
+    private static readonly TimeSpan StartTimeout = Deadlines.ProcessStart;
     private static readonly object WarmUpRecord = new { date = "2001-01-17T07:45:00", origin = "ORD", destination = "LAX", distance = 1744 };
     private readonly RabbitMqFixture _broker = new();
     private readonly List<ServiceProcess> _services = [];

@@ -21,19 +21,19 @@ public sealed class EmbeddedOnlineTests
             string predictionId;
             await using (var first = ServiceProcess.Start("Embedded", environment))
             {
-                await first.WaitUntilLiveAsync(Deadlines.Start);
+                await first.WaitUntilLiveAsync(Deadlines.ProcessStart);
                 var predicted = await PostUntilServedAsync(first);
                 predictionId = predicted.GetProperty("predictionId").GetString()!;
 
                 // The tensor API lives in the same process, under the same paths as behind the gateway.
                 using var metadata = await first.Client.GetAsync(new Uri($"/v2/models/{TestModel.Name}", UriKind.Relative));
                 Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
-                await first.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, Deadlines.State);
+                await first.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, Deadlines.DistributedState);
             }
 
             await using var second = ServiceProcess.Start("Embedded", environment);
-            await second.WaitUntilLiveAsync(Deadlines.Start);
-            var logged = JsonDocument.Parse(await second.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, Deadlines.State)).RootElement;
+            await second.WaitUntilLiveAsync(Deadlines.ProcessStart);
+            var logged = JsonDocument.Parse(await second.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, Deadlines.DistributedState)).RootElement;
             Assert.Equal("EMB1", logged.GetProperty("entityKey").GetString());
         }
         finally
@@ -49,6 +49,6 @@ public sealed class EmbeddedOnlineTests
             host.Client,
             $"/api/v1/models/{TestModel.Name}/predict",
             new { date = "2001-02-03T07:45:00", origin = "ORD", destination = "LAX", distance = 1744, entityKey = "EMB1" },
-            Deadlines.Start,
+            Deadlines.ProcessStart,
             host.Failure);
 }

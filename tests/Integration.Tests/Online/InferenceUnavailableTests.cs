@@ -21,7 +21,7 @@ public sealed class InferenceUnavailableTests(RabbitMqFixture broker)
         };
         await using var retrainer = ServiceProcess.Start("Retrainer", environment);
         await using var featureBuilder = ServiceProcess.Start("FeatureBuilder", environment);
-        await featureBuilder.WaitForStatusAsync($"/api/v1/models/{TestModel.Name}", HttpStatusCode.OK, Deadlines.Start);
+        await featureBuilder.WaitForStatusAsync($"/api/v1/models/{TestModel.Name}", HttpStatusCode.OK, Deadlines.ProcessStart);
 
         var clock = Stopwatch.StartNew();
         using var response = await featureBuilder.Client.PostAsJsonAsync(

@@ -14,8 +14,8 @@ namespace Integration.Tests.Predictions;
 public sealed class PredictionLogTests(RabbitMqFixture broker)
 {
     private const string PredictionsQueue = "feedback-collector-predictions-made";
-    private static readonly TimeSpan StartTimeout = Deadlines.Start;
-    private static readonly TimeSpan LogTimeout = Deadlines.State;
+    private static readonly TimeSpan StartTimeout = Deadlines.ProcessStart;
+    private static readonly TimeSpan LogTimeout = Deadlines.DistributedState;
 
     [Fact]
     public async Task A_published_prediction_is_served_by_its_id_with_every_field()

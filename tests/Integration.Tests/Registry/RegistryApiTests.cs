@@ -183,7 +183,7 @@ public sealed class RegistryApiTests(RegistrySystem system) : IClassFixture<Regi
         List<string> paths = [];
         do
         {
-            if (await TransientAnswers.TryGetJsonAsync(system.Client, "/openapi/public.json", message => system.Failure(message)) is { } document)
+            if (await Poll.TryGetJsonAsync(system.Client, "/openapi/public.json", message => system.Failure(message)) is { } document)
             {
                 paths = [.. document.GetProperty("paths").EnumerateObject().Select(path => path.Name)];
                 if (paths.Contains("/api/v1/models/{model}/versions") && paths.Contains("/api/v1/models/{model}/predict"))
@@ -232,7 +232,7 @@ public sealed class RegistryApiTests(RegistrySystem system) : IClassFixture<Regi
                 last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
                 if (response.StatusCode == HttpStatusCode.OK)
                     answered = JsonDocument.Parse(last[4..]).RootElement.GetProperty("version").GetString();
-                else if (!TransientAnswers.IsTransient(response.StatusCode))
+                else if (!Poll.IsTransient(response.StatusCode))
                     throw system.Failure($"POST {PredictPath} answered {last}");
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)

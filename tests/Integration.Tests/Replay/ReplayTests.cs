@@ -188,7 +188,7 @@ public sealed class ReplayTests(ReplaySystem system, ITestOutputHelper output) :
         await TryGetJsonAsync("/api/v1/feedback/stats") is { } stats ? stats.GetProperty("joined").GetInt64() : null;
 
     private Task<JsonElement?> TryGetJsonAsync(string path) =>
-        TransientAnswers.TryGetJsonAsync(system.Client, path, message => system.Failure(message));
+        Poll.TryGetJsonAsync(system.Client, path, message => system.Failure(message));
 
     private async Task<JsonElement> GetJsonAsync(string path)
     {

@@ -195,7 +195,7 @@ public sealed class RetrainingApiTests(RetrainingSystem system) : IClassFixture<
     }
 
     private Task<JsonElement?> TryGetJsonAsync(string path, Action<string> last) =>
-        TransientAnswers.TryGetJsonAsync(system.Client, path, message => system.Failure(message), last);
+        Poll.TryGetJsonAsync(system.Client, path, message => system.Failure(message), last);
 
     private async Task<JsonElement> GetJsonAsync(string path)
     {

@@ -18,8 +18,8 @@ public sealed class RolloutSystem : DistributedSystem
     public const string RolloutsPath = $"/api/v1/models/{TestModel.Name}/rollouts";
     public const string PredictPath = $"/api/v1/models/{TestModel.Name}/predict";
 
-    /// <summary>How long a distributed state (a route reaching the replicas, a rollout deciding) may take on a loaded machine.</summary>
-    public static readonly TimeSpan StateTimeout = TimeSpan.FromMinutes(2);
+    /// <summary>How long a route may take to reach the replicas, or a rollout to decide, on a busy machine.</summary>
+    public static readonly TimeSpan StateTimeout = Deadlines.DistributedState;
 
     private const string RoutingLine = $"Routing {TestModel.Name}: ";
     private static readonly string[] Replicas = ["inference-1", "inference-2"];

@@ -4,21 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Integration.Tests.Online;
-
-/// <summary>
-/// How long the tests wait for a state. Generous on purpose: the suite runs every service on two cores shared with
-/// other test projects, where a start or a message can take a minute; a passing test returns as soon as the state
-/// is reached, so only a failing one waits this long.
-/// </summary>
-public static class Deadlines
-{
-    /// <summary>A process to start and answer, a model to load and serve.</summary>
-    public static readonly TimeSpan Start = TimeSpan.FromSeconds(120);
-
-    /// <summary>A state that travels between processes or through a store: counted, logged, joined, exported, saved.</summary>
-    public static readonly TimeSpan State = TimeSpan.FromSeconds(90);
-}
+namespace Integration.Tests;
 
 /// <summary>An HTTP answer read whole: its status, headers, body and the body's media type.</summary>
 public sealed record HttpAnswer(HttpStatusCode Status, HttpResponseHeaders Headers, string Body, string? MediaType)
@@ -30,9 +16,10 @@ public sealed record HttpAnswer(HttpStatusCode Status, HttpResponseHeaders Heade
 }
 
 /// <summary>
-/// Polls for a state until a deadline. A request the service cannot answer yet is "not yet", never a verdict:
-/// a refused connection, the client's own timeout (a service held up for a minute on a busy machine) and the
-/// transient 502, 503 and 504 a gateway answers while a service starts or is slow.
+/// Polls for a state until a deadline (<see cref="Deadlines"/>). A request the service cannot answer yet is "not yet",
+/// never a verdict: a refused connection, the client's own timeout (a service held up for a minute on a busy machine)
+/// and the transient 502, 503 and 504 a gateway answers while a service starts or is slow. <see cref="TryGetJsonAsync"/>
+/// is one attempt, for loops that decide more than "until it holds".
 /// </summary>
 public static class Poll
 {
@@ -122,6 +109,36 @@ public static class Poll
             $"POST {path} to answer 200",
             failure);
         return answer.Json();
+    }
+
+    /// <summary>Whether <paramref name="status"/> is a gateway or availability answer worth asking again.</summary>
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    /// <summary>
+    /// The JSON body of <c>GET <paramref name="path"/></c>, or null (with the reason in <paramref name="last"/>) when the
+    /// answer was transient; throws <paramref name="failure"/>'s exception on any other answer than 200.
+    /// </summary>
+    public static async Task<JsonElement?> TryGetJsonAsync(HttpClient client, string path, Func<string, Exception> failure, Action<string>? last = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(failure);
+        try
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.OK)
+                return JsonDocument.Parse(body).RootElement.Clone();
+            if (!IsTransient(response.StatusCode))
+                throw failure($"GET {path} answered {(int)response.StatusCode}: {body}");
+            last?.Invoke($"GET {path}: {(int)response.StatusCode} {body}");
+            return null;
+        }
+        catch (Exception exception) when (IsTransient(exception))
+        {
+            last?.Invoke($"GET {path}: {exception.Message}");
+            return null;
+        }
     }
 
     // A refused or dropped connection, or the client's timeout: the service did not answer yet.
