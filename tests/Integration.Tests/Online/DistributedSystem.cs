@@ -16,7 +16,9 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
     private static readonly TimeSpan StartTimeout = Deadlines.ProcessStart;
     private static readonly object WarmUpRecord = new { date = "2001-01-17T07:45:00", origin = "ORD", destination = "LAX", distance = 1744 };
     private readonly RabbitMqFixture _broker = new();
+    // Tests restart services concurrently (both replicas at once) while others read the list.
     private readonly List<ServiceProcess> _services = [];
+    private readonly Lock _servicesLock = new();
     private RabbitMqVirtualHost? _virtualHost;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private string? _storeFolder;
@@ -46,7 +48,7 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
     public HttpClient Client => Gateway.Client;
 
     /// <summary>Every process's output, for failure messages.</summary>
-    public string Output => string.Join("\n", _services.Select(service => $"=== {service.Name} ===\n{service.Output}"));
+    public string Output => string.Join("\n", Services().Select(service => $"=== {service.Name} ===\n{service.Output}"));
 
     public async Task InitializeAsync()
     {
@@ -110,13 +112,13 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
             gateway[key] = value;
         Gateway = Start("Gateway", "gateway", gateway);
 
-        foreach (var service in _services)
+        foreach (var service in Services())
             await service.WaitUntilLiveAsync(StartTimeout);
         await WaitUntilPredictingAsync();
     }
 
     /// <summary>The running process of a service, by its name (<c>featurebuilder</c>, <c>inference-1</c>, …).</summary>
-    public ServiceProcess Service(string name) => _services.Single(service => service.Name == name);
+    public ServiceProcess Service(string name) => Services().Single(service => service.Name == name);
 
     /// <summary>
     /// Kills a service at once (as a crash would) and starts it again with the same settings on the same
@@ -124,9 +126,9 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
     /// </summary>
     public async Task<ServiceProcess> KillAndRestartAsync(string name)
     {
-        var index = _services.FindIndex(service => service.Name == name);
-        var restarted = await _services[index].KillAndRestartAsync();
-        _services[index] = restarted;
+        var restarted = await Service(name).KillAndRestartAsync();
+        lock (_servicesLock)
+            _services[_services.FindIndex(service => service.Name == name)] = restarted;
         await restarted.WaitUntilLiveAsync(StartTimeout);
         return restarted;
     }
@@ -139,7 +141,7 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync()
     {
-        foreach (var service in _services)
+        foreach (var service in Services())
             await service.DisposeAsync();
         await Telemetry.DisposeAsync();
         if (_virtualHost is not null)
@@ -164,7 +166,8 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
     private ServiceProcess Start(string service, string name, IReadOnlyDictionary<string, string> environment)
     {
         var process = ServiceProcess.Start(service, new Dictionary<string, string>(environment) { ["OTEL_SERVICE_NAME"] = name }, name);
-        _services.Add(process);
+        lock (_servicesLock)
+            _services.Add(process);
         return process;
     }
 
@@ -200,6 +203,12 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
     }
 
     private bool BothReplicasLoaded() =>
-        _services.Where(service => service.Name.StartsWith("inference", StringComparison.Ordinal))
+        Services().Where(service => service.Name.StartsWith("inference", StringComparison.Ordinal))
             .All(service => service.Output.Contains("Loaded model", StringComparison.Ordinal));
+
+    private List<ServiceProcess> Services()
+    {
+        lock (_servicesLock)
+            return [.. _services];
+    }
 }
