@@ -9,9 +9,9 @@ using System.Text.Json.Serialization;
 namespace Integration.Tests;
 
 /// <summary>
-/// The local RabbitMQ broker (127.0.0.1:5672, management API on :15672, guest/guest), found once per run.
-/// Each test takes its own virtual host from <see cref="CreateVirtualHostAsync"/>, so tests never see each
-/// other's queues and exchanges.
+/// The local RabbitMQ broker (127.0.0.1:5672, management API on :15672, guest/guest), found by each test class that
+/// needs it. Each test takes its own virtual host from <see cref="CreateVirtualHostAsync"/>, so tests that run at the
+/// same time never see each other's queues and exchanges.
 /// </summary>
 public sealed class RabbitMqFixture : IAsyncLifetime, IDisposable
 {
@@ -147,11 +147,4 @@ public sealed class RabbitMqFixture : IAsyncLifetime, IDisposable
         [property: JsonPropertyName("client_properties")] ClientProperties? ClientProperties);
 
     private sealed record ClientProperties([property: JsonPropertyName("connection_name")] string? ConnectionName);
-}
-
-/// <summary>The tests that need the broker: they share one <see cref="RabbitMqFixture"/>.</summary>
-[CollectionDefinition(Name)]
-public sealed class RabbitMqTestGroup : ICollectionFixture<RabbitMqFixture>
-{
-    public const string Name = "RabbitMQ";
 }

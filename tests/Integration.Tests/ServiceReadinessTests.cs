@@ -4,8 +4,7 @@ using System.Net;
 namespace Integration.Tests;
 
 /// <summary>Each service, started as its own process against RabbitMQ, says when it can take work.</summary>
-[Collection(RabbitMqTestGroup.Name)]
-public sealed class ServiceReadinessTests(RabbitMqFixture broker)
+public sealed class ServiceReadinessTests(RabbitMqFixture broker) : IClassFixture<RabbitMqFixture>
 {
     public static TheoryData<string> Services => new()
     {

@@ -10,8 +10,9 @@ namespace ServiceDefaults.Metrics;
 /// Publishes what the <see cref="RequestMetricsRecorder"/> counted, every <see cref="TelemetryOptions.ReportInterval"/>
 /// (at multiples of the interval on the clock, so that intervals do not straddle Monitor's minutes), as one
 /// <c>RequestMetricsReported</c> per service that had requests. A host without a message bus publishes nothing.
-/// Metrics are not worth holding a request for: a report the broker does not take within one interval is
-/// logged and dropped.
+/// A broker that is slow to take a report (a busy machine) delays the next interval rather than losing counts: the
+/// requests of the meantime go into the next report. Metrics are not worth more than that: a report the broker does
+/// not take within <see cref="PublishTimeout"/> (or the interval, if longer) is logged and dropped.
 /// </summary>
 public sealed partial class RequestMetricsReporter(
     RequestMetricsRecorder recorder,
@@ -21,6 +22,9 @@ public sealed partial class RequestMetricsReporter(
     TimeProvider time,
     ILogger<RequestMetricsReporter> logger) : BackgroundService
 {
+    /// <summary>How long a report may wait for the broker at least, before it is dropped.</summary>
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>This process's name in the reports.</summary>
     public string Instance { get; } = options.Value.InstanceId is { Length: > 0 } configured
         ? configured
@@ -51,8 +55,8 @@ public sealed partial class RequestMetricsReporter(
         if (reports.Count == 0 || services.GetService<IBus>() is not { } bus)
             return 0;
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.ReportInterval);
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(PublishTimeout.Ticks, options.Value.ReportInterval.Ticks)), time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, giveUp.Token);
         var published = 0;
         foreach (var report in reports)
         {

@@ -18,7 +18,6 @@ namespace Integration.Tests.AutomaticLoop;
 /// against the champion on the same hold-out, rolled out as a canary, and the canary promotes itself. A queue of the
 /// test's own on <c>platform.events</c> sees the alert, the new version and the promotion, as an outside system would.
 /// </summary>
-[Collection(RabbitMqTestGroup.Name)]
 public sealed class AutomaticLoopTests(LoopSystem system, ITestOutputHelper output) : IClassFixture<LoopSystem>
 {
     private const string RetrainingsPath = $"/api/v1/models/{TestModel.Name}/retrainings";

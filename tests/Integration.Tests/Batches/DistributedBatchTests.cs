@@ -13,7 +13,6 @@ namespace Integration.Tests.Batches;
 /// chunks on RabbitMQ, scored by two competing Inference replicas, stored, downloaded through the gateway;
 /// and surviving the crash of FeatureBuilder and of an Inference replica in the middle of a batch.
 /// </summary>
-[Collection(RabbitMqTestGroup.Name)]
 public sealed class DistributedBatchTests(DistributedSystem system) : IClassFixture<DistributedSystem>
 {
     private const string BatchesPath = $"/api/v1/models/{TestModel.Name}/batches";

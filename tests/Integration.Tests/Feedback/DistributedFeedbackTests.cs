@@ -16,7 +16,6 @@ namespace Integration.Tests.Feedback;
 /// client, joined by FeedbackCollector and published as <see cref="OutcomeRecorded"/>, which a bus of the test's
 /// own receives as Monitor and the Retrainer would.
 /// </summary>
-[Collection(RabbitMqTestGroup.Name)]
 public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFixture<FeedbackSystem>
 {
     private const string IngestExchange = "platform.ingest";

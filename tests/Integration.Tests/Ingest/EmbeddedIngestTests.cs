@@ -8,8 +8,7 @@ namespace Integration.Tests.Ingest;
 /// The embedded host (every service in one process) started on a real broker
 /// (<c>Messaging__Transport=RabbitMq</c>) answers other systems' events the same way as the distributed mode.
 /// </summary>
-[Collection(RabbitMqTestGroup.Name)]
-public sealed class EmbeddedIngestTests(RabbitMqFixture broker)
+public sealed class EmbeddedIngestTests(RabbitMqFixture broker) : IClassFixture<RabbitMqFixture>
 {
     [Fact]
     public async Task The_embedded_host_on_RabbitMQ_answers_a_request_published_to_the_ingest_exchange()

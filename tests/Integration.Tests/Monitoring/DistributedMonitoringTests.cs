@@ -13,7 +13,6 @@ namespace Integration.Tests.Monitoring;
 /// batch), reports drift per column, a timeline and the alert rules' states through the gateway, and
 /// delivers a drift alert to the history, to outside systems on <c>platform.events</c> and to a webhook.
 /// </summary>
-[Collection(RabbitMqTestGroup.Name)]
 public sealed class DistributedMonitoringTests(MonitoringSystem system) : IClassFixture<MonitoringSystem>
 {
     private static readonly TimeSpan Timeout = Deadlines.DistributedState;

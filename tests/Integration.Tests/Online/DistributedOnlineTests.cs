@@ -10,7 +10,6 @@ namespace Integration.Tests.Online;
 /// The public online API driven through the gateway of the distributed mode (every service its own
 /// process, RabbitMQ between them, two Inference replicas).
 /// </summary>
-[Collection(RabbitMqTestGroup.Name)]
 public sealed class DistributedOnlineTests(DistributedSystem system) : IClassFixture<DistributedSystem>
 {
     private const string PredictPath = $"/api/v1/models/{TestModel.Name}/predict";

@@ -6,8 +6,7 @@ using System.Text.Json;
 namespace Integration.Tests.Online;
 
 /// <summary>When no Inference replica answers, a client gets 503 with Retry-After once FeatureBuilder's wait ends, never a hang.</summary>
-[Collection(RabbitMqTestGroup.Name)]
-public sealed class InferenceUnavailableTests(RabbitMqFixture broker)
+public sealed class InferenceUnavailableTests(RabbitMqFixture broker) : IClassFixture<RabbitMqFixture>
 {
     [Fact]
     public async Task A_prediction_without_any_Inference_replica_gets_503_with_Retry_After_after_the_timeout()

@@ -10,8 +10,7 @@ namespace Integration.Tests.Predictions;
 /// FeedbackCollector, started as its own process on RabbitMQ (a virtual host per test) with its store in a
 /// temporary folder, logs the <see cref="PredictionMade"/> events a test publishes and serves them over HTTP.
 /// </summary>
-[Collection(RabbitMqTestGroup.Name)]
-public sealed class PredictionLogTests(RabbitMqFixture broker)
+public sealed class PredictionLogTests(RabbitMqFixture broker) : IClassFixture<RabbitMqFixture>
 {
     private const string PredictionsQueue = "feedback-collector-predictions-made";
     private static readonly TimeSpan StartTimeout = Deadlines.ProcessStart;

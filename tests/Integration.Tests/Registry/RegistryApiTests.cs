@@ -15,7 +15,6 @@ namespace Integration.Tests.Registry;
 /// replicas, RabbitMQ between them): upload a version (ONNX + card), list, read, download, move the champion and
 /// see every replica switch, delete; and the problem details of uploads that are refused.
 /// </summary>
-[Collection(RabbitMqTestGroup.Name)]
 public sealed class RegistryApiTests(RegistrySystem system) : IClassFixture<RegistrySystem>
 {
     private const string PredictPath = $"/api/v1/models/{TestModel.Name}/predict";

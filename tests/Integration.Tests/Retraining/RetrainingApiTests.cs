@@ -13,7 +13,6 @@ namespace Integration.Tests.Retraining;
 /// against the champion on the newest rows and rolls the winner out; the job, with its numbers, is read through the
 /// gateway. And the manual POST: a second trigger while a job runs is recorded as skipped.
 /// </summary>
-[Collection(RabbitMqTestGroup.Name)]
 public sealed class RetrainingApiTests(RetrainingSystem system) : IClassFixture<RetrainingSystem>
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);

@@ -18,8 +18,14 @@ public sealed class RolloutSystem : DistributedSystem
     public const string RolloutsPath = $"/api/v1/models/{TestModel.Name}/rollouts";
     public const string PredictPath = $"/api/v1/models/{TestModel.Name}/predict";
 
-    /// <summary>How long a route may take to reach the replicas, or a rollout to decide, on a busy machine.</summary>
+    /// <summary>How long a state may take to cross processes (a prediction logged, clients answered) on a busy machine.</summary>
     public static readonly TimeSpan StateTimeout = Deadlines.DistributedState;
+
+    /// <summary>
+    /// How long a rollout may take to decide (steps held for requests, time and outcomes) and its route to reach the
+    /// replicas (bandit arms follow outcomes) on a busy machine.
+    /// </summary>
+    public static readonly TimeSpan DecisionTimeout = Deadlines.LongWork;
 
     private const string RoutingLine = $"Routing {TestModel.Name}: ";
     private static readonly string[] Replicas = ["inference-1", "inference-2"];
@@ -98,8 +104,8 @@ public sealed class RolloutSystem : DistributedSystem
             var routes = Replicas.Select(replica => LastRouting(Service(replica).Output)).ToList();
             if (routes.All(route => route == routing))
                 return;
-            if (clock.Elapsed > StateTimeout)
-                throw Failure($"after {StateTimeout.TotalSeconds:0} s the replicas route '{string.Join("' and '", routes)}', not '{routing}'");
+            if (clock.Elapsed > DecisionTimeout)
+                throw Failure($"after {DecisionTimeout.TotalSeconds:0} s the replicas route '{string.Join("' and '", routes)}', not '{routing}'");
             await Task.Delay(100);
         }
     }
@@ -113,10 +119,21 @@ public sealed class RolloutSystem : DistributedSystem
             var rollout = await GetJsonAsync($"{RolloutsPath}/{rolloutId}");
             if (done(rollout.GetProperty("state").GetString()!))
                 return rollout;
-            if (clock.Elapsed > StateTimeout)
-                throw Failure($"rollout {rolloutId} did not reach the awaited state within {StateTimeout.TotalSeconds:0} s: {rollout}");
+            if (clock.Elapsed > DecisionTimeout)
+                throw Failure($"rollout {rolloutId} did not reach the awaited state within {DecisionTimeout.TotalSeconds:0} s: {rollout}");
             await Task.Delay(250);
         }
+    }
+
+    /// <summary>
+    /// Rolls the rollout back if it is still active: a test that failed half-way leaves the model as it found it, so
+    /// the next test can start a rollout of its own.
+    /// </summary>
+    public async Task EndIfActiveAsync(string rolloutId)
+    {
+        var state = (await GetJsonAsync($"{RolloutsPath}/{rolloutId}")).GetProperty("state").GetString();
+        if (state is "running" or "paused")
+            await ActAsync(rolloutId, "rollback");
     }
 
     /// <summary>Predicts one record with an entity key: the prediction's id, version and label.</summary>

@@ -16,10 +16,10 @@ namespace Integration.Tests.Rollouts;
 /// without one failed request. Versions are the test model's ONNX file registered again under other numbers, so they
 /// differ only in what the platform does with them.
 /// </summary>
-[Collection(RabbitMqTestGroup.Name)]
 public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSystem>
 {
     private static readonly TimeSpan Timeout = RolloutSystem.StateTimeout;
+    private static readonly TimeSpan DecisionTimeout = RolloutSystem.DecisionTimeout;
 
     [Fact]
     public async Task An_AB_rollout_answers_its_share_of_entity_keys_with_the_challenger_and_each_key_always_the_same_way()
@@ -50,7 +50,7 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         }
         finally
         {
-            await system.ActAsync(rolloutId, "rollback");
+            await system.EndIfActiveAsync(rolloutId);
         }
 
         await WaitUntilAllFromAsync(champion);
@@ -97,7 +97,7 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         }
         finally
         {
-            await system.ActAsync(rolloutId, "rollback");
+            await system.EndIfActiveAsync(rolloutId);
         }
     }
 
@@ -108,26 +108,32 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         var before = await system.ChampionAsync();
         var challenger = before == "4" ? "1" : "4";
         var rolloutId = (await system.StartRolloutAsync(new { version = challenger, strategy = RolloutStrategies.Canary })).GetProperty("rolloutId").GetString()!;
-
-        var clock = Stopwatch.StartNew();
-        var state = "running";
-        var sent = 0;
-        while (clock.Elapsed < Timeout && state == "running")
+        try
         {
-            // The truth agrees with both versions: the canary goes to all traffic once each has 100 outcomes.
-            var (id, _, label) = await system.PredictAsync($"canary-{rolloutId}-{sent++}");
-            await system.FeedbackAsync(id, label == "late" ? 45 : 0);
-            if (sent % 20 == 0)
-                state = (await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}")).GetProperty("state").GetString()!;
-        }
+            var clock = Stopwatch.StartNew();
+            var state = "running";
+            var sent = 0;
+            while (clock.Elapsed < DecisionTimeout && state == "running")
+            {
+                // The truth agrees with both versions: the canary goes to all traffic once each has 100 outcomes.
+                var (id, _, label) = await system.PredictAsync($"canary-{rolloutId}-{sent++}");
+                await system.FeedbackAsync(id, label == "late" ? 45 : 0);
+                if (sent % 20 == 0)
+                    state = (await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}")).GetProperty("state").GetString()!;
+            }
 
-        var rollout = await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}");
-        Assert.True(state == "promoted", system.Failure($"the canary ended {state} after {sent} requests: {rollout}").Message);
-        Assert.Equal(["started", "step", "promoted"], rollout.GetProperty("history").EnumerateArray().Select(change => change.GetProperty("event").GetString()));
-        Assert.Contains("passed: error rate 0.000 vs 0.000", rollout.GetProperty("history")[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
-        Assert.Contains("live accuracy 1.0000 vs 1.0000", rollout.GetProperty("history")[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
-        Assert.Equal(challenger, await system.ChampionAsync());
-        await WaitUntilAllFromAsync(challenger);
+            var rollout = await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}");
+            Assert.True(state == "promoted", system.Failure($"the canary ended {state} after {sent} requests: {rollout}").Message);
+            Assert.Equal(["started", "step", "promoted"], rollout.GetProperty("history").EnumerateArray().Select(change => change.GetProperty("event").GetString()));
+            Assert.Contains("passed: error rate 0.000 vs 0.000", rollout.GetProperty("history")[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Contains("live accuracy 1.0000 vs 1.0000", rollout.GetProperty("history")[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Equal(challenger, await system.ChampionAsync());
+            await WaitUntilAllFromAsync(challenger);
+        }
+        finally
+        {
+            await system.EndIfActiveAsync(rolloutId);
+        }
     }
 
     [Fact]
@@ -140,22 +146,29 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
 
         // The truth contradicts the challenger's predictions and agrees with the champion's. The first step (50%) is
         // not left before each version has its 100 outcomes; then the challenger's accuracy is judged.
-        var clock = Stopwatch.StartNew();
-        var sent = 0;
-        var rollout = await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}");
-        while (clock.Elapsed < Timeout && rollout.GetProperty("state").GetString() == "running")
+        try
         {
-            var (id, version, label) = await system.PredictAsync($"wrong-canary-{rolloutId}-{sent++}");
-            await system.FeedbackAsync(id, (label == "late") == (version == champion) ? 45 : 0);
-            if (sent % 20 == 0)
-                rollout = await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}");
-        }
+            var clock = Stopwatch.StartNew();
+            var sent = 0;
+            var rollout = await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}");
+            while (clock.Elapsed < DecisionTimeout && rollout.GetProperty("state").GetString() == "running")
+            {
+                var (id, version, label) = await system.PredictAsync($"wrong-canary-{rolloutId}-{sent++}");
+                await system.FeedbackAsync(id, (label == "late") == (version == champion) ? 45 : 0);
+                if (sent % 20 == 0)
+                    rollout = await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{rolloutId}");
+            }
 
-        Assert.True(rollout.GetProperty("state").GetString() == "rolled-back", system.Failure($"the canary ended {rollout.GetProperty("state")} after {sent} requests: {rollout}").Message);
-        Assert.Equal(["started", "rolled-back"], rollout.GetProperty("history").EnumerateArray().Select(change => change.GetProperty("event").GetString()));
-        Assert.Contains("live accuracy 0.0000 is more than 0.01 below the champion's 1.0000", rollout.GetProperty("history")[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
-        Assert.Equal(champion, await system.ChampionAsync());
-        await WaitUntilAllFromAsync(champion);
+            Assert.True(rollout.GetProperty("state").GetString() == "rolled-back", system.Failure($"the canary ended {rollout.GetProperty("state")} after {sent} requests: {rollout}").Message);
+            Assert.Equal(["started", "rolled-back"], rollout.GetProperty("history").EnumerateArray().Select(change => change.GetProperty("event").GetString()));
+            Assert.Contains("live accuracy 0.0000 is more than 0.01 below the champion's 1.0000", rollout.GetProperty("history")[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Equal(champion, await system.ChampionAsync());
+            await WaitUntilAllFromAsync(champion);
+        }
+        finally
+        {
+            await system.EndIfActiveAsync(rolloutId);
+        }
     }
 
     [Fact]
@@ -165,46 +178,52 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         var champion = await system.ChampionAsync();
         var challenger = champion == "5" ? "1" : "5";
         var rolloutId = (await system.StartRolloutAsync(new { version = challenger, strategy = RolloutStrategies.Bandit })).GetProperty("rolloutId").GetString()!;
-
-        // Without outcomes both arms draw from Beta(1, 1): each version answers about half the requests.
-        var answered = new Dictionary<string, List<(Guid Id, string Label)>> { [champion] = [], [challenger] = [] };
-        for (var sent = 0; answered[champion].Count < 10 || answered[challenger].Count < 40; sent++)
+        try
         {
-            Assert.True(sent < 2_000, system.Failure($"after {sent} requests: {answered[champion].Count} from the champion, {answered[challenger].Count} from the challenger").Message);
-            var (id, version, label) = await system.PredictAsync($"bandit-{rolloutId}-{sent}");
-            answered[version].Add((id, label));
+            // Without outcomes both arms draw from Beta(1, 1): each version answers about half the requests.
+            var answered = new Dictionary<string, List<(Guid Id, string Label)>> { [champion] = [], [challenger] = [] };
+            for (var sent = 0; answered[champion].Count < 10 || answered[challenger].Count < 40; sent++)
+            {
+                Assert.True(sent < 2_000, system.Failure($"after {sent} requests: {answered[champion].Count} from the champion, {answered[challenger].Count} from the challenger").Message);
+                var (id, version, label) = await system.PredictAsync($"bandit-{rolloutId}-{sent}");
+                answered[version].Add((id, label));
+            }
+
+            // The truth contradicts 10 of the champion's predictions and confirms 40 of the challenger's: 50 outcomes,
+            // fewer than the 100 a bandit decides on, so the rollout keeps running with exactly these arms.
+            foreach (var (id, label) in answered[champion].Take(10))
+                await system.FeedbackAsync(id, label == "late" ? 0 : 45);
+            foreach (var (id, label) in answered[challenger].Take(40))
+                await system.FeedbackAsync(id, label == "late" ? 45 : 0);
+            await system.WaitUntilReplicasRouteAsync($"bandit {champion} against {challenger} (rollout {rolloutId}): arms {champion} 0/10, {challenger} 40/40");
+
+            // Traffic moved: the champion's draw from Beta(1, 11) beats the challenger's from Beta(41, 1) with probability
+            // 1 / C(52, 41) = 1.7e-11 per request, so one of these 100 goes to the champion with probability 1.7e-9.
+            var moved = new List<(Guid Id, string Label)>();
+            for (var i = 0; i < 100; i++)
+            {
+                var (id, version, label) = await system.PredictAsync($"bandit-{rolloutId}-moved-{i}");
+                Assert.True(version == challenger, system.Failure($"request {i} after the arms moved was answered by version {version}").Message);
+                moved.Add((id, label));
+            }
+
+            // Their outcomes make 150: the bandit decides, and the challenger is better with probability 1.
+            foreach (var (id, label) in moved)
+                await system.FeedbackAsync(id, label == "late" ? 45 : 0);
+            var rollout = await system.WaitForRolloutAsync(rolloutId, state => state != "running");
+            Assert.True(rollout.GetProperty("state").GetString() == "promoted", system.Failure($"the bandit ended: {rollout}").Message);
+            // It decides at the first evaluation that counts 100 outcomes or more: 90 to 140 of the challenger's.
+            var decision = Regex.Match(rollout.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString()!,
+                @"^bandit: P\(challenger better\) = 1\.000; rewards (\d+)/(\d+) vs 0/10$");
+            Assert.True(decision.Success && decision.Groups[1].Value == decision.Groups[2].Value, rollout.ToString());
+            Assert.InRange(int.Parse(decision.Groups[1].Value, CultureInfo.InvariantCulture), 90, 140);
+            Assert.Equal(challenger, await system.ChampionAsync());
+            await WaitUntilAllFromAsync(challenger);
         }
-
-        // The truth contradicts 10 of the champion's predictions and confirms 40 of the challenger's: 50 outcomes,
-        // fewer than the 100 a bandit decides on, so the rollout keeps running with exactly these arms.
-        foreach (var (id, label) in answered[champion].Take(10))
-            await system.FeedbackAsync(id, label == "late" ? 0 : 45);
-        foreach (var (id, label) in answered[challenger].Take(40))
-            await system.FeedbackAsync(id, label == "late" ? 45 : 0);
-        await system.WaitUntilReplicasRouteAsync($"bandit {champion} against {challenger} (rollout {rolloutId}): arms {champion} 0/10, {challenger} 40/40");
-
-        // Traffic moved: the champion's draw from Beta(1, 11) beats the challenger's from Beta(41, 1) with probability
-        // 1 / C(52, 41) = 1.7e-11 per request, so one of these 100 goes to the champion with probability 1.7e-9.
-        var moved = new List<(Guid Id, string Label)>();
-        for (var i = 0; i < 100; i++)
+        finally
         {
-            var (id, version, label) = await system.PredictAsync($"bandit-{rolloutId}-moved-{i}");
-            Assert.True(version == challenger, system.Failure($"request {i} after the arms moved was answered by version {version}").Message);
-            moved.Add((id, label));
+            await system.EndIfActiveAsync(rolloutId);
         }
-
-        // Their outcomes make 150: the bandit decides, and the challenger is better with probability 1.
-        foreach (var (id, label) in moved)
-            await system.FeedbackAsync(id, label == "late" ? 45 : 0);
-        var rollout = await system.WaitForRolloutAsync(rolloutId, state => state != "running");
-        Assert.True(rollout.GetProperty("state").GetString() == "promoted", system.Failure($"the bandit ended: {rollout}").Message);
-        // It decides at the first evaluation that counts 100 outcomes or more: 90 to 140 of the challenger's.
-        var decision = Regex.Match(rollout.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString()!,
-            @"^bandit: P\(challenger better\) = 1\.000; rewards (\d+)/(\d+) vs 0/10$");
-        Assert.True(decision.Success && decision.Groups[1].Value == decision.Groups[2].Value, rollout.ToString());
-        Assert.InRange(int.Parse(decision.Groups[1].Value, CultureInfo.InvariantCulture), 90, 140);
-        Assert.Equal(challenger, await system.ChampionAsync());
-        await WaitUntilAllFromAsync(challenger);
     }
 
     [Fact]
@@ -255,26 +274,35 @@ public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSy
         })).ToList();
 
         // Replace (a version no replica has loaded yet), replace back, then a canary that promotes itself.
-        await system.StartRolloutAsync(new { version = "6", strategy = RolloutStrategies.SingleVersion });
-        await WaitUntilAllFromAsync("6");
-        // Held until the clients have been answered by it, however slowly they run.
-        var clients = Stopwatch.StartNew();
-        while (!SeenByClients("6"))
+        string? canary = null;
+        try
         {
-            Assert.True(clients.Elapsed < Timeout, system.Failure($"no client was answered by version 6 within {Timeout.TotalSeconds:0} s").Message);
-            await Task.Delay(50);
+            await system.StartRolloutAsync(new { version = "6", strategy = RolloutStrategies.SingleVersion });
+            await WaitUntilAllFromAsync("6");
+            // Held until the clients have been answered by it, however slowly they run.
+            var clients = Stopwatch.StartNew();
+            while (!SeenByClients("6"))
+            {
+                Assert.True(clients.Elapsed < Timeout, system.Failure($"no client was answered by version 6 within {Timeout.TotalSeconds:0} s").Message);
+                await Task.Delay(50);
+            }
+
+            await system.StartRolloutAsync(new { version = original, strategy = RolloutStrategies.SingleVersion });
+            await WaitUntilAllFromAsync(original);
+            canary = (await system.StartRolloutAsync(new { version = "7", strategy = RolloutStrategies.Canary })).GetProperty("rolloutId").GetString()!;
+            var rollout = await system.WaitForRolloutAsync(canary, state => state != "running");
+            Assert.True(rollout.GetProperty("state").GetString() == "promoted", system.Failure($"the canary ended: {rollout}").Message);
+            await WaitUntilAllFromAsync("7");
+        }
+        finally
+        {
+            // The clients stop whatever happened, so no load outlives the test.
+            await stop.CancelAsync();
+            await Task.WhenAll(load);
+            if (canary is not null)
+                await system.EndIfActiveAsync(canary);
         }
 
-        await system.StartRolloutAsync(new { version = original, strategy = RolloutStrategies.SingleVersion });
-        await WaitUntilAllFromAsync(original);
-        var canary = (await system.StartRolloutAsync(new { version = "7", strategy = RolloutStrategies.Canary })).GetProperty("rolloutId").GetString()!;
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Timeout && (await system.GetJsonAsync($"{RolloutSystem.RolloutsPath}/{canary}")).GetProperty("state").GetString() == "running")
-            await Task.Delay(500);
-        await WaitUntilAllFromAsync("7");
-
-        await stop.CancelAsync();
-        await Task.WhenAll(load);
         Assert.True(failures.Count == 0, system.Failure($"{failures.Count} of {requests} requests failed while versions switched: {string.Join("\n", failures.Take(5))}").Message);
         Assert.True(versions.Keys.Order(StringComparer.Ordinal).SequenceEqual(new[] { original, "6", "7" }.Distinct().Order(StringComparer.Ordinal)),
             $"answered by {string.Join(", ", versions.Select(version => $"{version.Key}: {version.Value}"))}");

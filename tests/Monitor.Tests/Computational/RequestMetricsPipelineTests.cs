@@ -39,7 +39,6 @@ public sealed class RequestMetricsPipelineTests : IAsyncLifetime, IDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Embedded", EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        // The interval also bounds, on the real clock, how long PublishAsync waits for the bus: the longest allowed.
         builder.Configuration["Telemetry:ReportInterval"] = "00:01:00";
         builder.Configuration["Telemetry:InstanceId"] = "test-instance";
         // Before the service defaults, which add the system clock only when no TimeProvider is registered.
