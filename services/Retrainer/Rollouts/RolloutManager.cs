@@ -194,7 +194,7 @@ public sealed class RolloutManager(
         string modelName,
         string rolloutId,
         Func<Rollout, DateTimeOffset, Rollout> change,
-        Func<Rollout, CancellationToken, Task>? beforeAnnouncing,
+        Func<Rollout, CancellationToken, Task>? beforeSaving,
         CancellationToken cancellationToken)
     {
         await _changes.WaitAsync(cancellationToken);
@@ -212,9 +212,11 @@ public sealed class RolloutManager(
                 return new RolloutChange(RolloutChangeOutcome.Conflict, rollout, refused.Message);
             }
 
+            // The registry first: whoever reads the saved state (promoted, rolled back) finds the aliases already moved,
+            // and a crash in between leaves the rollout active, to be ended again (moving an alias twice changes nothing).
+            if (beforeSaving is not null)
+                await beforeSaving(changed, cancellationToken);
             await SaveAsync(changed, cancellationToken);
-            if (beforeAnnouncing is not null)
-                await beforeAnnouncing(changed, cancellationToken);
             await AnnounceAsync(changed, changed.History.Count > rollout.History.Count ? changed.History[^1].Reason : "bandit arms updated", cancellationToken);
             return new RolloutChange(RolloutChangeOutcome.Changed, changed);
         }
