@@ -17,4 +17,16 @@ public static class StoreNames
                 $"'{service}' is not a store name: use lower-case letters, digits and dashes (it names a file or a database).", nameof(service));
         }
     }
+
+    /// <summary>Throws unless <paramref name="name"/> (a collection or field of a document store) is lower-case letters, digits and underscores, starting with a letter.</summary>
+    /// <exception cref="ArgumentException">When it is not such a name.</exception>
+    public static void ThrowIfInvalidCollection(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!char.IsAsciiLetterLower(name[0]) || !name.All(character => char.IsAsciiLetterLower(character) || char.IsAsciiDigit(character) || character == '_'))
+        {
+            throw new ArgumentException(
+                $"'{name}' is not a collection or field name: use lower-case letters, digits and underscores, starting with a letter (it names a table or a column).", nameof(name));
+        }
+    }
 }

@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace ServiceDefaults.Storage.Documents;
+
+/// <summary>
+/// What a typed store declares about one collection of documents: its name, each document's key, the few fields it
+/// filters and orders by (copied beside the document so both providers can index them), and when a document expires.
+/// The document itself is stored whole as JSON; the providers never look inside it.
+/// </summary>
+/// <typeparam name="T">The document type, serialized with <see cref="Json"/>.</typeparam>
+public sealed class DocumentSchema<T>
+{
+    /// <summary>The collection's name: lower-case letters, digits and underscores (a SQLite table, a MongoDB collection).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The document's key, unique in the collection.</summary>
+    public required Func<T, string> Key { get; init; }
+
+    /// <summary>The fields queries may filter and order by.</summary>
+    public IReadOnlyList<DocumentField<T>> Fields { get; init; } = [];
+
+    /// <summary>The indexes, each a list of field names (ordered as the index).</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Indexes { get; init; } = [];
+
+    /// <summary>When a document may be deleted by retention; null for documents kept until deleted.</summary>
+    public Func<T, DateTimeOffset?>? ExpiresAt { get; init; }
+
+    /// <summary>How documents are written as JSON (web defaults unless the store says otherwise).</summary>
+    public JsonSerializerOptions Json { get; init; } = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The declared field named <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">When the collection declares no such field.</exception>
+    public DocumentField<T> Field(string name) =>
+        Fields.FirstOrDefault(field => field.Name == name)
+        ?? throw new ArgumentException($"The collection '{Name}' declares no field '{name}'.", nameof(name));
+}

@@ -1,0 +1,203 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace ServiceDefaults.Storage.Documents;
+
+/// <summary>
+/// A collection in the service's MongoDB database, laid out as <see cref="SqliteDocuments{T}"/> lays out its table:
+/// <c>_id</c> (the key), <c>revision</c>, <c>expires</c> (a date, for the TTL index), <c>document</c> (the JSON text)
+/// and <c>f_</c> + name per declared field. The only MongoDB code of the document store.
+/// </summary>
+public sealed class MongoDocuments<T> : IDocuments<T>, IDisposable
+{
+    private readonly DocumentSchema<T> _collection;
+    private readonly IMongoCollection<BsonDocument> _documents;
+    private readonly MongoIndexes _indexes;
+
+    /// <summary>The collection in <paramref name="database"/>; its indexes are created on first use.</summary>
+    public MongoDocuments(IMongoDatabase database, DocumentSchema<T> collection)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(collection);
+        StoreNames.ThrowIfInvalidCollection(collection.Name);
+        _collection = collection;
+        _documents = database.GetCollection<BsonDocument>(collection.Name);
+        _indexes = new MongoIndexes(async token =>
+        {
+            var keys = Builders<BsonDocument>.IndexKeys;
+            var models = collection.Indexes
+                .Select(index => new CreateIndexModel<BsonDocument>(keys.Combine(index.Select(name => keys.Ascending("f_" + collection.Field(name).Name)))))
+                .ToList();
+            if (collection.ExpiresAt is not null)
+                models.Add(new CreateIndexModel<BsonDocument>(keys.Ascending("expires"), new CreateIndexOptions { ExpireAfter = TimeSpan.Zero }));
+            if (models.Count > 0)
+                await _documents.Indexes.CreateManyAsync(models, token);
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<Versioned<T>?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureAsync(cancellationToken);
+        var found = await _documents.Find(KeyIs(key)).FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : Read(found);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Versioned<T>>> FindAsync(DocumentQuery query, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureAsync(cancellationToken);
+        var found = await Find(query).ToListAsync(cancellationToken);
+        return [.. found.Select(Read)];
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<T> StreamAsync(DocumentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureAsync(cancellationToken);
+        using var cursor = await Find(query).ToCursorAsync(cancellationToken);
+        while (await cursor.MoveNextAsync(cancellationToken))
+        {
+            foreach (var document in cursor.Current)
+                yield return Read(document).Document;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureAsync(cancellationToken);
+        return await _documents.CountDocumentsAsync(Filter(query), cancellationToken: cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureAsync(cancellationToken);
+        var groups = await _documents.Aggregate()
+            .Match(Filter(query))
+            .Group(new BsonDocument { { "_id", "$f_" + _collection.Field(field).Name }, { "count", new BsonDocument("$sum", 1L) } })
+            .ToListAsync(cancellationToken);
+        return groups.ToDictionary(
+            group => group["_id"].IsBsonNull ? "" : Convert.ToString(BsonTypeMapper.MapToDotNetValue(group["_id"]), System.Globalization.CultureInfo.InvariantCulture)!,
+            group => group["count"].ToInt64(),
+            StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> InsertAsync(T document, CancellationToken cancellationToken) =>
+        (await InsertManyAsync([document], cancellationToken))[0];
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var inserted = Enumerable.Repeat(true, documents.Count).ToArray();
+        if (documents.Count == 0)
+            return inserted;
+        await _indexes.EnsureAsync(cancellationToken);
+        try
+        {
+            await _documents.InsertManyAsync(documents.Select(document => Write(document, revision: 1)), new InsertManyOptions { IsOrdered = false }, cancellationToken);
+        }
+        catch (MongoBulkWriteException<BsonDocument> exception)
+            when (exception.WriteConcernError is null && exception.WriteErrors.All(error => error.Category == ServerErrorCategory.DuplicateKey))
+        {
+            foreach (var error in exception.WriteErrors)
+                inserted[error.Index] = false;
+        }
+
+        return inserted;
+    }
+
+    /// <inheritdoc />
+    public async Task UpsertAsync(T document, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureAsync(cancellationToken);
+        var written = Write(document, revision: 1);
+        written.Remove("_id");
+        written.Remove("revision");
+        var update = new BsonDocument { { "$set", written }, { "$inc", new BsonDocument("revision", 1L) } };
+        await _documents.UpdateOneAsync(KeyIs(_collection.Key(document)), update, new UpdateOptions { IsUpsert = true }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ReplaceAsync(T document, long revision, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureAsync(cancellationToken);
+        var filter = KeyIs(_collection.Key(document)) & Builders<BsonDocument>.Filter.Eq("revision", revision);
+        var result = await _documents.ReplaceOneAsync(filter, Write(document, revision + 1), cancellationToken: cancellationToken);
+        return result.ModifiedCount == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
+        (await _documents.DeleteOneAsync(KeyIs(key), cancellationToken)).DeletedCount == 1;
+
+    /// <inheritdoc />
+    public async Task<long> DeleteManyAsync(DocumentQuery query, CancellationToken cancellationToken) =>
+        (await _documents.DeleteManyAsync(Filter(query), cancellationToken)).DeletedCount;
+
+    /// <inheritdoc />
+    public async Task<long> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await _documents.DeleteManyAsync(Builders<BsonDocument>.Filter.Lte("expires", now.UtcDateTime), cancellationToken)).DeletedCount;
+
+    /// <inheritdoc />
+    public void Dispose() => _indexes.Dispose();
+
+    private static FilterDefinition<BsonDocument> KeyIs(string key) => Builders<BsonDocument>.Filter.Eq("_id", key);
+
+    private IFindFluent<BsonDocument, BsonDocument> Find(DocumentQuery query)
+    {
+        var sort = new BsonDocument();
+        foreach (var order in query.Order)
+            sort.Add("f_" + _collection.Field(order.Field).Name, order.Descending ? -1 : 1);
+        sort.Add("_id", query.Order.Count > 0 && query.Order[^1].Descending ? -1 : 1);
+        var find = _documents.Find(Filter(query)).Sort(sort);
+        return query.Limit is { } limit ? find.Limit(limit) : find;
+    }
+
+    private FilterDefinition<BsonDocument> Filter(DocumentQuery query)
+    {
+        var filters = Builders<BsonDocument>.Filter;
+        var all = filters.Empty;
+        foreach (var condition in query.Conditions)
+        {
+            var field = "f_" + _collection.Field(condition.Field).Name;
+            all &= condition.Comparison switch
+            {
+                Comparison.In => filters.In(field, ((System.Collections.IEnumerable)condition.Value!).Cast<object?>().Select(Value)),
+                Comparison.Equal => filters.Eq(field, Value(condition.Value)),
+                Comparison.Less => filters.Lt(field, Value(condition.Value)),
+                Comparison.LessOrEqual => filters.Lte(field, Value(condition.Value)),
+                Comparison.Greater => filters.Gt(field, Value(condition.Value)),
+                _ => filters.Gte(field, Value(condition.Value)),
+            };
+        }
+
+        return all;
+    }
+
+    private static BsonValue Value(object? value) => BsonValue.Create(FieldValue.Stored(value));
+
+    private BsonDocument Write(T document, long revision)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var written = new BsonDocument
+        {
+            { "_id", _collection.Key(document) },
+            { "revision", revision },
+            { "expires", _collection.ExpiresAt?.Invoke(document) is { } expires ? new BsonDateTime(expires.UtcDateTime) : BsonNull.Value },
+            { "document", JsonSerializer.Serialize(document, _collection.Json) },
+        };
+        foreach (var field in _collection.Fields)
+            written.Add("f_" + field.Name, Value(field.Read(document)));
+        return written;
+    }
+
+    private Versioned<T> Read(BsonDocument stored) =>
+        new(JsonSerializer.Deserialize<T>(stored["document"].AsString, _collection.Json)
+            ?? throw new InvalidDataException($"A document of '{_collection.Name}' is null."), stored["revision"].ToInt64());
+}
