@@ -1,30 +1,38 @@
+using System.Reflection;
 using Microsoft.Data.Sqlite;
+using ServiceDefaults.Storage.Documents;
 
 namespace ServiceDefaults.Storage;
 
 /// <summary>
-/// One service's SQLite database file in the embedded store: created (with its folder) on first use,
-/// write-ahead logging (readers do not block the writer, and a crash never leaves a half-written
-/// transaction), a busy timeout instead of immediate "database is locked" errors, and pooled connections.
-/// A store opens a connection per operation and disposes it; <see cref="Dispose"/> closes the pooled ones.
+/// One service's SQLite database file in the embedded store: created (with its folder) on first use, write-ahead
+/// logging (readers do not block the writer; a crash never leaves a half-written transaction), a busy timeout instead
+/// of immediate "database is locked" errors, pooled connections, and the service's one-time upgrade scripts applied
+/// before first use. A collection opens a connection per operation; <see cref="Dispose"/> closes the pooled ones.
 /// </summary>
-/// <remarks>
-/// Microsoft.Data.Sqlite runs its async methods synchronously (SQLite has no asynchronous I/O), so the
-/// <c>Async</c> methods here and in the stores exist for the store interfaces, whose other implementations
-/// (MongoDB) are truly asynchronous.
-/// </remarks>
-public sealed class EmbeddedDatabase : IDisposable
+/// <remarks>Microsoft.Data.Sqlite runs its async methods synchronously (SQLite has no asynchronous I/O).</remarks>
+public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
 {
+    /// <summary>The prefix of the embedded resources that are upgrade scripts (see <see cref="UpgradesIn"/>).</summary>
+    public const string UpgradePrefix = "upgrades/";
+
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private readonly IReadOnlyList<string> _upgrades;
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<string> _appliedSchemas = new(StringComparer.Ordinal);
     private volatile bool _isInitialized;
 
     /// <summary>A database at <paramref name="path"/>; nothing is created until the first <see cref="OpenAsync(CancellationToken)"/>.</summary>
-    public EmbeddedDatabase(string path)
+    /// <param name="path">The database file.</param>
+    /// <param name="upgrades">
+    /// SQL scripts that bring a file written by an earlier version to today's layout, in order. The file's
+    /// <c>user_version</c> counts those applied; each runs once, in its own transaction, before the database is used.
+    /// </param>
+    public EmbeddedDatabase(string path, IReadOnlyList<string>? upgrades = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
+        _upgrades = upgrades ?? [];
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -40,35 +48,35 @@ public sealed class EmbeddedDatabase : IDisposable
     public string Path { get; }
 
     /// <summary>The database of <paramref name="service"/> in the store <paramref name="options"/> describe.</summary>
-    /// <param name="options">The validated storage settings.</param>
-    /// <param name="service">The service's store name, e.g. <c>feedbackcollector</c> (see <see cref="StorageOptions.DatabasePathOf"/>).</param>
-    public static EmbeddedDatabase ForService(StorageOptions options, string service)
+    public static EmbeddedDatabase ForService(StorageOptions options, string service, IReadOnlyList<string>? upgrades = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new EmbeddedDatabase(options.DatabasePathOf(service));
+        return new EmbeddedDatabase(options.DatabasePathOf(service), upgrades);
     }
+
+    /// <summary>The upgrade scripts embedded in <paramref name="assembly"/> (resources named <c>upgrades/NNN-….sql</c>), in name order.</summary>
+    public static IReadOnlyList<string> UpgradesIn(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        return [.. assembly.GetManifestResourceNames()
+            .Where(name => name.StartsWith(UpgradePrefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(name => new StreamReader(assembly.GetManifestResourceStream(name)!).ReadToEnd())];
+    }
+
+    /// <inheritdoc />
+    public IDocuments<T> Collection<T>(DocumentSchema<T> schema) => new SqliteDocuments<T>(this, schema);
 
     /// <summary>An open connection with the store's settings; the caller disposes it.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         if (!_isInitialized)
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        }
-
+            await InitializeAsync(cancellationToken);
         var connection = new SqliteConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var settings = connection.CreateCommand();
-            // journal_mode is a property of the file (set once, kept across restarts); synchronous is per
-            // connection. synchronous=NORMAL in WAL mode survives a crash of the process; a power loss may
-            // lose the last transactions but never corrupts the file.
-            settings.CommandText = _isInitialized
-                ? "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;"
-                : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;";
-            await settings.ExecuteNonQueryAsync(cancellationToken);
-            _isInitialized = true;
+            await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;", cancellationToken);
             return connection;
         }
         catch
@@ -78,19 +86,23 @@ public sealed class EmbeddedDatabase : IDisposable
         }
     }
 
-    /// <summary>
-    /// An open connection, after running <paramref name="schema"/> (idempotent DDL: <c>CREATE TABLE IF NOT
-    /// EXISTS …</c>) once for this database object. A store passes its schema on every call; only the first
-    /// successful call runs it, and a failed attempt (a full disk, a locked file) is retried by the next call.
-    /// </summary>
+    /// <summary>An open connection on which <paramref name="schema"/> (idempotent DDL) has run once in this process.</summary>
     public async Task<SqliteConnection> OpenAsync(string schema, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(schema);
         var connection = await OpenAsync(cancellationToken);
         try
         {
-            if (!HasApplied(schema))
-                await ApplyAsync(connection, schema, cancellationToken);
+            bool applied;
+            lock (_appliedSchemas)
+                applied = _appliedSchemas.Contains(schema);
+            if (!applied)
+            {
+                await ExecuteAsync(connection, schema, cancellationToken);
+                lock (_appliedSchemas)
+                    _appliedSchemas.Add(schema);
+            }
+
             return connection;
         }
         catch
@@ -100,36 +112,52 @@ public sealed class EmbeddedDatabase : IDisposable
         }
     }
 
-    private bool HasApplied(string schema)
-    {
-        lock (_appliedSchemas)
-            return _appliedSchemas.Contains(schema);
-    }
-
-    private async Task ApplyAsync(SqliteConnection connection, string schema, CancellationToken cancellationToken)
-    {
-        await _schemaGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (HasApplied(schema))
-                return;
-            await using var command = connection.CreateCommand();
-            command.CommandText = schema;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            lock (_appliedSchemas)
-                _appliedSchemas.Add(schema);
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
-    }
-
-    /// <summary>Closes the idle pooled connections to the file (the last one to close checkpoints the write-ahead log).</summary>
+    /// <inheritdoc />
     public void Dispose()
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
-        _schemaGate.Dispose();
+        _gate.Dispose();
+    }
+
+    // journal_mode is a property of the file (set once, kept across restarts); synchronous=NORMAL in WAL mode survives a
+    // crash of the process, and a power loss may lose the last transactions but never corrupts the file.
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_isInitialized)
+                return;
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+            await using var connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000;", cancellationToken);
+            for (var i = 0; i < _upgrades.Count; i++)
+            {
+                // BEGIN IMMEDIATE: a second process opening the same file waits, then finds the script applied.
+                await using var transaction = connection.BeginTransaction(deferred: false);
+                await using var version = connection.CreateCommand();
+                version.CommandText = "PRAGMA user_version";
+                version.Transaction = transaction;
+                if ((long)(await version.ExecuteScalarAsync(cancellationToken))! <= i)
+                    await ExecuteAsync(connection, $"{_upgrades[i]};\nPRAGMA user_version = {i + 1};", cancellationToken, transaction);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            _isInitialized = true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

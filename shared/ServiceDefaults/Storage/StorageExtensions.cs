@@ -1,9 +1,11 @@
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
+using ServiceDefaults.Storage.Documents;
 
 namespace ServiceDefaults.Storage;
 
@@ -36,6 +38,27 @@ public static class StorageExtensions
             services.GetRequiredService<IOptions<StorageOptions>>().Value.MongoDbConnectionString
             ?? throw new InvalidOperationException($"ConnectionStrings:{MongoStore.ConnectionStringName} is not set, so there is no MongoDB store.")));
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthCheckExtensions.ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers <paramref name="service"/>'s database as the keyed <see cref="IDocumentDatabase"/> (key: the store name),
+    /// on the configured provider: a SQLite file under the data folder, to which the upgrade scripts embedded in
+    /// <paramref name="owner"/> are applied first (<see cref="EmbeddedDatabase.UpgradesIn"/>), or a MongoDB database.
+    /// </summary>
+    public static IHostApplicationBuilder AddDocumentDatabase(this IHostApplicationBuilder builder, string service, Assembly owner)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(owner);
+        StoreNames.ThrowIfInvalid(service);
+        builder.AddStorage();
+        builder.Services.TryAddKeyedSingleton<IDocumentDatabase>(service, (services, _) =>
+        {
+            var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return options.Provider == StorageProvider.MongoDb
+                ? new MongoDocumentDatabase(services.GetRequiredService<MongoStore>().DatabaseOf(service))
+                : EmbeddedDatabase.ForService(options, service, EmbeddedDatabase.UpgradesIn(owner));
+        });
         return builder;
     }
 

@@ -13,7 +13,7 @@ public sealed class SqliteDocumentsTests : DocumentsContract, IDisposable
     {
         var database = new EmbeddedDatabase(Path.Combine(_folder, "test.db"));
         _databases.Add(database);
-        return new SqliteDocuments<Item>(database, Items);
+        return database.Collection(Items);
     }
 
     public void Dispose()

@@ -10,11 +10,11 @@ namespace ServiceDefaults.Storage.Documents;
 /// <c>_id</c> (the key), <c>revision</c>, <c>expires</c> (a date, for the TTL index), <c>document</c> (the JSON text)
 /// and <c>f_</c> + name per declared field. The only MongoDB code of the document store.
 /// </summary>
-public sealed class MongoDocuments<T> : IDocuments<T>, IDisposable
+public sealed class MongoDocuments<T> : IDocuments<T>
 {
     private readonly DocumentSchema<T> _collection;
     private readonly IMongoCollection<BsonDocument> _documents;
-    private readonly MongoIndexes _indexes;
+    private Task? _indexes;
 
     /// <summary>The collection in <paramref name="database"/>; its indexes are created on first use.</summary>
     public MongoDocuments(IMongoDatabase database, DocumentSchema<T> collection)
@@ -24,23 +24,12 @@ public sealed class MongoDocuments<T> : IDocuments<T>, IDisposable
         StoreNames.ThrowIfInvalidCollection(collection.Name);
         _collection = collection;
         _documents = database.GetCollection<BsonDocument>(collection.Name);
-        _indexes = new MongoIndexes(async token =>
-        {
-            var keys = Builders<BsonDocument>.IndexKeys;
-            var models = collection.Indexes
-                .Select(index => new CreateIndexModel<BsonDocument>(keys.Combine(index.Select(name => keys.Ascending("f_" + collection.Field(name).Name)))))
-                .ToList();
-            if (collection.ExpiresAt is not null)
-                models.Add(new CreateIndexModel<BsonDocument>(keys.Ascending("expires"), new CreateIndexOptions { ExpireAfter = TimeSpan.Zero }));
-            if (models.Count > 0)
-                await _documents.Indexes.CreateManyAsync(models, token);
-        });
     }
 
     /// <inheritdoc />
     public async Task<Versioned<T>?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        await _indexes.EnsureAsync(cancellationToken);
+        await IndexesAsync(cancellationToken);
         var found = await _documents.Find(KeyIs(key)).FirstOrDefaultAsync(cancellationToken);
         return found is null ? null : Read(found);
     }
@@ -48,7 +37,7 @@ public sealed class MongoDocuments<T> : IDocuments<T>, IDisposable
     /// <inheritdoc />
     public async Task<IReadOnlyList<Versioned<T>>> FindAsync(DocumentQuery query, CancellationToken cancellationToken)
     {
-        await _indexes.EnsureAsync(cancellationToken);
+        await IndexesAsync(cancellationToken);
         var found = await Find(query).ToListAsync(cancellationToken);
         return [.. found.Select(Read)];
     }
@@ -56,7 +45,7 @@ public sealed class MongoDocuments<T> : IDocuments<T>, IDisposable
     /// <inheritdoc />
     public async IAsyncEnumerable<T> StreamAsync(DocumentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await _indexes.EnsureAsync(cancellationToken);
+        await IndexesAsync(cancellationToken);
         using var cursor = await Find(query).ToCursorAsync(cancellationToken);
         while (await cursor.MoveNextAsync(cancellationToken))
         {
@@ -68,14 +57,14 @@ public sealed class MongoDocuments<T> : IDocuments<T>, IDisposable
     /// <inheritdoc />
     public async Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken)
     {
-        await _indexes.EnsureAsync(cancellationToken);
+        await IndexesAsync(cancellationToken);
         return await _documents.CountDocumentsAsync(Filter(query), cancellationToken: cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken)
     {
-        await _indexes.EnsureAsync(cancellationToken);
+        await IndexesAsync(cancellationToken);
         var groups = await _documents.Aggregate()
             .Match(Filter(query))
             .Group(new BsonDocument { { "_id", "$f_" + _collection.Field(field).Name }, { "count", new BsonDocument("$sum", 1L) } })
@@ -97,7 +86,7 @@ public sealed class MongoDocuments<T> : IDocuments<T>, IDisposable
         var inserted = Enumerable.Repeat(true, documents.Count).ToArray();
         if (documents.Count == 0)
             return inserted;
-        await _indexes.EnsureAsync(cancellationToken);
+        await IndexesAsync(cancellationToken);
         try
         {
             await _documents.InsertManyAsync(documents.Select(document => Write(document, revision: 1)), new InsertManyOptions { IsOrdered = false }, cancellationToken);
@@ -115,7 +104,7 @@ public sealed class MongoDocuments<T> : IDocuments<T>, IDisposable
     /// <inheritdoc />
     public async Task UpsertAsync(T document, CancellationToken cancellationToken)
     {
-        await _indexes.EnsureAsync(cancellationToken);
+        await IndexesAsync(cancellationToken);
         var written = Write(document, revision: 1);
         written.Remove("_id");
         written.Remove("revision");
@@ -126,7 +115,7 @@ public sealed class MongoDocuments<T> : IDocuments<T>, IDisposable
     /// <inheritdoc />
     public async Task<bool> ReplaceAsync(T document, long revision, CancellationToken cancellationToken)
     {
-        await _indexes.EnsureAsync(cancellationToken);
+        await IndexesAsync(cancellationToken);
         var filter = KeyIs(_collection.Key(document)) & Builders<BsonDocument>.Filter.Eq("revision", revision);
         var result = await _documents.ReplaceOneAsync(filter, Write(document, revision + 1), cancellationToken: cancellationToken);
         return result.ModifiedCount == 1;
@@ -144,8 +133,25 @@ public sealed class MongoDocuments<T> : IDocuments<T>, IDisposable
     public async Task<long> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         (await _documents.DeleteManyAsync(Builders<BsonDocument>.Filter.Lte("expires", now.UtcDateTime), cancellationToken)).DeletedCount;
 
-    /// <inheritdoc />
-    public void Dispose() => _indexes.Dispose();
+    // Created once per collection object (creating existing indexes again is a no-op); a failure is retried on next use.
+    private Task IndexesAsync(CancellationToken cancellationToken)
+    {
+        if (_indexes is not { IsFaulted: false, IsCanceled: false })
+            _indexes = CreateIndexesAsync();
+        return _indexes.WaitAsync(cancellationToken);
+    }
+
+    private async Task CreateIndexesAsync()
+    {
+        var keys = Builders<BsonDocument>.IndexKeys;
+        var models = _collection.Indexes
+            .Select(index => new CreateIndexModel<BsonDocument>(keys.Combine(index.Select(name => keys.Ascending("f_" + _collection.Field(name).Name)))))
+            .ToList();
+        if (_collection.ExpiresAt is not null)
+            models.Add(new CreateIndexModel<BsonDocument>(keys.Ascending("expires"), new CreateIndexOptions { ExpireAfter = TimeSpan.Zero }));
+        if (models.Count > 0)
+            await _documents.Indexes.CreateManyAsync(models);
+    }
 
     private static FilterDefinition<BsonDocument> KeyIs(string key) => Builders<BsonDocument>.Filter.Eq("_id", key);
 
