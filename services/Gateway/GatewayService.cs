@@ -1,3 +1,4 @@
+using Gateway.Endpoints;
 using Gateway.Limits;
 using Gateway.OpenApi;
 using Gateway.Proxy;

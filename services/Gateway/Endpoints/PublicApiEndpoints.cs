@@ -1,7 +1,8 @@
 using System.Text;
+using Gateway.OpenApi;
 using Scalar.AspNetCore;
 
-namespace Gateway.OpenApi;
+namespace Gateway.Endpoints;
 
 /// <summary>
 /// <c>GET /openapi/public.json</c>, the platform's public OpenAPI document, and <c>/scalar</c>, a browsable
