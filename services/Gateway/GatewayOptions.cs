@@ -1,7 +1,9 @@
+using ServiceDefaults;
+
 namespace Gateway;
 
 /// <summary>What the gateway applies to the public API and how it builds the public OpenAPI document. Section <c>Gateway</c>.</summary>
-public sealed class GatewayOptions
+public sealed class GatewayOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Gateway";
@@ -32,4 +34,21 @@ public sealed class GatewayOptions
 
     /// <summary>How long the gateway waits for one service's own OpenAPI document. Env: <c>Gateway__UpstreamDocumentTimeout</c>.</summary>
     public TimeSpan UpstreamDocumentTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <inheritdoc />
+    public IEnumerable<string> Errors()
+    {
+        if (MaxRequestBodyBytes <= 0)
+            yield return $"{SectionName}:MaxRequestBodyBytes must be positive, not {MaxRequestBodyBytes}.";
+        if (MaxModelUploadBytes <= 0)
+            yield return $"{SectionName}:MaxModelUploadBytes must be positive, not {MaxModelUploadBytes}.";
+        if (MaxBatchUploadBytes <= 0)
+            yield return $"{SectionName}:MaxBatchUploadBytes must be positive, not {MaxBatchUploadBytes}.";
+        if (RetryAfterSeconds <= 0)
+            yield return $"{SectionName}:RetryAfterSeconds must be positive, not {RetryAfterSeconds}.";
+        if (PublicDocumentCacheDuration < TimeSpan.Zero)
+            yield return $"{SectionName}:PublicDocumentCacheDuration must not be negative, not {PublicDocumentCacheDuration}.";
+        if (UpstreamDocumentTimeout <= TimeSpan.Zero)
+            yield return $"{SectionName}:UpstreamDocumentTimeout must be positive, not {UpstreamDocumentTimeout}.";
+    }
 }

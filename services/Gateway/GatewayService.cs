@@ -2,8 +2,6 @@ using Gateway.Endpoints;
 using Gateway.Limits;
 using Gateway.OpenApi;
 using Gateway.Proxy;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using ServiceDefaults;
 
 namespace Gateway;
@@ -32,10 +30,7 @@ public static class GatewayService
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.Services.AddOptions<GatewayOptions>()
-            .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
-            .ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        builder.AddValidatedOptions<GatewayOptions>(GatewayOptions.SectionName);
 
         // Routes and clusters live in configuration, so a deployment changes destinations without a build.
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection(ReverseProxySection));

@@ -1,7 +1,9 @@
+using ServiceDefaults;
+
 namespace Inference;
 
 /// <summary>Limits of the Inference service. Section <c>Inference</c>.</summary>
-public sealed class InferenceOptions
+public sealed class InferenceOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Inference";
@@ -11,4 +13,13 @@ public sealed class InferenceOptions
 
     /// <summary>Seconds a client is asked to wait (Retry-After) while no model is loaded yet. Env: <c>Inference__RetryAfterSeconds</c>.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Errors()
+    {
+        if (MaxRowsPerRequest <= 0)
+            yield return "Inference:MaxRowsPerRequest must be positive.";
+        if (RetryAfterSeconds <= 0)
+            yield return "Inference:RetryAfterSeconds must be positive.";
+    }
 }

@@ -23,11 +23,7 @@ public static class InferenceService
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.Services.AddOptions<InferenceOptions>()
-            .Bind(builder.Configuration.GetSection(InferenceOptions.SectionName))
-            .Validate(options => options.MaxRowsPerRequest > 0, "Inference:MaxRowsPerRequest must be positive.")
-            .Validate(options => options.RetryAfterSeconds > 0, "Inference:RetryAfterSeconds must be positive.")
-            .ValidateOnStart();
+        builder.AddValidatedOptions<InferenceOptions>(InferenceOptions.SectionName);
         builder.AddServedModels<ModelSessions>();
         builder.Services.AddSingleton<InferenceMetrics>();
         builder.Services.AddSingleton<PredictionPublisher>();

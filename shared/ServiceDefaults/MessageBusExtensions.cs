@@ -1,7 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -71,8 +70,7 @@ public static class MessageBusExtensions
         composition.MarkBusAdded();
 
         var section = builder.Configuration.GetSection(MessagingOptions.SectionName);
-        builder.Services.AddOptions<MessagingOptions>().Bind(section).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessagingOptions>, MessagingOptionsValidator>());
+        builder.AddValidatedOptions<MessagingOptions>(MessagingOptions.SectionName);
 
         // The transport decides which MassTransit method builds the bus, so it is read now; the broker
         // settings are read from the validated options when the bus is created.

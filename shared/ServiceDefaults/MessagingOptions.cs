@@ -17,7 +17,7 @@ namespace ServiceDefaults;
 /// </list>
 /// <para>The RabbitMQ keys are read only when <see cref="Transport"/> is <see cref="MessagingTransport.RabbitMq"/>.</para>
 /// </remarks>
-public sealed class MessagingOptions
+public sealed class MessagingOptions : IValidatedOptions
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Messaging";
@@ -30,6 +30,52 @@ public sealed class MessagingOptions
 
     /// <summary>The RabbitMQ broker, used when <see cref="Transport"/> is <see cref="MessagingTransport.RabbitMq"/>.</summary>
     public RabbitMqOptions RabbitMq { get; set; } = new();
+
+    /// <inheritdoc />
+    public IEnumerable<string> Errors()
+    {
+        const string Section = SectionName;
+        if (!Enum.IsDefined(Transport))
+        {
+            yield return $"{Section}:Transport must be InMemory or RabbitMq.";
+        }
+
+        if (Transport == MessagingTransport.RabbitMq)
+        {
+            var broker = RabbitMq;
+            if (broker is null)
+            {
+                yield return $"{Section}:RabbitMq is required when {Section}:Transport is RabbitMq.";
+            }
+            else
+            {
+                if (string.IsNullOrWhiteSpace(broker.Host))
+                {
+                    yield return $"{Section}:RabbitMq:Host is required when {Section}:Transport is RabbitMq.";
+                }
+
+                if (broker.Port is < 1 or > ushort.MaxValue)
+                {
+                    yield return $"{Section}:RabbitMq:Port must be between 1 and {ushort.MaxValue}, not {broker.Port}.";
+                }
+
+                if (string.IsNullOrWhiteSpace(broker.VirtualHost))
+                {
+                    yield return $"{Section}:RabbitMq:VirtualHost is required (\"/\" is the default virtual host).";
+                }
+
+                if (string.IsNullOrWhiteSpace(broker.Username))
+                {
+                    yield return $"{Section}:RabbitMq:Username is required when {Section}:Transport is RabbitMq.";
+                }
+
+                if (broker.Password is null)
+                {
+                    yield return $"{Section}:RabbitMq:Password is required when {Section}:Transport is RabbitMq.";
+                }
+            }
+        }
+    }
 }
 
 /// <summary>The bus a service's messages travel on.</summary>

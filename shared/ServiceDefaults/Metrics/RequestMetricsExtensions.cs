@@ -10,11 +10,7 @@ internal static class RequestMetricsExtensions
 {
     internal static IHostApplicationBuilder AddRequestMetrics(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TelemetryOptions>()
-            .Bind(builder.Configuration.GetSection(TelemetryOptions.SectionName))
-            .Validate(options => options.ReportInterval >= TimeSpan.FromSeconds(1) && options.ReportInterval <= TimeSpan.FromMinutes(1),
-                "Telemetry:ReportInterval must be from 00:00:01 to 00:01:00.")
-            .ValidateOnStart();
+        builder.AddValidatedOptions<TelemetryOptions>(TelemetryOptions.SectionName);
         builder.Services.TryAddSingleton<HostMetrics>();
         builder.Services.TryAddSingleton<RequestMetricsRecorder>();
         builder.Services.TryAddSingleton(new EndpointAttribution(builder.Environment.ApplicationName));

@@ -4,7 +4,7 @@ namespace ServiceDefaults.Metrics;
 /// Settings of the request metrics every service reports to Monitor (section <c>Telemetry</c>). The
 /// Prometheus endpoint <c>/metrics</c> and OTLP export need no settings here.
 /// </summary>
-public sealed class TelemetryOptions
+public sealed class TelemetryOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Telemetry";
@@ -21,4 +21,11 @@ public sealed class TelemetryOptions
     /// e.g. <c>inference-7d9c8-x2x9z:1</c> in Kubernetes (the pod name).
     /// </summary>
     public string? InstanceId { get; set; }
+
+    /// <inheritdoc />
+    public IEnumerable<string> Errors()
+    {
+        if (ReportInterval < TimeSpan.FromSeconds(1) || ReportInterval > TimeSpan.FromMinutes(1))
+            yield return "Telemetry:ReportInterval must be from 00:00:01 to 00:01:00.";
+    }
 }

@@ -16,7 +16,7 @@ public static class RandomnessExtensions
     public static IHostApplicationBuilder AddRandomness(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<RandomnessOptions>().Bind(builder.Configuration.GetSection(RandomnessOptions.SectionName));
+        builder.AddValidatedOptions<RandomnessOptions>(RandomnessOptions.SectionName);
         builder.Services.TryAddSingleton<Random>(services =>
             services.GetRequiredService<IOptions<RandomnessOptions>>().Value.Seed is { } seed ? new SynchronizedRandom(seed) : Random.Shared);
         return builder;

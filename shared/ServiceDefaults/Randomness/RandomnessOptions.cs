@@ -1,7 +1,7 @@
 namespace ServiceDefaults.Randomness;
 
 /// <summary>Where the platform's random choices come from (section <c>Randomness</c>).</summary>
-public sealed class RandomnessOptions
+public sealed class RandomnessOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Randomness";
@@ -12,4 +12,7 @@ public sealed class RandomnessOptions
     /// none, the choices come from <see cref="Random.Shared"/>. Env: <c>Randomness__Seed</c>.
     /// </summary>
     public int? Seed { get; set; }
+
+    /// <inheritdoc />
+    public IEnumerable<string> Errors() => [];
 }

@@ -25,12 +25,7 @@ public static class ServedModelsExtensions
         if (builder.Services.Any(service => service.ServiceType == typeof(ServedModelsSync)))
             return builder;
 
-        builder.Services.AddOptions<ServedModelsOptions>()
-            .Bind(builder.Configuration.GetSection(ServedModelsOptions.SectionName))
-            .Validate(options => options.RequestTimeout > TimeSpan.Zero, "ServedModels:RequestTimeout must be positive.")
-            .Validate(options => options.RefreshInterval > TimeSpan.Zero, "ServedModels:RefreshInterval must be positive.")
-            .Validate(options => options.MaxRetryDelay > TimeSpan.Zero, "ServedModels:MaxRetryDelay must be positive.")
-            .ValidateOnStart();
+        builder.AddValidatedOptions<ServedModelsOptions>(ServedModelsOptions.SectionName);
         builder.Services.AddSingleton<ServedModelsSync>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<ServedModelsSync>());
 

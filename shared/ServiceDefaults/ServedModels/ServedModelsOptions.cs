@@ -1,7 +1,7 @@
 namespace ServiceDefaults.ServedModels;
 
 /// <summary>How a service follows the registry's served models. Section <c>ServedModels</c>.</summary>
-public sealed class ServedModelsOptions
+public sealed class ServedModelsOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "ServedModels";
@@ -17,4 +17,15 @@ public sealed class ServedModelsOptions
 
     /// <summary>The longest wait between attempts while the registry does not answer. Env: <c>ServedModels__MaxRetryDelay</c>.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <inheritdoc />
+    public IEnumerable<string> Errors()
+    {
+        if (RequestTimeout <= TimeSpan.Zero)
+            yield return "ServedModels:RequestTimeout must be positive.";
+        if (RefreshInterval <= TimeSpan.Zero)
+            yield return "ServedModels:RefreshInterval must be positive.";
+        if (MaxRetryDelay <= TimeSpan.Zero)
+            yield return "ServedModels:MaxRetryDelay must be positive.";
+    }
 }

@@ -14,7 +14,7 @@ public static class StorageExtensions
 {
     /// <summary>
     /// Binds <see cref="StorageOptions"/> from the <c>Storage</c> section (and the MongoDB server from
-    /// <c>ConnectionStrings:MongoDb</c>), validates them at start-up (<see cref="StorageOptionsValidator"/>) and
+    /// <c>ConnectionStrings:MongoDb</c>), validates them at start-up (<see cref="StorageOptions.Errors"/>) and
     /// adds the store's readiness check. Services call it through <see cref="AddStore{TStore}"/>; in the embedded
     /// host several services do, and everything is added once.
     /// </summary>
@@ -27,12 +27,9 @@ public static class StorageExtensions
         var section = builder.Configuration.GetSection(StorageOptions.SectionName);
         var configuration = builder.Configuration;
         builder.Services.AddSingleton<StorageMarker>();
-        builder.Services.AddOptions<StorageOptions>()
-            .Configure(_ => RefuseUnknownProvider(section))
-            .Bind(section)
-            .Configure(options => options.MongoDbConnectionString = configuration.GetConnectionString(MongoStore.ConnectionStringName))
-            .ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        builder.Services.AddOptions<StorageOptions>().Configure(_ => RefuseUnknownProvider(section));
+        builder.AddValidatedOptions<StorageOptions>(StorageOptions.SectionName)
+            .Configure(options => options.MongoDbConnectionString = configuration.GetConnectionString(MongoStore.ConnectionStringName));
         // Resolved only when a store is on MongoDB, so the validator has already required the connection string.
         builder.Services.AddSingleton(services => new MongoStore(
             services.GetRequiredService<IOptions<StorageOptions>>().Value.MongoDbConnectionString

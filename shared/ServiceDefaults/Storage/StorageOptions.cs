@@ -1,8 +1,10 @@
+using MongoDB.Driver;
+
 namespace ServiceDefaults.Storage;
 
 /// <summary>
 /// Where and how services keep their data. Bound from the <c>Storage</c> section and validated at start-up
-/// (see <see cref="StorageOptionsValidator"/>).
+/// (see <see cref="Errors"/>).
 /// </summary>
 /// <remarks>
 /// <list type="table">
@@ -12,7 +14,7 @@ namespace ServiceDefaults.Storage;
 /// <item><term><c>ConnectionStrings:MongoDb</c></term><description><c>ConnectionStrings__MongoDb</c> (none; required with <c>MongoDb</c>)</description></item>
 /// </list>
 /// </remarks>
-public sealed class StorageOptions
+public sealed class StorageOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Storage";
@@ -50,4 +52,52 @@ public sealed class StorageOptions
         StoreNames.ThrowIfInvalid(service);
         return Path.GetFullPath(Path.Combine(DataFolder, service + ".db"));
     }
+
+    /// <inheritdoc />
+    public IEnumerable<string> Errors()
+    {
+        if (!Enum.IsDefined(Provider))
+            yield return $"{SectionName}:Provider must be Embedded or MongoDb, not {Provider}.";
+        if (string.IsNullOrWhiteSpace(DataFolder))
+            yield return $"{SectionName}:DataFolder must name a folder (the default is .data/store).";
+        else if (DataFolder.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+            yield return $"{SectionName}:DataFolder '{DataFolder}' is not a valid path.";
+        if (Provider != StorageProvider.MongoDb)
+            yield break;
+
+        const string Key = "ConnectionStrings:" + MongoStore.ConnectionStringName;
+        if (string.IsNullOrWhiteSpace(MongoDbConnectionString))
+        {
+            yield return $"{SectionName}:Provider is MongoDb but {Key} (env ConnectionStrings__{MongoStore.ConnectionStringName}) is not set: " +
+                "give the server, e.g. mongodb://mongodb:27017/?replicaSet=rs0.";
+        }
+        else if (MongoDbConnectionError(MongoDbConnectionString) is { } reason)
+        {
+            yield return $"{Key} is not a MongoDB connection string: {reason}";
+        }
+    }
+
+    // The driver's message explains what is wrong, but may quote the string, which may hold a password.
+    private static string? MongoDbConnectionError(string connectionString)
+    {
+        try
+        {
+            _ = MongoUrl.Create(connectionString);
+            return null;
+        }
+        catch (MongoConfigurationException exception)
+        {
+            return exception.Message.Replace(connectionString, "<the connection string>", StringComparison.Ordinal);
+        }
+    }
+}
+
+/// <summary>The stores a service can keep its data in (<see cref="StorageOptions.Provider"/>).</summary>
+public enum StorageProvider
+{
+    /// <summary>SQLite files under <see cref="StorageOptions.DataFolder"/>: durable, nothing to install.</summary>
+    Embedded,
+
+    /// <summary>MongoDB, one database per service (named after the service), for the distributed deployment.</summary>
+    MongoDb,
 }

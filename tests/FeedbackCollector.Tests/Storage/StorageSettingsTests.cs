@@ -20,7 +20,7 @@ public sealed class StorageSettingsTests
 
         Assert.Equal(StorageProvider.Embedded, options.Provider);
         Assert.Equal(Path.GetFullPath(Path.Combine(".data", "store", "feedbackcollector.db")), options.DatabasePathOf("feedbackcollector"));
-        Assert.True(new StorageOptionsValidator().Validate(null, options).Succeeded);
+        Assert.Empty(options.Errors());
     }
 
     [Theory]
