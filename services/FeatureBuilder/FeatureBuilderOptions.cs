@@ -1,7 +1,9 @@
+using ServiceDefaults;
+
 namespace FeatureBuilder;
 
 /// <summary>Limits and names of the online prediction API. Section <c>FeatureBuilder</c>.</summary>
-public sealed class FeatureBuilderOptions
+public sealed class FeatureBuilderOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "FeatureBuilder";
@@ -23,4 +25,17 @@ public sealed class FeatureBuilderOptions
     /// in the prediction event and used to join outcomes; not a model input. Env: <c>FeatureBuilder__EntityKeyField</c>.
     /// </summary>
     public string EntityKeyField { get; set; } = "entityKey";
+
+    /// <inheritdoc />
+    public IEnumerable<string> Errors()
+    {
+        if (MaxRecordsPerRequest <= 0)
+            yield return "FeatureBuilder:MaxRecordsPerRequest must be positive.";
+        if (InferenceTimeout <= TimeSpan.Zero)
+            yield return "FeatureBuilder:InferenceTimeout must be positive.";
+        if (RetryAfterSeconds <= 0)
+            yield return "FeatureBuilder:RetryAfterSeconds must be positive.";
+        if (string.IsNullOrWhiteSpace(EntityKeyField))
+            yield return "FeatureBuilder:EntityKeyField must name a field.";
+    }
 }

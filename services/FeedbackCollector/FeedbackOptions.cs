@@ -1,10 +1,12 @@
+using ServiceDefaults;
+
 namespace FeedbackCollector;
 
 /// <summary>
 /// How FeedbackCollector holds outcomes whose prediction is not known yet, how many one request may carry, and
 /// how it batches the predictions it logs. Section <c>Feedback</c>.
 /// </summary>
-public sealed class FeedbackOptions
+public sealed class FeedbackOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Feedback";
@@ -33,4 +35,17 @@ public sealed class FeedbackOptions
     /// to 1 minute. Env: <c>Feedback__PredictionBatchTimeLimit</c> (default <c>00:00:00.050</c>, 50 ms).
     /// </summary>
     public TimeSpan PredictionBatchTimeLimit { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <inheritdoc />
+    public IEnumerable<string> Errors()
+    {
+        if (HoldFor <= TimeSpan.Zero)
+            yield return "Feedback:HoldFor must be positive (e.g. 7.00:00:00).";
+        if (SweepInterval <= TimeSpan.Zero)
+            yield return "Feedback:SweepInterval must be positive (e.g. 00:10:00).";
+        if (MaxOutcomesPerRequest <= 0)
+            yield return "Feedback:MaxOutcomesPerRequest must be positive.";
+        if (PredictionBatchTimeLimit < TimeSpan.FromMilliseconds(1) || PredictionBatchTimeLimit > TimeSpan.FromMinutes(1))
+            yield return "Feedback:PredictionBatchTimeLimit must be from 00:00:00.001 to 00:01:00.";
+    }
 }

@@ -1,4 +1,5 @@
 using Monitor.Alerts;
+using ServiceDefaults;
 
 namespace Monitor;
 
@@ -6,7 +7,7 @@ namespace Monitor;
 /// How Monitor builds its windows and which alert rules it applies. Section <c>Monitoring</c>; every key also as
 /// an environment variable (<c>Monitoring__CountWindow</c>, <c>Monitoring__Rules__0__Threshold</c>, …).
 /// </summary>
-public sealed class MonitoringOptions
+public sealed class MonitoringOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Monitoring";
@@ -56,4 +57,25 @@ public sealed class MonitoringOptions
     /// <c>Monitoring__Rules__0__Kind</c>, … (see docs/monitoring.md).
     /// </summary>
     public IList<AlertRuleOptions> Rules { get; set; } = [];
+
+    /// <inheritdoc />
+    public IEnumerable<string> Errors()
+    {
+        if (CountWindow < 10)
+            yield return "Monitoring:CountWindow must be at least 10.";
+        if (OutcomeCountWindow < 10)
+            yield return "Monitoring:OutcomeCountWindow must be at least 10.";
+        if (BucketDuration < TimeSpan.FromSeconds(1))
+            yield return "Monitoring:BucketDuration must be at least one second.";
+        if (TimeWindow < BucketDuration)
+            yield return "Monitoring:TimeWindow must be at least one bucket (Monitoring:BucketDuration).";
+        if (SaveInterval <= TimeSpan.Zero)
+            yield return "Monitoring:SaveInterval must be positive.";
+        if (Retention < TimeWindow)
+            yield return "Monitoring:Retention must be at least the time window.";
+        if (!Webhooks.All(uri => uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+            yield return "Monitoring:Webhooks must be absolute http or https URLs.";
+        if (AlertRuleValidation.Problem(Rules) is { } problem)
+            yield return problem;
+    }
 }

@@ -1,10 +1,12 @@
+using ServiceDefaults;
+
 namespace FeatureBuilder.Batches;
 
 /// <summary>
 /// How FeatureBuilder runs batches. Section <c>Batches</c>; every key also as an environment variable
 /// (<c>Batches__ChunkSize</c>, …).
 /// </summary>
-public sealed class BatchOptions
+public sealed class BatchOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Batches";
@@ -38,4 +40,23 @@ public sealed class BatchOptions
 
     /// <summary>How often expired batches are looked for. Default 10 minutes.</summary>
     public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <inheritdoc />
+    public IEnumerable<string> Errors()
+    {
+        if (ChunkSize is <= 0 or > 100_000)
+            yield return "Batches:ChunkSize must be between 1 and 100000.";
+        if (MaxChunksInFlight <= 0)
+            yield return "Batches:MaxChunksInFlight must be positive.";
+        if (MaxConcurrentBatches <= 0)
+            yield return "Batches:MaxConcurrentBatches must be positive.";
+        if (string.IsNullOrWhiteSpace(UploadFolder))
+            yield return "Batches:UploadFolder must name a folder.";
+        if (MaxUploadBytes <= 0)
+            yield return "Batches:MaxUploadBytes must be positive.";
+        if (Retention <= TimeSpan.Zero)
+            yield return "Batches:Retention must be positive.";
+        if (RetentionSweepInterval <= TimeSpan.Zero)
+            yield return "Batches:RetentionSweepInterval must be positive.";
+    }
 }

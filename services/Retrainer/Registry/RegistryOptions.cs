@@ -1,7 +1,9 @@
+using ServiceDefaults;
+
 namespace Retrainer.Registry;
 
 /// <summary>Where the Retrainer keeps model bundles, and whether it trains the demo model when there is none. Section <c>Registry</c>.</summary>
-public sealed class RegistryOptions
+public sealed class RegistryOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Registry";
@@ -18,4 +20,13 @@ public sealed class RegistryOptions
     /// 90 MiB of ONNX. Default 64 MiB. Env: <c>Registry__MaxUploadBytes</c>.
     /// </summary>
     public long MaxUploadBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Errors()
+    {
+        if (string.IsNullOrWhiteSpace(ModelsFolder))
+            yield return "Registry:ModelsFolder must name a folder.";
+        if (MaxUploadBytes <= 0)
+            yield return "Registry:MaxUploadBytes must be positive.";
+    }
 }
