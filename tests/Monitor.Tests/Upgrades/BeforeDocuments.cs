@@ -1,10 +1,11 @@
-using Monitor.Storage;
+using Monitor.Alerts;
+using Monitor.Windows;
 using Monitor.Tests.Storage;
 
 namespace Monitor.Tests.Upgrades;
 
 /// <summary>
-/// What the store before the document store wrote into <c>monitor-before-documents.db</c>: every variant (names with
+/// What SqliteMonitoringStore (the store before the document store) wrote into <c>monitor-before-documents.db</c>: every variant (names with
 /// <c>/</c> and <c>%</c>, every alert kind and rule state, missing times and values, sub-millisecond ticks, times
 /// before 1970, JSON a rewrite would change), as it must read back after the upgrade.
 /// </summary>
@@ -32,9 +33,9 @@ internal static class BeforeDocuments
 
     public static readonly AlertRuleState[] RuleStates =
     [
-        new("input-drift", "drift", "flight-delay", "1", "firing", 3, T.AddMinutes(-3), T.AddTicks(-1), 0.1 + 0.2, T.AddTicks(5)),
-        new("auc-drop", "performance", "flight-delay", "1", "pending", 1, T, null, 1e-300, T),
-        new("stalled", "stalled", "flight-delay", "2", "ok", 0, null, Early, null, Early),
-        new("rule / with % signs", "drift", "odd/model%2F", "v/1%", "ok", 0, null, null, -123456.789, T.AddDays(1)),
+        new("input-drift", "drift", "flight-delay", "1", RuleStatus.Firing, 3, T.AddMinutes(-3), T.AddTicks(-1), 0.1 + 0.2, T.AddTicks(5)),
+        new("auc-drop", "performance", "flight-delay", "1", RuleStatus.Pending, 1, T, null, 1e-300, T),
+        new("stalled", "stalled", "flight-delay", "2", RuleStatus.Ok, 0, null, Early, null, Early),
+        new("rule / with % signs", "drift", "odd/model%2F", "v/1%", RuleStatus.Ok, 0, null, null, -123456.789, T.AddDays(1)),
     ];
 }
