@@ -5,10 +5,10 @@ using Monitor.Consumers;
 using Monitor.Dashboard;
 using Monitor.Endpoints;
 using Monitor.References;
-using Monitor.Storage;
 using Monitor.Windows;
 using ServiceDefaults;
 using ServiceDefaults.ServedModels;
+using ServiceDefaults.Storage;
 
 namespace Monitor;
 
@@ -22,6 +22,9 @@ public static class MonitorService
     public static readonly ServiceDescription Description = ServiceDescription.Of(
         typeof(MonitorService).Assembly,
         "Watches input drift, live accuracy and service health, and raises alerts.");
+
+    /// <summary>The name of Monitor's database (<c>monitor.db</c> embedded, the <c>monitor</c> database in MongoDB).</summary>
+    public const string StoreName = "monitor";
 
     /// <summary>
     /// Adds the monitor's services: the reference profiles of the served model versions, their windows fed by
@@ -45,7 +48,10 @@ public static class MonitorService
             .ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MonitoringOptions>, AlertRuleValidation>();
 
-        builder.AddMonitoringStore(builder.Configuration.GetSection(MonitoringOptions.SectionName).GetValue(nameof(MonitoringOptions.Retention), new MonitoringOptions().Retention));
+        builder.AddDocumentDatabase(StoreName, typeof(MonitorService).Assembly);
+        builder.Services.AddSingleton<BucketStore>();
+        builder.Services.AddSingleton<AlertStore>();
+        builder.Services.AddSingleton<RuleStateStore>();
         builder.AddServedModels<MonitoredVersions>();
         builder.Services.AddSingleton<MonitorMetrics>();
         builder.Services.AddHttpClient(WebhookDelivery.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Contracts.Monitoring;
 using Microsoft.Extensions.Options;
 using Monitor.References;
-using Monitor.Storage;
 using Monitor.Windows;
 
 namespace Monitor.Alerts;
@@ -15,7 +14,7 @@ namespace Monitor.Alerts;
 public sealed partial class AlertEvaluator(
     IOptions<MonitoringOptions> options,
     AlertPublisher publisher,
-    IMonitoringStore store,
+    RuleStateStore store,
     TimeProvider time,
     ILogger<AlertEvaluator> logger) : IDisposable
 {
@@ -47,7 +46,7 @@ public sealed partial class AlertEvaluator(
     /// <summary>Loads the rule states saved before a restart.</summary>
     public async Task RestoreAsync(CancellationToken cancellationToken)
     {
-        foreach (var state in await store.ListRuleStatesAsync(cancellationToken))
+        foreach (var state in await store.ListAsync(cancellationToken))
             _states[(state.Rule, state.ModelName, state.ModelVersion)] = state;
     }
 
@@ -143,12 +142,12 @@ public sealed partial class AlertEvaluator(
     {
         var now = time.GetUtcNow();
         var key = (rule.Name, model, version);
-        var previous = _states.GetValueOrDefault(key) ?? new AlertRuleState(rule.Name, KindName(rule.Kind), model, version, "ok", 0, null, null, null, now);
+        var previous = _states.GetValueOrDefault(key) ?? new AlertRuleState(rule.Name, KindName(rule.Kind), model, version, RuleStatus.Ok, 0, null, null, null, now);
         AlertRuleState next;
         var fire = false;
         if (!breached)
         {
-            next = previous with { State = "ok", Consecutive = 0, Since = null, LastValue = value, UpdatedAt = now };
+            next = previous with { State = RuleStatus.Ok, Consecutive = 0, Since = null, LastValue = value, UpdatedAt = now };
         }
         else
         {
@@ -157,7 +156,7 @@ public sealed partial class AlertEvaluator(
             fire = reached && (previous.LastFiredAt is not { } fired || now - fired >= rule.CoolDown);
             next = previous with
             {
-                State = reached ? "firing" : "pending",
+                State = reached ? RuleStatus.Firing : RuleStatus.Pending,
                 Consecutive = consecutive,
                 Since = previous.Since ?? now,
                 LastFiredAt = fire ? now : previous.LastFiredAt,
@@ -168,7 +167,7 @@ public sealed partial class AlertEvaluator(
 
         _states[key] = next;
         if (next.State != previous.State || next.Consecutive != previous.Consecutive || fire)
-            await store.SaveRuleStateAsync(next, cancellationToken);
+            await store.SaveAsync(next, cancellationToken);
         if (fire)
             LogFired(logger, rule.Name, model, version, value);
         return fire;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Contracts.Monitoring;
 using MassTransit;
-using Monitor.Storage;
 using ServiceDefaults;
 
 namespace Monitor.Alerts;
@@ -12,7 +11,7 @@ namespace Monitor.Alerts;
 /// for outside systems), and the configured webhooks (in the background, with retries).
 /// </summary>
 public sealed partial class AlertPublisher(
-    IMonitoringStore store,
+    AlertStore store,
     IBus bus,
     WebhookDelivery webhooks,
     MonitorMetrics metrics,
@@ -22,7 +21,7 @@ public sealed partial class AlertPublisher(
     public async Task PublishAsync(object alert, CancellationToken cancellationToken)
     {
         var record = Record(alert);
-        await store.AddAlertAsync(record, cancellationToken);
+        await store.AddAsync(record, cancellationToken);
         var routingKey = $"alert.{record.Kind}.{record.ModelName}";
         switch (alert)
         {

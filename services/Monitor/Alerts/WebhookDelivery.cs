@@ -2,7 +2,6 @@ using System.Net.Mime;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Monitor.Storage;
 
 namespace Monitor.Alerts;
 

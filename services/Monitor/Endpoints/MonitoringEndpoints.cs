@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Monitor.Alerts;
 using Monitor.References;
-using Monitor.Storage;
 using Monitor.Windows;
 using ServiceDefaults;
 
@@ -53,7 +52,7 @@ public static class MonitoringEndpoints
                 lock (windows)
                 {
                     return new MonitoredModel(card.Name, card.Version, windows.Predictions, windows.Outcomes, windows.FirstPredictionAt, windows.LastPredictionAt,
-                        states.Count(state => state.ModelName == card.Name && state.ModelVersion == card.Version && state.State == "firing"));
+                        states.Count(state => state.ModelName == card.Name && state.ModelVersion == card.Version && state.State == RuleStatus.Firing));
                 }
             })
             .OrderBy(model => model.Model).ThenBy(model => model.Version, StringComparer.Ordinal)
@@ -72,7 +71,7 @@ public static class MonitoringEndpoints
     }
 
     private static async Task<Results<Ok<Timeline>, ProblemHttpResult>> GetTimelineAsync(
-        string model, string version, string? from, string? to, MonitoredVersions versions, IMonitoringStore store, TimeProvider time, CancellationToken cancellationToken)
+        string model, string version, string? from, string? to, MonitoredVersions versions, BucketStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (!TryTime(from, now - TimeSpan.FromHours(24), out var start))
@@ -90,7 +89,7 @@ public static class MonitoringEndpoints
     }
 
     private static async Task<Results<Ok<AlertList>, ProblemHttpResult>> ListAlertsAsync(
-        string? model, string? version, string? kind, string? since, string? limit, IMonitoringStore store, CancellationToken cancellationToken)
+        string? model, string? version, string? kind, string? since, string? limit, AlertStore store, CancellationToken cancellationToken)
     {
         if (kind is not (null or "drift" or "performance" or "stalled"))
             return InvalidParameter.Problem("kind", $"The query parameter 'kind' must be drift, performance or stalled, not '{kind}'.");
@@ -105,7 +104,7 @@ public static class MonitoringEndpoints
             after = parsed;
         }
 
-        var alerts = await store.ListAlertsAsync(new AlertQuery(model, version, kind, after, count), cancellationToken);
+        var alerts = await store.ListAsync(new AlertQuery(model, version, kind, after, count), cancellationToken);
         return TypedResults.Ok(new AlertList([.. alerts.Select(AlertView.Of)]));
     }
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Monitor.Alerts;
 using Monitor.Performance;
 using Monitor.References;
-using Monitor.Storage;
 using Monitor.Windows;
 
 namespace Monitor.Endpoints;
@@ -74,6 +74,14 @@ public sealed record RuleStateView(string Rule, string Kind, string Model, strin
     public static RuleStateView Of(AlertRuleState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return new RuleStateView(state.Rule, state.Kind, state.ModelName, state.ModelVersion, state.State, state.Consecutive, state.Since, state.LastFiredAt, state.LastValue);
+        return new RuleStateView(state.Rule, state.Kind, state.ModelName, state.ModelVersion, StateName(state.State), state.Consecutive, state.Since, state.LastFiredAt, state.LastValue);
     }
+
+    /// <summary>The state's name in the API: ok, pending or firing.</summary>
+    public static string StateName(RuleStatus state) => state switch
+    {
+        RuleStatus.Ok => "ok",
+        RuleStatus.Pending => "pending",
+        _ => "firing",
+    };
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Monitor.Alerts;
 using Monitor.References;
-using Monitor.Storage;
 
 namespace Monitor.Windows;
 
@@ -14,7 +13,7 @@ namespace Monitor.Windows;
 public sealed partial class BucketKeeper(
     MonitoredVersions versions,
     AlertEvaluator alerts,
-    IMonitoringStore store,
+    BucketStore buckets,
     IOptions<MonitoringOptions> options,
     TimeProvider time,
     ILogger<BucketKeeper> logger) : BackgroundService
@@ -75,7 +74,7 @@ public sealed partial class BucketKeeper(
         if (now - _lastRetention >= TimeSpan.FromHours(1))
         {
             _lastRetention = now;
-            await store.DeleteBucketsBeforeAsync(now - options.Value.Retention, cancellationToken);
+            await buckets.DeleteEndedBeforeAsync(now - options.Value.Retention, cancellationToken);
         }
     }
 
@@ -86,21 +85,21 @@ public sealed partial class BucketKeeper(
             await alerts.RestoreAsync(cancellationToken);
             await versions.WaitUntilSyncedAsync(TimeSpan.FromMinutes(2), cancellationToken);
             var now = time.GetUtcNow();
-            foreach (var stored in await store.ListVersionsAsync(cancellationToken))
+            foreach (var stored in await buckets.ListVersionsAsync(cancellationToken))
             {
                 if (versions.Windows(stored.ModelName, stored.ModelVersion) is not { } windows)
                     continue;
-                var buckets = await store.ListBucketsAsync(stored.ModelName, stored.ModelVersion, now - options.Value.TimeWindow, now + options.Value.BucketDuration, cancellationToken);
+                var saved = await buckets.ListAsync(stored.ModelName, stored.ModelVersion, now - options.Value.TimeWindow, now + options.Value.BucketDuration, cancellationToken);
                 lock (windows)
                 {
-                    foreach (var bucket in buckets)
+                    foreach (var bucket in saved)
                     {
                         var content = BucketContent.FromJson(bucket.AggregateJson);
                         windows.Restore(new TimeBucket(bucket.Start, bucket.End - bucket.Start, content.Predictions, content.Outcomes));
                     }
                 }
 
-                LogRestored(logger, buckets.Count, stored.ModelName, stored.ModelVersion);
+                LogRestored(logger, saved.Count, stored.ModelName, stored.ModelVersion);
             }
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -110,7 +109,7 @@ public sealed partial class BucketKeeper(
     }
 
     private Task SaveAsync(string model, string version, TimeBucket bucket, CancellationToken cancellationToken) =>
-        store.SaveBucketAsync(
+        buckets.SaveAsync(
             new MonitoringBucket(model, version, bucket.Start, bucket.End, bucket.Predictions.Rows, bucket.Outcomes.Rows,
                 new BucketContent(bucket.Predictions, bucket.Outcomes).ToJson()),
             cancellationToken);

@@ -1,5 +1,3 @@
-using Monitor.Storage;
-
 namespace Monitor.Windows;
 
 /// <summary>
@@ -12,7 +10,7 @@ public static class VersionTimeline
 {
     /// <summary>The buckets of <paramref name="windows"/> that start from <paramref name="from"/> to before <paramref name="to"/>, oldest first.</summary>
     public static async Task<IReadOnlyList<TimeBucket>> ReadAsync(
-        VersionWindows windows, IMonitoringStore store, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+        VersionWindows windows, BucketStore store, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(windows);
         ArgumentNullException.ThrowIfNull(store);
@@ -26,7 +24,7 @@ public static class VersionTimeline
             inMemory = windows.BucketsBetween(from, to);
 
         var card = windows.Profile.Card;
-        var stored = await store.ListBucketsAsync(card.Name, card.Version, from, to, cancellationToken);
+        var stored = await store.ListAsync(card.Name, card.Version, from, to, cancellationToken);
         var buckets = stored.Select(bucket =>
         {
             var content = BucketContent.FromJson(bucket.AggregateJson);

@@ -6,10 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Monitor.Alerts;
 using Monitor.References;
-using Monitor.Storage;
 using Monitor.Windows;
 using ServiceDefaults.ServedModels;
 using ServiceDefaults.Storage;
+using ServiceDefaults.Storage.Documents;
 
 namespace Monitor.Tests.Alerts;
 
@@ -47,7 +47,7 @@ public sealed class AlertRuleTests : IAsyncLifetime
         var evaluator = _services.GetRequiredService<AlertEvaluator>();
         await SendAsync(recorder, MonitorTestData.Rows(seed: 2, count: 4000, shift: false));
         Assert.Empty(_harness.Published.Select<DriftDetected>());
-        Assert.All(evaluator.States, state => Assert.Equal("ok", state.State));
+        Assert.All(evaluator.States, state => Assert.Equal(RuleStatus.Ok, state.State));
 
         // Window 1000, slices of 100: drifted slices push the window's PSI over 0.2 after a few; then two consecutive judgements fire.
         await SendAsync(recorder, MonitorTestData.Rows(seed: 3, count: 2000, shift: true));
@@ -59,7 +59,7 @@ public sealed class AlertRuleTests : IAsyncLifetime
         Assert.Contains(alert.Drifted, column => column.Column == "origin");
         Assert.All(alert.Drifted, column => Assert.True(column.Statistic == "psi" && column.Score > 0.2 && column.Threshold == 0.2));
         Assert.Equal(1000, alert.Rows);
-        Assert.Equal("firing", evaluator.States.Single(state => state.Rule == "input-drift").State);
+        Assert.Equal(RuleStatus.Firing, evaluator.States.Single(state => state.Rule == "input-drift").State);
 
         // Still drifting, within the cool-down: no second alert. After it: one more.
         await SendAsync(recorder, MonitorTestData.Rows(seed: 4, count: 2000, shift: true));
@@ -68,7 +68,7 @@ public sealed class AlertRuleTests : IAsyncLifetime
         await SendAsync(recorder, MonitorTestData.Rows(seed: 5, count: 100, shift: true));
         Assert.Equal(2, _harness.Published.Select<DriftDetected>().Count());
 
-        var history = await _services.GetRequiredService<IMonitoringStore>().ListAlertsAsync(new AlertQuery("test-model", Kind: "drift"), default);
+        var history = await _services.GetRequiredService<AlertStore>().ListAsync(new AlertQuery("test-model", Kind: "drift"), default);
         Assert.Equal(2, history.Count);
         Assert.Contains("origin (psi", history[1].Summary, StringComparison.Ordinal);
     }
@@ -95,7 +95,7 @@ public sealed class AlertRuleTests : IAsyncLifetime
         Assert.DoesNotContain(evaluator.States, state => state.Rule == "input-drift");
 
         await SendAsync(recorder, MonitorTestData.Rows(seed: 11, count: 100, shift: true));
-        Assert.Equal("pending", evaluator.States.Single(state => state.Rule == "input-drift").State);
+        Assert.Equal(RuleStatus.Pending, evaluator.States.Single(state => state.Rule == "input-drift").State);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class AlertRuleTests : IAsyncLifetime
 
         await SendAsync(recorder, MonitorTestData.Rows(seed: 8, count: 1, shift: false));
         await evaluator.CheckStalledAsync(versions.All, default);
-        Assert.Equal("ok", evaluator.States.Single(state => state.Rule == "stalled").State);
+        Assert.Equal(RuleStatus.Ok, evaluator.States.Single(state => state.Rule == "stalled").State);
     }
 
     [Fact]
@@ -158,7 +158,10 @@ public sealed class AlertRuleTests : IAsyncLifetime
             ],
         }));
         Directory.CreateDirectory(_folder);
-        services.AddSingleton<IMonitoringStore>(_ => new SqliteMonitoringStore(new EmbeddedDatabase(Path.Combine(_folder, "monitor.db"))));
+        services.AddKeyedSingleton<IDocumentDatabase>(MonitorService.StoreName, (_, _) => new EmbeddedDatabase(Path.Combine(_folder, "monitor.db"), EmbeddedDatabase.UpgradesIn(typeof(MonitorService).Assembly)));
+        services.AddSingleton<BucketStore>();
+        services.AddSingleton<AlertStore>();
+        services.AddSingleton<RuleStateStore>();
         services.AddSingleton<MonitorMetrics>();
         services.AddSingleton<MonitoredVersions>();
         services.AddSingleton<IServedModelsSink>(provider => provider.GetRequiredService<MonitoredVersions>());

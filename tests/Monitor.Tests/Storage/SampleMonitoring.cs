@@ -1,4 +1,5 @@
-using Monitor.Storage;
+using Monitor.Alerts;
+using Monitor.Windows;
 
 namespace Monitor.Tests.Storage;
 
@@ -27,6 +28,6 @@ internal static class SampleMonitoring
         int minute, string kind = "drift", string model = "flight-delay", string version = "1", Guid? id = null, string summary = "origin drifted") =>
         new(id ?? Guid.NewGuid(), kind, model, version, $"{kind}-rule", Start + minute * Duration, summary, $$"""{"kind":"{{kind}}","minute":{{minute}}}""");
 
-    public static AlertRuleState RuleState(string rule = "input-drift", string model = "flight-delay", string version = "1", string state = "pending", int consecutive = 1) =>
+    public static AlertRuleState RuleState(string rule = "input-drift", string model = "flight-delay", string version = "1", RuleStatus state = RuleStatus.Pending, int consecutive = 1) =>
         new(rule, "drift", model, version, state, consecutive, Start, Start.AddMinutes(-30), 0.25, Start.AddSeconds(5));
 }

@@ -5,10 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Monitor.Alerts;
 using Monitor.References;
-using Monitor.Storage;
 using Monitor.Windows;
 using ServiceDefaults.ServedModels;
 using ServiceDefaults.Storage;
+using ServiceDefaults.Storage.Documents;
 
 namespace Monitor.Tests.Windows;
 
@@ -35,7 +35,10 @@ public sealed class VersionTimelineTests : IAsyncLifetime
         services.AddHttpClient();
         services.AddSingleton<TimeProvider>(_clock);
         services.AddSingleton(Options.Create(new MonitoringOptions { BucketDuration = TimeSpan.FromMinutes(1) }));
-        services.AddSingleton<IMonitoringStore>(_ => new HeldSaveStore(new SqliteMonitoringStore(new EmbeddedDatabase(Path.Combine(_folder, "monitor.db"))), _saves));
+        services.AddKeyedSingleton<IDocumentDatabase>(MonitorService.StoreName, (_, _) => new HeldSaveDatabase(new EmbeddedDatabase(Path.Combine(_folder, "monitor.db"), EmbeddedDatabase.UpgradesIn(typeof(MonitorService).Assembly)), _saves));
+        services.AddSingleton<BucketStore>();
+        services.AddSingleton<AlertStore>();
+        services.AddSingleton<RuleStateStore>();
         services.AddSingleton<MonitorMetrics>();
         services.AddSingleton<MonitoredVersions>();
         services.AddSingleton<IServedModelsSink>(provider => provider.GetRequiredService<MonitoredVersions>());
@@ -63,7 +66,7 @@ public sealed class VersionTimelineTests : IAsyncLifetime
     public async Task A_bucket_the_keeper_has_closed_but_not_saved_yet_is_in_the_timeline_with_all_its_predictions()
     {
         var keeper = _services.GetRequiredService<BucketKeeper>();
-        var store = _services.GetRequiredService<IMonitoringStore>();
+        var store = _services.GetRequiredService<BucketStore>();
         await RecordAsync(seed: 2, count: 3);
         // A round saves the open bucket as it is: three predictions.
         await keeper.TickAsync(default);
@@ -121,28 +124,45 @@ public sealed class VersionTimelineTests : IAsyncLifetime
         }
     }
 
-    /// <summary>The store, holding a bucket save when the test asks.</summary>
-    private sealed class HeldSaveStore(IMonitoringStore inner, HeldSaves saves) : IMonitoringStore
+    /// <summary>Monitor's database, holding a bucket save (the store's upsert of a bucket) when the test asks.</summary>
+    private sealed class HeldSaveDatabase(EmbeddedDatabase inner, HeldSaves saves) : IDocumentDatabase, IDisposable
     {
-        public async Task SaveBucketAsync(MonitoringBucket bucket, CancellationToken cancellationToken)
+        public IDocuments<T> Collection<T>(DocumentSchema<T> schema) =>
+            schema.Name == "buckets" ? new HeldUpserts<T>(inner.Collection(schema), saves) : inner.Collection(schema);
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    /// <summary>A collection whose upserts wait at <see cref="HeldSaves.ArriveAsync"/>; everything else goes straight through.</summary>
+    private sealed class HeldUpserts<T>(IDocuments<T> inner, HeldSaves saves) : IDocuments<T>
+    {
+        public async Task UpsertAsync(T document, CancellationToken cancellationToken)
         {
             await saves.ArriveAsync();
-            await inner.SaveBucketAsync(bucket, cancellationToken);
+            await inner.UpsertAsync(document, cancellationToken);
         }
 
-        public Task<IReadOnlyList<MonitoringBucket>> ListBucketsAsync(string modelName, string modelVersion, DateTimeOffset startsFrom, DateTimeOffset startsBefore, CancellationToken cancellationToken) =>
-            inner.ListBucketsAsync(modelName, modelVersion, startsFrom, startsBefore, cancellationToken);
+        public Task<Versioned<T>?> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
 
-        public Task<IReadOnlyList<MonitoredVersion>> ListVersionsAsync(CancellationToken cancellationToken) => inner.ListVersionsAsync(cancellationToken);
+        public Task<IReadOnlyList<Versioned<T>>> FindAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.FindAsync(query, cancellationToken);
 
-        public Task<long> DeleteBucketsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => inner.DeleteBucketsBeforeAsync(cutoff, cancellationToken);
+        public IAsyncEnumerable<T> StreamAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.StreamAsync(query, cancellationToken);
 
-        public Task<bool> AddAlertAsync(AlertRecord alert, CancellationToken cancellationToken) => inner.AddAlertAsync(alert, cancellationToken);
+        public Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
 
-        public Task<IReadOnlyList<AlertRecord>> ListAlertsAsync(AlertQuery query, CancellationToken cancellationToken) => inner.ListAlertsAsync(query, cancellationToken);
+        public Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken) =>
+            inner.CountByAsync(query, field, cancellationToken);
 
-        public Task SaveRuleStateAsync(AlertRuleState state, CancellationToken cancellationToken) => inner.SaveRuleStateAsync(state, cancellationToken);
+        public Task<bool> InsertAsync(T document, CancellationToken cancellationToken) => inner.InsertAsync(document, cancellationToken);
 
-        public Task<IReadOnlyList<AlertRuleState>> ListRuleStatesAsync(CancellationToken cancellationToken) => inner.ListRuleStatesAsync(cancellationToken);
+        public Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken) => inner.InsertManyAsync(documents, cancellationToken);
+
+        public Task<bool> ReplaceAsync(T document, long revision, CancellationToken cancellationToken) => inner.ReplaceAsync(document, revision, cancellationToken);
+
+        public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+
+        public Task<long> DeleteManyAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.DeleteManyAsync(query, cancellationToken);
+
+        public Task<long> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.DeleteExpiredAsync(now, cancellationToken);
     }
 }

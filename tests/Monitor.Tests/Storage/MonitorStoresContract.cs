@@ -1,24 +1,40 @@
 using System.Text;
-using Monitor.Storage;
+using Monitor.Alerts;
+using Monitor.Windows;
+using ServiceDefaults.Storage.Documents;
 
 namespace Monitor.Tests.Storage;
 
 /// <summary>
-/// What every <see cref="IMonitoringStore"/> must do, whatever the provider. Each provider's test class derives
-/// from it and says how to open a store on the test's own (at first empty) data, and how to open it again as after
-/// a restart; xunit creates one instance per test, so each test has its own data. The tests are skippable: a
-/// provider whose server is not there (MongoDB without <c>MONGODB_URI</c>) skips them with the reason.
+/// What Monitor's stores (<see cref="BucketStore"/>, <see cref="AlertStore"/>, <see cref="RuleStateStore"/>) must do,
+/// whatever the provider. Each provider's test class derives from it and says how to open Monitor's database on the
+/// test's own (at first empty) data, and how to open it again as after a restart; xunit creates one instance per
+/// test, so each test has its own data. The tests are skippable: a provider whose server is not there (MongoDB
+/// without <c>MONGODB_URI</c>) skips them with the reason.
 /// </summary>
-public abstract class MonitoringStoreContract
+public abstract class MonitorStoresContract
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset Start = SampleMonitoring.Start;
 
-    /// <summary>A store on this test's data (empty before the test adds to it).</summary>
-    protected abstract IMonitoringStore CreateStore();
+    /// <summary>Monitor's database on this test's data (empty before the test adds to it).</summary>
+    protected abstract IDocumentDatabase CreateDatabase();
 
-    /// <summary>Closes <paramref name="store"/> and opens a new one on the same data, as a restarted Monitor would.</summary>
-    protected abstract IMonitoringStore Reopen(IMonitoringStore store);
+    /// <summary>Closes <paramref name="database"/> and opens it again on the same data, as a restarted Monitor would.</summary>
+    protected abstract IDocumentDatabase Reopen(IDocumentDatabase database);
+
+    /// <summary>Monitor's three stores on this test's data.</summary>
+    protected Stores CreateStore() => new(CreateDatabase());
+
+    /// <summary>Monitor's stores on one database.</summary>
+    protected sealed record Stores(IDocumentDatabase Database)
+    {
+        public BucketStore Buckets { get; } = new(Database);
+
+        public AlertStore Alerts { get; } = new(Database);
+
+        public RuleStateStore RuleStates { get; } = new(Database);
+    }
 
     [SkippableFact]
     public async Task A_bucket_comes_back_with_every_field_and_its_json_byte_for_byte()
@@ -26,9 +42,9 @@ public abstract class MonitoringStoreContract
         var store = CreateStore();
         var bucket = SampleMonitoring.Bucket(0, json: SampleMonitoring.AwkwardJson) with { Predictions = 5_000_000_000, Outcomes = 4_999_999_999 };
 
-        await store.SaveBucketAsync(bucket, None);
+        await store.Buckets.SaveAsync(bucket, None);
 
-        var listed = Assert.Single(await store.ListBucketsAsync("flight-delay", "1", Start, Start.AddHours(1), None));
+        var listed = Assert.Single(await store.Buckets.ListAsync("flight-delay", "1", Start, Start.AddHours(1), None));
         Assert.Equal(bucket, listed);
         Assert.Equal(Encoding.UTF8.GetBytes(SampleMonitoring.AwkwardJson), Encoding.UTF8.GetBytes(listed.AggregateJson));
     }
@@ -43,14 +59,14 @@ public abstract class MonitoringStoreContract
         var alert = SampleMonitoring.Alert(0) with { DetectedAt = start.AddTicks(1) };
         var state = SampleMonitoring.RuleState() with { Since = start.AddTicks(2), LastFiredAt = start.AddTicks(3), UpdatedAt = start.AddTicks(4) };
 
-        await store.SaveBucketAsync(bucket, None);
-        await store.AddAlertAsync(alert, None);
-        await store.SaveRuleStateAsync(state, None);
+        await store.Buckets.SaveAsync(bucket, None);
+        await store.Alerts.AddAsync(alert, None);
+        await store.RuleStates.SaveAsync(state, None);
 
-        var listed = Assert.Single(await store.ListBucketsAsync("flight-delay", "1", start, start.AddTicks(1), None));
-        var version = Assert.Single(await store.ListVersionsAsync(None));
-        var alerted = Assert.Single(await store.ListAlertsAsync(new AlertQuery(), None));
-        var saved = Assert.Single(await store.ListRuleStatesAsync(None));
+        var listed = Assert.Single(await store.Buckets.ListAsync("flight-delay", "1", start, start.AddTicks(1), None));
+        var version = Assert.Single(await store.Buckets.ListVersionsAsync(None));
+        var alerted = Assert.Single(await store.Alerts.ListAsync(new AlertQuery(), None));
+        var saved = Assert.Single(await store.RuleStates.ListAsync(None));
         AssertSameUtcInstant(start, listed.Start);
         AssertSameUtcInstant(start.AddTicks(600_000_001), listed.End);
         AssertSameUtcInstant(start, version.FirstBucketStart);
@@ -68,16 +84,16 @@ public abstract class MonitoringStoreContract
         var first = SampleMonitoring.Bucket(0);
         var neighbour = SampleMonitoring.Bucket(1);
         var otherVersion = SampleMonitoring.Bucket(0, version: "2");
-        await store.SaveBucketAsync(first, None);
-        await store.SaveBucketAsync(neighbour, None);
-        await store.SaveBucketAsync(otherVersion, None);
+        await store.Buckets.SaveAsync(first, None);
+        await store.Buckets.SaveAsync(neighbour, None);
+        await store.Buckets.SaveAsync(otherVersion, None);
 
         // Late events: the same bucket saved again with more rows and a new aggregate.
         var later = first with { End = first.End.AddTicks(1), Predictions = 12, Outcomes = 7, AggregateJson = """{"minute":0,"rows":12,"late":true}""" };
-        await store.SaveBucketAsync(later, None);
+        await store.Buckets.SaveAsync(later, None);
 
-        Assert.Equal([later, neighbour], await store.ListBucketsAsync("flight-delay", "1", Start, Start.AddHours(1), None));
-        Assert.Equal([otherVersion], await store.ListBucketsAsync("flight-delay", "2", Start, Start.AddHours(1), None));
+        Assert.Equal([later, neighbour], await store.Buckets.ListAsync("flight-delay", "1", Start, Start.AddHours(1), None));
+        Assert.Equal([otherVersion], await store.Buckets.ListAsync("flight-delay", "2", Start, Start.AddHours(1), None));
     }
 
     [SkippableFact]
@@ -87,33 +103,33 @@ public abstract class MonitoringStoreContract
         var buckets = Enumerable.Range(0, 6).Select(minute => SampleMonitoring.Bucket(minute)).ToArray();
         // Saved out of order, with buckets of another version and another model at the same times.
         foreach (var bucket in buckets.Reverse().Concat([SampleMonitoring.Bucket(2, version: "2"), SampleMonitoring.Bucket(2, model: "other-model")]))
-            await store.SaveBucketAsync(bucket, None);
+            await store.Buckets.SaveAsync(bucket, None);
 
-        Assert.Equal(buckets[1..4], await store.ListBucketsAsync("flight-delay", "1", buckets[1].Start, buckets[4].Start, None));
+        Assert.Equal(buckets[1..4], await store.Buckets.ListAsync("flight-delay", "1", buckets[1].Start, buckets[4].Start, None));
         // Tick-exact bounds: one tick later leaves the first out, one tick later takes the last in.
-        Assert.Equal(buckets[2..5], await store.ListBucketsAsync("flight-delay", "1", buckets[1].Start.AddTicks(1), buckets[4].Start.AddTicks(1), None));
-        Assert.Equal(buckets, await store.ListBucketsAsync("flight-delay", "1", DateTimeOffset.MinValue.ToUniversalTime(), Start.AddDays(1), None));
-        Assert.Empty(await store.ListBucketsAsync("flight-delay", "1", buckets[3].Start, buckets[3].Start, None));
-        Assert.Empty(await store.ListBucketsAsync("flight-delay", "1", buckets[5].End, Start.AddDays(1), None));
-        Assert.Empty(await store.ListBucketsAsync("flight-delay", "9", Start, Start.AddDays(1), None));
-        Assert.Empty(await store.ListBucketsAsync("nobody", "1", Start, Start.AddDays(1), None));
+        Assert.Equal(buckets[2..5], await store.Buckets.ListAsync("flight-delay", "1", buckets[1].Start.AddTicks(1), buckets[4].Start.AddTicks(1), None));
+        Assert.Equal(buckets, await store.Buckets.ListAsync("flight-delay", "1", DateTimeOffset.MinValue.ToUniversalTime(), Start.AddDays(1), None));
+        Assert.Empty(await store.Buckets.ListAsync("flight-delay", "1", buckets[3].Start, buckets[3].Start, None));
+        Assert.Empty(await store.Buckets.ListAsync("flight-delay", "1", buckets[5].End, Start.AddDays(1), None));
+        Assert.Empty(await store.Buckets.ListAsync("flight-delay", "9", Start, Start.AddDays(1), None));
+        Assert.Empty(await store.Buckets.ListAsync("nobody", "1", Start, Start.AddDays(1), None));
     }
 
     [SkippableFact]
     public async Task Every_version_with_buckets_is_listed_once_with_its_first_and_last_start_in_name_order()
     {
         var store = CreateStore();
-        Assert.Empty(await store.ListVersionsAsync(None));
+        Assert.Empty(await store.Buckets.ListVersionsAsync(None));
         foreach (var bucket in new[]
         {
             SampleMonitoring.Bucket(7, version: "2"), SampleMonitoring.Bucket(3), SampleMonitoring.Bucket(9), SampleMonitoring.Bucket(5),
             SampleMonitoring.Bucket(4, version: "2"), SampleMonitoring.Bucket(1, model: "alpha-model", version: "10"),
         })
         {
-            await store.SaveBucketAsync(bucket, None);
+            await store.Buckets.SaveAsync(bucket, None);
         }
 
-        var versions = await store.ListVersionsAsync(None);
+        var versions = await store.Buckets.ListVersionsAsync(None);
 
         Assert.Equal(
             [
@@ -131,18 +147,18 @@ public abstract class MonitoringStoreContract
         var buckets = Enumerable.Range(0, 5).Select(minute => SampleMonitoring.Bucket(minute)).ToArray();
         var oldOfOtherVersion = SampleMonitoring.Bucket(0, version: "2");
         foreach (var bucket in buckets.Append(oldOfOtherVersion))
-            await store.SaveBucketAsync(bucket, None);
+            await store.Buckets.SaveAsync(bucket, None);
 
         // Bucket 0 (of both versions) ended before the end of bucket 1; bucket 1 ends exactly then and stays.
-        Assert.Equal(2, await store.DeleteBucketsBeforeAsync(buckets[1].End, None));
-        Assert.Equal(buckets[1..], await store.ListBucketsAsync("flight-delay", "1", Start, Start.AddDays(1), None));
+        Assert.Equal(2, await store.Buckets.DeleteEndedBeforeAsync(buckets[1].End, None));
+        Assert.Equal(buckets[1..], await store.Buckets.ListAsync("flight-delay", "1", Start, Start.AddDays(1), None));
         // A version whose buckets are all gone is no longer listed.
-        Assert.Equal([new MonitoredVersion("flight-delay", "1", buckets[1].Start, buckets[4].Start)], await store.ListVersionsAsync(None));
+        Assert.Equal([new MonitoredVersion("flight-delay", "1", buckets[1].Start, buckets[4].Start)], await store.Buckets.ListVersionsAsync(None));
 
         // One tick later, bucket 1 has ended before the cutoff too; nothing is left to delete twice.
-        Assert.Equal(1, await store.DeleteBucketsBeforeAsync(buckets[1].End.AddTicks(1), None));
-        Assert.Equal(0, await store.DeleteBucketsBeforeAsync(buckets[1].End.AddTicks(1), None));
-        Assert.Equal(buckets[2..], await store.ListBucketsAsync("flight-delay", "1", Start, Start.AddDays(1), None));
+        Assert.Equal(1, await store.Buckets.DeleteEndedBeforeAsync(buckets[1].End.AddTicks(1), None));
+        Assert.Equal(0, await store.Buckets.DeleteEndedBeforeAsync(buckets[1].End.AddTicks(1), None));
+        Assert.Equal(buckets[2..], await store.Buckets.ListAsync("flight-delay", "1", Start, Start.AddDays(1), None));
     }
 
     [SkippableFact]
@@ -151,9 +167,9 @@ public abstract class MonitoringStoreContract
         var store = CreateStore();
         var alert = SampleMonitoring.Alert(0) with { Summary = "origin drifted: PSI 0.31 ≥ 0.2 «ORD»", DetailsJson = SampleMonitoring.AwkwardJson };
 
-        Assert.True(await store.AddAlertAsync(alert, None));
+        Assert.True(await store.Alerts.AddAsync(alert, None));
 
-        var listed = Assert.Single(await store.ListAlertsAsync(new AlertQuery(), None));
+        var listed = Assert.Single(await store.Alerts.ListAsync(new AlertQuery(), None));
         Assert.Equal(alert, listed);
         Assert.Equal(Encoding.UTF8.GetBytes(SampleMonitoring.AwkwardJson), Encoding.UTF8.GetBytes(listed.DetailsJson));
     }
@@ -164,10 +180,10 @@ public abstract class MonitoringStoreContract
         var store = CreateStore();
         var alert = SampleMonitoring.Alert(0);
 
-        Assert.True(await store.AddAlertAsync(alert, None));
-        Assert.False(await store.AddAlertAsync(alert with { Summary = "a second copy", DetectedAt = alert.DetectedAt.AddMinutes(1) }, None));
+        Assert.True(await store.Alerts.AddAsync(alert, None));
+        Assert.False(await store.Alerts.AddAsync(alert with { Summary = "a second copy", DetectedAt = alert.DetectedAt.AddMinutes(1) }, None));
 
-        Assert.Equal([alert], await store.ListAlertsAsync(new AlertQuery(), None));
+        Assert.Equal([alert], await store.Alerts.ListAsync(new AlertQuery(), None));
     }
 
     [SkippableFact]
@@ -178,9 +194,9 @@ public abstract class MonitoringStoreContract
         var older = SampleMonitoring.Alert(1);
         var newest = SampleMonitoring.Alert(9);
         foreach (var alert in new[] { sameTime[0], older, newest, sameTime[1], sameTime[2] })
-            await store.AddAlertAsync(alert, None);
+            await store.Alerts.AddAsync(alert, None);
 
-        var listed = await store.ListAlertsAsync(new AlertQuery(), None);
+        var listed = await store.Alerts.ListAsync(new AlertQuery(), None);
 
         var expected = new[] { newest }
             .Concat(sameTime.OrderByDescending(alert => alert.AlertId.ToString(), StringComparer.Ordinal))
@@ -208,7 +224,7 @@ public abstract class MonitoringStoreContract
         }
 
         foreach (var alert in alerts)
-            Assert.True(await store.AddAlertAsync(alert, None));
+            Assert.True(await store.Alerts.AddAsync(alert, None));
 
         var since = Start + 12 * SampleMonitoring.Duration;
         foreach (var query in
@@ -227,8 +243,8 @@ public abstract class MonitoringStoreContract
                 .ThenByDescending(alert => alert.AlertId.ToString(), StringComparer.Ordinal)
                 .ToList();
 
-            Assert.Equal(expected, await store.ListAlertsAsync(query, None));
-            Assert.Equal(expected.Take(2), await store.ListAlertsAsync(query with { Limit = 2 }, None));
+            Assert.Equal(expected, await store.Alerts.ListAsync(query, None));
+            Assert.Equal(expected.Take(2), await store.Alerts.ListAsync(query with { Limit = 2 }, None));
         }
     }
 
@@ -238,10 +254,10 @@ public abstract class MonitoringStoreContract
         var store = CreateStore();
         var before = SampleMonitoring.Alert(0) with { DetectedAt = Start.AddTicks(-1) };
         var exactly = SampleMonitoring.Alert(0) with { DetectedAt = Start };
-        await store.AddAlertAsync(before, None);
-        await store.AddAlertAsync(exactly, None);
+        await store.Alerts.AddAsync(before, None);
+        await store.Alerts.AddAsync(exactly, None);
 
-        Assert.Equal([exactly], await store.ListAlertsAsync(new AlertQuery(Since: Start), None));
+        Assert.Equal([exactly], await store.Alerts.ListAsync(new AlertQuery(Since: Start), None));
     }
 
     [SkippableFact]
@@ -250,12 +266,12 @@ public abstract class MonitoringStoreContract
         var store = CreateStore();
         var alerts = Enumerable.Range(0, 5).Select(minute => SampleMonitoring.Alert(minute)).ToArray();
         foreach (var alert in alerts)
-            await store.AddAlertAsync(alert, None);
+            await store.Alerts.AddAsync(alert, None);
 
-        Assert.Equal([alerts[4], alerts[3]], await store.ListAlertsAsync(new AlertQuery(Limit: 2), None));
-        Assert.Equal(alerts.Reverse(), await store.ListAlertsAsync(new AlertQuery(Limit: 100), None));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListAlertsAsync(new AlertQuery(Limit: 0), None));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListAlertsAsync(new AlertQuery(Limit: -1), None));
+        Assert.Equal([alerts[4], alerts[3]], await store.Alerts.ListAsync(new AlertQuery(Limit: 2), None));
+        Assert.Equal(alerts.Reverse(), await store.Alerts.ListAsync(new AlertQuery(Limit: 100), None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.Alerts.ListAsync(new AlertQuery(Limit: 0), None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.Alerts.ListAsync(new AlertQuery(Limit: -1), None));
     }
 
     [SkippableFact]
@@ -267,29 +283,29 @@ public abstract class MonitoringStoreContract
         var otherRule = SampleMonitoring.RuleState(rule: "prediction-drift");
         var otherModel = SampleMonitoring.RuleState(model: "alpha-model");
         foreach (var state in new[] { pending, otherVersion, otherRule, otherModel })
-            await store.SaveRuleStateAsync(state, None);
+            await store.RuleStates.SaveAsync(state, None);
 
-        var firing = pending with { State = "firing", Consecutive = 2, LastFiredAt = Start.AddMinutes(2), LastValue = 0.4, UpdatedAt = Start.AddMinutes(2) };
-        await store.SaveRuleStateAsync(firing, None);
+        var firing = pending with { State = RuleStatus.Firing, Consecutive = 2, LastFiredAt = Start.AddMinutes(2), LastValue = 0.4, UpdatedAt = Start.AddMinutes(2) };
+        await store.RuleStates.SaveAsync(firing, None);
 
         // Ordered by model, version, rule.
-        Assert.Equal([otherModel, firing, otherRule, otherVersion], await store.ListRuleStatesAsync(None));
+        Assert.Equal([otherModel, firing, otherRule, otherVersion], await store.RuleStates.ListAsync(None));
     }
 
     [SkippableFact]
     public async Task A_rule_state_without_times_or_value_comes_back_without_them()
     {
         var store = CreateStore();
-        var ok = new AlertRuleState("input-drift", "drift", "flight-delay", "1", "ok", 0, null, null, null, Start);
+        var ok = new AlertRuleState("input-drift", "drift", "flight-delay", "1", RuleStatus.Ok, 0, null, null, null, Start);
         var notFinite = SampleMonitoring.RuleState(rule: "stalled") with { Kind = "stalled", LastValue = double.NaN };
         var infinite = SampleMonitoring.RuleState(rule: "auc-drop") with { Kind = "performance", LastValue = double.PositiveInfinity };
-        await store.SaveRuleStateAsync(ok, None);
-        await store.SaveRuleStateAsync(notFinite, None);
-        await store.SaveRuleStateAsync(infinite, None);
+        await store.RuleStates.SaveAsync(ok, None);
+        await store.RuleStates.SaveAsync(notFinite, None);
+        await store.RuleStates.SaveAsync(infinite, None);
 
         Assert.Equal(
             [infinite with { LastValue = null }, ok, notFinite with { LastValue = null }],
-            await store.ListRuleStatesAsync(None));
+            await store.RuleStates.ListAsync(None));
     }
 
     [SkippableFact]
@@ -298,22 +314,22 @@ public abstract class MonitoringStoreContract
         var store = CreateStore();
         var bucket = SampleMonitoring.Bucket(0, json: SampleMonitoring.AwkwardJson);
         var alert = SampleMonitoring.Alert(0);
-        var state = SampleMonitoring.RuleState(state: "firing", consecutive: 3);
-        await store.SaveBucketAsync(bucket, None);
-        await store.AddAlertAsync(alert, None);
-        await store.SaveRuleStateAsync(state, None);
+        var state = SampleMonitoring.RuleState(state: RuleStatus.Firing, consecutive: 3);
+        await store.Buckets.SaveAsync(bucket, None);
+        await store.Alerts.AddAsync(alert, None);
+        await store.RuleStates.SaveAsync(state, None);
 
-        var reopened = Reopen(store);
+        var reopened = new Stores(Reopen(store.Database));
 
-        Assert.Equal([bucket], await reopened.ListBucketsAsync("flight-delay", "1", Start, Start.AddDays(1), None));
-        Assert.Equal([new MonitoredVersion("flight-delay", "1", bucket.Start, bucket.Start)], await reopened.ListVersionsAsync(None));
-        Assert.Equal([alert], await reopened.ListAlertsAsync(new AlertQuery(), None));
-        Assert.Equal([state], await reopened.ListRuleStatesAsync(None));
+        Assert.Equal([bucket], await reopened.Buckets.ListAsync("flight-delay", "1", Start, Start.AddDays(1), None));
+        Assert.Equal([new MonitoredVersion("flight-delay", "1", bucket.Start, bucket.Start)], await reopened.Buckets.ListVersionsAsync(None));
+        Assert.Equal([alert], await reopened.Alerts.ListAsync(new AlertQuery(), None));
+        Assert.Equal([state], await reopened.RuleStates.ListAsync(None));
         // The reopened store still knows the alert and the keys: nothing is stored twice.
-        Assert.False(await reopened.AddAlertAsync(alert, None));
-        var next = state with { State = "ok", Consecutive = 0, Since = null, UpdatedAt = Start.AddHours(1) };
-        await reopened.SaveRuleStateAsync(next, None);
-        Assert.Equal([next], await reopened.ListRuleStatesAsync(None));
+        Assert.False(await reopened.Alerts.AddAsync(alert, None));
+        var next = state with { State = RuleStatus.Ok, Consecutive = 0, Since = null, UpdatedAt = Start.AddHours(1) };
+        await reopened.RuleStates.SaveAsync(next, None);
+        Assert.Equal([next], await reopened.RuleStates.ListAsync(None));
     }
 
     [SkippableFact]
@@ -334,19 +350,19 @@ public abstract class MonitoringStoreContract
             var writer = task % Writers;
             var newAlerts = 0;
             foreach (var bucket in buckets[writer])
-                await store.SaveBucketAsync(bucket, None);
+                await store.Buckets.SaveAsync(bucket, None);
             foreach (var alert in alerts.Skip(writer * 10).Take(10))
-                newAlerts += await store.AddAlertAsync(alert, None) ? 1 : 0;
-            await store.SaveRuleStateAsync(states[writer], None);
+                newAlerts += await store.Alerts.AddAsync(alert, None) ? 1 : 0;
+            await store.RuleStates.SaveAsync(states[writer], None);
             return newAlerts;
         })));
 
         Assert.Equal(alerts.Length, added.Sum());
-        Assert.Equal(alerts.Length, (await store.ListAlertsAsync(new AlertQuery(Limit: 1000), None)).Count);
+        Assert.Equal(alerts.Length, (await store.Alerts.ListAsync(new AlertQuery(Limit: 1000), None)).Count);
         foreach (var writer in Enumerable.Range(0, Writers))
-            Assert.Equal(buckets[writer], await store.ListBucketsAsync("flight-delay", $"v{writer}", Start, Start.AddDays(1), None));
-        Assert.Equal(Writers, (await store.ListVersionsAsync(None)).Count);
-        Assert.Equal(states, await store.ListRuleStatesAsync(None));
+            Assert.Equal(buckets[writer], await store.Buckets.ListAsync("flight-delay", $"v{writer}", Start, Start.AddDays(1), None));
+        Assert.Equal(Writers, (await store.Buckets.ListVersionsAsync(None)).Count);
+        Assert.Equal(states, await store.RuleStates.ListAsync(None));
     }
 
     private static void AssertSameUtcInstant(DateTimeOffset expected, DateTimeOffset actual)
