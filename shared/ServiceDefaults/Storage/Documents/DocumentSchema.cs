@@ -19,7 +19,7 @@ public sealed class DocumentSchema<T>
     /// <summary>The fields queries may filter and order by.</summary>
     public IReadOnlyList<DocumentField<T>> Fields { get; init; } = [];
 
-    /// <summary>The indexes, each a list of field names (ordered as the index).</summary>
+    /// <summary>The indexes, each a list of field names (ordered as the index); each ends with the key, which breaks ties in an order.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Indexes { get; init; } = [];
 
     /// <summary>When a document may be deleted by retention; null for documents kept until deleted.</summary>

@@ -145,7 +145,7 @@ public sealed class MongoDocuments<T> : IDocuments<T>
     {
         var keys = Builders<BsonDocument>.IndexKeys;
         var models = _collection.Indexes
-            .Select(index => new CreateIndexModel<BsonDocument>(keys.Combine(index.Select(name => keys.Ascending("f_" + _collection.Field(name).Name)))))
+            .Select(index => new CreateIndexModel<BsonDocument>(keys.Combine([.. index.Select(name => keys.Ascending("f_" + _collection.Field(name).Name)), keys.Ascending("_id")])))
             .ToList();
         if (_collection.ExpiresAt is not null)
             models.Add(new CreateIndexModel<BsonDocument>(keys.Ascending("expires"), new CreateIndexOptions { ExpireAfter = TimeSpan.Zero }));

@@ -29,7 +29,7 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
         (_database, _schema, _table) = (database, schema, schema.Name);
         _columns = ["key", "revision", "expires", "document", .. schema.Fields.Select(field => "f_" + field.Name)];
         var indexes = schema.Indexes.Select((index, i) =>
-            $"CREATE INDEX IF NOT EXISTS {_table}_{i} ON {_table} ({string.Join(", ", index.Select(name => "f_" + schema.Field(name).Name))});");
+            $"CREATE INDEX IF NOT EXISTS {_table}_{i} ON {_table} ({string.Join(", ", index.Select(name => "f_" + schema.Field(name).Name))}, key);");
         _ddl = $"CREATE TABLE IF NOT EXISTS {_table} (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL" +
             string.Concat(_columns.Skip(4).Select(column => ", " + column)) + ");\n" + string.Join("\n", indexes) +
             (schema.ExpiresAt is null ? "" : $"\nCREATE INDEX IF NOT EXISTS {_table}_expires ON {_table} (expires) WHERE expires IS NOT NULL;");
