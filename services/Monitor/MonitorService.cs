@@ -2,7 +2,6 @@ using MassTransit;
 using Monitor.Alerts;
 using Monitor.Computational;
 using Monitor.Consumers;
-using Monitor.Dashboard;
 using Monitor.Endpoints;
 using Monitor.References;
 using Monitor.Windows;
@@ -35,18 +34,8 @@ public static class MonitorService
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.Services.AddOptions<MonitoringOptions>()
-            .Bind(builder.Configuration.GetSection(MonitoringOptions.SectionName))
-            .Validate(options => options.CountWindow >= 10, "Monitoring:CountWindow must be at least 10.")
-            .Validate(options => options.OutcomeCountWindow >= 10, "Monitoring:OutcomeCountWindow must be at least 10.")
-            .Validate(options => options.BucketDuration >= TimeSpan.FromSeconds(1), "Monitoring:BucketDuration must be at least one second.")
-            .Validate(options => options.TimeWindow >= options.BucketDuration, "Monitoring:TimeWindow must be at least one bucket (Monitoring:BucketDuration).")
-            .Validate(options => options.SaveInterval > TimeSpan.Zero, "Monitoring:SaveInterval must be positive.")
-            .Validate(options => options.Retention >= options.TimeWindow, "Monitoring:Retention must be at least the time window.")
-            .Validate(options => options.Webhooks.All(uri => uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)),
-                "Monitoring:Webhooks must be absolute http or https URLs.")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MonitoringOptions>, AlertRuleValidation>();
+        builder.AddValidatedOptions<MonitoringOptions>(MonitoringOptions.SectionName);
+        builder.AddValidatedOptions<ComputationalMonitoringOptions>(ComputationalMonitoringOptions.SectionName);
 
         builder.AddDocumentDatabase(StoreName, typeof(MonitorService).Assembly);
         builder.Services.AddSingleton<BucketStore>();
@@ -61,13 +50,14 @@ public static class MonitorService
         builder.Services.AddSingleton<AlertEvaluator>();
         builder.Services.AddSingleton<TrafficRecorder>();
         builder.Services.AddHostedService<BucketKeeper>();
+        builder.Services.AddSingleton<ServiceTrafficAggregator>();
         builder.AddMessageConsumers(bus =>
         {
             bus.AddConsumer<PredictionsMadeConsumer, PredictionsMadeConsumerDefinition>();
             bus.AddConsumer<BatchChunkScoredConsumer, BatchChunkScoredConsumerDefinition>();
             bus.AddConsumer<OutcomeRecordedConsumer, OutcomeRecordedConsumerDefinition>();
+            bus.AddConsumer<RequestMetricsReportedConsumer, RequestMetricsReportedConsumerDefinition>();
         });
-        builder.AddComputationalMonitoring();
         return builder;
     }
 
@@ -77,7 +67,7 @@ public static class MonitorService
         ArgumentNullException.ThrowIfNull(app);
 
         app.MapMonitoringEndpoints();
-        app.MapComputationalMonitoringEndpoints();
+        app.MapServiceTrafficEndpoints();
         app.MapDashboard();
         return app;
     }

@@ -1,19 +1,10 @@
-using Microsoft.Extensions.Options;
-
 namespace Monitor.Alerts;
 
 /// <summary>Refuses alert rules that cannot work, naming the rule and the setting (checked at start-up).</summary>
-public sealed class AlertRuleValidation : IValidateOptions<MonitoringOptions>
+public static class AlertRuleValidation
 {
     private static readonly string[] Metrics =
         ["auc", "accuracy", "precision", "recall", "log-loss", "brier", "estimated-auc", "estimated-accuracy", "estimated-precision", "estimated-recall"];
-
-    /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, MonitoringOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return Problem(options.Rules) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
-    }
 
     /// <summary>What is wrong with the first invalid rule, or null when all are valid.</summary>
     public static string? Problem(IList<AlertRuleOptions> rules)

@@ -11,6 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Monitor.Computational;
+using Monitor.Consumers;
+using Monitor.Endpoints;
 using ServiceDefaults;
 using ServiceDefaults.Metrics;
 
@@ -44,13 +46,16 @@ public sealed class RequestMetricsPipelineTests : IAsyncLifetime, IDisposable
         // Before the service defaults, which add the system clock only when no TimeProvider is registered.
         builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.AddServiceDefaults();
-        builder.AddComputationalMonitoring();
+        // Computational monitoring as MonitorService adds it, without the rest of the Monitor.
+        builder.AddValidatedOptions<ComputationalMonitoringOptions>(ComputationalMonitoringOptions.SectionName);
+        builder.Services.AddSingleton<ServiceTrafficAggregator>();
+        builder.AddMessageConsumers(bus => bus.AddConsumer<RequestMetricsReportedConsumer, RequestMetricsReportedConsumerDefinition>());
         builder.AddMessageBus();
 
         _app = builder.Build();
         _app.MapDefaultEndpoints();
         _app.MapServiceInfo(new ServiceDescription("Embedded", "1", "test host"));
-        _app.MapComputationalMonitoringEndpoints();
+        _app.MapServiceTrafficEndpoints();
         var models = _app.MapGroup("/api/v1/models");
         models.MapPost("/{model}/predict", Predict);
         await _app.StartAsync();

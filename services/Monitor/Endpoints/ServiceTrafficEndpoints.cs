@@ -1,9 +1,10 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Monitor.Computational;
 using ServiceDefaults;
 
-namespace Monitor.Computational;
+namespace Monitor.Endpoints;
 
 /// <summary>
 /// Computational monitoring through the API: every service's request rate, errors and latency per model version

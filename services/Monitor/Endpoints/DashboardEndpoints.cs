@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using Monitor.Dashboard;
 
-namespace Monitor.Dashboard;
+namespace Monitor.Endpoints;
 
 /// <summary>
 /// The monitoring dashboard (docs/dashboard.md): <c>/dashboard/</c> serves the page, <c>/dashboard/&lt;file&gt;</c>
