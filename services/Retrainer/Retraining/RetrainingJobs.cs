@@ -36,12 +36,12 @@ public sealed partial class RetrainingJobs(
                 Model = model,
                 Trigger = trigger,
                 TriggerDetails = details,
-                State = RetrainingJobStates.Running,
+                State = RetrainingJobState.Running,
                 RequestedAt = now,
             };
             if (_running.TryGetValue(model, out var running))
             {
-                job = job with { State = RetrainingJobStates.Skipped, SkippedBecause = running, FinishedAt = now };
+                job = job with { State = RetrainingJobState.Skipped, SkippedBecause = running, FinishedAt = now };
                 await store.SaveAsync(job, CancellationToken.None);
                 LogSkipped(logger, model, trigger, running);
                 return job;
@@ -94,7 +94,7 @@ public sealed partial class RetrainingJobs(
                     continue;
                 await store.SaveAsync(job with
                 {
-                    State = RetrainingJobStates.Failed,
+                    State = RetrainingJobState.Failed,
                     FinishedAt = time.GetUtcNow(),
                     Error = "interrupted: the Retrainer stopped before the job finished",
                 }, CancellationToken.None);

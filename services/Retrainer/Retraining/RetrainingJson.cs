@@ -1,11 +1,12 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Retrainer.Retraining;
 
-/// <summary>How both stores write a <see cref="RetrainingJob"/>: the API's camelCase JSON, so a stored document reads like the API's answer.</summary>
+/// <summary>How both stores write a <see cref="RetrainingJob"/>: the API's camelCase JSON (states by name), so a stored document reads like the API's answer.</summary>
 public static class RetrainingJson
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
 
     /// <summary>The job as JSON.</summary>
     public static string Serialize(RetrainingJob job) => JsonSerializer.Serialize(job, Options);

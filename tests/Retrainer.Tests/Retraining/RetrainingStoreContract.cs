@@ -90,7 +90,7 @@ public abstract class RetrainingStoreContract
         await store.SaveAsync(job, None);
         var finished = job with
         {
-            State = RetrainingJobStates.Succeeded,
+            State = RetrainingJobState.Succeeded,
             FinishedAt = Start.AddSeconds(9),
             ChallengerVersion = "2",
             RolloutId = "r1",
@@ -110,9 +110,9 @@ public abstract class RetrainingStoreContract
     public async Task Jobs_are_listed_newest_first_per_model_and_the_running_ones_are_found()
     {
         var store = CreateJobStore();
-        await store.SaveAsync(Job("old", "flight-delay", Start) with { State = RetrainingJobStates.Failed }, None);
+        await store.SaveAsync(Job("old", "flight-delay", Start) with { State = RetrainingJobState.Failed }, None);
         await store.SaveAsync(Job("new", "flight-delay", Start.AddHours(2)), None);
-        await store.SaveAsync(Job("middle", "flight-delay", Start.AddHours(1)) with { State = RetrainingJobStates.Skipped, SkippedBecause = "new" }, None);
+        await store.SaveAsync(Job("middle", "flight-delay", Start.AddHours(1)) with { State = RetrainingJobState.Skipped, SkippedBecause = "new" }, None);
         await store.SaveAsync(Job("elsewhere", "other", Start.AddHours(3)), None);
 
         Assert.Equal(["new", "middle", "old"], (await store.ListAsync("flight-delay", 10, None)).Select(job => job.JobId));
@@ -128,7 +128,7 @@ public abstract class RetrainingStoreContract
         JobId = id,
         Model = model,
         Trigger = RetrainingTriggers.Manual,
-        State = RetrainingJobStates.Running,
+        State = RetrainingJobState.Running,
         RequestedAt = requestedAt,
     };
 }
