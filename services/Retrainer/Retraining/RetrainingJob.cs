@@ -5,7 +5,7 @@ namespace Retrainer.Retraining;
 
 /// <summary>
 /// One retraining of a model: what triggered it, the data it used, how champion and challenger scored on the same
-/// hold-out, and what was decided. Stored whole (<see cref="IRetrainingJobStore"/>) after every change; the API shows
+/// hold-out, and what was decided. Stored whole (<see cref="RetrainingJobStore"/>) after every change; the API shows
 /// it as stored.
 /// </summary>
 public sealed record RetrainingJob

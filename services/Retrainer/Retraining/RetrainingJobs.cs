@@ -9,7 +9,7 @@ namespace Retrainer.Retraining;
 /// <see cref="RetrainingWorker"/>, which trains off the request and consumer threads.
 /// </summary>
 public sealed partial class RetrainingJobs(
-    IRetrainingJobStore store, ModelRegistry registry, TimeProvider time, ILogger<RetrainingJobs> logger) : IDisposable
+    RetrainingJobStore store, ModelRegistry registry, TimeProvider time, ILogger<RetrainingJobs> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, string> _running = new(StringComparer.Ordinal);

@@ -14,7 +14,7 @@ namespace Retrainer.Retraining;
 /// registered (trigger and parent in its lineage) and its rollout started. Every step's numbers end up in the job.
 /// </summary>
 public sealed partial class RetrainingRun(
-    ILabelledRowStore rows,
+    LabelledRowStore rows,
     ModelRegistry registry,
     IRolloutStarter rollouts,
     IOptions<RetrainingOptions> options,

@@ -6,7 +6,7 @@ namespace Retrainer.Rollouts;
 
 /// <summary>
 /// A rollout of one model version (the challenger) against the model's champion: its strategy, where it stands, and
-/// everything that happened to it. Stored whole (<see cref="IRolloutStore"/>) after every change.
+/// everything that happened to it. Stored whole (<see cref="RolloutStore"/>) after every change.
 /// </summary>
 public sealed record Rollout
 {

@@ -13,7 +13,7 @@ namespace Retrainer.Rollouts;
 /// this process (the Retrainer runs one instance). While a rollout runs its version carries the <c>challenger</c> alias.
 /// </summary>
 public sealed class RolloutManager(
-    IRolloutStore store,
+    RolloutStore store,
     ModelRegistry registry,
     IRolloutEvents events,
     IOptions<RolloutOptions> options,

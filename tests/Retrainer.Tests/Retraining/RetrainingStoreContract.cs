@@ -1,9 +1,10 @@
+using System.Text.Json;
 using Retrainer.Retraining;
 
 namespace Retrainer.Tests.Retraining;
 
 /// <summary>
-/// What every <see cref="ILabelledRowStore"/> and <see cref="IRetrainingJobStore"/> must do. Each store's test class says
+/// What <see cref="LabelledRowStore"/> and <see cref="RetrainingJobStore"/> must do on either database. Each database's test class says
 /// how to open the stores on the test's own (at first empty) data and how to open them again, as after a restart.
 /// </summary>
 public abstract class RetrainingStoreContract
@@ -12,10 +13,10 @@ public abstract class RetrainingStoreContract
     private static readonly DateTimeOffset Start = new(2001, 2, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>A row store on this test's data, whose clock is <paramref name="time"/>.</summary>
-    protected abstract ILabelledRowStore CreateRowStore(TimeProvider time);
+    protected abstract LabelledRowStore CreateRowStore(TimeProvider time);
 
     /// <summary>A job store on this test's data.</summary>
-    protected abstract IRetrainingJobStore CreateJobStore();
+    protected abstract RetrainingJobStore CreateJobStore();
 
     [SkippableFact]
     public async Task A_row_is_kept_once_per_model_and_outcome_and_comes_back_whole()
@@ -101,7 +102,7 @@ public abstract class RetrainingStoreContract
 
         var found = await CreateJobStore().FindAsync("flight-delay", "a", None);
         Assert.NotNull(found);
-        Assert.Equal(RetrainingJson.Serialize(finished), RetrainingJson.Serialize(found));
+        Assert.Equal(JsonSerializer.Serialize(finished), JsonSerializer.Serialize(found));
         Assert.Null(await store.FindAsync("other", "a", None));
         Assert.Empty(await store.RunningAsync(None));
     }

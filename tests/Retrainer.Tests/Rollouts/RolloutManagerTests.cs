@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Contracts.Rollouts;
 using Retrainer.Registry;
 using Retrainer.Rollouts;
@@ -78,7 +79,7 @@ public sealed class RolloutManagerTests(BootstrapModelFixture fixture)
         Assert.Equal([(id, RolloutState.Running)], (await system.Manager.ActiveAsync(None)).Select(rollout => (rollout.RolloutId, rollout.State)));
         await system.Manager.PauseAsync("flight-delay", id, "test", None);
         Assert.Equal([(id, RolloutState.Paused)], (await system.Manager.ActiveAsync(None)).Select(rollout => (rollout.RolloutId, rollout.State)));
-        Assert.Equal((await system.Store.ActiveAsync(None)).Select(RolloutJson.Serialize), (await system.Manager.ActiveAsync(None)).Select(RolloutJson.Serialize));
+        Assert.Equal((await system.Store.ActiveAsync(None)).Select(rollout => JsonSerializer.Serialize(rollout)), (await system.Manager.ActiveAsync(None)).Select(rollout => JsonSerializer.Serialize(rollout)));
 
         // A Retrainer started again on the same store reads them from it.
         using var restarted = new RolloutManager(system.Store, system.Registry, system.Announced,
