@@ -22,7 +22,7 @@ public sealed class RetrainerCompositionTests : IDisposable
     public async Task Labelled_rows_are_stored_at_the_hosts_clock()
     {
         await using var services = Compose();
-        var rows = services.GetRequiredService<ILabelledRowStore>();
+        var rows = services.GetRequiredService<LabelledRowStore>();
         await rows.AddAsync([new LabelledRow("flight-delay", RetrainingTestSystem.OutcomeIdOf(0), "1", _clock.Now, "{}", 1, null)], None);
 
         // Kept by a trim of the rows stored before the clock's time, dropped by a trim of those stored before a second later.

@@ -34,7 +34,7 @@ public static class RetrainingEndpoints
         if (await jobs.RequestAsync(model, RetrainingTriggers.Manual, reason, cancellationToken) is not { } job)
             return RegistryProblems.UnknownModel(model);
         var location = LocationOf(model, job.JobId);
-        return TypedResults.Accepted(location, new RetrainingAccepted(job.JobId, job.State, location, job.SkippedBecause));
+        return TypedResults.Accepted(location, new RetrainingAccepted(job.JobId, job.State.Name(), location, job.SkippedBecause));
     }
 
     private static async Task<Results<Ok<RetrainingList>, ProblemHttpResult>> ListAsync(

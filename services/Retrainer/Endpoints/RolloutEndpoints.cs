@@ -119,7 +119,7 @@ public static class RolloutEndpoints
         {
             RolloutChangeOutcome.NotFound => NotFound(model, rolloutId),
             RolloutChangeOutcome.Conflict => TypedResults.Problem(change.Reason, statusCode: StatusCodes.Status409Conflict, title: "Rollout conflict",
-                extensions: new Dictionary<string, object?> { ["state"] = change.Rollout?.State }),
+                extensions: new Dictionary<string, object?> { ["state"] = change.Rollout?.State.Name() }),
             _ => TypedResults.Ok(RolloutView.Of(change.Rollout!, evidence)),
         };
     }

@@ -43,7 +43,7 @@ public sealed record RolloutView(
             rollout.RolloutId,
             rollout.ModelName,
             rollout.Strategy,
-            rollout.State,
+            rollout.State.Name(),
             rollout.ChampionVersion,
             rollout.ChallengerVersion,
             rollout.Share,

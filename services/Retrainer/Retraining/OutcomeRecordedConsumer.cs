@@ -13,7 +13,7 @@ namespace Retrainer.Retraining;
 /// Queue <c>retrainer-outcome-recorded</c>.
 /// </summary>
 public sealed partial class OutcomeRecordedConsumer(
-    ILabelledRowStore rows, IOptions<RetrainingOptions> options, TimeProvider time, ILogger<OutcomeRecordedConsumer> logger)
+    LabelledRowStore rows, IOptions<RetrainingOptions> options, TimeProvider time, ILogger<OutcomeRecordedConsumer> logger)
     : IConsumer<Batch<OutcomeRecorded>>
 {
     /// <inheritdoc />

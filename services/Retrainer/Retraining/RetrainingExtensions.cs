@@ -19,24 +19,9 @@ public static class RetrainingExtensions
             .Bind(builder.Configuration.GetSection(RetrainingOptions.SectionName))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RetrainingOptions>, RetrainingOptionsValidator>();
-        // Not AddStore: the row store stamps rows with the host's clock (TimeProvider), which AddStore's factories
-        // cannot reach. The same choice of provider, on the same database.
-        builder.AddStorage();
-        builder.Services.AddSingleton<ILabelledRowStore>(services =>
-        {
-            var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var time = services.GetRequiredService<TimeProvider>();
-            return storage.Provider == StorageProvider.MongoDb
-                ? new MongoLabelledRowStore(
-                    services.GetRequiredService<MongoStore>().DatabaseOf(RetrainerService.StoreName),
-                    time,
-                    services.GetRequiredService<IOptions<RetrainingOptions>>().Value.RowRetention)
-                : new SqliteLabelledRowStore(EmbeddedDatabase.ForService(storage, RetrainerService.StoreName), time);
-        });
-        builder.AddStore<IRetrainingJobStore>(
-            RetrainerService.StoreName,
-            embedded: database => new SqliteRetrainingJobStore(database),
-            mongoDb: database => new MongoRetrainingJobStore(database));
+        builder.AddDocumentDatabase(RetrainerService.StoreName, typeof(RetrainerService).Assembly);
+        builder.Services.AddSingleton<LabelledRowStore>();
+        builder.Services.AddSingleton<RetrainingJobStore>();
         builder.Services.AddSingleton<RetrainingJobs>();
         builder.Services.AddSingleton<RetrainingRun>();
         builder.Services.AddHostedService<RetrainingWorker>();

@@ -1,10 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Retrainer.Retraining;
 
 /// <summary>
 /// One retraining of a model: what triggered it, the data it used, how champion and challenger scored on the same
-/// hold-out, and what was decided. Stored whole (<see cref="IRetrainingJobStore"/>) after every change; the API shows
+/// hold-out, and what was decided. Stored whole (<see cref="RetrainingJobStore"/>) after every change; the API shows
 /// it as stored.
 /// </summary>
 public sealed record RetrainingJob
@@ -21,8 +22,8 @@ public sealed record RetrainingJob
     /// <summary>The alert or the reason given, for people.</summary>
     public string? TriggerDetails { get; init; }
 
-    /// <summary>One of <see cref="RetrainingJobStates"/>.</summary>
-    public required string State { get; init; }
+    /// <summary>Where it stands.</summary>
+    public required RetrainingJobState State { get; init; }
 
     /// <summary><c>skipped</c>: the job that was running for the model then.</summary>
     public string? SkippedBecause { get; init; }
@@ -56,7 +57,7 @@ public sealed record RetrainingJob
 
     /// <summary>Whether it is still to finish.</summary>
     [JsonIgnore]
-    public bool IsRunning => State == RetrainingJobStates.Running;
+    public bool IsRunning => State == RetrainingJobState.Running;
 }
 
 /// <summary>The rows a job used.</summary>
@@ -113,20 +114,27 @@ public static class RetrainingTriggers
     public const string Manual = "manual";
 }
 
-/// <summary>The states of a <see cref="RetrainingJob"/>.</summary>
-public static class RetrainingJobStates
+/// <summary>The states of a <see cref="RetrainingJob"/>; in JSON <c>running</c>, <c>succeeded</c>, <c>failed</c>, <c>skipped</c>.</summary>
+public enum RetrainingJobState
 {
     /// <summary>Waiting for the trainer or training; at most one per model.</summary>
-    public const string Running = "running";
+    Running,
 
     /// <summary>Evaluated; the decision says whether the challenger was rolled out.</summary>
-    public const string Succeeded = "succeeded";
+    Succeeded,
 
     /// <summary>Ended without a decision (too few rows, no trainer, …) or the winner's rollout did not start; <see cref="RetrainingJob.Error"/> says why.</summary>
-    public const string Failed = "failed";
+    Failed,
 
     /// <summary>Triggered while another job of the model was running: recorded, not started.</summary>
-    public const string Skipped = "skipped";
+    Skipped,
+}
+
+/// <summary>The names of <see cref="RetrainingJobState"/> at the API's edge.</summary>
+public static class RetrainingJobStateNames
+{
+    /// <summary>The state's name: <c>running</c>, <c>succeeded</c>, <c>failed</c> or <c>skipped</c>.</summary>
+    public static string Name(this RetrainingJobState state) => JsonNamingPolicy.CamelCase.ConvertName(state.ToString());
 }
 
 /// <summary>The decisions of an evaluation.</summary>

@@ -9,7 +9,7 @@ namespace Retrainer.Retraining;
 /// <see cref="RetrainingWorker"/>, which trains off the request and consumer threads.
 /// </summary>
 public sealed partial class RetrainingJobs(
-    IRetrainingJobStore store, ModelRegistry registry, TimeProvider time, ILogger<RetrainingJobs> logger) : IDisposable
+    RetrainingJobStore store, ModelRegistry registry, TimeProvider time, ILogger<RetrainingJobs> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, string> _running = new(StringComparer.Ordinal);
@@ -36,12 +36,12 @@ public sealed partial class RetrainingJobs(
                 Model = model,
                 Trigger = trigger,
                 TriggerDetails = details,
-                State = RetrainingJobStates.Running,
+                State = RetrainingJobState.Running,
                 RequestedAt = now,
             };
             if (_running.TryGetValue(model, out var running))
             {
-                job = job with { State = RetrainingJobStates.Skipped, SkippedBecause = running, FinishedAt = now };
+                job = job with { State = RetrainingJobState.Skipped, SkippedBecause = running, FinishedAt = now };
                 await store.SaveAsync(job, CancellationToken.None);
                 LogSkipped(logger, model, trigger, running);
                 return job;
@@ -94,7 +94,7 @@ public sealed partial class RetrainingJobs(
                     continue;
                 await store.SaveAsync(job with
                 {
-                    State = RetrainingJobStates.Failed,
+                    State = RetrainingJobState.Failed,
                     FinishedAt = time.GetUtcNow(),
                     Error = "interrupted: the Retrainer stopped before the job finished",
                 }, CancellationToken.None);

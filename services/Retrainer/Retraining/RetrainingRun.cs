@@ -14,7 +14,7 @@ namespace Retrainer.Retraining;
 /// registered (trigger and parent in its lineage) and its rollout started. Every step's numbers end up in the job.
 /// </summary>
 public sealed partial class RetrainingRun(
-    ILabelledRowStore rows,
+    LabelledRowStore rows,
     ModelRegistry registry,
     IRolloutStarter rollouts,
     IOptions<RetrainingOptions> options,
@@ -95,7 +95,7 @@ public sealed partial class RetrainingRun(
         job = job with { Evaluation = evaluation };
         LogDecision(logger, job.Model, job.JobId, evaluation.Decision, evaluation.Reason);
         if (evaluation.Decision != RetrainingDecisions.RolledOut)
-            return job with { State = RetrainingJobStates.Succeeded, FinishedAt = time.GetUtcNow() };
+            return job with { State = RetrainingJobState.Succeeded, FinishedAt = time.GetUtcNow() };
 
         var registration = await registry.RegisterAsync(trained.Bundle, job.Trigger, cancellationToken);
         if (registration.Outcome != RegistrationOutcome.Registered)
@@ -108,13 +108,13 @@ public sealed partial class RetrainingRun(
                 $"version {version} was registered but its {policy.RolloutStrategy} rollout did not start: {started.Error}");
         }
 
-        return job with { RolloutId = started.RolloutId, State = RetrainingJobStates.Succeeded, FinishedAt = time.GetUtcNow() };
+        return job with { RolloutId = started.RolloutId, State = RetrainingJobState.Succeeded, FinishedAt = time.GetUtcNow() };
     }
 
     private RetrainingJob Failed(RetrainingJob job, string error)
     {
         LogFailed(logger, job.Model, job.JobId, error);
-        return job with { State = RetrainingJobStates.Failed, Error = error, FinishedAt = time.GetUtcNow() };
+        return job with { State = RetrainingJobState.Failed, Error = error, FinishedAt = time.GetUtcNow() };
     }
 
     // recent-plus-earlier, when the flights file is here: the window of the file the model's line was first trained on,

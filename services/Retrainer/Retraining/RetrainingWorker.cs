@@ -25,7 +25,7 @@ public sealed partial class RetrainingWorker(RetrainingJobs jobs, RetrainingRun 
             catch (Exception exception)
             {
                 LogCrashed(logger, exception, job.Model, job.JobId);
-                finished = job with { State = RetrainingJobStates.Failed, Error = $"{exception.GetType().Name}: {exception.Message}" };
+                finished = job with { State = RetrainingJobState.Failed, Error = $"{exception.GetType().Name}: {exception.Message}" };
             }
 
             await jobs.FinishAsync(finished, stoppingToken);

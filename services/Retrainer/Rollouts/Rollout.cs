@@ -1,10 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Contracts.Rollouts;
 
 namespace Retrainer.Rollouts;
 
 /// <summary>
 /// A rollout of one model version (the challenger) against the model's champion: its strategy, where it stands, and
-/// everything that happened to it. Stored whole (<see cref="IRolloutStore"/>) after every change.
+/// everything that happened to it. Stored whole (<see cref="RolloutStore"/>) after every change.
 /// </summary>
 public sealed record Rollout
 {
@@ -17,8 +19,8 @@ public sealed record Rollout
     /// <summary>One of <see cref="RolloutStrategies"/>.</summary>
     public required string Strategy { get; init; }
 
-    /// <summary>One of <see cref="RolloutStates"/>.</summary>
-    public required string State { get; init; }
+    /// <summary>Where it stands.</summary>
+    public required RolloutState State { get; init; }
 
     /// <summary>The champion when the rollout started (and, once promoted, the version it replaced).</summary>
     public required string ChampionVersion { get; init; }
@@ -57,7 +59,7 @@ public sealed record Rollout
     public IReadOnlyList<RolloutEvent> History { get; init; } = [];
 
     /// <summary>Whether it still decides traffic (running or paused).</summary>
-    public bool IsActive => State is RolloutStates.Running or RolloutStates.Paused;
+    public bool IsActive => State is RolloutState.Running or RolloutState.Paused;
 
     /// <summary>This rollout with <paramref name="change"/> appended to its history.</summary>
     public Rollout With(RolloutEvent change) => this with { History = [.. History, change] };
@@ -70,18 +72,26 @@ public sealed record Rollout
 /// <param name="Reason">Why, with the numbers that decided it.</param>
 public sealed record RolloutEvent(DateTimeOffset At, string Event, double Share, string Reason);
 
-/// <summary>The states of a <see cref="Rollout"/>.</summary>
-public static class RolloutStates
+/// <summary>The states of a <see cref="Rollout"/>; in JSON and messages <c>running</c>, <c>paused</c>, <c>promoted</c>, <c>rolled-back</c>.</summary>
+public enum RolloutState
 {
     /// <summary>Routing by the strategy; a canary moves on by itself.</summary>
-    public const string Running = "running";
+    Running,
 
     /// <summary>Routing as it was when paused; nothing moves until resumed.</summary>
-    public const string Paused = "paused";
+    Paused,
 
     /// <summary>The challenger became champion.</summary>
-    public const string Promoted = "promoted";
+    Promoted,
 
     /// <summary>The champion took all traffic back.</summary>
-    public const string RolledBack = "rolled-back";
+    [JsonStringEnumMemberName("rolled-back")]
+    RolledBack,
+}
+
+/// <summary>The names of <see cref="RolloutState"/> at the edges (messages, the API, history events).</summary>
+public static class RolloutStateNames
+{
+    /// <summary>The state's name: <c>running</c>, <c>paused</c>, <c>promoted</c> or <c>rolled-back</c>.</summary>
+    public static string Name(this RolloutState state) => JsonNamingPolicy.KebabCaseLower.ConvertName(state.ToString());
 }

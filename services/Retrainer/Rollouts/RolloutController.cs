@@ -29,7 +29,7 @@ public sealed partial class RolloutController(
     {
         foreach (var rollout in await rollouts.ActiveAsync(cancellationToken))
         {
-            if (rollout.State != RolloutStates.Running)
+            if (rollout.State != RolloutState.Running)
                 continue;
             if (rollout.Strategy == RolloutStrategies.Canary)
                 await CanaryAsync(rollout, cancellationToken);

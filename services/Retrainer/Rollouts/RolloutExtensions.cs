@@ -16,10 +16,8 @@ public static class RolloutExtensions
             .Bind(builder.Configuration.GetSection(RolloutOptions.SectionName))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RolloutOptions>, RolloutOptionsValidator>();
-        builder.AddStore<IRolloutStore>(
-            RetrainerService.StoreName,
-            embedded: database => new SqliteRolloutStore(database),
-            mongoDb: database => new MongoRolloutStore(database));
+        builder.AddDocumentDatabase(RetrainerService.StoreName, typeof(RetrainerService).Assembly);
+        builder.Services.AddSingleton<RolloutStore>();
         builder.Services.AddSingleton<IRolloutEvents, BusRolloutEvents>();
         builder.Services.AddSingleton<RolloutEvidence>();
         builder.Services.AddSingleton<RolloutCards>();

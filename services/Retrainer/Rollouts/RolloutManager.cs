@@ -13,7 +13,7 @@ namespace Retrainer.Rollouts;
 /// this process (the Retrainer runs one instance). While a rollout runs its version carries the <c>challenger</c> alias.
 /// </summary>
 public sealed class RolloutManager(
-    IRolloutStore store,
+    RolloutStore store,
     ModelRegistry registry,
     IRolloutEvents events,
     IOptions<RolloutOptions> options,
@@ -47,7 +47,7 @@ public sealed class RolloutManager(
             if (start.Version == champion)
                 return new RolloutStartResult(null, $"Version {start.Version} is already the champion of '{start.ModelName}'.", Conflict: true);
             if ((await ActiveWhileChangingAsync(cancellationToken)).FirstOrDefault(active => active.ModelName == start.ModelName) is { } running)
-                return new RolloutStartResult(null, $"Rollout {running.RolloutId} of '{start.ModelName}' ({running.Strategy}, version {running.ChallengerVersion}) is {running.State}; promote or roll it back first.", Conflict: true);
+                return new RolloutStartResult(null, $"Rollout {running.RolloutId} of '{start.ModelName}' ({running.Strategy}, version {running.ChallengerVersion}) is {running.State.Name()}; promote or roll it back first.", Conflict: true);
 
             var now = time.GetUtcNow();
             var settings = options.Value;
@@ -57,7 +57,7 @@ public sealed class RolloutManager(
                 RolloutId = NewId.NextSequentialGuid().ToString("N"),
                 ModelName = start.ModelName,
                 Strategy = start.Strategy,
-                State = RolloutStates.Running,
+                State = RolloutState.Running,
                 ChampionVersion = champion,
                 ChallengerVersion = start.Version,
                 Share = start.Strategy switch
@@ -79,7 +79,7 @@ public sealed class RolloutManager(
             {
                 // Replace: the version becomes champion at once.
                 await registry.SetAliasAsync(start.ModelName, AliasNames.Champion, start.Version, cancellationToken);
-                rollout = Ended(rollout, RolloutStates.Promoted, now, $"single: version {start.Version} replaced {champion}");
+                rollout = Ended(rollout, RolloutState.Promoted, now, $"single: version {start.Version} replaced {champion}");
                 await SaveAsync(rollout, cancellationToken);
                 await AnnounceAsync(rollout, rollout.History[^1].Reason, cancellationToken);
                 return new RolloutStartResult(rollout.RolloutId, null);
@@ -123,22 +123,22 @@ public sealed class RolloutManager(
 
     /// <summary>Holds a running rollout where it is: routing stays, a canary stops moving.</summary>
     public Task<RolloutChange> PauseAsync(string modelName, string rolloutId, string reason, CancellationToken cancellationToken) =>
-        ChangeAsync(modelName, rolloutId, (rollout, now) => rollout.State != RolloutStates.Running
-            ? Refused(rollout, $"only a running rollout can be paused; this one is {rollout.State}")
-            : (rollout with { State = RolloutStates.Paused }).With(new RolloutEvent(now, "paused", rollout.Share, reason)), null, cancellationToken);
+        ChangeAsync(modelName, rolloutId, (rollout, now) => rollout.State != RolloutState.Running
+            ? Refused(rollout, $"only a running rollout can be paused; this one is {rollout.State.Name()}")
+            : (rollout with { State = RolloutState.Paused }).With(new RolloutEvent(now, "paused", rollout.Share, reason)), null, cancellationToken);
 
     /// <summary>Lets a paused rollout move on; a canary's current step starts its hold again.</summary>
     public Task<RolloutChange> ResumeAsync(string modelName, string rolloutId, string reason, CancellationToken cancellationToken) =>
-        ChangeAsync(modelName, rolloutId, (rollout, now) => rollout.State != RolloutStates.Paused
-            ? Refused(rollout, $"only a paused rollout can be resumed; this one is {rollout.State}")
-            : (rollout with { State = RolloutStates.Running, StepStartedAt = now }).With(new RolloutEvent(now, "resumed", rollout.Share, reason)), null, cancellationToken);
+        ChangeAsync(modelName, rolloutId, (rollout, now) => rollout.State != RolloutState.Paused
+            ? Refused(rollout, $"only a paused rollout can be resumed; this one is {rollout.State.Name()}")
+            : (rollout with { State = RolloutState.Running, StepStartedAt = now }).With(new RolloutEvent(now, "resumed", rollout.Share, reason)), null, cancellationToken);
 
     /// <summary>Makes the challenger the champion and ends the rollout.</summary>
     public async Task<RolloutChange> PromoteAsync(string modelName, string rolloutId, string reason, CancellationToken cancellationToken)
     {
         var change = await ChangeAsync(modelName, rolloutId, (rollout, now) => !rollout.IsActive
-            ? Refused(rollout, $"the rollout has ended ({rollout.State})")
-            : Ended(rollout, RolloutStates.Promoted, now, reason),
+            ? Refused(rollout, $"the rollout has ended ({rollout.State.Name()})")
+            : Ended(rollout, RolloutState.Promoted, now, reason),
             async (rollout, token) =>
             {
                 await registry.SetAliasAsync(rollout.ModelName, AliasNames.Champion, rollout.ChallengerVersion, token);
@@ -150,15 +150,15 @@ public sealed class RolloutManager(
     /// <summary>Gives the champion all traffic back and ends the rollout.</summary>
     public Task<RolloutChange> RollbackAsync(string modelName, string rolloutId, string reason, CancellationToken cancellationToken) =>
         ChangeAsync(modelName, rolloutId, (rollout, now) => !rollout.IsActive
-            ? Refused(rollout, $"the rollout has ended ({rollout.State})")
-            : Ended(rollout, RolloutStates.RolledBack, now, reason),
+            ? Refused(rollout, $"the rollout has ended ({rollout.State.Name()})")
+            : Ended(rollout, RolloutState.RolledBack, now, reason),
             (rollout, token) => registry.RemoveAliasAsync(rollout.ModelName, AliasNames.Challenger, token), cancellationToken);
 
     /// <summary>Moves a running canary to its next step (the caller checked the current one passed).</summary>
     public Task<RolloutChange> NextStepAsync(string modelName, string rolloutId, string reason, CancellationToken cancellationToken) =>
         ChangeAsync(modelName, rolloutId, (rollout, now) =>
         {
-            if (rollout.State != RolloutStates.Running || rollout.Strategy != RolloutStrategies.Canary || rollout.StepIndex + 1 >= rollout.Steps.Count)
+            if (rollout.State != RolloutState.Running || rollout.Strategy != RolloutStrategies.Canary || rollout.StepIndex + 1 >= rollout.Steps.Count)
                 return Refused(rollout, "only a running canary below its last step can move on");
             var next = rollout.StepIndex + 1;
             return (rollout with { StepIndex = next, Share = rollout.Steps[next], StepStartedAt = now })
@@ -167,7 +167,7 @@ public sealed class RolloutManager(
 
     /// <summary>Sets a running bandit's arms (announced, so replicas sample by them; not added to the history).</summary>
     public Task<RolloutChange> UpdateArmsAsync(string modelName, string rolloutId, IReadOnlyList<BanditArm> arms, CancellationToken cancellationToken) =>
-        ChangeAsync(modelName, rolloutId, (rollout, _) => rollout.State != RolloutStates.Running || rollout.Strategy != RolloutStrategies.Bandit
+        ChangeAsync(modelName, rolloutId, (rollout, _) => rollout.State != RolloutState.Running || rollout.Strategy != RolloutStrategies.Bandit
             ? Refused(rollout, "only a running bandit has arms")
             : rollout with { Arms = arms }, null, cancellationToken);
 
@@ -249,17 +249,17 @@ public sealed class RolloutManager(
             rollout.ModelName,
             rollout.RolloutId,
             rollout.Strategy,
-            rollout.State,
-            rollout.State == RolloutStates.Promoted ? rollout.ChallengerVersion : rollout.ChampionVersion,
+            rollout.State.Name(),
+            rollout.State == RolloutState.Promoted ? rollout.ChallengerVersion : rollout.ChampionVersion,
             rollout.ChallengerVersion,
             rollout.Share,
             reason,
             time.GetUtcNow()), cancellationToken);
 
-    private static Rollout Ended(Rollout rollout, string state, DateTimeOffset now, string reason)
+    private static Rollout Ended(Rollout rollout, RolloutState state, DateTimeOffset now, string reason)
     {
-        var share = state == RolloutStates.Promoted ? 1 : 0;
-        return (rollout with { State = state, Share = share, EndedAt = now }).With(new RolloutEvent(now, state, share, reason));
+        var share = state == RolloutState.Promoted ? 1 : 0;
+        return (rollout with { State = state, Share = share, EndedAt = now }).With(new RolloutEvent(now, state.Name(), share, reason));
     }
 
     private static Rollout Refused(Rollout rollout, string reason) => throw new RefusedException($"Rollout {rollout.RolloutId}: {reason}.");

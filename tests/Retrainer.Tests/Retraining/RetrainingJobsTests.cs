@@ -18,9 +18,9 @@ public sealed class RetrainingJobsTests
         var second = await system.Jobs.RequestAsync("flight-delay", RetrainingTriggers.Manual, "by hand", None);
 
         Assert.NotNull(first);
-        Assert.Equal(RetrainingJobStates.Running, first.State);
+        Assert.Equal(RetrainingJobState.Running, first.State);
         Assert.NotNull(second);
-        Assert.Equal(RetrainingJobStates.Skipped, second.State);
+        Assert.Equal(RetrainingJobState.Skipped, second.State);
         Assert.Equal(first.JobId, second.SkippedBecause);
         Assert.NotNull(second.FinishedAt);
         // Only the first waits for the worker.
@@ -28,7 +28,7 @@ public sealed class RetrainingJobsTests
         Assert.Equal(first.JobId, queued.JobId);
         Assert.False(system.Jobs.Queue.TryRead(out _));
         var history = await system.Jobs.ListAsync("flight-delay", 10, None);
-        Assert.Equal([(second.JobId, "skipped", "manual"), (first.JobId, "running", "drift")], history.Select(job => (job.JobId, job.State, job.Trigger)));
+        Assert.Equal([(second.JobId, "skipped", "manual"), (first.JobId, "running", "drift")], history.Select(job => (job.JobId, job.State.Name(), job.Trigger)));
     }
 
     [SkippableFact]
@@ -37,12 +37,12 @@ public sealed class RetrainingJobsTests
         using var system = await RetrainingTestSystem.StartAsync();
         var first = (await system.Jobs.RequestAsync("flight-delay", RetrainingTriggers.Schedule, null, None))!;
 
-        await system.Jobs.FinishAsync(first with { State = RetrainingJobStates.Failed, Error = "test" }, None);
+        await system.Jobs.FinishAsync(first with { State = RetrainingJobState.Failed, Error = "test" }, None);
         var next = await system.Jobs.RequestAsync("flight-delay", RetrainingTriggers.Manual, null, None);
 
-        Assert.Equal(RetrainingJobStates.Running, next!.State);
+        Assert.Equal(RetrainingJobState.Running, next!.State);
         var stored = await system.Jobs.FindAsync("flight-delay", first.JobId, None);
-        Assert.Equal(RetrainingJobStates.Failed, stored!.State);
+        Assert.Equal(RetrainingJobState.Failed, stored!.State);
         Assert.NotNull(stored.FinishedAt);
     }
 
@@ -64,7 +64,7 @@ public sealed class RetrainingJobsTests
             JobId = "from-before",
             Model = "flight-delay",
             Trigger = RetrainingTriggers.Drift,
-            State = RetrainingJobStates.Running,
+            State = RetrainingJobState.Running,
             RequestedAt = system.Time.Now.AddMinutes(-5),
         };
         await system.JobStore.SaveAsync(interrupted, None);
@@ -72,8 +72,8 @@ public sealed class RetrainingJobsTests
         await system.Jobs.RecoverAsync(None);
 
         var recovered = await system.Jobs.FindAsync("flight-delay", "from-before", None);
-        Assert.Equal(RetrainingJobStates.Failed, recovered!.State);
+        Assert.Equal(RetrainingJobState.Failed, recovered!.State);
         Assert.Contains("interrupted", recovered.Error, StringComparison.Ordinal);
-        Assert.Equal(RetrainingJobStates.Running, (await system.Jobs.RequestAsync("flight-delay", RetrainingTriggers.Manual, null, None))!.State);
+        Assert.Equal(RetrainingJobState.Running, (await system.Jobs.RequestAsync("flight-delay", RetrainingTriggers.Manual, null, None))!.State);
     }
 }

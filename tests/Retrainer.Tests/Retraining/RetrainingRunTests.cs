@@ -22,7 +22,7 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
 
         var job = await RunAsync(system, RetrainingTriggers.Drift);
 
-        Assert.True(job.State == RetrainingJobStates.Succeeded, job.Error);
+        Assert.True(job.State == RetrainingJobState.Succeeded, job.Error);
         var evaluation = job.Evaluation!;
         Assert.Equal(RetrainingDecisions.RolledOut, evaluation.Decision);
         Assert.True(evaluation.Challenger.Auc >= evaluation.Champion.Auc + evaluation.Margin, evaluation.Reason);
@@ -59,7 +59,7 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
 
         var job = await RunAsync(system, RetrainingTriggers.Performance);
 
-        Assert.Equal(RetrainingJobStates.Succeeded, job.State);
+        Assert.Equal(RetrainingJobState.Succeeded, job.State);
         var evaluation = job.Evaluation!;
         Assert.Equal(RetrainingDecisions.Rejected, evaluation.Decision);
         Assert.Equal(0.5, evaluation.Margin);
@@ -104,7 +104,7 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
 
         var job = await RunAsync(system, RetrainingTriggers.Manual);
 
-        Assert.Equal(RetrainingJobStates.Failed, job.State);
+        Assert.Equal(RetrainingJobState.Failed, job.State);
         Assert.Contains("only 150 labelled rows", job.Error, StringComparison.Ordinal);
         Assert.Contains("at least 200", job.Error, StringComparison.Ordinal);
         Assert.Null(job.Evaluation);
@@ -121,7 +121,7 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
 
         var job = await RunAsync(system, RetrainingTriggers.Manual, "uploaded-model");
 
-        Assert.Equal(RetrainingJobStates.Failed, job.State);
+        Assert.Equal(RetrainingJobState.Failed, job.State);
         Assert.Contains("has no trainer", job.Error, StringComparison.Ordinal);
         Assert.Contains("POST /api/v1/models/uploaded-model/versions", job.Error, StringComparison.Ordinal);
     }
@@ -139,7 +139,7 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
 
         var job = await RunAsync(system, RetrainingTriggers.Manual);
 
-        Assert.True(job.State == RetrainingJobStates.Succeeded, job.Error);
+        Assert.True(job.State == RetrainingJobState.Succeeded, job.Error);
         Assert.Equal(RetrainingPolicies.RecentPlusEarlier, job.Data!.Policy);
         Assert.Equal(1_000, job.Data.EarlierRows);
         var inWindow = flights.February.Count(flight => new DateTimeOffset(flight.Date, TimeSpan.Zero) >= job.Data.RecentFrom);

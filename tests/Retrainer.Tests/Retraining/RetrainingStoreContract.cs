@@ -1,9 +1,10 @@
+using System.Text.Json;
 using Retrainer.Retraining;
 
 namespace Retrainer.Tests.Retraining;
 
 /// <summary>
-/// What every <see cref="ILabelledRowStore"/> and <see cref="IRetrainingJobStore"/> must do. Each store's test class says
+/// What <see cref="LabelledRowStore"/> and <see cref="RetrainingJobStore"/> must do on either database. Each database's test class says
 /// how to open the stores on the test's own (at first empty) data and how to open them again, as after a restart.
 /// </summary>
 public abstract class RetrainingStoreContract
@@ -12,10 +13,10 @@ public abstract class RetrainingStoreContract
     private static readonly DateTimeOffset Start = new(2001, 2, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>A row store on this test's data, whose clock is <paramref name="time"/>.</summary>
-    protected abstract ILabelledRowStore CreateRowStore(TimeProvider time);
+    protected abstract LabelledRowStore CreateRowStore(TimeProvider time);
 
     /// <summary>A job store on this test's data.</summary>
-    protected abstract IRetrainingJobStore CreateJobStore();
+    protected abstract RetrainingJobStore CreateJobStore();
 
     [SkippableFact]
     public async Task A_row_is_kept_once_per_model_and_outcome_and_comes_back_whole()
@@ -90,7 +91,7 @@ public abstract class RetrainingStoreContract
         await store.SaveAsync(job, None);
         var finished = job with
         {
-            State = RetrainingJobStates.Succeeded,
+            State = RetrainingJobState.Succeeded,
             FinishedAt = Start.AddSeconds(9),
             ChallengerVersion = "2",
             RolloutId = "r1",
@@ -101,7 +102,7 @@ public abstract class RetrainingStoreContract
 
         var found = await CreateJobStore().FindAsync("flight-delay", "a", None);
         Assert.NotNull(found);
-        Assert.Equal(RetrainingJson.Serialize(finished), RetrainingJson.Serialize(found));
+        Assert.Equal(JsonSerializer.Serialize(finished), JsonSerializer.Serialize(found));
         Assert.Null(await store.FindAsync("other", "a", None));
         Assert.Empty(await store.RunningAsync(None));
     }
@@ -110,9 +111,9 @@ public abstract class RetrainingStoreContract
     public async Task Jobs_are_listed_newest_first_per_model_and_the_running_ones_are_found()
     {
         var store = CreateJobStore();
-        await store.SaveAsync(Job("old", "flight-delay", Start) with { State = RetrainingJobStates.Failed }, None);
+        await store.SaveAsync(Job("old", "flight-delay", Start) with { State = RetrainingJobState.Failed }, None);
         await store.SaveAsync(Job("new", "flight-delay", Start.AddHours(2)), None);
-        await store.SaveAsync(Job("middle", "flight-delay", Start.AddHours(1)) with { State = RetrainingJobStates.Skipped, SkippedBecause = "new" }, None);
+        await store.SaveAsync(Job("middle", "flight-delay", Start.AddHours(1)) with { State = RetrainingJobState.Skipped, SkippedBecause = "new" }, None);
         await store.SaveAsync(Job("elsewhere", "other", Start.AddHours(3)), None);
 
         Assert.Equal(["new", "middle", "old"], (await store.ListAsync("flight-delay", 10, None)).Select(job => job.JobId));
@@ -128,7 +129,7 @@ public abstract class RetrainingStoreContract
         JobId = id,
         Model = model,
         Trigger = RetrainingTriggers.Manual,
-        State = RetrainingJobStates.Running,
+        State = RetrainingJobState.Running,
         RequestedAt = requestedAt,
     };
 }

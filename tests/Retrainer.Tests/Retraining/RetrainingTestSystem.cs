@@ -15,7 +15,7 @@ namespace Retrainer.Tests.Retraining;
 
 /// <summary>
 /// The Retrainer's retraining parts on real stores: a models folder whose champion (version 1) is a deliberately weak
-/// flight-delay model (2 trees on 500 January 2001 flights), SQLite stores for labelled rows, jobs and rollouts, the
+/// flight-delay model (2 trees on 500 January 2001 flights), the stores of labelled rows, jobs and rollouts on one SQLite database, the
 /// real rollout manager, and challengers trained small (few trees) so a job takes a second or two. Every part reads the
 /// clock the test sets (<see cref="Time"/>).
 /// </summary>
@@ -23,9 +23,7 @@ public sealed class RetrainingTestSystem : IDisposable
 {
     private static readonly Lazy<Task<Flights>> DemoFlights = new(ReadFlightsAsync);
     private readonly string _folder;
-    private readonly SqliteLabelledRowStore _rows;
-    private readonly SqliteRetrainingJobStore _jobStore;
-    private readonly SqliteRolloutStore _rolloutStore;
+    private readonly EmbeddedDatabase _database;
 
     private RetrainingTestSystem(string folder, ManualClock time, ModelRegistry registry, RetrainingOptions options)
     {
@@ -33,14 +31,13 @@ public sealed class RetrainingTestSystem : IDisposable
         Time = time;
         Registry = registry;
         Options = options;
-        var database = Path.Combine(folder, "retrainer.db");
-        _rows = new SqliteLabelledRowStore(new EmbeddedDatabase(database), Time);
-        _jobStore = new SqliteRetrainingJobStore(new EmbeddedDatabase(database));
-        _rolloutStore = new SqliteRolloutStore(new EmbeddedDatabase(database));
-        Rollouts = new RolloutManager(_rolloutStore, registry, new RolloutTestSystem.RecordedRolloutEvents(),
+        _database = new EmbeddedDatabase(Path.Combine(folder, "retrainer.db"));
+        Rows = new LabelledRowStore(_database, Time);
+        JobStore = new RetrainingJobStore(_database);
+        Rollouts = new RolloutManager(new RolloutStore(_database), registry, new RolloutTestSystem.RecordedRolloutEvents(),
             Microsoft.Extensions.Options.Options.Create(new RolloutOptions()), Time);
-        Jobs = new RetrainingJobs(_jobStore, registry, Time, NullLogger<RetrainingJobs>.Instance);
-        Run = new RetrainingRun(_rows, registry, Rollouts, Microsoft.Extensions.Options.Options.Create(options), Time, NullLogger<RetrainingRun>.Instance);
+        Jobs = new RetrainingJobs(JobStore, registry, Time, NullLogger<RetrainingJobs>.Instance);
+        Run = new RetrainingRun(Rows, registry, Rollouts, Microsoft.Extensions.Options.Options.Create(options), Time, NullLogger<RetrainingRun>.Instance);
     }
 
     /// <summary>The clock of every part; it moves only when the test moves it.</summary>
@@ -50,9 +47,9 @@ public sealed class RetrainingTestSystem : IDisposable
 
     public RetrainingOptions Options { get; }
 
-    public ILabelledRowStore Rows => _rows;
+    public LabelledRowStore Rows { get; }
 
-    public IRetrainingJobStore JobStore => _jobStore;
+    public RetrainingJobStore JobStore { get; }
 
     public RolloutManager Rollouts { get; }
 
@@ -119,9 +116,7 @@ public sealed class RetrainingTestSystem : IDisposable
     {
         Jobs.Dispose();
         Rollouts.Dispose();
-        _rows.Dispose();
-        _jobStore.Dispose();
-        _rolloutStore.Dispose();
+        _database.Dispose();
         Registry.Dispose();
         if (Directory.Exists(_folder))
             Directory.Delete(_folder, recursive: true);

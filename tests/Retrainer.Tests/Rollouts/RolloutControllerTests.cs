@@ -48,7 +48,7 @@ public sealed class RolloutControllerTests(BootstrapModelFixture fixture)
         system.Time.Now += TimeSpan.FromMinutes(1);
         await system.Controller.EvaluateAsync(None);
         var promoted = (await system.Store.FindAsync("flight-delay", id, None))!;
-        Assert.Equal(RolloutStates.Promoted, promoted.State);
+        Assert.Equal(RolloutState.Promoted, promoted.State);
         Assert.Equal("2", await system.Registry.ServedVersionAsync("flight-delay", None));
         Assert.Contains("last step: promoted", promoted.History[^1].Reason, StringComparison.Ordinal);
     }
@@ -65,7 +65,7 @@ public sealed class RolloutControllerTests(BootstrapModelFixture fixture)
         await system.Controller.EvaluateAsync(None);
 
         var rollout = (await system.Store.FindAsync("flight-delay", id, None))!;
-        Assert.Equal(RolloutStates.RolledBack, rollout.State);
+        Assert.Equal(RolloutState.RolledBack, rollout.State);
         Assert.Contains("error rate 0.050 is more than 0.010 above the champion's 0.001", rollout.History[^1].Reason, StringComparison.Ordinal);
         Assert.Equal("1", await system.Registry.ServedVersionAsync("flight-delay", None));
     }
@@ -80,7 +80,7 @@ public sealed class RolloutControllerTests(BootstrapModelFixture fixture)
         slow.Time.Now += TimeSpan.FromMinutes(2);
         await slow.Controller.EvaluateAsync(None);
         var slowRollout = (await slow.Store.FindAsync("flight-delay", slowId, None))!;
-        Assert.Equal(RolloutStates.RolledBack, slowRollout.State);
+        Assert.Equal(RolloutState.RolledBack, slowRollout.State);
         Assert.Contains("p95 latency 100 ms is more than 1.5× the champion's 5 ms + 5 ms", slowRollout.History[^1].Reason, StringComparison.Ordinal);
 
         // The same latencies within a slack of 95 ms: 100 ≤ 1.5 × 5 + 95, the step passes.
@@ -103,7 +103,7 @@ public sealed class RolloutControllerTests(BootstrapModelFixture fixture)
         worse.Time.Now += TimeSpan.FromMinutes(2);
         await worse.Controller.EvaluateAsync(None);
         var rollout = (await worse.Store.FindAsync("flight-delay", worseId, None))!;
-        Assert.Equal(RolloutStates.RolledBack, rollout.State);
+        Assert.Equal(RolloutState.RolledBack, rollout.State);
         Assert.Contains("live AUC 0.5000 is more than 0.02 below the champion's 1.0000", rollout.History[^1].Reason, StringComparison.Ordinal);
     }
 
@@ -117,7 +117,7 @@ public sealed class RolloutControllerTests(BootstrapModelFixture fixture)
         Rewards(system, id, "2", outcomes: 30, correct: 27);
         await system.Controller.EvaluateAsync(None);
         var running = (await system.Store.FindAsync("flight-delay", id, None))!;
-        Assert.Equal(RolloutStates.Running, running.State); // 40 outcomes together, fewer than 50: no decision yet
+        Assert.Equal(RolloutState.Running, running.State); // 40 outcomes together, fewer than 50: no decision yet
         Assert.Equal([new BanditArm("1", 5, 5), new BanditArm("2", 27, 3)], running.Arms);
         Assert.Equal(2, system.Announced.Changes.Count); // started, then the arms
 
@@ -127,7 +127,7 @@ public sealed class RolloutControllerTests(BootstrapModelFixture fixture)
         await system.Controller.EvaluateAsync(None);
 
         var promoted = (await system.Store.FindAsync("flight-delay", id, None))!;
-        Assert.Equal(RolloutStates.Promoted, promoted.State);
+        Assert.Equal(RolloutState.Promoted, promoted.State);
         Assert.Contains("rewards 45/50 vs 6/12", promoted.History[^1].Reason, StringComparison.Ordinal);
         Assert.Equal("2", await system.Registry.ServedVersionAsync("flight-delay", None));
     }
@@ -140,14 +140,14 @@ public sealed class RolloutControllerTests(BootstrapModelFixture fixture)
         Rewards(worse, worseId, "1", outcomes: 100, correct: 80);
         Rewards(worse, worseId, "2", outcomes: 100, correct: 50);
         await worse.Controller.EvaluateAsync(None);
-        Assert.Equal(RolloutStates.RolledBack, (await worse.Store.FindAsync("flight-delay", worseId, None))!.State);
+        Assert.Equal(RolloutState.RolledBack, (await worse.Store.FindAsync("flight-delay", worseId, None))!.State);
 
         using var close = await RolloutTestSystem.StartAsync(fixture.Bundle, Options);
         var closeId = (await close.Manager.StartAsync(new RolloutStart("flight-delay", "2", RolloutStrategies.Bandit, "manual"), None)).RolloutId!;
         Rewards(close, closeId, "1", outcomes: 100, correct: 70);
         Rewards(close, closeId, "2", outcomes: 100, correct: 72);
         await close.Controller.EvaluateAsync(None);
-        Assert.Equal(RolloutStates.Running, (await close.Store.FindAsync("flight-delay", closeId, None))!.State);
+        Assert.Equal(RolloutState.Running, (await close.Store.FindAsync("flight-delay", closeId, None))!.State);
     }
 
     // Requests all in the 5 ms bucket (fast) or all in the 100 ms bucket.

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Contracts.Rollouts;
 using Retrainer.Registry;
 using Retrainer.Rollouts;
@@ -22,11 +23,11 @@ public sealed class RolloutManagerTests(BootstrapModelFixture fixture)
 
         Assert.True(started.Started, started.Error);
         var rollout = (await system.Store.FindAsync("flight-delay", started.RolloutId!, None))!;
-        Assert.Equal((RolloutStates.Running, "1", "2", 0.1, 0), (rollout.State, rollout.ChampionVersion, rollout.ChallengerVersion, rollout.Share, rollout.StepIndex));
+        Assert.Equal((RolloutState.Running, "1", "2", 0.1, 0), (rollout.State, rollout.ChampionVersion, rollout.ChallengerVersion, rollout.Share, rollout.StepIndex));
         Assert.Equal("2", (await system.Registry.AliasesAsync("flight-delay", None)).Single(alias => alias.Name == AliasNames.Challenger).Version);
         Assert.Equal("1", await system.Registry.ServedVersionAsync("flight-delay", None));
         var announced = Assert.Single(system.Announced.Changes);
-        Assert.Equal((started.RolloutId, RolloutStates.Running, "1", "2", 0.1), (announced.RolloutId, announced.State, announced.ChampionVersion, announced.ChallengerVersion, announced.ChallengerShare));
+        Assert.Equal((started.RolloutId, "running", "1", "2", 0.1), (announced.RolloutId, announced.State, announced.ChampionVersion, announced.ChallengerVersion, announced.ChallengerShare));
     }
 
     [DemoDataFact]
@@ -39,9 +40,9 @@ public sealed class RolloutManagerTests(BootstrapModelFixture fixture)
         Assert.True(started.Started, started.Error);
         Assert.Equal("3", await system.Registry.ServedVersionAsync("flight-delay", None));
         var rollout = (await system.Store.FindAsync("flight-delay", started.RolloutId!, None))!;
-        Assert.Equal((RolloutStates.Promoted, 1.0), (rollout.State, rollout.Share));
+        Assert.Equal((RolloutState.Promoted, 1.0), (rollout.State, rollout.Share));
         Assert.Equal(["started", "promoted"], rollout.History.Select(change => change.Event));
-        Assert.Equal(("3", RolloutStates.Promoted), (system.Announced.Changes.Single().ChampionVersion, system.Announced.Changes.Single().State));
+        Assert.Equal(("3", "promoted"), (system.Announced.Changes.Single().ChampionVersion, system.Announced.Changes.Single().State));
         Assert.Empty(await system.Store.ActiveAsync(None));
     }
 
@@ -75,15 +76,15 @@ public sealed class RolloutManagerTests(BootstrapModelFixture fixture)
         Assert.Empty(await system.Manager.ActiveAsync(None));
 
         var id = (await system.Manager.StartAsync(new RolloutStart("flight-delay", "2", RolloutStrategies.AB, "manual"), None)).RolloutId!;
-        Assert.Equal([(id, RolloutStates.Running)], (await system.Manager.ActiveAsync(None)).Select(rollout => (rollout.RolloutId, rollout.State)));
+        Assert.Equal([(id, RolloutState.Running)], (await system.Manager.ActiveAsync(None)).Select(rollout => (rollout.RolloutId, rollout.State)));
         await system.Manager.PauseAsync("flight-delay", id, "test", None);
-        Assert.Equal([(id, RolloutStates.Paused)], (await system.Manager.ActiveAsync(None)).Select(rollout => (rollout.RolloutId, rollout.State)));
-        Assert.Equal((await system.Store.ActiveAsync(None)).Select(RolloutJson.Serialize), (await system.Manager.ActiveAsync(None)).Select(RolloutJson.Serialize));
+        Assert.Equal([(id, RolloutState.Paused)], (await system.Manager.ActiveAsync(None)).Select(rollout => (rollout.RolloutId, rollout.State)));
+        Assert.Equal((await system.Store.ActiveAsync(None)).Select(rollout => JsonSerializer.Serialize(rollout)), (await system.Manager.ActiveAsync(None)).Select(rollout => JsonSerializer.Serialize(rollout)));
 
         // A Retrainer started again on the same store reads them from it.
         using var restarted = new RolloutManager(system.Store, system.Registry, system.Announced,
             Microsoft.Extensions.Options.Options.Create(new RolloutOptions()), system.Time);
-        Assert.Equal([(id, RolloutStates.Paused)], (await restarted.ActiveAsync(None)).Select(rollout => (rollout.RolloutId, rollout.State)));
+        Assert.Equal([(id, RolloutState.Paused)], (await restarted.ActiveAsync(None)).Select(rollout => (rollout.RolloutId, rollout.State)));
 
         await restarted.RollbackAsync("flight-delay", id, "test", None);
         Assert.Empty(await restarted.ActiveAsync(None));
@@ -98,21 +99,21 @@ public sealed class RolloutManagerTests(BootstrapModelFixture fixture)
 
         Assert.Equal(RolloutChangeOutcome.Conflict, (await system.Manager.ResumeAsync("flight-delay", id, "r", None)).Outcome);
         var paused = await system.Manager.PauseAsync("flight-delay", id, "looking", None);
-        Assert.Equal((RolloutChangeOutcome.Changed, RolloutStates.Paused, 0.3), (paused.Outcome, paused.Rollout!.State, paused.Rollout.Share));
+        Assert.Equal((RolloutChangeOutcome.Changed, RolloutState.Paused, 0.3), (paused.Outcome, paused.Rollout!.State, paused.Rollout.Share));
         Assert.Equal(RolloutChangeOutcome.Conflict, (await system.Manager.PauseAsync("flight-delay", id, "again", None)).Outcome);
         system.Time.Now = system.Time.Now.AddMinutes(3);
         var resumed = await system.Manager.ResumeAsync("flight-delay", id, "go on", None);
-        Assert.Equal((RolloutStates.Running, system.Time.Now), (resumed.Rollout!.State, resumed.Rollout.StepStartedAt));
+        Assert.Equal((RolloutState.Running, system.Time.Now), (resumed.Rollout!.State, resumed.Rollout.StepStartedAt));
 
         var promoted = await system.Manager.PromoteAsync("flight-delay", id, "by hand", None);
 
-        Assert.Equal(RolloutStates.Promoted, promoted.Rollout!.State);
+        Assert.Equal(RolloutState.Promoted, promoted.Rollout!.State);
         Assert.Equal("2", await system.Registry.ServedVersionAsync("flight-delay", None));
         Assert.DoesNotContain(await system.Registry.AliasesAsync("flight-delay", None), alias => alias.Name == AliasNames.Challenger);
         Assert.Equal(RolloutChangeOutcome.Conflict, (await system.Manager.RollbackAsync("flight-delay", id, "too late", None)).Outcome);
         Assert.Equal(RolloutChangeOutcome.NotFound, (await system.Manager.PromoteAsync("flight-delay", "nope", "x", None)).Outcome);
         Assert.Equal(["started", "paused", "resumed", "promoted"], promoted.Rollout.History.Select(change => change.Event));
-        Assert.Equal([RolloutStates.Running, RolloutStates.Paused, RolloutStates.Running, RolloutStates.Promoted], system.Announced.Changes.Select(change => change.State));
+        Assert.Equal(["running", "paused", "running", "promoted"], system.Announced.Changes.Select(change => change.State));
     }
 
     [DemoDataFact]
@@ -124,7 +125,7 @@ public sealed class RolloutManagerTests(BootstrapModelFixture fixture)
         var rolledBack = await system.Manager.RollbackAsync("flight-delay", id, "worse", None);
         var next = await system.Manager.StartAsync(new RolloutStart("flight-delay", "3", RolloutStrategies.Shadow, "manual"), None);
 
-        Assert.Equal((RolloutStates.RolledBack, 0.0), (rolledBack.Rollout!.State, rolledBack.Rollout.Share));
+        Assert.Equal((RolloutState.RolledBack, 0.0), (rolledBack.Rollout!.State, rolledBack.Rollout.Share));
         Assert.Equal("1", await system.Registry.ServedVersionAsync("flight-delay", None));
         Assert.True(next.Started, next.Error);
         Assert.Equal("3", (await system.Registry.AliasesAsync("flight-delay", None)).Single(alias => alias.Name == AliasNames.Challenger).Version);

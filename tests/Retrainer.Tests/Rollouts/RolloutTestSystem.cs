@@ -11,20 +11,21 @@ namespace Retrainer.Tests.Rollouts;
 
 /// <summary>
 /// The Retrainer's rollout parts on real stores (a models folder with versions 1 (champion), 2 and 3 of the bootstrap
-/// model, a SQLite rollout store), a clock the test sets, a seeded random source, and the announcements recorded.
+/// model, a rollout store on a SQLite database), a clock the test sets, a seeded random source, and the announcements recorded.
 /// </summary>
 public sealed class RolloutTestSystem : IDisposable
 {
     private readonly string _folder;
-    private readonly SqliteRolloutStore _store;
+    private readonly EmbeddedDatabase _database;
 
     private RolloutTestSystem(string folder, ManualClock time, ModelRegistry registry, RolloutOptions options)
     {
         _folder = folder;
         Time = time;
         Registry = registry;
-        _store = new SqliteRolloutStore(new EmbeddedDatabase(Path.Combine(_folder, "retrainer.db")));
-        Manager = new RolloutManager(_store, registry, Announced, Options.Create(options), Time);
+        _database = new EmbeddedDatabase(Path.Combine(_folder, "retrainer.db"));
+        Store = new RolloutStore(_database);
+        Manager = new RolloutManager(Store, registry, Announced, Options.Create(options), Time);
         Controller = new RolloutController(Manager, Evidence, Options.Create(options), Time, new Random(2001), NullLogger<RolloutController>.Instance);
     }
 
@@ -40,7 +41,7 @@ public sealed class RolloutTestSystem : IDisposable
 
     public RolloutController Controller { get; }
 
-    public IRolloutStore Store => _store;
+    public RolloutStore Store { get; }
 
     public static async Task<RolloutTestSystem> StartAsync(ModelBundle bootstrap, RolloutOptions? options = null)
     {
@@ -55,7 +56,7 @@ public sealed class RolloutTestSystem : IDisposable
     public void Dispose()
     {
         Manager.Dispose();
-        _store.Dispose();
+        _database.Dispose();
         Registry.Dispose();
         if (Directory.Exists(_folder))
             Directory.Delete(_folder, recursive: true);

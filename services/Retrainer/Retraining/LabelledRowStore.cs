@@ -1,0 +1,72 @@
+using ServiceDefaults.Storage.Documents;
+
+namespace Retrainer.Retraining;
+
+/// <summary>
+/// Labelled rows in the Retrainer's database: collection <c>labelled_rows</c>, one document per model and outcome (key
+/// <c>{model}/{outcome id}</c>, so a second insert changes nothing) with the time it was stored, by the host's clock.
+/// </summary>
+public sealed class LabelledRowStore([FromKeyedServices(RetrainerService.StoreName)] IDocumentDatabase database, TimeProvider time)
+{
+    private readonly IDocuments<StoredRow> _rows = database.Collection(new DocumentSchema<StoredRow>
+    {
+        Name = "labelled_rows",
+        Key = stored => $"{stored.Row.ModelName}/{stored.Row.OutcomeId:D}",
+        Fields =
+        [
+            new("model", stored => stored.Row.ModelName), new("observed", stored => stored.Row.ObservedAt),
+            new("outcome", stored => stored.Row.OutcomeId), new("stored", stored => stored.StoredAt),
+        ],
+        Indexes = [["model", "observed"], ["model", "stored"]],
+    });
+
+    /// <summary>Adds the rows not stored yet (by model and outcome id), in one round trip; returns how many were new.</summary>
+    public async Task<int> AddAsync(IReadOnlyCollection<LabelledRow> rows, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var added = await _rows.InsertManyAsync([.. rows.Select(row => new StoredRow(row with { ObservedAt = row.ObservedAt.ToUniversalTime() }, now))], cancellationToken);
+        return added.Count(inserted => inserted);
+    }
+
+    /// <summary>The newest observation time of the model's rows, or null when it has none.</summary>
+    public async Task<DateTimeOffset?> NewestObservedAtAsync(string modelName, CancellationToken cancellationToken) =>
+        (await _rows.FindAsync(DocumentQuery.Where("model", modelName).OrderByDescending("observed").Take(1), cancellationToken)) is [var newest]
+            ? newest.Document.Row.ObservedAt : null;
+
+    /// <summary>
+    /// The model's rows observed at or after <paramref name="from"/> (any time when null) and before
+    /// <paramref name="before"/>, newest first (ties by outcome id, descending), at most <paramref name="limit"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<LabelledRow>> NewestAsync(string modelName, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        var query = DocumentQuery.Where("model", modelName).And("observed", Comparison.Less, before);
+        if (from is { } start)
+            query = query.And("observed", Comparison.GreaterOrEqual, start);
+        return [.. (await _rows.FindAsync(query.OrderByDescending("observed").Take(limit), cancellationToken)).Select(found => found.Document.Row)];
+    }
+
+    /// <summary>How many rows the model has.</summary>
+    public Task<long> CountAsync(string modelName, CancellationToken cancellationToken) =>
+        _rows.CountAsync(DocumentQuery.Where("model", modelName), cancellationToken);
+
+    /// <summary>
+    /// Deletes the model's rows stored before <paramref name="storedBefore"/>, then those beyond the newest
+    /// <paramref name="keep"/> (by observation time, ties by outcome id); returns how many were deleted.
+    /// </summary>
+    public async Task<long> TrimAsync(string modelName, int keep, DateTimeOffset storedBefore, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keep);
+        var model = DocumentQuery.Where("model", modelName);
+        var deleted = await _rows.DeleteManyAsync(model.And("stored", Comparison.Less, storedBefore), cancellationToken);
+        var beyond = await _rows.CountAsync(model, cancellationToken) - keep;
+        if (beyond <= 0)
+            return deleted;
+        // The oldest rows beyond the newest `keep`: the newest of them, and everything older, goes.
+        var last = (await _rows.FindAsync(model.OrderByAscending("observed").Take((int)beyond), cancellationToken))[^1].Document.Row;
+        return deleted + await _rows.DeleteManyAsync(model.And("observed", Comparison.Less, last.ObservedAt), cancellationToken)
+            + await _rows.DeleteManyAsync(model.And("observed", last.ObservedAt).And("outcome", Comparison.LessOrEqual, last.OutcomeId), cancellationToken);
+    }
+
+    /// <summary>A row as stored: the row and when it was stored.</summary>
+    private sealed record StoredRow(LabelledRow Row, DateTimeOffset StoredAt);
+}

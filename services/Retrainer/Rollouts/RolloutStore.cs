@@ -1,0 +1,36 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ServiceDefaults.Storage.Documents;
+
+namespace Retrainer.Rollouts;
+
+/// <summary>Rollouts in the Retrainer's database: collection <c>rollouts</c>, one document per rollout (key: its id), replaced whole on every change.</summary>
+public sealed class RolloutStore([FromKeyedServices(RetrainerService.StoreName)] IDocumentDatabase database)
+{
+    private readonly IDocuments<Rollout> _rollouts = database.Collection(new DocumentSchema<Rollout>
+    {
+        Name = "rollouts",
+        Key = rollout => rollout.RolloutId,
+        Fields = [new("model", rollout => rollout.ModelName), new("started", rollout => rollout.StartedAt), new("active", rollout => rollout.IsActive)],
+        Indexes = [["model", "started"], ["active", "model"]],
+        Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } },
+    });
+
+    /// <summary>Inserts or replaces the rollout (by id).</summary>
+    public Task SaveAsync(Rollout rollout, CancellationToken cancellationToken) => _rollouts.UpsertAsync(rollout, cancellationToken);
+
+    /// <summary>One rollout of a model, or null.</summary>
+    public async Task<Rollout?> FindAsync(string modelName, string rolloutId, CancellationToken cancellationToken) =>
+        await _rollouts.GetAsync(rolloutId, cancellationToken) is { Document: var rollout } && rollout.ModelName == modelName ? rollout : null;
+
+    /// <summary>The model's rollouts, newest first, at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<Rollout>> ListAsync(string modelName, int limit, CancellationToken cancellationToken) =>
+        FindAsync(DocumentQuery.Where("model", modelName).OrderByDescending("started").Take(limit), cancellationToken);
+
+    /// <summary>Every running or paused rollout (at most one per model), by model.</summary>
+    public Task<IReadOnlyList<Rollout>> ActiveAsync(CancellationToken cancellationToken) =>
+        FindAsync(DocumentQuery.Where("active", true).OrderByAscending("model"), cancellationToken);
+
+    private async Task<IReadOnlyList<Rollout>> FindAsync(DocumentQuery query, CancellationToken cancellationToken) =>
+        [.. (await _rollouts.FindAsync(query, cancellationToken)).Select(found => found.Document)];
+}
