@@ -37,7 +37,8 @@ public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] I
         ArgumentNullException.ThrowIfNull(bundle);
         if (ModelCardValidator.Validate(bundle.Card) is { Count: > 0 } errors)
             throw new InvalidOperationException($"The model card is invalid; nothing was stored: {string.Join("; ", errors)}");
-        var card = (bundle = bundle.WithChecksum()).Card;
+        bundle = bundle.WithChecksum();
+        var card = bundle.Card;
         if (await _versions.GetAsync(Key(card.Name, card.Version), cancellationToken) is not null)
             return false;
         var file = await files.WriteAsync(bundle, cancellationToken);
