@@ -33,13 +33,14 @@ public static class RetrainerService
             .Validate(options => !string.IsNullOrWhiteSpace(options.ModelsFolder), "Registry:ModelsFolder must name a folder.")
             .Validate(options => options.MaxUploadBytes > 0, "Registry:MaxUploadBytes must be positive.")
             .ValidateOnStart();
-        // The embedded registry is the models folder, where training writes bundles; MongoDB keeps them in the
-        // Retrainer's database (cards in a collection, ONNX files in GridFS).
-        builder.AddStorage();
-        builder.Services.AddSingleton<IModelStore>(services =>
+        // The registry's versions and aliases are documents of the Retrainer's database; the ONNX files stay in the models
+        // folder, where training writes bundles (embedded), or go to GridFS (MongoDB).
+        builder.AddDocumentDatabase(StoreName, typeof(RetrainerService).Assembly);
+        builder.Services.AddSingleton<IModelFiles>(services =>
             services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.MongoDb
-                ? new MongoModelStore(services.GetRequiredService<MongoStore>().DatabaseOf(StoreName), services.GetRequiredService<TimeProvider>())
-                : new FolderModelStore(services.GetRequiredService<IOptions<RegistryOptions>>().Value.ModelsFolder, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<FolderModelStore>>()));
+                ? new GridFsModelFiles(services.GetRequiredService<MongoStore>().DatabaseOf(StoreName))
+                : new FolderModelFiles(services.GetRequiredService<IOptions<RegistryOptions>>().Value.ModelsFolder));
+        builder.Services.AddSingleton<ModelStore>();
         builder.Services.AddSingleton<IRegistryEvents, BusRegistryEvents>();
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddHostedService<BootstrapModelService>();

@@ -6,7 +6,7 @@ using Modeling.Cards;
 namespace Retrainer.Registry;
 
 /// <summary>
-/// The model registry over the model store (<see cref="IModelStore"/>): versions, aliases, and which version
+/// The model registry over the model store (<see cref="ModelStore"/>): versions, aliases, and which version
 /// serves each model's traffic. Every change is announced (<see cref="IRegistryEvents"/>).
 /// </summary>
 /// <remarks>
@@ -17,7 +17,7 @@ namespace Retrainer.Registry;
 /// <para>Changes are serialized in this process (the Retrainer runs one instance); reads are not.</para>
 /// </remarks>
 public sealed partial class ModelRegistry(
-    IModelStore store, TimeProvider time, IRegistryEvents? events = null, ILogger<ModelRegistry>? logger = null) : IDisposable
+    ModelStore store, TimeProvider time, IRegistryEvents? events = null, ILogger<ModelRegistry>? logger = null) : IDisposable
 {
     private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly TimeProvider _time = time;

@@ -32,7 +32,7 @@ public sealed class EmbeddedRegistryTests
                 Assert.True(uploaded.StatusCode == HttpStatusCode.Created, $"{(int)uploaded.StatusCode} {body}");
             }
 
-            // The registry is the models folder: the new version is a bundle folder, the champion is in aliases.json.
+            // The embedded registry keeps the files of the new version as a bundle folder in the models folder.
             Assert.True(File.Exists(Path.Combine(models, TestModel.Name, "2", "model-card.json")));
             var list = JsonDocument.Parse(await host.WaitForStatusAsync(RegistryUploads.VersionsPath, HttpStatusCode.OK, Deadlines.DistributedState)).RootElement;
             Assert.Equal(["2", "1"], list.GetProperty("versions").EnumerateArray().Select(version => version.GetProperty("version").GetString()));

@@ -1,26 +1,28 @@
 using Contracts.Models;
-using Microsoft.Extensions.Logging.Abstractions;
 using Modeling.Bundles;
 using Retrainer.Registry;
+using ServiceDefaults.Storage;
 
 namespace Retrainer.Tests.Registry;
 
 /// <summary>
-/// The registry's rules over the models folder: which version serves (champion, else the latest usable), that
-/// registering never moves traffic, moving and removing aliases, and which versions may be deleted; every change
-/// announced.
+/// The registry's rules over the embedded store (a SQLite file and the models folder): which version serves (champion,
+/// else the latest usable), that registering never moves traffic, moving and removing aliases, and which versions may be
+/// deleted; every change announced. Bundles written straight into the models folder are registered as at a start
+/// (<see cref="ModelsFolderImport"/>).
 /// </summary>
 [Collection(BootstrapModelGroup.Name)]
 public sealed class ModelRegistryTests(BootstrapModelFixture fixture) : IDisposable
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"registry-{Guid.NewGuid():N}");
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"registry-{Guid.NewGuid():N}", "models");
     private readonly RecordedEvents _events = new();
     private readonly ManualClock _time = new();
-    private FolderModelStore? _store;
+    private EmbeddedDatabase? _database;
+    private ModelStore? _store;
     private ModelRegistry? _registry;
 
-    private FolderModelStore Store => _store ??= new FolderModelStore(_folder, _time, NullLogger<FolderModelStore>.Instance);
+    private ModelStore Store => _store ??= new ModelStore(_database = new EmbeddedDatabase(Path.Combine(_folder, "..", "retrainer.db")), new FolderModelFiles(_folder), _time);
 
     private ModelRegistry Registry => _registry ??= new ModelRegistry(Store, _time, _events);
 
@@ -29,6 +31,7 @@ public sealed class ModelRegistryTests(BootstrapModelFixture fixture) : IDisposa
     {
         foreach (var version in new[] { "2", "9", "10" })
             await Version(version).WriteAsync(_folder, None);
+        await ImportFolderAsync();
         // Version 10 is broken: its ONNX file is gone, so 9 serves.
         File.Delete(Path.Combine(ModelBundle.FolderOf(_folder, "flight-delay", "10"), "model.onnx"));
 
@@ -45,6 +48,7 @@ public sealed class ModelRegistryTests(BootstrapModelFixture fixture) : IDisposa
     {
         foreach (var version in new[] { "2", "9" })
             await Version(version).WriteAsync(_folder, None);
+        await ImportFolderAsync();
         await Store.SetAliasAsync(new ModelAlias("flight-delay", AliasNames.Champion, "2", _time.Now), None);
 
         Assert.Equal("2", Assert.Single(await Registry.ServedAsync("flight-delay", None)).Version);
@@ -66,7 +70,7 @@ public sealed class ModelRegistryTests(BootstrapModelFixture fixture) : IDisposa
         Assert.Equal("1", await Registry.ServedVersionAsync("flight-delay", None));
         Assert.Equal(["1", "2"], _events.Registered.Select(registered => registered.Version));
         Assert.Equal(["bootstrap", "external"], _events.Registered.Select(registered => registered.Trigger));
-        Assert.Equal(new Uri(ModelBundle.FolderOf(Store.Root, "flight-delay", "2") + Path.DirectorySeparatorChar), _events.Registered[1].ArtifactUri);
+        Assert.Equal(new Uri(ModelBundle.FolderOf(_folder, "flight-delay", "2") + Path.DirectorySeparatorChar), _events.Registered[1].ArtifactUri);
         var champion = Assert.Single(_events.AliasChanges);
         Assert.Equal((AliasNames.Champion, "1", (string?)null, "1"), (champion.Alias, champion.Version, champion.PreviousVersion, champion.ServedVersion));
     }
@@ -77,6 +81,7 @@ public sealed class ModelRegistryTests(BootstrapModelFixture fixture) : IDisposa
         // Bundles written straight into the models folder, as the training command line does: no aliases.
         foreach (var version in new[] { "1", "2" })
             await Version(version).WriteAsync(_folder, None);
+        await ImportFolderAsync();
 
         await Registry.RegisterAsync(Version("3"), "external", None);
 
@@ -165,6 +170,7 @@ public sealed class ModelRegistryTests(BootstrapModelFixture fixture) : IDisposa
     {
         foreach (var version in new[] { "1", "2" })
             await Version(version).WriteAsync(_folder, None);
+        await ImportFolderAsync();
 
         var latest = await Registry.DeleteAsync("flight-delay", "2", None);
 
@@ -211,6 +217,7 @@ public sealed class ModelRegistryTests(BootstrapModelFixture fixture) : IDisposa
     public async Task A_version_is_found_by_name_and_a_path_outside_the_models_folder_is_not()
     {
         await fixture.Bundle.WriteAsync(_folder, None);
+        await ImportFolderAsync();
 
         Assert.NotNull(await Registry.FindAsync("flight-delay", "1", None));
         Assert.Null(await Registry.FindAsync("flight-delay", "2", None));
@@ -227,10 +234,13 @@ public sealed class ModelRegistryTests(BootstrapModelFixture fixture) : IDisposa
     public void Dispose()
     {
         _registry?.Dispose();
-        _store?.Dispose();
-        if (Directory.Exists(_folder))
-            Directory.Delete(_folder, recursive: true);
+        _database?.Dispose();
+        if (Directory.Exists(Path.GetDirectoryName(_folder)))
+            Directory.Delete(Path.GetDirectoryName(_folder)!, recursive: true);
     }
+
+    // As the Retrainer does when it starts.
+    private async Task ImportFolderAsync() => await ModelsFolderImport.ImportAsync(Store, _folder, None);
 
     private ModelBundle Version(string version) => fixture.Bundle with { Card = fixture.Bundle.Card with { Version = version } };
 

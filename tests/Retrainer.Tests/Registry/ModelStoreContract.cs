@@ -4,10 +4,10 @@ using Retrainer.Registry;
 namespace Retrainer.Tests.Registry;
 
 /// <summary>
-/// What every <see cref="IModelStore"/> must do, whatever the store. Each store's test class derives from it
-/// and says how to open a store on the test's own (at first empty) data and how to open it again, with
-/// <see cref="Time"/> as its clock; the tests are skippable (MongoDB without <c>MONGODB_URI</c>, or no demo data
-/// for the bootstrap bundle).
+/// What <see cref="ModelStore"/> must do on either provider (a SQLite file with the models folder, MongoDB with GridFS).
+/// Each provider's test class derives from it and says how to open a store on the test's own (at first empty) data and
+/// how to open it again, with <see cref="Time"/> as its clock; the tests are skippable (MongoDB without
+/// <c>MONGODB_URI</c>, or no demo data for the bootstrap bundle).
 /// </summary>
 public abstract class ModelStoreContract(BootstrapModelFixture fixture)
 {
@@ -20,10 +20,10 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     protected ManualClock Time { get; } = new();
 
     /// <summary>A store on this test's data, with <see cref="Time"/> as its clock.</summary>
-    protected abstract IModelStore CreateStore();
+    protected abstract ModelStore CreateStore();
 
     /// <summary>A new store object on the same data, as after a restart.</summary>
-    protected abstract IModelStore Reopen(IModelStore store);
+    protected abstract ModelStore Reopen(ModelStore store);
 
     [SkippableFact]
     public async Task A_stored_version_comes_back_with_its_card_and_the_exact_ONNX_file()

@@ -1,0 +1,26 @@
+using Modeling.Bundles;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using MongoDB.Driver.GridFS;
+
+namespace Retrainer.Registry;
+
+/// <summary>ONNX files in the GridFS bucket <c>artifacts</c> of the Retrainer's MongoDB database (any size); a file's reference is its GridFS id.</summary>
+public sealed class GridFsModelFiles(IMongoDatabase database) : IModelFiles
+{
+    private readonly GridFSBucket _bucket = new(database, new GridFSBucketOptions { BucketName = "artifacts" });
+
+    /// <inheritdoc />
+    public async Task<string> WriteAsync(ModelBundle bundle, CancellationToken cancellationToken) =>
+        (await _bucket.UploadFromBytesAsync($"{bundle.Card.Name}/{bundle.Card.Version}/{bundle.Card.Artifact.File}", bundle.Onnx, cancellationToken: cancellationToken)).ToString();
+
+    /// <inheritdoc />
+    public async Task<byte[]?> ReadAsync(string file, CancellationToken cancellationToken) =>
+        await _bucket.DownloadAsBytesAsync(ObjectId.Parse(file), cancellationToken: cancellationToken);
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string file, CancellationToken cancellationToken) => _bucket.DeleteAsync(ObjectId.Parse(file), cancellationToken);
+
+    /// <inheritdoc />
+    public Uri LocationOf(string modelName, string version) => new($"urn:ml-platform:model:{Uri.EscapeDataString(modelName)}:{Uri.EscapeDataString(version)}");
+}

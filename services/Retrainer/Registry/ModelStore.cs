@@ -1,0 +1,113 @@
+using Modeling.Bundles;
+using Modeling.Cards;
+using ServiceDefaults.Storage.Documents;
+
+namespace Retrainer.Registry;
+
+/// <summary>
+/// The registry's store: a version is a document of <c>model_versions</c> (key <c>{name}/{version}</c>) naming its ONNX file
+/// in <see cref="IModelFiles"/>, written first so a listed version is complete; it never changes. An alias is a document of
+/// <c>model_aliases</c> (key <c>{name}/{alias}</c>). Which version serves is <see cref="ModelRegistry"/>'s rule.
+/// </summary>
+public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] IDocumentDatabase database, IModelFiles files, TimeProvider time)
+{
+    private readonly IDocuments<VersionDocument> _versions = database.Collection(new DocumentSchema<VersionDocument>
+    {
+        Name = "model_versions",
+        Key = version => Key(version.Model, version.Version),
+        Fields = [new("model", version => version.Model)],
+        Indexes = [["model"]],
+    });
+
+    private readonly IDocuments<ModelAlias> _aliases = database.Collection(new DocumentSchema<ModelAlias>
+    {
+        Name = "model_aliases",
+        Key = alias => Key(alias.ModelName, alias.Name),
+        Fields = [new("model", alias => alias.ModelName)],
+        Indexes = [["model"]],
+    });
+
+    /// <summary>Stores <paramref name="bundle"/> (its card's SHA-256 filled in), registered now, unless that version is stored; true when it was new.</summary>
+    public Task<bool> AddAsync(ModelBundle bundle, CancellationToken cancellationToken) => AddAsync(bundle, time.GetUtcNow(), cancellationToken);
+
+    /// <summary>Stores <paramref name="bundle"/> as registered at <paramref name="registeredAt"/> (an import), unless that version is stored.</summary>
+    /// <exception cref="InvalidOperationException">When the card is not valid.</exception>
+    public async Task<bool> AddAsync(ModelBundle bundle, DateTimeOffset registeredAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        if (ModelCardValidator.Validate(bundle.Card) is { Count: > 0 } errors)
+            throw new InvalidOperationException($"The model card is invalid; nothing was stored: {string.Join("; ", errors)}");
+        bundle = bundle.WithChecksum();
+        var card = bundle.Card;
+        if (await _versions.GetAsync(Key(card.Name, card.Version), cancellationToken) is not null)
+            return false;
+        var file = await files.WriteAsync(bundle, cancellationToken);
+        return await _versions.InsertAsync(
+            new VersionDocument(card.Name, card.Version, ModelCardJson.Serialize(card), card.Artifact.Sha256!, bundle.Onnx.LongLength, registeredAt, file), cancellationToken);
+    }
+
+    /// <summary>The names of the models that have a version, in ordinal order.</summary>
+    public async Task<IReadOnlyList<string>> ModelNamesAsync(CancellationToken cancellationToken) =>
+        [.. (await _versions.CountByAsync(DocumentQuery.All, "model", cancellationToken)).Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>The versions of <paramref name="modelName"/>, in no particular order.</summary>
+    public async Task<IReadOnlyList<string>> VersionsAsync(string modelName, CancellationToken cancellationToken) =>
+        [.. (await DocumentsAsync(modelName, cancellationToken)).Select(version => version.Version)];
+
+    /// <summary>A version's bundle when its card reads and its ONNX file has the stored checksum, else null.</summary>
+    public async Task<ModelBundle?> FindAsync(string modelName, string version, CancellationToken cancellationToken) =>
+        await DocumentAsync(modelName, version, cancellationToken) is { } stored && ModelCardReader.Read(stored.Card).Card is { } card
+        && await files.ReadAsync(stored.File, cancellationToken) is { } onnx && ModelBundle.Sha256Of(onnx) == stored.Sha256
+            ? new ModelBundle(card, onnx)
+            : null;
+
+    /// <summary>The versions of <paramref name="modelName"/> whose card reads, described without their ONNX files.</summary>
+    public async Task<IReadOnlyList<StoredVersion>> ListAsync(string modelName, CancellationToken cancellationToken) =>
+        [.. (await DocumentsAsync(modelName, cancellationToken)).Select(Describe).OfType<StoredVersion>()];
+
+    /// <summary>One version described without its ONNX file, or null (no such version, or its card does not read).</summary>
+    public async Task<StoredVersion?> DescribeAsync(string modelName, string version, CancellationToken cancellationToken) =>
+        await DocumentAsync(modelName, version, cancellationToken) is { } stored ? Describe(stored) : null;
+
+    /// <summary>Deletes a version, its document first; the model's aliases go with its last version. True when it existed.</summary>
+    public async Task<bool> DeleteAsync(string modelName, string version, CancellationToken cancellationToken)
+    {
+        if (await DocumentAsync(modelName, version, cancellationToken) is not { } stored || !await _versions.DeleteAsync(Key(modelName, version), cancellationToken))
+            return false;
+        await files.DeleteAsync(stored.File, cancellationToken);
+        if (await _versions.CountAsync(DocumentQuery.Where("model", modelName), cancellationToken) == 0)
+            await _aliases.DeleteManyAsync(DocumentQuery.Where("model", modelName), cancellationToken);
+        return true;
+    }
+
+    /// <summary>The aliases of <paramref name="modelName"/>, by alias name (the keys' order).</summary>
+    public async Task<IReadOnlyList<ModelAlias>> AliasesAsync(string modelName, CancellationToken cancellationToken) =>
+        [.. (await _aliases.FindAsync(DocumentQuery.Where("model", modelName), cancellationToken)).Select(alias => alias.Document)];
+
+    /// <summary>Creates <paramref name="entry"/> unless the model has an alias of that name; true when it was created.</summary>
+    public Task<bool> AddAliasAsync(ModelAlias entry, CancellationToken cancellationToken) => _aliases.InsertAsync(entry, cancellationToken);
+
+    /// <summary>Creates <paramref name="entry"/> or moves the alias of that name.</summary>
+    public Task SetAliasAsync(ModelAlias entry, CancellationToken cancellationToken) => _aliases.UpsertAsync(entry, cancellationToken);
+
+    /// <summary>Removes an alias; true when it existed.</summary>
+    public Task<bool> RemoveAliasAsync(string modelName, string aliasName, CancellationToken cancellationToken) =>
+        _aliases.DeleteAsync(Key(modelName, aliasName), cancellationToken);
+
+    /// <summary>Where a version's bundle can be read, as announced in <c>ModelRegistered</c>.</summary>
+    public Uri LocationOf(string modelName, string version) => files.LocationOf(modelName, version);
+
+    private static string Key(string modelName, string name) => $"{modelName}/{name}";
+
+    private static StoredVersion? Describe(VersionDocument stored) =>
+        ModelCardReader.Read(stored.Card).Card is { } card ? new StoredVersion(stored.Model, stored.Version, card, stored.Sha256, stored.Bytes, stored.RegisteredAt) : null;
+
+    private async Task<VersionDocument?> DocumentAsync(string modelName, string version, CancellationToken cancellationToken) =>
+        (await _versions.GetAsync(Key(modelName, version), cancellationToken))?.Document;
+
+    private async Task<IEnumerable<VersionDocument>> DocumentsAsync(string modelName, CancellationToken cancellationToken) =>
+        (await _versions.FindAsync(DocumentQuery.Where("model", modelName), cancellationToken)).Select(found => found.Document);
+
+    /// <summary>A stored version: its card as JSON text, the ONNX file's SHA-256 and size, when it was registered, the file's reference.</summary>
+    private sealed record VersionDocument(string Model, string Version, string Card, string Sha256, long Bytes, DateTimeOffset RegisteredAt, string File);
+}
