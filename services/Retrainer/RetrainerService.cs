@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.Extensions.Options;
 using Retrainer.Consumers;
 using Retrainer.Endpoints;
@@ -28,29 +29,52 @@ public static class RetrainerService
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.Services.AddOptions<RegistryOptions>()
-            .Bind(builder.Configuration.GetSection(RegistryOptions.SectionName))
-            .Validate(options => !string.IsNullOrWhiteSpace(options.ModelsFolder), "Registry:ModelsFolder must name a folder.")
-            .Validate(options => options.MaxUploadBytes > 0, "Registry:MaxUploadBytes must be positive.")
-            .ValidateOnStart();
-        // The registry's versions and aliases are documents of the Retrainer's database; the ONNX files stay in the models
-        // folder, where training writes bundles (embedded), or go to GridFS (MongoDB).
+        builder.AddValidatedOptions<RegistryOptions>(RegistryOptions.SectionName);
+        builder.AddValidatedOptions<RolloutOptions>(RolloutOptions.SectionName);
+        builder.AddValidatedOptions<RetrainingOptions>(RetrainingOptions.SectionName);
+
+        // One database for the registry's versions and aliases, rollouts, retraining jobs and labelled rows; the ONNX
+        // files stay in the models folder, where training writes bundles (embedded), or go to GridFS (MongoDB).
         builder.AddDocumentDatabase(StoreName, typeof(RetrainerService).Assembly);
         builder.Services.AddSingleton<IModelFiles>(services =>
             services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.MongoDb
                 ? new GridFsModelFiles(services.GetRequiredService<MongoStore>().DatabaseOf(StoreName))
                 : new FolderModelFiles(services.GetRequiredService<IOptions<RegistryOptions>>().Value.ModelsFolder));
         builder.Services.AddSingleton<ModelStore>();
+        builder.Services.AddSingleton<RolloutStore>();
+        builder.Services.AddSingleton<RetrainingJobStore>();
+        builder.Services.AddSingleton<LabelledRowStore>();
+
+        // The registry.
         builder.Services.AddSingleton<IRegistryEvents, BusRegistryEvents>();
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddHostedService<BootstrapModelService>();
-        builder.AddRollouts();
-        builder.AddRetraining();
+
+        // Rollouts.
+        builder.Services.AddSingleton<IRolloutEvents, BusRolloutEvents>();
+        builder.Services.AddSingleton<RolloutEvidence>();
+        builder.Services.AddSingleton<RolloutCards>();
+        builder.Services.AddSingleton<RolloutManager>();
+        builder.Services.AddSingleton<IRolloutStarter>(services => services.GetRequiredService<RolloutManager>());
+        builder.Services.AddSingleton<RolloutController>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RolloutController>());
+
+        // Retraining.
+        builder.Services.AddSingleton<RetrainingJobs>();
+        builder.Services.AddSingleton<RetrainingRun>();
+        builder.Services.AddHostedService<RetrainingWorker>();
+        builder.Services.AddHostedService<RetrainingSchedule>();
+
         builder.AddMessageConsumers(bus =>
         {
             bus.AddConsumer<ServedModelsRequestConsumer>();
             bus.AddConsumer<ModelArtifactRequestConsumer>();
             bus.AddConsumer<PublicLoopEventsConsumer>();
+            bus.AddConsumer<RolloutRequestMetricsConsumer, RolloutRequestMetricsConsumerDefinition>();
+            bus.AddConsumer<RolloutOutcomesConsumer, RolloutOutcomesConsumerDefinition>();
+            bus.AddConsumer<OutcomeRecordedConsumer, OutcomeRecordedConsumerDefinition>();
+            bus.AddConsumer<DriftDetectedConsumer, DriftDetectedConsumerDefinition>();
+            bus.AddConsumer<PerformanceDegradedConsumer, PerformanceDegradedConsumerDefinition>();
         });
         return builder;
     }

@@ -1,4 +1,5 @@
 using Contracts.Rollouts;
+using ServiceDefaults;
 
 namespace Retrainer.Retraining;
 
@@ -6,7 +7,7 @@ namespace Retrainer.Retraining;
 /// How the Retrainer retrains models. Section <c>Retraining</c>; the settings apply to every model, and
 /// <see cref="Models"/> overrides them per model (<c>Retraining__Models__flight-delay__Policy</c>, …).
 /// </summary>
-public sealed class RetrainingOptions
+public sealed class RetrainingOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Retraining";
@@ -97,8 +98,8 @@ public sealed class RetrainingOptions
             own?.RolloutStrategy ?? RolloutStrategy);
     }
 
-    /// <summary>Every problem with these settings, naming the key.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <inheritdoc />
+    public IEnumerable<string> Errors()
     {
         var errors = new List<string>();
         ValidatePolicy(SectionName, For(string.Empty), errors);

@@ -1,7 +1,9 @@
+using ServiceDefaults;
+
 namespace Retrainer.Rollouts;
 
 /// <summary>How rollouts run. Section <c>Rollouts</c>.</summary>
-public sealed class RolloutOptions
+public sealed class RolloutOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Rollouts";
@@ -48,8 +50,8 @@ public sealed class RolloutOptions
     /// <summary>The canary steps used: <see cref="CanarySteps"/>, or 5 → 25 → 50 → 100% when none are configured.</summary>
     public IReadOnlyList<double> EffectiveCanarySteps => CanarySteps.Count > 0 ? CanarySteps : [0.05, 0.25, 0.5, 1];
 
-    /// <summary>Every problem with these settings, naming the key.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <inheritdoc />
+    public IEnumerable<string> Errors()
     {
         var errors = new List<string>();
         if (CanarySteps.Count > 0 && StepsProblem(CanarySteps) is { } problem)

@@ -55,9 +55,9 @@ public sealed class TrainingDataSelectionTests
 
         Assert.Equal((RetrainingPolicies.RecentPlusEarlier, 0.02, TimeSpan.FromDays(14)), (options.For("flight-delay").Policy, options.For("flight-delay").Margin, options.For("flight-delay").RecentWindow));
         Assert.Equal((RetrainingPolicies.Recent, 0.01), (options.For("other").Policy, options.For("other").Margin));
-        Assert.Empty(options.Validate());
+        Assert.Empty(options.Errors());
         options.Models["bad"] = new ModelRetrainingSettings { Policy = "everything", HoldoutShare = 1 };
-        Assert.Equal(2, options.Validate().Count(error => error.StartsWith("Retraining:Models:bad:", StringComparison.Ordinal)));
+        Assert.Equal(2, options.Errors().Count(error => error.StartsWith("Retraining:Models:bad:", StringComparison.Ordinal)));
     }
 
     private static LabelledRow Row(DateTimeOffset observedAt) => new("flight-delay", Guid.NewGuid(), "1", observedAt, "{}", 1, null);

@@ -4,6 +4,7 @@ using Contracts.Rollouts;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Retrainer.Consumers;
 using Retrainer.Rollouts;
 
 namespace Retrainer.Tests.Rollouts;

@@ -2,8 +2,9 @@ using System.Text.Json;
 using Contracts.Outcomes;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Retrainer.Retraining;
 
-namespace Retrainer.Retraining;
+namespace Retrainer.Consumers;
 
 /// <summary>
 /// Keeps the labelled rows retraining needs from <see cref="OutcomeRecorded"/> (the prediction's raw input and what was

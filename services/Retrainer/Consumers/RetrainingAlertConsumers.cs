@@ -2,9 +2,10 @@ using System.Globalization;
 using Contracts.Monitoring;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Retrainer.Retraining;
 using ServiceDefaults;
 
-namespace Retrainer.Retraining;
+namespace Retrainer.Consumers;
 
 /// <summary>
 /// Starts a retraining when Monitor reports drift of a model (<see cref="DriftDetected"/>), unless retraining on drift

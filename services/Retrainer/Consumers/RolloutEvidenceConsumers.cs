@@ -1,11 +1,10 @@
-using System.Collections.Concurrent;
 using Contracts.Monitoring;
 using Contracts.Outcomes;
 using MassTransit;
 using Modeling.Cards;
-using Retrainer.Registry;
+using Retrainer.Rollouts;
 
-namespace Retrainer.Rollouts;
+namespace Retrainer.Consumers;
 
 /// <summary>
 /// Counts Inference's requests per version for the running rollouts (<see cref="RequestMetricsReported"/>, route
@@ -60,26 +59,6 @@ public sealed class RolloutOutcomesConsumer(RolloutManager rollouts, RolloutEvid
             ? string.Equals(label, card.Output.Labels[1], StringComparison.OrdinalIgnoreCase)
             : outcome.Probability >= card.Output.Threshold;
         evidence.AddOutcome(rollout.RolloutId, outcome.ModelVersion, predictedPositive == positive, outcome.Probability, positive);
-    }
-}
-
-/// <summary>
-/// The cards of the versions the outcome consumer judges, read from the registry once per version: a registered
-/// version's card does not change, and every outcome needs its labels and threshold.
-/// </summary>
-public sealed class RolloutCards(ModelRegistry registry)
-{
-    private readonly ConcurrentDictionary<(string Model, string Version), ModelCard> _cards = new();
-
-    /// <summary>The card of a registered version, or null when the registry has no such version.</summary>
-    public async Task<ModelCard?> FindAsync(string model, string version, CancellationToken cancellationToken)
-    {
-        if (_cards.TryGetValue((model, version), out var known))
-            return known;
-        var card = (await registry.FindAsync(model, version, cancellationToken))?.Card;
-        if (card is not null)
-            _cards[(model, version)] = card;
-        return card;
     }
 }
 
