@@ -203,7 +203,9 @@ public sealed class MongoDocuments<T> : IDocuments<T>
         return written;
     }
 
+    // A collection written before the document store has no 'document' field: say so rather than fail on a missing key.
     private Versioned<T> Read(BsonDocument stored) =>
-        new(JsonSerializer.Deserialize<T>(stored["document"].AsString, _collection.Json)
-            ?? throw new InvalidDataException($"A document of '{_collection.Name}' is null."), stored["revision"].ToInt64());
+        stored.TryGetValue("document", out var json) && json.IsString
+            ? new(JsonSerializer.Deserialize<T>(json.AsString, _collection.Json) ?? throw new InvalidDataException($"A document of '{_collection.Name}' is null."), stored["revision"].ToInt64())
+            : throw new InvalidDataException($"The MongoDB collection '{_collection.Name}' holds a document in the layout of a version before the document store (docs/storage.md, \"Upgrading\").");
 }
