@@ -40,6 +40,27 @@ public sealed record Outcome(
     public static Outcome Received(
         string outcomeId, Guid? predictionId, string? modelName, string? entityKey, DateTimeOffset observedAt, double? value, string? label, DateTimeOffset receivedAt) =>
         new(outcomeId, predictionId, modelName, entityKey, observedAt, value, label, receivedAt, OutcomeState.Pending, [], null, 0);
+
+    /// <summary>This outcome with one more copy counted (a copy is never stored, whatever its state).</summary>
+    public Outcome WithDuplicate() => this with { Duplicates = Duplicates + 1 };
+
+    /// <summary>
+    /// This outcome joined as <paramref name="join"/> says, its events not yet published (the outbox flag); null unless
+    /// it is pending: an outcome another writer joined or orphaned first stays as it is, and that writer publishes.
+    /// </summary>
+    public Outcome? JoinedTo(JoinedOutcome join)
+    {
+        ArgumentNullException.ThrowIfNull(join);
+        return State == OutcomeState.Pending
+            ? this with { State = OutcomeState.Joined, ModelName = join.ModelName, Joins = join.Joins, JoinedAt = join.JoinedAt, Published = false }
+            : null;
+    }
+
+    /// <summary>This outcome with its events recorded as published; null unless it is joined and not marked yet.</summary>
+    public Outcome? MarkedPublished() => State == OutcomeState.Joined && !Published ? this with { Published = true } : null;
+
+    /// <summary>This outcome orphaned (no longer looked for); null unless it is pending.</summary>
+    public Outcome? Orphaned() => State == OutcomeState.Pending ? this with { State = OutcomeState.Orphaned } : null;
 }
 
 /// <summary>What became of an outcome.</summary>
@@ -84,6 +105,14 @@ public sealed record OutcomeTally(long Joined, long Pending, long Orphaned, long
 {
     /// <summary>Nothing counted.</summary>
     public static OutcomeTally Zero { get; } = new(0, 0, 0, 0);
+
+    /// <summary><paramref name="count"/> outcomes in <paramref name="state"/>, with <paramref name="duplicates"/> copies of them.</summary>
+    public static OutcomeTally Of(OutcomeState state, long count, long duplicates) => state switch
+    {
+        OutcomeState.Joined => new(count, 0, 0, duplicates),
+        OutcomeState.Pending => new(0, count, 0, duplicates),
+        _ => new(0, 0, count, duplicates),
+    };
 
     /// <summary>Distinct outcomes received (every one is joined, pending or orphaned).</summary>
     public long Received => Joined + Pending + Orphaned;
