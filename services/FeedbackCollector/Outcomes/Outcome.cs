@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FeedbackCollector.Outcomes;
 
 /// <summary>
@@ -34,6 +36,7 @@ public sealed record Outcome(
     bool Published = false)
 {
     /// <summary>The id of the <c>OutcomeRecorded</c> events of this outcome (the id itself when it is a UUID).</summary>
+    [JsonIgnore]
     public Guid EventId => OutcomeIds.EventIdOf(OutcomeId);
 
     /// <summary>A new outcome, as received: pending, not joined, no duplicates yet.</summary>
@@ -81,12 +84,12 @@ public enum OutcomeState
 /// <param name="ModelVersion">The version that made it (an entity-key outcome joins one prediction per version).</param>
 public sealed record OutcomeJoin(Guid PredictionId, string ModelVersion);
 
-/// <summary>The outcome <see cref="IOutcomeStore.AddManyAsync"/> holds for one it was given.</summary>
+/// <summary>The outcome <see cref="OutcomeStore.AddManyAsync"/> holds for one it was given.</summary>
 /// <param name="Stored">The outcome as stored: the one given when new, else the earlier one (with its duplicate counted).</param>
 /// <param name="IsNew">Whether it was stored now; <see langword="false"/> for a duplicate.</param>
 public sealed record OutcomeAdmission(Outcome Stored, bool IsNew);
 
-/// <summary>An outcome to mark joined (<see cref="IOutcomeStore.MarkJoinedAsync"/>).</summary>
+/// <summary>An outcome to mark joined (<see cref="OutcomeStore.MarkJoinedAsync"/>).</summary>
 /// <param name="OutcomeId">The outcome.</param>
 /// <param name="ModelName">The model of the predictions.</param>
 /// <param name="Joins">The predictions, one per model version.</param>
