@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Contracts.Predictions;
 using ServiceDefaults.Storage.Documents;
 
@@ -20,6 +22,8 @@ public sealed class PredictionStore([FromKeyedServices(FeedbackCollectorService.
             new("entity", prediction => prediction.EntityKey), new("predicted", prediction => prediction.PredictedAt),
         ],
         Indexes = [["id"], ["model", "entity", "predicted"]],
+        // The raw record's text as received: non-ASCII letters and <, >, &, ' unescaped (the JSON is never put in HTML).
+        Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping },
     });
 
     /// <summary>Stores <paramref name="prediction"/> unless its id is already logged; true when it was new.</summary>

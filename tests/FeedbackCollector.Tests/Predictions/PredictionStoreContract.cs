@@ -31,6 +31,20 @@ public abstract class PredictionStoreContract
     }
 
     [SkippableFact]
+    public async Task The_raw_record_comes_back_as_received_with_its_text_and_numbers()
+    {
+        var log = CreateLog();
+        var prediction = SamplePredictions.Of("UA123", SamplePredictions.Start) with
+        {
+            Input = SamplePredictions.Json("""{"origin":"Zürich \"Kloten\" <ZRH> & co","distance":1744.0,"legs":[1,2.5,-3e2],"stop":null}"""),
+        };
+
+        await log.AddAsync(prediction, None);
+
+        SamplePredictions.AssertSame(prediction, await log.FindAsync(prediction.PredictionId, None));
+    }
+
+    [SkippableFact]
     public async Task Optional_fields_come_back_absent()
     {
         var log = CreateLog();
