@@ -32,14 +32,9 @@ public static class FeedbackCollectorService
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.AddStore<IPredictionLog>(
-            StoreName,
-            embedded: database => new SqlitePredictionLog(database),
-            mongoDb: database => new MongoPredictionLog(database));
-        builder.AddStore<IOutcomeStore>(
-            StoreName,
-            embedded: database => new SqliteOutcomeStore(database),
-            mongoDb: database => new MongoOutcomeStore(database));
+        builder.AddDocumentDatabase(StoreName, typeof(FeedbackCollectorService).Assembly);
+        builder.Services.AddSingleton<PredictionStore>();
+        builder.Services.AddSingleton<OutcomeStore>();
 
         builder.Services.AddOptions<FeedbackOptions>()
             .Bind(builder.Configuration.GetSection(FeedbackOptions.SectionName))

@@ -19,7 +19,7 @@ namespace FeedbackCollector.Consumers;
 /// ones) with the reason in the <c>MT-Reason</c> header, and the rest is logged: one malformed prediction
 /// must not send hundreds of good ones to the error queue with it.
 /// </remarks>
-public sealed partial class PredictionsMadeConsumer(IPredictionLog log, OutcomeJoiner joiner, ILogger<PredictionsMadeConsumer> logger) : IConsumer<Batch<PredictionsMade>>
+public sealed partial class PredictionsMadeConsumer(PredictionStore log, OutcomeJoiner joiner, ILogger<PredictionsMadeConsumer> logger) : IConsumer<Batch<PredictionsMade>>
 {
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<Batch<PredictionsMade>> context)

@@ -113,10 +113,10 @@ public static class FeedbackEndpoints
         return TypedResults.Accepted((string?)null, new FeedbackReceipts(receipts));
     }
 
-    private static async Task<Ok<FeedbackStats>> StatsAsync(IOutcomeStore store, CancellationToken cancellationToken) =>
+    private static async Task<Ok<FeedbackStats>> StatsAsync(OutcomeStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(FeedbackStats.Of(await store.CountAsync(cancellationToken)));
 
-    private static async Task<Results<Ok<OutcomeView>, ProblemHttpResult>> GetAsync(string outcomeId, IOutcomeStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<OutcomeView>, ProblemHttpResult>> GetAsync(string outcomeId, OutcomeStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(outcomeId, cancellationToken) is { } outcome
             ? TypedResults.Ok(OutcomeView.Of(outcome))
             : TypedResults.Problem(

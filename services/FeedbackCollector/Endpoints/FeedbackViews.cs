@@ -63,7 +63,12 @@ public sealed record OutcomeView(
         ArgumentNullException.ThrowIfNull(outcome);
         return new(
             outcome.OutcomeId,
-            SqliteOutcomeStore.StateName(outcome.State),
+            outcome.State switch
+            {
+                OutcomeState.Joined => "joined",
+                OutcomeState.Pending => "pending",
+                _ => "orphaned",
+            },
             outcome.Joins.Select(join => join.PredictionId).ToList(),
             outcome.Joins,
             outcome.PredictionId,

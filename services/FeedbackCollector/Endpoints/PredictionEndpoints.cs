@@ -36,7 +36,7 @@ public static class PredictionEndpoints
     }
 
     private static async Task<Results<Ok<PredictionMade>, ProblemHttpResult>> GetAsync(
-        string id, IPredictionLog log, CancellationToken cancellationToken)
+        string id, PredictionStore log, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var predictionId))
             return InvalidParameter.Problem("id", $"'{id}' is not a prediction id: a prediction id is a UUID, such as 01a206be-d1d4-7d1c-b62e-dbdcf315a6a7.");
@@ -50,7 +50,7 @@ public static class PredictionEndpoints
     }
 
     private static async Task<Results<Ok<PredictionList>, ProblemHttpResult>> ListAsync(
-        string? model, string? entityKey, string? limit, IPredictionLog log, CancellationToken cancellationToken)
+        string? model, string? entityKey, string? limit, PredictionStore log, CancellationToken cancellationToken)
     {
         const string Example = "e.g. /api/v1/predictions?model=flight-delay&entityKey=AA123";
         if (string.IsNullOrWhiteSpace(model))

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FeedbackCollector.Outcomes;
 
 /// <summary>
@@ -34,12 +36,34 @@ public sealed record Outcome(
     bool Published = false)
 {
     /// <summary>The id of the <c>OutcomeRecorded</c> events of this outcome (the id itself when it is a UUID).</summary>
+    [JsonIgnore]
     public Guid EventId => OutcomeIds.EventIdOf(OutcomeId);
 
     /// <summary>A new outcome, as received: pending, not joined, no duplicates yet.</summary>
     public static Outcome Received(
         string outcomeId, Guid? predictionId, string? modelName, string? entityKey, DateTimeOffset observedAt, double? value, string? label, DateTimeOffset receivedAt) =>
         new(outcomeId, predictionId, modelName, entityKey, observedAt, value, label, receivedAt, OutcomeState.Pending, [], null, 0);
+
+    /// <summary>This outcome with one more copy counted (a copy is never stored, whatever its state).</summary>
+    public Outcome WithDuplicate() => this with { Duplicates = Duplicates + 1 };
+
+    /// <summary>
+    /// This outcome joined as <paramref name="join"/> says, its events not yet published (the outbox flag); null unless
+    /// it is pending: an outcome another writer joined or orphaned first stays as it is, and that writer publishes.
+    /// </summary>
+    public Outcome? JoinedTo(JoinedOutcome join)
+    {
+        ArgumentNullException.ThrowIfNull(join);
+        return State == OutcomeState.Pending
+            ? this with { State = OutcomeState.Joined, ModelName = join.ModelName, Joins = join.Joins, JoinedAt = join.JoinedAt, Published = false }
+            : null;
+    }
+
+    /// <summary>This outcome with its events recorded as published; null unless it is joined and not marked yet.</summary>
+    public Outcome? MarkedPublished() => State == OutcomeState.Joined && !Published ? this with { Published = true } : null;
+
+    /// <summary>This outcome orphaned (no longer looked for); null unless it is pending.</summary>
+    public Outcome? Orphaned() => State == OutcomeState.Pending ? this with { State = OutcomeState.Orphaned } : null;
 }
 
 /// <summary>What became of an outcome.</summary>
@@ -60,12 +84,12 @@ public enum OutcomeState
 /// <param name="ModelVersion">The version that made it (an entity-key outcome joins one prediction per version).</param>
 public sealed record OutcomeJoin(Guid PredictionId, string ModelVersion);
 
-/// <summary>The outcome <see cref="IOutcomeStore.AddManyAsync"/> holds for one it was given.</summary>
+/// <summary>The outcome <see cref="OutcomeStore.AddManyAsync"/> holds for one it was given.</summary>
 /// <param name="Stored">The outcome as stored: the one given when new, else the earlier one (with its duplicate counted).</param>
 /// <param name="IsNew">Whether it was stored now; <see langword="false"/> for a duplicate.</param>
 public sealed record OutcomeAdmission(Outcome Stored, bool IsNew);
 
-/// <summary>An outcome to mark joined (<see cref="IOutcomeStore.MarkJoinedAsync"/>).</summary>
+/// <summary>An outcome to mark joined (<see cref="OutcomeStore.MarkJoinedAsync"/>).</summary>
 /// <param name="OutcomeId">The outcome.</param>
 /// <param name="ModelName">The model of the predictions.</param>
 /// <param name="Joins">The predictions, one per model version.</param>
@@ -84,6 +108,14 @@ public sealed record OutcomeTally(long Joined, long Pending, long Orphaned, long
 {
     /// <summary>Nothing counted.</summary>
     public static OutcomeTally Zero { get; } = new(0, 0, 0, 0);
+
+    /// <summary><paramref name="count"/> outcomes in <paramref name="state"/>, with <paramref name="duplicates"/> copies of them.</summary>
+    public static OutcomeTally Of(OutcomeState state, long count, long duplicates) => state switch
+    {
+        OutcomeState.Joined => new(count, 0, 0, duplicates),
+        OutcomeState.Pending => new(0, count, 0, duplicates),
+        _ => new(0, 0, count, duplicates),
+    };
 
     /// <summary>Distinct outcomes received (every one is joined, pending or orphaned).</summary>
     public long Received => Joined + Pending + Orphaned;

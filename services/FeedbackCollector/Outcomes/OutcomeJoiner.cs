@@ -28,7 +28,7 @@ namespace FeedbackCollector.Outcomes;
 /// after such a failure; consumers recognise a repeat by (outcome id, prediction id).</para>
 /// </remarks>
 public sealed partial class OutcomeJoiner(
-    IOutcomeStore outcomes, IPredictionLog predictions, IBus bus, FeedbackMetrics metrics, TimeProvider time, ILogger<OutcomeJoiner> logger)
+    OutcomeStore outcomes, PredictionStore predictions, IBus bus, FeedbackMetrics metrics, TimeProvider time, ILogger<OutcomeJoiner> logger)
 {
     /// <summary>The channel of outcomes sent to <c>POST /api/v1/feedback</c>.</summary>
     public const string HttpChannel = "http";

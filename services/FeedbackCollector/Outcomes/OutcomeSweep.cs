@@ -9,7 +9,7 @@ namespace FeedbackCollector.Outcomes;
 /// stopped or failed before publishing them. Every replica may run it: the updates only touch outcomes in those states.
 /// </summary>
 public sealed partial class OutcomeSweep(
-    IOutcomeStore store, OutcomeJoiner joiner, IOptions<FeedbackOptions> options, FeedbackMetrics metrics, TimeProvider time, ILogger<OutcomeSweep> logger)
+    OutcomeStore store, OutcomeJoiner joiner, IOptions<FeedbackOptions> options, FeedbackMetrics metrics, TimeProvider time, ILogger<OutcomeSweep> logger)
     : BackgroundService
 {
     /// <summary>Orphans the outcomes pending since before <paramref name="now"/> minus the hold time.</summary>

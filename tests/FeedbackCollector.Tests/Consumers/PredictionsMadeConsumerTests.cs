@@ -10,6 +10,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServiceDefaults.Storage;
+using ServiceDefaults.Storage.Documents;
 
 namespace FeedbackCollector.Tests.Consumers;
 
@@ -17,8 +18,9 @@ namespace FeedbackCollector.Tests.Consumers;
 public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-    private readonly RecordingLog _log = new();
     private readonly StorageOptions _storage = new() { DataFolder = Path.Combine(Path.GetTempPath(), $"predictions-consumer-{Guid.NewGuid():N}") };
+    private EmbeddedDatabase? _database;
+    private RecordingPredictions _log = null!;
     private ServiceProvider? _services;
     private ITestHarness _harness = null!;
 
@@ -27,10 +29,11 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
     // Each test starts the bus itself: one of them sets the batch time limit.
     private async Task StartAsync(FeedbackOptions? options = null)
     {
+        _database = TestDatabases.Embedded(_storage);
         _services = new ServiceCollection()
             .AddSingleton(Options.Create(options ?? new FeedbackOptions()))
-            .AddSingleton<IPredictionLog>(_log)
-            .AddSingleton<IOutcomeStore>(_ => new SqliteOutcomeStore(EmbeddedDatabase.ForService(_storage, FeedbackCollectorService.StoreName)))
+            .AddSingleton(new PredictionStore(_database.Wrapping<PredictionMade>(predictions => _log = new RecordingPredictions(predictions))))
+            .AddSingleton(new OutcomeStore(_database))
             .AddSingleton(TimeProvider.System)
             .AddSingleton<FeedbackMetrics>()
             .AddSingleton<OutcomeJoiner>()
@@ -54,6 +57,8 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
             await _harness.Stop();
             await _services.DisposeAsync();
         }
+
+        _database?.Dispose();
 
         if (Directory.Exists(_storage.DataFolder))
             Directory.Delete(_storage.DataFolder, recursive: true);
@@ -136,8 +141,8 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
         }
     }
 
-    /// <summary>A log in memory that records each write.</summary>
-    private sealed class RecordingLog : IPredictionLog
+    /// <summary>The log's collection, recording each write (the log writes a batch of predictions with one insert).</summary>
+    private sealed class RecordingPredictions(IDocuments<PredictionMade> inner) : ForwardingDocuments<PredictionMade>(inner)
     {
         private readonly Lock _lock = new();
 
@@ -147,29 +152,21 @@ public sealed class PredictionsMadeConsumerTests : IAsyncLifetime
 
         public int Calls => Added.Count;
 
-        public async Task<bool> AddAsync(PredictionMade prediction, CancellationToken cancellationToken) =>
-            await AddManyAsync([prediction], cancellationToken) == 1;
-
-        public Task<int> AddManyAsync(IReadOnlyCollection<PredictionMade> predictions, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<PredictionMade> documents, CancellationToken cancellationToken)
         {
+            var inserted = await base.InsertManyAsync(documents, cancellationToken);
             lock (_lock)
             {
-                var added = predictions.Count(prediction => Stored.TryAdd(prediction.PredictionId, prediction));
-                Added.Enqueue(added);
-                return Task.FromResult(added);
+                for (var index = 0; index < documents.Count; index++)
+                {
+                    if (inserted[index])
+                        Stored.TryAdd(documents[index].PredictionId, documents[index]);
+                }
+
+                Added.Enqueue(inserted.Count(isNew => isNew));
             }
+
+            return inserted;
         }
-
-        public Task<PredictionMade?> FindAsync(Guid predictionId, CancellationToken cancellationToken) =>
-            Task.FromResult(Stored.GetValueOrDefault(predictionId));
-
-        public Task<IReadOnlyList<PredictionMade>> FindByEntityKeyAsync(string modelName, string entityKey, int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<PredictionMade>>([]);
-
-        public Task<IReadOnlyList<PredictionMade>> FindManyAsync(IReadOnlyCollection<Guid> predictionIds, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<PredictionMade>>(predictionIds.Select(Stored.GetValueOrDefault).OfType<PredictionMade>().ToList());
-
-        public Task<IReadOnlyList<PredictionMade>> FindLatestPerVersionAsync(string modelName, string entityKey, DateTimeOffset atOrBefore, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<PredictionMade>>([]);
     }
 }

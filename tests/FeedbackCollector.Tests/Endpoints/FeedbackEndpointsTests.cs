@@ -185,7 +185,7 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
         Assert.True(document.GetProperty("components").GetProperty("schemas").GetProperty("FeedbackRequest").GetProperty("properties").TryGetProperty("predictionId", out _));
     }
 
-    private IPredictionLog Log => _factory.Services.GetRequiredService<IPredictionLog>();
+    private PredictionStore Log => _factory.Services.GetRequiredService<PredictionStore>();
 
     private static (long, long, long, long, long) Tally(JsonElement counts) => (
         counts.GetProperty("received").GetInt64(), counts.GetProperty("joined").GetInt64(), counts.GetProperty("pending").GetInt64(),

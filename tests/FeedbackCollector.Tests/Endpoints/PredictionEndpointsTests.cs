@@ -114,7 +114,7 @@ public sealed class PredictionEndpointsTests : IAsyncLifetime
         Assert.Equal([parameter], problem.GetProperty("errors").EnumerateObject().Select(error => error.Name));
     }
 
-    private IPredictionLog Log => _factory.Services.GetRequiredService<IPredictionLog>();
+    private PredictionStore Log => _factory.Services.GetRequiredService<PredictionStore>();
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path)
     {

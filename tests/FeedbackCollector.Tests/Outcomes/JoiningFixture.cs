@@ -6,6 +6,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServiceDefaults.Storage;
+using ServiceDefaults.Storage.Documents;
 
 namespace FeedbackCollector.Tests.Outcomes;
 
@@ -17,18 +18,16 @@ namespace FeedbackCollector.Tests.Outcomes;
 public sealed class JoiningFixture : IAsyncDisposable
 {
     private readonly StorageOptions _storage = new() { DataFolder = Path.Combine(Path.GetTempPath(), $"joining-{Guid.NewGuid():N}") };
+    private readonly EmbeddedDatabase _database;
     private readonly ServiceProvider _services;
 
-    private JoiningFixture(ManualClock clock, FeedbackOptions options, Func<IOutcomeStore, IOutcomeStore>? decorate)
+    private JoiningFixture(ManualClock clock, FeedbackOptions options, Func<IDocuments<Outcome>, IDocuments<Outcome>>? decorate)
     {
         Clock = clock;
+        _database = TestDatabases.Embedded(_storage);
         _services = new ServiceCollection()
-            .AddSingleton<IPredictionLog>(_ => new SqlitePredictionLog(EmbeddedDatabase.ForService(_storage, FeedbackCollectorService.StoreName)))
-            .AddSingleton<IOutcomeStore>(_ =>
-            {
-                var store = new SqliteOutcomeStore(EmbeddedDatabase.ForService(_storage, FeedbackCollectorService.StoreName));
-                return decorate is null ? store : decorate(store);
-            })
+            .AddSingleton(new PredictionStore(_database))
+            .AddSingleton(new OutcomeStore(decorate is null ? _database : _database.Wrapping(decorate)))
             .AddSingleton<TimeProvider>(clock)
             .AddSingleton(Options.Create(options))
             .AddSingleton<FeedbackMetrics>()
@@ -44,9 +43,9 @@ public sealed class JoiningFixture : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
-    public IPredictionLog Log => _services.GetRequiredService<IPredictionLog>();
+    public PredictionStore Log => _services.GetRequiredService<PredictionStore>();
 
-    public IOutcomeStore Store => _services.GetRequiredService<IOutcomeStore>();
+    public OutcomeStore Store => _services.GetRequiredService<OutcomeStore>();
 
     public OutcomeJoiner Joiner => _services.GetRequiredService<OutcomeJoiner>();
 
@@ -57,8 +56,8 @@ public sealed class JoiningFixture : IAsyncDisposable
 
     private ITestHarness Harness => _services.GetRequiredService<ITestHarness>();
 
-    /// <summary>Starts the joiner; <paramref name="decorate"/> may wrap the outcome store (to hold writers at a point).</summary>
-    public static async Task<JoiningFixture> StartAsync(DateTimeOffset now, FeedbackOptions? options = null, Func<IOutcomeStore, IOutcomeStore>? decorate = null)
+    /// <summary>Starts the joiner; <paramref name="decorate"/> may wrap the outcome store's collection (to hold writers at a point).</summary>
+    public static async Task<JoiningFixture> StartAsync(DateTimeOffset now, FeedbackOptions? options = null, Func<IDocuments<Outcome>, IDocuments<Outcome>>? decorate = null)
     {
         var fixture = new JoiningFixture(new ManualClock(now), options ?? new FeedbackOptions(), decorate);
         await fixture.Harness.Start();
@@ -79,6 +78,7 @@ public sealed class JoiningFixture : IAsyncDisposable
     {
         await Harness.Stop();
         await _services.DisposeAsync();
+        _database.Dispose();
         if (Directory.Exists(_storage.DataFolder))
             Directory.Delete(_storage.DataFolder, recursive: true);
     }

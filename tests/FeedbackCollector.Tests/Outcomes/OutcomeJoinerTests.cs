@@ -1,6 +1,7 @@
 using Contracts.Predictions;
 using FeedbackCollector.Outcomes;
 using FeedbackCollector.Tests.Predictions;
+using ServiceDefaults.Storage.Documents;
 
 namespace FeedbackCollector.Tests.Outcomes;
 
@@ -242,7 +243,7 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         // Both sides have looked the other up and are about to mark the outcome joined: the store holds each
         // writer at its mark until both are there, so both resolved the join before either marked it.
         var barrier = new MarkBarrier(writers: 2);
-        await using var system = await JoiningFixture.StartAsync(Now, decorate: store => new HeldOutcomeStore(store, beforeMarkJoined: barrier.ArriveAsync));
+        await using var system = await JoiningFixture.StartAsync(Now, decorate: outcomes => new HeldOutcomes(outcomes, beforeMarkJoined: barrier.ArriveAsync));
         var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
         var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
         await system.Store.AddManyAsync([outcome], CancellationToken.None);
@@ -253,7 +254,9 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
             Task.Run(() => system.ReceiveAsync(outcome)),
             Task.Run(() => system.Joiner.JoinArrivedAsync([prediction], CancellationToken.None))).WaitAsync(TimeSpan.FromMinutes(2));
 
-        Assert.Equal(2, barrier.Arrived);
+        // Both came to the mark; a third arrival is a writer whose compare-and-set lost to the other's count of the
+        // duplicate and that read the outcome again, still pending.
+        Assert.InRange(barrier.Arrived, 2, 3);
         Assert.Single(system.Recorded);
         Assert.True((await system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None))!.Published);
     }
@@ -309,7 +312,7 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         // same outcome is sent again meanwhile and finds it joined and unpublished, as a failed publish leaves it;
         // but its writer is alive and its event is out.
         var gate = new FirstWriterGate();
-        await using var system = await JoiningFixture.StartAsync(Now, decorate: store => new HeldOutcomeStore(store, beforeMarkPublished: gate.ArriveAsync));
+        await using var system = await JoiningFixture.StartAsync(Now, decorate: outcomes => new HeldOutcomes(outcomes, beforeMarkPublished: gate.ArriveAsync));
         var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
         var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
         Assert.Equal("pending", Assert.Single(await system.ReceiveAsync(outcome)).Status);
@@ -326,7 +329,7 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         Assert.True((await system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None))!.Published);
     }
 
-    /// <summary>Lets writers past <see cref="IOutcomeStore.MarkJoinedAsync"/> only once <c>writers</c> of them are there.</summary>
+    /// <summary>Lets writers past their mark (<see cref="OutcomeStore.MarkJoinedAsync"/>) only once <c>writers</c> of them are there.</summary>
     private sealed class MarkBarrier(int writers)
     {
         private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -363,38 +366,18 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         public void Release() => _released.TrySetResult();
     }
 
-    /// <summary>The store, holding each writer at the given point before it marks outcomes joined or published.</summary>
-    private sealed class HeldOutcomeStore(IOutcomeStore inner, Func<Task>? beforeMarkJoined = null, Func<Task>? beforeMarkPublished = null) : IOutcomeStore
+    /// <summary>The outcomes, holding each writer at the given point: before it writes an outcome joined, or its events published.</summary>
+    private sealed class HeldOutcomes(IDocuments<Outcome> inner, Func<Task>? beforeMarkJoined = null, Func<Task>? beforeMarkPublished = null)
+        : ForwardingDocuments<Outcome>(inner)
     {
-        public Task<IReadOnlyList<OutcomeAdmission>> AddManyAsync(IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken) => inner.AddManyAsync(outcomes, cancellationToken);
-
-        public Task<Outcome?> FindAsync(string outcomeId, CancellationToken cancellationToken) => inner.FindAsync(outcomeId, cancellationToken);
-
-        public Task<IReadOnlyList<Outcome>> FindPendingByPredictionIdsAsync(IReadOnlyCollection<Guid> predictionIds, CancellationToken cancellationToken) =>
-            inner.FindPendingByPredictionIdsAsync(predictionIds, cancellationToken);
-
-        public Task<IReadOnlyList<Outcome>> FindPendingByEntityKeysAsync(IReadOnlyCollection<EntityRef> entities, CancellationToken cancellationToken) =>
-            inner.FindPendingByEntityKeysAsync(entities, cancellationToken);
-
-        public async Task<IReadOnlyList<string>> MarkJoinedAsync(IReadOnlyCollection<JoinedOutcome> joined, CancellationToken cancellationToken)
+        public override async Task<bool> ReplaceAsync(Outcome document, long revision, CancellationToken cancellationToken)
         {
-            if (beforeMarkJoined is not null)
+            var stored = (await GetAsync(document.OutcomeId, cancellationToken))?.Document;
+            if (beforeMarkJoined is not null && document.State == OutcomeState.Joined && stored?.State == OutcomeState.Pending)
                 await beforeMarkJoined();
-            return await inner.MarkJoinedAsync(joined, cancellationToken);
-        }
-
-        public async Task MarkPublishedAsync(IReadOnlyCollection<string> outcomeIds, CancellationToken cancellationToken)
-        {
-            if (beforeMarkPublished is not null)
+            if (beforeMarkPublished is not null && document.Published && stored?.Published == false)
                 await beforeMarkPublished();
-            await inner.MarkPublishedAsync(outcomeIds, cancellationToken);
+            return await base.ReplaceAsync(document, revision, cancellationToken);
         }
-
-        public Task<IReadOnlyList<Outcome>> FindUnpublishedAsync(DateTimeOffset joinedBefore, int limit, CancellationToken cancellationToken) =>
-            inner.FindUnpublishedAsync(joinedBefore, limit, cancellationToken);
-
-        public Task<int> OrphanPendingAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken) => inner.OrphanPendingAsync(receivedBefore, cancellationToken);
-
-        public Task<OutcomeCounts> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
     }
 }

@@ -3,19 +3,19 @@ using FeedbackCollector.Outcomes;
 namespace FeedbackCollector.Tests.Outcomes;
 
 /// <summary>
-/// What every <see cref="IOutcomeStore"/> must do, whatever the store. Each store's test class derives from it
-/// and says how to open a store on the test's own (at first empty) data, and how to open it again as after a
-/// restart. The tests are skippable: MongoDB without <c>MONGODB_URI</c> skips them with the reason.
+/// What the <see cref="OutcomeStore"/> must do on either provider of the document store. Each provider's test class
+/// derives from it and says how to open a store on the test's own (at first empty) data, and how to open it again as
+/// after a restart. The tests are skippable: MongoDB without <c>MONGODB_URI</c> skips them with the reason.
 /// </summary>
 public abstract class OutcomeStoreContract
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
     /// <summary>A store on this test's data (empty before the test adds to it).</summary>
-    protected abstract IOutcomeStore CreateStore();
+    protected abstract OutcomeStore CreateStore();
 
     /// <summary>Closes <paramref name="store"/> and opens a new one on the same data, as a restarted service would.</summary>
-    protected abstract IOutcomeStore Reopen(IOutcomeStore store);
+    protected abstract OutcomeStore Reopen(OutcomeStore store);
 
     [SkippableFact]
     public async Task A_new_outcome_is_stored_pending_and_found_by_its_id_with_every_field()

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServiceDefaults;
 using ServiceDefaults.Storage;
+using ServiceDefaults.Storage.Documents;
 
 namespace FeedbackCollector.Tests.Storage;
 
@@ -58,7 +59,8 @@ public sealed class StorageSettingsTests
         await app.StartAsync();
         try
         {
-            Assert.IsType<MongoPredictionLog>(app.Services.GetRequiredService<IPredictionLog>());
+            Assert.IsType<MongoDocumentDatabase>(app.Services.GetRequiredKeyedService<IDocumentDatabase>(FeedbackCollectorService.StoreName));
+            Assert.NotNull(app.Services.GetRequiredService<PredictionStore>());
             using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
             using var ready = await client.GetAsync(HealthCheckExtensions.ReadyPath);

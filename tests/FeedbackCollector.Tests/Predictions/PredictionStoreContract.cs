@@ -4,20 +4,20 @@ using FeedbackCollector.Predictions;
 namespace FeedbackCollector.Tests.Predictions;
 
 /// <summary>
-/// What every <see cref="IPredictionLog"/> must do, whatever the store. Each store's test class derives from
-/// it and says how to open a log on the test's own (at first empty) data, and how to open it again as after
+/// What the <see cref="PredictionStore"/> must do on either provider of the document store. Each provider's test class
+/// derives from it and says how to open a log on the test's own (at first empty) data, and how to open it again as after
 /// a restart; xunit creates one instance per test, so each test has its own data. The tests are skippable:
-/// a store whose server is not there (MongoDB without <c>MONGODB_URI</c>) skips them with the reason.
+/// a provider whose server is not there (MongoDB without <c>MONGODB_URI</c>) skips them with the reason.
 /// </summary>
-public abstract class PredictionLogContract
+public abstract class PredictionStoreContract
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
     /// <summary>A log on this test's data (empty before the test adds to it).</summary>
-    protected abstract IPredictionLog CreateLog();
+    protected abstract PredictionStore CreateLog();
 
     /// <summary>Closes <paramref name="log"/> and opens a new one on the same data, as a restarted service would.</summary>
-    protected abstract IPredictionLog Reopen(IPredictionLog log);
+    protected abstract PredictionStore Reopen(PredictionStore log);
 
     [SkippableFact]
     public async Task A_prediction_is_found_by_its_id_with_every_field()
@@ -26,6 +26,20 @@ public abstract class PredictionLogContract
         var prediction = SamplePredictions.Of("UA123", SamplePredictions.Start);
 
         Assert.True(await log.AddAsync(prediction, None));
+
+        SamplePredictions.AssertSame(prediction, await log.FindAsync(prediction.PredictionId, None));
+    }
+
+    [SkippableFact]
+    public async Task The_raw_record_comes_back_as_received_with_its_text_and_numbers()
+    {
+        var log = CreateLog();
+        var prediction = SamplePredictions.Of("UA123", SamplePredictions.Start) with
+        {
+            Input = SamplePredictions.Json("""{"origin":"Zürich \"Kloten\" <ZRH> & co","distance":1744.0,"legs":[1,2.5,-3e2],"stop":null}"""),
+        };
+
+        await log.AddAsync(prediction, None);
 
         SamplePredictions.AssertSame(prediction, await log.FindAsync(prediction.PredictionId, None));
     }
