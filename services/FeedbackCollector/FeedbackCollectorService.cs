@@ -36,14 +36,7 @@ public static class FeedbackCollectorService
         builder.Services.AddSingleton<PredictionStore>();
         builder.Services.AddSingleton<OutcomeStore>();
 
-        builder.Services.AddOptions<FeedbackOptions>()
-            .Bind(builder.Configuration.GetSection(FeedbackOptions.SectionName))
-            .Validate(options => options.HoldFor > TimeSpan.Zero, "Feedback:HoldFor must be positive (e.g. 7.00:00:00).")
-            .Validate(options => options.SweepInterval > TimeSpan.Zero, "Feedback:SweepInterval must be positive (e.g. 00:10:00).")
-            .Validate(options => options.MaxOutcomesPerRequest > 0, "Feedback:MaxOutcomesPerRequest must be positive.")
-            .Validate(options => options.PredictionBatchTimeLimit >= TimeSpan.FromMilliseconds(1) && options.PredictionBatchTimeLimit <= TimeSpan.FromMinutes(1),
-                "Feedback:PredictionBatchTimeLimit must be from 00:00:00.001 to 00:01:00.")
-            .ValidateOnStart();
+        builder.AddValidatedOptions<FeedbackOptions>(FeedbackOptions.SectionName);
         builder.Services.AddSingleton<FeedbackMetrics>();
         builder.Services.AddSingleton<OutcomeJoiner>();
         builder.Services.AddSingleton<OutcomeSweep>();
