@@ -9,7 +9,7 @@ namespace FeatureBuilder.Batches;
 /// <summary>
 /// Batches, their scored chunks and their invalid rows in FeatureBuilder's database: collections <c>batches</c> (a
 /// document per batch, key its id), <c>batch_chunks</c> (key <c>{batch id}/{chunk index:D8}</c>) and
-/// <c>batch_invalid_rows</c> (key <c>{batch id}/{row number}</c>). Every write is idempotent: a chunk or a row is
+/// <c>invalid_rows</c> (key <c>{batch id}/{row number}</c>). Every write is idempotent: a chunk or a row is
 /// inserted once by its key, and the batch document, changed by compare-and-set, counts each chunk once.
 /// </summary>
 public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreName)] IDocumentDatabase database)
@@ -37,7 +37,8 @@ public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreNam
 
     private static readonly DocumentSchema<StoredRow> Rows = new()
     {
-        Name = "batch_invalid_rows",
+        // Not batch_invalid_rows: in MongoDB that collection keeps the unique index of the previous layout.
+        Name = "invalid_rows",
         Key = row => string.Create(CultureInfo.InvariantCulture, $"{row.BatchId}/{row.Row.RowNumber}"),
         Fields = [new("batch_id", row => row.BatchId), new("row", row => row.Row.RowNumber)],
         Indexes = [["batch_id", "row"]],
@@ -85,7 +86,7 @@ public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreNam
 
     /// <summary>
     /// Stores a chunk's results unless that chunk is stored already, and counts it once (<see cref="Batch.WithChunk"/>),
-    /// also when it was stored before a crash kept it from being counted. Results for a batch that no longer exists are dropped.
+    /// also one stored before a crash that kept it from being counted. Results for a batch that no longer exists are dropped.
     /// </summary>
     /// <returns>True when the chunk was new; false when it was stored already or the batch is gone.</returns>
     public async Task<bool> AddChunkAsync(Guid batchId, ChunkResults results, DateTimeOffset now, TimeSpan retention, CancellationToken cancellationToken)

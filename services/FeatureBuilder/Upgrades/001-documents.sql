@@ -1,7 +1,8 @@
--- The batch store's tables, as SqliteBatchStore wrote them, become the collections of BatchStore (documents as
--- SqliteDocuments keeps them). On a new file the old tables are created empty first, so the script is the same
--- for every file. Old times are UTC text of fixed width ('2026-11-23T08:00:00.1234567Z'): kept as they are in the
--- documents (ISO 8601), turned into UTC ticks for the fields.
+-- The batch store's tables as SqliteBatchStore wrote them (batches, batch_chunks, batch_invalid_rows) become the
+-- collections of BatchStore (batches, batch_chunks, invalid_rows), laid out as SqliteDocuments lays them out. On a new
+-- file the old tables are created empty first, so the script is the same for every file. Old times are UTC text of
+-- fixed width ('2026-11-23T08:00:00.1234567Z'): kept as they are in the documents (ISO 8601), turned into UTC ticks
+-- for the fields.
 CREATE TABLE IF NOT EXISTS batches (
     batch_id TEXT NOT NULL PRIMARY KEY, model_name TEXT NOT NULL, model_version TEXT NOT NULL, card_json TEXT NOT NULL,
     format TEXT NOT NULL, input_name TEXT NOT NULL, input_path TEXT NOT NULL, is_uploaded INTEGER NOT NULL, state TEXT NOT NULL,
@@ -15,7 +16,6 @@ CREATE TABLE IF NOT EXISTS batch_invalid_rows (
     batch_id TEXT NOT NULL, row_number INTEGER NOT NULL, errors TEXT NOT NULL, PRIMARY KEY (batch_id, row_number)) WITHOUT ROWID;
 ALTER TABLE batches RENAME TO batches_v0;
 ALTER TABLE batch_chunks RENAME TO batch_chunks_v0;
-ALTER TABLE batch_invalid_rows RENAME TO batch_invalid_rows_v0;
 
 CREATE TABLE batches (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_model, f_submitted, f_state, f_expires);
 -- chunksScoredAhead: the chunks stored beyond the first chunk index missing (every stored chunk was counted).
@@ -50,12 +50,12 @@ SELECT batch_id || '/' || printf('%08d', chunk_index), 1, NULL,
     json_object('batchId', batch_id, 'results', json(CAST(results AS TEXT))), replace(batch_id, '-', '')
 FROM batch_chunks_v0;
 
-CREATE TABLE batch_invalid_rows (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_batch_id, f_row);
-INSERT INTO batch_invalid_rows (key, revision, expires, document, f_batch_id, f_row)
+CREATE TABLE invalid_rows (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_batch_id, f_row);
+INSERT INTO invalid_rows (key, revision, expires, document, f_batch_id, f_row)
 SELECT batch_id || '/' || row_number, 1, NULL,
     json_object('batchId', batch_id, 'row', json_object('rowNumber', row_number, 'errors', json(errors))), replace(batch_id, '-', ''), row_number
-FROM batch_invalid_rows_v0;
+FROM batch_invalid_rows;
 
 DROP TABLE batches_v0;
 DROP TABLE batch_chunks_v0;
-DROP TABLE batch_invalid_rows_v0;
+DROP TABLE batch_invalid_rows;
