@@ -73,9 +73,6 @@ public sealed record Batch(
     /// <summary>Whether chunk <paramref name="chunkIndex"/>'s results are counted.</summary>
     public bool HasScored(int chunkIndex) => chunkIndex < ChunksScoredInOrder || (ChunksScoredAhead?.Contains(chunkIndex) ?? false);
 
-    /// <summary>The indexes of the scored chunks, in order.</summary>
-    public IEnumerable<int> ScoredChunks() => Enumerable.Range(0, ChunksScoredInOrder).Concat(ChunksScoredAhead ?? []);
-
     /// <summary>Running, since <paramref name="at"/> unless it started before (a resumed batch); a finished batch stays as it is.</summary>
     public Batch Started(DateTimeOffset at) => IsFinished ? this : this with { State = BatchState.Running, StartedAt = StartedAt ?? at };
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ServiceDefaults.Storage.Documents;
@@ -106,15 +105,9 @@ public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreNam
         return UpdateAsync(batchId, batch => batch.Failed(reason, now, retention), cancellationToken);
     }
 
-    /// <summary>The scored chunks' results in chunk order (which is input order), read one by one by key.</summary>
-    public async IAsyncEnumerable<ChunkResults> ReadResultsAsync(Guid batchId, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var index in (await FindAsync(batchId, cancellationToken))?.ScoredChunks() ?? [])
-        {
-            if (await _chunks.GetAsync(ChunkKey(batchId, index), cancellationToken) is { } chunk)
-                yield return chunk.Document.Results;
-        }
-    }
+    /// <summary>The stored chunks' results in chunk order (which is input order): key order, read along the batch_id index.</summary>
+    public IAsyncEnumerable<ChunkResults> ReadResultsAsync(Guid batchId, CancellationToken cancellationToken) =>
+        _chunks.StreamAsync(DocumentQuery.Where("batch_id", batchId), cancellationToken).Select(chunk => chunk.Results);
 
     /// <summary>The refused rows in input order.</summary>
     public IAsyncEnumerable<InvalidRow> ReadInvalidRowsAsync(Guid batchId, CancellationToken cancellationToken) =>
