@@ -50,7 +50,7 @@ public static class FeatureBuilderService
         return builder;
     }
 
-    // Batch predictions: the store (embedded or MongoDB), the reader of inputs, the consumer of scored chunks, retention.
+    // Batch predictions: the store (in the service's document database), the reader of inputs, the consumer of scored chunks, retention.
     private static IHostApplicationBuilder AddBatches(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<BatchOptions>()
@@ -63,10 +63,8 @@ public static class FeatureBuilderService
             .Validate(options => options.Retention > TimeSpan.Zero, "Batches:Retention must be positive.")
             .Validate(options => options.RetentionSweepInterval > TimeSpan.Zero, "Batches:RetentionSweepInterval must be positive.")
             .ValidateOnStart();
-        builder.AddStore<IBatchStore>(
-            StoreName,
-            embedded: database => new SqliteBatchStore(database),
-            mongoDb: database => new MongoBatchStore(database));
+        builder.AddDocumentDatabase(StoreName, typeof(FeatureBuilderService).Assembly);
+        builder.Services.AddSingleton<BatchStore>();
         builder.Services.AddSingleton<BatchInputs>();
         builder.Services.AddSingleton<BatchRunner>();
         builder.Services.AddHostedService(services => services.GetRequiredService<BatchRunner>());

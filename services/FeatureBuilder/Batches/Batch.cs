@@ -5,7 +5,8 @@ namespace FeatureBuilder.Batches;
 
 /// <summary>
 /// A batch as stored: what to score with which model version, where the input is, and how far it got.
-/// Counters only grow; <see cref="TotalChunks"/> is known once the whole input was read.
+/// Counters only grow; <see cref="TotalChunks"/> is known once the whole input was read. Its methods are the rules
+/// of a batch's life: each returns the batch changed (or this one when nothing changes), which the store writes back.
 /// </summary>
 /// <param name="Id">The batch id (UUID v7).</param>
 /// <param name="ModelName">The model.</param>
@@ -28,6 +29,10 @@ namespace FeatureBuilder.Batches;
 /// <param name="ChunksScored">Chunks whose results are stored.</param>
 /// <param name="TotalChunks">The number of chunks, once the whole input was read; else null.</param>
 /// <param name="Error">Why the batch failed, or null.</param>
+/// <param name="ChunksScoredAhead">
+/// The scored chunks beyond the first one not scored yet, in order, or null when none: every chunk below
+/// <see cref="ChunksScored"/> minus their count is scored. So each chunk is counted once, however often it arrives.
+/// </param>
 public sealed record Batch(
     Guid Id,
     string ModelName,
@@ -49,7 +54,8 @@ public sealed record Batch(
     int ChunksPublished,
     int ChunksScored,
     int? TotalChunks,
-    string? Error)
+    string? Error,
+    int[]? ChunksScoredAhead = null)
 {
     /// <summary>A batch just accepted: queued, nothing read.</summary>
     public static Batch Submitted(
@@ -58,7 +64,70 @@ public sealed record Batch(
             null, null, null, 0, 0, 0, null, 0, 0, null, null);
 
     /// <summary>Whether it completed or failed (nothing more will happen to it).</summary>
+    [JsonIgnore]
     public bool IsFinished => State is BatchState.Completed or BatchState.Failed;
+
+    // The chunks 0 to this one (excluded) are all scored.
+    private int ChunksScoredInOrder => ChunksScored - (ChunksScoredAhead?.Length ?? 0);
+
+    /// <summary>Whether chunk <paramref name="chunkIndex"/>'s results are counted.</summary>
+    public bool HasScored(int chunkIndex) => chunkIndex < ChunksScoredInOrder || (ChunksScoredAhead?.Contains(chunkIndex) ?? false);
+
+    /// <summary>Running, since <paramref name="at"/> unless it started before (a resumed batch); a finished batch stays as it is.</summary>
+    public Batch Started(DateTimeOffset at) => IsFinished ? this : this with { State = BatchState.Running, StartedAt = StartedAt ?? at };
+
+    /// <summary>With how far reading got; no counter goes back (a resumed reader repeats earlier checkpoints).</summary>
+    public Batch Checkpointed(BatchCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return this with
+        {
+            ChunksPublished = Math.Max(ChunksPublished, checkpoint.ChunksPublished),
+            RowsRead = Math.Max(RowsRead, checkpoint.RowsRead),
+            RowsInvalid = Math.Max(RowsInvalid, checkpoint.RowsInvalid),
+            EstimatedRows = checkpoint.EstimatedRows ?? EstimatedRows,
+        };
+    }
+
+    /// <summary>
+    /// With the last checkpoint and so the number of chunks (the whole input was read); completed at
+    /// <paramref name="now"/> when every chunk is scored already.
+    /// </summary>
+    public Batch ReadToEnd(BatchCheckpoint checkpoint, DateTimeOffset now, TimeSpan retention)
+    {
+        var read = Checkpointed(checkpoint);
+        return (read with { TotalChunks = read.ChunksPublished }).CompletedIfDone(now, retention);
+    }
+
+    /// <summary>
+    /// With chunk <paramref name="chunkIndex"/> and its <paramref name="rows"/> counted, unless they are already;
+    /// completed at <paramref name="now"/> when reading is finished and it was the last chunk.
+    /// </summary>
+    public Batch WithChunk(int chunkIndex, int rows, DateTimeOffset now, TimeSpan retention)
+    {
+        if (HasScored(chunkIndex))
+            return this;
+        var inOrder = ChunksScoredInOrder;
+        var ahead = (ChunksScoredAhead ?? []).Append(chunkIndex).Order().ToList();
+        while (ahead.Count > 0 && ahead[0] == inOrder)
+        {
+            ahead.RemoveAt(0);
+            inOrder++;
+        }
+
+        return (this with { ChunksScored = ChunksScored + 1, RowsScored = RowsScored + rows, ChunksScoredAhead = ahead.Count == 0 ? null : [.. ahead] })
+            .CompletedIfDone(now, retention);
+    }
+
+    /// <summary>Failed with <paramref name="reason"/> at <paramref name="now"/>; a finished batch stays as it is.</summary>
+    public Batch Failed(string reason, DateTimeOffset now, TimeSpan retention) =>
+        IsFinished ? this : this with { State = BatchState.Failed, Error = reason, FinishedAt = now, ExpiresAt = now + retention };
+
+    // Completed once reading is finished and every chunk is scored; kept for the retention from then.
+    private Batch CompletedIfDone(DateTimeOffset now, TimeSpan retention) =>
+        !IsFinished && TotalChunks is { } total && ChunksScored >= total
+            ? this with { State = BatchState.Completed, FinishedAt = now, ExpiresAt = now + retention }
+            : this;
 }
 
 /// <summary>How far reading got, stored after each chunk is sent (and once at the end of the input).</summary>

@@ -6,7 +6,7 @@ namespace FeatureBuilder.Batches;
 /// Deletes finished batches whose retention is over (<see cref="BatchOptions.Retention"/>), with their results
 /// and their uploaded input, every <see cref="BatchOptions.RetentionSweepInterval"/>.
 /// </summary>
-public sealed partial class BatchRetention(IBatchStore store, BatchInputs inputs, IOptions<BatchOptions> options, TimeProvider time, ILogger<BatchRetention> logger)
+public sealed partial class BatchRetention(BatchStore store, BatchInputs inputs, IOptions<BatchOptions> options, TimeProvider time, ILogger<BatchRetention> logger)
     : BackgroundService
 {
     /// <summary>Deletes the batches expired at <paramref name="now"/>.</summary>

@@ -16,7 +16,7 @@ namespace FeatureBuilder.Batches;
 /// stored once).
 /// </summary>
 public sealed partial class BatchRunner(
-    IBatchStore store,
+    BatchStore store,
     IBus bus,
     IOptions<BatchOptions> options,
     IOptions<FeatureBuilderOptions> featureBuilderOptions,

@@ -10,7 +10,7 @@ namespace FeatureBuilder.Consumers;
 /// Stores a scored chunk's results in the batch store, once per chunk index (a redelivered or re-scored
 /// chunk changes nothing), and so completes the batch when it was the last one.
 /// </summary>
-public sealed class BatchChunkScoredConsumer(IBatchStore store, IOptions<BatchOptions> options, TimeProvider time) : IConsumer<BatchChunkScored>
+public sealed class BatchChunkScoredConsumer(BatchStore store, IOptions<BatchOptions> options, TimeProvider time) : IConsumer<BatchChunkScored>
 {
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<BatchChunkScored> context)

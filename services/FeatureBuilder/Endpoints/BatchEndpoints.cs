@@ -47,7 +47,7 @@ public static class BatchEndpoints
         string model,
         HttpRequest request,
         ServedCards cards,
-        IBatchStore store,
+        BatchStore store,
         BatchInputs inputs,
         BatchRunner runner,
         IOptions<BatchOptions> batchOptions,
@@ -151,20 +151,20 @@ public static class BatchEndpoints
         return new ReceivedInput(format, name, path, IsUploaded: true, null);
     }
 
-    private static async Task<Ok<BatchList>> ListAsync(string model, IBatchStore store, TimeProvider time, CancellationToken cancellationToken, int limit = 100)
+    private static async Task<Ok<BatchList>> ListAsync(string model, BatchStore store, TimeProvider time, CancellationToken cancellationToken, int limit = 100)
     {
         var batches = await store.ListAsync(model, Math.Clamp(limit, 1, 1000), cancellationToken);
         var now = time.GetUtcNow();
         return TypedResults.Ok(new BatchList(model, batches.Select(batch => BatchStatus.Of(batch, now)).ToList()));
     }
 
-    private static async Task<Results<Ok<BatchStatus>, ProblemHttpResult>> GetAsync(string model, string id, IBatchStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<BatchStatus>, ProblemHttpResult>> GetAsync(string model, string id, BatchStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var found = await FindAsync(model, id, store, cancellationToken);
         return found.Batch is { } batch ? TypedResults.Ok(BatchStatus.Of(batch, time.GetUtcNow())) : found.Problem!;
     }
 
-    private static async Task<IResult> ResultsAsync(string model, string id, HttpContext http, IBatchStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ResultsAsync(string model, string id, HttpContext http, BatchStore store, CancellationToken cancellationToken)
     {
         var found = await FindAsync(model, id, store, cancellationToken);
         if (found.Batch is not { } batch)
@@ -187,7 +187,7 @@ public static class BatchEndpoints
             (stream, token) => BatchResultWriter.WriteAsync(format, store.ReadResultsAsync(batch.Id, token), stream, token));
     }
 
-    private static async Task<IResult> ErrorsAsync(string model, string id, HttpContext http, IBatchStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ErrorsAsync(string model, string id, HttpContext http, BatchStore store, CancellationToken cancellationToken)
     {
         var found = await FindAsync(model, id, store, cancellationToken);
         if (found.Batch is not { } batch)
@@ -203,7 +203,7 @@ public static class BatchEndpoints
             (stream, token) => InvalidRowWriter.WriteAsync(format, store.ReadInvalidRowsAsync(batch.Id, token), stream, token));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string model, string id, IBatchStore store, BatchInputs inputs, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string model, string id, BatchStore store, BatchInputs inputs, CancellationToken cancellationToken)
     {
         var found = await FindAsync(model, id, store, cancellationToken);
         if (found.Batch is null)
@@ -214,7 +214,7 @@ public static class BatchEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<(Batch? Batch, ProblemHttpResult? Problem)> FindAsync(string model, string id, IBatchStore store, CancellationToken cancellationToken)
+    private static async Task<(Batch? Batch, ProblemHttpResult? Problem)> FindAsync(string model, string id, BatchStore store, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var batchId))
             return (null, FieldProblem("id", $"'{id}' is not a batch id (a UUID)."));

@@ -15,7 +15,8 @@ public sealed class BatchRetentionTests : IDisposable
     public async Task An_expired_batch_is_deleted_with_its_upload_and_a_named_input_file_is_left_alone()
     {
         var options = Options.Create(new BatchOptions { UploadFolder = Path.Combine(_folder, "uploads"), Retention = TimeSpan.FromDays(1) });
-        using var store = new SqliteBatchStore(EmbeddedDatabase.ForService(new StorageOptions { DataFolder = _folder }, FeatureBuilderService.StoreName));
+        using var database = EmbeddedDatabase.ForService(new StorageOptions { DataFolder = _folder }, FeatureBuilderService.StoreName);
+        var store = new BatchStore(database);
         var inputs = new BatchInputs(options);
         var uploaded = await SubmitAsync(store, inputs, isUploaded: true);
         var named = await SubmitAsync(store, inputs, isUploaded: false);
@@ -39,7 +40,7 @@ public sealed class BatchRetentionTests : IDisposable
             Directory.Delete(_folder, recursive: true);
     }
 
-    private async Task<Batch> SubmitAsync(SqliteBatchStore store, BatchInputs inputs, bool isUploaded, bool finish = true)
+    private async Task<Batch> SubmitAsync(BatchStore store, BatchInputs inputs, bool isUploaded, bool finish = true)
     {
         var id = Guid.CreateVersion7();
         string path;

@@ -1,12 +1,13 @@
 using FeatureBuilder.Batches;
 using Modeling.Features;
+using ServiceDefaults.Storage.Documents;
 
 namespace FeatureBuilder.Tests.Batches;
 
 /// <summary>
-/// What every <see cref="IBatchStore"/> must do, whatever the store. Each store's test class derives from it
-/// and says how to open a store on the test's own (at first empty) data, and how to open it again as after a
-/// restart. The tests are skippable: a store whose server is not there (MongoDB without <c>MONGODB_URI</c>)
+/// What the <see cref="BatchStore"/> must do on either provider of the document store. Each provider's test class
+/// derives from it and says how to open the test's own (at first empty) database, and how to open it again as after
+/// a restart. The tests are skippable: a provider whose server is not there (MongoDB without <c>MONGODB_URI</c>)
 /// skips them with the reason.
 /// </summary>
 public abstract class BatchStoreContract
@@ -15,11 +16,14 @@ public abstract class BatchStoreContract
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
 
-    /// <summary>A store on this test's data.</summary>
-    protected abstract IBatchStore CreateStore();
+    /// <summary>This test's database; every call opens the same data.</summary>
+    protected abstract IDocumentDatabase OpenDatabase();
 
-    /// <summary>Closes <paramref name="store"/> and opens a new one on the same data, as a restarted service would.</summary>
-    protected abstract IBatchStore Reopen(IBatchStore store);
+    /// <summary>Closes what the earlier stores opened and opens the same data again, as a restarted service would.</summary>
+    protected virtual BatchStore Reopen(BatchStore store) => CreateStore();
+
+    /// <summary>A store on this test's data.</summary>
+    protected BatchStore CreateStore() => new(OpenDatabase());
 
     [SkippableFact]
     public async Task A_new_batch_is_found_queued_with_everything_it_was_given()
@@ -153,6 +157,27 @@ public abstract class BatchStoreContract
         Assert.Equal(3, (await store.FindAsync(batch.Id, None))!.RowsScored);
         var stored = Assert.Single(await ToListAsync(store.ReadResultsAsync(batch.Id, None)));
         Assert.Equal(Chunk(0, 1, 3).Labels, stored.Labels);
+    }
+
+    [SkippableFact]
+    public async Task A_chunk_stored_but_not_counted_before_a_crash_is_counted_when_it_is_delivered_again()
+    {
+        var database = OpenDatabase();
+        var store = new BatchStore(database);
+        var batch = NewBatch();
+        await store.CreateAsync(batch, None);
+        Assert.True(await store.AddChunkAsync(batch.Id, Chunk(0, 1, 3), Start, Retention, None));
+        // As if the process had died between the chunk's insert and its count.
+        var batches = database.Collection(BatchStore.Batches);
+        var counted = (await batches.GetAsync(batch.Id.ToString(), None))!;
+        Assert.True(await batches.ReplaceAsync(counted.Document with { RowsScored = 0, ChunksScored = 0 }, counted.Revision, None));
+
+        Assert.False(await store.AddChunkAsync(batch.Id, Chunk(0, 1, 3), Start, Retention, None));
+
+        var repaired = await store.FindAsync(batch.Id, None);
+        Assert.Equal(3, repaired!.RowsScored);
+        Assert.Equal(1, repaired.ChunksScored);
+        Assert.Single(await ToListAsync(store.ReadResultsAsync(batch.Id, None)));
     }
 
     [SkippableFact]
