@@ -31,13 +31,7 @@ public static class FeatureBuilderService
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.Services.AddOptions<FeatureBuilderOptions>()
-            .Bind(builder.Configuration.GetSection(FeatureBuilderOptions.SectionName))
-            .Validate(options => options.MaxRecordsPerRequest > 0, "FeatureBuilder:MaxRecordsPerRequest must be positive.")
-            .Validate(options => options.InferenceTimeout > TimeSpan.Zero, "FeatureBuilder:InferenceTimeout must be positive.")
-            .Validate(options => options.RetryAfterSeconds > 0, "FeatureBuilder:RetryAfterSeconds must be positive.")
-            .Validate(options => !string.IsNullOrWhiteSpace(options.EntityKeyField), "FeatureBuilder:EntityKeyField must name a field.")
-            .ValidateOnStart();
+        builder.AddValidatedOptions<FeatureBuilderOptions>(FeatureBuilderOptions.SectionName);
         builder.AddServedModels<ServedCards>();
         builder.Services.AddSingleton<FeatureBuilderMetrics>();
         builder.Services.AddScoped<OnlinePredictor>();
@@ -53,16 +47,7 @@ public static class FeatureBuilderService
     // Batch predictions: the store (in the service's document database), the reader of inputs, the consumer of scored chunks, retention.
     private static IHostApplicationBuilder AddBatches(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<BatchOptions>()
-            .Bind(builder.Configuration.GetSection(BatchOptions.SectionName))
-            .Validate(options => options.ChunkSize is > 0 and <= 100_000, "Batches:ChunkSize must be between 1 and 100000.")
-            .Validate(options => options.MaxChunksInFlight > 0, "Batches:MaxChunksInFlight must be positive.")
-            .Validate(options => options.MaxConcurrentBatches > 0, "Batches:MaxConcurrentBatches must be positive.")
-            .Validate(options => !string.IsNullOrWhiteSpace(options.UploadFolder), "Batches:UploadFolder must name a folder.")
-            .Validate(options => options.MaxUploadBytes > 0, "Batches:MaxUploadBytes must be positive.")
-            .Validate(options => options.Retention > TimeSpan.Zero, "Batches:Retention must be positive.")
-            .Validate(options => options.RetentionSweepInterval > TimeSpan.Zero, "Batches:RetentionSweepInterval must be positive.")
-            .ValidateOnStart();
+        builder.AddValidatedOptions<BatchOptions>(BatchOptions.SectionName);
         builder.AddDocumentDatabase(StoreName, typeof(FeatureBuilderService).Assembly);
         builder.Services.AddSingleton<BatchStore>();
         builder.Services.AddSingleton<BatchInputs>();

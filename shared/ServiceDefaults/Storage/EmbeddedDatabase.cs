@@ -19,7 +19,6 @@ public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
     private readonly string _connectionString;
     private readonly IReadOnlyList<string> _upgrades;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly HashSet<string> _appliedSchemas = new(StringComparer.Ordinal);
     private volatile bool _isInitialized;
 
     /// <summary>A database at <paramref name="path"/>; nothing is created until the first <see cref="OpenAsync(CancellationToken)"/>.</summary>
@@ -77,32 +76,6 @@ public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
         {
             await connection.OpenAsync(cancellationToken);
             await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;", cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <summary>An open connection on which <paramref name="schema"/> (idempotent DDL) has run once in this process.</summary>
-    public async Task<SqliteConnection> OpenAsync(string schema, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(schema);
-        var connection = await OpenAsync(cancellationToken);
-        try
-        {
-            bool applied;
-            lock (_appliedSchemas)
-                applied = _appliedSchemas.Contains(schema);
-            if (!applied)
-            {
-                await ExecuteAsync(connection, schema, cancellationToken);
-                lock (_appliedSchemas)
-                    _appliedSchemas.Add(schema);
-            }
-
             return connection;
         }
         catch
