@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ServiceDefaults.Storage.Documents;
 
@@ -25,8 +27,11 @@ public sealed class DocumentSchema<T>
     /// <summary>When a document may be deleted by retention; null for documents kept until deleted.</summary>
     public Func<T, DateTimeOffset?>? ExpiresAt { get; init; }
 
-    /// <summary>How documents are written as JSON (web defaults unless the store says otherwise).</summary>
-    public JsonSerializerOptions Json { get; init; } = new(JsonSerializerDefaults.Web);
+    /// <summary>How documents are written as JSON: unless the store says otherwise, web defaults, enums by name, text unescaped.</summary>
+    public JsonSerializerOptions Json { get; init; } = Defaults;
+
+    private static JsonSerializerOptions Defaults { get; } =
+        new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() }, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The declared field named <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">When the collection declares no such field.</exception>
