@@ -63,7 +63,6 @@ public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
             .Select(name => new StreamReader(assembly.GetManifestResourceStream(name)!).ReadToEnd())];
     }
 
-    /// <inheritdoc />
     public IDocuments<T> Collection<T>(DocumentSchema<T> schema) => new SqliteDocuments<T>(this, schema);
 
     /// <summary>An open connection with the store's settings; the caller disposes it.</summary>
@@ -85,7 +84,6 @@ public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
         }
     }
 
-    /// <inheritdoc />
     public void Dispose()
     {
         using var connection = new SqliteConnection(_connectionString);

@@ -3,15 +3,10 @@ using MongoDB.Driver;
 namespace ServiceDefaults.Storage;
 
 /// <summary>
-/// The MongoDB store: one client for the process (the driver pools connections per client, so there must be
-/// one) and one database per service, named after the service (<c>feedbackcollector</c>, <c>retrainer</c>, …).
+/// One MongoDB client for the process (the driver pools connections per client) and a database per service, named after it.
+/// Majority write concern, journaled (an acknowledged write survives the loss of the primary), and majority reads (a read
+/// never returns a write that could be rolled back).
 /// </summary>
-/// <remarks>
-/// Databases come with majority write concern (journaled): an acknowledged write survives the loss of the
-/// primary, which is what "accepted data is never lost" needs on a replica set. Reads use majority read
-/// concern, so a read never returns a write that could still be rolled back. On a single server both are
-/// simply the server's own.
-/// </remarks>
 public sealed class MongoStore : IDisposable
 {
     /// <summary>The name under <c>ConnectionStrings</c> of the MongoDB server: <c>ConnectionStrings:MongoDb</c>.</summary>
@@ -26,8 +21,7 @@ public sealed class MongoStore : IDisposable
         _client = new Lazy<MongoClient>(() => new MongoClient(MongoClientSettings.FromConnectionString(connectionString)));
     }
 
-    /// <summary>The database of <paramref name="service"/>, with majority write and read concern.</summary>
-    /// <param name="service">The service's store name, e.g. <c>feedbackcollector</c>: lower-case letters, digits and dashes.</param>
+    /// <summary>The database of <paramref name="service"/> (its store name, e.g. <c>feedbackcollector</c>).</summary>
     public IMongoDatabase DatabaseOf(string service)
     {
         StoreNames.ThrowIfInvalid(service);

@@ -7,7 +7,6 @@ namespace ServiceDefaults.Storage;
 public static class StoreNames
 {
     /// <summary>Throws unless <paramref name="service"/> is lower-case letters, digits and dashes.</summary>
-    /// <exception cref="ArgumentException">When it is not such a name.</exception>
     public static void ThrowIfInvalid(string service)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(service);
@@ -19,7 +18,6 @@ public static class StoreNames
     }
 
     /// <summary>Throws unless <paramref name="name"/> (a collection or field of a document store) is lower-case letters, digits and underscores, starting with a letter.</summary>
-    /// <exception cref="ArgumentException">When it is not such a name.</exception>
     public static void ThrowIfInvalidCollection(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

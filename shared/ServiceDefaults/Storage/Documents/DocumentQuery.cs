@@ -1,21 +1,7 @@
 namespace ServiceDefaults.Storage.Documents;
 
-/// <summary>How a condition compares a field with a value.</summary>
-public enum Comparison
-{
-    /// <summary>Equal (a null value matches a null field).</summary>
-    Equal,
-    /// <summary>Equal to one of a list of values.</summary>
-    In,
-    /// <summary>Less than.</summary>
-    Less,
-    /// <summary>Less than or equal.</summary>
-    LessOrEqual,
-    /// <summary>Greater than.</summary>
-    Greater,
-    /// <summary>Greater than or equal.</summary>
-    GreaterOrEqual,
-}
+/// <summary>How a condition compares a field with a value: <see cref="Equal"/> (null matches null), <see cref="In"/> a list, or a range.</summary>
+public enum Comparison { Equal, In, Less, LessOrEqual, Greater, GreaterOrEqual }
 
 /// <summary>One condition on a declared field; values are converted with <see cref="FieldValue.Stored"/>.</summary>
 public sealed record Condition(string Field, Comparison Comparison, object? Value);

@@ -22,19 +22,16 @@ public interface IDocuments<T>
     /// <summary>How many documents the conditions select per distinct value of <paramref name="field"/>.</summary>
     Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken);
 
-    /// <summary>Inserts the document unless its key is stored already.</summary>
-    /// <returns>True when it was inserted; false when a document with that key was there (and is left as it is).</returns>
+    /// <summary>Inserts the document unless its key is stored already (then leaves that one as it is); true when inserted.</summary>
     Task<bool> InsertAsync(T document, CancellationToken cancellationToken);
 
-    /// <summary>Inserts each document whose key is not stored yet, in one round trip (the hot paths).</summary>
-    /// <returns>One entry per document given, in order: true when it was inserted.</returns>
+    /// <summary>Inserts each document whose key is not stored yet, in one round trip (the hot paths); per document, true when inserted.</summary>
     Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken);
 
     /// <summary>Inserts the document or replaces the one with its key, whatever its revision.</summary>
     Task UpsertAsync(T document, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the document with its key if that one is still at <paramref name="revision"/>.</summary>
-    /// <returns>True when it was replaced; false when it changed meanwhile or is gone.</returns>
+    /// <summary>Replaces the document with its key if that one is still at <paramref name="revision"/>; false when it changed meanwhile or is gone.</summary>
     Task<bool> ReplaceAsync(T document, long revision, CancellationToken cancellationToken);
 
     /// <summary>Deletes the document with this key; true when there was one.</summary>

@@ -6,9 +6,8 @@ using MongoDB.Driver;
 namespace ServiceDefaults.Storage.Documents;
 
 /// <summary>
-/// A collection in the service's MongoDB database, laid out as <see cref="SqliteDocuments{T}"/> lays out its table:
-/// <c>_id</c> (the key), <c>revision</c>, <c>expires</c> (a date, for the TTL index), <c>document</c> (the JSON text)
-/// and <c>f_</c> + name per declared field. The only MongoDB code of the document store.
+/// A collection in the service's MongoDB database, laid out as <see cref="SqliteDocuments{T}"/> lays out its table: <c>_id</c>
+/// (the key), <c>revision</c>, <c>expires</c> (a date, for the TTL index), <c>document</c> (JSON text), <c>f_</c> + each field.
 /// </summary>
 public sealed class MongoDocuments<T> : IDocuments<T>
 {
@@ -22,30 +21,17 @@ public sealed class MongoDocuments<T> : IDocuments<T>
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(collection);
         StoreNames.ThrowIfInvalidCollection(collection.Name);
-        _collection = collection;
-        _documents = database.GetCollection<BsonDocument>(collection.Name);
+        (_collection, _documents) = (collection, database.GetCollection<BsonDocument>(collection.Name));
     }
 
-    /// <inheritdoc />
-    public async Task<Versioned<T>?> GetAsync(string key, CancellationToken cancellationToken)
-    {
-        await IndexesAsync(cancellationToken);
-        var found = await _documents.Find(KeyIs(key)).FirstOrDefaultAsync(cancellationToken);
-        return found is null ? null : Read(found);
-    }
+    public async Task<Versioned<T>?> GetAsync(string key, CancellationToken cancellationToken) =>
+        await _documents.Find(KeyIs(key)).FirstOrDefaultAsync(cancellationToken) is { } found ? Read(found) : null;
 
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<Versioned<T>>> FindAsync(DocumentQuery query, CancellationToken cancellationToken)
-    {
-        await IndexesAsync(cancellationToken);
-        var found = await Find(query).ToListAsync(cancellationToken);
-        return [.. found.Select(Read)];
-    }
+    public async Task<IReadOnlyList<Versioned<T>>> FindAsync(DocumentQuery query, CancellationToken cancellationToken) =>
+        [.. (await Find(query).ToListAsync(cancellationToken)).Select(Read)];
 
-    /// <inheritdoc />
     public async IAsyncEnumerable<T> StreamAsync(DocumentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await IndexesAsync(cancellationToken);
         using var cursor = await Find(query).ToCursorAsync(cancellationToken);
         while (await cursor.MoveNextAsync(cancellationToken))
         {
@@ -54,17 +40,11 @@ public sealed class MongoDocuments<T> : IDocuments<T>
         }
     }
 
-    /// <inheritdoc />
-    public async Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken)
-    {
-        await IndexesAsync(cancellationToken);
-        return await _documents.CountDocumentsAsync(Filter(query), cancellationToken: cancellationToken);
-    }
+    public Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken) =>
+        _documents.CountDocumentsAsync(Filter(query), cancellationToken: cancellationToken);
 
-    /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken)
     {
-        await IndexesAsync(cancellationToken);
         var groups = await _documents.Aggregate()
             .Match(Filter(query))
             .Group(new BsonDocument { { "_id", "$f_" + _collection.Field(field).Name }, { "count", new BsonDocument("$sum", 1L) } })
@@ -75,11 +55,9 @@ public sealed class MongoDocuments<T> : IDocuments<T>
             StringComparer.Ordinal);
     }
 
-    /// <inheritdoc />
     public async Task<bool> InsertAsync(T document, CancellationToken cancellationToken) =>
         (await InsertManyAsync([document], cancellationToken))[0];
 
-    /// <inheritdoc />
     public async Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(documents);
@@ -101,7 +79,6 @@ public sealed class MongoDocuments<T> : IDocuments<T>
         return inserted;
     }
 
-    /// <inheritdoc />
     public async Task UpsertAsync(T document, CancellationToken cancellationToken)
     {
         await IndexesAsync(cancellationToken);
@@ -112,28 +89,21 @@ public sealed class MongoDocuments<T> : IDocuments<T>
         await _documents.UpdateOneAsync(KeyIs(_collection.Key(document)), update, new UpdateOptions { IsUpsert = true }, cancellationToken);
     }
 
-    /// <inheritdoc />
-    public async Task<bool> ReplaceAsync(T document, long revision, CancellationToken cancellationToken)
-    {
-        await IndexesAsync(cancellationToken);
-        var filter = KeyIs(_collection.Key(document)) & Builders<BsonDocument>.Filter.Eq("revision", revision);
-        var result = await _documents.ReplaceOneAsync(filter, Write(document, revision + 1), cancellationToken: cancellationToken);
-        return result.ModifiedCount == 1;
-    }
+    public async Task<bool> ReplaceAsync(T document, long revision, CancellationToken cancellationToken) =>
+        (await _documents.ReplaceOneAsync(KeyIs(_collection.Key(document)) & Builders<BsonDocument>.Filter.Eq("revision", revision),
+            Write(document, revision + 1), cancellationToken: cancellationToken)).ModifiedCount == 1;
 
-    /// <inheritdoc />
     public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
         (await _documents.DeleteOneAsync(KeyIs(key), cancellationToken)).DeletedCount == 1;
 
-    /// <inheritdoc />
     public async Task<long> DeleteManyAsync(DocumentQuery query, CancellationToken cancellationToken) =>
         (await _documents.DeleteManyAsync(Filter(query), cancellationToken)).DeletedCount;
 
-    /// <inheritdoc />
     public async Task<long> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         (await _documents.DeleteManyAsync(Builders<BsonDocument>.Filter.Lte("expires", now.UtcDateTime), cancellationToken)).DeletedCount;
 
-    // Created once per collection object (creating existing indexes again is a no-op); a failure is retried on next use.
+    // Before the writes that add documents (reads need no index before there is data): once per collection object,
+    // creating existing indexes again being a no-op; a failure is retried on next use.
     private Task IndexesAsync(CancellationToken cancellationToken)
     {
         if (_indexes is not { IsFaulted: false, IsCanceled: false })

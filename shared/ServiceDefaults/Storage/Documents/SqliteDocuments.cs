@@ -35,15 +35,12 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
             (schema.ExpiresAt is null ? "" : $"\nCREATE INDEX IF NOT EXISTS {_table}_expires ON {_table} (expires) WHERE expires IS NOT NULL;");
     }
 
-    /// <inheritdoc />
     public async Task<Versioned<T>?> GetAsync(string key, CancellationToken cancellationToken) =>
         (await ReadAsync($"SELECT document, revision FROM {_table} WHERE key = $key", null, cancellationToken, ("$key", key))).SingleOrDefault();
 
-    /// <inheritdoc />
     public async Task<IReadOnlyList<Versioned<T>>> FindAsync(DocumentQuery query, CancellationToken cancellationToken) =>
         await ReadAsync($"SELECT document, revision FROM {_table}", query, cancellationToken);
 
-    /// <inheritdoc />
     public async IAsyncEnumerable<T> StreamAsync(DocumentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -53,7 +50,6 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
             yield return Deserialize(reader.GetString(0));
     }
 
-    /// <inheritdoc />
     public async Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -61,7 +57,6 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken)
     {
         var column = "f_" + _schema.Field(field).Name;
@@ -75,11 +70,9 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
         return counts;
     }
 
-    /// <inheritdoc />
     public async Task<bool> InsertAsync(T document, CancellationToken cancellationToken) =>
         (await InsertManyAsync([document], cancellationToken))[0];
 
-    /// <inheritdoc />
     public async Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(documents);
@@ -100,7 +93,6 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
         return inserted;
     }
 
-    /// <inheritdoc />
     public async Task UpsertAsync(T document, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -110,7 +102,6 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <inheritdoc />
     public async Task<bool> ReplaceAsync(T document, long revision, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -122,15 +113,12 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <inheritdoc />
     public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
         await ExecuteAsync($"DELETE FROM {_table} WHERE key = $key", null, cancellationToken, ("$key", key)) == 1;
 
-    /// <inheritdoc />
     public Task<long> DeleteManyAsync(DocumentQuery query, CancellationToken cancellationToken) =>
         ExecuteAsync($"DELETE FROM {_table}", query, cancellationToken);
 
-    /// <inheritdoc />
     public Task<long> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync($"DELETE FROM {_table} WHERE expires IS NOT NULL AND expires <= $now", null, cancellationToken, ("$now", now.UtcTicks));
 
