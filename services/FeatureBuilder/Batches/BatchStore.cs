@@ -1,52 +1,40 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using ServiceDefaults.Storage.Documents;
 
 namespace FeatureBuilder.Batches;
 
 /// <summary>
-/// Batches, their scored chunks and their invalid rows in FeatureBuilder's database: collections <c>batches</c> (a
-/// document per batch, key its id), <c>batch_chunks</c> (key <c>{batch id}/{chunk index:D8}</c>) and
-/// <c>invalid_rows</c> (key <c>{batch id}/{row number}</c>). Every write is idempotent: a chunk or a row is
+/// Batches (<c>batches</c>, key the id), their scored chunks (<c>batch_chunks</c>, key <c>{batch id}/{chunk index:D8}</c>) and
+/// invalid rows (<c>invalid_rows</c>, key <c>{batch id}/{row number}</c>). Every write is idempotent: a chunk or a row is
 /// inserted once by its key, and the batch document, changed by compare-and-set, counts each chunk once.
 /// </summary>
 public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreName)] IDocumentDatabase database)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
-    /// <summary>The batches. No expiry of their own: the retention deletes a batch with its upload (<see cref="BatchRetention"/>).</summary>
-    public static readonly DocumentSchema<Batch> Batches = new()
+    // No expiry of their own: the retention deletes a batch with its upload (BatchRetention).
+    private readonly IDocuments<Batch> _batches = database.Collection(new DocumentSchema<Batch>
     {
         Name = "batches",
         Key = batch => Key(batch.Id),
         Fields = [new("model", batch => batch.ModelName), new("submitted", batch => batch.SubmittedAt), new("state", batch => batch.State), new("expires", batch => batch.ExpiresAt)],
         Indexes = [["model", "submitted"], ["state", "submitted"], ["expires"]],
-        Json = Json,
-    };
+    });
 
-    private static readonly DocumentSchema<StoredChunk> Chunks = new()
+    private readonly IDocuments<StoredChunk> _chunks = database.Collection(new DocumentSchema<StoredChunk>
     {
         Name = "batch_chunks",
-        Key = chunk => ChunkKey(chunk.BatchId, chunk.Results.ChunkIndex),
+        Key = chunk => string.Create(CultureInfo.InvariantCulture, $"{chunk.BatchId}/{chunk.Results.ChunkIndex:D8}"),
         Fields = [new("batch_id", chunk => chunk.BatchId)],
         Indexes = [["batch_id"]],
-        Json = Json,
-    };
+    });
 
-    private static readonly DocumentSchema<StoredRow> Rows = new()
+    private readonly IDocuments<StoredRow> _rows = database.Collection(new DocumentSchema<StoredRow>
     {
         // Not batch_invalid_rows: in MongoDB that collection keeps the unique index of the previous layout.
         Name = "invalid_rows",
         Key = row => string.Create(CultureInfo.InvariantCulture, $"{row.BatchId}/{row.Row.RowNumber}"),
         Fields = [new("batch_id", row => row.BatchId), new("row", row => row.Row.RowNumber)],
         Indexes = [["batch_id", "row"]],
-        Json = Json,
-    };
-
-    private readonly IDocuments<Batch> _batches = database.Collection(Batches);
-    private readonly IDocuments<StoredChunk> _chunks = database.Collection(Chunks);
-    private readonly IDocuments<StoredRow> _rows = database.Collection(Rows);
+    });
 
     /// <summary>Stores a new batch (its id must be new).</summary>
     public async Task CreateAsync(Batch batch, CancellationToken cancellationToken)
@@ -61,19 +49,19 @@ public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreNam
 
     /// <summary>The batches of <paramref name="modelName"/>, newest first, at most <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<Batch>> ListAsync(string modelName, int limit, CancellationToken cancellationToken) =>
-        ListAsync(DocumentQuery.Where("model", modelName).OrderByDescending("submitted").Take(limit), cancellationToken);
+        _batches.ListAsync(DocumentQuery.Where("model", modelName).OrderByDescending("submitted").Take(limit), cancellationToken);
 
     /// <summary>The batches not finished yet (queued or running), oldest first: what a restarted service resumes.</summary>
     public Task<IReadOnlyList<Batch>> ListUnfinishedAsync(CancellationToken cancellationToken) =>
-        ListAsync(DocumentQuery.Where("state", Comparison.In, new[] { BatchState.Queued, BatchState.Running }).OrderByAscending("submitted"), cancellationToken);
+        _batches.ListAsync(DocumentQuery.Where("state", Comparison.In, new[] { BatchState.Queued, BatchState.Running }).OrderByAscending("submitted"), cancellationToken);
 
     /// <summary>The batches whose <see cref="Batch.ExpiresAt"/> is at or before <paramref name="now"/>.</summary>
     public Task<IReadOnlyList<Batch>> ListExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        ListAsync(DocumentQuery.Where("expires", Comparison.LessOrEqual, now).OrderByAscending("expires"), cancellationToken);
+        _batches.ListAsync(DocumentQuery.Where("expires", Comparison.LessOrEqual, now).OrderByAscending("expires"), cancellationToken);
 
     /// <summary>Marks a queued batch running (<see cref="Batch.Started"/>); the batch, or null when it no longer exists.</summary>
     public Task<Batch?> StartAsync(Guid batchId, DateTimeOffset startedAt, CancellationToken cancellationToken) =>
-        UpdateAsync(batchId, batch => batch.Started(startedAt), cancellationToken);
+        _batches.UpdateAsync(Key(batchId), batch => batch.Started(startedAt), cancellationToken);
 
     /// <summary>Stores the rows refused since the last checkpoint, then the progress; the batch, or null when it no longer exists.</summary>
     public Task<Batch?> CheckpointAsync(Guid batchId, BatchCheckpoint checkpoint, CancellationToken cancellationToken) =>
@@ -84,15 +72,14 @@ public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreNam
         CheckpointAsync(batchId, checkpoint, batch => batch.ReadToEnd(checkpoint, now, retention), cancellationToken);
 
     /// <summary>
-    /// Stores a chunk's results unless that chunk is stored already, and counts it once (<see cref="Batch.WithChunk"/>),
-    /// also one stored before a crash that kept it from being counted. Results for a batch that no longer exists are dropped.
+    /// Stores a chunk's results unless stored already and counts it once (<see cref="Batch.WithChunk"/>), also one stored
+    /// before a crash kept it from being counted; true when the chunk was new. Results for a batch that is gone are dropped.
     /// </summary>
-    /// <returns>True when the chunk was new; false when it was stored already or the batch is gone.</returns>
     public async Task<bool> AddChunkAsync(Guid batchId, ChunkResults results, DateTimeOffset now, TimeSpan retention, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(results);
         var isNew = await _chunks.InsertAsync(new StoredChunk(batchId, results), cancellationToken);
-        if (await UpdateAsync(batchId, batch => batch.WithChunk(results.ChunkIndex, results.RowNumbers.Length, now, retention), cancellationToken) is not null)
+        if (await _batches.UpdateAsync(Key(batchId), batch => batch.WithChunk(results.ChunkIndex, results.RowNumbers.Length, now, retention), cancellationToken) is not null)
             return isNew;
         await DeleteContentsAsync(batchId, cancellationToken);
         return false;
@@ -102,7 +89,7 @@ public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreNam
     public Task FailAsync(Guid batchId, string reason, DateTimeOffset now, TimeSpan retention, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        return UpdateAsync(batchId, batch => batch.Failed(reason, now, retention), cancellationToken);
+        return _batches.UpdateAsync(Key(batchId), batch => batch.Failed(reason, now, retention), cancellationToken);
     }
 
     /// <summary>The stored chunks' results in chunk order (which is input order): key order, read along the batch_id index.</summary>
@@ -132,27 +119,11 @@ public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreNam
         ArgumentNullException.ThrowIfNull(checkpoint);
         // The rows before the counters: a checkpoint interrupted in between is repeated by the resumed reader.
         await _rows.InsertManyAsync([.. checkpoint.InvalidRows.Select(row => new StoredRow(batchId, row))], cancellationToken);
-        if (await UpdateAsync(batchId, change, cancellationToken) is { } batch)
+        if (await _batches.UpdateAsync(Key(batchId), change, cancellationToken) is { } batch)
             return batch;
         await DeleteContentsAsync(batchId, cancellationToken);
         return null;
     }
-
-    // Compare-and-set: the change applied to the batch as read, written back unless another writer came first (then again).
-    private async Task<Batch?> UpdateAsync(Guid batchId, Func<Batch, Batch> change, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (await _batches.GetAsync(Key(batchId), cancellationToken) is not { } stored)
-                return null;
-            var changed = change(stored.Document);
-            if (changed == stored.Document || await _batches.ReplaceAsync(changed, stored.Revision, cancellationToken))
-                return changed;
-        }
-    }
-
-    private async Task<IReadOnlyList<Batch>> ListAsync(DocumentQuery query, CancellationToken cancellationToken) =>
-        [.. (await _batches.FindAsync(query, cancellationToken)).Select(stored => stored.Document)];
 
     // What a batch holds besides itself, removed when it goes (or was gone when a writer stored it).
     private async Task DeleteContentsAsync(Guid batchId, CancellationToken cancellationToken)
@@ -162,8 +133,6 @@ public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreNam
     }
 
     private static string Key(Guid batchId) => batchId.ToString();
-
-    private static string ChunkKey(Guid batchId, int index) => string.Create(CultureInfo.InvariantCulture, $"{batchId}/{index:D8}");
 
     private sealed record StoredChunk(Guid BatchId, ChunkResults Results);
 

@@ -1,15 +1,11 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using ServiceDefaults.Storage.Documents;
 
 namespace FeedbackCollector.Outcomes;
 
 /// <summary>
-/// The outcomes FeedbackCollector received: the collection <c>outcomes</c>, keyed by outcome id, so a second copy is
-/// not stored, only counted. What may change and how is the <see cref="Outcome"/>'s to say; this store finds, inserts
-/// and writes back, each change a compare-and-set on the revision, retried when another writer came first. No retention:
-/// outcomes are the ground truth.
+/// The outcomes received: collection <c>outcomes</c>, keyed by outcome id, so a second copy is only counted. What may
+/// change is the <see cref="Outcome"/>'s to say; each change is a compare-and-set. No retention: outcomes are the ground truth.
 /// </summary>
 public sealed class OutcomeStore([FromKeyedServices(FeedbackCollectorService.StoreName)] IDocumentDatabase database)
 {
@@ -28,14 +24,12 @@ public sealed class OutcomeStore([FromKeyedServices(FeedbackCollectorService.Sto
             new("tally", outcome => $"{outcome.State}:{outcome.Duplicates}" + (outcome.ModelName is null ? "" : ":" + outcome.ModelName)),
         ],
         Indexes = [["state", "prediction"], ["state", "model", "entity"], ["state", "received"], ["state", "published", "joined"], ["tally"]],
-        Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } },
     });
 
     /// <summary>
-    /// Stores the outcomes whose ids are not stored yet, as given; for each other one (already stored, or earlier in
-    /// <paramref name="outcomes"/>), counts a duplicate on the stored outcome.
+    /// Stores the outcomes whose ids are not stored yet; for each other one (stored already, or earlier in
+    /// <paramref name="outcomes"/>) counts a duplicate on the stored outcome. One admission per outcome, in order.
     /// </summary>
-    /// <returns>One admission per outcome given, in order.</returns>
     public async Task<IReadOnlyList<OutcomeAdmission>> AddManyAsync(IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
@@ -47,19 +41,19 @@ public sealed class OutcomeStore([FromKeyedServices(FeedbackCollectorService.Sto
         {
             admissions.Add(fresh.Remove(outcome.OutcomeId)
                 ? new OutcomeAdmission(outcome, IsNew: true)
-                : new OutcomeAdmission((await UpdateAsync(outcome.OutcomeId, stored => stored.WithDuplicate(), cancellationToken))!, IsNew: false));
+                : new OutcomeAdmission((await _outcomes.UpdateAsync(outcome.OutcomeId, stored => stored.WithDuplicate(), cancellationToken))!, IsNew: false));
         }
 
         return admissions;
     }
 
-    /// <summary>The outcome with this id, or <see langword="null"/>.</summary>
+    /// <summary>The outcome with this id, or null.</summary>
     public async Task<Outcome?> FindAsync(string outcomeId, CancellationToken cancellationToken) =>
         (await _outcomes.GetAsync(outcomeId, cancellationToken))?.Document;
 
     /// <summary>The pending outcomes that name one of <paramref name="predictionIds"/>.</summary>
-    public async Task<IReadOnlyList<Outcome>> FindPendingByPredictionIdsAsync(IReadOnlyCollection<Guid> predictionIds, CancellationToken cancellationToken) =>
-        Documents(await _outcomes.FindAsync(Pending.And("prediction", Comparison.In, predictionIds), cancellationToken));
+    public Task<IReadOnlyList<Outcome>> FindPendingByPredictionIdsAsync(IReadOnlyCollection<Guid> predictionIds, CancellationToken cancellationToken) =>
+        _outcomes.ListAsync(Pending.And("prediction", Comparison.In, predictionIds), cancellationToken);
 
     /// <summary>The pending outcomes given by model and entity key (no prediction id) for one of <paramref name="entities"/>.</summary>
     public async Task<IReadOnlyList<Outcome>> FindPendingByEntityKeysAsync(IReadOnlyCollection<EntityRef> entities, CancellationToken cancellationToken)
@@ -69,22 +63,20 @@ public sealed class OutcomeStore([FromKeyedServices(FeedbackCollectorService.Sto
         foreach (var model in entities.GroupBy(entity => entity.ModelName, StringComparer.Ordinal))
         {
             var keys = model.Select(entity => entity.EntityKey).Distinct(StringComparer.Ordinal).ToList();
-            found.AddRange(Documents(await _outcomes.FindAsync(
-                Pending.And("model", model.Key).And("entity", Comparison.In, keys).And("prediction", null), cancellationToken)));
+            found.AddRange(await _outcomes.ListAsync(Pending.And("model", model.Key).And("entity", Comparison.In, keys).And("prediction", null), cancellationToken));
         }
 
         return found;
     }
 
-    /// <summary>Marks each outcome joined (<see cref="Outcome.JoinedTo"/>) if it is still pending; the writer whose mark succeeds publishes.</summary>
-    /// <returns>The ids of the outcomes this call marked.</returns>
+    /// <summary>Marks each outcome joined (<see cref="Outcome.JoinedTo"/>) if still pending; returns the ids this call marked (their writer publishes).</summary>
     public async Task<IReadOnlyList<string>> MarkJoinedAsync(IReadOnlyCollection<JoinedOutcome> joined, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(joined);
         var marked = new List<string>(joined.Count);
         foreach (var join in joined)
         {
-            if (await UpdateAsync(join.OutcomeId, stored => stored.JoinedTo(join), cancellationToken) is not null)
+            if (await _outcomes.UpdateAsync(join.OutcomeId, stored => stored.JoinedTo(join), cancellationToken) is not null)
                 marked.Add(join.OutcomeId);
         }
 
@@ -96,14 +88,14 @@ public sealed class OutcomeStore([FromKeyedServices(FeedbackCollectorService.Sto
     {
         ArgumentNullException.ThrowIfNull(outcomeIds);
         foreach (var outcomeId in outcomeIds)
-            await UpdateAsync(outcomeId, stored => stored.MarkedPublished(), cancellationToken);
+            await _outcomes.UpdateAsync(outcomeId, stored => stored.MarkedPublished(), cancellationToken);
     }
 
     /// <summary>Joined outcomes never marked published, joined before <paramref name="joinedBefore"/>, oldest first, at most <paramref name="limit"/>.</summary>
-    public async Task<IReadOnlyList<Outcome>> FindUnpublishedAsync(DateTimeOffset joinedBefore, int limit, CancellationToken cancellationToken) =>
-        Documents(await _outcomes.FindAsync(
+    public Task<IReadOnlyList<Outcome>> FindUnpublishedAsync(DateTimeOffset joinedBefore, int limit, CancellationToken cancellationToken) =>
+        _outcomes.ListAsync(
             DocumentQuery.Where("state", OutcomeState.Joined).And("published", false).And("joined", Comparison.Less, joinedBefore).OrderByAscending("joined").Take(limit),
-            cancellationToken));
+            cancellationToken);
 
     /// <summary>Orphans the pending outcomes received before <paramref name="receivedBefore"/>; returns how many.</summary>
     public async Task<int> OrphanPendingAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken)
@@ -114,7 +106,7 @@ public sealed class OutcomeStore([FromKeyedServices(FeedbackCollectorService.Sto
             // Oldest first, in the index's order; each outcome of a page leaves the pending state (here, or joined by another writer).
             var page = await _outcomes.FindAsync(Pending.And("received", Comparison.Less, receivedBefore).OrderByAscending("received").Take(Page), cancellationToken);
             foreach (var found in page)
-                orphaned += await UpdateAsync(found.Document.OutcomeId, stored => stored.Orphaned(), cancellationToken, found) is null ? 0 : 1;
+                orphaned += await _outcomes.UpdateAsync(found.Document.OutcomeId, stored => stored.Orphaned(), cancellationToken, found) is null ? 0 : 1;
             if (page.Count < Page)
                 return orphaned;
         }
@@ -138,21 +130,4 @@ public sealed class OutcomeStore([FromKeyedServices(FeedbackCollectorService.Sto
     }
 
     private static DocumentQuery Pending => DocumentQuery.Where("state", OutcomeState.Pending);
-
-    private static List<Outcome> Documents(IReadOnlyList<Versioned<Outcome>> found) => [.. found.Select(outcome => outcome.Document)];
-
-    // Applies the domain's change to the stored outcome (read now, or as already read) and writes it back if the outcome
-    // is still at the revision read, else reads it again; null when the outcome is not there or the change does not apply.
-    private async Task<Outcome?> UpdateAsync(string outcomeId, Func<Outcome, Outcome?> change, CancellationToken cancellationToken, Versioned<Outcome>? read = null)
-    {
-        for (var stored = read ?? await _outcomes.GetAsync(outcomeId, cancellationToken); stored is not null; stored = await _outcomes.GetAsync(outcomeId, cancellationToken))
-        {
-            if (change(stored.Document) is not { } changed)
-                return null;
-            if (await _outcomes.ReplaceAsync(changed, stored.Revision, cancellationToken))
-                return changed;
-        }
-
-        return null;
-    }
 }

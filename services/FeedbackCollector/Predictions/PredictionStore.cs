@@ -1,14 +1,11 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Contracts.Predictions;
 using ServiceDefaults.Storage.Documents;
 
 namespace FeedbackCollector.Predictions;
 
 /// <summary>
-/// The prediction log: every prediction the platform made, as FeedbackCollector keeps it to join ground truth to it
-/// later (by prediction id, or by the caller's entity key). The collection <c>predictions</c>, one
-/// <see cref="PredictionMade"/> per prediction id: a prediction delivered twice is stored once, as first received.
+/// The prediction log FeedbackCollector joins ground truth to (by prediction id, or by the caller's entity key): collection
+/// <c>predictions</c>, one <see cref="PredictionMade"/> per prediction id, stored once, as first received.
 /// </summary>
 public sealed class PredictionStore([FromKeyedServices(FeedbackCollectorService.StoreName)] IDocumentDatabase database)
 {
@@ -22,8 +19,6 @@ public sealed class PredictionStore([FromKeyedServices(FeedbackCollectorService.
             new("entity", prediction => prediction.EntityKey), new("predicted", prediction => prediction.PredictedAt),
         ],
         Indexes = [["id"], ["model", "entity", "predicted"]],
-        // The raw record's text as received: non-ASCII letters and <, >, &, ' unescaped (the JSON is never put in HTML).
-        Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping },
     });
 
     /// <summary>Stores <paramref name="prediction"/> unless its id is already logged; true when it was new.</summary>
@@ -34,33 +29,29 @@ public sealed class PredictionStore([FromKeyedServices(FeedbackCollectorService.
     public async Task<int> AddManyAsync(IReadOnlyCollection<PredictionMade> predictions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(predictions);
-        var inserted = await _predictions.InsertManyAsync([.. predictions.DistinctBy(prediction => prediction.PredictionId)], cancellationToken);
-        return inserted.Count(isNew => isNew);
+        return (await _predictions.InsertManyAsync([.. predictions.DistinctBy(prediction => prediction.PredictionId)], cancellationToken)).Count(isNew => isNew);
     }
 
-    /// <summary>The prediction with this id, or <see langword="null"/>.</summary>
+    /// <summary>The prediction with this id, or null.</summary>
     public async Task<PredictionMade?> FindAsync(Guid predictionId, CancellationToken cancellationToken) =>
         (await _predictions.GetAsync(Key(predictionId), cancellationToken))?.Document;
 
     /// <summary>The logged predictions among <paramref name="predictionIds"/> (unknown ids are left out), in no particular order.</summary>
-    public async Task<IReadOnlyList<PredictionMade>> FindManyAsync(IReadOnlyCollection<Guid> predictionIds, CancellationToken cancellationToken) =>
-        Documents(await _predictions.FindAsync(DocumentQuery.Where("id", Comparison.In, predictionIds), cancellationToken));
+    public Task<IReadOnlyList<PredictionMade>> FindManyAsync(IReadOnlyCollection<Guid> predictionIds, CancellationToken cancellationToken) =>
+        _predictions.ListAsync(DocumentQuery.Where("id", Comparison.In, predictionIds), cancellationToken);
 
     /// <summary>The predictions of <paramref name="modelName"/> (every version, shadow ones too) for one entity key, newest first, at most <paramref name="limit"/>.</summary>
-    public async Task<IReadOnlyList<PredictionMade>> FindByEntityKeyAsync(string modelName, string entityKey, int limit, CancellationToken cancellationToken) =>
-        Documents(await _predictions.FindAsync(OfEntity(modelName, entityKey).OrderByDescending("predicted").Take(limit), cancellationToken));
+    public Task<IReadOnlyList<PredictionMade>> FindByEntityKeyAsync(string modelName, string entityKey, int limit, CancellationToken cancellationToken) =>
+        _predictions.ListAsync(OfEntity(modelName, entityKey).OrderByDescending("predicted").Take(limit), cancellationToken);
 
     /// <summary>
-    /// For each version of <paramref name="modelName"/> that predicted <paramref name="entityKey"/> at or before
-    /// <paramref name="atOrBefore"/>, its newest such prediction (ties broken by the larger prediction id), in no particular order.
+    /// For each version of <paramref name="modelName"/> that predicted <paramref name="entityKey"/> at or before <paramref name="atOrBefore"/>,
+    /// its newest such prediction (ties: the larger prediction id), in no particular order. Reads every prediction of the entity up to that
+    /// time: fine for keys of one thing each (a flight, an order).
     /// </summary>
-    /// <remarks>Reads every prediction of the entity up to that time: fine for keys of one thing each (a flight, an order).</remarks>
-    public async Task<IReadOnlyList<PredictionMade>> FindLatestPerVersionAsync(string modelName, string entityKey, DateTimeOffset atOrBefore, CancellationToken cancellationToken)
-    {
-        var newestFirst = await _predictions.FindAsync(
-            OfEntity(modelName, entityKey).And("predicted", Comparison.LessOrEqual, atOrBefore).OrderByDescending("predicted"), cancellationToken);
-        return [.. newestFirst.Select(found => found.Document).DistinctBy(prediction => prediction.ModelVersion, StringComparer.Ordinal)];
-    }
+    public async Task<IReadOnlyList<PredictionMade>> FindLatestPerVersionAsync(string modelName, string entityKey, DateTimeOffset atOrBefore, CancellationToken cancellationToken) =>
+        [.. (await _predictions.ListAsync(OfEntity(modelName, entityKey).And("predicted", Comparison.LessOrEqual, atOrBefore).OrderByDescending("predicted"), cancellationToken))
+            .DistinctBy(prediction => prediction.ModelVersion, StringComparer.Ordinal)];
 
     private static DocumentQuery OfEntity(string modelName, string entityKey)
     {
@@ -68,8 +59,6 @@ public sealed class PredictionStore([FromKeyedServices(FeedbackCollectorService.
         ArgumentNullException.ThrowIfNull(entityKey);
         return DocumentQuery.Where("model", modelName).And("entity", entityKey);
     }
-
-    private static List<PredictionMade> Documents(IReadOnlyList<Versioned<PredictionMade>> found) => [.. found.Select(prediction => prediction.Document)];
 
     // Lower-case canonical form: UUID v7 ids sort by time as text, and descending key order breaks ties of time.
     private static string Key(Guid predictionId) => predictionId.ToString("D");
