@@ -10,14 +10,16 @@ namespace FeatureBuilder.Batches;
 /// </summary>
 public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreName)] IDocumentDatabase database)
 {
-    // No expiry of their own: the retention deletes a batch with its upload (BatchRetention).
-    private readonly IDocuments<Batch> _batches = database.Collection(new DocumentSchema<Batch>
+    /// <summary>The batches. No expiry of their own: the retention deletes a batch with its upload (<see cref="BatchRetention"/>).</summary>
+    public static readonly DocumentSchema<Batch> Batches = new()
     {
         Name = "batches",
         Key = batch => Key(batch.Id),
         Fields = [new("model", batch => batch.ModelName), new("submitted", batch => batch.SubmittedAt), new("state", batch => batch.State), new("expires", batch => batch.ExpiresAt)],
         Indexes = [["model", "submitted"], ["state", "submitted"], ["expires"]],
-    });
+    };
+
+    private readonly IDocuments<Batch> _batches = database.Collection(Batches);
 
     private readonly IDocuments<StoredChunk> _chunks = database.Collection(new DocumentSchema<StoredChunk>
     {

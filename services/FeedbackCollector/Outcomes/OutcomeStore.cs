@@ -9,20 +9,15 @@ namespace FeedbackCollector.Outcomes;
 /// </summary>
 public sealed class OutcomeStore([FromKeyedServices(FeedbackCollectorService.StoreName)] IDocumentDatabase database)
 {
-    private const int Page = 500;
-
     private readonly IDocuments<Outcome> _outcomes = database.Collection(new DocumentSchema<Outcome>
     {
         Name = "outcomes",
         Key = outcome => outcome.OutcomeId,
-        Fields =
-        [
-            new("state", outcome => outcome.State), new("prediction", outcome => outcome.PredictionId), new("model", outcome => outcome.ModelName),
+        Fields = [new("state", outcome => outcome.State), new("prediction", outcome => outcome.PredictionId), new("model", outcome => outcome.ModelName),
             new("entity", outcome => outcome.EntityKey), new("received", outcome => outcome.ReceivedAt), new("joined", outcome => outcome.JoinedAt),
             new("published", outcome => outcome.Published),
             // What the counts group by: state, duplicates and model (when known) in one value, so one grouped count reads the index alone.
-            new("tally", outcome => $"{outcome.State}:{outcome.Duplicates}" + (outcome.ModelName is null ? "" : ":" + outcome.ModelName)),
-        ],
+            new("tally", outcome => $"{outcome.State}:{outcome.Duplicates}" + (outcome.ModelName is null ? "" : ":" + outcome.ModelName))],
         Indexes = [["state", "prediction"], ["state", "model", "entity"], ["state", "received"], ["state", "published", "joined"], ["tally"]],
     });
 
@@ -100,6 +95,7 @@ public sealed class OutcomeStore([FromKeyedServices(FeedbackCollectorService.Sto
     /// <summary>Orphans the pending outcomes received before <paramref name="receivedBefore"/>; returns how many.</summary>
     public async Task<int> OrphanPendingAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken)
     {
+        const int Page = 500;
         var orphaned = 0;
         while (true)
         {

@@ -13,17 +13,13 @@ public sealed class PredictionStore([FromKeyedServices(FeedbackCollectorService.
     {
         Name = "predictions",
         Key = prediction => Key(prediction.PredictionId),
-        Fields =
-        [
-            new("id", prediction => prediction.PredictionId), new("model", prediction => prediction.ModelName),
-            new("entity", prediction => prediction.EntityKey), new("predicted", prediction => prediction.PredictedAt),
-        ],
+        Fields = [new("id", prediction => prediction.PredictionId), new("model", prediction => prediction.ModelName),
+            new("entity", prediction => prediction.EntityKey), new("predicted", prediction => prediction.PredictedAt)],
         Indexes = [["id"], ["model", "entity", "predicted"]],
     });
 
     /// <summary>Stores <paramref name="prediction"/> unless its id is already logged; true when it was new.</summary>
-    public async Task<bool> AddAsync(PredictionMade prediction, CancellationToken cancellationToken) =>
-        await AddManyAsync([prediction], cancellationToken) == 1;
+    public async Task<bool> AddAsync(PredictionMade prediction, CancellationToken cancellationToken) => await AddManyAsync([prediction], cancellationToken) == 1;
 
     /// <summary>Stores the predictions whose ids are not logged yet in one write (the first copy of an id wins); returns how many were new.</summary>
     public async Task<int> AddManyAsync(IReadOnlyCollection<PredictionMade> predictions, CancellationToken cancellationToken)
@@ -45,9 +41,8 @@ public sealed class PredictionStore([FromKeyedServices(FeedbackCollectorService.
         _predictions.ListAsync(OfEntity(modelName, entityKey).OrderByDescending("predicted").Take(limit), cancellationToken);
 
     /// <summary>
-    /// For each version of <paramref name="modelName"/> that predicted <paramref name="entityKey"/> at or before <paramref name="atOrBefore"/>,
-    /// its newest such prediction (ties: the larger prediction id), in no particular order. Reads every prediction of the entity up to that
-    /// time: fine for keys of one thing each (a flight, an order).
+    /// For each version of <paramref name="modelName"/> that predicted <paramref name="entityKey"/> at or before <paramref name="atOrBefore"/>, its newest
+    /// such prediction (ties: the larger id), in no particular order. Reads all the entity's predictions to then: fine for keys of one thing each (a flight).
     /// </summary>
     public async Task<IReadOnlyList<PredictionMade>> FindLatestPerVersionAsync(string modelName, string entityKey, DateTimeOffset atOrBefore, CancellationToken cancellationToken) =>
         [.. (await _predictions.ListAsync(OfEntity(modelName, entityKey).And("predicted", Comparison.LessOrEqual, atOrBefore).OrderByDescending("predicted"), cancellationToken))

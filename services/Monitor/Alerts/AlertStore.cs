@@ -19,12 +19,11 @@ public sealed class AlertStore([FromKeyedServices(MonitorService.StoreName)] IDo
 
     /// <summary>The alerts matching every condition of <paramref name="query"/>, newest first (equal times by descending id), at most its limit.</summary>
     /// <exception cref="ArgumentOutOfRangeException">When the limit is not positive.</exception>
-    public async Task<IReadOnlyList<AlertRecord>> ListAsync(AlertQuery query, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AlertRecord>> ListAsync(AlertQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         Condition[] conditions = [new("model", Comparison.Equal, query.ModelName), new("version", Comparison.Equal, query.ModelVersion),
             new("kind", Comparison.Equal, query.Kind), new("detected", Comparison.GreaterOrEqual, query.Since)];
-        var find = new DocumentQuery([.. conditions.Where(condition => condition.Value is not null)], [], null).OrderByDescending("detected").Take(query.Limit);
-        return [.. (await _alerts.FindAsync(find, cancellationToken)).Select(found => found.Document)];
+        return _alerts.ListAsync(new DocumentQuery([.. conditions.Where(condition => condition.Value is not null)], [], null).OrderByDescending("detected").Take(query.Limit), cancellationToken);
     }
 }

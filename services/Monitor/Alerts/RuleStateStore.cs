@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Monitor.Windows;
 using ServiceDefaults.Storage.Documents;
 
@@ -8,12 +6,8 @@ namespace Monitor.Alerts;
 /// <summary>The alert rules' states: collection <c>rule_states</c>, one document per model version and rule, read all at start.</summary>
 public sealed class RuleStateStore([FromKeyedServices(MonitorService.StoreName)] IDocumentDatabase database)
 {
-    private readonly IDocuments<AlertRuleState> _states = database.Collection(new DocumentSchema<AlertRuleState>
-    {
-        Name = "rule_states",
-        Key = state => BucketStore.KeyOf(state.ModelName, state.ModelVersion, state.Rule),
-        Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } },
-    });
+    private readonly IDocuments<AlertRuleState> _states =
+        database.Collection(new DocumentSchema<AlertRuleState> { Name = "rule_states", Key = state => BucketStore.KeyOf(state.ModelName, state.ModelVersion, state.Rule) });
 
     /// <summary>Saves a rule's state for a version, replacing the previous one; a value that is not a finite number is kept as null.</summary>
     public Task SaveAsync(AlertRuleState state, CancellationToken cancellationToken) =>
@@ -25,6 +19,6 @@ public sealed class RuleStateStore([FromKeyedServices(MonitorService.StoreName)]
 
     /// <summary>Every saved rule state, by model, version, then rule (ordinal).</summary>
     public async Task<IReadOnlyList<AlertRuleState>> ListAsync(CancellationToken cancellationToken) =>
-        [.. (await _states.FindAsync(DocumentQuery.All, cancellationToken)).Select(found => found.Document)
+        [.. (await _states.ListAsync(DocumentQuery.All, cancellationToken))
             .OrderBy(state => state.ModelName, StringComparer.Ordinal).ThenBy(state => state.ModelVersion, StringComparer.Ordinal).ThenBy(state => state.Rule, StringComparer.Ordinal)];
 }

@@ -23,11 +23,9 @@ public sealed class BucketStore([FromKeyedServices(MonitorService.StoreName)] ID
         _buckets.UpsertAsync(bucket with { Start = bucket.Start.ToUniversalTime(), End = bucket.End.ToUniversalTime() }, cancellationToken);
 
     /// <summary>The buckets of one version whose start is in [<paramref name="startsFrom"/>, <paramref name="startsBefore"/>), by start.</summary>
-    public async Task<IReadOnlyList<MonitoringBucket>> ListAsync(string modelName, string modelVersion, DateTimeOffset startsFrom, DateTimeOffset startsBefore, CancellationToken cancellationToken)
-    {
-        var query = OfVersion(modelName, modelVersion).And("start", Comparison.GreaterOrEqual, startsFrom).And("start", Comparison.Less, startsBefore);
-        return [.. (await _buckets.FindAsync(query.OrderByAscending("start"), cancellationToken)).Select(found => found.Document)];
-    }
+    public Task<IReadOnlyList<MonitoringBucket>> ListAsync(string modelName, string modelVersion, DateTimeOffset startsFrom, DateTimeOffset startsBefore, CancellationToken cancellationToken) =>
+        _buckets.ListAsync(
+            OfVersion(modelName, modelVersion).And("start", Comparison.GreaterOrEqual, startsFrom).And("start", Comparison.Less, startsBefore).OrderByAscending("start"), cancellationToken);
 
     /// <summary>Every version that has buckets, with its first and last bucket start, by model then version (ordinal).</summary>
     public async Task<IReadOnlyList<MonitoredVersion>> ListVersionsAsync(CancellationToken cancellationToken)
@@ -37,10 +35,10 @@ public sealed class BucketStore([FromKeyedServices(MonitorService.StoreName)] ID
         {
             foreach (var version in (await _buckets.CountByAsync(DocumentQuery.Where("model", model), "version", cancellationToken)).Keys.Order(StringComparer.Ordinal))
             {
-                var first = await _buckets.FindAsync(OfVersion(model, version).OrderByAscending("start").Take(1), cancellationToken);
-                var last = await _buckets.FindAsync(OfVersion(model, version).OrderByDescending("start").Take(1), cancellationToken);
-                if (first.Count > 0 && last.Count > 0) // not deleted meanwhile
-                    versions.Add(new MonitoredVersion(model, version, first[0].Document.Start, last[0].Document.Start));
+                // Both still there: the version's buckets were not deleted meanwhile.
+                if (await _buckets.ListAsync(OfVersion(model, version).OrderByAscending("start").Take(1), cancellationToken) is [var first]
+                    && await _buckets.ListAsync(OfVersion(model, version).OrderByDescending("start").Take(1), cancellationToken) is [var last])
+                    versions.Add(new MonitoredVersion(model, version, first.Start, last.Start));
             }
         }
 

@@ -10,17 +10,22 @@ public sealed class GridFsModelFiles(IMongoDatabase database) : IModelFiles
 {
     private readonly GridFSBucket _bucket = new(database, new GridFSBucketOptions { BucketName = "artifacts" });
 
-    /// <inheritdoc />
     public async Task<string> WriteAsync(ModelBundle bundle, CancellationToken cancellationToken) =>
         (await _bucket.UploadFromBytesAsync($"{bundle.Card.Name}/{bundle.Card.Version}/{bundle.Card.Artifact.File}", bundle.Onnx, cancellationToken: cancellationToken)).ToString();
 
-    /// <inheritdoc />
-    public async Task<byte[]?> ReadAsync(string file, CancellationToken cancellationToken) =>
-        await _bucket.DownloadAsBytesAsync(ObjectId.Parse(file), cancellationToken: cancellationToken);
+    public async Task<byte[]?> ReadAsync(string file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _bucket.DownloadAsBytesAsync(ObjectId.Parse(file), cancellationToken: cancellationToken);
+        }
+        catch (GridFSFileNotFoundException)
+        {
+            return null; // deleted meanwhile: the interface's "gone", as the folder's missing file
+        }
+    }
 
-    /// <inheritdoc />
     public Task DeleteAsync(string file, CancellationToken cancellationToken) => _bucket.DeleteAsync(ObjectId.Parse(file), cancellationToken);
 
-    /// <inheritdoc />
     public Uri LocationOf(string modelName, string version) => new($"urn:ml-platform:model:{Uri.EscapeDataString(modelName)}:{Uri.EscapeDataString(version)}");
 }

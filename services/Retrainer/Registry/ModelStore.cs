@@ -5,8 +5,8 @@ using ServiceDefaults.Storage.Documents;
 namespace Retrainer.Registry;
 
 /// <summary>
-/// The registry's store: a version is a document of <c>model_versions</c> (key <c>{name}/{version}</c>) naming its ONNX file
-/// in <see cref="IModelFiles"/>, written first so a listed version is complete; it never changes. An alias is a document of
+/// The registry's store: a version is a document of <c>model_versions</c> (key <c>{name}/{version}</c>), never changed, naming
+/// its ONNX file in <see cref="IModelFiles"/>, written first so a listed version is complete; an alias is a document of
 /// <c>model_aliases</c> (key <c>{name}/{alias}</c>). Which version serves is <see cref="ModelRegistry"/>'s rule.
 /// </summary>
 public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] IDocumentDatabase database, IModelFiles files, TimeProvider time)
@@ -52,7 +52,7 @@ public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] I
 
     /// <summary>The versions of <paramref name="modelName"/>, in no particular order.</summary>
     public async Task<IReadOnlyList<string>> VersionsAsync(string modelName, CancellationToken cancellationToken) =>
-        [.. (await DocumentsAsync(modelName, cancellationToken)).Select(version => version.Version)];
+        [.. (await _versions.ListAsync(DocumentQuery.Where("model", modelName), cancellationToken)).Select(version => version.Version)];
 
     /// <summary>A version's bundle when its card reads and its ONNX file has the stored checksum, else null.</summary>
     public async Task<ModelBundle?> FindAsync(string modelName, string version, CancellationToken cancellationToken) =>
@@ -63,7 +63,7 @@ public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] I
 
     /// <summary>The versions of <paramref name="modelName"/> whose card reads, described without their ONNX files.</summary>
     public async Task<IReadOnlyList<StoredVersion>> ListAsync(string modelName, CancellationToken cancellationToken) =>
-        [.. (await DocumentsAsync(modelName, cancellationToken)).Select(Describe).OfType<StoredVersion>()];
+        [.. (await _versions.ListAsync(DocumentQuery.Where("model", modelName), cancellationToken)).Select(Describe).OfType<StoredVersion>()];
 
     /// <summary>One version described without its ONNX file, or null (no such version, or its card does not read).</summary>
     public async Task<StoredVersion?> DescribeAsync(string modelName, string version, CancellationToken cancellationToken) =>
@@ -81,8 +81,8 @@ public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] I
     }
 
     /// <summary>The aliases of <paramref name="modelName"/>, by alias name (the keys' order).</summary>
-    public async Task<IReadOnlyList<ModelAlias>> AliasesAsync(string modelName, CancellationToken cancellationToken) =>
-        [.. (await _aliases.FindAsync(DocumentQuery.Where("model", modelName), cancellationToken)).Select(alias => alias.Document)];
+    public Task<IReadOnlyList<ModelAlias>> AliasesAsync(string modelName, CancellationToken cancellationToken) =>
+        _aliases.ListAsync(DocumentQuery.Where("model", modelName), cancellationToken);
 
     /// <summary>Creates <paramref name="entry"/> unless the model has an alias of that name; true when it was created.</summary>
     public Task<bool> AddAliasAsync(ModelAlias entry, CancellationToken cancellationToken) => _aliases.InsertAsync(entry, cancellationToken);
@@ -104,9 +104,6 @@ public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] I
 
     private async Task<VersionDocument?> DocumentAsync(string modelName, string version, CancellationToken cancellationToken) =>
         (await _versions.GetAsync(Key(modelName, version), cancellationToken))?.Document;
-
-    private async Task<IEnumerable<VersionDocument>> DocumentsAsync(string modelName, CancellationToken cancellationToken) =>
-        (await _versions.FindAsync(DocumentQuery.Where("model", modelName), cancellationToken)).Select(found => found.Document);
 
     /// <summary>A stored version: its card as JSON text, the ONNX file's SHA-256 and size, when it was registered, the file's reference.</summary>
     private sealed record VersionDocument(string Model, string Version, string Card, string Sha256, long Bytes, DateTimeOffset RegisteredAt, string File);

@@ -12,11 +12,8 @@ public sealed class LabelledRowStore([FromKeyedServices(RetrainerService.StoreNa
     {
         Name = "labelled_rows",
         Key = stored => $"{stored.Row.ModelName}/{stored.Row.OutcomeId:D}",
-        Fields =
-        [
-            new("model", stored => stored.Row.ModelName), new("observed", stored => stored.Row.ObservedAt),
-            new("outcome", stored => stored.Row.OutcomeId), new("stored", stored => stored.StoredAt),
-        ],
+        Fields = [new("model", stored => stored.Row.ModelName), new("observed", stored => stored.Row.ObservedAt),
+            new("outcome", stored => stored.Row.OutcomeId), new("stored", stored => stored.StoredAt)],
         Indexes = [["model", "observed"], ["model", "stored"]],
     });
 
@@ -30,8 +27,7 @@ public sealed class LabelledRowStore([FromKeyedServices(RetrainerService.StoreNa
 
     /// <summary>The newest observation time of the model's rows, or null when it has none.</summary>
     public async Task<DateTimeOffset?> NewestObservedAtAsync(string modelName, CancellationToken cancellationToken) =>
-        (await _rows.FindAsync(DocumentQuery.Where("model", modelName).OrderByDescending("observed").Take(1), cancellationToken)) is [var newest]
-            ? newest.Document.Row.ObservedAt : null;
+        await _rows.ListAsync(DocumentQuery.Where("model", modelName).OrderByDescending("observed").Take(1), cancellationToken) is [var newest] ? newest.Row.ObservedAt : null;
 
     /// <summary>
     /// The model's rows observed at or after <paramref name="from"/> (any time when null) and before
@@ -42,7 +38,7 @@ public sealed class LabelledRowStore([FromKeyedServices(RetrainerService.StoreNa
         var query = DocumentQuery.Where("model", modelName).And("observed", Comparison.Less, before);
         if (from is { } start)
             query = query.And("observed", Comparison.GreaterOrEqual, start);
-        return [.. (await _rows.FindAsync(query.OrderByDescending("observed").Take(limit), cancellationToken)).Select(found => found.Document.Row)];
+        return [.. (await _rows.ListAsync(query.OrderByDescending("observed").Take(limit), cancellationToken)).Select(stored => stored.Row)];
     }
 
     /// <summary>How many rows the model has.</summary>
@@ -62,11 +58,10 @@ public sealed class LabelledRowStore([FromKeyedServices(RetrainerService.StoreNa
         if (beyond <= 0)
             return deleted;
         // The oldest rows beyond the newest `keep`: the newest of them, and everything older, goes.
-        var last = (await _rows.FindAsync(model.OrderByAscending("observed").Take((int)beyond), cancellationToken))[^1].Document.Row;
+        var last = (await _rows.ListAsync(model.OrderByAscending("observed").Take((int)beyond), cancellationToken))[^1].Row;
         return deleted + await _rows.DeleteManyAsync(model.And("observed", Comparison.Less, last.ObservedAt), cancellationToken)
             + await _rows.DeleteManyAsync(model.And("observed", last.ObservedAt).And("outcome", Comparison.LessOrEqual, last.OutcomeId), cancellationToken);
     }
 
-    /// <summary>A row as stored: the row and when it was stored.</summary>
     private sealed record StoredRow(LabelledRow Row, DateTimeOffset StoredAt);
 }

@@ -13,6 +13,7 @@ public sealed class RetrainingJobStore([FromKeyedServices(RetrainerService.Store
         Key = job => job.JobId,
         Fields = [new("model", job => job.Model), new("requested", job => job.RequestedAt), new("running", job => job.IsRunning)],
         Indexes = [["model", "requested"], ["running", "requested"]],
+        // States by camelCase name, as stored before the document store too (the upgrade copies those documents as they are).
         Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } },
     });
 
@@ -25,12 +26,9 @@ public sealed class RetrainingJobStore([FromKeyedServices(RetrainerService.Store
 
     /// <summary>The model's jobs, newest first (by request time), at most <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<RetrainingJob>> ListAsync(string modelName, int limit, CancellationToken cancellationToken) =>
-        FindAsync(DocumentQuery.Where("model", modelName).OrderByDescending("requested").Take(limit), cancellationToken);
+        _jobs.ListAsync(DocumentQuery.Where("model", modelName).OrderByDescending("requested").Take(limit), cancellationToken);
 
     /// <summary>Every job still running, of every model, oldest first.</summary>
     public Task<IReadOnlyList<RetrainingJob>> RunningAsync(CancellationToken cancellationToken) =>
-        FindAsync(DocumentQuery.Where("running", true).OrderByAscending("requested"), cancellationToken);
-
-    private async Task<IReadOnlyList<RetrainingJob>> FindAsync(DocumentQuery query, CancellationToken cancellationToken) =>
-        [.. (await _jobs.FindAsync(query, cancellationToken)).Select(found => found.Document)];
+        _jobs.ListAsync(DocumentQuery.Where("running", true).OrderByAscending("requested"), cancellationToken);
 }

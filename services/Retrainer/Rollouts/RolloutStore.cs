@@ -13,6 +13,7 @@ public sealed class RolloutStore([FromKeyedServices(RetrainerService.StoreName)]
         Key = rollout => rollout.RolloutId,
         Fields = [new("model", rollout => rollout.ModelName), new("started", rollout => rollout.StartedAt), new("active", rollout => rollout.IsActive)],
         Indexes = [["model", "started"], ["active", "model"]],
+        // States by camelCase name, as stored before the document store too (the upgrade copies those documents as they are).
         Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } },
     });
 
@@ -25,12 +26,9 @@ public sealed class RolloutStore([FromKeyedServices(RetrainerService.StoreName)]
 
     /// <summary>The model's rollouts, newest first, at most <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<Rollout>> ListAsync(string modelName, int limit, CancellationToken cancellationToken) =>
-        FindAsync(DocumentQuery.Where("model", modelName).OrderByDescending("started").Take(limit), cancellationToken);
+        _rollouts.ListAsync(DocumentQuery.Where("model", modelName).OrderByDescending("started").Take(limit), cancellationToken);
 
     /// <summary>Every running or paused rollout (at most one per model), by model.</summary>
     public Task<IReadOnlyList<Rollout>> ActiveAsync(CancellationToken cancellationToken) =>
-        FindAsync(DocumentQuery.Where("active", true).OrderByAscending("model"), cancellationToken);
-
-    private async Task<IReadOnlyList<Rollout>> FindAsync(DocumentQuery query, CancellationToken cancellationToken) =>
-        [.. (await _rollouts.FindAsync(query, cancellationToken)).Select(found => found.Document)];
+        _rollouts.ListAsync(DocumentQuery.Where("active", true).OrderByAscending("model"), cancellationToken);
 }
