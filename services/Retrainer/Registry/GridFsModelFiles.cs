@@ -19,9 +19,9 @@ public sealed class GridFsModelFiles(IMongoDatabase database) : IModelFiles
         {
             return await _bucket.DownloadAsBytesAsync(ObjectId.Parse(file), cancellationToken: cancellationToken);
         }
-        catch (GridFSFileNotFoundException)
+        catch (Exception exception) when (exception is GridFSFileNotFoundException or GridFSChunkException)
         {
-            return null; // deleted meanwhile: the interface's "gone", as the folder's missing file
+            return null; // Deleted (or being deleted) meanwhile: gone, as IModelFiles says.
         }
     }
 
