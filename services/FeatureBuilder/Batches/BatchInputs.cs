@@ -72,7 +72,8 @@ public sealed class BatchInputs(IOptions<BatchOptions> options)
     public void DeleteUpload(Batch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.IsUploaded)
+        // File.Delete ignores a missing file but throws for a missing folder; either way there is nothing left to delete.
+        if (batch.IsUploaded && File.Exists(batch.InputPath))
             File.Delete(batch.InputPath);
     }
 }

@@ -34,6 +34,24 @@ public sealed class BatchRetentionTests : IDisposable
         Assert.True(File.Exists(running.InputPath));
     }
 
+    [Fact]
+    public async Task An_expired_batch_whose_upload_folder_is_gone_is_deleted_and_the_sweep_goes_on_to_the_next()
+    {
+        var options = Options.Create(new BatchOptions { UploadFolder = Path.Combine(_folder, "uploads"), Retention = TimeSpan.FromDays(1) });
+        using var database = EmbeddedDatabase.ForService(new StorageOptions { DataFolder = _folder }, FeatureBuilderService.StoreName);
+        var store = new BatchStore(database);
+        var inputs = new BatchInputs(options);
+        var first = await SubmitAsync(store, inputs, isUploaded: true);
+        var second = await SubmitAsync(store, inputs, isUploaded: true);
+        Directory.Delete(Path.GetDirectoryName(first.InputPath)!, recursive: true);
+        var retention = new BatchRetention(store, inputs, options, TimeProvider.System, NullLogger<BatchRetention>.Instance);
+
+        Assert.Equal(2, await retention.SweepAsync(Finished.AddDays(1), CancellationToken.None));
+
+        Assert.Null(await store.FindAsync(first.Id, CancellationToken.None));
+        Assert.Null(await store.FindAsync(second.Id, CancellationToken.None));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_folder))
