@@ -17,7 +17,7 @@ public sealed class StorageOptions : IValidatedOptions
     /// <summary>The embedded store's folder, one database file per service, relative to the working directory. Env: <c>Storage__DataFolder</c>.</summary>
     public string DataFolder { get; set; } = Path.Combine(".data", "store");
 
-    /// <summary>The MongoDB server, e.g. <c>mongodb://mongodb:27017/?replicaSet=rs0</c>, from <c>ConnectionStrings:MongoDb</c> (a database named in it is ignored).</summary>
+    /// <summary>The MongoDB server, e.g. <c>mongodb://mongodb:27017/?replicaSet=rs0</c> (a database named in it is ignored). Env: <c>ConnectionStrings__MongoDb</c>.</summary>
     public string? MongoDbConnectionString { get; set; }
 
     /// <summary>The full path of a service's embedded database file, e.g. <c>/app/.data/store/feedbackcollector.db</c>.</summary>
