@@ -13,20 +13,16 @@ namespace ServiceDefaults.Storage;
 /// <remarks>Microsoft.Data.Sqlite runs its async methods synchronously (SQLite has no asynchronous I/O).</remarks>
 public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
 {
-    /// <summary>The prefix of the embedded resources that are upgrade scripts (see <see cref="UpgradesIn"/>).</summary>
-    public const string UpgradePrefix = "upgrades/";
-
     private readonly string _connectionString;
     private readonly IReadOnlyList<string> _upgrades;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _isInitialized;
 
-    /// <summary>A database at <paramref name="path"/>; nothing is created until the first <see cref="OpenAsync(CancellationToken)"/>.</summary>
-    /// <param name="path">The database file.</param>
-    /// <param name="upgrades">
-    /// SQL scripts that bring a file written by an earlier version to today's layout, in order. The file's
-    /// <c>user_version</c> counts those applied; each runs once, in its own transaction, before the database is used.
-    /// </param>
+    /// <summary>
+    /// The database file at <paramref name="path"/>, created on first use. <paramref name="upgrades"/>: SQL scripts that bring a
+    /// file of an earlier version to today's layout, in order; each runs once per file (its <c>user_version</c> counts them),
+    /// in its own transaction, before first use.
+    /// </summary>
     public EmbeddedDatabase(string path, IReadOnlyList<string>? upgrades = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -58,7 +54,7 @@ public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
     {
         ArgumentNullException.ThrowIfNull(assembly);
         return [.. assembly.GetManifestResourceNames()
-            .Where(name => name.StartsWith(UpgradePrefix, StringComparison.Ordinal))
+            .Where(name => name.StartsWith("upgrades/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .Select(name => new StreamReader(assembly.GetManifestResourceStream(name)!).ReadToEnd())];
     }

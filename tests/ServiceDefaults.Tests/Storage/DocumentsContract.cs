@@ -114,6 +114,19 @@ public abstract class DocumentsContract
     }
 
     [SkippableFact]
+    public async Task A_list_condition_takes_tens_of_thousands_of_values_as_a_batch_of_predictions_brings()
+    {
+        var items = Open();
+        await items.InsertManyAsync([NewItem("a", "m", Start, ItemState.Pending), NewItem("b", "n", Start, ItemState.Pending)], None);
+
+        // More values than SQLite takes parameters in one statement (32,766): 500 requests of 100 predictions each.
+        var models = Enumerable.Range(0, 50_000).Select(i => $"model-{i}").Append("n").ToList();
+
+        var found = await items.FindAsync(DocumentQuery.Where("model", Comparison.In, models), None);
+        Assert.Equal("b", Assert.Single(found).Document.Id);
+    }
+
+    [SkippableFact]
     public async Task A_null_field_matches_only_an_equality_with_null()
     {
         var items = Open();

@@ -5,11 +5,9 @@ using System.Text.Json.Serialization;
 namespace ServiceDefaults.Storage.Documents;
 
 /// <summary>
-/// What a typed store declares about one collection of documents: its name, each document's key, the few fields it
-/// filters and orders by (copied beside the document so both providers can index them), and when a document expires.
-/// The document itself is stored whole as JSON; the providers never look inside it.
+/// A collection as a typed store declares it: name, key, the fields it filters and orders by (copied beside the document
+/// so both providers can index them), indexes, expiry. The document is stored whole as JSON; providers never look inside.
 /// </summary>
-/// <typeparam name="T">The document type, serialized with <see cref="Json"/>.</typeparam>
 public sealed class DocumentSchema<T>
 {
     /// <summary>The collection's name: lower-case letters, digits and underscores (a SQLite table, a MongoDB collection).</summary>
@@ -33,8 +31,7 @@ public sealed class DocumentSchema<T>
     private static JsonSerializerOptions Defaults { get; } =
         new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() }, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The declared field named <paramref name="name"/>.</summary>
-    /// <exception cref="ArgumentException">When the collection declares no such field.</exception>
+    /// <summary>The declared field named <paramref name="name"/>; throws when there is none.</summary>
     public DocumentField<T> Field(string name) =>
         Fields.FirstOrDefault(field => field.Name == name)
         ?? throw new ArgumentException($"The collection '{Name}' declares no field '{name}'.", nameof(name));

@@ -168,10 +168,12 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
         var clauses = query.Conditions.Select(condition =>
         {
             var column = "f_" + _schema.Field(condition.Field).Name;
+            // A list is one JSON array parameter, however long (SQLite allows 32,766 parameters per statement).
             if (condition.Comparison == Comparison.In)
             {
-                var names = ((System.Collections.IEnumerable)condition.Value!).Cast<object?>().Select(value => Parameter(command, value)).ToList();
-                return names.Count == 0 ? "0" : $"{column} IN ({string.Join(", ", names)})";
+                var values = ((System.Collections.IEnumerable)condition.Value!).Cast<object?>().Select(FieldValue.Stored);
+                var list = command.Parameters.AddWithValue("$p" + command.Parameters.Count, JsonSerializer.Serialize(values)).ParameterName;
+                return $"{column} IN (SELECT value FROM json_each({list}))";
             }
 
             var name = Parameter(command, condition.Value);
