@@ -13,9 +13,9 @@ public sealed class PredictionStore([FromKeyedServices(FeedbackCollectorService.
     {
         Name = "predictions",
         Key = prediction => Key(prediction.PredictionId),
-        Fields = [new("id", prediction => prediction.PredictionId), new("model", prediction => prediction.ModelName),
+        Fields = [new("model", prediction => prediction.ModelName),
             new("entity", prediction => prediction.EntityKey), new("predicted", prediction => prediction.PredictedAt)],
-        Indexes = [["id"], ["model", "entity", "predicted"]],
+        Indexes = [["model", "entity", "predicted"]],
     });
 
     /// <summary>Stores <paramref name="prediction"/> unless its id is already logged; true when it was new.</summary>
@@ -34,7 +34,7 @@ public sealed class PredictionStore([FromKeyedServices(FeedbackCollectorService.
 
     /// <summary>The logged predictions among <paramref name="predictionIds"/> (unknown ids are left out), in no particular order.</summary>
     public Task<IReadOnlyList<PredictionMade>> FindManyAsync(IReadOnlyCollection<Guid> predictionIds, CancellationToken cancellationToken) =>
-        _predictions.ListAsync(DocumentQuery.Where("id", Comparison.In, predictionIds), cancellationToken);
+        _predictions.ListAsync(DocumentQuery.Where(DocumentQuery.KeyField, Comparison.In, predictionIds.Select(Key).ToList()), cancellationToken);
 
     /// <summary>The predictions of <paramref name="modelName"/> (every version, shadow ones too) for one entity key, newest first, at most <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<PredictionMade>> FindByEntityKeyAsync(string modelName, string entityKey, int limit, CancellationToken cancellationToken) =>

@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS outcomes (
 ALTER TABLE predictions RENAME TO predictions_v0;
 ALTER TABLE outcomes RENAME TO outcomes_v0;
 
-CREATE TABLE predictions (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_id, f_model, f_entity, f_predicted);
+CREATE TABLE predictions (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_model, f_entity, f_predicted);
 -- A log written before shadow predictions has no shadow column (the old code added it on first use): inside the
 -- subquery, "shadow" is the row's own column when the table has one, else the outer fallback's 0.
 INSERT INTO predictions
@@ -30,7 +30,7 @@ SELECT p.prediction_id, 1, NULL,
         'receivedAt', replace(p.received_at, 'Z', '+00:00'), 'predictedAt', replace(p.predicted_at, 'Z', '+00:00'),
         'traceParent', p.trace_parent,
         'shadow', json(iif((SELECT shadow FROM predictions_v0 AS own WHERE own.prediction_id = p.prediction_id), 'true', 'false'))),
-    replace(p.prediction_id, '-', ''), p.model_name, p.entity_key,
+    p.model_name, p.entity_key,
     (CAST(strftime('%s', substr(p.predicted_at, 1, 19)) AS INTEGER) + 62135596800) * 10000000 + CAST(substr(p.predicted_at, 21, 7) AS INTEGER)
 FROM predictions_v0 AS p, (SELECT 0 AS shadow) AS fallback;
 

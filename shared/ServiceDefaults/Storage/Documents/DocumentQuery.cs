@@ -15,6 +15,9 @@ public sealed record OrderBy(string Field, bool Descending = false);
 /// </summary>
 public sealed record DocumentQuery(IReadOnlyList<Condition> Conditions, IReadOnlyList<OrderBy> Order, int? Limit)
 {
+    /// <summary>The document's key, usable in conditions and orders like a declared field (no field may be named so).</summary>
+    public const string KeyField = "_key";
+
     /// <summary>Every document, in key order.</summary>
     public static DocumentQuery All { get; } = new([], [], null);
 

@@ -47,7 +47,7 @@ public sealed class MongoDocuments<T> : IDocuments<T>
     {
         var groups = await _documents.Aggregate()
             .Match(Filter(query))
-            .Group(new BsonDocument { { "_id", "$f_" + _collection.Field(field).Name }, { "count", new BsonDocument("$sum", 1L) } })
+            .Group(new BsonDocument { { "_id", "$" + Field(field) }, { "count", new BsonDocument("$sum", 1L) } })
             .ToListAsync(cancellationToken);
         return groups.ToDictionary(
             group => group["_id"].IsBsonNull ? "" : Convert.ToString(BsonTypeMapper.MapToDotNetValue(group["_id"]), System.Globalization.CultureInfo.InvariantCulture)!,
@@ -129,7 +129,7 @@ public sealed class MongoDocuments<T> : IDocuments<T>
     {
         var sort = new BsonDocument();
         foreach (var order in query.Order)
-            sort.Add("f_" + _collection.Field(order.Field).Name, order.Descending ? -1 : 1);
+            sort.Add(Field(order.Field), order.Descending ? -1 : 1);
         sort.Add("_id", query.Order.Count > 0 && query.Order[^1].Descending ? -1 : 1);
         var find = _documents.Find(Filter(query)).Sort(sort);
         return query.Limit is { } limit ? find.Limit(limit) : find;
@@ -141,7 +141,7 @@ public sealed class MongoDocuments<T> : IDocuments<T>
         var all = filters.Empty;
         foreach (var condition in query.Conditions)
         {
-            var field = "f_" + _collection.Field(condition.Field).Name;
+            var field = Field(condition.Field);
             all &= condition.Comparison switch
             {
                 Comparison.In => filters.In(field, ((System.Collections.IEnumerable)condition.Value!).Cast<object?>().Select(Value)),
@@ -155,6 +155,8 @@ public sealed class MongoDocuments<T> : IDocuments<T>
 
         return all;
     }
+
+    private string Field(string name) => name == DocumentQuery.KeyField ? "_id" : "f_" + _collection.Field(name).Name;
 
     private static BsonValue Value(object? value) => BsonValue.Create(FieldValue.Stored(value));
 

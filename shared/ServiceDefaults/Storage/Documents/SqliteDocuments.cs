@@ -59,7 +59,7 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
 
     public async Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken)
     {
-        var column = "f_" + _schema.Field(field).Name;
+        var column = Column(field);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, $"SELECT {column}, COUNT(*) FROM {_table}", query, ordered: false);
         command.CommandText += $" GROUP BY {column}";
@@ -167,7 +167,7 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
 
         var clauses = query.Conditions.Select(condition =>
         {
-            var column = "f_" + _schema.Field(condition.Field).Name;
+            var column = Column(condition.Field);
             // A list is one JSON array parameter, however long (SQLite allows 32,766 parameters per statement).
             if (condition.Comparison == Comparison.In)
             {
@@ -189,13 +189,15 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
         command.CommandText = sql + (clauses.Count == 0 ? "" : " WHERE " + string.Join(" AND ", clauses));
         if (ordered)
         {
-            var keys = query.Order.Select(order => "f_" + _schema.Field(order.Field).Name + (order.Descending ? " DESC" : "")).ToList();
+            var keys = query.Order.Select(order => Column(order.Field) + (order.Descending ? " DESC" : "")).ToList();
             keys.Add(query.Order.Count > 0 && query.Order[^1].Descending ? "key DESC" : "key");
             command.CommandText += $" ORDER BY {string.Join(", ", keys)}" + (query.Limit is { } limit ? $" LIMIT {limit}" : "");
         }
 
         return command;
     }
+
+    private string Column(string field) => field == DocumentQuery.KeyField ? "key" : "f_" + _schema.Field(field).Name;
 
     private static string Parameter(SqliteCommand command, object? value) =>
         command.Parameters.AddWithValue("$p" + command.Parameters.Count, FieldValue.Stored(value) ?? DBNull.Value).ParameterName;
