@@ -186,7 +186,7 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
                 {
                     using var response = await PostAsync($"/api/v1/models/{TestModel.Name}/predict", WarmUpRecord);
                     last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-                    if (response.StatusCode == HttpStatusCode.OK)
+                    if (response.StatusCode == HttpStatusCode.OK && await GatewayReachesEveryServiceAsync(answer => last = answer))
                         return;
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
@@ -200,6 +200,24 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
         }
 
         throw Failure($"The distributed system did not serve predictions within {StartTimeout.TotalSeconds:0} s; last answer: {last}");
+    }
+
+    // The gateway probes each service's readiness every few seconds and routes nowhere while its last probes failed:
+    // a service that was still starting when probed stays out of rotation until the next probe, although it answers
+    // directly. Ready means one read per service answers through the gateway.
+    private async Task<bool> GatewayReachesEveryServiceAsync(Action<string> last)
+    {
+        foreach (var path in new[] { $"/api/v1/models/{TestModel.Name}/versions", "/api/v1/feedback/stats", "/api/v1/monitoring/models" })
+        {
+            using var response = await Client.GetAsync(new Uri(path, UriKind.Relative));
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                last($"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private bool BothReplicasLoaded() =>

@@ -200,7 +200,8 @@ public sealed class RetrainingApiTests(RetrainingSystem system) : IClassFixture<
     {
         using var response = await system.Client.GetAsync(new Uri(path, UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {text}");
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw system.Failure($"GET {path}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 }
