@@ -31,16 +31,12 @@ public class ForwardingDocuments<T>(IDocuments<T> inner) : IDocuments<T>
 {
     public virtual Task<Versioned<T>?> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
 
-    public virtual Task<IReadOnlyList<Versioned<T>>> FindAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.FindAsync(query, cancellationToken);
-
-    public virtual IAsyncEnumerable<T> StreamAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.StreamAsync(query, cancellationToken);
+    public virtual IAsyncEnumerable<Versioned<T>> StreamAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.StreamAsync(query, cancellationToken);
 
     public virtual Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
 
     public virtual Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken) =>
         inner.CountByAsync(query, field, cancellationToken);
-
-    public virtual Task<bool> InsertAsync(T document, CancellationToken cancellationToken) => inner.InsertAsync(document, cancellationToken);
 
     public virtual Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken) => inner.InsertManyAsync(documents, cancellationToken);
 
@@ -48,9 +44,5 @@ public class ForwardingDocuments<T>(IDocuments<T> inner) : IDocuments<T>
 
     public virtual Task<bool> ReplaceAsync(T document, long revision, CancellationToken cancellationToken) => inner.ReplaceAsync(document, revision, cancellationToken);
 
-    public virtual Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
-
     public virtual Task<long> DeleteManyAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.DeleteManyAsync(query, cancellationToken);
-
-    public virtual Task<long> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.DeleteExpiredAsync(now, cancellationToken);
 }

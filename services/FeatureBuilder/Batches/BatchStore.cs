@@ -96,11 +96,11 @@ public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreNam
 
     /// <summary>The stored chunks' results in chunk order (which is input order): key order, read along the batch_id index.</summary>
     public IAsyncEnumerable<ChunkResults> ReadResultsAsync(Guid batchId, CancellationToken cancellationToken) =>
-        _chunks.StreamAsync(DocumentQuery.Where("batch_id", batchId), cancellationToken).Select(chunk => chunk.Results);
+        _chunks.StreamAsync(DocumentQuery.Where("batch_id", batchId), cancellationToken).Select(chunk => chunk.Document.Results);
 
     /// <summary>The refused rows in input order.</summary>
     public IAsyncEnumerable<InvalidRow> ReadInvalidRowsAsync(Guid batchId, CancellationToken cancellationToken) =>
-        _rows.StreamAsync(DocumentQuery.Where("batch_id", batchId).OrderByAscending("row"), cancellationToken).Select(row => row.Row);
+        _rows.StreamAsync(DocumentQuery.Where("batch_id", batchId).OrderByAscending("row"), cancellationToken).Select(row => row.Document.Row);
 
     /// <summary>Deletes the batch with its results and invalid rows; the deleted batch (to remove its upload), or null when there was none.</summary>
     public async Task<Batch?> DeleteAsync(Guid batchId, CancellationToken cancellationToken)

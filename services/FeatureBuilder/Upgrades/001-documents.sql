@@ -17,9 +17,9 @@ CREATE TABLE IF NOT EXISTS batch_invalid_rows (
 ALTER TABLE batches RENAME TO batches_v0;
 ALTER TABLE batch_chunks RENAME TO batch_chunks_v0;
 
-CREATE TABLE batches (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_model, f_submitted, f_state, f_expires);
+CREATE TABLE batches (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, document TEXT NOT NULL, f_model, f_submitted, f_state, f_expires);
 -- chunksScoredAhead: the chunks stored beyond the first chunk index missing (every stored chunk was counted).
-INSERT INTO batches (key, revision, expires, document, f_model, f_submitted, f_state, f_expires)
+INSERT INTO batches (key, revision, document, f_model, f_submitted, f_state, f_expires)
 WITH gaps AS (
     SELECT b.batch_id,
         CASE WHEN EXISTS (SELECT 1 FROM batch_chunks_v0 c WHERE c.batch_id = b.batch_id AND c.chunk_index = 0)
@@ -27,7 +27,7 @@ WITH gaps AS (
                 SELECT 1 FROM batch_chunks_v0 n WHERE n.batch_id = c.batch_id AND n.chunk_index = c.chunk_index + 1))
             ELSE 0 END AS first_missing
     FROM batches_v0 b)
-SELECT b.batch_id, 1, NULL,
+SELECT b.batch_id, 1,
     json_object(
         'id', b.batch_id, 'modelName', b.model_name, 'modelVersion', b.model_version, 'cardJson', b.card_json,
         'format', CASE b.format WHEN 'csv' THEN 'Csv' WHEN 'jsonl' THEN 'JsonLines' ELSE 'Parquet' END,
@@ -44,15 +44,15 @@ SELECT b.batch_id, 1, NULL,
     (unixepoch(substr(b.expires_at, 1, 19)) + 62135596800) * 10000000 + CAST(substr(b.expires_at, 21, 7) AS INTEGER)
 FROM batches_v0 b JOIN gaps g ON g.batch_id = b.batch_id;
 
-CREATE TABLE batch_chunks (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_batch_id);
-INSERT INTO batch_chunks (key, revision, expires, document, f_batch_id)
-SELECT batch_id || '/' || printf('%08d', chunk_index), 1, NULL,
+CREATE TABLE batch_chunks (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, document TEXT NOT NULL, f_batch_id);
+INSERT INTO batch_chunks (key, revision, document, f_batch_id)
+SELECT batch_id || '/' || printf('%08d', chunk_index), 1,
     json_object('batchId', batch_id, 'results', json(CAST(results AS TEXT))), replace(batch_id, '-', '')
 FROM batch_chunks_v0;
 
-CREATE TABLE invalid_rows (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_batch_id, f_row);
-INSERT INTO invalid_rows (key, revision, expires, document, f_batch_id, f_row)
-SELECT batch_id || '/' || row_number, 1, NULL,
+CREATE TABLE invalid_rows (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, document TEXT NOT NULL, f_batch_id, f_row);
+INSERT INTO invalid_rows (key, revision, document, f_batch_id, f_row)
+SELECT batch_id || '/' || row_number, 1,
     json_object('batchId', batch_id, 'row', json_object('rowNumber', row_number, 'errors', json(errors))), replace(batch_id, '-', ''), row_number
 FROM batch_invalid_rows;
 

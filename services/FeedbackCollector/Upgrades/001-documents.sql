@@ -18,11 +18,11 @@ CREATE TABLE IF NOT EXISTS outcomes (
 ALTER TABLE predictions RENAME TO predictions_v0;
 ALTER TABLE outcomes RENAME TO outcomes_v0;
 
-CREATE TABLE predictions (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_model, f_entity, f_predicted);
+CREATE TABLE predictions (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, document TEXT NOT NULL, f_model, f_entity, f_predicted);
 -- A log written before shadow predictions has no shadow column (the old code added it on first use): inside the
 -- subquery, "shadow" is the row's own column when the table has one, else the outer fallback's 0.
 INSERT INTO predictions
-SELECT p.prediction_id, 1, NULL,
+SELECT p.prediction_id, 1,
     json_object(
         'predictionId', p.prediction_id, 'modelName', p.model_name, 'modelVersion', p.model_version, 'entityKey', p.entity_key,
         'correlationId', p.correlation_id, 'source', p.source, 'input', json(p.input), 'features', json(p.features),
@@ -34,9 +34,9 @@ SELECT p.prediction_id, 1, NULL,
     (CAST(strftime('%s', substr(p.predicted_at, 1, 19)) AS INTEGER) + 62135596800) * 10000000 + CAST(substr(p.predicted_at, 21, 7) AS INTEGER)
 FROM predictions_v0 AS p, (SELECT 0 AS shadow) AS fallback;
 
-CREATE TABLE outcomes (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_state, f_prediction, f_model, f_entity, f_received, f_joined, f_published, f_tally);
+CREATE TABLE outcomes (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, document TEXT NOT NULL, f_state, f_prediction, f_model, f_entity, f_received, f_joined, f_published, f_tally);
 INSERT INTO outcomes
-SELECT o.outcome_id, 1, NULL,
+SELECT o.outcome_id, 1,
     json_object(
         'outcomeId', o.outcome_id, 'predictionId', o.prediction_id, 'modelName', o.model_name, 'entityKey', o.entity_key,
         'observedAt', replace(o.observed_at, 'Z', '+00:00'), 'value', o.value, 'label', o.label,

@@ -19,10 +19,10 @@ ALTER TABLE buckets RENAME TO buckets_v0;
 ALTER TABLE alerts RENAME TO alerts_v0;
 ALTER TABLE rule_states RENAME TO rule_states_v0;
 
-CREATE TABLE buckets (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_model, f_version, f_start, f_end);
+CREATE TABLE buckets (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, document TEXT NOT NULL, f_model, f_version, f_start, f_end);
 INSERT INTO buckets
 SELECT replace(replace(model_name, '%', '%25'), '/', '%2F') || '/' || replace(replace(model_version, '%', '%25'), '/', '%2F') || '/' || start_ticks,
-       1, NULL,
+       1,
        json_object('modelName', model_name, 'modelVersion', model_version, 'start', start_at, 'end', end_at,
                    'predictions', predictions, 'outcomes', outcomes, 'aggregateJson', aggregate),
        model_name, model_version, start_ticks, end_ticks
@@ -31,9 +31,9 @@ FROM (SELECT *,
              CAST(strftime('%s', substr(end_at, 1, 19)) AS INTEGER) * 10000000 + CAST(substr(end_at, 21, 7) AS INTEGER) + 621355968000000000 AS end_ticks
       FROM buckets_v0);
 
-CREATE TABLE alerts (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_detected, f_model, f_version, f_kind);
+CREATE TABLE alerts (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, document TEXT NOT NULL, f_detected, f_model, f_version, f_kind);
 INSERT INTO alerts
-SELECT alert_id, 1, NULL,
+SELECT alert_id, 1,
        json_object('alertId', alert_id, 'kind', kind, 'modelName', model_name, 'modelVersion', model_version, 'rule', rule,
                    'detectedAt', detected_at, 'summary', summary, 'detailsJson', details),
        CAST(strftime('%s', substr(detected_at, 1, 19)) AS INTEGER) * 10000000 + CAST(substr(detected_at, 21, 7) AS INTEGER) + 621355968000000000,
@@ -41,11 +41,11 @@ SELECT alert_id, 1, NULL,
 FROM alerts_v0;
 
 -- RuleStatus is written by name (Ok, Pending, Firing); a real as 17 significant digits, so it reads back exactly.
-CREATE TABLE rule_states (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL);
+CREATE TABLE rule_states (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, document TEXT NOT NULL);
 INSERT INTO rule_states
 SELECT replace(replace(model_name, '%', '%25'), '/', '%2F') || '/' || replace(replace(model_version, '%', '%25'), '/', '%2F') || '/'
            || replace(replace(rule, '%', '%25'), '/', '%2F'),
-       1, NULL,
+       1,
        json_object('rule', rule, 'kind', kind, 'modelName', model_name, 'modelVersion', model_version,
                    'state', CASE state WHEN 'ok' THEN 'Ok' WHEN 'pending' THEN 'Pending' WHEN 'firing' THEN 'Firing' ELSE state END,
                    'consecutive', consecutive, 'since', since, 'lastFiredAt', last_fired_at,

@@ -6,29 +6,29 @@
 CREATE TABLE IF NOT EXISTS rollouts (
     rollout_id TEXT PRIMARY KEY, model TEXT NOT NULL, active INTEGER NOT NULL, started_ticks INTEGER NOT NULL, document TEXT NOT NULL);
 ALTER TABLE rollouts RENAME TO rollouts_v0;
-CREATE TABLE rollouts (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_model, f_started, f_active);
+CREATE TABLE rollouts (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, document TEXT NOT NULL, f_model, f_started, f_active);
 -- The old document is the rollout as the new store writes it (the web's camelCase JSON, states by name).
-INSERT INTO rollouts (key, revision, expires, document, f_model, f_started, f_active)
-    SELECT rollout_id, 1, NULL, document, model, started_ticks, active FROM rollouts_v0;
+INSERT INTO rollouts (key, revision, document, f_model, f_started, f_active)
+    SELECT rollout_id, 1, document, model, started_ticks, active FROM rollouts_v0;
 DROP TABLE rollouts_v0;
 
 CREATE TABLE IF NOT EXISTS retraining_jobs (
     job_id TEXT PRIMARY KEY, model TEXT NOT NULL, running INTEGER NOT NULL, requested_ticks INTEGER NOT NULL, document TEXT NOT NULL);
 ALTER TABLE retraining_jobs RENAME TO retraining_jobs_v0;
-CREATE TABLE retraining_jobs (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_model, f_requested, f_running);
+CREATE TABLE retraining_jobs (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, document TEXT NOT NULL, f_model, f_requested, f_running);
 -- Likewise the job as the new store writes it.
-INSERT INTO retraining_jobs (key, revision, expires, document, f_model, f_requested, f_running)
-    SELECT job_id, 1, NULL, document, model, requested_ticks, running FROM retraining_jobs_v0;
+INSERT INTO retraining_jobs (key, revision, document, f_model, f_requested, f_running)
+    SELECT job_id, 1, document, model, requested_ticks, running FROM retraining_jobs_v0;
 DROP TABLE retraining_jobs_v0;
 
 CREATE TABLE IF NOT EXISTS labelled_rows (
     model TEXT NOT NULL, outcome_id TEXT NOT NULL, version TEXT NOT NULL, observed_ticks INTEGER NOT NULL, stored_ticks INTEGER NOT NULL,
     input TEXT NOT NULL, actual_value REAL, actual_label TEXT, UNIQUE (model, outcome_id));
 ALTER TABLE labelled_rows RENAME TO labelled_rows_v0;
-CREATE TABLE labelled_rows (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL, f_model, f_observed, f_outcome, f_stored);
+CREATE TABLE labelled_rows (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, document TEXT NOT NULL, f_model, f_observed, f_outcome, f_stored);
 -- Key "{model}/{outcome id}"; the document {"row": the LabelledRow, "storedAt": when it was stored}; f_outcome the id's 32 digits.
-INSERT INTO labelled_rows (key, revision, expires, document, f_model, f_observed, f_outcome, f_stored)
-    SELECT model || '/' || outcome_id, 1, NULL,
+INSERT INTO labelled_rows (key, revision, document, f_model, f_observed, f_outcome, f_stored)
+    SELECT model || '/' || outcome_id, 1,
         json_object(
             'row', json_object(
                 'modelName', model,

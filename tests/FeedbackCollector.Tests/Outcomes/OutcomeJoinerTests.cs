@@ -372,7 +372,7 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
     {
         public override async Task<bool> ReplaceAsync(Outcome document, long revision, CancellationToken cancellationToken)
         {
-            var stored = (await GetAsync(document.OutcomeId, cancellationToken))?.Document;
+            var stored = (await this.GetAsync(document.OutcomeId, cancellationToken))?.Document;
             if (beforeMarkJoined is not null && document.State == OutcomeState.Joined && stored?.State == OutcomeState.Pending)
                 await beforeMarkJoined();
             if (beforeMarkPublished is not null && document.Published && stored?.Published == false)

@@ -142,27 +142,17 @@ public sealed class VersionTimelineTests : IAsyncLifetime
             await inner.UpsertAsync(document, cancellationToken);
         }
 
-        public Task<Versioned<T>?> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
-
-        public Task<IReadOnlyList<Versioned<T>>> FindAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.FindAsync(query, cancellationToken);
-
-        public IAsyncEnumerable<T> StreamAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.StreamAsync(query, cancellationToken);
+        public IAsyncEnumerable<Versioned<T>> StreamAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.StreamAsync(query, cancellationToken);
 
         public Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
 
         public Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken) =>
             inner.CountByAsync(query, field, cancellationToken);
 
-        public Task<bool> InsertAsync(T document, CancellationToken cancellationToken) => inner.InsertAsync(document, cancellationToken);
-
         public Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken) => inner.InsertManyAsync(documents, cancellationToken);
 
         public Task<bool> ReplaceAsync(T document, long revision, CancellationToken cancellationToken) => inner.ReplaceAsync(document, revision, cancellationToken);
 
-        public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
-
         public Task<long> DeleteManyAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.DeleteManyAsync(query, cancellationToken);
-
-        public Task<long> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.DeleteExpiredAsync(now, cancellationToken);
     }
 }

@@ -6,7 +6,7 @@ namespace ServiceDefaults.Storage.Documents;
 
 /// <summary>
 /// A collection as a typed store declares it: name, key, the fields it filters and orders by (copied beside the document
-/// so both providers can index them), indexes, expiry. The document is stored whole as JSON; providers never look inside.
+/// so both providers can index them), and indexes. The document is stored whole as JSON; providers never look inside.
 /// </summary>
 public sealed class DocumentSchema<T>
 {
@@ -21,9 +21,6 @@ public sealed class DocumentSchema<T>
 
     /// <summary>The indexes, each a list of field names (ordered as the index); each ends with the key, which breaks ties in an order.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Indexes { get; init; } = [];
-
-    /// <summary>When a document may be deleted by retention; null for documents kept until deleted.</summary>
-    public Func<T, DateTimeOffset?>? ExpiresAt { get; init; }
 
     /// <summary>How documents are written as JSON: unless the store says otherwise, web defaults, enums by name, text unescaped.</summary>
     public JsonSerializerOptions Json { get; init; } = Defaults;

@@ -7,7 +7,7 @@ namespace ServiceDefaults.Storage.Documents;
 
 /// <summary>
 /// A collection in the service's MongoDB database, laid out as <see cref="SqliteDocuments{T}"/> lays out its table: <c>_id</c>
-/// (the key), <c>revision</c>, <c>expires</c> (a date, for the TTL index), <c>document</c> (JSON text), <c>f_</c> + each field.
+/// (the key), <c>revision</c>, <c>document</c> (JSON text), <c>f_</c> + each field.
 /// </summary>
 public sealed class MongoDocuments<T> : IDocuments<T>
 {
@@ -24,19 +24,13 @@ public sealed class MongoDocuments<T> : IDocuments<T>
         (_collection, _documents) = (collection, database.GetCollection<BsonDocument>(collection.Name));
     }
 
-    public async Task<Versioned<T>?> GetAsync(string key, CancellationToken cancellationToken) =>
-        await _documents.Find(KeyIs(key)).FirstOrDefaultAsync(cancellationToken) is { } found ? Read(found) : null;
-
-    public async Task<IReadOnlyList<Versioned<T>>> FindAsync(DocumentQuery query, CancellationToken cancellationToken) =>
-        [.. (await Find(query).ToListAsync(cancellationToken)).Select(Read)];
-
-    public async IAsyncEnumerable<T> StreamAsync(DocumentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<Versioned<T>> StreamAsync(DocumentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var cursor = await Find(query).ToCursorAsync(cancellationToken);
         while (await cursor.MoveNextAsync(cancellationToken))
         {
             foreach (var document in cursor.Current)
-                yield return Read(document).Document;
+                yield return Read(document);
         }
     }
 
@@ -54,9 +48,6 @@ public sealed class MongoDocuments<T> : IDocuments<T>
             group => group["count"].ToInt64(),
             StringComparer.Ordinal);
     }
-
-    public async Task<bool> InsertAsync(T document, CancellationToken cancellationToken) =>
-        (await InsertManyAsync([document], cancellationToken))[0];
 
     public async Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken)
     {
@@ -93,14 +84,8 @@ public sealed class MongoDocuments<T> : IDocuments<T>
         (await _documents.ReplaceOneAsync(KeyIs(_collection.Key(document)) & Builders<BsonDocument>.Filter.Eq("revision", revision),
             Write(document, revision + 1), cancellationToken: cancellationToken)).ModifiedCount == 1;
 
-    public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
-        (await _documents.DeleteOneAsync(KeyIs(key), cancellationToken)).DeletedCount == 1;
-
     public async Task<long> DeleteManyAsync(DocumentQuery query, CancellationToken cancellationToken) =>
         (await _documents.DeleteManyAsync(Filter(query), cancellationToken)).DeletedCount;
-
-    public async Task<long> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        (await _documents.DeleteManyAsync(Builders<BsonDocument>.Filter.Lte("expires", now.UtcDateTime), cancellationToken)).DeletedCount;
 
     // Before the writes that add documents (reads need no index before there is data): once per collection object,
     // creating existing indexes again being a no-op; a failure is retried on next use.
@@ -117,8 +102,6 @@ public sealed class MongoDocuments<T> : IDocuments<T>
         var models = _collection.Indexes
             .Select(index => new CreateIndexModel<BsonDocument>(keys.Combine([.. index.Select(name => keys.Ascending("f_" + _collection.Field(name).Name)), keys.Ascending("_id")])))
             .ToList();
-        if (_collection.ExpiresAt is not null)
-            models.Add(new CreateIndexModel<BsonDocument>(keys.Ascending("expires"), new CreateIndexOptions { ExpireAfter = TimeSpan.Zero }));
         if (models.Count > 0)
             await _documents.Indexes.CreateManyAsync(models);
     }
@@ -167,7 +150,6 @@ public sealed class MongoDocuments<T> : IDocuments<T>
         {
             { "_id", _collection.Key(document) },
             { "revision", revision },
-            { "expires", _collection.ExpiresAt?.Invoke(document) is { } expires ? new BsonDateTime(expires.UtcDateTime) : BsonNull.Value },
             { "document", JsonSerializer.Serialize(document, _collection.Json) },
         };
         foreach (var field in _collection.Fields)

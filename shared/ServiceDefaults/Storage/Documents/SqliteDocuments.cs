@@ -6,8 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace ServiceDefaults.Storage.Documents;
 
 /// <summary>
-/// A collection in the service's SQLite database: one table with the key as primary key, the revision, the expiry (UTC
-/// ticks), a column per declared field (<c>f_</c> + name, holding <see cref="FieldValue.Stored"/>) and the document as JSON.
+/// A collection in the service's SQLite database: one table with the key as primary key, the revision, a column per
+/// declared field (<c>f_</c> + name, holding <see cref="FieldValue.Stored"/>) and the document as JSON.
 /// </summary>
 public sealed class SqliteDocuments<T> : IDocuments<T>
 {
@@ -27,27 +27,20 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
         foreach (var field in schema.Fields)
             StoreNames.ThrowIfInvalidCollection(field.Name);
         (_database, _schema, _table) = (database, schema, schema.Name);
-        _columns = ["key", "revision", "expires", "document", .. schema.Fields.Select(field => "f_" + field.Name)];
+        _columns = ["key", "revision", "document", .. schema.Fields.Select(field => "f_" + field.Name)];
         var indexes = schema.Indexes.Select((index, i) =>
             $"CREATE INDEX IF NOT EXISTS {_table}_{i} ON {_table} ({string.Join(", ", index.Select(name => "f_" + schema.Field(name).Name))}, key);");
-        _ddl = $"CREATE TABLE IF NOT EXISTS {_table} (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, expires INTEGER, document TEXT NOT NULL" +
-            string.Concat(_columns.Skip(4).Select(column => ", " + column)) + ");\n" + string.Join("\n", indexes) +
-            (schema.ExpiresAt is null ? "" : $"\nCREATE INDEX IF NOT EXISTS {_table}_expires ON {_table} (expires) WHERE expires IS NOT NULL;");
+        _ddl = $"CREATE TABLE IF NOT EXISTS {_table} (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, document TEXT NOT NULL" +
+            string.Concat(_columns.Skip(3).Select(column => ", " + column)) + ");\n" + string.Join("\n", indexes);
     }
 
-    public async Task<Versioned<T>?> GetAsync(string key, CancellationToken cancellationToken) =>
-        (await ReadAsync($"SELECT document, revision FROM {_table} WHERE key = $key", null, cancellationToken, ("$key", key))).SingleOrDefault();
-
-    public async Task<IReadOnlyList<Versioned<T>>> FindAsync(DocumentQuery query, CancellationToken cancellationToken) =>
-        await ReadAsync($"SELECT document, revision FROM {_table}", query, cancellationToken);
-
-    public async IAsyncEnumerable<T> StreamAsync(DocumentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<Versioned<T>> StreamAsync(DocumentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT document FROM {_table}", query, ordered: true);
+        await using var command = Command(connection, $"SELECT document, revision FROM {_table}", query, ordered: true);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            yield return Deserialize(reader.GetString(0));
+            yield return new Versioned<T>(JsonSerializer.Deserialize<T>(reader.GetString(0), _schema.Json) ?? throw new InvalidDataException($"A document of '{_table}' is null."), reader.GetInt64(1));
     }
 
     public async Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken)
@@ -69,9 +62,6 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
             counts[reader.IsDBNull(0) ? "" : Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!] = reader.GetInt64(1);
         return counts;
     }
-
-    public async Task<bool> InsertAsync(T document, CancellationToken cancellationToken) =>
-        (await InsertManyAsync([document], cancellationToken))[0];
 
     public async Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken)
     {
@@ -113,14 +103,12 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) =>
-        await ExecuteAsync($"DELETE FROM {_table} WHERE key = $key", null, cancellationToken, ("$key", key)) == 1;
-
-    public Task<long> DeleteManyAsync(DocumentQuery query, CancellationToken cancellationToken) =>
-        ExecuteAsync($"DELETE FROM {_table}", query, cancellationToken);
-
-    public Task<long> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        ExecuteAsync($"DELETE FROM {_table} WHERE expires IS NOT NULL AND expires <= $now", null, cancellationToken, ("$now", now.UtcTicks));
+    public async Task<long> DeleteManyAsync(DocumentQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"DELETE FROM {_table}", query, ordered: false);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -134,37 +122,11 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
         return connection;
     }
 
-    private async Task<List<Versioned<T>>> ReadAsync(string sql, DocumentQuery? query, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, sql, query, ordered: true, parameters);
-        var found = new List<Versioned<T>>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            found.Add(new Versioned<T>(Deserialize(reader.GetString(0)), reader.GetInt64(1)));
-        return found;
-    }
-
-    private async Task<long> ExecuteAsync(string sql, DocumentQuery? query, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, sql, query, ordered: false, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     // The query's conditions as a WHERE clause with parameters and, when asked, its order (then the key, in the direction
     // of the last order key) and limit.
-    private SqliteCommand Command(SqliteConnection connection, string sql, DocumentQuery? query, bool ordered, params (string Name, object Value)[] parameters)
+    private SqliteCommand Command(SqliteConnection connection, string sql, DocumentQuery query, bool ordered)
     {
         var command = connection.CreateCommand();
-        foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value);
-        if (query is null)
-        {
-            command.CommandText = sql;
-            return command;
-        }
-
         var clauses = query.Conditions.Select(condition =>
         {
             var column = Column(condition.Field);
@@ -212,7 +174,7 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
     private void Bind(SqliteCommand command, T document, long revision)
     {
         ArgumentNullException.ThrowIfNull(document);
-        object?[] values = [_schema.Key(document), revision, _schema.ExpiresAt?.Invoke(document)?.UtcTicks, JsonSerializer.Serialize(document, _schema.Json),
+        object?[] values = [_schema.Key(document), revision, JsonSerializer.Serialize(document, _schema.Json),
             .. _schema.Fields.Select(field => FieldValue.Stored(field.Read(document)))];
         for (var i = 0; i < _columns.Length; i++)
         {
@@ -222,7 +184,4 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
             command.Parameters[name].Value = values[i] ?? DBNull.Value;
         }
     }
-
-    private T Deserialize(string json) =>
-        JsonSerializer.Deserialize<T>(json, _schema.Json) ?? throw new InvalidDataException($"A document of '{_table}' is null.");
 }
