@@ -6,7 +6,9 @@ using Retrainer.Registry;
 using Retrainer.Retraining;
 using Retrainer.Rollouts;
 using ServiceDefaults;
+using MongoDB.Driver;
 using ServiceDefaults.Storage;
+using ServiceDefaults.Storage.Documents;
 
 namespace Retrainer;
 
@@ -38,7 +40,7 @@ public static class RetrainerService
         builder.AddDocumentDatabase(StoreName, typeof(RetrainerService).Assembly);
         builder.Services.AddSingleton<IModelFiles>(services =>
             services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.MongoDb
-                ? new GridFsModelFiles(services.GetRequiredService<MongoStore>().DatabaseOf(StoreName))
+                ? new GridFsModelFiles(new MongoDocumentDatabase(services.GetRequiredService<IMongoClient>(), StoreName).Database)
                 : new FolderModelFiles(services.GetRequiredService<IOptions<RegistryOptions>>().Value.ModelsFolder));
         builder.Services.AddSingleton<ModelStore>();
         builder.Services.AddSingleton<RolloutStore>();

@@ -10,7 +10,7 @@ public static class TestDatabases
     public static IReadOnlyList<string> Upgrades { get; } = EmbeddedDatabase.UpgradesIn(typeof(FeedbackCollectorService).Assembly);
 
     /// <summary>The service's database file in <paramref name="storage"/>'s data folder.</summary>
-    public static EmbeddedDatabase Embedded(StorageOptions storage) => EmbeddedDatabase.ForService(storage, FeedbackCollectorService.StoreName, Upgrades);
+    public static EmbeddedDatabase Embedded(StorageOptions storage) => new(storage.DatabasePathOf(FeedbackCollectorService.StoreName), Upgrades);
 
     /// <summary><paramref name="database"/>, with its collection of <typeparamref name="TDocument"/> passed through <paramref name="wrap"/>.</summary>
     public static IDocumentDatabase Wrapping<TDocument>(this IDocumentDatabase database, Func<IDocuments<TDocument>, IDocuments<TDocument>> wrap) =>

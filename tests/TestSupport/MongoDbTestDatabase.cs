@@ -42,7 +42,7 @@ public sealed class MongoDbTestDatabase : IDisposable
         return new MongoDbTestDatabase(Uri!, $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)]);
     }
 
-    /// <summary>The database with the settings the platform's <c>MongoStore</c> uses (majority write and read concern).</summary>
+    /// <summary>The database with the settings the platform's <c>MongoDocumentDatabase</c> uses (majority write and read concern).</summary>
     public IMongoDatabase Database => _client.GetDatabase(DatabaseName, new MongoDatabaseSettings
     {
         WriteConcern = WriteConcern.WMajority.With(journal: true),

@@ -42,13 +42,6 @@ public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
     /// <summary>The database file.</summary>
     public string Path { get; }
 
-    /// <summary>The database of <paramref name="service"/> in the store <paramref name="options"/> describe.</summary>
-    public static EmbeddedDatabase ForService(StorageOptions options, string service, IReadOnlyList<string>? upgrades = null)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return new EmbeddedDatabase(options.DatabasePathOf(service), upgrades);
-    }
-
     /// <summary>The upgrade scripts embedded in <paramref name="assembly"/> (resources named <c>upgrades/NNN-….sql</c>), in name order.</summary>
     public static IReadOnlyList<string> UpgradesIn(Assembly assembly)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using MongoDB.Driver;
 using ServiceDefaults.Storage.Documents;
 
 namespace ServiceDefaults.Storage;
@@ -22,15 +23,15 @@ public static class StorageExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(owner);
-        StoreNames.ThrowIfInvalid(service);
-        if (!builder.Services.Any(registered => registered.ServiceType == typeof(MongoStore)))
+        StoreNames.Checked(service);
+        if (!builder.Services.Any(registered => registered.ServiceType == typeof(IMongoClient)))
         {
             var configuration = builder.Configuration;
             builder.Services.AddOptions<StorageOptions>().Configure(_ => RefuseUnknownProvider(configuration.GetSection(StorageOptions.SectionName)));
             builder.AddValidatedOptions<StorageOptions>(StorageOptions.SectionName)
-                .Configure(options => options.MongoDbConnectionString = configuration.GetConnectionString(MongoStore.ConnectionStringName));
+                .Configure(options => options.MongoDbConnectionString = configuration.GetConnectionString(MongoDocumentDatabase.ConnectionStringName));
             // Resolved only on MongoDB, where the options' Errors have required the connection string.
-            builder.Services.AddSingleton(services => new MongoStore(services.GetRequiredService<IOptions<StorageOptions>>().Value.MongoDbConnectionString!));
+            builder.Services.AddSingleton<IMongoClient>(services => new MongoClient(services.GetRequiredService<IOptions<StorageOptions>>().Value.MongoDbConnectionString));
             builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthCheckExtensions.ReadyTag]);
         }
 
@@ -38,8 +39,8 @@ public static class StorageExtensions
         {
             var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
             return options.Provider == StorageProvider.MongoDb
-                ? new MongoDocumentDatabase(services.GetRequiredService<MongoStore>().DatabaseOf(service))
-                : EmbeddedDatabase.ForService(options, service, EmbeddedDatabase.UpgradesIn(owner));
+                ? new MongoDocumentDatabase(services.GetRequiredService<IMongoClient>(), service)
+                : new EmbeddedDatabase(options.DatabasePathOf(service), EmbeddedDatabase.UpgradesIn(owner));
         });
         return builder;
     }
@@ -52,7 +53,7 @@ public static class StorageExtensions
         {
             throw new InvalidOperationException(
                 $"{StorageOptions.SectionName}:Provider is '{provider}', which is not a store. Use Embedded (the default: SQLite " +
-                $"files under {StorageOptions.SectionName}:DataFolder) or MongoDb (with ConnectionStrings:{MongoStore.ConnectionStringName}).");
+                $"files under {StorageOptions.SectionName}:DataFolder) or MongoDb (with ConnectionStrings:{MongoDocumentDatabase.ConnectionStringName}).");
         }
     }
 }

@@ -1,4 +1,5 @@
 using MongoDB.Driver;
+using ServiceDefaults.Storage.Documents;
 
 namespace ServiceDefaults.Storage;
 
@@ -21,11 +22,7 @@ public sealed class StorageOptions : IValidatedOptions
     public string? MongoDbConnectionString { get; set; }
 
     /// <summary>The full path of a service's embedded database file, e.g. <c>/app/.data/store/feedbackcollector.db</c>.</summary>
-    public string DatabasePathOf(string service)
-    {
-        StoreNames.ThrowIfInvalid(service);
-        return Path.GetFullPath(Path.Combine(DataFolder, service + ".db"));
-    }
+    public string DatabasePathOf(string service) => Path.GetFullPath(Path.Combine(DataFolder, StoreNames.Checked(service) + ".db"));
 
     public IEnumerable<string> Errors()
     {
@@ -38,10 +35,10 @@ public sealed class StorageOptions : IValidatedOptions
         if (Provider != StorageProvider.MongoDb)
             yield break;
 
-        const string Key = "ConnectionStrings:" + MongoStore.ConnectionStringName;
+        const string Key = "ConnectionStrings:" + MongoDocumentDatabase.ConnectionStringName;
         if (string.IsNullOrWhiteSpace(MongoDbConnectionString))
         {
-            yield return $"{SectionName}:Provider is MongoDb but {Key} (env ConnectionStrings__{MongoStore.ConnectionStringName}) is not set: " +
+            yield return $"{SectionName}:Provider is MongoDb but {Key} (env ConnectionStrings__{MongoDocumentDatabase.ConnectionStringName}) is not set: " +
                 "give the server, e.g. mongodb://mongodb:27017/?replicaSet=rs0.";
         }
         else if (MongoDbConnectionError(MongoDbConnectionString) is { } reason)

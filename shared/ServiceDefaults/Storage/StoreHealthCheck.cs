@@ -23,7 +23,7 @@ internal sealed class StoreHealthCheck(IOptions<StorageOptions> options, IServic
         timeout.CancelAfter(PingTimeout);
         try
         {
-            var admin = services.GetRequiredService<MongoStore>().DatabaseOf("admin");
+            var admin = services.GetRequiredService<IMongoClient>().GetDatabase("admin");
             await admin.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: timeout.Token);
             return HealthCheckResult.Healthy("MongoDB answers.");
         }

@@ -15,7 +15,7 @@ public sealed class BatchRetentionTests : IDisposable
     public async Task An_expired_batch_is_deleted_with_its_upload_and_a_named_input_file_is_left_alone()
     {
         var options = Options.Create(new BatchOptions { UploadFolder = Path.Combine(_folder, "uploads"), Retention = TimeSpan.FromDays(1) });
-        using var database = EmbeddedDatabase.ForService(new StorageOptions { DataFolder = _folder }, FeatureBuilderService.StoreName);
+        using var database = new EmbeddedDatabase(new StorageOptions { DataFolder = _folder }.DatabasePathOf(FeatureBuilderService.StoreName));
         var store = new BatchStore(database);
         var inputs = new BatchInputs(options);
         var uploaded = await SubmitAsync(store, inputs, isUploaded: true);
@@ -38,7 +38,7 @@ public sealed class BatchRetentionTests : IDisposable
     public async Task An_expired_batch_whose_upload_folder_is_gone_is_deleted_and_the_sweep_goes_on_to_the_next()
     {
         var options = Options.Create(new BatchOptions { UploadFolder = Path.Combine(_folder, "uploads"), Retention = TimeSpan.FromDays(1) });
-        using var database = EmbeddedDatabase.ForService(new StorageOptions { DataFolder = _folder }, FeatureBuilderService.StoreName);
+        using var database = new EmbeddedDatabase(new StorageOptions { DataFolder = _folder }.DatabasePathOf(FeatureBuilderService.StoreName));
         var store = new BatchStore(database);
         var inputs = new BatchInputs(options);
         var first = await SubmitAsync(store, inputs, isUploaded: true);

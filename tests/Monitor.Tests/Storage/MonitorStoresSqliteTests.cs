@@ -14,7 +14,7 @@ public sealed class MonitorStoresSqliteTests : MonitorStoresContract, IDisposabl
 
     protected override IDocumentDatabase CreateDatabase()
     {
-        var database = EmbeddedDatabase.ForService(_storage, MonitorService.StoreName, EmbeddedDatabase.UpgradesIn(typeof(MonitorService).Assembly));
+        var database = new EmbeddedDatabase(DatabasePath, EmbeddedDatabase.UpgradesIn(typeof(MonitorService).Assembly));
         _databases.Add(database);
         return database;
     }

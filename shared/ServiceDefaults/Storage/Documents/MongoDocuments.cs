@@ -20,8 +20,7 @@ public sealed class MongoDocuments<T> : IDocuments<T>
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(collection);
-        StoreNames.ThrowIfInvalidCollection(collection.Name);
-        (_collection, _documents) = (collection, database.GetCollection<BsonDocument>(collection.Name));
+        (_collection, _documents) = (collection, database.GetCollection<BsonDocument>(StoreNames.Checked(collection.Name)));
     }
 
     public async IAsyncEnumerable<Versioned<T>> StreamAsync(DocumentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)

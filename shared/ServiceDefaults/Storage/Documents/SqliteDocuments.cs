@@ -23,11 +23,8 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(schema);
-        StoreNames.ThrowIfInvalidCollection(schema.Name);
-        foreach (var field in schema.Fields)
-            StoreNames.ThrowIfInvalidCollection(field.Name);
-        (_database, _schema, _table) = (database, schema, schema.Name);
-        _columns = ["key", "revision", "document", .. schema.Fields.Select(field => "f_" + field.Name)];
+        (_database, _schema, _table) = (database, schema, StoreNames.Checked(schema.Name));
+        _columns = ["key", "revision", "document", .. schema.Fields.Select(field => "f_" + StoreNames.Checked(field.Name))];
         var indexes = schema.Indexes.Select((index, i) =>
             $"CREATE INDEX IF NOT EXISTS {_table}_{i} ON {_table} ({string.Join(", ", index.Select(name => "f_" + schema.Field(name).Name))}, key);");
         _ddl = $"CREATE TABLE IF NOT EXISTS {_table} (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, document TEXT NOT NULL" +
