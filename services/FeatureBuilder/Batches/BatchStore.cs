@@ -10,7 +10,7 @@ namespace FeatureBuilder.Batches;
 /// </summary>
 public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreName)] IDocumentDatabase database)
 {
-    /// <summary>The batches. No expiry of their own: the retention deletes a batch with its upload (<see cref="BatchRetention"/>).</summary>
+    /// <summary>The batches; the retention deletes a batch with its upload (<see cref="BatchRetention"/>).</summary>
     public static readonly DocumentSchema<Batch> Batches = new()
     {
         Name = "batches",
@@ -45,7 +45,7 @@ public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreNam
             throw new InvalidOperationException($"Batch {batch.Id} is stored already.");
     }
 
-    /// <summary>The batch, or null when there is none with that id (never was, deleted or expired).</summary>
+    /// <summary>The batch, or null (never was, deleted or expired).</summary>
     public async Task<Batch?> FindAsync(Guid batchId, CancellationToken cancellationToken) =>
         (await _batches.GetAsync(Key(batchId), cancellationToken))?.Document;
 
@@ -61,22 +61,19 @@ public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreNam
     public Task<IReadOnlyList<Batch>> ListExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         _batches.ListAsync(DocumentQuery.Where("expires", Comparison.LessOrEqual, now).OrderByAscending("expires"), cancellationToken);
 
-    /// <summary>Marks a queued batch running (<see cref="Batch.Started"/>); the batch, or null when it no longer exists.</summary>
+    /// <summary>Marks a queued batch running (<see cref="Batch.Started"/>); the batch, or null when it is gone.</summary>
     public Task<Batch?> StartAsync(Guid batchId, DateTimeOffset startedAt, CancellationToken cancellationToken) =>
         _batches.UpdateAsync(Key(batchId), batch => batch.Started(startedAt), cancellationToken);
 
-    /// <summary>Stores the rows refused since the last checkpoint, then the progress; the batch, or null when it no longer exists.</summary>
+    /// <summary>Stores the rows refused since the last checkpoint, then the progress; the batch, or null when it is gone.</summary>
     public Task<Batch?> CheckpointAsync(Guid batchId, BatchCheckpoint checkpoint, CancellationToken cancellationToken) =>
         CheckpointAsync(batchId, checkpoint, batch => batch.Checkpointed(checkpoint), cancellationToken);
 
-    /// <summary>Stores the last checkpoint: the whole input was read (<see cref="Batch.ReadToEnd"/>); the batch, or null when it no longer exists.</summary>
+    /// <summary>Stores the last checkpoint (<see cref="Batch.ReadToEnd"/>); the batch, or null when it is gone.</summary>
     public Task<Batch?> FinishReadingAsync(Guid batchId, BatchCheckpoint checkpoint, DateTimeOffset now, TimeSpan retention, CancellationToken cancellationToken) =>
         CheckpointAsync(batchId, checkpoint, batch => batch.ReadToEnd(checkpoint, now, retention), cancellationToken);
 
-    /// <summary>
-    /// Stores a chunk's results unless stored already and counts it once (<see cref="Batch.WithChunk"/>), also one stored
-    /// before a crash kept it from being counted; true when the chunk was new. Results for a batch that is gone are dropped.
-    /// </summary>
+    /// <summary>Stores a chunk's results once and counts them once (<see cref="Batch.WithChunk"/>); true when new. Results for a batch that is gone are dropped.</summary>
     public async Task<bool> AddChunkAsync(Guid batchId, ChunkResults results, DateTimeOffset now, TimeSpan retention, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(results);

@@ -18,9 +18,6 @@ public sealed class PredictionStore([FromKeyedServices(FeedbackCollectorService.
         Indexes = [["model", "entity", "predicted"]],
     });
 
-    /// <summary>Stores <paramref name="prediction"/> unless its id is already logged; true when it was new.</summary>
-    public async Task<bool> AddAsync(PredictionMade prediction, CancellationToken cancellationToken) => await AddManyAsync([prediction], cancellationToken) == 1;
-
     /// <summary>Stores the predictions whose ids are not logged yet in one write (the first copy of an id wins); returns how many were new.</summary>
     public async Task<int> AddManyAsync(IReadOnlyCollection<PredictionMade> predictions, CancellationToken cancellationToken)
     {

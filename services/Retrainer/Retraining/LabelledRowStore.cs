@@ -41,10 +41,6 @@ public sealed class LabelledRowStore([FromKeyedServices(RetrainerService.StoreNa
         return [.. (await _rows.ListAsync(query.OrderByDescending("observed").Take(limit), cancellationToken)).Select(stored => stored.Row)];
     }
 
-    /// <summary>How many rows the model has.</summary>
-    public Task<long> CountAsync(string modelName, CancellationToken cancellationToken) =>
-        _rows.CountAsync(DocumentQuery.Where("model", modelName), cancellationToken);
-
     /// <summary>
     /// Deletes the model's rows stored before <paramref name="storedBefore"/>, then those beyond the newest
     /// <paramref name="keep"/> (by observation time, ties by outcome id); returns how many were deleted.

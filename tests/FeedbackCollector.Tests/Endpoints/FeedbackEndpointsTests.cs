@@ -38,7 +38,7 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
     public async Task One_outcome_for_a_logged_prediction_is_accepted_as_joined()
     {
         var prediction = SamplePredictions.Of("AA123", DateTimeOffset.UtcNow.AddMinutes(-5));
-        await Log.AddAsync(prediction, CancellationToken.None);
+        await Log.AddManyAsync([prediction], CancellationToken.None);
 
         var (status, body) = await PostAsync($$"""{"predictionId":"{{prediction.PredictionId}}","value":37}""");
 
@@ -54,7 +54,7 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
     public async Task Many_outcomes_get_one_receipt_each_in_order()
     {
         var prediction = SamplePredictions.Of("AA123", DateTimeOffset.UtcNow.AddMinutes(-5));
-        await Log.AddAsync(prediction, CancellationToken.None);
+        await Log.AddManyAsync([prediction], CancellationToken.None);
 
         var (status, body) = await PostAsync($$"""
             {"outcomes":[
@@ -136,7 +136,7 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
     public async Task Stats_count_outcomes_in_all_and_per_model_and_an_outcome_is_served_with_its_status()
     {
         var prediction = SamplePredictions.Of("AA123", DateTimeOffset.UtcNow.AddMinutes(-5));
-        await Log.AddAsync(prediction, CancellationToken.None);
+        await Log.AddManyAsync([prediction], CancellationToken.None);
         await PostAsync($$"""
             {"outcomes":[
               {"outcomeId":"joined-1","model":"flight-delay","entityKey":"AA123","value":37},

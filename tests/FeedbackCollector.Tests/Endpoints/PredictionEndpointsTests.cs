@@ -36,7 +36,7 @@ public sealed class PredictionEndpointsTests : IAsyncLifetime
     public async Task A_logged_prediction_is_served_with_every_field_in_camel_case()
     {
         var prediction = SamplePredictions.Of("AA123", SamplePredictions.Start);
-        await Log.AddAsync(prediction, CancellationToken.None);
+        await Log.AddManyAsync([prediction], CancellationToken.None);
 
         var (status, body) = await GetAsync($"/api/v1/predictions/{prediction.PredictionId}");
 

@@ -157,7 +157,7 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
         var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
         await _system.Store.AddManyAsync([outcome], CancellationToken.None);
-        await _system.Log.AddAsync(prediction, CancellationToken.None);
+        await _system.Log.AddManyAsync([prediction], CancellationToken.None);
 
         var receipt = Assert.Single(await _system.ReceiveAsync(outcome));
 
@@ -247,7 +247,7 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
         var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
         await system.Store.AddManyAsync([outcome], CancellationToken.None);
-        await system.Log.AddAsync(prediction, CancellationToken.None);
+        await system.Log.AddManyAsync([prediction], CancellationToken.None);
 
         // Deadlocked writers fail the test (TimeoutException) instead of hanging it; a busy machine has two minutes.
         await Task.WhenAll(
@@ -265,7 +265,7 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
     public async Task An_outcome_joined_by_a_writer_that_stopped_before_publishing_is_published_by_the_sweep_once()
     {
         var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
-        await _system.Log.AddAsync(prediction, CancellationToken.None);
+        await _system.Log.AddManyAsync([prediction], CancellationToken.None);
         var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
         // What a writer stopped between its mark and its publish leaves behind.
         await _system.Store.AddManyAsync([outcome], CancellationToken.None);
@@ -285,7 +285,7 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
     public async Task An_outcome_sent_again_after_a_failed_publish_is_published_at_once()
     {
         var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
-        await _system.Log.AddAsync(prediction, CancellationToken.None);
+        await _system.Log.AddManyAsync([prediction], CancellationToken.None);
         var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
         await _system.Store.AddManyAsync([outcome], CancellationToken.None);
         await _system.Store.MarkJoinedAsync([new JoinedOutcome(outcome.OutcomeId, "flight-delay", [new OutcomeJoin(prediction.PredictionId, "1")], Now)], CancellationToken.None);

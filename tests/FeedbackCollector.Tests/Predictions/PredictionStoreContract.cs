@@ -25,7 +25,7 @@ public abstract class PredictionStoreContract
         var log = CreateLog();
         var prediction = SamplePredictions.Of("UA123", SamplePredictions.Start);
 
-        Assert.True(await log.AddAsync(prediction, None));
+        Assert.Equal(1, await log.AddManyAsync([prediction], None));
 
         SamplePredictions.AssertSame(prediction, await log.FindAsync(prediction.PredictionId, None));
     }
@@ -39,7 +39,7 @@ public abstract class PredictionStoreContract
             Input = SamplePredictions.Json("""{"origin":"Zürich \"Kloten\" <ZRH> & co","distance":1744.0,"legs":[1,2.5,-3e2],"stop":null}"""),
         };
 
-        await log.AddAsync(prediction, None);
+        await log.AddManyAsync([prediction], None);
 
         SamplePredictions.AssertSame(prediction, await log.FindAsync(prediction.PredictionId, None));
     }
@@ -53,7 +53,7 @@ public abstract class PredictionStoreContract
             CorrelationId = null, Source = PredictionSources.Tensor, Input = null, Label = null, Probability = null, Value = 12.5f, TraceParent = null, Features = [],
         };
 
-        await log.AddAsync(prediction, None);
+        await log.AddManyAsync([prediction], None);
 
         SamplePredictions.AssertSame(prediction, await log.FindAsync(prediction.PredictionId, None));
     }
@@ -65,8 +65,8 @@ public abstract class PredictionStoreContract
         var answered = SamplePredictions.Of("UA124", SamplePredictions.Start);
         var shadow = SamplePredictions.Of("UA124", SamplePredictions.Start.AddMilliseconds(3)) with { ModelVersion = "2", Shadow = true };
 
-        await log.AddAsync(answered, None);
-        await log.AddAsync(shadow, None);
+        await log.AddManyAsync([answered], None);
+        await log.AddManyAsync([shadow], None);
         var reopened = Reopen(log);
 
         SamplePredictions.AssertSame(shadow, await reopened.FindAsync(shadow.PredictionId, None));
@@ -78,7 +78,7 @@ public abstract class PredictionStoreContract
     public async Task An_unknown_id_is_not_found()
     {
         var log = CreateLog();
-        await log.AddAsync(SamplePredictions.Of("UA123", SamplePredictions.Start), None);
+        await log.AddManyAsync([SamplePredictions.Of("UA123", SamplePredictions.Start)], None);
 
         Assert.Null(await log.FindAsync(Guid.CreateVersion7(), None));
     }
@@ -89,8 +89,8 @@ public abstract class PredictionStoreContract
         var log = CreateLog();
         var prediction = SamplePredictions.Of("UA123", SamplePredictions.Start);
 
-        Assert.True(await log.AddAsync(prediction, None));
-        Assert.False(await log.AddAsync(prediction with { Label = "delayed" }, None));
+        Assert.Equal(1, await log.AddManyAsync([prediction], None));
+        Assert.Equal(0, await log.AddManyAsync([prediction with { Label = "delayed" }], None));
         Assert.Equal(0, await log.AddManyAsync([prediction, prediction], None));
 
         var listed = Assert.Single(await log.FindByEntityKeyAsync("flight-delay", "UA123", 10, None));
@@ -152,7 +152,7 @@ public abstract class PredictionStoreContract
 
         SamplePredictions.AssertSame(predictions[1], await reopened.FindAsync(predictions[1].PredictionId, None));
         Assert.Equal(3, (await reopened.FindByEntityKeyAsync("flight-delay", "UA123", 10, None)).Count);
-        Assert.False(await reopened.AddAsync(predictions[0], None));
+        Assert.Equal(0, await reopened.AddManyAsync([predictions[0]], None));
     }
 
     [SkippableFact]
@@ -212,7 +212,7 @@ public abstract class PredictionStoreContract
             {
                 var added = 0;
                 foreach (var prediction in batches[0].Take(50))
-                    added += await log.AddAsync(prediction, None) ? 1 : 0;
+                    added += await log.AddManyAsync([prediction], None) == 1 ? 1 : 0;
                 return added;
             }));
 

@@ -23,7 +23,7 @@ public sealed class PredictionStoreMongoTests : PredictionStoreContract, IDispos
     [SkippableFact]
     public async Task The_entity_key_lookup_reads_its_index()
     {
-        await CreateLog().AddAsync(SamplePredictions.Of("UA123", SamplePredictions.Start), CancellationToken.None);
+        await CreateLog().AddManyAsync([SamplePredictions.Of("UA123", SamplePredictions.Start)], CancellationToken.None);
 
         // The query MongoDocuments makes for the lookup.
         var explain = await Server.Database.RunCommandAsync<BsonDocument>(new BsonDocument

@@ -34,7 +34,7 @@ public sealed class PredictionStoreSqliteTests : PredictionStoreContract, IDispo
         var log = CreateLog();
         Assert.False(File.Exists(DatabasePath));
 
-        await log.AddAsync(SamplePredictions.Of("UA123", SamplePredictions.Start), CancellationToken.None);
+        await log.AddManyAsync([SamplePredictions.Of("UA123", SamplePredictions.Start)], CancellationToken.None);
 
         Assert.Equal(Path.Combine(_storage.DataFolder, "feedbackcollector.db"), DatabasePath);
         Assert.True(File.Exists(DatabasePath));
@@ -62,7 +62,7 @@ public sealed class PredictionStoreSqliteTests : PredictionStoreContract, IDispo
 
         var log = CreateLog();
         var shadow = SamplePredictions.Of("UA1", SamplePredictions.Start) with { Shadow = true };
-        await log.AddAsync(shadow, CancellationToken.None);
+        await log.AddManyAsync([shadow], CancellationToken.None);
 
         var old = await log.FindAsync(Guid.Parse("0192f1c4-8a4e-7b3c-9d2e-1f0a2b3c4d5e"), CancellationToken.None);
         Assert.Equal(("1", false, 0.75f), (old!.ModelVersion, old.Shadow, old.Probability));
@@ -79,7 +79,7 @@ public sealed class PredictionStoreSqliteTests : PredictionStoreContract, IDispo
     [InlineData("SELECT document, revision FROM predictions WHERE key IN (SELECT value FROM json_each($p0)) ORDER BY key", "sqlite_autoindex_predictions_1")]
     public async Task Each_lookup_reads_its_index_and_sorts_at_most_ties(string sql, string index)
     {
-        await CreateLog().AddAsync(SamplePredictions.Of("UA123", SamplePredictions.Start), CancellationToken.None);
+        await CreateLog().AddManyAsync([SamplePredictions.Of("UA123", SamplePredictions.Start)], CancellationToken.None);
 
         var plan = Plan(sql);
 

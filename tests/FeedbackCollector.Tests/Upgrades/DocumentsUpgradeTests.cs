@@ -35,9 +35,9 @@ public sealed class DocumentsUpgradeTests : IDisposable
             new[] { full.PredictionId, bare.PredictionId }.Order(),
             (await log.FindManyAsync([full.PredictionId, bare.PredictionId, Guid.CreateVersion7()], None)).Select(prediction => prediction.PredictionId).Order());
 
-        Assert.False(await log.AddAsync(full with { Label = "changed" }, None));
+        Assert.Equal(0, await log.AddManyAsync([full with { Label = "changed" }], None));
         var added = SamplePredictions.Of("UA123", shadow.PredictedAt.AddTicks(1));
-        Assert.True(await log.AddAsync(added, None));
+        Assert.Equal(1, await log.AddManyAsync([added], None));
         SamplePredictions.AssertSame(added, (await log.FindByEntityKeyAsync("flight-delay", "UA123", 1, None))[0]);
     }
 

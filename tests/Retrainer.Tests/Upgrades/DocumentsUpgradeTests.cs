@@ -60,7 +60,7 @@ public sealed class DocumentsUpgradeTests : IDisposable
         Assert.All(await store.NewestAsync("flight-delay", null, DateTimeOffset.MaxValue, 100, None), row => Assert.Equal(TimeSpan.Zero, row.ObservedAt.Offset));
         Assert.Equal([written[3]], await store.NewestAsync("churn", null, DateTimeOffset.MaxValue, 100, None));
         Assert.Equal(BeforeDocuments.Start.AddTicks(1), await store.NewestObservedAtAsync("flight-delay", None));
-        Assert.Equal(5, await store.CountAsync("flight-delay", None));
+        Assert.Equal(5, (await store.NewestAsync("flight-delay", null, DateTimeOffset.MaxValue, int.MaxValue, None)).Count);
 
         // A new row is stored, an old one again is not.
         var added = written[0] with { OutcomeId = Guid.NewGuid(), ObservedAt = BeforeDocuments.Start.AddDays(1) };
@@ -84,7 +84,7 @@ public sealed class DocumentsUpgradeTests : IDisposable
         {
             await new RolloutStore(database).ActiveAsync(None);
             await new RetrainingJobStore(database).RunningAsync(None);
-            await new LabelledRowStore(database, TimeProvider.System).CountAsync("flight-delay", None);
+            await new LabelledRowStore(database, TimeProvider.System).NewestObservedAtAsync("flight-delay", None);
         }
 
         var layout = await LayoutAsync(created);
