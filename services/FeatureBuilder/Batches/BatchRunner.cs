@@ -75,7 +75,8 @@ public sealed partial class BatchRunner(
     {
         try
         {
-            if (await store.StartAsync(batchId, time.GetUtcNow(), cancellationToken) is not { } batch)
+            var now = time.GetUtcNow();
+            if (await store.UpdateAsync(batchId, stored => stored.Started(now), cancellationToken) is not { } batch)
                 return;
             await ReadAsync(batch, cancellationToken);
         }
@@ -168,7 +169,8 @@ public sealed partial class BatchRunner(
     private async Task FailAsync(Guid batchId, string reason)
     {
         LogFailed(batchId, reason);
-        await store.FailAsync(batchId, reason, time.GetUtcNow(), options.Value.Retention, CancellationToken.None);
+        var now = time.GetUtcNow();
+        await store.UpdateAsync(batchId, batch => batch.Failed(reason, now, options.Value.Retention), CancellationToken.None);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming batch {BatchId} after {ChunksPublished} chunks sent")]

@@ -61,9 +61,9 @@ public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreNam
     public Task<IReadOnlyList<Batch>> ListExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         _batches.ListAsync(DocumentQuery.Where("expires", Comparison.LessOrEqual, now).OrderByAscending("expires"), cancellationToken);
 
-    /// <summary>Marks a queued batch running (<see cref="Batch.Started"/>); the batch, or null when it is gone.</summary>
-    public Task<Batch?> StartAsync(Guid batchId, DateTimeOffset startedAt, CancellationToken cancellationToken) =>
-        _batches.UpdateAsync(Key(batchId), batch => batch.Started(startedAt), cancellationToken);
+    /// <summary>Applies a rule of the batch (<see cref="Batch.Started"/>, <see cref="Batch.Failed"/>) by compare-and-set; the batch as changed, or null when it is gone.</summary>
+    public Task<Batch?> UpdateAsync(Guid batchId, Func<Batch, Batch> change, CancellationToken cancellationToken) =>
+        _batches.UpdateAsync(Key(batchId), change, cancellationToken);
 
     /// <summary>Stores the rows refused since the last checkpoint, then the progress; the batch, or null when it is gone.</summary>
     public Task<Batch?> CheckpointAsync(Guid batchId, BatchCheckpoint checkpoint, CancellationToken cancellationToken) =>
@@ -82,13 +82,6 @@ public sealed class BatchStore([FromKeyedServices(FeatureBuilderService.StoreNam
             return isNew;
         await DeleteContentsAsync(batchId, cancellationToken);
         return false;
-    }
-
-    /// <summary>Marks the batch failed (<see cref="Batch.Failed"/>).</summary>
-    public Task FailAsync(Guid batchId, string reason, DateTimeOffset now, TimeSpan retention, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        return _batches.UpdateAsync(Key(batchId), batch => batch.Failed(reason, now, retention), cancellationToken);
     }
 
     /// <summary>The stored chunks' results in chunk order (which is input order): key order, read along the batch_id index.</summary>

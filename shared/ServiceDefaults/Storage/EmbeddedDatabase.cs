@@ -15,8 +15,7 @@ public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
 {
     private readonly string _connectionString;
     private readonly IReadOnlyList<string> _upgrades;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile bool _isInitialized;
+    private Task? _initialization;
 
     /// <summary>
     /// The database file at <paramref name="path"/>, created on first use. <paramref name="upgrades"/>: SQL scripts that bring a
@@ -57,8 +56,10 @@ public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
     /// <summary>An open connection with the store's settings; the caller disposes it.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        if (!_isInitialized)
-            await InitializeAsync(cancellationToken);
+        // Once per database object, retried after a failure; two first callers may both run it (each step is idempotent).
+        if (_initialization is not { IsFaulted: false, IsCanceled: false })
+            _initialization = InitializeAsync();
+        await _initialization.WaitAsync(cancellationToken);
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -77,39 +78,26 @@ public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
-        _gate.Dispose();
     }
 
     // journal_mode is a property of the file (set once, kept across restarts); synchronous=NORMAL in WAL mode survives a
     // crash of the process, and a power loss may lose the last transactions but never corrupts the file.
-    private async Task InitializeAsync(CancellationToken cancellationToken)
+    private async Task InitializeAsync()
     {
-        await _gate.WaitAsync(cancellationToken);
-        try
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync();
+        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000;", CancellationToken.None);
+        for (var i = 0; i < _upgrades.Count; i++)
         {
-            if (_isInitialized)
-                return;
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            await using var connection = new SqliteConnection(_connectionString);
-            await connection.OpenAsync(cancellationToken);
-            await ExecuteAsync(connection, "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000;", cancellationToken);
-            for (var i = 0; i < _upgrades.Count; i++)
-            {
-                // BEGIN IMMEDIATE: a second process opening the same file waits, then finds the script applied.
-                await using var transaction = connection.BeginTransaction(deferred: false);
-                await using var version = connection.CreateCommand();
-                version.CommandText = "PRAGMA user_version";
-                version.Transaction = transaction;
-                if ((long)(await version.ExecuteScalarAsync(cancellationToken))! <= i)
-                    await ExecuteAsync(connection, $"{_upgrades[i]};\nPRAGMA user_version = {i + 1};", cancellationToken, transaction);
-                await transaction.CommitAsync(cancellationToken);
-            }
-
-            _isInitialized = true;
-        }
-        finally
-        {
-            _gate.Release();
+            // BEGIN IMMEDIATE: a second connection (or process) opening the file waits, then finds the script applied.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var version = connection.CreateCommand();
+            version.CommandText = "PRAGMA user_version";
+            version.Transaction = transaction;
+            if ((long)(await version.ExecuteScalarAsync())! <= i)
+                await ExecuteAsync(connection, $"{_upgrades[i]};\nPRAGMA user_version = {i + 1};", CancellationToken.None, transaction);
+            await transaction.CommitAsync();
         }
     }
 

@@ -61,12 +61,12 @@ public abstract class BatchStoreContract
         var batch = NewBatch();
         await store.CreateAsync(batch, None);
 
-        var started = await store.StartAsync(batch.Id, Start.AddSeconds(1), None);
-        var restarted = await store.StartAsync(batch.Id, Start.AddSeconds(9), None);
+        var started = await store.UpdateAsync(batch.Id, stored => stored.Started(Start.AddSeconds(1)), None);
+        var restarted = await store.UpdateAsync(batch.Id, stored => stored.Started(Start.AddSeconds(9)), None);
 
         Assert.Equal(BatchState.Running, started!.State);
         Assert.Equal(Start.AddSeconds(1), restarted!.StartedAt);
-        Assert.Null(await store.StartAsync(Guid.CreateVersion7(), Start, None));
+        Assert.Null(await store.UpdateAsync(Guid.CreateVersion7(), stored => stored.Started(Start), None));
     }
 
     [SkippableFact]
@@ -97,7 +97,7 @@ public abstract class BatchStoreContract
         var store = CreateStore();
         var batch = NewBatch();
         await store.CreateAsync(batch, None);
-        await store.StartAsync(batch.Id, Start, None);
+        await store.UpdateAsync(batch.Id, stored => stored.Started(Start), None);
         Assert.True(await store.AddChunkAsync(batch.Id, Chunk(0, 1, 2), Start, Retention, None));
 
         var read = await store.FinishReadingAsync(batch.Id, new BatchCheckpoint(2, 5, 0, 5, []), Start.AddSeconds(1), Retention, None);
@@ -215,7 +215,7 @@ public abstract class BatchStoreContract
         var batch = NewBatch();
         await store.CreateAsync(batch, None);
 
-        await store.FailAsync(batch.Id, "the input has no 'origin' column", Start, Retention, None);
+        await store.UpdateAsync(batch.Id, stored => stored.Failed("the input has no 'origin' column", Start, Retention), None);
 
         var failed = await store.FindAsync(batch.Id, None);
         Assert.Equal(BatchState.Failed, failed!.State);
@@ -233,7 +233,7 @@ public abstract class BatchStoreContract
         var completed = NewBatch(submittedAt: Start.AddMinutes(2));
         foreach (var batch in new[] { queued, running, completed })
             await store.CreateAsync(batch, None);
-        await store.StartAsync(running.Id, Start, None);
+        await store.UpdateAsync(running.Id, stored => stored.Started(Start), None);
         await store.FinishReadingAsync(completed.Id, new BatchCheckpoint(0, 0, 0, 0, []), Start, Retention, None);
 
         var unfinished = await store.ListUnfinishedAsync(None);

@@ -25,7 +25,11 @@ public sealed class MongoDocuments<T> : IDocuments<T>
 
     public async IAsyncEnumerable<Versioned<T>> StreamAsync(DocumentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var cursor = await Find(query).ToCursorAsync(cancellationToken);
+        var sort = new BsonDocument();
+        foreach (var order in query.Order)
+            sort.Add(Field(order.Field), order.Descending ? -1 : 1);
+        sort.Add("_id", query.Order.Count > 0 && query.Order[^1].Descending ? -1 : 1);
+        using var cursor = await _documents.Find(Filter(query)).Sort(sort).Limit(query.Limit).ToCursorAsync(cancellationToken);
         while (await cursor.MoveNextAsync(cancellationToken))
         {
             foreach (var document in cursor.Current)
@@ -106,16 +110,6 @@ public sealed class MongoDocuments<T> : IDocuments<T>
     }
 
     private static FilterDefinition<BsonDocument> KeyIs(string key) => Builders<BsonDocument>.Filter.Eq("_id", key);
-
-    private IFindFluent<BsonDocument, BsonDocument> Find(DocumentQuery query)
-    {
-        var sort = new BsonDocument();
-        foreach (var order in query.Order)
-            sort.Add(Field(order.Field), order.Descending ? -1 : 1);
-        sort.Add("_id", query.Order.Count > 0 && query.Order[^1].Descending ? -1 : 1);
-        var find = _documents.Find(Filter(query)).Sort(sort);
-        return query.Limit is { } limit ? find.Limit(limit) : find;
-    }
 
     private FilterDefinition<BsonDocument> Filter(DocumentQuery query)
     {

@@ -135,7 +135,7 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
                 return $"{column} IN (SELECT value FROM json_each({list}))";
             }
 
-            var name = Parameter(command, condition.Value);
+            var name = command.Parameters.AddWithValue("$p" + command.Parameters.Count, FieldValue.Stored(condition.Value) ?? DBNull.Value).ParameterName;
             return condition.Comparison switch
             {
                 Comparison.Equal => $"{column} IS {name}",
@@ -157,9 +157,6 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
     }
 
     private string Column(string field) => field == DocumentQuery.KeyField ? "key" : "f_" + _schema.Field(field).Name;
-
-    private static string Parameter(SqliteCommand command, object? value) =>
-        command.Parameters.AddWithValue("$p" + command.Parameters.Count, FieldValue.Stored(value) ?? DBNull.Value).ParameterName;
 
     private SqliteCommand Write(SqliteConnection connection, string onConflict)
     {
