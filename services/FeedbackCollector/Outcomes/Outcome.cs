@@ -89,7 +89,7 @@ public sealed record OutcomeJoin(Guid PredictionId, string ModelVersion);
 /// <param name="IsNew">Whether it was stored now; <see langword="false"/> for a duplicate.</param>
 public sealed record OutcomeAdmission(Outcome Stored, bool IsNew);
 
-/// <summary>An outcome to mark joined (<see cref="OutcomeStore.MarkJoinedAsync"/>).</summary>
+/// <summary>An outcome to mark joined (<see cref="Outcome.JoinedTo"/>).</summary>
 /// <param name="OutcomeId">The outcome.</param>
 /// <param name="ModelName">The model of the predictions.</param>
 /// <param name="Joins">The predictions, one per model version.</param>

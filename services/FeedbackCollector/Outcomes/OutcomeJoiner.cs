@@ -192,14 +192,15 @@ public sealed partial class OutcomeJoiner(
             return [];
 
         var now = time.GetUtcNow();
-        var marked = (await outcomes.MarkJoinedAsync(
-            joins.Select(join => new JoinedOutcome(
-                join.Outcome.OutcomeId,
-                join.Predictions[0].ModelName,
-                join.Predictions.Select(prediction => new OutcomeJoin(prediction.PredictionId, prediction.ModelVersion)).ToList(),
-                now)).ToList(),
-            cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var ours = joins.Where(join => marked.Contains(join.Outcome.OutcomeId)).ToList();
+        var ours = new List<OutcomeJoining>(joins.Count);
+        foreach (var join in joins)
+        {
+            var joined = new JoinedOutcome(join.Outcome.OutcomeId, join.Predictions[0].ModelName,
+                [.. join.Predictions.Select(prediction => new OutcomeJoin(prediction.PredictionId, prediction.ModelVersion))], now);
+            if (await outcomes.UpdateAsync(joined.OutcomeId, stored => stored.JoinedTo(joined), cancellationToken) is not null)
+                ours.Add(join);
+        }
+
         foreach (var model in ours.GroupBy(join => join.Predictions[0].ModelName, StringComparer.Ordinal))
             metrics.Joined(model.Key, model.Count());
         if (ours.Count < joins.Count)
@@ -233,7 +234,8 @@ public sealed partial class OutcomeJoiner(
         await bus.PublishBatch(events, cancellationToken);
         foreach (var recorded in events)
             metrics.Recorded(recorded.ModelName, recorded.ModelVersion);
-        await outcomes.MarkPublishedAsync(joins.Select(join => join.Outcome.OutcomeId).ToList(), cancellationToken);
+        foreach (var join in joins)
+            await outcomes.UpdateAsync(join.Outcome.OutcomeId, stored => stored.MarkedPublished(), cancellationToken);
         LogPublished(logger, joins.Count, events.Count);
     }
 

@@ -64,27 +64,12 @@ public sealed class OutcomeStore([FromKeyedServices(FeedbackCollectorService.Sto
         return found;
     }
 
-    /// <summary>Marks each outcome joined (<see cref="Outcome.JoinedTo"/>) if still pending; returns the ids this call marked (their writer publishes).</summary>
-    public async Task<IReadOnlyList<string>> MarkJoinedAsync(IReadOnlyCollection<JoinedOutcome> joined, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(joined);
-        var marked = new List<string>(joined.Count);
-        foreach (var join in joined)
-        {
-            if (await _outcomes.UpdateAsync(join.OutcomeId, stored => stored.JoinedTo(join), cancellationToken) is not null)
-                marked.Add(join.OutcomeId);
-        }
-
-        return marked;
-    }
-
-    /// <summary>Records that the <c>OutcomeRecorded</c> events of these (joined) outcomes were published.</summary>
-    public async Task MarkPublishedAsync(IReadOnlyCollection<string> outcomeIds, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(outcomeIds);
-        foreach (var outcomeId in outcomeIds)
-            await _outcomes.UpdateAsync(outcomeId, stored => stored.MarkedPublished(), cancellationToken);
-    }
+    /// <summary>
+    /// Applies a rule of the outcome (<see cref="Outcome.JoinedTo"/>, <see cref="Outcome.MarkedPublished"/>) by compare-and-set;
+    /// the outcome as changed, or null when there is none or the rule does not apply to it as stored (another writer came first).
+    /// </summary>
+    public Task<Outcome?> UpdateAsync(string outcomeId, Func<Outcome, Outcome?> change, CancellationToken cancellationToken) =>
+        _outcomes.UpdateAsync(outcomeId, change, cancellationToken);
 
     /// <summary>Joined outcomes never marked published, joined before <paramref name="joinedBefore"/>, oldest first, at most <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<Outcome>> FindUnpublishedAsync(DateTimeOffset joinedBefore, int limit, CancellationToken cancellationToken) =>

@@ -269,7 +269,7 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
         // What a writer stopped between its mark and its publish leaves behind.
         await _system.Store.AddManyAsync([outcome], CancellationToken.None);
-        await _system.Store.MarkJoinedAsync([new JoinedOutcome(outcome.OutcomeId, "flight-delay", [new OutcomeJoin(prediction.PredictionId, "1")], Now)], CancellationToken.None);
+        await _system.Store.UpdateAsync(outcome.OutcomeId, stored => stored.JoinedTo(new JoinedOutcome(outcome.OutcomeId, "flight-delay", [new OutcomeJoin(prediction.PredictionId, "1")], Now)), CancellationToken.None);
 
         Assert.Equal(0, await _system.Sweep.RepublishAsync(Now.AddSeconds(30), CancellationToken.None));
         Assert.Equal(1, await _system.Sweep.RepublishAsync(Now.AddMinutes(2), CancellationToken.None));
@@ -288,7 +288,7 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         await _system.Log.AddManyAsync([prediction], CancellationToken.None);
         var outcome = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now);
         await _system.Store.AddManyAsync([outcome], CancellationToken.None);
-        await _system.Store.MarkJoinedAsync([new JoinedOutcome(outcome.OutcomeId, "flight-delay", [new OutcomeJoin(prediction.PredictionId, "1")], Now)], CancellationToken.None);
+        await _system.Store.UpdateAsync(outcome.OutcomeId, stored => stored.JoinedTo(new JoinedOutcome(outcome.OutcomeId, "flight-delay", [new OutcomeJoin(prediction.PredictionId, "1")], Now)), CancellationToken.None);
 
         // Until RepublishAfter has passed since the join, its writer may still be publishing: a repeat leaves it.
         _system.Clock.Advance(OutcomeJoiner.RepublishAfter);
@@ -329,7 +329,7 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
         Assert.True((await system.Store.FindAsync(outcome.OutcomeId, CancellationToken.None))!.Published);
     }
 
-    /// <summary>Lets writers past their mark (<see cref="OutcomeStore.MarkJoinedAsync"/>) only once <c>writers</c> of them are there.</summary>
+    /// <summary>Lets writers past their mark (<see cref="OutcomeStore.UpdateAsync"/> with <see cref="Outcome.JoinedTo"/>) only once <c>writers</c> of them are there.</summary>
     private sealed class MarkBarrier(int writers)
     {
         private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);

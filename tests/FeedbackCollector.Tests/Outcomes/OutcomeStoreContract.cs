@@ -62,7 +62,7 @@ public abstract class OutcomeStoreContract
         var joined = SampleOutcomes.ForPrediction(Guid.CreateVersion7());
         var other = SampleOutcomes.ForPrediction(Guid.CreateVersion7());
         await store.AddManyAsync([waiting, alsoWaiting, joined, other], None);
-        await store.MarkJoinedAsync([Joined(joined, joined.PredictionId!.Value)], None);
+        await MarkJoinedAsync(store, Joined(joined, joined.PredictionId!.Value));
 
         var found = await store.FindPendingByPredictionIdsAsync([waiting.PredictionId!.Value, alsoWaiting.PredictionId!.Value, joined.PredictionId!.Value, Guid.CreateVersion7()], None);
 
@@ -84,7 +84,7 @@ public abstract class OutcomeStoreContract
         var withPredictionId = SampleOutcomes.ForPrediction(Guid.CreateVersion7()) with { ModelName = "flight-delay", EntityKey = "UA123" };
         var joined = SampleOutcomes.ForEntity("UA123", observedAt: SampleOutcomes.Start.AddHours(1));
         await store.AddManyAsync([waiting, laterSameKey, otherKey, otherModel, withPredictionId, joined], None);
-        await store.MarkJoinedAsync([Joined(joined, Guid.CreateVersion7())], None);
+        await MarkJoinedAsync(store, Joined(joined, Guid.CreateVersion7()));
 
         var found = await store.FindPendingByEntityKeysAsync([new EntityRef("flight-delay", "UA123"), new EntityRef("flight-delay", "AA1")], None);
 
@@ -109,9 +109,8 @@ public abstract class OutcomeStoreContract
         var shadow = new OutcomeJoin(Guid.CreateVersion7(), "2");
         var joinedAt = SampleOutcomes.Start.AddHours(2).AddTicks(5);
 
-        var marked = await store.MarkJoinedAsync(
-            [new JoinedOutcome(outcome.OutcomeId, "flight-delay", [champion, shadow], joinedAt), Joined(orphan, orphan.PredictionId!.Value)], None);
-        var again = await store.MarkJoinedAsync([new JoinedOutcome(outcome.OutcomeId, "flight-delay", [shadow], joinedAt.AddHours(1))], None);
+        var marked = await MarkJoinedAsync(store, new JoinedOutcome(outcome.OutcomeId, "flight-delay", [champion, shadow], joinedAt), Joined(orphan, orphan.PredictionId!.Value));
+        var again = await MarkJoinedAsync(store, new JoinedOutcome(outcome.OutcomeId, "flight-delay", [shadow], joinedAt.AddHours(1)));
 
         Assert.Equal([outcome.OutcomeId], marked);
         Assert.Empty(again);
@@ -131,12 +130,11 @@ public abstract class OutcomeStoreContract
         var joinedAt = SampleOutcomes.Start.AddHours(1);
         for (var index = 0; index < 3; index++)
         {
-            await store.MarkJoinedAsync(
-                [new JoinedOutcome(outcomes[index].OutcomeId, "flight-delay", [new OutcomeJoin(Guid.CreateVersion7(), "1")], joinedAt.AddMinutes(index))], None);
+            await MarkJoinedAsync(store, new JoinedOutcome(outcomes[index].OutcomeId, "flight-delay", [new OutcomeJoin(Guid.CreateVersion7(), "1")], joinedAt.AddMinutes(index)));
         }
 
         Assert.False((await store.FindAsync(outcomes[0].OutcomeId, None))!.Published);
-        await store.MarkPublishedAsync([outcomes[1].OutcomeId, outcomes[3].OutcomeId], None);
+        await MarkPublishedAsync(store, outcomes[1].OutcomeId, outcomes[3].OutcomeId);
 
         var unpublished = await store.FindUnpublishedAsync(joinedAt.AddMinutes(5), 10, None);
         Assert.Equal([outcomes[0].OutcomeId, outcomes[2].OutcomeId], unpublished.Select(outcome => outcome.OutcomeId));
@@ -157,7 +155,7 @@ public abstract class OutcomeStoreContract
         var recent = SampleOutcomes.ForPrediction(Guid.CreateVersion7(), receivedAt: cutoff);
         var oldButJoined = SampleOutcomes.ForPrediction(Guid.CreateVersion7(), receivedAt: cutoff.AddDays(-9));
         await store.AddManyAsync([old, oldByEntity, recent, oldButJoined], None);
-        await store.MarkJoinedAsync([Joined(oldButJoined, oldButJoined.PredictionId!.Value)], None);
+        await MarkJoinedAsync(store, Joined(oldButJoined, oldButJoined.PredictionId!.Value));
 
         Assert.Equal(2, await store.OrphanPendingAsync(cutoff, None));
         Assert.Equal(0, await store.OrphanPendingAsync(cutoff, None));
@@ -180,7 +178,7 @@ public abstract class OutcomeStoreContract
         var otherModel = SampleOutcomes.ForEntity("A1", model: "other-model");
         var unknownModel = SampleOutcomes.ForPrediction(Guid.CreateVersion7());
         await store.AddManyAsync([joined, pending, orphan, otherModel, unknownModel, pending, pending, otherModel], None);
-        await store.MarkJoinedAsync([Joined(joined, Guid.CreateVersion7())], None);
+        await MarkJoinedAsync(store, Joined(joined, Guid.CreateVersion7()));
         await store.OrphanPendingAsync(SampleOutcomes.Start.AddDays(-7), None);
 
         var counts = await store.CountAsync(None);
@@ -231,4 +229,23 @@ public abstract class OutcomeStoreContract
 
     private static JoinedOutcome Joined(Outcome outcome, Guid predictionId) =>
         new(outcome.OutcomeId, outcome.ModelName ?? "flight-delay", [new OutcomeJoin(predictionId, "1")], SampleOutcomes.Start.AddHours(1));
+
+    // Marks outcomes joined as the joiner does, one compare-and-set each; the ids this call marked.
+    private static async Task<List<string>> MarkJoinedAsync(OutcomeStore store, params JoinedOutcome[] joins)
+    {
+        var marked = new List<string>();
+        foreach (var join in joins)
+        {
+            if (await store.UpdateAsync(join.OutcomeId, stored => stored.JoinedTo(join), None) is not null)
+                marked.Add(join.OutcomeId);
+        }
+
+        return marked;
+    }
+
+    private static async Task MarkPublishedAsync(OutcomeStore store, params string[] outcomeIds)
+    {
+        foreach (var outcomeId in outcomeIds)
+            await store.UpdateAsync(outcomeId, stored => stored.MarkedPublished(), None);
+    }
 }
