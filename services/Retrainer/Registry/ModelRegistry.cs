@@ -99,7 +99,7 @@ public sealed partial class ModelRegistry(
                     aliasChanges.Add(await ChangedAsync(pinned, pinned.Version, null));
             }
 
-            if (!await store.AddAsync(bundle, CancellationToken.None))
+            if (!await store.AddAsync(bundle, _time.GetUtcNow(), CancellationToken.None))
                 return new Registration(RegistrationOutcome.AlreadyExists, await store.DescribeAsync(name, version, CancellationToken.None), null);
 
             if (await ChampionOfAsync(name, CancellationToken.None) is null)

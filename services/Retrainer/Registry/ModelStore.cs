@@ -9,7 +9,7 @@ namespace Retrainer.Registry;
 /// its ONNX file in <see cref="IModelFiles"/>, written first so a listed version is complete; an alias is a document of
 /// <c>model_aliases</c> (key <c>{name}/{alias}</c>). Which version serves is <see cref="ModelRegistry"/>'s rule.
 /// </summary>
-public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] IDocumentDatabase database, IModelFiles files, TimeProvider time)
+public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] IDocumentDatabase database, IModelFiles files)
 {
     private readonly IDocuments<VersionDocument> _versions = database.Collection(new DocumentSchema<VersionDocument>
     {
@@ -27,10 +27,7 @@ public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] I
         Indexes = [["model"]],
     });
 
-    /// <summary>Stores <paramref name="bundle"/> (its card's SHA-256 filled in), registered now, unless that version is stored; true when it was new.</summary>
-    public Task<bool> AddAsync(ModelBundle bundle, CancellationToken cancellationToken) => AddAsync(bundle, time.GetUtcNow(), cancellationToken);
-
-    /// <summary>Stores <paramref name="bundle"/> as registered at <paramref name="registeredAt"/> (an import), unless that version is stored.</summary>
+    /// <summary>Stores <paramref name="bundle"/> (its card's SHA-256 filled in) as registered at <paramref name="registeredAt"/>, unless that version is stored; true when it was new.</summary>
     /// <exception cref="InvalidOperationException">When the card is not valid.</exception>
     public async Task<bool> AddAsync(ModelBundle bundle, DateTimeOffset registeredAt, CancellationToken cancellationToken)
     {

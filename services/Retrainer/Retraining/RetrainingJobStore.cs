@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using ServiceDefaults.Storage.Documents;
 
 namespace Retrainer.Retraining;
@@ -13,8 +11,6 @@ public sealed class RetrainingJobStore([FromKeyedServices(RetrainerService.Store
         Key = job => job.JobId,
         Fields = [new("model", job => job.Model), new("requested", job => job.RequestedAt), new("running", job => job.IsRunning)],
         Indexes = [["model", "requested"], ["running", "requested"]],
-        // States by camelCase name, as stored before the document store too (the upgrade copies those documents as they are).
-        Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } },
     });
 
     /// <summary>Inserts or replaces the job (by id).</summary>

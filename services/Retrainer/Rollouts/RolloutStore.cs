@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using ServiceDefaults.Storage.Documents;
 
 namespace Retrainer.Rollouts;
@@ -13,8 +11,6 @@ public sealed class RolloutStore([FromKeyedServices(RetrainerService.StoreName)]
         Key = rollout => rollout.RolloutId,
         Fields = [new("model", rollout => rollout.ModelName), new("started", rollout => rollout.StartedAt), new("active", rollout => rollout.IsActive)],
         Indexes = [["model", "started"], ["active", "model"]],
-        // States by camelCase name, as stored before the document store too (the upgrade copies those documents as they are).
-        Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } },
     });
 
     /// <summary>Inserts or replaces the rollout (by id).</summary>

@@ -25,7 +25,7 @@ public sealed class BootstrapModelServiceTests(BootstrapModelFixture fixture) : 
         var models = Path.Combine(_folder, "models");
         await fixture.Bundle.WriteAsync(models, CancellationToken.None);
         using var database = new EmbeddedDatabase(Path.Combine(_folder, "retrainer.db"));
-        var store = new ModelStore(database, new FolderModelFiles(models), _time);
+        var store = new ModelStore(database, new FolderModelFiles(models));
         using var registry = new ModelRegistry(store, _time, _events);
         using var service = new BootstrapModelService(
             Options.Create(new RegistryOptions { ModelsFolder = models }), store, registry, _time, NullLogger<BootstrapModelService>.Instance);

@@ -22,7 +22,7 @@ public sealed class ModelRegistryTests(BootstrapModelFixture fixture) : IDisposa
     private ModelStore? _store;
     private ModelRegistry? _registry;
 
-    private ModelStore Store => _store ??= new ModelStore(_database = new EmbeddedDatabase(Path.Combine(_folder, "..", "retrainer.db")), new FolderModelFiles(_folder), _time);
+    private ModelStore Store => _store ??= new ModelStore(_database = new EmbeddedDatabase(Path.Combine(_folder, "..", "retrainer.db")), new FolderModelFiles(_folder));
 
     private ModelRegistry Registry => _registry ??= new ModelRegistry(Store, _time, _events);
 

@@ -6,7 +6,7 @@ namespace Retrainer.Tests.Registry;
 /// <summary>
 /// What <see cref="ModelStore"/> must do on either provider (a SQLite file with the models folder, MongoDB with GridFS).
 /// Each provider's test class derives from it and says how to open a store on the test's own (at first empty) data and
-/// how to open it again, with <see cref="Time"/> as its clock; the tests are skippable (MongoDB without
+/// how to open it again; the tests are skippable (MongoDB without
 /// <c>MONGODB_URI</c>, or no demo data for the bootstrap bundle).
 /// </summary>
 public abstract class ModelStoreContract(BootstrapModelFixture fixture)
@@ -16,10 +16,10 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     /// <summary>The bootstrap model, whose bundle the tests store under other names and versions.</summary>
     protected BootstrapModelFixture Fixture => fixture;
 
-    /// <summary>The clock of the stores the test opens.</summary>
-    protected ManualClock Time { get; } = new();
+    /// <summary>When the tests register their versions, unless a test says otherwise.</summary>
+    private static readonly DateTimeOffset Registered = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
 
-    /// <summary>A store on this test's data, with <see cref="Time"/> as its clock.</summary>
+    /// <summary>A store on this test's data.</summary>
     protected abstract ModelStore CreateStore();
 
     /// <summary>A new store object on the same data, as after a restart.</summary>
@@ -31,7 +31,7 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
         var store = CreateStore();
         var bundle = Version("flight-delay", "3");
 
-        Assert.True(await store.AddAsync(bundle, None));
+        Assert.True(await store.AddAsync(bundle, Registered, None));
 
         var found = await store.FindAsync("flight-delay", "3", None);
         Assert.NotNull(found);
@@ -45,10 +45,10 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     public async Task A_version_stored_again_keeps_its_first_content()
     {
         var store = CreateStore();
-        await store.AddAsync(Version("flight-delay", "3"), None);
+        await store.AddAsync(Version("flight-delay", "3"), Registered, None);
 
         var changed = Version("flight-delay", "3") with { Onnx = [.. fixture.Bundle.Onnx, 0] };
-        Assert.False(await store.AddAsync(changed, None));
+        Assert.False(await store.AddAsync(changed, Registered, None));
 
         Assert.Equal(fixture.Bundle.Onnx, (await store.FindAsync("flight-delay", "3", None))!.Onnx);
     }
@@ -58,7 +58,7 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     {
         var store = CreateStore();
         foreach (var (name, version) in new[] { ("flight-delay", "1"), ("flight-delay", "2"), ("arrival-delay", "7") })
-            await store.AddAsync(Version(name, version), None);
+            await store.AddAsync(Version(name, version), Registered, None);
 
         Assert.Equal(["arrival-delay", "flight-delay"], await store.ModelNamesAsync(None));
         Assert.Equal(["1", "2"], (await store.VersionsAsync("flight-delay", None)).Order());
@@ -69,7 +69,7 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     public async Task Unknown_versions_and_names_that_are_not_plain_find_nothing()
     {
         var store = CreateStore();
-        await store.AddAsync(Version("flight-delay", "1"), None);
+        await store.AddAsync(Version("flight-delay", "1"), Registered, None);
 
         Assert.Null(await store.FindAsync("flight-delay", "99", None));
         Assert.Null(await store.FindAsync("..", "flight-delay", None));
@@ -83,7 +83,7 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
         var store = CreateStore();
         var invalid = Version("flight-delay", "4") with { Card = fixture.Bundle.Card with { Version = "4", Name = "Not A Name!" } };
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AddAsync(invalid, None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AddAsync(invalid, Registered, None));
 
         Assert.Empty(await store.ModelNamesAsync(None));
     }
@@ -92,12 +92,12 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     public async Task Versions_are_still_there_after_the_store_is_reopened()
     {
         var store = CreateStore();
-        await store.AddAsync(Version("flight-delay", "5"), None);
+        await store.AddAsync(Version("flight-delay", "5"), Registered, None);
 
         var reopened = Reopen(store);
 
         Assert.Equal(fixture.Bundle.Onnx, (await reopened.FindAsync("flight-delay", "5", None))!.Onnx);
-        Assert.False(await reopened.AddAsync(Version("flight-delay", "5"), None));
+        Assert.False(await reopened.AddAsync(Version("flight-delay", "5"), Registered, None));
     }
 
     [SkippableFact]
@@ -105,9 +105,7 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     {
         var store = CreateStore();
         var registeredAt = new DateTimeOffset(2026, 11, 23, 10, 17, 42, TimeSpan.Zero);
-        Time.Now = registeredAt;
-        await store.AddAsync(Version("flight-delay", "3"), None);
-        Time.Now = registeredAt.AddHours(1);
+        await store.AddAsync(Version("flight-delay", "3"), registeredAt, None);
 
         var described = await store.DescribeAsync("flight-delay", "3", None);
 
@@ -127,7 +125,7 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     {
         var store = CreateStore();
         foreach (var (name, version) in new[] { ("flight-delay", "1"), ("flight-delay", "2"), ("arrival-delay", "1") })
-            await store.AddAsync(Version(name, version), None);
+            await store.AddAsync(Version(name, version), Registered, None);
 
         var listed = await store.ListAsync("flight-delay", None);
 
@@ -140,8 +138,8 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     public async Task A_deleted_version_is_gone_with_its_file_and_can_be_stored_again()
     {
         var store = CreateStore();
-        await store.AddAsync(Version("flight-delay", "1"), None);
-        await store.AddAsync(Version("flight-delay", "2"), None);
+        await store.AddAsync(Version("flight-delay", "1"), Registered, None);
+        await store.AddAsync(Version("flight-delay", "2"), Registered, None);
 
         Assert.True(await store.DeleteAsync("flight-delay", "2", None));
 
@@ -150,7 +148,7 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
         Assert.Null(await store.DescribeAsync("flight-delay", "2", None));
         Assert.Equal(["1"], await store.VersionsAsync("flight-delay", None));
         Assert.NotNull(await Reopen(store).FindAsync("flight-delay", "1", None));
-        Assert.True(await store.AddAsync(Version("flight-delay", "2"), None));
+        Assert.True(await store.AddAsync(Version("flight-delay", "2"), Registered, None));
         Assert.Equal(fixture.Bundle.Onnx, (await store.FindAsync("flight-delay", "2", None))!.Onnx);
     }
 
@@ -158,7 +156,7 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     public async Task Deleting_a_models_last_version_leaves_no_model_and_no_alias_behind()
     {
         var store = CreateStore();
-        await store.AddAsync(Version("flight-delay", "1"), None);
+        await store.AddAsync(Version("flight-delay", "1"), Registered, None);
         await store.SetAliasAsync(Alias("flight-delay", "challenger", "1"), None);
 
         Assert.True(await store.DeleteAsync("flight-delay", "1", None));
@@ -172,8 +170,8 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     public async Task Aliases_are_set_moved_listed_in_name_order_and_removed_and_kept_across_a_reopen()
     {
         var store = CreateStore();
-        await store.AddAsync(Version("flight-delay", "1"), None);
-        await store.AddAsync(Version("flight-delay", "2"), None);
+        await store.AddAsync(Version("flight-delay", "1"), Registered, None);
+        await store.AddAsync(Version("flight-delay", "2"), Registered, None);
         var at = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero);
 
         await store.SetAliasAsync(Alias("flight-delay", "champion", "1", at), None);
@@ -195,8 +193,8 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     public async Task Adding_an_alias_that_exists_leaves_it_where_it_points()
     {
         var store = CreateStore();
-        await store.AddAsync(Version("flight-delay", "1"), None);
-        await store.AddAsync(Version("flight-delay", "2"), None);
+        await store.AddAsync(Version("flight-delay", "1"), Registered, None);
+        await store.AddAsync(Version("flight-delay", "2"), Registered, None);
 
         Assert.True(await store.AddAliasAsync(Alias("flight-delay", "champion", "1"), None));
         Assert.False(await store.AddAliasAsync(Alias("flight-delay", "champion", "2"), None));
@@ -208,8 +206,8 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
     public async Task Aliases_of_one_model_are_not_another_models()
     {
         var store = CreateStore();
-        await store.AddAsync(Version("flight-delay", "1"), None);
-        await store.AddAsync(Version("arrival-delay", "7"), None);
+        await store.AddAsync(Version("flight-delay", "1"), Registered, None);
+        await store.AddAsync(Version("arrival-delay", "7"), Registered, None);
 
         await store.SetAliasAsync(Alias("flight-delay", "champion", "1"), None);
         await store.SetAliasAsync(Alias("arrival-delay", "champion", "7"), None);

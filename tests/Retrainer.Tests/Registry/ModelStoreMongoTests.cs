@@ -19,7 +19,7 @@ public sealed class ModelStoreMongoTests(BootstrapModelFixture fixture) : ModelS
     private MongoDbTestDatabase Server => _database ??= MongoDbTestDatabase.Open("model-store");
 
     protected override ModelStore CreateStore() =>
-        new(new MongoDocumentDatabase(Server.Database), new GridFsModelFiles(Server.Database), Time);
+        new(new MongoDocumentDatabase(Server.Database), new GridFsModelFiles(Server.Database));
 
     protected override ModelStore Reopen(ModelStore store) => CreateStore();
 
@@ -27,7 +27,7 @@ public sealed class ModelStoreMongoTests(BootstrapModelFixture fixture) : ModelS
     public async Task The_ONNX_file_is_in_GridFS_and_the_version_document_names_it()
     {
         Skip.If(Fixture.Bundle is null, "the demo data is missing");
-        await CreateStore().AddAsync(Fixture.Bundle, CancellationToken.None);
+        await CreateStore().AddAsync(Fixture.Bundle, DateTimeOffset.UnixEpoch, CancellationToken.None);
 
         var version = await Server.Database.GetCollection<BsonDocument>("model_versions")
             .Find(FilterDefinition<BsonDocument>.Empty).SingleAsync();

@@ -17,7 +17,7 @@ public sealed class ModelStoreSqliteTests(BootstrapModelFixture fixture) : Model
     {
         var database = new EmbeddedDatabase(Path.Combine(_folder, "retrainer.db"));
         _databases.Add(database);
-        return new ModelStore(database, new FolderModelFiles(ModelsFolder), Time);
+        return new ModelStore(database, new FolderModelFiles(ModelsFolder));
     }
 
     protected override ModelStore Reopen(ModelStore store) => CreateStore();
@@ -25,7 +25,7 @@ public sealed class ModelStoreSqliteTests(BootstrapModelFixture fixture) : Model
     [DemoDataFact]
     public async Task A_version_is_a_bundle_folder_named_after_the_model_and_version()
     {
-        await CreateStore().AddAsync(Fixture.Bundle with { Card = Fixture.Bundle.Card with { Version = "8" } }, CancellationToken.None);
+        await CreateStore().AddAsync(Fixture.Bundle with { Card = Fixture.Bundle.Card with { Version = "8" } }, DateTimeOffset.UnixEpoch, CancellationToken.None);
 
         var read = await ModelBundle.ReadAsync(ModelBundle.FolderOf(ModelsFolder, "flight-delay", "8"), CancellationToken.None);
         Assert.NotNull(read.Bundle);
@@ -51,7 +51,7 @@ public sealed class ModelStoreSqliteTests(BootstrapModelFixture fixture) : Model
     public async Task A_version_whose_ONNX_file_is_gone_from_the_folder_is_listed_but_not_found()
     {
         var store = CreateStore();
-        await store.AddAsync(Fixture.Bundle, CancellationToken.None);
+        await store.AddAsync(Fixture.Bundle, DateTimeOffset.UnixEpoch, CancellationToken.None);
 
         File.Delete(Path.Combine(ModelBundle.FolderOf(ModelsFolder, "flight-delay", "1"), Fixture.Bundle.Card.Artifact.File));
 

@@ -83,7 +83,7 @@ public sealed class RetrainingTestSystem : IDisposable
         var flights = await FlightsAsync();
         var folder = Path.Combine(Path.GetTempPath(), $"retraining-{Guid.NewGuid():N}");
         var time = new ManualClock();
-        var registry = new ModelRegistry(new ModelStore(new EmbeddedDatabase(Path.Combine(folder, "registry.db")), new FolderModelFiles(Path.Combine(folder, "models")), time), time);
+        var registry = new ModelRegistry(new ModelStore(new EmbeddedDatabase(Path.Combine(folder, "registry.db")), new FolderModelFiles(Path.Combine(folder, "models"))), time);
         await registry.RegisterAsync(flights.Champion, "bootstrap", CancellationToken.None);
         return new RetrainingTestSystem(folder, time, registry, options ?? FastOptions());
     }

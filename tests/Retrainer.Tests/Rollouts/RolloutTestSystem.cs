@@ -47,7 +47,7 @@ public sealed class RolloutTestSystem : IDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), $"rollout-models-{Guid.NewGuid():N}");
         var time = new ManualClock();
-        var registry = new ModelRegistry(new ModelStore(new EmbeddedDatabase(Path.Combine(folder, "registry.db")), new FolderModelFiles(Path.Combine(folder, "models")), time), time);
+        var registry = new ModelRegistry(new ModelStore(new EmbeddedDatabase(Path.Combine(folder, "registry.db")), new FolderModelFiles(Path.Combine(folder, "models"))), time);
         foreach (var version in new[] { "1", "2", "3" })
             await registry.RegisterAsync(bootstrap with { Card = bootstrap.Card with { Version = version } }, "test", CancellationToken.None);
         return new RolloutTestSystem(folder, time, registry, options ?? new RolloutOptions());

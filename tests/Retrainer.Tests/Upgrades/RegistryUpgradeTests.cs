@@ -57,7 +57,7 @@ public sealed class RegistryUpgradeTests : IDisposable
         await ModelsFolderImport.ImportAsync(Open(), ModelsFolder, None);
         var store = Open();
 
-        Assert.True(await store.AddAsync(await BundleAsync("flight-delay", "3", "4"), None));
+        Assert.True(await store.AddAsync(await BundleAsync("flight-delay", "3", "4"), _time.Now, None));
         await store.SetAliasAsync(new ModelAlias("flight-delay", "champion", "4", _time.Now), None);
         Assert.True(await store.RemoveAliasAsync("flight-delay", "challenger", None));
 
@@ -91,7 +91,7 @@ public sealed class RegistryUpgradeTests : IDisposable
     {
         var database = new EmbeddedDatabase(Path.Combine(_folder, "store", "retrainer.db"), EmbeddedDatabase.UpgradesIn(typeof(RetrainerService).Assembly));
         _databases.Add(database);
-        return new ModelStore(database, new FolderModelFiles(ModelsFolder), _time);
+        return new ModelStore(database, new FolderModelFiles(ModelsFolder));
     }
 
     private async Task<ModelBundle> BundleAsync(string model, string version, string newVersion)

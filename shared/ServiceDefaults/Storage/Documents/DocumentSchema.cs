@@ -22,8 +22,8 @@ public sealed class DocumentSchema<T>
     /// <summary>The indexes, each a list of field names (ordered as the index); each ends with the key, which breaks ties in an order.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Indexes { get; init; } = [];
 
-    /// <summary>How documents are written as JSON: unless the store says otherwise, web defaults, enums by name, text unescaped.</summary>
-    public JsonSerializerOptions Json { get; init; } = Defaults;
+    /// <summary>How documents are written as JSON: web defaults, enums by name (read in any case), text unescaped.</summary>
+    public JsonSerializerOptions Json => Defaults;
 
     private static JsonSerializerOptions Defaults { get; } =
         new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() }, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
