@@ -27,7 +27,6 @@ public static class StorageExtensions
         if (!builder.Services.Any(registered => registered.ServiceType == typeof(IMongoClient)))
         {
             var configuration = builder.Configuration;
-            builder.Services.AddOptions<StorageOptions>().Configure(_ => RefuseUnknownProvider(configuration.GetSection(StorageOptions.SectionName)));
             builder.AddValidatedOptions<StorageOptions>(StorageOptions.SectionName)
                 .Configure(options => options.MongoDbConnectionString = configuration.GetConnectionString(MongoDocumentDatabase.ConnectionStringName));
             // Resolved only on MongoDB, where the options' Errors have required the connection string.
@@ -43,17 +42,5 @@ public static class StorageExtensions
                 : new EmbeddedDatabase(options.DatabasePathOf(service), EmbeddedDatabase.UpgradesIn(owner));
         });
         return builder;
-    }
-
-    // Runs before binding: the binder's own error for a name that is not a provider does not list the ones that are.
-    private static void RefuseUnknownProvider(IConfigurationSection section)
-    {
-        var provider = section[nameof(StorageOptions.Provider)];
-        if (!string.IsNullOrWhiteSpace(provider) && !Enum.TryParse<StorageProvider>(provider, ignoreCase: true, out _))
-        {
-            throw new InvalidOperationException(
-                $"{StorageOptions.SectionName}:Provider is '{provider}', which is not a store. Use Embedded (the default: SQLite " +
-                $"files under {StorageOptions.SectionName}:DataFolder) or MongoDb (with ConnectionStrings:{MongoDocumentDatabase.ConnectionStringName}).");
-        }
     }
 }
