@@ -35,11 +35,6 @@ public sealed class MessagingOptions : IValidatedOptions
     public IEnumerable<string> Errors()
     {
         const string Section = SectionName;
-        if (!Enum.IsDefined(Transport))
-        {
-            yield return $"{Section}:Transport must be InMemory or RabbitMq.";
-        }
-
         if (Transport == MessagingTransport.RabbitMq)
         {
             var broker = RabbitMq;

@@ -13,6 +13,7 @@ namespace ServiceDefaults.Storage;
 /// <remarks>Microsoft.Data.Sqlite runs its async methods synchronously (SQLite has no asynchronous I/O).</remarks>
 public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
 {
+    private readonly string _path;
     private readonly string _connectionString;
     private readonly IReadOnlyList<string> _upgrades;
     private Task? _initialization;
@@ -25,11 +26,11 @@ public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
     public EmbeddedDatabase(string path, IReadOnlyList<string>? upgrades = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Path = System.IO.Path.GetFullPath(path);
+        _path = Path.GetFullPath(path);
         _upgrades = upgrades ?? [];
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = Path,
+            DataSource = _path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
@@ -37,9 +38,6 @@ public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
             DefaultTimeout = 30,
         }.ToString();
     }
-
-    /// <summary>The database file.</summary>
-    public string Path { get; }
 
     /// <summary>The upgrade scripts embedded in <paramref name="assembly"/> (resources named <c>upgrades/NNN-….sql</c>), in name order.</summary>
     public static IReadOnlyList<string> UpgradesIn(Assembly assembly)
@@ -84,7 +82,7 @@ public sealed class EmbeddedDatabase : IDocumentDatabase, IDisposable
     // crash of the process, and a power loss may lose the last transactions but never corrupts the file.
     private async Task InitializeAsync()
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         await using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync();
         await ExecuteAsync(connection, "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000;", CancellationToken.None);

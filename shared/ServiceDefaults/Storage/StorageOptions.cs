@@ -26,8 +26,6 @@ public sealed class StorageOptions : IValidatedOptions
 
     public IEnumerable<string> Errors()
     {
-        if (!Enum.IsDefined(Provider))
-            yield return $"{SectionName}:Provider must be Embedded or MongoDb, not {Provider}.";
         if (string.IsNullOrWhiteSpace(DataFolder))
             yield return $"{SectionName}:DataFolder must name a folder (the default is .data/store).";
         else if (DataFolder.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
