@@ -31,7 +31,7 @@ public static class StorageExtensions
                 .Configure(options => options.MongoDbConnectionString = configuration.GetConnectionString(MongoDocumentDatabase.ConnectionStringName));
             // Resolved only on MongoDB, where the options' Errors have required the connection string.
             builder.Services.AddSingleton<IMongoClient>(services => new MongoClient(services.GetRequiredService<IOptions<StorageOptions>>().Value.MongoDbConnectionString));
-            builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthCheckExtensions.ReadyTag]);
+            builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", failureStatus: null, [HealthCheckExtensions.ReadyTag], TimeSpan.FromSeconds(3));
         }
 
         builder.Services.TryAddKeyedSingleton<IDocumentDatabase>(service, (services, _) =>
