@@ -33,7 +33,6 @@ public class ForwardingDocuments<T>(IDocuments<T> inner) : IDocuments<T>
 
     public virtual IAsyncEnumerable<Versioned<T>> StreamAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.StreamAsync(query, cancellationToken);
 
-    public virtual Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
 
     public virtual Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken) =>
         inner.CountByAsync(query, field, cancellationToken);

@@ -72,7 +72,7 @@ public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] I
         if (await DocumentAsync(modelName, version, cancellationToken) is not { } stored || !await _versions.DeleteAsync(Key(modelName, version), cancellationToken))
             return false;
         await files.DeleteAsync(stored.File, cancellationToken);
-        if (await _versions.CountAsync(DocumentQuery.Where("model", modelName), cancellationToken) == 0)
+        if (await _versions.ListAsync(DocumentQuery.Where("model", modelName).Take(1), cancellationToken) is [])
             await _aliases.DeleteManyAsync(DocumentQuery.Where("model", modelName), cancellationToken);
         return true;
     }

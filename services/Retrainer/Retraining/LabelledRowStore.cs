@@ -50,7 +50,7 @@ public sealed class LabelledRowStore([FromKeyedServices(RetrainerService.StoreNa
         ArgumentOutOfRangeException.ThrowIfNegative(keep);
         var model = DocumentQuery.Where("model", modelName);
         var deleted = await _rows.DeleteManyAsync(model.And("stored", Comparison.Less, storedBefore), cancellationToken);
-        var beyond = await _rows.CountAsync(model, cancellationToken) - keep;
+        var beyond = (await _rows.CountByAsync(model, "model", cancellationToken)).GetValueOrDefault(modelName) - keep;
         if (beyond <= 0)
             return deleted;
         // The oldest rows beyond the newest `keep`: the newest of them, and everything older, goes.

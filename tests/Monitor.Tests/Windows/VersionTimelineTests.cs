@@ -144,7 +144,6 @@ public sealed class VersionTimelineTests : IAsyncLifetime
 
         public IAsyncEnumerable<Versioned<T>> StreamAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.StreamAsync(query, cancellationToken);
 
-        public Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
 
         public Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken) =>
             inner.CountByAsync(query, field, cancellationToken);

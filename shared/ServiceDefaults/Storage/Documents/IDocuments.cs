@@ -11,10 +11,7 @@ public interface IDocuments<T>
     /// <summary>The documents the query selects, with their revisions, read as they are consumed.</summary>
     IAsyncEnumerable<Versioned<T>> StreamAsync(DocumentQuery query, CancellationToken cancellationToken);
 
-    /// <summary>How many documents the query's conditions select (its order and limit are ignored).</summary>
-    Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken);
-
-    /// <summary>How many documents the conditions select per distinct value of <paramref name="field"/>.</summary>
+    /// <summary>How many documents the query's conditions select per distinct value of <paramref name="field"/> (its order and limit are ignored).</summary>
     Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken);
 
     /// <summary>Inserts each document whose key is not stored yet, in one round trip; per document, true when inserted.</summary>

@@ -37,9 +37,6 @@ public sealed class MongoDocuments<T> : IDocuments<T>
         }
     }
 
-    public Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken) =>
-        _documents.CountDocumentsAsync(Filter(query), cancellationToken: cancellationToken);
-
     public async Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken)
     {
         var groups = await _documents.Aggregate()

@@ -40,13 +40,6 @@ public sealed class SqliteDocuments<T> : IDocuments<T>
             yield return new Versioned<T>(JsonSerializer.Deserialize<T>(reader.GetString(0), _schema.Json) ?? throw new InvalidDataException($"A document of '{_table}' is null."), reader.GetInt64(1));
     }
 
-    public async Task<long> CountAsync(DocumentQuery query, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT COUNT(*) FROM {_table}", query, ordered: false);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
     public async Task<IReadOnlyDictionary<string, long>> CountByAsync(DocumentQuery query, string field, CancellationToken cancellationToken)
     {
         var column = Column(field);
