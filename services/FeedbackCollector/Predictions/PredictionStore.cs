@@ -3,10 +3,7 @@ using ServiceDefaults.Storage.Documents;
 
 namespace FeedbackCollector.Predictions;
 
-/// <summary>
-/// The prediction log FeedbackCollector joins ground truth to (by prediction id, or by the caller's entity key): collection
-/// <c>predictions</c>, one <see cref="PredictionMade"/> per prediction id, stored once, as first received.
-/// </summary>
+/// <summary>The prediction log FeedbackCollector joins ground truth to: each <see cref="PredictionMade"/> once, as first received.</summary>
 public sealed class PredictionStore([FromKeyedServices(FeedbackCollectorService.StoreName)] IDocumentDatabase database)
 {
     private readonly IDocuments<PredictionMade> _predictions = database.Collection(new DocumentSchema<PredictionMade>

@@ -2,10 +2,7 @@ using ServiceDefaults.Storage.Documents;
 
 namespace Retrainer.Retraining;
 
-/// <summary>
-/// Labelled rows in the Retrainer's database: collection <c>labelled_rows</c>, one document per model and outcome (key
-/// <c>{model}/{outcome id}</c>, so a second insert changes nothing) with the time it was stored, by the host's clock.
-/// </summary>
+/// <summary>Labelled rows, once per model and outcome, each with the time it was stored (by the host's clock) for the retention.</summary>
 public sealed class LabelledRowStore([FromKeyedServices(RetrainerService.StoreName)] IDocumentDatabase database, TimeProvider time)
 {
     private readonly IDocuments<StoredRow> _rows = database.Collection(new DocumentSchema<StoredRow>
