@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Contracts.Serialization;
+using Modeling.Records;
 
 namespace FeatureBuilder.Batches;
 
@@ -38,7 +39,7 @@ public sealed record Batch(
     string ModelName,
     string ModelVersion,
     string CardJson,
-    BatchFormat Format,
+    RecordFormat Format,
     string InputName,
     string InputPath,
     bool IsUploaded,
@@ -59,7 +60,7 @@ public sealed record Batch(
 {
     /// <summary>A batch just accepted: queued, nothing read.</summary>
     public static Batch Submitted(
-        Guid id, string modelName, string modelVersion, string cardJson, BatchFormat format, string inputName, string inputPath, bool isUploaded, DateTimeOffset submittedAt) =>
+        Guid id, string modelName, string modelVersion, string cardJson, RecordFormat format, string inputName, string inputPath, bool isUploaded, DateTimeOffset submittedAt) =>
         new(id, modelName, modelVersion, cardJson, format, inputName, inputPath, isUploaded, BatchState.Queued, submittedAt,
             null, null, null, 0, 0, 0, null, 0, 0, null, null);
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using FeatureBuilder.Batches.Inputs;
 using Modeling.Features;
+using Modeling.Records;
 
 namespace FeatureBuilder.Batches;
 
@@ -9,7 +9,7 @@ namespace FeatureBuilder.Batches;
 /// the valid ones into chunks of <c>chunkSize</c> rows. The cut depends only on the input, so reading the
 /// same input again (a resumed batch) gives the same chunks with the same indexes.
 /// </summary>
-public sealed class BatchChunker : IBatchRowSink
+public sealed class BatchChunker : IRecordSink
 {
     private readonly Featurizer _featurizer;
     private readonly int _chunkSize;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Modeling.Records;
 
 namespace FeatureBuilder.Batches;
 
@@ -14,12 +15,12 @@ public sealed class BatchInputs(IOptions<BatchOptions> options)
     /// never reads half an upload.
     /// </summary>
     /// <returns>The file's path and size.</returns>
-    public async Task<(string Path, long Bytes)> SaveUploadAsync(Guid batchId, BatchFormat format, Stream body, CancellationToken cancellationToken)
+    public async Task<(string Path, long Bytes)> SaveUploadAsync(Guid batchId, RecordFormat format, Stream body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         var folder = Path.GetFullPath(options.Value.UploadFolder);
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, $"{batchId:N}.{BatchFormats.NameOf(format)}");
+        var path = Path.Combine(folder, $"{batchId:N}.{RecordFormats.NameOf(format)}");
         var partial = path + ".partial";
         try
         {

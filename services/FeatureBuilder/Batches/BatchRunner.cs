@@ -1,10 +1,10 @@
 using System.Threading.Channels;
 using Contracts.Batches;
-using FeatureBuilder.Batches.Inputs;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Modeling.Cards;
 using Modeling.Features;
+using Modeling.Records;
 
 namespace FeatureBuilder.Batches;
 
@@ -135,7 +135,7 @@ public sealed partial class BatchRunner(
             _ = await store.CheckpointAsync(batch.Id, checkpoint, token) ?? throw new BatchDeletedException();
         });
 
-        await BatchInputReaders.For(batch.Format).ReadAsync(input, chunker, cancellationToken);
+        await RecordReaders.For(batch.Format).ReadAsync(input, chunker, cancellationToken);
         var lastInvalid = await chunker.CompleteAsync(cancellationToken);
         var finished = new BatchCheckpoint(chunker.ChunkIndex, chunker.RowsRead, chunker.RowsInvalid, chunker.RowsRead, lastInvalid);
         var done = await store.FinishReadingAsync(batch.Id, finished, time.GetUtcNow(), settings.Retention, cancellationToken)

@@ -1,3 +1,5 @@
+using Modeling.Records;
+
 namespace FeatureBuilder.Batches;
 
 /// <summary>A batch as the API shows it (<c>GET /api/v1/models/{model}/batches/{id}</c>).</summary>
@@ -48,7 +50,7 @@ public sealed record BatchStatus(
             batch.ModelName,
             batch.ModelVersion,
             batch.State.ToString().ToLowerInvariant(),
-            new BatchInputStatus(batch.InputName, BatchFormats.NameOf(batch.Format), batch.IsUploaded),
+            new BatchInputStatus(batch.InputName, RecordFormats.NameOf(batch.Format), batch.IsUploaded),
             new BatchRowCounts(batch.RowsRead, batch.RowsInvalid, batch.RowsScored, batch.EstimatedRows),
             new BatchChunkCounts(batch.ChunksPublished, batch.ChunksScored, batch.TotalChunks),
             rate,

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Modeling.Records;
 
 namespace FeatureBuilder.Endpoints;
 
@@ -73,7 +74,7 @@ public static class BatchEndpoints
     private static async Task<ReceivedInput> ReceiveInputAsync(Guid id, HttpRequest request, BatchInputs inputs, BatchOptions options, CancellationToken cancellationToken)
     {
         var requestedFormat = request.Query[FormatParameter].FirstOrDefault();
-        if (requestedFormat is not null && BatchFormats.FromName(requestedFormat) is null)
+        if (requestedFormat is not null && RecordFormats.FromName(requestedFormat) is null)
             return ReceivedInput.Refused(UnknownFormat(requestedFormat));
 
         var mediaType = request.ContentType is { } contentType && MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed : null;
@@ -87,10 +88,10 @@ public static class BatchEndpoints
         if (mediaType?.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
             return await MultipartInputAsync(id, request, mediaType, inputs, requestedFormat, cancellationToken);
 
-        var format = BatchFormats.FromName(requestedFormat) ?? BatchFormats.FromMediaType(mediaType?.MediaType.Value);
+        var format = RecordFormats.FromName(requestedFormat) ?? RecordFormats.FromMediaType(mediaType?.MediaType.Value);
         if (format is not { } known)
             return ReceivedInput.Refused(UnsupportedMediaType(mediaType?.MediaType.Value));
-        return await UploadAsync(id, known, request.Body, "upload." + BatchFormats.NameOf(known), inputs, cancellationToken);
+        return await UploadAsync(id, known, request.Body, "upload." + RecordFormats.NameOf(known), inputs, cancellationToken);
     }
 
     private static async Task<ReceivedInput> NamedInputAsync(HttpRequest request, BatchInputs inputs, string? requestedFormat, CancellationToken cancellationToken)
@@ -108,10 +109,10 @@ public static class BatchEndpoints
         if (named?.InputFile is not { Length: > 0 } name)
             return ReceivedInput.Refused(FieldProblem("inputFile", "Name a file of the input folder in 'inputFile', or upload the file (CSV, JSON Lines or Parquet) as the body."));
         var formatName = named.Format ?? requestedFormat;
-        if (formatName is not null && BatchFormats.FromName(formatName) is null)
+        if (formatName is not null && RecordFormats.FromName(formatName) is null)
             return ReceivedInput.Refused(UnknownFormat(formatName));
-        if ((BatchFormats.FromName(formatName) ?? BatchFormats.FromFileName(name)) is not { } format)
-            return ReceivedInput.Refused(FieldProblem("format", $"The format of '{name}' cannot be told from its extension: give 'format' ({string.Join(", ", BatchFormats.Names)})."));
+        if ((RecordFormats.FromName(formatName) ?? RecordFormats.FromFileName(name)) is not { } format)
+            return ReceivedInput.Refused(FieldProblem("format", $"The format of '{name}' cannot be told from its extension: give 'format' ({string.Join(", ", RecordFormats.Names)})."));
         if (inputs.ResolveInputFile(name, out var error) is not { } path)
             return ReceivedInput.Refused(FieldProblem("inputFile", error!));
         return new ReceivedInput(format, name, path, IsUploaded: false, null);
@@ -130,16 +131,16 @@ public static class BatchEndpoints
             if (section.GetContentDispositionHeader() is not { } disposition || !disposition.IsFileDisposition())
                 continue;
             var fileName = Path.GetFileName(disposition.FileName.Value ?? disposition.FileNameStar.Value ?? "upload");
-            var format = BatchFormats.FromName(requestedFormat) ?? BatchFormats.FromMediaType(section.ContentType) ?? BatchFormats.FromFileName(fileName);
+            var format = RecordFormats.FromName(requestedFormat) ?? RecordFormats.FromMediaType(section.ContentType) ?? RecordFormats.FromFileName(fileName);
             if (format is not { } known)
-                return ReceivedInput.Refused(FieldProblem("format", $"The format of '{fileName}' cannot be told from its type or extension: add ?format= ({string.Join(", ", BatchFormats.Names)})."));
+                return ReceivedInput.Refused(FieldProblem("format", $"The format of '{fileName}' cannot be told from its type or extension: add ?format= ({string.Join(", ", RecordFormats.Names)})."));
             return await UploadAsync(id, known, section.Body, fileName, inputs, cancellationToken);
         }
 
         return ReceivedInput.Refused(FieldProblem("file", "The multipart body has no file part: send the input as a form field with a file name."));
     }
 
-    private static async Task<ReceivedInput> UploadAsync(Guid id, BatchFormat format, Stream body, string name, BatchInputs inputs, CancellationToken cancellationToken)
+    private static async Task<ReceivedInput> UploadAsync(Guid id, RecordFormat format, Stream body, string name, BatchInputs inputs, CancellationToken cancellationToken)
     {
         var (path, bytes) = await inputs.SaveUploadAsync(id, format, body, cancellationToken);
         if (bytes == 0)
@@ -178,12 +179,12 @@ public static class BatchEndpoints
                 extensions: new Dictionary<string, object?> { ["state"] = batch.State.ToString().ToLowerInvariant() });
         }
 
-        var format = OutputFormat(http.Request, BatchFormat.Csv, out var problem);
+        var format = OutputFormat(http.Request, RecordFormat.Csv, out var problem);
         if (problem is not null)
             return problem;
         return new StreamedFile(
-            BatchFormats.MediaTypeOf(format),
-            $"{batch.Id}-results.{BatchFormats.NameOf(format)}",
+            RecordFormats.MediaTypeOf(format),
+            $"{batch.Id}-results.{RecordFormats.NameOf(format)}",
             (stream, token) => BatchResultWriter.WriteAsync(format, store.ReadResultsAsync(batch.Id, token), stream, token));
     }
 
@@ -192,14 +193,14 @@ public static class BatchEndpoints
         var found = await FindAsync(model, id, store, cancellationToken);
         if (found.Batch is not { } batch)
             return found.Problem!;
-        var format = OutputFormat(http.Request, BatchFormat.JsonLines, out var problem);
+        var format = OutputFormat(http.Request, RecordFormat.JsonLines, out var problem);
         if (problem is not null)
             return problem;
-        if (format == BatchFormat.Parquet)
+        if (format == RecordFormat.Parquet)
             return FieldProblem(FormatParameter, "Invalid rows are available as jsonl or csv.");
         return new StreamedFile(
-            BatchFormats.MediaTypeOf(format),
-            $"{batch.Id}-errors.{BatchFormats.NameOf(format)}",
+            RecordFormats.MediaTypeOf(format),
+            $"{batch.Id}-errors.{RecordFormats.NameOf(format)}",
             (stream, token) => InvalidRowWriter.WriteAsync(format, store.ReadInvalidRowsAsync(batch.Id, token), stream, token));
     }
 
@@ -225,12 +226,12 @@ public static class BatchEndpoints
     }
 
     // ?format= wins over Accept; without either, the default.
-    private static BatchFormat OutputFormat(HttpRequest request, BatchFormat fallback, out ProblemHttpResult? problem)
+    private static RecordFormat OutputFormat(HttpRequest request, RecordFormat fallback, out ProblemHttpResult? problem)
     {
         problem = null;
         if (request.Query[FormatParameter].FirstOrDefault() is { } name)
         {
-            if (BatchFormats.FromName(name) is { } named)
+            if (RecordFormats.FromName(name) is { } named)
                 return named;
             problem = UnknownFormat(name);
             return fallback;
@@ -238,7 +239,7 @@ public static class BatchEndpoints
 
         foreach (var accepted in request.GetTypedHeaders().Accept.OrderByDescending(type => type.Quality ?? 1))
         {
-            if (BatchFormats.FromMediaType(accepted.MediaType.Value) is { } format)
+            if (RecordFormats.FromMediaType(accepted.MediaType.Value) is { } format)
                 return format;
         }
 
@@ -246,7 +247,7 @@ public static class BatchEndpoints
     }
 
     private static ProblemHttpResult UnknownFormat(string name) =>
-        FieldProblem(FormatParameter, $"'{name}' is not a batch format: use {string.Join(", ", BatchFormats.Names)}.");
+        FieldProblem(FormatParameter, $"'{name}' is not a batch format: use {string.Join(", ", RecordFormats.Names)}.");
 
     private static ProblemHttpResult UnsupportedMediaType(string? mediaType) => TypedResults.Problem(
         $"The body's type {(mediaType is null ? "is not given" : $"'{mediaType}' is not a batch input")}: send text/csv, application/jsonl (or application/x-ndjson), " +
@@ -261,7 +262,7 @@ public static class BatchEndpoints
 
     private sealed record NamedInput(string? InputFile, string? Format);
 
-    private sealed record ReceivedInput(BatchFormat Format, string Name, string Path, bool IsUploaded, ProblemHttpResult? Problem)
+    private sealed record ReceivedInput(RecordFormat Format, string Name, string Path, bool IsUploaded, ProblemHttpResult? Problem)
     {
         public static ReceivedInput Refused(ProblemHttpResult problem) => new(default, "", "", false, problem);
     }

@@ -1,7 +1,7 @@
 using System.Text;
 using FeatureBuilder.Batches;
-using FeatureBuilder.Batches.Inputs;
 using Modeling.Features;
+using Modeling.Records;
 using Parquet;
 using Parquet.Schema;
 
@@ -21,7 +21,7 @@ public sealed class BatchInputReaderTests
     {
         const string Csv = "Origin,DISTANCE,date,entityKey\nORD,1744,2001-02-03T07:45:00,\"UA 1, daily\"\nLAX,,2001-02-03T07:45:00,x\n";
 
-        var read = await ReadAsync(BatchFormat.Csv, Encoding.UTF8.GetBytes(Csv));
+        var read = await ReadAsync(RecordFormat.Csv, Encoding.UTF8.GetBytes(Csv));
 
         Assert.Equal(ExpectedFirstRow, read.Chunks[0].Features[..4]);
         Assert.Equal("UA 1, daily", read.Chunks[0].EntityKeys![0]);
@@ -42,7 +42,7 @@ public sealed class BatchInputReaderTests
             {"origin":"ATL","distance":100,"date":"2001-02-03T07:45:00"}
             """;
 
-        var read = await ReadAsync(BatchFormat.JsonLines, Encoding.UTF8.GetBytes(Lines));
+        var read = await ReadAsync(RecordFormat.JsonLines, Encoding.UTF8.GetBytes(Lines));
 
         Assert.Equal([1L, 4L], read.Chunks.SelectMany(chunk => chunk.RowNumbers));
         Assert.Equal("7", read.Chunks[0].EntityKeys![0]);
@@ -65,7 +65,7 @@ public sealed class BatchInputReaderTests
             await group.WriteAsync<DateTime>(date, Dates, null, null, CancellationToken.None);
         }
 
-        var read = await ReadAsync(BatchFormat.Parquet, file.ToArray());
+        var read = await ReadAsync(RecordFormat.Parquet, file.ToArray());
 
         Assert.Equal(2, read.RowCount);
         Assert.Equal(ExpectedFirstRow, read.Chunks[0].Features);
@@ -74,9 +74,9 @@ public sealed class BatchInputReaderTests
 
     [Fact]
     public async Task A_file_that_is_not_Parquet_is_refused_as_invalid_data() =>
-        await Assert.ThrowsAsync<InvalidDataException>(() => ReadAsync(BatchFormat.Parquet, Encoding.UTF8.GetBytes("origin,distance\nORD,1\n")));
+        await Assert.ThrowsAsync<InvalidDataException>(() => ReadAsync(RecordFormat.Parquet, Encoding.UTF8.GetBytes("origin,distance\nORD,1\n")));
 
-    private static async Task<(List<PendingChunk> Chunks, List<InvalidRow> Invalid, long? RowCount)> ReadAsync(BatchFormat format, byte[] input)
+    private static async Task<(List<PendingChunk> Chunks, List<InvalidRow> Invalid, long? RowCount)> ReadAsync(RecordFormat format, byte[] input)
     {
         var chunks = new List<PendingChunk>();
         var invalid = new List<InvalidRow>();
@@ -84,7 +84,7 @@ public sealed class BatchInputReaderTests
             (chunk, _) => { chunks.Add(chunk); invalid.AddRange(chunk.InvalidRows); return ValueTask.CompletedTask; },
             (rows, _) => { invalid.AddRange(rows.InvalidRows); return ValueTask.CompletedTask; });
         using var stream = new MemoryStream(input);
-        await BatchInputReaders.For(format).ReadAsync(stream, chunker, CancellationToken.None);
+        await RecordReaders.For(format).ReadAsync(stream, chunker, CancellationToken.None);
         invalid.AddRange(await chunker.CompleteAsync(CancellationToken.None));
         return (chunks, invalid, chunker.RowCount);
     }

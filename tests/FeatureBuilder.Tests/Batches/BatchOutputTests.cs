@@ -2,6 +2,7 @@ using System.Text;
 using FeatureBuilder.Batches;
 using FeatureBuilder.Batches.Outputs;
 using Modeling.Features;
+using Modeling.Records;
 using Parquet;
 using Parquet.Schema;
 
@@ -19,7 +20,7 @@ public sealed class BatchOutputTests
     [Fact]
     public async Task Csv_has_the_five_columns_quotes_what_needs_it_and_leaves_absent_values_empty()
     {
-        var csv = Encoding.UTF8.GetString(await WriteAsync(BatchFormat.Csv));
+        var csv = Encoding.UTF8.GetString(await WriteAsync(RecordFormat.Csv));
 
         Assert.Equal("row,entityKey,label,probability,value\n1,\"a,\"\"b\"\"\",late,0.75,1.5\n2,,on-time,0.25,-1.5\n4,,late,0.5,\n", csv);
     }
@@ -27,7 +28,7 @@ public sealed class BatchOutputTests
     [Fact]
     public async Task Json_lines_have_one_object_per_row_without_absent_members()
     {
-        var lines = Encoding.UTF8.GetString(await WriteAsync(BatchFormat.JsonLines));
+        var lines = Encoding.UTF8.GetString(await WriteAsync(RecordFormat.JsonLines));
 
         Assert.Equal(
             "{\"row\":1,\"entityKey\":\"a,\\\"b\\\"\",\"label\":\"late\",\"probability\":0.75,\"value\":1.5}\n" +
@@ -39,7 +40,7 @@ public sealed class BatchOutputTests
     [Fact]
     public async Task Parquet_holds_the_same_rows_with_nulls_for_absent_values()
     {
-        using var file = new MemoryStream(await WriteAsync(BatchFormat.Parquet));
+        using var file = new MemoryStream(await WriteAsync(RecordFormat.Parquet));
         await using var reader = await ParquetReader.CreateAsync(file);
         var fields = reader.Schema.GetDataFields();
         var rows = new List<long>();
@@ -71,9 +72,9 @@ public sealed class BatchOutputTests
         InvalidRow[] rows = [new(3, [new FieldError("distance", "out_of_range", "5001 is above 5000"), new FieldError("origin", "missing", "required")])];
 
         using var json = new MemoryStream();
-        await InvalidRowWriter.WriteAsync(BatchFormat.JsonLines, rows.ToAsyncEnumerable(), json, CancellationToken.None);
+        await InvalidRowWriter.WriteAsync(RecordFormat.JsonLines, rows.ToAsyncEnumerable(), json, CancellationToken.None);
         using var csv = new MemoryStream();
-        await InvalidRowWriter.WriteAsync(BatchFormat.Csv, rows.ToAsyncEnumerable(), csv, CancellationToken.None);
+        await InvalidRowWriter.WriteAsync(RecordFormat.Csv, rows.ToAsyncEnumerable(), csv, CancellationToken.None);
 
         Assert.Equal(
             "{\"row\":3,\"errors\":[{\"field\":\"distance\",\"code\":\"out_of_range\",\"message\":\"5001 is above 5000\"},{\"field\":\"origin\",\"code\":\"missing\",\"message\":\"required\"}]}\n",
@@ -83,7 +84,7 @@ public sealed class BatchOutputTests
 
     private static DataField Field(DataField[] fields, string name) => fields.Single(field => field.Name == name);
 
-    private static async Task<byte[]> WriteAsync(BatchFormat format)
+    private static async Task<byte[]> WriteAsync(RecordFormat format)
     {
         using var output = new MemoryStream();
         await BatchResultWriter.WriteAsync(format, Chunks.ToAsyncEnumerable(), output, CancellationToken.None);

@@ -1,6 +1,7 @@
 using FeatureBuilder.Batches;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Modeling.Records;
 using ServiceDefaults.Storage;
 
 namespace FeatureBuilder.Tests.Batches;
@@ -65,7 +66,7 @@ public sealed class BatchRetentionTests : IDisposable
         if (isUploaded)
         {
             using var body = new MemoryStream("origin\nORD\n"u8.ToArray());
-            path = (await inputs.SaveUploadAsync(id, BatchFormat.Csv, body, CancellationToken.None)).Path;
+            path = (await inputs.SaveUploadAsync(id, RecordFormat.Csv, body, CancellationToken.None)).Path;
         }
         else
         {
@@ -74,7 +75,7 @@ public sealed class BatchRetentionTests : IDisposable
             await File.WriteAllTextAsync(path, "origin\nORD\n");
         }
 
-        var batch = Batch.Submitted(id, "flight-delay", "1", "{}", BatchFormat.Csv, "input.csv", path, isUploaded, Finished);
+        var batch = Batch.Submitted(id, "flight-delay", "1", "{}", RecordFormat.Csv, "input.csv", path, isUploaded, Finished);
         await store.CreateAsync(batch, CancellationToken.None);
         if (finish)
             await store.FinishReadingAsync(id, new BatchCheckpoint(0, 1, 1, 1, []), Finished, TimeSpan.FromDays(1), CancellationToken.None);

@@ -1,4 +1,5 @@
 using FeatureBuilder.Batches;
+using Modeling.Records;
 
 namespace FeatureBuilder.Tests.Batches;
 
@@ -10,7 +11,7 @@ public sealed class BatchStatusTests
     [Fact]
     public void A_running_batch_shows_its_rate_and_the_time_left_for_the_rows_not_scored_yet()
     {
-        var batch = Batch.Submitted(Guid.CreateVersion7(), "flight-delay", "1", "{}", BatchFormat.Parquet, "f.parquet", "/f.parquet", false, Start) with
+        var batch = Batch.Submitted(Guid.CreateVersion7(), "flight-delay", "1", "{}", RecordFormat.Parquet, "f.parquet", "/f.parquet", false, Start) with
         {
             State = BatchState.Running, StartedAt = Start, RowsRead = 60_000, RowsInvalid = 1_000, RowsScored = 40_000, EstimatedRows = 101_000,
         };
@@ -26,7 +27,7 @@ public sealed class BatchStatusTests
     [Fact]
     public void A_queued_batch_has_no_rate_and_a_finished_one_nothing_left()
     {
-        var queued = Batch.Submitted(Guid.CreateVersion7(), "flight-delay", "1", "{}", BatchFormat.Csv, "f.csv", "/f.csv", true, Start);
+        var queued = Batch.Submitted(Guid.CreateVersion7(), "flight-delay", "1", "{}", RecordFormat.Csv, "f.csv", "/f.csv", true, Start);
         var completed = queued with { State = BatchState.Completed, StartedAt = Start, FinishedAt = Start.AddSeconds(2), RowsScored = 500 };
 
         Assert.Null(BatchStatus.Of(queued, Start.AddSeconds(1)).RowsPerSecond);

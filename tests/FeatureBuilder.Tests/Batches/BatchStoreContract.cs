@@ -1,5 +1,6 @@
 using FeatureBuilder.Batches;
 using Modeling.Features;
+using Modeling.Records;
 using ServiceDefaults.Storage.Documents;
 
 namespace FeatureBuilder.Tests.Batches;
@@ -301,7 +302,7 @@ public abstract class BatchStoreContract
     }
 
     private static Batch NewBatch(DateTimeOffset? submittedAt = null) => Batch.Submitted(
-        Guid.CreateVersion7(), "flight-delay", "3", """{"name":"flight-delay","version":"3"}""", BatchFormat.Parquet,
+        Guid.CreateVersion7(), "flight-delay", "3", """{"name":"flight-delay","version":"3"}""", RecordFormat.Parquet,
         "flights.parquet", "/data/batches/input.parquet", isUploaded: true, submittedAt ?? Start);
 
     private static ChunkResults Chunk(int index, long firstRow, long lastRow)

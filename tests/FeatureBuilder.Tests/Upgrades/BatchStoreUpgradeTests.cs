@@ -1,5 +1,6 @@
 using FeatureBuilder.Batches;
 using Modeling.Features;
+using Modeling.Records;
 using ServiceDefaults.Storage;
 
 namespace FeatureBuilder.Tests.Upgrades;
@@ -18,14 +19,14 @@ public sealed class BatchStoreUpgradeTests : IDisposable
     // What the fixture was written with.
     private static readonly Batch Queued = Batch.Submitted(
         Guid.Parse("019a0000-0000-7000-8000-000000000001"), "flight-delay", "3", """{"name":"flight-delay","version":"3","description":"Délais \"quoted\"\nline"}""",
-        BatchFormat.Csv, "flights é.csv", "/data/batches/a.csv", isUploaded: true, T0);
+        RecordFormat.Csv, "flights é.csv", "/data/batches/a.csv", isUploaded: true, T0);
 
     private static readonly Batch Running = Batch.Submitted(
-            Guid.Parse("019a0000-0000-7000-8000-000000000002"), "flight-delay", "3", "{}", BatchFormat.JsonLines, "input.jsonl", "/inputs/input.jsonl", isUploaded: false, T0.AddTicks(1))
+            Guid.Parse("019a0000-0000-7000-8000-000000000002"), "flight-delay", "3", "{}", RecordFormat.JsonLines, "input.jsonl", "/inputs/input.jsonl", isUploaded: false, T0.AddTicks(1))
         with { State = BatchState.Running, StartedAt = T0.AddSeconds(1).AddTicks(9), RowsRead = 12, RowsInvalid = 2, RowsScored = 5, EstimatedRows = 40, ChunksPublished = 3, ChunksScored = 2 };
 
     private static readonly Batch Completed = Batch.Submitted(
-            Guid.Parse("019a0000-0000-7000-8000-000000000003"), "other-model", "1", "{}", BatchFormat.Parquet, "flights.parquet", "/data/batches/c.parquet", isUploaded: true, T0.AddMinutes(1))
+            Guid.Parse("019a0000-0000-7000-8000-000000000003"), "other-model", "1", "{}", RecordFormat.Parquet, "flights.parquet", "/data/batches/c.parquet", isUploaded: true, T0.AddMinutes(1))
         with
         {
             State = BatchState.Completed, StartedAt = T0.AddMinutes(1).AddTicks(3), FinishedAt = T0.AddMinutes(2).AddTicks(5), ExpiresAt = T0.AddMinutes(2).AddTicks(5) + Retention,
@@ -33,7 +34,7 @@ public sealed class BatchStoreUpgradeTests : IDisposable
         };
 
     private static readonly Batch Failed = Batch.Submitted(
-            Guid.Parse("019a0000-0000-7000-8000-000000000004"), "flight-delay", "2", "{}", BatchFormat.Csv, "bad.csv", "/data/batches/d.csv", isUploaded: true, T0.AddMinutes(3))
+            Guid.Parse("019a0000-0000-7000-8000-000000000004"), "flight-delay", "2", "{}", RecordFormat.Csv, "bad.csv", "/data/batches/d.csv", isUploaded: true, T0.AddMinutes(3))
         with
         {
             State = BatchState.Failed, StartedAt = T0.AddMinutes(3).AddTicks(7), FinishedAt = T0.AddMinutes(4).AddTicks(11), ExpiresAt = T0.AddMinutes(4).AddTicks(11) + Retention,
@@ -99,7 +100,7 @@ public sealed class BatchStoreUpgradeTests : IDisposable
         Assert.True(await store.AddChunkAsync(Running.Id, new ChunkResults(1, [5, 6, 7], null, null, null, [1f, 2f, 3f]), T0, Retention, None));
         var done = await store.FinishReadingAsync(Running.Id, new BatchCheckpoint(3, 12, 2, 12, []), T0.AddHours(1), Retention, None);
         Assert.False(await store.AddChunkAsync(Failed.Id, new ChunkResults(3, [7, 8], null, ["a", "b"], [0.1f, 0.2f], null), T0, Retention, None));
-        var next = Batch.Submitted(Guid.CreateVersion7(), "flight-delay", "3", "{}", BatchFormat.Csv, "next.csv", "/data/batches/next.csv", isUploaded: true, T0.AddDays(1));
+        var next = Batch.Submitted(Guid.CreateVersion7(), "flight-delay", "3", "{}", RecordFormat.Csv, "next.csv", "/data/batches/next.csv", isUploaded: true, T0.AddDays(1));
         await store.CreateAsync(next, None);
 
         Assert.Equal((BatchState.Completed, 3, 8L, null), (done!.State, done.ChunksScored, done.RowsScored, done.ChunksScoredAhead));

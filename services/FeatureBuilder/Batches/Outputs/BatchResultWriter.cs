@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Modeling.Records;
 using Parquet;
 using Parquet.Schema;
 
@@ -19,10 +20,10 @@ public static class BatchResultWriter
     public static readonly IReadOnlyList<string> Columns = ["row", "entityKey", "label", "probability", "value"];
 
     /// <summary>Writes <paramref name="chunks"/> to <paramref name="output"/> in <paramref name="format"/>.</summary>
-    public static Task WriteAsync(BatchFormat format, IAsyncEnumerable<ChunkResults> chunks, Stream output, CancellationToken cancellationToken) => format switch
+    public static Task WriteAsync(RecordFormat format, IAsyncEnumerable<ChunkResults> chunks, Stream output, CancellationToken cancellationToken) => format switch
     {
-        BatchFormat.Csv => WriteCsvAsync(chunks, output, cancellationToken),
-        BatchFormat.JsonLines => WriteJsonLinesAsync(chunks, output, cancellationToken),
+        RecordFormat.Csv => WriteCsvAsync(chunks, output, cancellationToken),
+        RecordFormat.JsonLines => WriteJsonLinesAsync(chunks, output, cancellationToken),
         _ => WriteParquetAsync(chunks, output, cancellationToken),
     };
 

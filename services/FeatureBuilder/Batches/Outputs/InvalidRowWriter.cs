@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Modeling.Records;
 
 namespace FeatureBuilder.Batches.Outputs;
 
@@ -12,16 +13,16 @@ namespace FeatureBuilder.Batches.Outputs;
 public static class InvalidRowWriter
 {
     /// <summary>Writes <paramref name="rows"/> to <paramref name="output"/> as CSV or JSON Lines.</summary>
-    public static async Task WriteAsync(BatchFormat format, IAsyncEnumerable<InvalidRow> rows, Stream output, CancellationToken cancellationToken)
+    public static async Task WriteAsync(RecordFormat format, IAsyncEnumerable<InvalidRow> rows, Stream output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(output);
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-        if (format == BatchFormat.Csv)
+        if (format == RecordFormat.Csv)
             await writer.WriteLineAsync("row,field,code,message");
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
-            if (format == BatchFormat.Csv)
+            if (format == RecordFormat.Csv)
             {
                 foreach (var error in row.Errors)
                 {

@@ -1,16 +1,16 @@
 using System.Text.Json;
 using Modeling.Features;
 
-namespace FeatureBuilder.Batches.Inputs;
+namespace Modeling.Records;
 
 /// <summary>
 /// Reads JSON Lines: one JSON object per line, the same record as the online API. Blank lines are skipped; a
 /// line that is not a JSON object is an invalid row (with the parser's message), and reading goes on.
 /// </summary>
-public sealed class JsonLinesInputReader : IBatchInputReader
+public sealed class JsonLinesRecordReader : IRecordReader
 {
     /// <inheritdoc />
-    public async Task ReadAsync(Stream input, IBatchRowSink sink, CancellationToken cancellationToken)
+    public async Task ReadAsync(Stream input, IRecordSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(sink);

@@ -3,17 +3,17 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using Modeling.Features;
 
-namespace FeatureBuilder.Batches.Inputs;
+namespace Modeling.Records;
 
 /// <summary>
 /// Reads CSV (RFC 4180, first row = field names, matched to the card's fields ignoring case) one record at a
 /// time. Every value is text; the featurizer parses numbers and timestamps by the field's kind. An empty
 /// value is a missing one.
 /// </summary>
-public sealed class CsvInputReader : IBatchInputReader
+public sealed class CsvRecordReader : IRecordReader
 {
     /// <inheritdoc />
-    public async Task ReadAsync(Stream input, IBatchRowSink sink, CancellationToken cancellationToken)
+    public async Task ReadAsync(Stream input, IRecordSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(sink);

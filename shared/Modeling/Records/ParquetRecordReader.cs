@@ -2,7 +2,7 @@ using Modeling.Features;
 using Parquet;
 using Parquet.Schema;
 
-namespace FeatureBuilder.Batches.Inputs;
+namespace Modeling.Records;
 
 /// <summary>
 /// Reads Parquet one row group at a time (memory stays at one row group whatever the file size). Top-level
@@ -10,10 +10,10 @@ namespace FeatureBuilder.Batches.Inputs;
 /// the featurizer expects; a null is a missing value. Timestamps keep their clock time (no time-zone
 /// conversion), as training read them.
 /// </summary>
-public sealed class ParquetInputReader : IBatchInputReader
+public sealed class ParquetRecordReader : IRecordReader
 {
     /// <inheritdoc />
-    public async Task ReadAsync(Stream input, IBatchRowSink sink, CancellationToken cancellationToken)
+    public async Task ReadAsync(Stream input, IRecordSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(sink);
