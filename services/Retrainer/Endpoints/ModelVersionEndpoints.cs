@@ -41,7 +41,7 @@ public static class ModelVersionEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         versions.MapPost("/", RegisterAsync)
             .WithName("RegisterModelVersion")
-            .WithSummary("Registers a new version: multipart/form-data with 'card' (the model card JSON) and 'onnx' (the ONNX file). It does not serve traffic until the champion alias points at it.")
+            .WithSummary("Registers a new version: multipart/form-data with 'card' (the model card JSON), 'onnx' (the ONNX file) and optionally 'reference' (CSV, JSON Lines or Parquet records the card's reference statistics and metrics are computed from). It does not serve traffic until the champion alias points at it.")
             .Accepts<ModelVersionUpload>("multipart/form-data")
             .Produces<ModelVersionView>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -98,20 +98,29 @@ public static class ModelVersionEndpoints
     private static async Task<IResult> RegisterAsync(
         string model, HttpRequest request, ModelRegistry registry, IOptions<RegistryOptions> options, CancellationToken cancellationToken)
     {
-        var (cardJson, onnx, problem) = await VersionUpload.ReadAsync(request, options.Value.MaxUploadBytes, cancellationToken);
-        if (problem is not null)
-            return problem;
+        var (parts, problem) = await VersionUpload.ReadAsync(request, options.Value, cancellationToken);
+        if (parts is null)
+            return problem!;
+        await using var _ = parts;
 
-        var (card, cardErrors) = VersionUpload.ReadCard(cardJson!, model);
+        var (card, cardErrors) = VersionUpload.ReadCard(parts.CardJson, model);
         if (card is null)
             return VersionUpload.Invalid(cardErrors);
         // Before the ONNX check, which loads the model: a version that exists is refused whatever the file.
         if (await registry.DescribeAsync(model, card.Version, cancellationToken) is not null)
             return RegistryProblems.VersionExists(model, card.Version);
 
-        var (bundle, onnxErrors) = VersionUpload.Check(card, onnx!);
-        if (bundle is null)
+        var (checkedBundle, onnxErrors) = VersionUpload.Check(card, parts.Onnx);
+        if (checkedBundle is null)
             return VersionUpload.Invalid(onnxErrors);
+        var bundle = checkedBundle;
+        if (parts.Reference is { } reference)
+        {
+            var (profiled, referenceErrors) = await VersionUpload.WithReferenceAsync(checkedBundle, reference, options.Value.ReferenceMaxRows, cancellationToken);
+            if (profiled is null)
+                return VersionUpload.Invalid(referenceErrors);
+            bundle = profiled;
+        }
 
         var registration = await registry.RegisterAsync(bundle, card.Lineage?.Trigger ?? "external", cancellationToken);
         if (registration.Outcome == RegistrationOutcome.AlreadyExists)

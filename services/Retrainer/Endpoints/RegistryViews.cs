@@ -142,4 +142,9 @@ public sealed record AliasTarget(string? Version);
 /// <summary>The parts of <c>POST /api/v1/models/{model}/versions</c> (multipart/form-data), for the API description.</summary>
 /// <param name="Card">The model card (JSON, docs/model-card.md), as a file or a text field.</param>
 /// <param name="Onnx">The ONNX file.</param>
-public sealed record ModelVersionUpload(IFormFile Card, IFormFile Onnx);
+/// <param name="Reference">
+/// Optional: the records the model was trained or validated on (CSV, JSON Lines or Parquet, told by the part's
+/// content type or file name), with the card's label field when known; the registry computes the card's reference
+/// statistics (and metrics, with labels) from them.
+/// </param>
+public sealed record ModelVersionUpload(IFormFile Card, IFormFile Onnx, IFormFile? Reference);

@@ -6,14 +6,18 @@ using Microsoft.Net.Http.Headers;
 using Modeling.Bundles;
 using Modeling.Cards;
 using Modeling.Onnx;
+using Modeling.Records;
+using Modeling.Scoring;
+using Modeling.Statistics;
+using Retrainer.Registry;
 
 namespace Retrainer.Endpoints;
 
 /// <summary>
 /// Reads and checks an uploaded model version: a multipart body with a <c>card</c> part (the model card JSON, a
-/// file or a text field) and an <c>onnx</c> part (the ONNX file). Every problem is reported at once under the
-/// field it concerns: <c>card</c>, <c>card.{path}</c> (a part of the card, e.g. <c>card.input.columns</c>) or
-/// <c>onnx</c>.
+/// file or a text field), an <c>onnx</c> part (the ONNX file) and optionally a <c>reference</c> part (records to compute
+/// the reference statistics from). Every problem is reported at once under the field it concerns: <c>card</c>,
+/// <c>card.{path}</c> (a part of the card, e.g. <c>card.input.columns</c>), <c>onnx</c> or <c>reference</c>.
 /// </summary>
 internal static class VersionUpload
 {
@@ -23,12 +27,37 @@ internal static class VersionUpload
     /// <summary>The multipart part holding the ONNX file.</summary>
     public const string OnnxField = "onnx";
 
+    /// <summary>The optional multipart part holding the reference records.</summary>
+    public const string ReferenceField = "reference";
+
     // Cards are tens of KB (vocabularies, statistics); anything near this is not a card.
     private const int MaxCardBytes = 8 * 1024 * 1024;
 
-    /// <summary>The parts of the body, or the problem that refuses it.</summary>
-    public static async Task<(string? CardJson, byte[]? Onnx, IResult? Problem)> ReadAsync(HttpRequest request, long maxOnnxBytes, CancellationToken cancellationToken)
+    /// <summary>The parts of the body, or the problem that refuses it; the caller disposes the parts (the reference's temporary file).</summary>
+    public static async Task<(VersionUploadParts? Parts, IResult? Problem)> ReadAsync(HttpRequest request, RegistryOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        UploadedReference? reference = null;
+        try
+        {
+            var (card, onnx, problem) = await ReadPartsAsync(request, options, found => reference = found, cancellationToken);
+            if (problem is not null)
+                return (null, problem);
+            var parts = new VersionUploadParts(card!, onnx!, reference);
+            reference = null;
+            return (parts, null);
+        }
+        finally
+        {
+            if (reference is not null)
+                await reference.DisposeAsync();
+        }
+    }
+
+    private static async Task<(string? CardJson, byte[]? Onnx, IResult? Problem)> ReadPartsAsync(
+        HttpRequest request, RegistryOptions options, Action<UploadedReference> keepReference, CancellationToken cancellationToken)
+    {
+        var maxOnnxBytes = options.MaxUploadBytes;
         var mediaType = request.ContentType is { } contentType && MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed : null;
         if (mediaType?.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)
         {
@@ -43,11 +72,12 @@ internal static class VersionUpload
 
         // ONNX files are larger than the server's default body limit.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = maxOnnxBytes + MaxCardBytes;
+            limit.MaxRequestBodySize = maxOnnxBytes + MaxCardBytes + options.MaxReferenceBytes;
 
         string? card = null;
         byte[]? onnx = null;
-        var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = Math.Max(maxOnnxBytes, MaxCardBytes) + 1 };
+        var hasReference = false;
+        var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = Math.Max(Math.Max(maxOnnxBytes, MaxCardBytes), options.MaxReferenceBytes) + 1 };
         try
         {
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
@@ -65,6 +95,23 @@ internal static class VersionUpload
                     onnx = await ReadLimitedAsync(section.Body, maxOnnxBytes, cancellationToken);
                     if (onnx is null)
                         return (null, null, TooLarge(OnnxField, maxOnnxBytes));
+                }
+                else if (name == ReferenceField && !hasReference)
+                {
+                    hasReference = true;
+                    var fileName = section.GetContentDispositionHeader()?.FileName.Value ?? "";
+                    if ((RecordFormats.FromMediaType(section.ContentType) ?? RecordFormats.FromFileName(fileName)) is not { } format)
+                    {
+                        return (null, null, Invalid(new Dictionary<string, string[]>
+                        {
+                            [ReferenceField] = [$"Say the reference's format: a file name ending in .csv, .jsonl or .parquet, or a content type (text/csv, application/jsonl, application/vnd.apache.parquet); got '{fileName}' ({section.ContentType ?? "no content type"})."],
+                        }));
+                    }
+
+                    var uploaded = await UploadedReference.ReadAsync(section.Body, fileName, format, options.MaxReferenceBytes, cancellationToken);
+                    if (uploaded is null)
+                        return (null, null, TooLarge(ReferenceField, options.MaxReferenceBytes));
+                    keepReference(uploaded);
                 }
             }
         }
@@ -107,6 +154,43 @@ internal static class VersionUpload
         if (card.Artifact.Sha256 is { } expected && !expected.Equals(actual, StringComparison.OrdinalIgnoreCase))
             errors["card.artifact.sha256"] = [$"is {expected} but the uploaded ONNX file's SHA-256 is {actual} (leave it out: the registry computes it)."];
         return (errors.Count == 0 ? new ModelBundle(card, onnx).WithChecksum() : null, errors);
+    }
+
+    /// <summary>
+    /// The bundle with its card's reference statistics computed from <paramref name="reference"/> (and its metrics, when the
+    /// records carry the card's label field), else the errors under <c>reference</c>. The sample of a large file is seeded
+    /// with 1, so the same file gives the same statistics.
+    /// </summary>
+    public static async Task<(ModelBundle? Bundle, Dictionary<string, string[]> Errors)> WithReferenceAsync(
+        ModelBundle bundle, UploadedReference reference, int maxRows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(reference);
+        if (bundle.Card.Reference is not null)
+            return (null, new() { [ReferenceField] = ["The card has reference statistics already (card.reference): send either them or a reference file, not both."] });
+
+        using var scorer = OnnxScorer.Load(bundle.Card, bundle.Onnx);
+        ReferenceDatasetProfile profile;
+        try
+        {
+            profile = await ReferenceDataset.ProfileAsync(scorer, reference.Content, reference.Format, reference.Name, maxRows, seed: 1, cancellationToken);
+        }
+        catch (InvalidDataException exception)
+        {
+            return (null, new() { [ReferenceField] = [exception.Message] });
+        }
+
+        if (profile.Statistics.Rows == 0)
+        {
+            var examples = profile.InvalidRows.Select(row => $"row {row.Row}: " + string.Join("; ", row.Errors.Select(error => $"{error.Field}: {error.Message}")));
+            return (null, new()
+            {
+                [ReferenceField] = [$"None of the file's {profile.RowsRead} rows can be featurized by the card's features" + (profile.RowsRead == 0 ? "." : $", e.g. {string.Join(" | ", examples)}")],
+            });
+        }
+
+        var card = bundle.Card with { Reference = profile.Statistics, Metrics = profile.Metrics ?? bundle.Card.Metrics };
+        return (new ModelBundle(card, bundle.Onnx).WithChecksum(), []);
     }
 
     /// <summary>A 400 problem with <paramref name="errors"/> by field.</summary>

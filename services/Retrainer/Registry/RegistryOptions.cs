@@ -21,6 +21,15 @@ public sealed class RegistryOptions : IValidatedOptions
     /// </summary>
     public long MaxUploadBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>The largest reference file (the <c>reference</c> part of an upload) accepted (413 beyond). Default 1 GiB. Env: <c>Registry__MaxReferenceBytes</c>.</summary>
+    public long MaxReferenceBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>
+    /// The most rows of a reference file the statistics describe; beyond it, a uniform sample (seeded: the same file gives
+    /// the same statistics). Default 200,000. Env: <c>Registry__ReferenceMaxRows</c>.
+    /// </summary>
+    public int ReferenceMaxRows { get; set; } = 200_000;
+
     /// <inheritdoc />
     public IEnumerable<string> Errors()
     {
@@ -28,5 +37,9 @@ public sealed class RegistryOptions : IValidatedOptions
             yield return "Registry:ModelsFolder must name a folder.";
         if (MaxUploadBytes <= 0)
             yield return "Registry:MaxUploadBytes must be positive.";
+        if (MaxReferenceBytes <= 0)
+            yield return "Registry:MaxReferenceBytes must be positive.";
+        if (ReferenceMaxRows <= 0)
+            yield return "Registry:ReferenceMaxRows must be positive.";
     }
 }

@@ -81,7 +81,7 @@ public sealed class FlightDelayTrainer(TimeProvider time)
 
         card = card with
         {
-            Reference = reference.Build(),
+            Reference = reference.Build() with { Source = "training" },
             Metrics = new TrainingMetrics { Holdout = BinaryMetrics.Compute(holdoutProbabilities, holdoutTable.Labels, card.Output.Threshold) },
             Lineage = new Lineage
             {

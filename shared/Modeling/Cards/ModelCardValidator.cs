@@ -262,8 +262,17 @@ public static partial class ModelCardValidator
             ValidateColumnStatistics(path, column, error);
         }
 
-        if (reference.Output?.Probability is { } probability)
-            ValidateColumnStatistics("$.reference.output.probability", probability, error);
+        if (reference.Source is { } source && source is not ("training" or "dataset" or "live"))
+            error("$.reference.source", $"'{source}' is not training, dataset or live");
+        foreach (var (name, output) in new[]
+        {
+            ("probability", reference.Output?.Probability), ("confidence", reference.Output?.Confidence),
+            ("value", reference.Output?.Value), ("labelValue", reference.Output?.LabelValue),
+        })
+        {
+            if (output is not null)
+                ValidateColumnStatistics($"$.reference.output.{name}", output, error);
+        }
     }
 
     private static void ValidateColumnStatistics(string path, ColumnStatistics column, Action<string, string> error)

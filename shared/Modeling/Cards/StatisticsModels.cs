@@ -3,8 +3,21 @@ namespace Modeling.Cards;
 /// <summary>Statistics of the training data: the reference that live traffic is compared with for drift.</summary>
 public sealed record ReferenceStatistics
 {
-    /// <summary>Number of training rows the statistics were computed on.</summary>
+    /// <summary>Number of rows the statistics were computed on.</summary>
     public long Rows { get; init; }
+
+    /// <summary>
+    /// What the rows are: <c>training</c> (the trainer's own rows), <c>dataset</c> (a file uploaded with the version, see
+    /// <see cref="Dataset"/>) or <c>live</c> (the version's first live predictions). Absent in cards from before it was
+    /// recorded, which were all <c>training</c>.
+    /// </summary>
+    public string? Source { get; init; }
+
+    /// <summary>The uploaded file's name, when <see cref="Source"/> is <c>dataset</c>.</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>Rows of the source that were left out because they could not be featurized (a missing or invalid field).</summary>
+    public long? SkippedRows { get; init; }
 
     /// <summary>One entry per tensor column, in column order.</summary>
     public IReadOnlyList<ColumnStatistics> Columns { get; init; } = [];
@@ -68,7 +81,7 @@ public sealed record Histogram
     public IReadOnlyList<long> Counts { get; init; } = [];
 }
 
-/// <summary>The distribution of the model's output on the training rows.</summary>
+/// <summary>The distribution of the model's output (and of the true labels, when known) on the reference rows.</summary>
 public sealed record OutputStatistics
 {
     /// <summary>Binary: the positive-class probability (histogram over ten equal bins of [0, 1]).</summary>
@@ -79,13 +92,85 @@ public sealed record OutputStatistics
 
     /// <summary>Binary: share of rows whose true label is positive.</summary>
     public double? LabelPositiveRate { get; init; }
+
+    /// <summary>Multiclass: share of rows predicted as each label (every label of the card, 0 when never predicted).</summary>
+    public IReadOnlyDictionary<string, double>? PredictedClasses { get; init; }
+
+    /// <summary>Multiclass: share of the labelled rows whose true label is each label.</summary>
+    public IReadOnlyDictionary<string, double>? LabelClasses { get; init; }
+
+    /// <summary>Multiclass: the predicted label's probability (histogram over ten equal bins of [0, 1]).</summary>
+    public ColumnStatistics? Confidence { get; init; }
+
+    /// <summary>Regression: the predicted value (deciles, as a continuous column).</summary>
+    public ColumnStatistics? Value { get; init; }
+
+    /// <summary>Regression: the true value of the labelled rows (deciles).</summary>
+    public ColumnStatistics? LabelValue { get; init; }
 }
 
-/// <summary>Quality measured at training time.</summary>
+/// <summary>Quality measured on rows the model never saw: the hold-out rows of its training, or a labelled reference dataset.</summary>
 public sealed record TrainingMetrics
 {
-    /// <summary>Metrics on the hold-out rows of the training window, which the model never saw.</summary>
+    /// <summary>Binary: metrics on the hold-out rows.</summary>
     public ClassificationMetrics? Holdout { get; init; }
+
+    /// <summary>Multiclass: metrics on the hold-out rows.</summary>
+    public MulticlassMetrics? Multiclass { get; init; }
+
+    /// <summary>Regression: metrics on the hold-out rows.</summary>
+    public RegressionMetrics? Regression { get; init; }
+}
+
+/// <summary>Multiclass classification metrics over a set of rows; the predicted label is the most probable one.</summary>
+public sealed record MulticlassMetrics
+{
+    /// <summary>Rows evaluated.</summary>
+    public long Rows { get; init; }
+
+    /// <summary>Share of rows whose predicted label is right.</summary>
+    public double Accuracy { get; init; }
+
+    /// <summary>The mean of the labels' F1 scores (labels never true nor predicted left out).</summary>
+    public double MacroF1 { get; init; }
+
+    /// <summary>Mean negative natural log of the true label's probability (clipped to [1e-15, 1]).</summary>
+    public double LogLoss { get; init; }
+
+    /// <summary>Per label: precision, recall, F1 and how many rows have it as their true label.</summary>
+    public IReadOnlyDictionary<string, ClassMetrics> Classes { get; init; } = new Dictionary<string, ClassMetrics>();
+}
+
+/// <summary>One label's metrics in a multiclass evaluation; a ratio with nothing to divide by is 0.</summary>
+public sealed record ClassMetrics
+{
+    /// <summary>Of the rows predicted as this label, the share that have it.</summary>
+    public double Precision { get; init; }
+
+    /// <summary>Of the rows that have this label, the share predicted as it.</summary>
+    public double Recall { get; init; }
+
+    /// <summary>The harmonic mean of precision and recall.</summary>
+    public double F1 { get; init; }
+
+    /// <summary>Rows whose true label is this one.</summary>
+    public long Support { get; init; }
+}
+
+/// <summary>Regression metrics over a set of rows.</summary>
+public sealed record RegressionMetrics
+{
+    /// <summary>Rows evaluated.</summary>
+    public long Rows { get; init; }
+
+    /// <summary>Mean absolute error.</summary>
+    public double Mae { get; init; }
+
+    /// <summary>Root mean squared error.</summary>
+    public double Rmse { get; init; }
+
+    /// <summary>Coefficient of determination: 1 − squared error / squared deviation of the labels from their mean (null when the labels do not vary).</summary>
+    public double? RSquared { get; init; }
 }
 
 /// <summary>Binary classification metrics over a set of rows.</summary>

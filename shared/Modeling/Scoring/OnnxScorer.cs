@@ -83,9 +83,18 @@ public sealed class OnnxScorer : IDisposable
     }
 
     /// <summary>Scores <c>destination.Length</c> records whose features are row-major in <paramref name="features"/>.</summary>
-    public void Score(ReadOnlyMemory<float> features, Span<ModelScore> destination)
+    public void Score(ReadOnlyMemory<float> features, Span<ModelScore> destination) => Score(features, destination, []);
+
+    /// <summary>
+    /// Scores as <see cref="Score(ReadOnlyMemory{float}, Span{ModelScore})"/> and, for a multiclass model, writes every label's
+    /// probability row-major into <paramref name="probabilities"/> (the card's labels per record; empty: not wanted).
+    /// </summary>
+    public void Score(ReadOnlyMemory<float> features, Span<ModelScore> destination, Span<float> probabilities)
     {
         var rows = destination.Length;
+        var classes = Card.Task == ModelTask.Multiclass ? Card.Output.Labels.Count : 0;
+        if (probabilities.Length != 0 && probabilities.Length != rows * classes)
+            throw new ArgumentException($"{probabilities.Length} floats is not {rows} records of {classes} label probabilities", nameof(probabilities));
         if (features.Length != rows * Width)
             throw new ArgumentException($"{features.Length} floats is not {rows} records of {Width}", nameof(features));
 
@@ -97,6 +106,8 @@ public sealed class OnnxScorer : IDisposable
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, slice, [count, Width]);
             using var outputs = _session.Run(runOptions, _inputNames, [input], _outputNames);
             Read(outputs, destination.Slice(start, count));
+            if (probabilities.Length != 0)
+                outputs[0].GetTensorDataAsSpan<float>().CopyTo(probabilities.Slice(start * classes, count * classes));
         }
     }
 

@@ -1,37 +1,68 @@
 using System.Globalization;
 using Modeling.Cards;
+using Modeling.Scoring;
 
 namespace Modeling.Statistics;
 
 /// <summary>
-/// Accumulates feature vectors (and model outputs) of the training rows and computes the card's reference
-/// statistics: deciles and decile-bin histograms for continuous columns, shares for categorical ones
-/// (category indexes and timestamp parts).
+/// Accumulates feature vectors and model outputs (with the true labels, when known) of reference rows and computes the
+/// card's reference statistics: deciles and decile-bin histograms for continuous columns, shares for categorical ones
+/// (category indexes and timestamp parts), the output's distribution for the model's task, and the metrics on the
+/// labelled rows (<see cref="Metrics"/>).
 /// </summary>
 public sealed class ReferenceStatisticsBuilder
 {
     private const int QuantileSteps = 10;
+    private static readonly double[] UnitEdges = [.. Enumerable.Range(0, 11).Select(step => step / 10.0)];
     private readonly IReadOnlyList<ReferenceColumn> _columns;
     private readonly List<float>[] _continuous;
     private readonly Dictionary<float, long>[] _categorical;
-    private readonly List<float> _probabilities = [];
+    private readonly ModelTask _task;
+    private readonly IReadOnlyList<string> _labels;
     private readonly double _threshold;
+    private readonly List<float> _outputs = [];
+    private readonly List<float> _labelledProbabilities = [];
+    private readonly List<bool> _binaryLabels = [];
+    private readonly List<float> _labelValues = [];
+    private readonly long[] _predictedClasses;
+    private readonly MulticlassConfusion? _confusion;
+    private readonly RegressionErrors _errors = new();
     private long _rows;
     private long _predictedPositive;
-    private long _labelPositive;
 
-    /// <summary>Plans one statistic per tensor column of the card's features.</summary>
+    /// <summary>Plans one statistic per tensor column of the card's features, and the output's for its task.</summary>
+    public ReferenceStatisticsBuilder(ModelCard card)
+        : this((card ?? throw new ArgumentNullException(nameof(card))).Features, card.Task, card.Output.Labels, card.Output.Threshold)
+    {
+    }
+
+    /// <summary>Plans one statistic per tensor column of <paramref name="features"/>, for a binary model by default.</summary>
     public ReferenceStatisticsBuilder(IReadOnlyList<FeatureSpec> features, double threshold = 0.5)
+        : this(features, ModelTask.Binary, [], threshold)
+    {
+    }
+
+    private ReferenceStatisticsBuilder(IReadOnlyList<FeatureSpec> features, ModelTask task, IReadOnlyList<string> labels, double threshold)
     {
         ArgumentNullException.ThrowIfNull(features);
         _columns = Columns(features);
         _continuous = [.. _columns.Select(_ => new List<float>())];
         _categorical = [.. _columns.Select(_ => new Dictionary<float, long>())];
-        _threshold = threshold;
+        (_task, _labels, _threshold) = (task, labels, threshold);
+        _predictedClasses = new long[task == ModelTask.Multiclass ? labels.Count : 0];
+        _confusion = task == ModelTask.Multiclass ? new MulticlassConfusion(labels.Count) : null;
     }
 
-    /// <summary>Adds one training row: its feature vector, the model's probability and the true label.</summary>
-    public void Add(ReadOnlySpan<float> features, float probability, bool label)
+    /// <summary>Binary: adds one row with its positive-class probability and true label.</summary>
+    public void Add(ReadOnlySpan<float> features, float probability, bool label) =>
+        Add(features, new ModelScore(probability >= _threshold ? 1 : 0, probability, float.NaN), [], label ? 1 : 0);
+
+    /// <summary>
+    /// Adds one row: its feature vector, what the model said (<paramref name="probabilities"/>: multiclass, one per label)
+    /// and the true label when known (<see cref="OutcomeLabels.TruthOf"/>: binary 1 or 0, multiclass the label's index,
+    /// regression the value).
+    /// </summary>
+    public void Add(ReadOnlySpan<float> features, ModelScore score, ReadOnlySpan<float> probabilities, double? label)
     {
         if (features.Length != _columns.Count)
             throw new ArgumentException($"{features.Length} values for {_columns.Count} columns", nameof(features));
@@ -43,12 +74,35 @@ public sealed class ReferenceStatisticsBuilder
                 _categorical[i][features[i]] = _categorical[i].GetValueOrDefault(features[i]) + 1;
         }
 
-        _probabilities.Add(probability);
         _rows++;
-        if (probability >= _threshold)
-            _predictedPositive++;
-        if (label)
-            _labelPositive++;
+        switch (_task)
+        {
+            case ModelTask.Binary:
+                _outputs.Add(score.Probability);
+                _predictedPositive += score.Probability >= _threshold ? 1 : 0;
+                if (label is { } positive)
+                {
+                    _labelledProbabilities.Add(score.Probability);
+                    _binaryLabels.Add(positive >= 0.5);
+                }
+
+                break;
+            case ModelTask.Multiclass:
+                _outputs.Add(score.Probability);
+                _predictedClasses[score.LabelIndex]++;
+                if (label is { } truth)
+                    _confusion!.Add((int)truth, score.LabelIndex, probabilities[(int)truth]);
+                break;
+            default:
+                _outputs.Add(score.Value);
+                if (label is { } value)
+                {
+                    _labelValues.Add((float)value);
+                    _errors.Add(value, score.Value);
+                }
+
+                break;
+        }
     }
 
     /// <summary>The statistics of everything added.</summary>
@@ -58,13 +112,42 @@ public sealed class ReferenceStatisticsBuilder
         Columns = [.. _columns.Select((plan, i) => plan.Kind == ColumnKind.Continuous
             ? Continuous(plan.Column, _continuous[i], fixedEdges: null)
             : Categorical(plan, _categorical[i]))],
-        Output = new OutputStatistics
+        Output = _task switch
         {
-            Probability = Continuous("probability", _probabilities, fixedEdges: [.. Enumerable.Range(0, 11).Select(step => step / 10.0)]),
-            PredictedPositiveRate = _rows == 0 ? null : (double)_predictedPositive / _rows,
-            LabelPositiveRate = _rows == 0 ? null : (double)_labelPositive / _rows,
+            ModelTask.Binary => new OutputStatistics
+            {
+                Probability = Continuous("probability", _outputs, UnitEdges),
+                PredictedPositiveRate = _rows == 0 ? null : (double)_predictedPositive / _rows,
+                LabelPositiveRate = _binaryLabels.Count == 0 ? null : (double)_binaryLabels.Count(positive => positive) / _binaryLabels.Count,
+            },
+            ModelTask.Multiclass => new OutputStatistics
+            {
+                Confidence = Continuous("confidence", _outputs, UnitEdges),
+                PredictedClasses = Shares(_predictedClasses),
+                LabelClasses = _confusion!.Rows == 0 ? null : Shares(_confusion.Support),
+            },
+            _ => new OutputStatistics
+            {
+                Value = Continuous("value", _outputs, fixedEdges: null),
+                LabelValue = _labelValues.Count == 0 ? null : Continuous("labelValue", _labelValues, fixedEdges: null),
+            },
         },
     };
+
+    /// <summary>The metrics on the rows added with a true label, for the model's task; null when none had one.</summary>
+    public TrainingMetrics? Metrics() => _task switch
+    {
+        ModelTask.Binary when _binaryLabels.Count > 0 => new TrainingMetrics { Holdout = BinaryMetrics.Compute([.. _labelledProbabilities], [.. _binaryLabels], _threshold) },
+        ModelTask.Multiclass when _confusion!.Rows > 0 => new TrainingMetrics { Multiclass = _confusion.Metrics(_labels) },
+        ModelTask.Regression when _errors.Rows > 0 => new TrainingMetrics { Regression = _errors.Metrics() },
+        _ => null,
+    };
+
+    private Dictionary<string, double> Shares(long[] counts)
+    {
+        var total = counts.Sum();
+        return _labels.Select((label, index) => (label, index)).ToDictionary(pair => pair.label, pair => total == 0 ? 0 : (double)counts[pair.index] / total);
+    }
 
     // Without fixed edges, the bins are the distinct training deciles, so each holds about a tenth of the reference mass.
     private static ColumnStatistics Continuous(string column, List<float> values, double[]? fixedEdges)
