@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf;
 using Modeling.Onnx.Protobuf;
+using static Modeling.Onnx.OnnxNodes;
 
 namespace Modeling.Onnx;
 
@@ -41,8 +42,6 @@ public static class TreeEnsembleOnnxExporter
     public static IReadOnlyList<string> ReservedMetadataKeys { get; } =
         [OnnxMetadataKeys.ModelName, OnnxMetadataKeys.ModelVersion, OnnxMetadataKeys.FeatureCount, OnnxMetadataKeys.TreeCount];
 
-    private const string MlDomain = "ai.onnx.ml";
-
     // Names of the values inside the graph; the configurable input and output names must differ from them.
     private static readonly string[] InternalValueNames =
     [
@@ -82,7 +81,7 @@ public static class TreeEnsembleOnnxExporter
         graph.Output.Add(FloatTensor(options.ProbabilityOutputName, 1));
 
         graph.Node.Add(Cast(options.InputName, "features_as_double", TensorProto.Types.DataType.Double));
-        graph.Node.Add(TreeEnsembleRegressor(model, "features_as_double", options.ScoreOutputName));
+        graph.Node.Add(TreeEnsembleRegressorNode.Create([new TreeEnsembleTarget(model.Bias, model.Trees)], "features_as_double", options.ScoreOutputName));
         graph.Node.Add(Cast(options.ScoreOutputName, "score_as_double", TensorProto.Types.DataType.Double));
         graph.Initializer.Add(DoubleScalar("negated_slope", -model.Calibration.Slope));
         graph.Node.Add(Node("Mul", "scale_score", ["score_as_double", "negated_slope"], "negated_scaled_score"));
@@ -100,7 +99,7 @@ public static class TreeEnsembleOnnxExporter
             Graph = graph,
         };
         onnxModel.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxOpsetVersion });
-        onnxModel.OpsetImport.Add(new OperatorSetIdProto { Domain = MlDomain, Version = OnnxMlOpsetVersion });
+        onnxModel.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxNodes.MlDomain, Version = OnnxMlOpsetVersion });
         if (long.TryParse(options.ModelVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var numericVersion))
             onnxModel.ModelVersion = numericVersion;
 
@@ -112,80 +111,6 @@ public static class TreeEnsembleOnnxExporter
             AddMetadata(onnxModel, key, value);
 
         return onnxModel;
-    }
-
-    private static NodeProto TreeEnsembleRegressor(TreeEnsembleModel model, string input, string output)
-    {
-        var nodeTreeIds = new List<long>();
-        var nodeIds = new List<long>();
-        var nodeFeatureIds = new List<long>();
-        var nodeModes = new List<ByteString>();
-        var nodeValues = new List<double>();
-        var nodeTrueIds = new List<long>();
-        var nodeFalseIds = new List<long>();
-        var targetTreeIds = new List<long>();
-        var targetNodeIds = new List<long>();
-        var targetWeights = new List<double>();
-
-        var branch = ByteString.CopyFromUtf8("BRANCH_LEQ");
-        var leafMode = ByteString.CopyFromUtf8("LEAF");
-
-        // ONNX Runtime needs at least one node; a model without trees scores Bias, as a zero leaf does.
-        IReadOnlyList<RegressionTreeModel> trees = model.Trees.Count > 0 ? model.Trees : [RegressionTreeModel.SingleLeaf(0.0)];
-
-        for (var t = 0; t < trees.Count; t++)
-        {
-            var tree = trees[t];
-            // Node ids within a tree: internal node i keeps id i (the root is 0, as ONNX requires) and leaf j
-            // gets id internalCount + j, so ids start at 0 and increase by 1.
-            var internalCount = tree.SplitFeatures.Count;
-            long Id(int child) => child >= 0 ? child : internalCount + (long)~child;
-
-            for (var i = 0; i < internalCount; i++)
-            {
-                nodeTreeIds.Add(t);
-                nodeIds.Add(i);
-                nodeFeatureIds.Add(tree.SplitFeatures[i]);
-                nodeModes.Add(branch);
-                nodeValues.Add(tree.Thresholds[i]);
-                nodeTrueIds.Add(Id(tree.LeftChild[i]));
-                nodeFalseIds.Add(Id(tree.RightChild[i]));
-            }
-
-            for (var leaf = 0; leaf < tree.LeafValues.Count; leaf++)
-            {
-                var id = internalCount + (long)leaf;
-                nodeTreeIds.Add(t);
-                nodeIds.Add(id);
-                nodeFeatureIds.Add(0);
-                nodeModes.Add(leafMode);
-                nodeValues.Add(0.0);
-                nodeTrueIds.Add(0);
-                nodeFalseIds.Add(0);
-
-                targetTreeIds.Add(t);
-                targetNodeIds.Add(id);
-                targetWeights.Add(tree.Weight * tree.LeafValues[leaf]);
-            }
-        }
-
-        var node = Node("TreeEnsembleRegressor", "tree_ensemble", [input], output, MlDomain);
-        node.Attribute.Add(Ints("nodes_treeids", nodeTreeIds));
-        node.Attribute.Add(Ints("nodes_nodeids", nodeIds));
-        node.Attribute.Add(Ints("nodes_featureids", nodeFeatureIds));
-        node.Attribute.Add(Strings("nodes_modes", nodeModes));
-        node.Attribute.Add(DoubleTensor("nodes_values_as_tensor", nodeValues));
-        node.Attribute.Add(Ints("nodes_truenodeids", nodeTrueIds));
-        node.Attribute.Add(Ints("nodes_falsenodeids", nodeFalseIds));
-        node.Attribute.Add(Ints("target_treeids", targetTreeIds));
-        node.Attribute.Add(Ints("target_nodeids", targetNodeIds));
-        node.Attribute.Add(Ints("target_ids", new long[targetNodeIds.Count]));
-        node.Attribute.Add(DoubleTensor("target_weights_as_tensor", targetWeights));
-        node.Attribute.Add(DoubleTensor("base_values_as_tensor", [model.Bias]));
-        node.Attribute.Add(Int("n_targets", 1));
-        node.Attribute.Add(String("aggregate_function", "SUM"));
-        node.Attribute.Add(String("post_transform", "NONE"));
-        return node;
     }
 
     private static List<string> ValidateOptions(OnnxExportOptions options)
@@ -250,69 +175,4 @@ public static class TreeEnsembleOnnxExporter
 
     private static void AddMetadata(ModelProto model, string key, string value) =>
         model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-
-    private static ValueInfoProto FloatTensor(string name, long columns)
-    {
-        var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "N" });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = columns });
-        return new ValueInfoProto
-        {
-            Name = name,
-            Type = new TypeProto
-            {
-                TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape },
-            },
-        };
-    }
-
-    private static NodeProto Node(string opType, string name, string[] inputs, string output, string domain = "")
-    {
-        var node = new NodeProto { OpType = opType, Name = name, Domain = domain };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        return node;
-    }
-
-    private static NodeProto Cast(string input, string output, TensorProto.Types.DataType to)
-    {
-        var node = Node("Cast", $"cast_to_{output}", [input], output);
-        node.Attribute.Add(Int("to", (long)to));
-        return node;
-    }
-
-    private static TensorProto DoubleScalar(string name, double value)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Double };
-        tensor.DoubleData.Add(value);
-        return tensor;
-    }
-
-    private static AttributeProto Int(string name, long value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
-
-    private static AttributeProto String(string name, string value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
-
-    private static AttributeProto Ints(string name, IEnumerable<long> values)
-    {
-        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
-        attribute.Ints.AddRange(values);
-        return attribute;
-    }
-
-    private static AttributeProto Strings(string name, IEnumerable<ByteString> values)
-    {
-        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Strings };
-        attribute.Strings.AddRange(values);
-        return attribute;
-    }
-
-    private static AttributeProto DoubleTensor(string name, List<double> values)
-    {
-        var tensor = new TensorProto { DataType = (int)TensorProto.Types.DataType.Double };
-        tensor.Dims.Add(values.Count);
-        tensor.DoubleData.AddRange(values);
-        return new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = tensor };
-    }
 }
