@@ -1,20 +1,24 @@
 using System.Globalization;
 using Google.Protobuf;
 using Modeling.Onnx.Protobuf;
-using static Modeling.Onnx.OnnxNodes;
 
 namespace Modeling.Onnx;
 
 /// <summary>
-/// Writes a <see cref="TreeEnsembleModel"/> as an ONNX model that ONNX Runtime evaluates to the same score and
-/// probability as the ensemble's own definition (and so as ML.NET).
+/// Writes a tree ensemble as an ONNX model that ONNX Runtime evaluates to the same outputs as the ensemble's own
+/// definition (and so as ML.NET): a calibrated binary <see cref="TreeEnsembleModel"/> (score and probability, each
+/// float [N, 1]), a <see cref="RegressionTreeEnsembleModel"/> (score float [N, 1]) or a one-versus-all
+/// <see cref="MulticlassTreeEnsembleModel"/> with K classes (per-class score and normalized probability, each float
+/// [N, K]).
 /// </summary>
 /// <remarks>
-/// <para>The graph, for input <c>features</c> float [N, F]:</para>
+/// <para>The binary graph, for input <c>features</c> float [N, F]:</para>
 /// <code>
 /// features ─ Cast(double) ─ TreeEnsembleRegressor (ai.onnx.ml) ─────────────────────────→ score       float [N, 1]
 /// score    ─ Cast(double) ─ Mul(-Slope) ─ Add(-Offset) ─ Sigmoid ─ Cast(float) ─→ probability float [N, 1]
 /// </code>
+/// <para>The regression graph is its first line; the multiclass graph (<see cref="MulticlassOnnxGraph"/>) has one
+/// tree-ensemble target and one calibration per class, then normalizes the calibrated probabilities to sum to one.</para>
 /// <para>Why double: ONNX Runtime's tree ensemble keeps thresholds, leaf weights and the running sum in the
 /// precision of its input, so a double input gives ML.NET's arithmetic (float thresholds compared exactly,
 /// leaf values and sum in double, one rounding to float at the end). The calibration also runs in double from
@@ -42,21 +46,42 @@ public static class TreeEnsembleOnnxExporter
     public static IReadOnlyList<string> ReservedMetadataKeys { get; } =
         [OnnxMetadataKeys.ModelName, OnnxMetadataKeys.ModelVersion, OnnxMetadataKeys.FeatureCount, OnnxMetadataKeys.TreeCount];
 
-    // Names of the values inside the graph; the configurable input and output names must differ from them.
-    private static readonly string[] InternalValueNames =
-    [
-        "features_as_double", "score_as_double", "negated_slope", "negated_scaled_score", "negated_offset",
-        "calibrated_logit", "probability_as_double",
-    ];
+    private const string ModelProblems = "The tree ensemble cannot be exported";
 
-    /// <summary>Exports the model as ONNX bytes.</summary>
+    /// <summary>Exports the binary model as ONNX bytes.</summary>
     /// <exception cref="ArgumentException">The model or the options are invalid; the message names every problem.</exception>
     public static byte[] Export(TreeEnsembleModel model, OnnxExportOptions options) =>
         BuildModel(model, options).ToByteArray();
 
-    /// <summary>Exports the model as ONNX to <paramref name="destination"/>.</summary>
+    /// <summary>Exports the binary model as ONNX to <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentException">The model or the options are invalid; the message names every problem.</exception>
     public static void Export(TreeEnsembleModel model, OnnxExportOptions options, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        BuildModel(model, options).WriteTo(destination);
+    }
+
+    /// <summary>Exports the regression model as ONNX bytes; <see cref="OnnxExportOptions.ProbabilityOutputName"/> is not used.</summary>
+    /// <exception cref="ArgumentException">The model or the options are invalid; the message names every problem.</exception>
+    public static byte[] Export(RegressionTreeEnsembleModel model, OnnxExportOptions options) =>
+        BuildModel(model, options).ToByteArray();
+
+    /// <summary>Exports the regression model as ONNX to <paramref name="destination"/>.</summary>
+    /// <exception cref="ArgumentException">The model or the options are invalid; the message names every problem.</exception>
+    public static void Export(RegressionTreeEnsembleModel model, OnnxExportOptions options, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        BuildModel(model, options).WriteTo(destination);
+    }
+
+    /// <summary>Exports the multiclass model as ONNX bytes.</summary>
+    /// <exception cref="ArgumentException">The model or the options are invalid; the message names every problem.</exception>
+    public static byte[] Export(MulticlassTreeEnsembleModel model, OnnxExportOptions options) =>
+        BuildModel(model, options).ToByteArray();
+
+    /// <summary>Exports the multiclass model as ONNX to <paramref name="destination"/>.</summary>
+    /// <exception cref="ArgumentException">The model or the options are invalid; the message names every problem.</exception>
+    public static void Export(MulticlassTreeEnsembleModel model, OnnxExportOptions options, Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
         BuildModel(model, options).WriteTo(destination);
@@ -66,30 +91,32 @@ public static class TreeEnsembleOnnxExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
-        ThrowIfInvalid(TreeEnsembleModelValidator.Validate(model), "The tree ensemble cannot be exported", nameof(model));
-        ThrowIfInvalid(ValidateOptions(options), "The ONNX export options are invalid", nameof(options));
+        ThrowIfInvalid(TreeEnsembleModelValidator.Validate(model), ModelProblems, nameof(model));
+        ThrowIfInvalid(ValidateOptions(options, writesProbability: true, BinaryOnnxGraph.InternalValueNames), "The ONNX export options are invalid", nameof(options));
+        return Envelope(BinaryOnnxGraph.Build(model, options), options, model.FeatureCount, model.Trees.Count);
+    }
 
-        var graph = new GraphProto
-        {
-            Name = options.ModelName,
-            DocString = $"Calibrated binary tree ensemble: {model.Trees.Count} trees over {model.FeatureCount} features; "
-                + $"{options.ScoreOutputName} = bias + sum of tree outputs, "
-                + $"{options.ProbabilityOutputName} = 1 / (1 + exp(slope * {options.ScoreOutputName} + offset)).",
-        };
-        graph.Input.Add(FloatTensor(options.InputName, model.FeatureCount));
-        graph.Output.Add(FloatTensor(options.ScoreOutputName, 1));
-        graph.Output.Add(FloatTensor(options.ProbabilityOutputName, 1));
+    private static ModelProto BuildModel(RegressionTreeEnsembleModel model, OnnxExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        ThrowIfInvalid(TreeEnsembleModelValidator.Validate(model), ModelProblems, nameof(model));
+        ThrowIfInvalid(ValidateOptions(options, writesProbability: false, RegressionOnnxGraph.InternalValueNames), "The ONNX export options are invalid", nameof(options));
+        return Envelope(RegressionOnnxGraph.Build(model, options), options, model.FeatureCount, model.Trees.Count);
+    }
 
-        graph.Node.Add(Cast(options.InputName, "features_as_double", TensorProto.Types.DataType.Double));
-        graph.Node.Add(TreeEnsembleRegressorNode.Create([new TreeEnsembleTarget(model.Bias, model.Trees)], "features_as_double", options.ScoreOutputName));
-        graph.Node.Add(Cast(options.ScoreOutputName, "score_as_double", TensorProto.Types.DataType.Double));
-        graph.Initializer.Add(DoubleScalar("negated_slope", -model.Calibration.Slope));
-        graph.Node.Add(Node("Mul", "scale_score", ["score_as_double", "negated_slope"], "negated_scaled_score"));
-        graph.Initializer.Add(DoubleScalar("negated_offset", -model.Calibration.Offset));
-        graph.Node.Add(Node("Add", "offset_score", ["negated_scaled_score", "negated_offset"], "calibrated_logit"));
-        graph.Node.Add(Node("Sigmoid", "calibrate", ["calibrated_logit"], "probability_as_double"));
-        graph.Node.Add(Cast("probability_as_double", options.ProbabilityOutputName, TensorProto.Types.DataType.Float));
+    private static ModelProto BuildModel(MulticlassTreeEnsembleModel model, OnnxExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        ThrowIfInvalid(TreeEnsembleModelValidator.Validate(model), ModelProblems, nameof(model));
+        ThrowIfInvalid(ValidateOptions(options, writesProbability: true, MulticlassOnnxGraph.InternalValueNames), "The ONNX export options are invalid", nameof(options));
+        return Envelope(MulticlassOnnxGraph.Build(model, options), options, model.FeatureCount, model.Classes.Sum(ensemble => ensemble.Trees.Count));
+    }
 
+    // The model around a graph: IR and operator set versions, producer, doc string, version and metadata.
+    private static ModelProto Envelope(GraphProto graph, OnnxExportOptions options, int featureCount, int treeCount)
+    {
         var onnxModel = new ModelProto
         {
             IrVersion = IrVersion,
@@ -105,15 +132,17 @@ public static class TreeEnsembleOnnxExporter
 
         AddMetadata(onnxModel, OnnxMetadataKeys.ModelName, options.ModelName);
         AddMetadata(onnxModel, OnnxMetadataKeys.ModelVersion, options.ModelVersion);
-        AddMetadata(onnxModel, OnnxMetadataKeys.FeatureCount, model.FeatureCount.ToString(CultureInfo.InvariantCulture));
-        AddMetadata(onnxModel, OnnxMetadataKeys.TreeCount, model.Trees.Count.ToString(CultureInfo.InvariantCulture));
+        AddMetadata(onnxModel, OnnxMetadataKeys.FeatureCount, featureCount.ToString(CultureInfo.InvariantCulture));
+        AddMetadata(onnxModel, OnnxMetadataKeys.TreeCount, treeCount.ToString(CultureInfo.InvariantCulture));
         foreach (var (key, value) in options.Metadata.OrderBy(entry => entry.Key, StringComparer.Ordinal))
             AddMetadata(onnxModel, key, value);
 
         return onnxModel;
     }
 
-    private static List<string> ValidateOptions(OnnxExportOptions options)
+    // The names the graph uses must be given, distinct, and not the name of a value inside the graph. A regression
+    // graph has no probability output, so its ProbabilityOutputName is not looked at.
+    private static List<string> ValidateOptions(OnnxExportOptions options, bool writesProbability, IReadOnlyList<string> internalValueNames)
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(options.ModelName))
@@ -121,17 +150,18 @@ public static class TreeEnsembleOnnxExporter
         if (string.IsNullOrWhiteSpace(options.ModelVersion))
             errors.Add("ModelVersion: is required");
 
-        (string Option, string? Value)[] names =
+        List<(string Option, string? Value)> names =
         [
             (nameof(options.InputName), options.InputName),
             (nameof(options.ScoreOutputName), options.ScoreOutputName),
-            (nameof(options.ProbabilityOutputName), options.ProbabilityOutputName),
         ];
+        if (writesProbability)
+            names.Add((nameof(options.ProbabilityOutputName), options.ProbabilityOutputName));
         foreach (var (option, value) in names)
         {
             if (string.IsNullOrWhiteSpace(value))
                 errors.Add($"{option}: is required");
-            else if (InternalValueNames.Contains(value, StringComparer.Ordinal))
+            else if (internalValueNames.Contains(value, StringComparer.Ordinal))
                 errors.Add($"{option}: '{value}' is the name of a value inside the graph; choose another");
         }
 
