@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace Retrainer.Tests.Training;
 
 /// <summary>
-/// Regression and multiclass models really trained by ML.NET on seeded synthetic data, converted, exported and scored
+/// Binary, regression and multiclass models really trained by ML.NET on seeded synthetic data, converted, exported and scored
 /// with ONNX Runtime, against ML.NET's own predictions on every row: the training rows and held-out rows with missing
 /// (NaN) feature values, which ML.NET's trees send right.
 /// </summary>
@@ -48,6 +48,35 @@ public sealed class FastTreeConversionTests(ITestOutputHelper output)
         Assert.Equal(40, model.Trees.Count);
         Assert.True(fromMlNet.Max() - fromMlNet.Min() > 1.0, "the model learned nothing, so the comparison would prove little");
         Assert.True(difference <= MaxDifference, $"max |Δscore| = {difference:E3} exceeds {MaxDifference}");
+    }
+
+    [Fact]
+    public void Exported_binary_model_gives_ML_NET_probabilities_on_every_row()
+    {
+        // The binary conversion shares its tree reading with the other two; the flights test needs the demo data, this one does not.
+        var random = new Random(2026);
+        var training = Rows(random, 400, missingShare: 0.0);
+        var scoring = training.Concat(Rows(random, 200, missingShare: 0.15)).ToArray();
+        var ml = new MLContext(seed: 1);
+        var trainer = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+        {
+            NumberOfTrees = 30,
+            NumberOfLeaves = 8,
+            MinimumExampleCountPerLeaf = 5,
+            NumberOfThreads = 1,
+            Seed = 1,
+        });
+        var transformer = trainer.Fit(ml.Data.LoadFromEnumerable(training.Select(row => new BinaryRow { Features = row, Label = Class(row, random) == "east" })));
+
+        var model = FastTreeConversion.ToTreeEnsemble(transformer.Model, FeatureCount);
+        var fromMlNet = transformer.Transform(ml.Data.LoadFromEnumerable(scoring.Select(row => new BinaryRow { Features = row })))
+            .GetColumn<float>("Probability").ToArray();
+        var fromOnnx = Run(TreeEnsembleOnnxExporter.Export(model, Options), scoring, "probability", columns: 1);
+
+        var difference = MaximumDifference(fromMlNet, fromOnnx);
+        output.WriteLine($"{model.Trees.Count} trees, {scoring.Length} rows: max |Δp| between ML.NET and ONNX Runtime {difference:E2}");
+        Assert.True(fromMlNet.Count(p => p is > 0.8f or < 0.2f) > scoring.Length / 2, "the model is rarely confident, so the comparison would prove little");
+        Assert.True(difference <= MaxDifference, $"max |Δp| = {difference:E3} exceeds {MaxDifference}");
     }
 
     [Fact]
@@ -147,6 +176,14 @@ public sealed class FastTreeConversionTests(ITestOutputHelper output)
         public float[] Features { get; set; } = [];
 
         public float Label { get; set; }
+    }
+
+    private sealed class BinaryRow
+    {
+        [VectorType(FeatureCount)]
+        public float[] Features { get; set; } = [];
+
+        public bool Label { get; set; }
     }
 
     private sealed class ClassRow
