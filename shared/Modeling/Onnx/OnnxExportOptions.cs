@@ -21,10 +21,17 @@ public sealed record OnnxExportOptions
     /// <summary>Name of the float [N, FeatureCount] input (the card's <c>input.name</c>).</summary>
     public string InputName { get; init; } = "features";
 
-    /// <summary>Name of the float [N, 1] raw score output (the card's <c>output.score</c>).</summary>
+    /// <summary>
+    /// Name of the raw score output (the card's <c>output.score</c>): float [N, 1] for a binary or regression model
+    /// (for regression, the prediction), float [N, K] for a multiclass model (one column per class).
+    /// </summary>
     public string ScoreOutputName { get; init; } = "score";
 
-    /// <summary>Name of the float [N, 1] positive-class probability output (the card's <c>output.probability</c>).</summary>
+    /// <summary>
+    /// Name of the probability output (the card's <c>output.probability</c>): float [N, 1], the positive class's, for a
+    /// binary model; float [N, K], one column per class in the order of the card's <c>output.labels</c>, for a
+    /// multiclass model. A regression model has no probability output and does not use this name.
+    /// </summary>
     public string ProbabilityOutputName { get; init; } = "probability";
 
     /// <summary>

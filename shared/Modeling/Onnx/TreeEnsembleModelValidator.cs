@@ -1,48 +1,111 @@
 namespace Modeling.Onnx;
 
 /// <summary>
-/// Checks a <see cref="TreeEnsembleModel"/> for everything that would make its export wrong or unloadable, and
-/// names each problem with its place, e.g. <c>Trees[3].SplitFeatures[2]</c>.
+/// Checks a <see cref="TreeEnsembleModel"/>, <see cref="RegressionTreeEnsembleModel"/> or
+/// <see cref="MulticlassTreeEnsembleModel"/> for everything that would make its export wrong or unloadable, and names
+/// each problem with its place, e.g. <c>Trees[3].SplitFeatures[2]</c> or <c>Classes[1].Calibration.Slope</c>.
 /// </summary>
 public static class TreeEnsembleModelValidator
 {
-    /// <summary>Every problem in the model; empty when it can be exported.</summary>
+    /// <summary>Every problem in the binary model; empty when it can be exported.</summary>
     public static IReadOnlyList<string> Validate(TreeEnsembleModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var errors = new List<string>();
+        ValidateFeatureCount(model.FeatureCount, errors);
+        ValidateBias(model.Bias, "Bias", errors);
+        ValidateCalibration(model.Calibration, "Calibration", errors);
+        ValidateTrees(model.Trees, "Trees", model.FeatureCount, errors);
+        return errors;
+    }
 
-        if (model.FeatureCount < 1)
-            errors.Add($"FeatureCount: is {model.FeatureCount}; a model needs at least one feature");
-        if (!double.IsFinite(model.Bias))
-            errors.Add($"Bias: is {NotFinite(model.Bias)}; it must be a finite number");
-        if (model.Calibration is null)
-        {
-            errors.Add("Calibration: is required");
-        }
-        else
-        {
-            if (!double.IsFinite(model.Calibration.Slope))
-                errors.Add($"Calibration.Slope: is {NotFinite(model.Calibration.Slope)}; it must be a finite number");
-            if (!double.IsFinite(model.Calibration.Offset))
-                errors.Add($"Calibration.Offset: is {NotFinite(model.Calibration.Offset)}; it must be a finite number");
-        }
+    /// <summary>Every problem in the regression model; empty when it can be exported.</summary>
+    public static IReadOnlyList<string> Validate(RegressionTreeEnsembleModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var errors = new List<string>();
+        ValidateFeatureCount(model.FeatureCount, errors);
+        ValidateBias(model.Bias, "Bias", errors);
+        ValidateTrees(model.Trees, "Trees", model.FeatureCount, errors);
+        return errors;
+    }
 
-        if (model.Trees is null)
+    /// <summary>
+    /// Every problem in the multiclass model, each class's at its place (<c>Classes[2].Trees[3].SplitFeatures[0]</c>);
+    /// empty when it can be exported.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(MulticlassTreeEnsembleModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var errors = new List<string>();
+        ValidateFeatureCount(model.FeatureCount, errors);
+        if (model.Classes is null)
         {
-            errors.Add("Trees: is required (use an empty list for a model without trees)");
+            errors.Add("Classes: is required (one ensemble per class)");
             return errors;
         }
 
-        for (var t = 0; t < model.Trees.Count; t++)
+        if (model.Classes.Count < 2)
+            errors.Add($"Classes: has {model.Classes.Count} entries; a multiclass model needs at least 2 (one ensemble per class)");
+
+        for (var k = 0; k < model.Classes.Count; k++)
         {
-            if (model.Trees[t] is { } tree)
-                ValidateTree(tree, $"Trees[{t}]", model.FeatureCount, errors);
-            else
-                errors.Add($"Trees[{t}]: is null");
+            var path = $"Classes[{k}]";
+            if (model.Classes[k] is not { } ensemble)
+            {
+                errors.Add($"{path}: is null");
+                continue;
+            }
+
+            ValidateBias(ensemble.Bias, $"{path}.Bias", errors);
+            ValidateCalibration(ensemble.Calibration, $"{path}.Calibration", errors);
+            ValidateTrees(ensemble.Trees, $"{path}.Trees", model.FeatureCount, errors);
         }
 
         return errors;
+    }
+
+    private static void ValidateFeatureCount(int featureCount, List<string> errors)
+    {
+        if (featureCount < 1)
+            errors.Add($"FeatureCount: is {featureCount}; a model needs at least one feature");
+    }
+
+    private static void ValidateBias(double bias, string path, List<string> errors)
+    {
+        if (!double.IsFinite(bias))
+            errors.Add($"{path}: is {NotFinite(bias)}; it must be a finite number");
+    }
+
+    private static void ValidateCalibration(PlattCalibration? calibration, string path, List<string> errors)
+    {
+        if (calibration is null)
+        {
+            errors.Add($"{path}: is required");
+            return;
+        }
+
+        if (!double.IsFinite(calibration.Slope))
+            errors.Add($"{path}.Slope: is {NotFinite(calibration.Slope)}; it must be a finite number");
+        if (!double.IsFinite(calibration.Offset))
+            errors.Add($"{path}.Offset: is {NotFinite(calibration.Offset)}; it must be a finite number");
+    }
+
+    private static void ValidateTrees(IReadOnlyList<RegressionTreeModel>? trees, string path, int featureCount, List<string> errors)
+    {
+        if (trees is null)
+        {
+            errors.Add($"{path}: is required (use an empty list for a model without trees)");
+            return;
+        }
+
+        for (var t = 0; t < trees.Count; t++)
+        {
+            if (trees[t] is { } tree)
+                ValidateTree(tree, $"{path}[{t}]", featureCount, errors);
+            else
+                errors.Add($"{path}[{t}]: is null");
+        }
     }
 
     private static void ValidateTree(RegressionTreeModel tree, string path, int featureCount, List<string> errors)

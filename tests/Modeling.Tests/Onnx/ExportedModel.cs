@@ -31,5 +31,25 @@ internal sealed class ExportedModel : IDisposable
         return (scores.GetTensorDataAsSpan<float>().ToArray(), probabilities.GetTensorDataAsSpan<float>().ToArray());
     }
 
+    /// <summary>
+    /// Scores <paramref name="rows"/> (row-major, <paramref name="featureCount"/> per row) in one run and returns the
+    /// named outputs, each checked to be float [rows, <paramref name="columns"/>].
+    /// </summary>
+    public float[][] RunOutputs(float[] rows, int featureCount, long columns, params string[] outputNames)
+    {
+        var rowCount = rows.Length / featureCount;
+        using var input = OrtValue.CreateTensorValueFromMemory(rows, [rowCount, featureCount]);
+        using var runOptions = new RunOptions();
+        using var outputs = Session.Run(runOptions, [_inputName], [input], outputNames);
+        var values = new float[outputNames.Length][];
+        for (var i = 0; i < outputNames.Length; i++)
+        {
+            Assert.Equal([rowCount, columns], outputs[i].GetTensorTypeAndShape().Shape);
+            values[i] = outputs[i].GetTensorDataAsSpan<float>().ToArray();
+        }
+
+        return values;
+    }
+
     public void Dispose() => Session.Dispose();
 }

@@ -23,13 +23,49 @@ internal static class RandomEnsembles
             new PlattCalibration(Slope: -(0.5 + 2.5 * random.NextDouble()), Offset: random.NextDouble() - 0.5));
     }
 
-    private static RegressionTreeModel CreateTree(Random random, int featureCount, int maxDepth, int targetLeaves)
+    /// <summary>
+    /// A regression ensemble grown as <see cref="Create"/> grows a binary one, with leaf values <paramref name="leafScale"/>
+    /// times larger and a bias around <paramref name="biasCenter"/>, so scores have a regression target's magnitude.
+    /// </summary>
+    public static RegressionTreeEnsembleModel CreateRegression(
+        Random random, int treeCount, int featureCount, int maxDepth, int maxLeaves, double leafScale = 10.0, double biasCenter = 20.0)
+    {
+        var trees = new List<RegressionTreeModel>(treeCount);
+        for (var t = 0; t < treeCount; t++)
+            trees.Add(CreateTree(random, featureCount, maxDepth, random.Next(1, maxLeaves + 1), leafScale));
+
+        return new RegressionTreeEnsembleModel(featureCount, Bias: biasCenter + 10.0 * (random.NextDouble() - 0.5), trees);
+    }
+
+    /// <summary>
+    /// A one-versus-all ensemble: per class, <paramref name="treesPerClass"/> trees grown as <see cref="Create"/> grows
+    /// them, a random bias and a random Platt calibration with a negative slope.
+    /// </summary>
+    public static MulticlassTreeEnsembleModel CreateMulticlass(
+        Random random, int classCount, int treesPerClass, int featureCount, int maxDepth, int maxLeaves)
+    {
+        var classes = new List<ClassTreeEnsemble>(classCount);
+        for (var k = 0; k < classCount; k++)
+        {
+            var trees = new List<RegressionTreeModel>(treesPerClass);
+            for (var t = 0; t < treesPerClass; t++)
+                trees.Add(CreateTree(random, featureCount, maxDepth, random.Next(1, maxLeaves + 1)));
+            classes.Add(new ClassTreeEnsemble(
+                Bias: random.NextDouble() - 0.5,
+                trees,
+                new PlattCalibration(Slope: -(0.5 + 2.5 * random.NextDouble()), Offset: random.NextDouble() - 0.5)));
+        }
+
+        return new MulticlassTreeEnsembleModel(featureCount, classes);
+    }
+
+    private static RegressionTreeModel CreateTree(Random random, int featureCount, int maxDepth, int targetLeaves, double leafScale = 1.0)
     {
         var splitFeatures = new List<int>();
         var thresholds = new List<float>();
         var left = new List<int>();
         var right = new List<int>();
-        var leafValues = new List<double> { Leaf(random) };
+        var leafValues = new List<double> { leafScale * Leaf(random) };
         var leafDepth = new List<int> { 0 };
 
         while (leafValues.Count < targetLeaves)
@@ -58,8 +94,8 @@ internal static class RandomEnsembles
             thresholds.Add(Threshold(random));
             left.Add(~leaf);
             right.Add(~newLeaf);
-            leafValues[leaf] = Leaf(random);
-            leafValues.Add(Leaf(random));
+            leafValues[leaf] = leafScale * Leaf(random);
+            leafValues.Add(leafScale * Leaf(random));
             leafDepth[leaf]++;
             leafDepth.Add(leafDepth[leaf]);
         }
@@ -91,6 +127,30 @@ internal static class RandomEnsembles
                 (1, _) => thresholds[random.Next(thresholds.Length)],
                 (2, _) => MathF.BitDecrement(thresholds[random.Next(thresholds.Length)]),
                 _ => MathF.BitIncrement(thresholds[random.Next(thresholds.Length)]),
+            };
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Rows for any task: like <see cref="Rows"/>, values uniform, equal to a split threshold, or the float just below
+    /// or above one, and also NaN (a missing value, which goes right at every split) and ±infinity.
+    /// </summary>
+    public static float[] RowsWithMissingValues(Random random, int featureCount, IEnumerable<RegressionTreeModel> trees, int rowCount)
+    {
+        var thresholds = trees.SelectMany(tree => tree.Thresholds).ToArray();
+        var rows = new float[rowCount * featureCount];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = (random.Next(12), thresholds.Length) switch
+            {
+                (< 3, _) or (_, 0) => (float)(random.NextDouble() * 5.0 - 2.5),
+                (< 5, _) => thresholds[random.Next(thresholds.Length)],
+                (< 7, _) => MathF.BitDecrement(thresholds[random.Next(thresholds.Length)]),
+                (< 9, _) => MathF.BitIncrement(thresholds[random.Next(thresholds.Length)]),
+                (< 11, _) => float.NaN,
+                _ => random.Next(2) == 0 ? float.NegativeInfinity : float.PositiveInfinity,
             };
         }
 
