@@ -21,10 +21,11 @@ public sealed class GatewayOptions : IValidatedOptions
     public long MaxBatchUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 
     /// <summary>
-    /// The largest model version upload (<c>POST /api/v1/models/{model}/versions</c>: ONNX file and card) accepted.
-    /// Default 64 MiB, as the registry's own <c>Registry__MaxUploadBytes</c>. Env: <c>Gateway__MaxModelUploadBytes</c>.
+    /// The largest model version upload (<c>POST /api/v1/models/{model}/versions</c>: ONNX file, card and reference records)
+    /// accepted. Default 1088 MiB: the registry's own limits, <c>Registry__MaxUploadBytes</c> (64 MiB of ONNX) and
+    /// <c>Registry__MaxReferenceBytes</c> (1 GiB of reference records). Env: <c>Gateway__MaxModelUploadBytes</c>.
     /// </summary>
-    public long MaxModelUploadBytes { get; set; } = 64L * 1024 * 1024;
+    public long MaxModelUploadBytes { get; set; } = (64L + 1024) * 1024 * 1024;
 
     /// <summary>Seconds a client is asked to wait (Retry-After) when no service instance can answer. Env: <c>Gateway__RetryAfterSeconds</c>.</summary>
     public int RetryAfterSeconds { get; set; } = 2;

@@ -50,6 +50,9 @@ public sealed record ModelCard
     /// <summary>Where the model came from.</summary>
     public Lineage? Lineage { get; init; }
 
+    /// <summary>How the model is monitored; absent: the defaults (see <see cref="MonitoringSpec"/>).</summary>
+    public MonitoringSpec? Monitoring { get; init; }
+
     /// <summary>The ONNX file of this version.</summary>
     public ModelArtifact Artifact { get; init; } = new();
 }
@@ -104,6 +107,16 @@ public sealed record LabelSpec
 
     /// <summary>Binary only: the outcome is positive when the value is greater than this, e.g. 15 minutes.</summary>
     public double? PositiveWhenGreaterThan { get; init; }
+}
+
+/// <summary>How a model is monitored.</summary>
+public sealed record MonitoringSpec
+{
+    /// <summary>
+    /// The categorical features live performance is broken down by (segments), by feature name. Absent: every
+    /// categorical feature with at most 50 categories. Empty: no segments.
+    /// </summary>
+    public IReadOnlyList<string>? SegmentBy { get; init; }
 }
 
 /// <summary>The ONNX file of a model version.</summary>

@@ -38,6 +38,11 @@ public static partial class ModelCardValidator
             ValidateLabel(card.Task, label, Error);
         if (card.Reference is { } reference)
             ValidateReference(card, reference, Error);
+        foreach (var (segment, index) in (card.Monitoring?.SegmentBy ?? []).Select((segment, index) => (segment, index)))
+        {
+            if (!card.Features.Any(feature => feature is CategoricalFeature && feature.Name == segment))
+                Error($"$.monitoring.segmentBy[{index}]", $"'{segment}' is not a categorical feature of the card");
+        }
         if (string.IsNullOrWhiteSpace(card.Artifact.File))
             Error("$.artifact.file", "is required");
         else if (card.Artifact.File.Contains('/', StringComparison.Ordinal) || card.Artifact.File.Contains('\\', StringComparison.Ordinal) || card.Artifact.File is "." or "..")

@@ -336,6 +336,20 @@ public sealed class ModelCardValidatorTests
 
     private static ReferenceStatistics Reference(ColumnStatistics column) => new() { Rows = 10, Columns = [column] };
 
+    [Fact]
+    public void Segments_must_name_categorical_features()
+    {
+        Assert.Empty(ModelCardValidator.Validate(FlightDelay() with { Monitoring = new MonitoringSpec { SegmentBy = ["origin"] } }));
+        AssertSingleError(FlightDelay() with { Monitoring = new MonitoringSpec { SegmentBy = ["origin", "distance"] } }, "$.monitoring.segmentBy[1]", "'distance' is not a categorical feature");
+    }
+
+    [Fact]
+    public void A_reference_source_is_training_dataset_or_live()
+    {
+        var card = FlightDelay();
+        AssertSingleError(card with { Reference = new ReferenceStatistics { Source = "guess" } }, "$.reference.source", "'guess' is not training, dataset or live");
+    }
+
     private static void AssertSingleError(ModelCard card, string path, string message)
     {
         var errors = ModelCardValidator.Validate(card);
