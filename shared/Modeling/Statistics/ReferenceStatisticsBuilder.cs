@@ -134,10 +134,14 @@ public sealed class ReferenceStatisticsBuilder
         },
     };
 
-    /// <summary>The metrics on the rows added with a true label, for the model's task; null when none had one.</summary>
+    /// <summary>
+    /// The metrics on the rows added with a true label, for the model's task; null when none had one (binary: when
+    /// they do not have both labels, as the AUC needs).
+    /// </summary>
     public TrainingMetrics? Metrics() => _task switch
     {
-        ModelTask.Binary when _binaryLabels.Count > 0 => new TrainingMetrics { Holdout = BinaryMetrics.Compute([.. _labelledProbabilities], [.. _binaryLabels], _threshold) },
+        ModelTask.Binary when _binaryLabels.Contains(true) && _binaryLabels.Contains(false) =>
+            new TrainingMetrics { Holdout = BinaryMetrics.Compute([.. _labelledProbabilities], [.. _binaryLabels], _threshold) },
         ModelTask.Multiclass when _confusion!.Rows > 0 => new TrainingMetrics { Multiclass = _confusion.Metrics(_labels) },
         ModelTask.Regression when _errors.Rows > 0 => new TrainingMetrics { Regression = _errors.Metrics() },
         _ => null,

@@ -131,6 +131,40 @@ public sealed class ReferenceDatasetTests
         Assert.Equal(1.0, profile.Statistics.Output.PredictedClasses!.Values.Sum(), 1e-9);
     }
 
+    [Fact]
+    public async Task A_binary_reference_has_the_positive_rates_and_hold_out_metrics_only_when_both_labels_are_there()
+    {
+        var rows = Records(seed: 6, count: 300);
+        var card = MulticlassCard() with
+        {
+            Task = ModelTask.Binary,
+            Output = new ModelOutput { Probability = "probabilities", Labels = ["on-time", "late"], Threshold = 0.5 },
+            Label = new LabelSpec { Field = "temperature", PositiveWhenGreaterThan = 11 },
+        };
+        // Two softmax columns, the last read as the positive class: p = sigmoid(2x - 10).
+        var weights = new float[card.Input.Columns.Count, 2];
+        weights[0, 1] = 2f;
+        using var scorer = OnnxScorer.Load(card, LinearOnnxModel.Multiclass(weights, [0f, -10f]));
+
+        var profile = await ProfileAsync(scorer, Csv(rows, invalid: false), RecordFormat.Csv);
+
+        var positive = rows.Select(row => row.Temperature > 11).ToList();
+        var probabilities = rows.Select(row => 1 / (1 + Math.Exp(-((2 * (double)(float)row.X) - 10)))).ToList();
+        var output = profile.Statistics.Output!;
+        Assert.Equal(positive.Count(truth => truth) / 300.0, output.LabelPositiveRate!.Value, 1e-9);
+        Assert.Equal(probabilities.Count(p => p >= 0.5) / 300.0, output.PredictedPositiveRate!.Value, 1e-9);
+        var holdout = profile.Metrics!.Holdout!;
+        Assert.Equal(300, holdout.Rows);
+        // The AUC as the share of (positive, negative) pairs ranked right, ties counting a half.
+        var pairs = positive.SelectMany((p, i) => positive.Select((n, j) => (p, n, i, j))).Where(pair => pair.p && !pair.n)
+            .Select(pair => probabilities[pair.i] > probabilities[pair.j] ? 1.0 : probabilities[pair.i] == probabilities[pair.j] ? 0.5 : 0).ToList();
+        Assert.Equal(pairs.Average(), holdout.Auc, 1e-3);
+
+        var oneLabel = await ProfileAsync(scorer, Csv(rows.Where(row => row.Temperature > 11), invalid: false), RecordFormat.Csv);
+        Assert.Null(oneLabel.Metrics);
+        Assert.Equal(1.0, oneLabel.Statistics.Output!.LabelPositiveRate);
+    }
+
     private static Task<ReferenceDatasetProfile> ProfileAsync(OnnxScorer scorer, byte[] file, RecordFormat format) =>
         ReferenceDataset.ProfileAsync(scorer, new MemoryStream(file), format, "weather.csv", maxRows: 100_000, seed: 1, CancellationToken.None);
 
