@@ -7,7 +7,7 @@ namespace Gateway.Limits;
 /// <summary>
 /// Refuses a public API request whose body is larger than <see cref="GatewayOptions.MaxRequestBodyBytes"/>
 /// (<see cref="GatewayOptions.MaxBatchUploadBytes"/> for a batch upload, <see cref="GatewayOptions.MaxModelUploadBytes"/>
-/// for a model version upload)
+/// for a model version upload or a version's reference records)
 /// with 413 problem details naming the limit: at once, before any endpoint or forwarding, when Content-Length
 /// says so; while reading when a chunked body grows past it. The same middleware runs in front of proxied
 /// paths (distributed mode) and local endpoints (embedded host).
@@ -76,10 +76,14 @@ public static class RequestBodyLimit
     // other request. Returns "batches", "versions" or null.
     private static string? UploadTo(HttpRequest request)
     {
-        if (!HttpMethods.IsPost(request.Method) || request.Path.Value is not { } path)
+        if (request.Path.Value is not { } path)
             return null;
-        var segments = path.Trim('/').Split('/');
-        return segments is ["api", "v1", "models", { Length: > 0 }, "batches" or "versions"] ? segments[4] : null;
+        return path.Trim('/').Split('/') switch
+        {
+            ["api", "v1", "models", { Length: > 0 }, "batches" or "versions"] segments when HttpMethods.IsPost(request.Method) => segments[4],
+            ["api", "v1", "models", { Length: > 0 }, "versions", { Length: > 0 }, "reference"] when HttpMethods.IsPut(request.Method) => "versions",
+            _ => null,
+        };
     }
 
     private static long? ServerLimitForChunked(long limit) =>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Modeling.Bundles;
 using Modeling.Cards;
 using Retrainer.Registry;
 
@@ -46,6 +47,14 @@ public static class ModelVersionEndpoints
             .Produces<ModelVersionView>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        versions.MapPut("/{version}/reference", SetReferenceAsync)
+            .WithName("SetModelVersionReference")
+            .WithSummary("Replaces the reference statistics a version's traffic is compared with (and its metrics, when the records carry labels), computed from records sent as the body (text/csv, application/jsonl, application/vnd.apache.parquet) or as the multipart part 'reference'. Monitor compares with them from then on.")
+            .Produces<ModelVersionView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         versions.MapDelete("/{version}", DeleteAsync)
@@ -116,10 +125,12 @@ public static class ModelVersionEndpoints
         var bundle = checkedBundle;
         if (parts.Reference is { } reference)
         {
-            var (profiled, referenceErrors) = await VersionUpload.WithReferenceAsync(checkedBundle, reference, options.Value.ReferenceMaxRows, cancellationToken);
-            if (profiled is null)
+            if (card.Reference is not null)
+                return VersionUpload.Invalid(new() { [VersionUpload.ReferenceField] = ["The card has reference statistics already (card.reference): send either them or a reference file, not both."] });
+            var (profile, referenceErrors) = await VersionUpload.ProfileAsync(checkedBundle, reference, options.Value.ReferenceMaxRows, cancellationToken);
+            if (profile is null)
                 return VersionUpload.Invalid(referenceErrors);
-            bundle = profiled;
+            bundle = new ModelBundle(card with { Reference = profile.Statistics, Metrics = profile.Metrics ?? card.Metrics }, parts.Onnx).WithChecksum();
         }
 
         var registration = await registry.RegisterAsync(bundle, card.Lineage?.Trigger ?? "external", cancellationToken);
@@ -129,6 +140,29 @@ public static class ModelVersionEndpoints
         var versions = await registry.VersionsAsync(model, cancellationToken);
         var view = ModelVersionView.Of(registration.Version!, versions!, withCard: true);
         return TypedResults.Created(view.Links.Self, view);
+    }
+
+    private static async Task<IResult> SetReferenceAsync(
+        string model, string version, HttpRequest request, ModelRegistry registry, IOptions<RegistryOptions> options, CancellationToken cancellationToken)
+    {
+        var (_, _, problem) = await FindAsync(model, version, registry, cancellationToken);
+        if (problem is not null)
+            return problem;
+        // Listed but unusable (its ONNX file is gone or changed): nothing can be scored with it.
+        if (await registry.FindAsync(model, version, cancellationToken) is not { } bundle)
+            return RegistryProblems.UnknownVersion(model, version);
+        var (reference, readProblem) = await VersionUpload.ReadReferenceAsync(request, options.Value, cancellationToken);
+        if (reference is null)
+            return readProblem!;
+        await using (reference)
+        {
+            var (profile, errors) = await VersionUpload.ProfileAsync(bundle, reference, options.Value.ReferenceMaxRows, cancellationToken);
+            if (profile is null)
+                return VersionUpload.Invalid(errors);
+            if (await registry.SetReferenceAsync(model, version, profile.Statistics, profile.Metrics, cancellationToken) is not { } changed)
+                return RegistryProblems.UnknownVersion(model, version);
+            return TypedResults.Ok(ModelVersionView.Of(changed, (await registry.VersionsAsync(model, cancellationToken))!, withCard: true));
+        }
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string model, string version, ModelRegistry registry, CancellationToken cancellationToken)

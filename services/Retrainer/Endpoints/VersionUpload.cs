@@ -99,18 +99,9 @@ internal static class VersionUpload
                 else if (name == ReferenceField && !hasReference)
                 {
                     hasReference = true;
-                    var fileName = section.GetContentDispositionHeader()?.FileName.Value ?? "";
-                    if ((RecordFormats.FromMediaType(section.ContentType) ?? RecordFormats.FromFileName(fileName)) is not { } format)
-                    {
-                        return (null, null, Invalid(new Dictionary<string, string[]>
-                        {
-                            [ReferenceField] = [$"Say the reference's format: a file name ending in .csv, .jsonl or .parquet, or a content type (text/csv, application/jsonl, application/vnd.apache.parquet); got '{fileName}' ({section.ContentType ?? "no content type"})."],
-                        }));
-                    }
-
-                    var uploaded = await UploadedReference.ReadAsync(section.Body, fileName, format, options.MaxReferenceBytes, cancellationToken);
+                    var (uploaded, referenceProblem) = await ReadReferencePartAsync(section, options, cancellationToken);
                     if (uploaded is null)
-                        return (null, null, TooLarge(ReferenceField, options.MaxReferenceBytes));
+                        return (null, null, referenceProblem);
                     keepReference(uploaded);
                 }
             }
@@ -129,6 +120,48 @@ internal static class VersionUpload
         if (onnx is not { Length: > 0 })
             missing[OnnxField] = [$"The multipart body has no '{OnnxField}' part, or it is empty: send the ONNX file as '{OnnxField}'."];
         return missing.Count > 0 ? (null, null, Invalid(missing)) : (card, onnx, null);
+    }
+
+    /// <summary>
+    /// The reference records of <c>PUT …/versions/{version}/reference</c>: the body itself (its content type says the format:
+    /// <c>text/csv</c>, <c>application/jsonl</c>, <c>application/vnd.apache.parquet</c>) or the <c>reference</c> part of a
+    /// multipart body; or the problem that refuses it. The caller disposes the reference.
+    /// </summary>
+    public static async Task<(UploadedReference? Reference, IResult? Problem)> ReadReferenceAsync(HttpRequest request, RegistryOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = options.MaxReferenceBytes + MaxCardBytes;
+        var mediaType = request.ContentType is { } contentType && MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed : null;
+        if (mediaType?.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            if (RecordFormats.FromMediaType(request.ContentType) is not { } format)
+            {
+                return (null, TypedResults.Problem(
+                    $"Send the records as the body with their content type (text/csv, application/jsonl, application/vnd.apache.parquet), or as the multipart part '{ReferenceField}'; got {request.ContentType ?? "no content type"}.",
+                    statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type"));
+            }
+
+            var body = await UploadedReference.ReadAsync(request.Body, "reference." + RecordFormats.NameOf(format), format, options.MaxReferenceBytes, cancellationToken);
+            return body is null ? (null, TooLarge(ReferenceField, options.MaxReferenceBytes)) : (body, null);
+        }
+
+        var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value ?? "", request.Body) { BodyLengthLimit = options.MaxReferenceBytes + 1 };
+        try
+        {
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (section.GetContentDispositionHeader()?.Name.Value == ReferenceField)
+                    return await ReadReferencePartAsync(section, options, cancellationToken);
+            }
+        }
+        catch (InvalidDataException exception)
+        {
+            return (null, TypedResults.Problem($"The multipart body cannot be read: {exception.Message}", statusCode: StatusCodes.Status400BadRequest, title: "Bad request"));
+        }
+
+        return (null, Invalid(new() { [ReferenceField] = [$"The multipart body has no '{ReferenceField}' part: send the records as '{ReferenceField}', e.g. curl -F reference=@training.csv."] }));
     }
 
     /// <summary>The card read from <paramref name="cardJson"/> when it is valid and names <paramref name="model"/>, else the errors by field.</summary>
@@ -157,18 +190,15 @@ internal static class VersionUpload
     }
 
     /// <summary>
-    /// The bundle with its card's reference statistics computed from <paramref name="reference"/> (and its metrics, when the
-    /// records carry the card's label field), else the errors under <c>reference</c>. The sample of a large file is seeded
+    /// The reference statistics (and metrics, when the records carry the card's label field) of <paramref name="reference"/>
+    /// for <paramref name="bundle"/>'s model, else the errors under <c>reference</c>. The sample of a large file is seeded
     /// with 1, so the same file gives the same statistics.
     /// </summary>
-    public static async Task<(ModelBundle? Bundle, Dictionary<string, string[]> Errors)> WithReferenceAsync(
+    public static async Task<(ReferenceDatasetProfile? Profile, Dictionary<string, string[]> Errors)> ProfileAsync(
         ModelBundle bundle, UploadedReference reference, int maxRows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(reference);
-        if (bundle.Card.Reference is not null)
-            return (null, new() { [ReferenceField] = ["The card has reference statistics already (card.reference): send either them or a reference file, not both."] });
-
         using var scorer = OnnxScorer.Load(bundle.Card, bundle.Onnx);
         ReferenceDatasetProfile profile;
         try
@@ -180,17 +210,13 @@ internal static class VersionUpload
             return (null, new() { [ReferenceField] = [exception.Message] });
         }
 
-        if (profile.Statistics.Rows == 0)
+        if (profile.Statistics.Rows > 0)
+            return (profile, []);
+        var examples = profile.InvalidRows.Select(row => $"row {row.Row}: " + string.Join("; ", row.Errors.Select(error => $"{error.Field}: {error.Message}")));
+        return (null, new()
         {
-            var examples = profile.InvalidRows.Select(row => $"row {row.Row}: " + string.Join("; ", row.Errors.Select(error => $"{error.Field}: {error.Message}")));
-            return (null, new()
-            {
-                [ReferenceField] = [$"None of the file's {profile.RowsRead} rows can be featurized by the card's features" + (profile.RowsRead == 0 ? "." : $", e.g. {string.Join(" | ", examples)}")],
-            });
-        }
-
-        var card = bundle.Card with { Reference = profile.Statistics, Metrics = profile.Metrics ?? bundle.Card.Metrics };
-        return (new ModelBundle(card, bundle.Onnx).WithChecksum(), []);
+            [ReferenceField] = [$"None of the file's {profile.RowsRead} rows can be featurized by the card's features" + (profile.RowsRead == 0 ? "." : $", e.g. {string.Join(" | ", examples)}")],
+        });
     }
 
     /// <summary>A 400 problem with <paramref name="errors"/> by field.</summary>
@@ -216,6 +242,20 @@ internal static class VersionUpload
 
         return buffer.ToArray();
     }
+
+    private static async Task<(UploadedReference? Reference, IResult? Problem)> ReadReferencePartAsync(MultipartSection section, RegistryOptions options, CancellationToken cancellationToken)
+    {
+        var fileName = section.GetContentDispositionHeader()?.FileName.Value ?? "";
+        if ((RecordFormats.FromMediaType(section.ContentType) ?? RecordFormats.FromFileName(fileName)) is not { } format)
+            return (null, UnknownFormat(section.ContentType, fileName));
+        var uploaded = await UploadedReference.ReadAsync(section.Body, fileName, format, options.MaxReferenceBytes, cancellationToken);
+        return uploaded is null ? (null, TooLarge(ReferenceField, options.MaxReferenceBytes)) : (uploaded, null);
+    }
+
+    private static ValidationProblem UnknownFormat(string? contentType, string fileName) => Invalid(new()
+    {
+        [ReferenceField] = [$"Say the reference's format: a file name ending in .csv, .jsonl or .parquet, or a content type (text/csv, application/jsonl, application/vnd.apache.parquet); got '{fileName}' ({contentType ?? "no content type"})."],
+    });
 
     private static ProblemHttpResult TooLarge(string field, long limit) => TypedResults.Problem(
         $"The '{field}' part is larger than the limit of {limit} bytes.",

@@ -156,6 +156,20 @@ public sealed partial class ModelRegistry(
         return champion;
     }
 
+    /// <summary>
+    /// Replaces the reference statistics (and, when given, the metrics) in a version's card and announces the version again
+    /// (<see cref="ModelRegistered"/>), so the services that follow the served models read its card anew; the version as
+    /// changed, or null when there is none.
+    /// </summary>
+    public async Task<StoredVersion?> SetReferenceAsync(string modelName, string version, ReferenceStatistics reference, TrainingMetrics? metrics, CancellationToken cancellationToken)
+    {
+        if (!await store.SetReferenceAsync(modelName, version, reference, metrics, cancellationToken)
+            || await store.DescribeAsync(modelName, version, cancellationToken) is not { } changed)
+            return null;
+        await AnnounceAsync(modelName, version, changed.Card.Lineage?.Trigger ?? "external", changed.RegisteredAt, cancellationToken);
+        return changed;
+    }
+
     /// <summary>Announces a stored version again (<see cref="ModelRegistered"/>), e.g. at start-up for services that asked before it existed.</summary>
     public async Task AnnounceAsync(string modelName, string version, string trigger, DateTimeOffset registeredAt, CancellationToken cancellationToken)
     {

@@ -5,8 +5,9 @@ using ServiceDefaults.Storage.Documents;
 namespace Retrainer.Registry;
 
 /// <summary>
-/// The registry's store: a version is a document of <c>model_versions</c> (key <c>{name}/{version}</c>), never changed, naming
-/// its ONNX file in <see cref="IModelFiles"/>, written first so a listed version is complete; an alias is a document of
+/// The registry's store: a version is a document of <c>model_versions</c> (key <c>{name}/{version}</c>) naming its ONNX file
+/// in <see cref="IModelFiles"/>, written first so a listed version is complete; only its card's reference and metrics may
+/// change; an alias is a document of
 /// <c>model_aliases</c> (key <c>{name}/{alias}</c>). Which version serves is <see cref="ModelRegistry"/>'s rule.
 /// </summary>
 public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] IDocumentDatabase database, IModelFiles files)
@@ -65,6 +66,12 @@ public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] I
     /// <summary>One version described without its ONNX file, or null (no such version, or its card does not read).</summary>
     public async Task<StoredVersion?> DescribeAsync(string modelName, string version, CancellationToken cancellationToken) =>
         await DocumentAsync(modelName, version, cancellationToken) is { } stored ? Describe(stored) : null;
+
+    /// <summary>Replaces the reference statistics in a version's card, and its metrics when given; false when there is no such version.</summary>
+    public async Task<bool> SetReferenceAsync(string modelName, string version, ReferenceStatistics reference, TrainingMetrics? metrics, CancellationToken cancellationToken) =>
+        await _versions.UpdateAsync(Key(modelName, version), stored => ModelCardReader.Read(stored.Card).Card is { } card
+            ? stored with { Card = ModelCardJson.Serialize(card with { Reference = reference, Metrics = metrics ?? card.Metrics }) }
+            : null, cancellationToken) is not null;
 
     /// <summary>Deletes a version, its document first; the model's aliases go with its last version. True when it existed.</summary>
     public async Task<bool> DeleteAsync(string modelName, string version, CancellationToken cancellationToken)

@@ -85,6 +85,27 @@ public sealed class OwnModelTests
                 body => Column(body, "x") is { } x && x.GetProperty("rows").GetInt64() >= 100, Deadlines.DistributedState, host.Failure);
             Assert.True(Column(report, "x")!.Value.GetProperty("psi").GetDouble() > 1, report.ToString());
             Assert.True(Column(report, "color=green")!.Value.GetProperty("psi").GetDouble() > 0.5, report.ToString());
+
+            // A reference can be replaced later, e.g. by the data of the season the model now serves: the body is the records.
+            using (var notRecords = await host.Client.PutAsync(new Uri($"{VersionsPath}/1/reference", UriKind.Relative), new StringContent("x,color\n1,red\n", Encoding.UTF8, "text/plain")))
+            {
+                Assert.Equal(HttpStatusCode.UnsupportedMediaType, notRecords.StatusCode);
+                Assert.Contains("text/csv", await notRecords.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            using (var unknown = await host.Client.PutAsync(new Uri($"{VersionsPath}/9/reference", UriKind.Relative), Csv(Reference(10, invalid: false))))
+                Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            var later = Encoding.UTF8.GetBytes("x,color,kind\n" + string.Concat(shifted.Select(record => string.Create(CultureInfo.InvariantCulture, $"{record.x},{record.color},high\n"))));
+            using (var replaced = await host.Client.PutAsync(new Uri($"{VersionsPath}/1/reference", UriKind.Relative), Csv(later)))
+            {
+                var replacedBody = await replaced.Content.ReadAsStringAsync();
+                Assert.True(replaced.StatusCode == HttpStatusCode.OK, $"{(int)replaced.StatusCode} {replacedBody}");
+            }
+
+            var now = await Poll.GetJsonAsync(host.Client, $"{VersionsPath}/1", _ => true, Deadlines.DistributedState, host.Failure);
+            var replacedReference = now.GetProperty("card").GetProperty("reference");
+            Assert.Equal((50, "reference.csv"), (replacedReference.GetProperty("rows").GetInt64(), replacedReference.GetProperty("dataset").GetString()));
+            Assert.Equal(1.0, now.GetProperty("card").GetProperty("metrics").GetProperty("multiclass").GetProperty("accuracy").GetDouble());
         }
         finally
         {
@@ -97,6 +118,13 @@ public sealed class OwnModelTests
 
     private static JsonElement? Column(JsonElement report, string column) =>
         report.TryGetProperty("drift", out var drift) ? drift.EnumerateArray().Cast<JsonElement?>().FirstOrDefault(entry => entry!.Value.GetProperty("column").GetString() == column) : null;
+
+    private static ByteArrayContent Csv(byte[] records)
+    {
+        var content = new ByteArrayContent(records);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        return content;
+    }
 
     private static async Task AssertFieldErrorAsync(HttpResponseMessage response, string field, string contains)
     {

@@ -1,4 +1,5 @@
 using Modeling.Bundles;
+using Modeling.Cards;
 using Retrainer.Registry;
 
 namespace Retrainer.Tests.Registry;
@@ -118,6 +119,35 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
         Assert.Equal(registeredAt, (await Reopen(store).DescribeAsync("flight-delay", "3", None))!.RegisteredAt);
         Assert.Null(await store.DescribeAsync("flight-delay", "4", None));
         Assert.Null(await store.DescribeAsync("..", "3", None));
+    }
+
+    [SkippableFact]
+    public async Task A_version_s_reference_and_metrics_can_be_replaced_and_come_back_with_the_version_whose_model_is_unchanged()
+    {
+        var store = CreateStore();
+        await store.AddAsync(Version("flight-delay", "3"), Registered, None);
+        var reference = new ReferenceStatistics { Rows = 7, Source = "dataset", Dataset = "later.csv", Columns = [] };
+        var metrics = new TrainingMetrics { Holdout = new ClassificationMetrics { Rows = 7, Auc = 0.75 } };
+
+        Assert.True(await store.SetReferenceAsync("flight-delay", "3", reference, metrics, None));
+        Assert.False(await store.SetReferenceAsync("flight-delay", "4", reference, metrics, None));
+
+        foreach (var card in new[]
+        {
+            (await Reopen(store).FindAsync("flight-delay", "3", None))!.Card,
+            (await store.DescribeAsync("flight-delay", "3", None))!.Card,
+            Assert.Single(await store.ListAsync("flight-delay", None)).Card,
+        })
+        {
+            Assert.Equal(("later.csv", 7L), (card.Reference!.Dataset, card.Reference.Rows));
+            Assert.Equal(0.75, card.Metrics!.Holdout!.Auc);
+            Assert.Equal(fixture.Bundle.Card.Features.Count, card.Features.Count);
+        }
+
+        Assert.Equal(fixture.Bundle.Onnx, (await store.FindAsync("flight-delay", "3", None))!.Onnx);
+        // Without metrics, the card keeps the ones it had.
+        Assert.True(await store.SetReferenceAsync("flight-delay", "3", reference with { Rows = 8 }, null, None));
+        Assert.Equal((8L, 0.75), ((await store.DescribeAsync("flight-delay", "3", None))!.Card.Reference!.Rows, (await store.DescribeAsync("flight-delay", "3", None))!.Card.Metrics!.Holdout!.Auc));
     }
 
     [SkippableFact]
