@@ -6,6 +6,8 @@
 # --gateway http://127.0.0.1:5000).
 # `scripts/bench.sh batch` scores flights-3m.parquet (3 M rows) as one batch in the distributed mode and raw
 # with ONNX Runtime in-process, and writes the report to docs/benchmarks-batch.md.
+# `scripts/bench.sh reference` builds a reference from 100,000 flights as the registry does with a version's
+# reference file, in one process, and writes the report to docs/benchmarks-reference.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -13,7 +15,8 @@ cd "$root"
 case "${1:-}" in
   online) output=docs/benchmarks.md ;;
   batch) output=docs/benchmarks-batch.md ;;
-  *) echo "usage: scripts/bench.sh online [--duration SECONDS] [--gateway URL] | scripts/bench.sh batch" >&2; exit 2 ;;
+  reference) output=docs/benchmarks-reference.md ;;
+  *) echo "usage: scripts/bench.sh online [--duration SECONDS] [--gateway URL] | scripts/bench.sh batch | scripts/bench.sh reference" >&2; exit 2 ;;
 esac
 
 ./scripts/fetch-demo-data.sh >/dev/null

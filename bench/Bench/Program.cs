@@ -5,14 +5,25 @@ using Bench;
 //   also writes it there. Without --gateway it starts the distributed mode itself (scripts/run-distributed.sh).
 // bench batch [--models FOLDER]
 //   Scores flights-3m.parquet as one batch in the distributed mode and raw in-process (see BatchBenchmark).
-if (args is not ["online" or "batch", ..])
+// bench reference [--models FOLDER]
+//   Builds a reference from 100,000 flights as the registry does with a version's reference file (see ReferenceBenchmark).
+if (args is not ["online" or "batch" or "reference", ..])
 {
-    Console.Error.WriteLine("usage: bench online [--duration SECONDS] [--gateway URL] [--models FOLDER] [--output FILE] | bench batch [--models FOLDER] [--output FILE]");
+    Console.Error.WriteLine("usage: bench online [--duration SECONDS] [--gateway URL] [--models FOLDER] [--output FILE] | bench batch [--models FOLDER] [--output FILE] | bench reference [--models FOLDER] [--output FILE]");
     return 2;
 }
 
 var options = args.Skip(1).Chunk(2).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1]);
 var root = RepositoryRoot();
+if (args[0] == "reference")
+{
+    var referenceReport = await ReferenceBenchmark.RunAsync(options.GetValueOrDefault("--models", Path.Combine(root, ".data", "models")), "./scripts/bench.sh reference");
+    Console.WriteLine(referenceReport);
+    if (options.TryGetValue("--output", out var referenceOutput))
+        await File.WriteAllTextAsync(referenceOutput, referenceReport);
+    return 0;
+}
+
 if (args[0] == "batch")
 {
     var batchModels = options.GetValueOrDefault("--models", Path.Combine(root, ".data", "models"));
