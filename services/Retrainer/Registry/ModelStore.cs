@@ -6,9 +6,9 @@ namespace Retrainer.Registry;
 
 /// <summary>
 /// The registry's store: a version is a document of <c>model_versions</c> (key <c>{name}/{version}</c>) naming its ONNX file
-/// in <see cref="IModelFiles"/>, written first so a listed version is complete; only its card's reference and metrics may
-/// change; an alias is a document of
-/// <c>model_aliases</c> (key <c>{name}/{alias}</c>). Which version serves is <see cref="ModelRegistry"/>'s rule.
+/// in <see cref="IModelFiles"/>, written first so a listed version is complete, of which only the card's reference and
+/// metrics may change; an alias is a document of <c>model_aliases</c> (key <c>{name}/{alias}</c>). Which version serves
+/// is <see cref="ModelRegistry"/>'s rule.
 /// </summary>
 public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] IDocumentDatabase database, IModelFiles files)
 {
