@@ -90,6 +90,7 @@ public static class RetrainerService
         app.MapModelAliasEndpoints();
         app.MapRolloutEndpoints();
         app.MapRetrainingEndpoints();
+        app.MapTrainingDataEndpoints();
         return app;
     }
 }

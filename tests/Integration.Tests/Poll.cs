@@ -94,6 +94,20 @@ public static class Poll
         return answer.Json();
     }
 
+    /// <summary>GETs <paramref name="path"/> until it answers 200 with a body that satisfies <paramref name="condition"/>; returns that body.</summary>
+    public static async Task<string> GetTextAsync(
+        HttpClient client, string path, Func<string, bool> condition, TimeSpan timeout, Func<string, Exception> failure)
+    {
+        var answer = await UntilAnsweredAsync(
+            client,
+            () => new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative)),
+            answer => answer.Status == HttpStatusCode.OK && condition(answer.Body),
+            timeout,
+            $"GET {path} to show what the test waits for",
+            failure);
+        return answer.Body;
+    }
+
     /// <summary>
     /// POSTs <paramref name="body"/> as JSON to <paramref name="path"/> until it answers 200, and returns the answer's
     /// JSON. Only for requests that are safe to repeat while the service is not ready (a 503 scored nothing).

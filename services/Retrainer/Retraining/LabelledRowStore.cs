@@ -38,6 +38,11 @@ public sealed class LabelledRowStore([FromKeyedServices(RetrainerService.StoreNa
         return [.. (await _rows.ListAsync(query.OrderByDescending("observed").Take(limit), cancellationToken)).Select(stored => stored.Row)];
     }
 
+    /// <summary>The model's rows observed at or after <paramref name="from"/> and before <paramref name="before"/>, oldest first, read as they are consumed.</summary>
+    public IAsyncEnumerable<LabelledRow> ReadAsync(string modelName, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken) =>
+        _rows.StreamAsync(DocumentQuery.Where("model", modelName).And("observed", Comparison.GreaterOrEqual, from).And("observed", Comparison.Less, before).OrderByAscending("observed"), cancellationToken)
+            .Select(stored => stored.Document.Row);
+
     /// <summary>
     /// Deletes the model's rows stored before <paramref name="storedBefore"/>, then those beyond the newest
     /// <paramref name="keep"/> (by observation time, ties by outcome id); returns how many were deleted.

@@ -78,13 +78,39 @@ public sealed class OwnModelTests
 
             // Live traffic unlike the training data: x near the top of its range, always green.
             var shifted = Enumerable.Range(0, 50).Select(i => new { x = 9 + (i % 10 / 10.0), color = "green" }).ToArray();
+            var predictionIds = new List<string>();
             for (var i = 0; i < 3; i++)
-                await Poll.PostUntilOkAsync(host.Client, $"/api/v1/models/{Model}/predict", shifted, Deadlines.DistributedState, host.Failure);
+            {
+                var answer = await Poll.PostUntilOkAsync(host.Client, $"/api/v1/models/{Model}/predict", shifted, Deadlines.DistributedState, host.Failure);
+                predictionIds.AddRange(answer.GetProperty("results").EnumerateArray().Select(result => result.GetProperty("predictionId").GetString()!));
+            }
 
             var report = await Poll.GetJsonAsync(host.Client, $"/api/v1/monitoring/models/{Model}/versions/1",
                 body => Column(body, "x") is { } x && x.GetProperty("rows").GetInt64() >= 100, Deadlines.DistributedState, host.Failure);
             Assert.True(Column(report, "x")!.Value.GetProperty("psi").GetDouble() > 1, report.ToString());
             Assert.True(Column(report, "color=green")!.Value.GetProperty("psi").GetDouble() > 0.5, report.ToString());
+
+            // The outcomes become labelled rows the team can export and train on wherever it likes.
+            var outcomes = predictionIds.Take(40).Select((id, index) => new { predictionId = id, label = index % 4 == 0 ? "middle" : "high" }).ToArray();
+            using (var sent = await host.Client.PostAsJsonAsync(new Uri("/api/v1/feedback", UriKind.Relative), new { outcomes }))
+                Assert.True(sent.IsSuccessStatusCode, $"{(int)sent.StatusCode} {await sent.Content.ReadAsStringAsync()}");
+            var exported = await Poll.GetTextAsync(host.Client, $"/api/v1/models/{Model}/training-data?format=jsonl",
+                text => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 40, Deadlines.DistributedState, host.Failure);
+            var lines = exported.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+            Assert.Equal(10, lines.Count(line => line.GetProperty("kind").GetString() == "middle"));
+            Assert.All(lines, line => Assert.Equal(("green", "1"), (line.GetProperty("color").GetString(), line.GetProperty("modelVersion").GetString())));
+            Assert.All(lines, line => Assert.InRange(line.GetProperty("x").GetDouble(), 9, 10));
+            var csv = await host.Client.GetStringAsync(new Uri($"/api/v1/models/{Model}/training-data?to=2000-01-01T00:00:00Z", UriKind.Relative));
+            Assert.Equal("x,color,kind,observedAt,outcomeId,modelVersion", csv.TrimEnd());
+            using (var badFormat = await host.Client.GetAsync(new Uri($"/api/v1/models/{Model}/training-data?format=xml", UriKind.Relative)))
+                Assert.Equal(HttpStatusCode.BadRequest, badFormat.StatusCode);
+            // The export is itself a reference file: the records with their labels, as the API takes them.
+            using (var fromExport = await host.Client.PutAsync(new Uri($"{VersionsPath}/1/reference", UriKind.Relative), JsonLinesContent(exported)))
+            {
+                var fromExportBody = await fromExport.Content.ReadAsStringAsync();
+                Assert.True(fromExport.StatusCode == HttpStatusCode.OK, $"{(int)fromExport.StatusCode} {fromExportBody}");
+                Assert.Equal(40, JsonDocument.Parse(fromExportBody).RootElement.GetProperty("card").GetProperty("metrics").GetProperty("multiclass").GetProperty("rows").GetInt64());
+            }
 
             // A reference can be replaced later, e.g. by the data of the season the model now serves: the body is the records.
             using (var notRecords = await host.Client.PutAsync(new Uri($"{VersionsPath}/1/reference", UriKind.Relative), new StringContent("x,color\n1,red\n", Encoding.UTF8, "text/plain")))
@@ -118,6 +144,8 @@ public sealed class OwnModelTests
 
     private static JsonElement? Column(JsonElement report, string column) =>
         report.TryGetProperty("drift", out var drift) ? drift.EnumerateArray().Cast<JsonElement?>().FirstOrDefault(entry => entry!.Value.GetProperty("column").GetString() == column) : null;
+
+    private static StringContent JsonLinesContent(string records) => new(records, Encoding.UTF8, "application/jsonl");
 
     private static ByteArrayContent Csv(byte[] records)
     {
