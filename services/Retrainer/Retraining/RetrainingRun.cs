@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Modeling.Bundles;
 using Modeling.Flights;
+using Retrainer.Demo;
 using Retrainer.Registry;
 using Retrainer.Rollouts;
 using Retrainer.Training;
@@ -24,7 +25,7 @@ public sealed partial class RetrainingRun(
     /// <summary>Names the labelled rows as a dataset in a challenger's lineage.</summary>
     public const string LabelledRowsDataset = "retrainer:labelled-outcomes";
 
-    private static readonly TrainingOptions Defaults = new();
+    private static readonly FlightDelayTrainingOptions Defaults = new();
 
     /// <summary>Runs <paramref name="job"/> (state <c>running</c>) to its end; returns it succeeded or failed, not yet stored.</summary>
     /// <param name="job">The job.</param>
@@ -74,7 +75,7 @@ public sealed partial class RetrainingRun(
         }
 
         var version = await NextVersionAsync(job.Model, cancellationToken);
-        var training = new TrainingOptions
+        var training = new FlightDelayTrainingOptions
         {
             Version = version,
             Trigger = job.Trigger,

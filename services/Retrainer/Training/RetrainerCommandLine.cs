@@ -2,6 +2,7 @@ using System.Globalization;
 using Modeling.Bundles;
 using Modeling.Flights;
 using Retrainer.Evaluation;
+using Retrainer.Demo;
 using Retrainer.Registry;
 
 namespace Retrainer.Training;

@@ -1,4 +1,5 @@
 using Modeling.Flights;
+using Retrainer.Demo;
 using Retrainer.Retraining;
 using Retrainer.Rollouts;
 using Xunit.Abstractions;
@@ -80,8 +81,8 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
         var flights = await RetrainingTestSystem.FlightsAsync();
         var rows = RetrainingTestSystem.RowsOf(flights.February);
         var holdout = rows[^1000..];
-        var challenger = new Retrainer.Training.FlightDelayTrainer(system.Time).Train(
-            Retrainer.Retraining.LabelledFlights.From(rows[..^1000]), [], new Retrainer.Training.TrainingOptions { Version = "2", Trees = 30, MinimumRowsPerLeaf = 20, MinimumAirportFlights = 5 });
+        var challenger = new FlightDelayTrainer(system.Time).Train(
+            Retrainer.Retraining.LabelledFlights.From(rows[..^1000]), [], new FlightDelayTrainingOptions { Version = "2", Trees = 30, MinimumRowsPerLeaf = 20, MinimumAirportFlights = 5 });
 
         var measured = ChampionChallengerEvaluation.Evaluate(flights.Champion, challenger.Bundle, holdout, 0);
         var gain = measured.Challenger.Auc!.Value - measured.Champion.Auc!.Value;

@@ -4,11 +4,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Modeling.Bundles;
 using Modeling.Flights;
+using Retrainer.Demo;
 using Retrainer.Registry;
 using Retrainer.Retraining;
 using Retrainer.Rollouts;
 using Retrainer.Tests.Rollouts;
-using Retrainer.Training;
 using ServiceDefaults.Storage;
 
 namespace Retrainer.Tests.Retraining;
@@ -127,7 +127,7 @@ public sealed class RetrainingTestSystem : IDisposable
         var file = DemoData.RequireFlightsFile();
         var january = await FlightDelayTrainer.ReadWindowAsync(file, new DateTime(2001, 1, 1), new DateTime(2001, 2, 1), 3_000, CancellationToken.None);
         var february = await FlightDelayTrainer.ReadWindowAsync(file, new DateTime(2001, 2, 1), new DateTime(2001, 3, 1), 6_000, CancellationToken.None);
-        var weak = new FlightDelayTrainer(new ManualClock()).Train(january[..500], january[500..1000], new TrainingOptions
+        var weak = new FlightDelayTrainer(new ManualClock()).Train(january[..500], january[500..1000], new FlightDelayTrainingOptions
         {
             Version = "1",
             Trigger = "bootstrap",

@@ -1,7 +1,7 @@
-namespace Retrainer.Training;
+namespace Retrainer.Demo;
 
-/// <summary>How to train the flight-delay model. Defaults train the bootstrap model on January 2001.</summary>
-public sealed record TrainingOptions
+/// <summary>How to train the flight-delay demo model on the flights file. Defaults train the bootstrap model on January 2001.</summary>
+public sealed record FlightDelayTrainingOptions
 {
     /// <summary>First day of the training window (inclusive).</summary>
     public DateTime WindowStart { get; init; } = new(2001, 1, 1);
