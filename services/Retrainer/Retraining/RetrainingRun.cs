@@ -44,6 +44,14 @@ public sealed partial class RetrainingRun(
             || await registry.FindAsync(job.Model, championVersion, cancellationToken) is not { } champion)
             return Failed(job, $"model '{job.Model}' has no version that serves traffic to compare a challenger with");
         job = job with { ChampionVersion = championVersion };
+        var task = champion.Card.Task;
+        var metric = policy.Metric ?? EvaluationMetrics.Of(task)[0];
+        if (!EvaluationMetrics.Of(task).Contains(metric))
+        {
+            return Failed(job, $"the metric '{metric}' (Retraining:Models:{job.Model}:Metric or Retraining:Metric) does not fit the {ChampionChallengerEvaluation.TaskName(task)} model '{job.Model}'; " +
+                $"use one of {string.Join(", ", EvaluationMetrics.Of(task))}");
+        }
+
         if (job.Model != FlightDelayModel.Name)
         {
             return Failed(job, $"model '{job.Model}' has no trainer in the Retrainer (it trains '{FlightDelayModel.Name}' only); " +
@@ -92,7 +100,7 @@ public sealed partial class RetrainingRun(
         LogTraining(logger, job.Model, job.JobId, version, trainingFlights.Count, holdoutFlights.Count);
         // CPU-bound for seconds to minutes: on a pool thread of its own, never on a consumer's or a request's.
         var trained = await Task.Run(() => new FlightDelayTrainer(time).Train(trainingFlights, holdoutFlights, training), cancellationToken);
-        var evaluation = await Task.Run(() => ChampionChallengerEvaluation.Evaluate(champion, trained.Bundle, selection.Holdout, policy.Margin), cancellationToken);
+        var evaluation = await Task.Run(() => ChampionChallengerEvaluation.Evaluate(champion, trained.Bundle, selection.Holdout, policy.Margin, metric), cancellationToken);
         job = job with { Evaluation = evaluation };
         LogDecision(logger, job.Model, job.JobId, evaluation.Decision, evaluation.Reason);
         if (evaluation.Decision != RetrainingDecisions.RolledOut)

@@ -67,7 +67,7 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
         Assert.True(evaluation.Challenger.Auc < evaluation.Champion.Auc + 0.5);
         Assert.Contains("the champion stays", evaluation.Reason, StringComparison.Ordinal);
         Assert.InRange(evaluation.Champion.Auc!.Value, 0.4, 1);
-        Assert.InRange(evaluation.Challenger.Accuracy, 0.5, 1);
+        Assert.InRange(evaluation.Challenger.Accuracy!.Value, 0.5, 1);
         Assert.Null(job.ChallengerVersion);
         Assert.Null(job.RolloutId);
         Assert.Equal(["1"], (await system.Registry.VersionsAsync("flight-delay", None))!.Versions.Select(version => version.Version));
