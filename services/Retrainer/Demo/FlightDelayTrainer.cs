@@ -37,7 +37,6 @@ public sealed class FlightDelayTrainer(TimeProvider time)
         {
             Version = options.Version,
             Trigger = options.Trigger,
-            ParentVersion = options.ParentVersion,
             Dataset = options.Dataset,
             WindowStart = options.WindowStart,
             WindowEnd = options.WindowEnd,
@@ -49,7 +48,7 @@ public sealed class FlightDelayTrainer(TimeProvider time)
             Seed = options.Seed,
             MoreHyperparameters = new Dictionary<string, string>
             {
-                ["minimumAirportFlights"] = options.MinimumAirportFlights.ToString(CultureInfo.InvariantCulture),
+                [FlightDelayRetraining.MinimumAirportFlightsHyperparameter] = options.MinimumAirportFlights.ToString(CultureInfo.InvariantCulture),
             },
         });
     }

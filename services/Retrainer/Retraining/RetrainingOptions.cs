@@ -58,14 +58,11 @@ public sealed class RetrainingOptions : IValidatedOptions
     /// <summary>At most this many rows of the recent window are used (the newest). Env: <c>Retraining__MaxRecentRows</c>.</summary>
     public int MaxRecentRows { get; set; } = 200_000;
 
-    /// <summary><c>recent-plus-earlier</c>: at most this many stored rows older than the window (the newest of them), and as many from the dataset. Env: <c>Retraining__MaxEarlierRows</c>.</summary>
-    public int MaxEarlierRows { get; set; } = 100_000;
-
     /// <summary>
-    /// <c>recent-plus-earlier</c>: also train on the dataset window the champion was trained on (its card's lineage),
-    /// when that dataset is the flights file and the file is on this machine. Env: <c>Retraining__EarlierFromDataset</c>.
+    /// <c>recent-plus-earlier</c>: at most this many stored rows older than the window (the newest of them), and as many
+    /// from the dataset a model's customization reads (<see cref="IRetrainingCustomization"/>). Env: <c>Retraining__MaxEarlierRows</c>.
     /// </summary>
-    public bool EarlierFromDataset { get; set; } = true;
+    public int MaxEarlierRows { get; set; } = 100_000;
 
     /// <summary>Labelled rows kept per model; the oldest (by observation time) beyond it are deleted. Env: <c>Retraining__MaxRowsPerModel</c>.</summary>
     public int MaxRowsPerModel { get; set; } = 500_000;
@@ -84,9 +81,6 @@ public sealed class RetrainingOptions : IValidatedOptions
 
     /// <summary>Fewest training rows in a leaf; unset: the champion's. Env: <c>Retraining__MinimumRowsPerLeaf</c>.</summary>
     public int? MinimumRowsPerLeaf { get; set; }
-
-    /// <summary>An airport enters a challenger's vocabulary with at least this many training rows; unset: the champion's. Env: <c>Retraining__MinimumAirportFlights</c>.</summary>
-    public int? MinimumAirportFlights { get; set; }
 
     /// <summary>Per-model overrides of the settings above, by model name (<c>Retraining__Models__&lt;model&gt;__&lt;Setting&gt;</c>).</summary>
     public Dictionary<string, ModelRetrainingSettings> Models { get; set; } = new(StringComparer.Ordinal);
@@ -120,8 +114,8 @@ public sealed class RetrainingOptions : IValidatedOptions
             errors.Add($"{SectionName}:MaxRecentRows, MaxEarlierRows and MaxRowsPerModel must be positive.");
         if (RowRetention <= TimeSpan.Zero)
             errors.Add($"{SectionName}:RowRetention must be positive.");
-        if (Trees < 1 || Leaves < 2 || MinimumRowsPerLeaf < 1 || MinimumAirportFlights < 1) // null (unset) passes
-            errors.Add($"{SectionName}:Trees, MinimumRowsPerLeaf and MinimumAirportFlights must be positive, Leaves at least 2.");
+        if (Trees < 1 || Leaves < 2 || MinimumRowsPerLeaf < 1) // null (unset) passes
+            errors.Add($"{SectionName}:Trees and MinimumRowsPerLeaf must be positive, Leaves at least 2.");
         return errors;
     }
 

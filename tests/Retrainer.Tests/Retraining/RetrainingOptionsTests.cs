@@ -1,3 +1,4 @@
+using Retrainer.Demo;
 using Retrainer.Retraining;
 
 namespace Retrainer.Tests.Retraining;
@@ -43,5 +44,12 @@ public sealed class RetrainingOptionsTests
         Assert.Contains(errors, error => error.StartsWith("Retraining:Models:iris:Margin must be between -1 and 1 for macroF1", StringComparison.Ordinal));
         Assert.Contains(errors, error => error.StartsWith("Retraining:Models:broken:Margin must be a number", StringComparison.Ordinal));
         Assert.DoesNotContain(errors, error => error.StartsWith("Retraining:Models:house-price:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_flights_demos_airport_minimum_must_be_positive_when_set()
+    {
+        Assert.Empty(new FlightDelayRetrainingOptions().Errors());
+        Assert.Equal(["Retraining:MinimumAirportFlights must be positive."], new FlightDelayRetrainingOptions { MinimumAirportFlights = 0 }.Errors());
     }
 }
