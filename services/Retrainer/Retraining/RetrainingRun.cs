@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Modeling.Bundles;
-using Modeling.Cards;
 using Retrainer.Registry;
 using Retrainer.Rollouts;
 using Retrainer.Training;

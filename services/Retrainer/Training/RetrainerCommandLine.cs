@@ -1,8 +1,8 @@
 using System.Globalization;
 using Modeling.Bundles;
 using Modeling.Flights;
-using Retrainer.Evaluation;
 using Retrainer.Demo;
+using Retrainer.Evaluation;
 using Retrainer.Registry;
 
 namespace Retrainer.Training;
