@@ -52,7 +52,7 @@ public sealed class CardTrainer(TimeProvider time)
         var trainingTable = FeatureTable.Build(card, training);
         var holdoutTable = FeatureTable.Build(card, holdout);
         var settings = new FastTreeSettings(options.Trees, options.Leaves, options.MinimumRowsPerLeaf, options.LearningRate, options.Seed);
-        var model = FastTreeModel.Train(trainingTable, card.Task, card.Output.Labels.Count, settings);
+        var model = FastTreeModel.Train(trainingTable, card.Task, card.Output.Labels, settings);
         var onnx = model.ExportOnnx(ExportOptions(card));
 
         using var scorer = OnnxScorer.Load(card, onnx);

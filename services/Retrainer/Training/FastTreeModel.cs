@@ -51,12 +51,13 @@ public sealed class FastTreeModel
     /// </summary>
     /// <param name="table">The training rows.</param>
     /// <param name="task">Binary, multiclass or regression.</param>
-    /// <param name="classes">Multiclass: the number of labels (truths are 0 … classes − 1); ignored otherwise.</param>
+    /// <param name="labels">Multiclass: the card's labels (a row's truth is its label's index); not used otherwise.</param>
     /// <param name="settings">Trees, leaves, rows per leaf, learning rate and seed.</param>
     /// <exception cref="InvalidOperationException">The rows leave nothing to learn: one class only, or a label no row has.</exception>
-    public static FastTreeModel Train(FeatureTable table, ModelTask task, int classes, FastTreeSettings settings)
+    public static FastTreeModel Train(FeatureTable table, ModelTask task, IReadOnlyList<string> labels, FastTreeSettings settings)
     {
         ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(settings);
         var ml = new MLContext(seed: settings.Seed);
         switch (task)
@@ -66,12 +67,14 @@ public sealed class FastTreeModel
                 RequireBothClasses(positive, $"the {table.Rows} usable training rows do not hold both classes; nothing to learn from");
                 return new FastTreeModel(ml, task, table.Width, [TrainBinary(ml, table, positive, settings)], null);
             case ModelTask.Multiclass:
-                ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
-                var perClass = new List<BinaryPredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>>>(classes);
-                for (var k = 0; k < classes; k++)
+                ArgumentOutOfRangeException.ThrowIfLessThan(labels.Count, 2, nameof(labels));
+                var perClass = new List<BinaryPredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>>>(labels.Count);
+                for (var k = 0; k < labels.Count; k++)
                 {
                     var isClass = table.Truths.Select(truth => (int)truth == k).ToArray();
-                    RequireBothClasses(isClass, $"label {k} of {classes} is {(isClass.Any(value => value) ? "every" : "no")} one of the {table.Rows} usable training rows; a challenger learns every label against the others");
+                    RequireBothClasses(isClass, isClass.Any(value => value)
+                        ? $"every one of the {table.Rows} usable training rows has the label '{labels[k]}'; nothing to learn from"
+                        : $"none of the {table.Rows} usable training rows has the label '{labels[k]}'; a challenger learns every label of the card against the others");
                     perClass.Add(TrainBinary(ml, table, isClass, settings));
                 }
 
