@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Retrainer.Consumers;
+using Retrainer.Demo;
 using Retrainer.Endpoints;
 using Retrainer.Registry;
 using Retrainer.Retraining;
@@ -34,6 +35,7 @@ public static class RetrainerService
         builder.AddValidatedOptions<RegistryOptions>(RegistryOptions.SectionName);
         builder.AddValidatedOptions<RolloutOptions>(RolloutOptions.SectionName);
         builder.AddValidatedOptions<RetrainingOptions>(RetrainingOptions.SectionName);
+        builder.AddValidatedOptions<FlightDelayRetrainingOptions>(FlightDelayRetrainingOptions.SectionName);
 
         // One database for the registry's versions and aliases, rollouts, retraining jobs and labelled rows; the ONNX
         // files stay in the models folder, where training writes bundles (embedded), or go to GridFS (MongoDB).
@@ -64,6 +66,8 @@ public static class RetrainerService
         // Retraining.
         builder.Services.AddSingleton<RetrainingJobs>();
         builder.Services.AddSingleton<RetrainingRun>();
+        // The flights demo's additions to retraining its model (airport vocabularies, the flights file as earlier data).
+        builder.Services.AddSingleton<IRetrainingCustomization, FlightDelayRetraining>();
         builder.Services.AddHostedService<RetrainingWorker>();
         builder.Services.AddHostedService<RetrainingSchedule>();
 

@@ -4,8 +4,7 @@ using System.Text.Json;
 using Microsoft.ML.Trainers.FastTree;
 using Modeling.Bundles;
 using Modeling.Flights;
-using Retrainer.Registry;
-using Retrainer.Training;
+using Retrainer.Demo;
 
 namespace Retrainer.Tests;
 

@@ -1,9 +1,9 @@
 using Modeling.Scoring;
 using Modeling.Bundles;
 using Modeling.Cards;
-using Modeling.Features;
 using Modeling.Flights;
 using Modeling.Statistics;
+using Retrainer.Demo;
 using Retrainer.Training;
 
 namespace Retrainer.Evaluation;
@@ -25,7 +25,6 @@ public static class MonthlyEvaluation
         if (card.Metrics?.Holdout is { } holdout && card.Lineage?.WindowStart is { } start)
             results.Add(new PeriodMetrics($"{start:yyyy-MM} (hold-out)", holdout));
 
-        var featurizer = Featurizer.Create(card);
         using var scorer = OnnxScorer.Load(card, bundle.Onnx);
         var month = card.Lineage?.WindowEnd ?? new DateTime(2001, 2, 1);
         month = new DateTime(month.Year, month.Month, 1);
@@ -34,9 +33,8 @@ public static class MonthlyEvaluation
             var flights = new List<FlightRecord>();
             await foreach (var flight in FlightsParquetReader.ReadAsync(flightsFile, month, month.AddMonths(1), cancellationToken))
                 flights.Add(flight);
-            var table = FlightFeatureTable.Build(featurizer, flights);
-            var probabilities = scorer.ScoreProbabilities(table.Features);
-            results.Add(new PeriodMetrics($"{month:yyyy-MM}", BinaryMetrics.Compute(probabilities, table.Labels, card.Output.Threshold)));
+            var table = FeatureTable.Build(card, [.. flights.Select(FlightDelayModel.Example)]);
+            results.Add(new PeriodMetrics($"{month:yyyy-MM}", table.Describe(scorer).Metrics()?.Holdout ?? new ClassificationMetrics()));
         }
 
         return results;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Retrainer.Training;
+using Retrainer.Demo;
 
 namespace Retrainer.Registry;
 

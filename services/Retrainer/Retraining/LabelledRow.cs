@@ -1,3 +1,7 @@
+using System.Text.Json;
+using Modeling.Features;
+using Retrainer.Training;
+
 namespace Retrainer.Retraining;
 
 /// <summary>
@@ -18,4 +22,24 @@ public sealed record LabelledRow(
     DateTimeOffset ObservedAt,
     string Input,
     double? ActualValue,
-    string? ActualLabel);
+    string? ActualLabel)
+{
+    /// <summary>
+    /// The row as a training example: its input as a raw record (read as the featurizer reads a request) and what was
+    /// observed as the outcome (the number when there is one, else the label); null when the input is not JSON.
+    /// </summary>
+    public TrainingExample? Example()
+    {
+        JsonElement input;
+        try
+        {
+            input = JsonSerializer.Deserialize<JsonElement>(Input);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return new TrainingExample(new JsonRecord(input), ActualValue is { } value ? RawValue.Of(value) : RawValue.Of(ActualLabel));
+    }
+}

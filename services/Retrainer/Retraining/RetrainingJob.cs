@@ -76,27 +76,44 @@ public sealed record RetrainingData(
     int EarlierRows);
 
 /// <summary>Champion and challenger on the same hold-out, and the decision with its reason.</summary>
-/// <param name="Metric">The deciding metric: <c>auc</c>.</param>
+/// <param name="Metric">The deciding metric, one of <see cref="EvaluationMetrics"/>: the name of the number in <paramref name="Champion"/> and <paramref name="Challenger"/> it compares.</param>
 /// <param name="Champion">The champion's numbers.</param>
 /// <param name="Challenger">The challenger's numbers.</param>
-/// <param name="Margin">The AUC the challenger had to gain.</param>
+/// <param name="Margin">How much better than the champion's the challenger's metric had to be (in the metric's units; negative: how much worse it could be).</param>
 /// <param name="Decision">One of <see cref="RetrainingDecisions"/>.</param>
 /// <param name="Reason">The comparison in words, with the numbers.</param>
+/// <param name="Task">The model's task: <c>binary</c>, <c>multiclass</c> or <c>regression</c> (null in jobs stored before it was kept: <c>binary</c>).</param>
+/// <param name="Better">Which way the metric is better: <c>higher</c> or <c>lower</c> (null in jobs stored before it was kept: <c>higher</c>).</param>
 public sealed record RetrainingEvaluation(
     string Metric,
     EvaluatedVersion Champion,
     EvaluatedVersion Challenger,
     double Margin,
     string Decision,
-    string Reason);
+    string Reason,
+    string? Task = null,
+    string? Better = null);
 
-/// <summary>One version's numbers on the hold-out.</summary>
+/// <summary>One version's numbers on the hold-out, those of the model's task; the others are null.</summary>
 /// <param name="Version">The version (the challenger's intended version when it was not registered).</param>
-/// <param name="Auc">Area under the ROC curve; null when the hold-out holds one class only.</param>
-/// <param name="Accuracy">Share of right predictions at the card's threshold.</param>
-/// <param name="LogLoss">Mean log loss.</param>
+/// <param name="Auc">Binary: area under the ROC curve; null when the hold-out holds one class only.</param>
+/// <param name="Accuracy">Binary (at the card's threshold) and multiclass (the most probable label): share of right predictions.</param>
+/// <param name="LogLoss">Binary and multiclass: mean log loss (natural log).</param>
 /// <param name="Rows">Hold-out rows scored.</param>
-public sealed record EvaluatedVersion(string Version, double? Auc, double Accuracy, double LogLoss, long Rows);
+/// <param name="MacroF1">Multiclass: the mean of the labels' F1 scores.</param>
+/// <param name="Rmse">Regression: root mean squared error.</param>
+/// <param name="Mae">Regression: mean absolute error.</param>
+/// <param name="RSquared">Regression: the coefficient of determination; null when the true values do not vary.</param>
+public sealed record EvaluatedVersion(
+    string Version,
+    double? Auc,
+    double? Accuracy,
+    double? LogLoss,
+    long Rows,
+    double? MacroF1 = null,
+    double? Rmse = null,
+    double? Mae = null,
+    double? RSquared = null);
 
 /// <summary>What starts a retraining.</summary>
 public static class RetrainingTriggers

@@ -39,7 +39,17 @@ public sealed class RetrainingOptions : IValidatedOptions
     /// <summary>The newest share of the recent window, held out to compare champion and challenger. Env: <c>Retraining__HoldoutShare</c>.</summary>
     public double HoldoutShare { get; set; } = 0.2;
 
-    /// <summary>The challenger is rolled out only when its hold-out AUC is at least the champion's plus this. Env: <c>Retraining__Margin</c>.</summary>
+    /// <summary>
+    /// The metric champion and challenger are compared on (<see cref="EvaluationMetrics"/>): <c>auc</c> or <c>logLoss</c>
+    /// (binary), <c>logLoss</c> or <c>macroF1</c> (multiclass), <c>rmse</c> or <c>mae</c> (regression); unset: the
+    /// task's first (<c>auc</c>, <c>logLoss</c>, <c>rmse</c>). Usually set per model. Env: <c>Retraining__Metric</c>.
+    /// </summary>
+    public string? Metric { get; set; }
+
+    /// <summary>
+    /// The challenger is rolled out only when its hold-out metric is better than the champion's by at least this, in
+    /// the metric's units (AUC ≥ champion's + margin; RMSE ≤ champion's − margin). Env: <c>Retraining__Margin</c>.
+    /// </summary>
     public double Margin { get; set; } = 0.005;
 
     /// <summary>How a challenger that won is rolled out: <c>single</c>, <c>shadow</c>, <c>ab</c>, <c>canary</c> or <c>bandit</c>. Env: <c>Retraining__RolloutStrategy</c>.</summary>
@@ -48,14 +58,11 @@ public sealed class RetrainingOptions : IValidatedOptions
     /// <summary>At most this many rows of the recent window are used (the newest). Env: <c>Retraining__MaxRecentRows</c>.</summary>
     public int MaxRecentRows { get; set; } = 200_000;
 
-    /// <summary><c>recent-plus-earlier</c>: at most this many stored rows older than the window (the newest of them), and as many from the dataset. Env: <c>Retraining__MaxEarlierRows</c>.</summary>
-    public int MaxEarlierRows { get; set; } = 100_000;
-
     /// <summary>
-    /// <c>recent-plus-earlier</c>: also train on the dataset window the champion was trained on (its card's lineage),
-    /// when that dataset is the flights file and the file is on this machine. Env: <c>Retraining__EarlierFromDataset</c>.
+    /// <c>recent-plus-earlier</c>: at most this many stored rows older than the window (the newest of them), and as many
+    /// from the dataset a model's customization reads (<see cref="IRetrainingCustomization"/>). Env: <c>Retraining__MaxEarlierRows</c>.
     /// </summary>
-    public bool EarlierFromDataset { get; set; } = true;
+    public int MaxEarlierRows { get; set; } = 100_000;
 
     /// <summary>Labelled rows kept per model; the oldest (by observation time) beyond it are deleted. Env: <c>Retraining__MaxRowsPerModel</c>.</summary>
     public int MaxRowsPerModel { get; set; } = 500_000;
@@ -75,9 +82,6 @@ public sealed class RetrainingOptions : IValidatedOptions
     /// <summary>Fewest training rows in a leaf; unset: the champion's. Env: <c>Retraining__MinimumRowsPerLeaf</c>.</summary>
     public int? MinimumRowsPerLeaf { get; set; }
 
-    /// <summary>An airport enters a challenger's vocabulary with at least this many training rows; unset: the champion's. Env: <c>Retraining__MinimumAirportFlights</c>.</summary>
-    public int? MinimumAirportFlights { get; set; }
-
     /// <summary>Per-model overrides of the settings above, by model name (<c>Retraining__Models__&lt;model&gt;__&lt;Setting&gt;</c>).</summary>
     public Dictionary<string, ModelRetrainingSettings> Models { get; set; } = new(StringComparer.Ordinal);
 
@@ -95,7 +99,8 @@ public sealed class RetrainingOptions : IValidatedOptions
             own?.MinRows ?? MinRows,
             own?.HoldoutShare ?? HoldoutShare,
             own?.Margin ?? Margin,
-            own?.RolloutStrategy ?? RolloutStrategy);
+            own?.RolloutStrategy ?? RolloutStrategy,
+            own?.Metric ?? Metric);
     }
 
     /// <inheritdoc />
@@ -109,8 +114,8 @@ public sealed class RetrainingOptions : IValidatedOptions
             errors.Add($"{SectionName}:MaxRecentRows, MaxEarlierRows and MaxRowsPerModel must be positive.");
         if (RowRetention <= TimeSpan.Zero)
             errors.Add($"{SectionName}:RowRetention must be positive.");
-        if (Trees < 1 || Leaves < 2 || MinimumRowsPerLeaf < 1 || MinimumAirportFlights < 1) // null (unset) passes
-            errors.Add($"{SectionName}:Trees, MinimumRowsPerLeaf and MinimumAirportFlights must be positive, Leaves at least 2.");
+        if (Trees < 1 || Leaves < 2 || MinimumRowsPerLeaf < 1) // null (unset) passes
+            errors.Add($"{SectionName}:Trees and MinimumRowsPerLeaf must be positive, Leaves at least 2.");
         return errors;
     }
 
@@ -124,8 +129,12 @@ public sealed class RetrainingOptions : IValidatedOptions
             errors.Add($"{prefix}:MinRows must be at least 10.");
         if (!(policy.HoldoutShare is > 0 and < 1))
             errors.Add($"{prefix}:HoldoutShare must be between 0 and 1 (exclusive), not {policy.HoldoutShare}.");
-        if (!(policy.Margin is >= -1 and <= 1))
-            errors.Add($"{prefix}:Margin must be an AUC difference between -1 and 1, not {policy.Margin}.");
+        if (policy.Metric is { } metric && !EvaluationMetrics.All.Contains(metric))
+            errors.Add($"{prefix}:Metric must be one of {string.Join(", ", EvaluationMetrics.All)}, not '{metric}'.");
+        if (!double.IsFinite(policy.Margin))
+            errors.Add($"{prefix}:Margin must be a number, not {policy.Margin}.");
+        else if (policy.Metric is { } share && EvaluationMetrics.IsShare(share) && !(policy.Margin is >= -1 and <= 1))
+            errors.Add($"{prefix}:Margin must be between -1 and 1 for {share}, not {policy.Margin}.");
         if (!RolloutStrategies.All.Contains(policy.RolloutStrategy))
             errors.Add($"{prefix}:RolloutStrategy must be one of {string.Join(", ", RolloutStrategies.All)}, not '{policy.RolloutStrategy}'.");
         if (policy.ScheduleInterval is { } interval && interval <= TimeSpan.Zero)
@@ -160,6 +169,9 @@ public sealed class ModelRetrainingSettings
     /// <summary>Overrides <see cref="RetrainingOptions.HoldoutShare"/>.</summary>
     public double? HoldoutShare { get; set; }
 
+    /// <summary>Overrides <see cref="RetrainingOptions.Metric"/>.</summary>
+    public string? Metric { get; set; }
+
     /// <summary>Overrides <see cref="RetrainingOptions.Margin"/>.</summary>
     public double? Margin { get; set; }
 
@@ -176,8 +188,9 @@ public sealed class ModelRetrainingSettings
 /// <param name="RecentWindow">The recent window back from the newest observation.</param>
 /// <param name="MinRows">Fewest rows in the recent window.</param>
 /// <param name="HoldoutShare">The newest share of the recent window held out.</param>
-/// <param name="Margin">The AUC the challenger must gain.</param>
+/// <param name="Margin">How much better the challenger's metric must be, in the metric's units.</param>
 /// <param name="RolloutStrategy">How a winner is rolled out.</param>
+/// <param name="Metric">The deciding metric (<see cref="EvaluationMetrics"/>); null: the task's default.</param>
 public sealed record RetrainingPolicy(
     bool Enabled,
     bool OnDrift,
@@ -188,7 +201,8 @@ public sealed record RetrainingPolicy(
     int MinRows,
     double HoldoutShare,
     double Margin,
-    string RolloutStrategy);
+    string RolloutStrategy,
+    string? Metric = null);
 
 /// <summary>The data policies.</summary>
 public static class RetrainingPolicies

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Modeling.Bundles;
-using Modeling.Flights;
 using Retrainer.Registry;
 using Retrainer.Rollouts;
 using Retrainer.Training;
@@ -9,14 +8,19 @@ using Retrainer.Training;
 namespace Retrainer.Retraining;
 
 /// <summary>
-/// One retraining, start to decision: the labelled rows by the model's data policy, a challenger trained on them, champion
-/// and challenger scored on the same recent hold-out, and — only when the challenger wins by the margin — the challenger
-/// registered (trigger and parent in its lineage) and its rollout started. Every step's numbers end up in the job.
+/// One retraining of any model, start to decision: the labelled rows by the model's data policy, a challenger trained on
+/// them from the champion's card (<see cref="CardTrainer"/>: its features, label rule and task; its input tensor, so it
+/// can replace a champion trained elsewhere), champion and challenger scored on the same recent hold-out by the task's
+/// metric, and — only when the challenger wins by the margin — the challenger registered (trigger and parent in its
+/// lineage) and its rollout started. Every step's numbers end up in the job. A model's
+/// <see cref="IRetrainingCustomization"/>, when one is registered, refreshes the challenger's features and adds earlier
+/// data.
 /// </summary>
 public sealed partial class RetrainingRun(
     LabelledRowStore rows,
     ModelRegistry registry,
     IRolloutStarter rollouts,
+    IEnumerable<IRetrainingCustomization> customizations,
     IOptions<RetrainingOptions> options,
     TimeProvider time,
     ILogger<RetrainingRun> logger)
@@ -24,7 +28,8 @@ public sealed partial class RetrainingRun(
     /// <summary>Names the labelled rows as a dataset in a challenger's lineage.</summary>
     public const string LabelledRowsDataset = "retrainer:labelled-outcomes";
 
-    private static readonly TrainingOptions Defaults = new();
+    private static readonly CardTrainingOptions Defaults = new() { Version = "defaults", Dataset = LabelledRowsDataset };
+    private readonly IReadOnlyList<IRetrainingCustomization> _customizations = [.. customizations];
 
     /// <summary>Runs <paramref name="job"/> (state <c>running</c>) to its end; returns it succeeded or failed, not yet stored.</summary>
     /// <param name="job">The job.</param>
@@ -43,10 +48,13 @@ public sealed partial class RetrainingRun(
             || await registry.FindAsync(job.Model, championVersion, cancellationToken) is not { } champion)
             return Failed(job, $"model '{job.Model}' has no version that serves traffic to compare a challenger with");
         job = job with { ChampionVersion = championVersion };
-        if (job.Model != FlightDelayModel.Name)
+        var task = champion.Card.Task;
+        var taskName = ChampionChallengerEvaluation.TaskName(task);
+        var metric = policy.Metric ?? EvaluationMetrics.Of(task)[0];
+        if (!EvaluationMetrics.Of(task).Contains(metric))
         {
-            return Failed(job, $"model '{job.Model}' has no trainer in the Retrainer (it trains '{FlightDelayModel.Name}' only); " +
-                $"train it elsewhere and register the version with POST /api/v1/models/{job.Model}/versions");
+            return Failed(job, $"the metric '{metric}' (Retraining:Models:{job.Model}:Metric or Retraining:Metric) does not fit the {taskName} model '{job.Model}'; " +
+                $"use one of {string.Join(", ", EvaluationMetrics.Of(task))}");
         }
 
         // The data: the recent window back from the newest observation, its newest share held out.
@@ -58,14 +66,13 @@ public sealed partial class RetrainingRun(
             ? await rows.NewestAsync(job.Model, null, recentFrom, settings.MaxEarlierRows, cancellationToken)
             : [];
         var selection = TrainingDataSelection.Select(recent, earlier, newest, policy);
-        var datasetFlights = await DatasetWindowAsync(job.Model, champion, policy, settings, cancellationToken);
-        var trainingFlights = LabelledFlights.From(selection.Training);
-        var earlierCount = selection.EarlierRows + datasetFlights.Count;
-        trainingFlights.InsertRange(0, datasetFlights);
-        var holdoutFlights = LabelledFlights.From(selection.Holdout);
+        var customization = _customizations.FirstOrDefault(candidate => candidate.Model == job.Model);
+        var dataset = await DatasetWindowAsync(job.Model, champion, customization, policy, settings, cancellationToken);
+        List<TrainingExample> training = [.. dataset.Examples, .. Examples(selection.Training)];
+        var holdout = Examples(selection.Holdout);
         job = job with
         {
-            Data = new RetrainingData(policy.Policy, selection.RecentFrom, selection.RecentTo, trainingFlights.Count, selection.Holdout.Count, earlierCount),
+            Data = new RetrainingData(policy.Policy, selection.RecentFrom, selection.RecentTo, training.Count, selection.Holdout.Count, selection.EarlierRows + dataset.Examples.Count),
         };
         if (selection.RecentRows < policy.MinRows)
         {
@@ -74,24 +81,28 @@ public sealed partial class RetrainingRun(
         }
 
         var version = await NextVersionAsync(job.Model, cancellationToken);
-        var training = new TrainingOptions
+        var features = customization?.Features(champion.Card, training) ?? new ChallengerFeatures(champion.Card.Features, new Dictionary<string, string>());
+        var card = champion.Card with { Features = features.Features };
+        if (!card.Features.SelectMany(feature => feature.Columns()).SequenceEqual(champion.Card.Input.Columns, StringComparer.Ordinal))
+            return Failed(job, $"the challenger's features of '{job.Model}' do not produce the champion's input columns; a challenger keeps the champion's input tensor");
+        var trainingOptions = new CardTrainingOptions
         {
             Version = version,
             Trigger = job.Trigger,
             ParentVersion = championVersion,
-            Dataset = datasetFlights.Count > 0 ? $"{LabelledRowsDataset} + {DemoData.DatasetName}" : LabelledRowsDataset,
+            Dataset = dataset.Name is { } earlierData ? $"{LabelledRowsDataset} + {earlierData}" : LabelledRowsDataset,
             WindowStart = selection.RecentFrom.UtcDateTime,
             WindowEnd = selection.RecentTo.UtcDateTime,
             HoldoutFraction = policy.HoldoutShare,
-            Trees = settings.Trees ?? Inherited(champion, "trees", Defaults.Trees),
-            Leaves = settings.Leaves ?? Inherited(champion, "leaves", Defaults.Leaves),
-            MinimumRowsPerLeaf = settings.MinimumRowsPerLeaf ?? Inherited(champion, "minimumRowsPerLeaf", Defaults.MinimumRowsPerLeaf),
-            MinimumAirportFlights = settings.MinimumAirportFlights ?? Inherited(champion, "minimumAirportFlights", Defaults.MinimumAirportFlights),
+            Trees = settings.Trees ?? ChampionHyperparameters.PositiveInteger(champion.Card, "trees") ?? Defaults.Trees,
+            Leaves = settings.Leaves ?? ChampionHyperparameters.PositiveInteger(champion.Card, "leaves") ?? Defaults.Leaves,
+            MinimumRowsPerLeaf = settings.MinimumRowsPerLeaf ?? ChampionHyperparameters.PositiveInteger(champion.Card, "minimumRowsPerLeaf") ?? Defaults.MinimumRowsPerLeaf,
+            MoreHyperparameters = features.Hyperparameters,
         };
-        LogTraining(logger, job.Model, job.JobId, version, trainingFlights.Count, holdoutFlights.Count);
+        LogTraining(logger, job.Model, job.JobId, version, taskName, training.Count, holdout.Count);
         // CPU-bound for seconds to minutes: on a pool thread of its own, never on a consumer's or a request's.
-        var trained = await Task.Run(() => new FlightDelayTrainer(time).Train(trainingFlights, holdoutFlights, training), cancellationToken);
-        var evaluation = await Task.Run(() => ChampionChallengerEvaluation.Evaluate(champion, trained.Bundle, selection.Holdout, policy.Margin), cancellationToken);
+        var trained = await Task.Run(() => new CardTrainer(time).Train(card, training, holdout, trainingOptions), cancellationToken);
+        var evaluation = await Task.Run(() => ChampionChallengerEvaluation.Evaluate(champion, trained.Bundle, selection.Holdout, policy.Margin, metric), cancellationToken);
         job = job with { Evaluation = evaluation };
         LogDecision(logger, job.Model, job.JobId, evaluation.Decision, evaluation.Reason);
         if (evaluation.Decision != RetrainingDecisions.RolledOut)
@@ -117,33 +128,30 @@ public sealed partial class RetrainingRun(
         return job with { State = RetrainingJobState.Failed, Error = error, FinishedAt = time.GetUtcNow() };
     }
 
-    // recent-plus-earlier, when the flights file is here: the window of the file the model's line was first trained on,
-    // the champion's own or, for a version the Retrainer trained (its lineage names the kept rows), that of its nearest
-    // ancestor trained on the file; so every generation keeps that base instead of losing it after the first promotion.
-    private async Task<List<FlightRecord>> DatasetWindowAsync(
-        string model, ModelBundle champion, RetrainingPolicy policy, RetrainingOptions settings, CancellationToken cancellationToken)
+    // The kept rows as examples; a row whose input is not JSON is left out.
+    private static List<TrainingExample> Examples(IEnumerable<LabelledRow> rows) =>
+        [.. rows.Select(row => row.Example()).OfType<TrainingExample>()];
+
+    // recent-plus-earlier, when the model's customization reads it: the data window the model's line was first trained
+    // on, the champion's own or, for a version the Retrainer trained (its lineage names the kept rows), that of its
+    // nearest ancestor trained on data the customization reads; so every generation keeps that base instead of losing
+    // it after the first promotion.
+    private async Task<EarlierDataset> DatasetWindowAsync(
+        string model, ModelBundle champion, IRetrainingCustomization? customization, RetrainingPolicy policy, RetrainingOptions settings, CancellationToken cancellationToken)
     {
-        if (policy.Policy != RetrainingPolicies.RecentPlusEarlier || !settings.EarlierFromDataset
-            || DemoData.FindFlightsFile(Environment.CurrentDirectory) is not { } file)
-            return [];
+        if (policy.Policy != RetrainingPolicies.RecentPlusEarlier || customization is null)
+            return EarlierDataset.None;
         var card = champion.Card;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (card is not null && seen.Add(card.Version))
         {
-            if (card.Lineage is { Dataset: DemoData.DatasetName, WindowStart: { } start, WindowEnd: { } end })
-                return await FlightDelayTrainer.ReadWindowAsync(file, start, end, settings.MaxEarlierRows, cancellationToken);
+            if (card.Lineage is { } lineage && await customization.ReadDatasetAsync(lineage, settings.MaxEarlierRows, cancellationToken) is { } examples)
+                return new EarlierDataset(lineage.Dataset, examples);
             card = card.Lineage?.ParentVersion is { } parent ? (await registry.FindAsync(model, parent, cancellationToken))?.Card : null;
         }
 
-        return [];
+        return EarlierDataset.None;
     }
-
-    // A hyperparameter of the champion's training (its card's lineage), or the trainer's default when the card has none.
-    private static int Inherited(ModelBundle champion, string name, int fallback) =>
-        champion.Card.Lineage?.Hyperparameters?.GetValueOrDefault(name) is { } text
-        && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : fallback;
 
     // One above the highest numeric version (versions of the registry are usually 1, 2, 3, …).
     private async Task<string> NextVersionAsync(string model, CancellationToken cancellationToken)
@@ -155,12 +163,18 @@ public sealed partial class RetrainingRun(
         return next.ToString(CultureInfo.InvariantCulture);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retraining {Model} (job {JobId}): training version {Version} on {TrainingRows} rows, {HoldoutRows} held out")]
-    private static partial void LogTraining(ILogger logger, string model, string jobId, string version, int trainingRows, int holdoutRows);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retraining {Model} (job {JobId}): training {Task} version {Version} on {TrainingRows} rows, {HoldoutRows} held out")]
+    private static partial void LogTraining(ILogger logger, string model, string jobId, string version, string task, int trainingRows, int holdoutRows);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retraining {Model} (job {JobId}): {Decision}: {Reason}")]
     private static partial void LogDecision(ILogger logger, string model, string jobId, string decision, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining {Model} (job {JobId}) failed: {Error}")]
     private static partial void LogFailed(ILogger logger, string model, string jobId, string error);
+
+    // The examples of an earlier data window and the name of its data (null: none).
+    private sealed record EarlierDataset(string? Name, IReadOnlyList<TrainingExample> Examples)
+    {
+        public static readonly EarlierDataset None = new(null, []);
+    }
 }

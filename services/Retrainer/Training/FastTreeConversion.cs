@@ -1,13 +1,12 @@
 using Microsoft.ML.Calibrators;
-using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Modeling.Onnx;
 
 namespace Retrainer.Training;
 
 /// <summary>
-/// Reads trained ML.NET FastTree models (binary, regression, and one-versus-all multiclass over FastTree binary) into
-/// the neutral tree ensembles that the ONNX exporter writes.
+/// Reads trained ML.NET FastTree models (binary, regression, and one Platt-calibrated binary model per class for
+/// multiclass) into the neutral tree ensembles that the ONNX exporter writes, through ML.NET's public API only.
 /// </summary>
 public static class FastTreeConversion
 {
@@ -32,33 +31,25 @@ public static class FastTreeConversion
     }
 
     /// <summary>
-    /// The per-class ensembles and calibrations of a one-versus-all model trained by
-    /// <c>ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(...))</c> with
-    /// <c>useProbabilities: true</c> (the default), whose Score column is the normalized probability vector. Class k is
-    /// the label key k + 1, i.e. the k-th value of the label's key values.
+    /// A one-versus-all multiclass model from its per-class models: class k's Platt-calibrated FastTree binary model
+    /// (trained on label == k against the rest, as ML.NET's <c>OneVersusAll</c> trains them), in the order of the card's
+    /// labels. The exported graph normalizes the calibrated probabilities by their sum, as ML.NET's one-versus-all model
+    /// with <c>useProbabilities: true</c> does. Only ML.NET's public API is read.
     /// </summary>
-    /// <exception cref="NotSupportedException">
-    /// The model was trained with <c>useProbabilities: false</c> (its scores are not probabilities), over another binary
-    /// trainer than Platt-calibrated FastTree, or with categorical splits.
-    /// </exception>
-    public static MulticlassTreeEnsembleModel ToTreeEnsemble(OneVersusAllModelParameters model, int featureCount)
+    /// <exception cref="NotSupportedException">A class's trees have categorical splits.</exception>
+    public static MulticlassTreeEnsembleModel ToTreeEnsemble(
+        IReadOnlyList<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> classes, int featureCount)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var formula = OneVersusAllParts.OutputFormula(model);
-        if (formula != OneVersusAllParts.ProbabilityNormalization)
-            throw new NotSupportedException($"the one-versus-all model's output formula is {formula}; only {OneVersusAllParts.ProbabilityNormalization} (OneVersusAll with useProbabilities: true over a calibrated binary trainer) is exported");
-
-        var classes = new List<ClassTreeEnsemble>();
-        var subModels = OneVersusAllParts.SubModels(model);
-        for (var k = 0; k < subModels.Count; k++)
+        ArgumentNullException.ThrowIfNull(classes);
+        var ensembles = new List<ClassTreeEnsemble>(classes.Count);
+        foreach (var binary in classes)
         {
-            if (subModels[k] is not CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> binary)
-                throw new NotSupportedException($"class {k}'s model is a {subModels[k].GetType().Name}; only Platt-calibrated FastTree binary models (ml.BinaryClassification.Trainers.FastTree) are exported");
+            ArgumentNullException.ThrowIfNull(binary, nameof(classes));
             var ensemble = binary.SubModel.TrainedTreeEnsemble;
-            classes.Add(new ClassTreeEnsemble(ensemble.Bias, Trees(ensemble), Calibration(binary.Calibrator)));
+            ensembles.Add(new ClassTreeEnsemble(ensemble.Bias, Trees(ensemble), Calibration(binary.Calibrator)));
         }
 
-        return new MulticlassTreeEnsembleModel(featureCount, classes);
+        return new MulticlassTreeEnsembleModel(featureCount, ensembles);
     }
 
     private static List<RegressionTreeModel> Trees(RegressionTreeEnsemble ensemble)

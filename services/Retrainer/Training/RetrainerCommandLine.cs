@@ -1,6 +1,7 @@
 using System.Globalization;
 using Modeling.Bundles;
 using Modeling.Flights;
+using Retrainer.Demo;
 using Retrainer.Evaluation;
 using Retrainer.Registry;
 

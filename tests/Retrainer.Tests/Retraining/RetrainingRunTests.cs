@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Modeling.Flights;
+using Retrainer.Demo;
 using Retrainer.Retraining;
 using Retrainer.Rollouts;
 using Xunit.Abstractions;
@@ -66,7 +68,7 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
         Assert.True(evaluation.Challenger.Auc < evaluation.Champion.Auc + 0.5);
         Assert.Contains("the champion stays", evaluation.Reason, StringComparison.Ordinal);
         Assert.InRange(evaluation.Champion.Auc!.Value, 0.4, 1);
-        Assert.InRange(evaluation.Challenger.Accuracy, 0.5, 1);
+        Assert.InRange(evaluation.Challenger.Accuracy!.Value, 0.5, 1);
         Assert.Null(job.ChallengerVersion);
         Assert.Null(job.RolloutId);
         Assert.Equal(["1"], (await system.Registry.VersionsAsync("flight-delay", None))!.Versions.Select(version => version.Version));
@@ -80,8 +82,11 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
         var flights = await RetrainingTestSystem.FlightsAsync();
         var rows = RetrainingTestSystem.RowsOf(flights.February);
         var holdout = rows[^1000..];
-        var challenger = new Retrainer.Training.FlightDelayTrainer(system.Time).Train(
-            Retrainer.Retraining.LabelledFlights.From(rows[..^1000]), [], new Retrainer.Training.TrainingOptions { Version = "2", Trees = 30, MinimumRowsPerLeaf = 20, MinimumAirportFlights = 5 });
+        // A challenger as a retraining trains one: the champion's card, its airports refreshed by the demo's additions.
+        var examples = rows[..^1000].Select(row => row.Example()!.Value).ToList();
+        var features = new FlightDelayRetraining(Options.Create(RetrainingTestSystem.FastDemoOptions())).Features(flights.Champion.Card, examples);
+        var challenger = new Retrainer.Training.CardTrainer(system.Time).Train(flights.Champion.Card with { Features = features.Features }, examples, [],
+            new Retrainer.Training.CardTrainingOptions { Version = "2", Dataset = RetrainingRun.LabelledRowsDataset, Trees = 30, MinimumRowsPerLeaf = 20 });
 
         var measured = ChampionChallengerEvaluation.Evaluate(flights.Champion, challenger.Bundle, holdout, 0);
         var gain = measured.Challenger.Auc!.Value - measured.Champion.Auc!.Value;
@@ -111,8 +116,9 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public async Task A_model_without_a_trainer_fails_with_a_clear_error()
+    public async Task A_model_the_Retrainer_has_no_additions_for_is_retrained_from_its_champions_card_alone()
     {
+        // The weak champion uploaded as another model: no demo additions apply, so nothing of it is refreshed.
         using var system = await RetrainingTestSystem.StartAsync();
         var flights = await RetrainingTestSystem.FlightsAsync();
         var uploaded = flights.Champion with { Card = flights.Champion.Card with { Name = "uploaded-model" } };
@@ -121,9 +127,14 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
 
         var job = await RunAsync(system, RetrainingTriggers.Manual, "uploaded-model");
 
-        Assert.Equal(RetrainingJobState.Failed, job.State);
-        Assert.Contains("has no trainer", job.Error, StringComparison.Ordinal);
-        Assert.Contains("POST /api/v1/models/uploaded-model/versions", job.Error, StringComparison.Ordinal);
+        Assert.True(job.State == RetrainingJobState.Succeeded, job.Error);
+        Assert.Equal((EvaluationMetrics.Auc, "binary", "higher"), (job.Evaluation!.Metric, job.Evaluation.Task, job.Evaluation.Better));
+        Assert.Equal(RetrainingDecisions.RolledOut, job.Evaluation.Decision);
+        var challenger = (await system.Registry.FindAsync("uploaded-model", job.ChallengerVersion!, None))!.Card;
+        Assert.Equal(Json(uploaded.Card.Features), Json(challenger.Features));
+        Assert.Equal(uploaded.Card.Input.Columns, challenger.Input.Columns);
+        Assert.Equal(uploaded.Card.Input.Name, challenger.Input.Name);
+        Assert.False(challenger.Lineage!.Hyperparameters!.ContainsKey(FlightDelayRetraining.MinimumAirportFlightsHyperparameter));
     }
 
     [SkippableFact]
@@ -131,9 +142,10 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
     {
         var options = RetrainingTestSystem.FastOptions();
         options.Policy = RetrainingPolicies.RecentPlusEarlier;
-        options.EarlierFromDataset = false;
         options.MaxEarlierRows = 1_000;
-        using var system = await RetrainingTestSystem.StartAsync(options);
+        var demo = RetrainingTestSystem.FastDemoOptions();
+        demo.EarlierFromDataset = false;
+        using var system = await RetrainingTestSystem.StartAsync(options, demo);
         var flights = await RetrainingTestSystem.FlightsAsync();
         await system.Rows.AddAsync(RetrainingTestSystem.RowsOf([.. flights.January, .. flights.February]), None);
 
@@ -192,6 +204,8 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
         Assert.Equal((champion["trees"], champion["leaves"], champion["minimumRowsPerLeaf"]), (challenger["trees"], challenger["leaves"], challenger["minimumRowsPerLeaf"]));
         Assert.Equal("5", challenger["minimumAirportFlights"]);
     }
+
+    private static string Json(IReadOnlyList<Modeling.Cards.FeatureSpec> features) => System.Text.Json.JsonSerializer.Serialize(features, Modeling.Cards.ModelCardJson.Options);
 
     private async Task<RetrainingJob> RunAsync(RetrainingTestSystem system, string trigger, string model = "flight-delay")
     {

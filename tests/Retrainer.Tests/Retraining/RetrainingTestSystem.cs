@@ -4,11 +4,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Modeling.Bundles;
 using Modeling.Flights;
+using Retrainer.Demo;
 using Retrainer.Registry;
 using Retrainer.Retraining;
 using Retrainer.Rollouts;
 using Retrainer.Tests.Rollouts;
-using Retrainer.Training;
 using ServiceDefaults.Storage;
 
 namespace Retrainer.Tests.Retraining;
@@ -16,8 +16,9 @@ namespace Retrainer.Tests.Retraining;
 /// <summary>
 /// The Retrainer's retraining parts on real stores: a models folder whose champion (version 1) is a deliberately weak
 /// flight-delay model (2 trees on 500 January 2001 flights), the stores of labelled rows, jobs and rollouts on one SQLite database, the
-/// real rollout manager, and challengers trained small (few trees) so a job takes a second or two. Every part reads the
-/// clock the test sets (<see cref="Time"/>).
+/// real rollout manager, the flights demo's retraining additions (<see cref="FlightDelayRetraining"/>, as the host registers
+/// them), and challengers trained small (few trees) so a job takes a second or two. Every part reads the clock the test
+/// sets (<see cref="Time"/>).
 /// </summary>
 public sealed class RetrainingTestSystem : IDisposable
 {
@@ -25,7 +26,7 @@ public sealed class RetrainingTestSystem : IDisposable
     private readonly string _folder;
     private readonly EmbeddedDatabase _database;
 
-    private RetrainingTestSystem(string folder, ManualClock time, ModelRegistry registry, RetrainingOptions options)
+    private RetrainingTestSystem(string folder, ManualClock time, ModelRegistry registry, RetrainingOptions options, FlightDelayRetrainingOptions demo)
     {
         _folder = folder;
         Time = time;
@@ -37,7 +38,8 @@ public sealed class RetrainingTestSystem : IDisposable
         Rollouts = new RolloutManager(new RolloutStore(_database), registry, new RolloutTestSystem.RecordedRolloutEvents(),
             Microsoft.Extensions.Options.Options.Create(new RolloutOptions()), Time);
         Jobs = new RetrainingJobs(JobStore, registry, Time, NullLogger<RetrainingJobs>.Instance);
-        Run = new RetrainingRun(Rows, registry, Rollouts, Microsoft.Extensions.Options.Options.Create(options), Time, NullLogger<RetrainingRun>.Instance);
+        Run = new RetrainingRun(Rows, registry, Rollouts, [new FlightDelayRetraining(Microsoft.Extensions.Options.Options.Create(demo))],
+            Microsoft.Extensions.Options.Options.Create(options), Time, NullLogger<RetrainingRun>.Instance);
     }
 
     /// <summary>The clock of every part; it moves only when the test moves it.</summary>
@@ -63,13 +65,15 @@ public sealed class RetrainingTestSystem : IDisposable
         Trees = 30,
         Leaves = 16,
         MinimumRowsPerLeaf = 20,
-        MinimumAirportFlights = 5,
         MinRows = 200,
         RecentWindow = TimeSpan.FromDays(14),
         HoldoutShare = 0.25,
         Margin = 0,
         RolloutStrategy = "canary",
     };
+
+    /// <summary>The demo's settings: airports with at least 5 training rows enter a challenger's vocabulary.</summary>
+    public static FlightDelayRetrainingOptions FastDemoOptions() => new() { MinimumAirportFlights = 5 };
 
     /// <summary>January and February 2001 from the demo data, or a skipped test when it is missing.</summary>
     public static async Task<Flights> FlightsAsync()
@@ -78,14 +82,23 @@ public sealed class RetrainingTestSystem : IDisposable
         return await DemoFlights.Value;
     }
 
-    public static async Task<RetrainingTestSystem> StartAsync(RetrainingOptions? options = null)
+    public static async Task<RetrainingTestSystem> StartAsync(RetrainingOptions? options = null, FlightDelayRetrainingOptions? demo = null)
     {
         var flights = await FlightsAsync();
+        return await StartWithAsync(flights.Champion, options ?? FastOptions(), demo ?? FastDemoOptions());
+    }
+
+    /// <summary>A system whose registry serves <paramref name="champion"/> (registered as its model's first version, its champion).</summary>
+    public static async Task<RetrainingTestSystem> StartWithAsync(ModelBundle champion, RetrainingOptions options, FlightDelayRetrainingOptions? demo = null)
+    {
+        ArgumentNullException.ThrowIfNull(champion);
         var folder = Path.Combine(Path.GetTempPath(), $"retraining-{Guid.NewGuid():N}");
         var time = new ManualClock();
         var registry = new ModelRegistry(new ModelStore(new EmbeddedDatabase(Path.Combine(folder, "registry.db")), new FolderModelFiles(Path.Combine(folder, "models"))), time);
-        await registry.RegisterAsync(flights.Champion, "bootstrap", CancellationToken.None);
-        return new RetrainingTestSystem(folder, time, registry, options ?? FastOptions());
+        var registered = await registry.RegisterAsync(champion, "bootstrap", CancellationToken.None);
+        if (registered.Outcome != RegistrationOutcome.Registered)
+            throw new InvalidOperationException($"the champion was not registered: {registered.Outcome}");
+        return new RetrainingTestSystem(folder, time, registry, options, demo ?? FastDemoOptions());
     }
 
     /// <summary>
@@ -127,7 +140,7 @@ public sealed class RetrainingTestSystem : IDisposable
         var file = DemoData.RequireFlightsFile();
         var january = await FlightDelayTrainer.ReadWindowAsync(file, new DateTime(2001, 1, 1), new DateTime(2001, 2, 1), 3_000, CancellationToken.None);
         var february = await FlightDelayTrainer.ReadWindowAsync(file, new DateTime(2001, 2, 1), new DateTime(2001, 3, 1), 6_000, CancellationToken.None);
-        var weak = new FlightDelayTrainer(new ManualClock()).Train(january[..500], january[500..1000], new TrainingOptions
+        var weak = new FlightDelayTrainer(new ManualClock()).Train(january[..500], january[500..1000], new FlightDelayTrainingOptions
         {
             Version = "1",
             Trigger = "bootstrap",

@@ -1,8 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Modeling.Bundles;
 using Modeling.Cards;
-using Retrainer.Registry;
-using Retrainer.Training;
+using Retrainer.Demo;
 
 namespace Retrainer.Tests.Training;
 

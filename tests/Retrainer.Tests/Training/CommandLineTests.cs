@@ -1,4 +1,5 @@
 using Modeling.Bundles;
+using Retrainer.Demo;
 using Retrainer.Training;
 
 namespace Retrainer.Tests.Training;

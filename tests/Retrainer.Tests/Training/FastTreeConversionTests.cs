@@ -1,7 +1,7 @@
 using Microsoft.ML;
+using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Modeling.Onnx;
 using Retrainer.Training;
@@ -12,7 +12,8 @@ namespace Retrainer.Tests.Training;
 /// <summary>
 /// Binary, regression and multiclass models really trained by ML.NET on seeded synthetic data, converted, exported and scored
 /// with ONNX Runtime, against ML.NET's own predictions on every row: the training rows and held-out rows with missing
-/// (NaN) feature values, which ML.NET's trees send right.
+/// (NaN) feature values, which ML.NET's trees send right. Multiclass is one Platt-calibrated binary model per class,
+/// trained with ML.NET's public API, and compared with their normalized probabilities.
 /// </summary>
 public sealed class FastTreeConversionTests(ITestOutputHelper output)
 {
@@ -80,21 +81,30 @@ public sealed class FastTreeConversionTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Exported_multiclass_model_gives_ML_NET_probability_vectors_on_every_row()
+    public void Exported_multiclass_model_gives_the_normalized_probabilities_of_the_ML_NET_class_models_on_every_row()
     {
         var random = new Random(2025);
         var training = Rows(random, 450, missingShare: 0.0);
+        var labels = training.Select(row => Array.IndexOf(Classes, Class(row, random))).ToArray();
         var scoring = training.Concat(Rows(random, 200, missingShare: 0.15)).ToArray();
         var ml = new MLContext(seed: 1);
-        var transformer = TrainOneVersusAll(ml, training, random, useProbabilities: true);
+        // One Platt-calibrated FastTree binary model per class, class k against the rest, as ML.NET's one-versus-all trains them.
+        var perClass = Enumerable.Range(0, Classes.Length)
+            .Select(k => TrainBinary(ml, training.Select((row, i) => new BinaryRow { Features = row, Label = labels[i] == k }), trees: 20))
+            .ToList();
 
-        var model = FastTreeConversion.ToTreeEnsemble(transformer.LastTransformer.Model, FeatureCount);
-        var scored = transformer.Transform(ml.Data.LoadFromEnumerable(scoring.Select(row => new ClassRow { Features = row, Label = Classes[0] })));
-        // Score slot k is label key k + 1; keys ordered by value, so the card's labels would be these.
-        var keys = default(VBuffer<ReadOnlyMemory<char>>);
-        scored.Schema["Label"].GetKeyValues(ref keys);
-        Assert.Equal(Classes, keys.DenseValues().Select(key => key.ToString()));
-        var fromMlNet = scored.GetColumn<float[]>("Score").SelectMany(vector => vector).ToArray();
+        var model = FastTreeConversion.ToTreeEnsemble([.. perClass.Select(transformer => transformer.Model)], FeatureCount);
+        // ML.NET's one-versus-all output with useProbabilities: p_k (a float, never below 0) divided by the sum, in double, when it is positive.
+        var probabilities = perClass
+            .Select(transformer => transformer.Transform(ml.Data.LoadFromEnumerable(scoring.Select(row => new BinaryRow { Features = row })))
+                .GetColumn<float>("Probability").ToArray())
+            .ToList();
+        var fromMlNet = Enumerable.Range(0, scoring.Length).SelectMany(row =>
+        {
+            var p = probabilities.Select(column => Math.Max(0f, column[row])).ToArray();
+            var sum = p.Sum(value => (double)value);
+            return p.Select(value => sum > 0 ? (float)(value / sum) : value);
+        }).ToArray();
         var fromOnnx = Run(TreeEnsembleOnnxExporter.Export(model, Options), scoring, "probability", columns: Classes.Length);
 
         var difference = MaximumDifference(fromMlNet, fromOnnx);
@@ -106,35 +116,18 @@ public sealed class FastTreeConversionTests(ITestOutputHelper output)
         Assert.True(difference <= MaxDifference, $"max |Δp| = {difference:E3} exceeds {MaxDifference}");
     }
 
-    [Fact]
-    public void A_one_versus_all_model_without_probabilities_is_refused()
-    {
-        var random = new Random(7);
-        var ml = new MLContext(seed: 1);
-        var transformer = TrainOneVersusAll(ml, Rows(random, 150, missingShare: 0.0), random, useProbabilities: false);
-
-        var exception = Assert.Throws<NotSupportedException>(() => FastTreeConversion.ToTreeEnsemble(transformer.LastTransformer.Model, FeatureCount));
-
-        Assert.Contains("output formula is Raw", exception.Message, StringComparison.Ordinal);
-    }
-
     private static readonly string[] Classes = ["east", "north", "south"];
 
-    private static TransformerChain<MulticlassPredictionTransformer<OneVersusAllModelParameters>> TrainOneVersusAll(
-        MLContext ml, float[][] training, Random random, bool useProbabilities)
-    {
-        var binary = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+    private static BinaryPredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> TrainBinary(
+        MLContext ml, IEnumerable<BinaryRow> rows, int trees) =>
+        ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
         {
-            NumberOfTrees = 20,
+            NumberOfTrees = trees,
             NumberOfLeaves = 8,
             MinimumExampleCountPerLeaf = 5,
             NumberOfThreads = 1,
             Seed = 1,
-        });
-        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
-            .Append(ml.MulticlassClassification.Trainers.OneVersusAll(binary, useProbabilities: useProbabilities));
-        return pipeline.Fit(ml.Data.LoadFromEnumerable(training.Select(row => new ClassRow { Features = row, Label = Class(row, random) })));
-    }
+        }).Fit(ml.Data.LoadFromEnumerable(rows));
 
     // Features uniform in [-2, 2]; a share of them missing (NaN).
     private static float[][] Rows(Random random, int count, double missingShare) =>
@@ -186,11 +179,4 @@ public sealed class FastTreeConversionTests(ITestOutputHelper output)
         public bool Label { get; set; }
     }
 
-    private sealed class ClassRow
-    {
-        [VectorType(FeatureCount)]
-        public float[] Features { get; set; } = [];
-
-        public string Label { get; set; } = "";
-    }
 }

@@ -1,6 +1,6 @@
 using Modeling.Flights;
+using Retrainer.Demo;
 using Retrainer.Evaluation;
-using Retrainer.Training;
 using Xunit.Abstractions;
 
 namespace Retrainer.Tests.Training;
@@ -14,7 +14,7 @@ public sealed class MonthlyEvaluationTests(ITestOutputHelper output)
         // A small model trained on January (20 trees on 20,000 flights): the evaluation reads and scores every flight of
         // the following months whatever the model, and the bootstrap's 300 trees made scoring 2.5 million flights the
         // slowest test of the suite.
-        var options = new TrainingOptions { Version = "evaluation-test", MaximumRows = 20_000, Trees = 20 };
+        var options = new FlightDelayTrainingOptions { Version = "evaluation-test", MaximumRows = 20_000, Trees = 20 };
         var trained = await new FlightDelayTrainer(new ManualClock()).TrainAsync(flights, options, CancellationToken.None);
 
         var results = await MonthlyEvaluation.EvaluateAsync(trained.Bundle, flights, CancellationToken.None);

@@ -1,6 +1,6 @@
 using Modeling.Scoring;
 using Modeling.Flights;
-using Retrainer.Evaluation;
+using Retrainer.Demo;
 using Retrainer.Training;
 using Xunit.Abstractions;
 
@@ -14,15 +14,14 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
         var flights = DemoData.RequireFlightsFile();
         // A smaller forest than the bootstrap model's (50 trees of its 64 leaves, on 50,000 January flights) keeps the
         // suite fast; the exporter is the same code whatever the number of trees.
-        var options = new TrainingOptions { Version = "export-test", MaximumRows = 50_000, Trees = 50 };
+        var options = new FlightDelayTrainingOptions { Version = "export-test", MaximumRows = 50_000, Trees = 50 };
         var trained = await new FlightDelayTrainer(new ManualClock()).TrainAsync(flights, options, CancellationToken.None);
 
         // Held-out rows: the training window's hold-out and the first days of the next month, which the model never saw.
-        var featurizer = Modeling.Features.Featurizer.Create(trained.Bundle.Card);
         var february = new List<FlightRecord>();
         await foreach (var flight in FlightsParquetReader.ReadAsync(flights, new DateTime(2001, 2, 1), new DateTime(2001, 2, 4)))
             february.Add(flight);
-        var heldOut = new[] { trained.Holdout, FlightFeatureTable.Build(featurizer, february) };
+        var heldOut = new[] { trained.Holdout, FeatureTable.Build(trained.Bundle.Card, [.. february.Select(FlightDelayModel.Example)]) };
 
         using var scorer = OnnxScorer.Load(trained.Bundle.Card, trained.Bundle.Onnx);
         var rows = 0;

@@ -1,7 +1,9 @@
 using Modeling.Cards;
+using Modeling.Features;
 using Modeling.Flights;
+using Retrainer.Training;
 
-namespace Retrainer.Training;
+namespace Retrainer.Demo;
 
 /// <summary>
 /// The demo model: will a flight leave more than 15 minutes late? Features: origin and destination
@@ -12,6 +14,9 @@ public static class FlightDelayModel
 {
     /// <summary>The model's name in the registry and the API.</summary>
     public const string Name = "flight-delay";
+
+    /// <summary>The airport features, whose vocabularies come from the training window.</summary>
+    public static readonly IReadOnlyList<string> AirportFeatures = ["origin", "destination"];
 
     /// <summary>The feature spec for a training window: airports seen at least <paramref name="minimumAirportFlights"/> times, most frequent first.</summary>
     public static IReadOnlyList<FeatureSpec> Features(IReadOnlyList<FlightRecord> training, int minimumAirportFlights) =>
@@ -46,16 +51,30 @@ public static class FlightDelayModel
         Label = new LabelSpec { Field = "delay", PositiveWhenGreaterThan = FlightRecord.LateAfterMinutes },
     };
 
-    private static CategoricalFeature Airports(string name, string description, IEnumerable<string> codes, int minimumFlights) => new()
-    {
-        Name = name,
-        Description = description,
-        Vocabulary = [.. codes
+    /// <summary>A flight of the data file as a training example: the flight is the raw record, its delay the outcome.</summary>
+    public static TrainingExample Example(FlightRecord flight) => new(flight, RawValue.Of(flight.Delay));
+
+    /// <summary>
+    /// An airport vocabulary: the codes seen at least <paramref name="minimumFlights"/> times (ignoring case and
+    /// surrounding blanks, as the featurizer reads them), upper-cased, most frequent first.
+    /// </summary>
+    public static IReadOnlyList<string> AirportVocabulary(IEnumerable<string> codes, int minimumFlights) =>
+    [
+        .. codes
+            .Select(code => code.Trim())
+            .Where(code => code.Length > 0)
             .GroupBy(code => code, StringComparer.OrdinalIgnoreCase)
             .Where(group => group.Count() >= minimumFlights)
             .OrderByDescending(group => group.Count())
             .ThenBy(group => group.Key, StringComparer.Ordinal)
-            .Select(group => group.Key.ToUpperInvariant())],
+            .Select(group => group.Key.ToUpperInvariant()),
+    ];
+
+    private static CategoricalFeature Airports(string name, string description, IEnumerable<string> codes, int minimumFlights) => new()
+    {
+        Name = name,
+        Description = description,
+        Vocabulary = AirportVocabulary(codes, minimumFlights),
         Encoding = CategoricalEncoding.Index,
         WhenUnknown = UnknownCategoryPolicy.Bucket,
     };

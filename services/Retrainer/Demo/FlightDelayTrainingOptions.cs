@@ -1,7 +1,7 @@
-namespace Retrainer.Training;
+namespace Retrainer.Demo;
 
-/// <summary>How to train the flight-delay model. Defaults train the bootstrap model on January 2001.</summary>
-public sealed record TrainingOptions
+/// <summary>How to train the flight-delay demo model on the flights file. Defaults train the bootstrap model on January 2001.</summary>
+public sealed record FlightDelayTrainingOptions
 {
     /// <summary>First day of the training window (inclusive).</summary>
     public DateTime WindowStart { get; init; } = new(2001, 1, 1);
@@ -9,7 +9,7 @@ public sealed record TrainingOptions
     /// <summary>End of the training window (exclusive).</summary>
     public DateTime WindowEnd { get; init; } = new(2001, 2, 1);
 
-    /// <summary>Names the training data in the card's lineage: the flights file, or the Retrainer's labelled rows.</summary>
+    /// <summary>Names the training data in the card's lineage.</summary>
     public string Dataset { get; init; } = Modeling.Flights.DemoData.DatasetName;
 
     /// <summary>The version written into the card.</summary>
@@ -17,9 +17,6 @@ public sealed record TrainingOptions
 
     /// <summary>What started this training, for lineage.</summary>
     public string Trigger { get; init; } = "manual";
-
-    /// <summary>The version this one is meant to replace, for lineage.</summary>
-    public string? ParentVersion { get; init; }
 
     /// <summary>Share of the window's rows held out for the metrics.</summary>
     public double HoldoutFraction { get; init; } = 0.2;

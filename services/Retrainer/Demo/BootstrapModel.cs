@@ -1,8 +1,7 @@
 using Modeling.Bundles;
 using Modeling.Flights;
-using Retrainer.Training;
 
-namespace Retrainer.Registry;
+namespace Retrainer.Demo;
 
 /// <summary>
 /// The first model, so that a fresh system serves predictions without a manual step: the flight-delay
@@ -14,7 +13,7 @@ public static class BootstrapModel
     public const string Version = "1";
 
     /// <summary>The training options of the bootstrap model (the trainer's defaults: January 2001).</summary>
-    public static TrainingOptions Options { get; } = new() { Version = Version, Trigger = "bootstrap" };
+    public static FlightDelayTrainingOptions Options { get; } = new() { Version = Version, Trigger = "bootstrap" };
 
     /// <summary>The cached bundle, or a newly trained and written one when none is cached (or the cached one is unusable).</summary>
     public static async Task<ModelBundle> EnsureAsync(string modelsFolder, TimeProvider time, CancellationToken cancellationToken)
