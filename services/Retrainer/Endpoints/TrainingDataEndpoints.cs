@@ -44,7 +44,7 @@ public static class TrainingDataEndpoints
 
         context.Response.ContentType = RecordFormats.MediaTypeOf(chosen);
         context.Response.Headers.ContentDisposition = $"attachment; filename={model}-training-data.{RecordFormats.NameOf(chosen)}";
-        await TrainingDataWriter.WriteAsync(card, rows.ReadAsync(model, start, end, cancellationToken), chosen, context.Response.Body, cancellationToken);
+        await TrainingDataWriter.WriteAsync(card, rows.ReadAsync(model, start, end, newestFirst: false, cancellationToken), chosen, context.Response.Body, cancellationToken);
         return Results.Empty;
     }
 

@@ -22,26 +22,15 @@ public sealed class LabelledRowStore([FromKeyedServices(RetrainerService.StoreNa
         return added.Count(inserted => inserted);
     }
 
-    /// <summary>The newest observation time of the model's rows, or null when it has none.</summary>
-    public async Task<DateTimeOffset?> NewestObservedAtAsync(string modelName, CancellationToken cancellationToken) =>
-        await _rows.ListAsync(DocumentQuery.Where("model", modelName).OrderByDescending("observed").Take(1), cancellationToken) is [var newest] ? newest.Row.ObservedAt : null;
-
     /// <summary>
-    /// The model's rows observed at or after <paramref name="from"/> (any time when null) and before
-    /// <paramref name="before"/>, newest first (ties by outcome id, descending), at most <paramref name="limit"/>.
+    /// The model's rows observed at or after <paramref name="from"/> and before <paramref name="before"/>, read as they are
+    /// consumed: oldest first, or newest first (ties by outcome id in the same direction).
     /// </summary>
-    public async Task<IReadOnlyList<LabelledRow>> NewestAsync(string modelName, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    public IAsyncEnumerable<LabelledRow> ReadAsync(string modelName, DateTimeOffset from, DateTimeOffset before, bool newestFirst, CancellationToken cancellationToken)
     {
-        var query = DocumentQuery.Where("model", modelName).And("observed", Comparison.Less, before);
-        if (from is { } start)
-            query = query.And("observed", Comparison.GreaterOrEqual, start);
-        return [.. (await _rows.ListAsync(query.OrderByDescending("observed").Take(limit), cancellationToken)).Select(stored => stored.Row)];
+        var query = DocumentQuery.Where("model", modelName).And("observed", Comparison.GreaterOrEqual, from).And("observed", Comparison.Less, before);
+        return _rows.StreamAsync(newestFirst ? query.OrderByDescending("observed") : query.OrderByAscending("observed"), cancellationToken).Select(stored => stored.Document.Row);
     }
-
-    /// <summary>The model's rows observed at or after <paramref name="from"/> and before <paramref name="before"/>, oldest first, read as they are consumed.</summary>
-    public IAsyncEnumerable<LabelledRow> ReadAsync(string modelName, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken) =>
-        _rows.StreamAsync(DocumentQuery.Where("model", modelName).And("observed", Comparison.GreaterOrEqual, from).And("observed", Comparison.Less, before).OrderByAscending("observed"), cancellationToken)
-            .Select(stored => stored.Document.Row);
 
     /// <summary>
     /// Deletes the model's rows stored before <paramref name="storedBefore"/>, then those beyond the newest

@@ -58,12 +58,13 @@ public sealed partial class RetrainingRun(
         }
 
         // The data: the recent window back from the newest observation, its newest share held out.
-        if (await rows.NewestObservedAtAsync(job.Model, cancellationToken) is not { } newest)
+        if (await rows.ReadAsync(job.Model, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, newestFirst: true, cancellationToken).FirstOrDefaultAsync(cancellationToken) is not { } newestRow)
             return Failed(job, $"no labelled rows of '{job.Model}' yet: they come from OutcomeRecorded events of predictions with a raw input");
+        var newest = newestRow.ObservedAt;
         var recentFrom = TrainingDataSelection.WindowStart(newest, policy);
-        var recent = await rows.NewestAsync(job.Model, recentFrom, newest.AddTicks(1), settings.MaxRecentRows, cancellationToken);
+        IReadOnlyList<LabelledRow> recent = await rows.ReadAsync(job.Model, recentFrom, newest.AddTicks(1), newestFirst: true, cancellationToken).Take(settings.MaxRecentRows).ToListAsync(cancellationToken);
         IReadOnlyList<LabelledRow> earlier = policy.Policy == RetrainingPolicies.RecentPlusEarlier
-            ? await rows.NewestAsync(job.Model, null, recentFrom, settings.MaxEarlierRows, cancellationToken)
+            ? await rows.ReadAsync(job.Model, DateTimeOffset.MinValue, recentFrom, newestFirst: true, cancellationToken).Take(settings.MaxEarlierRows).ToListAsync(cancellationToken)
             : [];
         var selection = TrainingDataSelection.Select(recent, earlier, newest, policy);
         var customization = _customizations.FirstOrDefault(candidate => candidate.Model == job.Model);

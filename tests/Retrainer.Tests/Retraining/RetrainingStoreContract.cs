@@ -31,9 +31,9 @@ public abstract class RetrainingStoreContract
         // The same outcome id of another model is another row.
         Assert.Equal(1, await store.AddAsync([row with { ModelName = "other" }], None));
 
-        var found = Assert.Single(await CreateRowStore(new ManualClock()).NewestAsync("flight-delay", null, Start.AddDays(1), 10, None));
+        var found = Assert.Single(await NewestAsync(CreateRowStore(new ManualClock()), "flight-delay", null, Start.AddDays(1), 10));
         Assert.Equal(row, found);
-        Assert.Single(await store.NewestAsync("flight-delay", null, DateTimeOffset.MaxValue, int.MaxValue, None));
+        Assert.Single(await NewestAsync(store, "flight-delay", null, DateTimeOffset.MaxValue, int.MaxValue));
     }
 
     [SkippableFact]
@@ -44,15 +44,18 @@ public abstract class RetrainingStoreContract
         await store.AddAsync([.. rows.Where((_, index) => index % 2 == 0)], None);
         await store.AddAsync([.. rows.Where((_, index) => index % 2 == 1), Row("other", Guid.NewGuid(), Start.AddHours(20), 1)], None);
 
-        Assert.Equal(Start.AddHours(9), await store.NewestObservedAtAsync("flight-delay", None));
-        Assert.Null(await store.NewestObservedAtAsync("unknown", None));
+        Assert.Equal(Start.AddHours(9), await NewestObservedAtAsync(store, "flight-delay"));
+        Assert.Null(await NewestObservedAtAsync(store, "unknown"));
 
-        var window = await store.NewestAsync("flight-delay", Start.AddHours(3), Start.AddHours(8), 100, None);
+        var window = await NewestAsync(store, "flight-delay", Start.AddHours(3), Start.AddHours(8), 100);
         Assert.Equal([7, 6, 5, 4, 3], window.Select(row => (int)row.ActualValue!.Value));
-        var limited = await store.NewestAsync("flight-delay", null, Start.AddHours(8), 2, None);
+        var limited = await NewestAsync(store, "flight-delay", null, Start.AddHours(8), 2);
         Assert.Equal([7, 6], limited.Select(row => (int)row.ActualValue!.Value));
-        var earlier = await store.NewestAsync("flight-delay", null, Start.AddHours(3), 100, None);
+        var earlier = await NewestAsync(store, "flight-delay", null, Start.AddHours(3), 100);
         Assert.Equal([2, 1, 0], earlier.Select(row => (int)row.ActualValue!.Value));
+        // Oldest first, as the training data export reads them.
+        var exported = await store.ReadAsync("flight-delay", Start.AddHours(3), Start.AddHours(8), newestFirst: false, None).ToListAsync();
+        Assert.Equal([3, 4, 5, 6, 7], exported.Select(row => (int)row.ActualValue!.Value));
     }
 
     [SkippableFact]
@@ -66,15 +69,15 @@ public abstract class RetrainingStoreContract
         var deleted = await store.TrimAsync("flight-delay", 4, clock.Now.AddDays(-1), None);
 
         Assert.Equal(2, deleted);
-        var kept = await store.NewestAsync("flight-delay", null, Start.AddDays(1), 100, None);
+        var kept = await NewestAsync(store, "flight-delay", null, Start.AddDays(1), 100);
         Assert.Equal([5, 4, 3, 2], kept.Select(row => (int)row.ActualValue!.Value));
 
         // A day later, rows stored before then go, whatever their observation time; other models are untouched.
         clock.Now = clock.Now.AddDays(2);
         await store.AddAsync([Row("flight-delay", Guid.NewGuid(), Start.AddHours(-5), 99)], None);
         await store.TrimAsync("flight-delay", 100, clock.Now.AddDays(-1), None);
-        Assert.Equal([99], (await store.NewestAsync("flight-delay", null, Start.AddDays(1), 100, None)).Select(row => (int)row.ActualValue!.Value));
-        Assert.Single(await store.NewestAsync("other", null, DateTimeOffset.MaxValue, int.MaxValue, None));
+        Assert.Equal([99], (await NewestAsync(store, "flight-delay", null, Start.AddDays(1), 100)).Select(row => (int)row.ActualValue!.Value));
+        Assert.Single(await NewestAsync(store, "other", null, DateTimeOffset.MaxValue, int.MaxValue));
     }
 
     [SkippableFact]
@@ -132,4 +135,11 @@ public abstract class RetrainingStoreContract
         State = RetrainingJobState.Running,
         RequestedAt = requestedAt,
     };
+
+    // The newest rows first, as retraining reads them, at most limit.
+    private static async Task<List<LabelledRow>> NewestAsync(LabelledRowStore store, string model, DateTimeOffset? from, DateTimeOffset before, int limit) =>
+        await store.ReadAsync(model, from ?? DateTimeOffset.MinValue, before, newestFirst: true, CancellationToken.None).Take(limit).ToListAsync();
+
+    private static async Task<DateTimeOffset?> NewestObservedAtAsync(LabelledRowStore store, string model) =>
+        (await NewestAsync(store, model, null, DateTimeOffset.MaxValue, 1)).FirstOrDefault()?.ObservedAt;
 }

@@ -56,22 +56,22 @@ public sealed class DocumentsUpgradeTests : IDisposable
         var flightDelay = written.Where(row => row.ModelName == "flight-delay")
             .OrderByDescending(row => row.ObservedAt).ThenByDescending(row => row.OutcomeId.ToString("D"), StringComparer.Ordinal).ToList();
 
-        Assert.Equal(flightDelay, await store.NewestAsync("flight-delay", null, DateTimeOffset.MaxValue, 100, None));
-        Assert.All(await store.NewestAsync("flight-delay", null, DateTimeOffset.MaxValue, 100, None), row => Assert.Equal(TimeSpan.Zero, row.ObservedAt.Offset));
-        Assert.Equal([written[3]], await store.NewestAsync("churn", null, DateTimeOffset.MaxValue, 100, None));
-        Assert.Equal(BeforeDocuments.Start.AddTicks(1), await store.NewestObservedAtAsync("flight-delay", None));
-        Assert.Equal(5, (await store.NewestAsync("flight-delay", null, DateTimeOffset.MaxValue, int.MaxValue, None)).Count);
+        Assert.Equal(flightDelay, await NewestAsync(store, "flight-delay", null, DateTimeOffset.MaxValue, 100));
+        Assert.All(await NewestAsync(store, "flight-delay", null, DateTimeOffset.MaxValue, 100), row => Assert.Equal(TimeSpan.Zero, row.ObservedAt.Offset));
+        Assert.Equal([written[3]], await NewestAsync(store, "churn", null, DateTimeOffset.MaxValue, 100));
+        Assert.Equal(BeforeDocuments.Start.AddTicks(1), await NewestObservedAtAsync(store, "flight-delay"));
+        Assert.Equal(5, (await NewestAsync(store, "flight-delay", null, DateTimeOffset.MaxValue, int.MaxValue)).Count);
 
         // A new row is stored, an old one again is not.
         var added = written[0] with { OutcomeId = Guid.NewGuid(), ObservedAt = BeforeDocuments.Start.AddDays(1) };
         Assert.Equal(1, await store.AddAsync([added, written[0]], None));
         // Keeping 4 of 6 drops the oldest, then the first of the three observed at the same time (by outcome id).
         Assert.Equal(2, await store.TrimAsync("flight-delay", 4, DateTimeOffset.MinValue, None));
-        Assert.Equal([added, written[5], written[4], written[2]], await store.NewestAsync("flight-delay", null, DateTimeOffset.MaxValue, 100, None));
+        Assert.Equal([added, written[5], written[4], written[2]], await NewestAsync(store, "flight-delay", null, DateTimeOffset.MaxValue, 100));
         // Rows stored before the first batch's exact time: none; before one tick later: the first batch's.
         Assert.Equal(0, await store.TrimAsync("flight-delay", 100, BeforeDocuments.FirstStoredAt, None));
         Assert.Equal(1, await store.TrimAsync("flight-delay", 100, BeforeDocuments.FirstStoredAt.AddTicks(1), None));
-        Assert.Equal([added, written[5], written[4]], await store.NewestAsync("flight-delay", null, DateTimeOffset.MaxValue, 100, None));
+        Assert.Equal([added, written[5], written[4]], await NewestAsync(store, "flight-delay", null, DateTimeOffset.MaxValue, 100));
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class DocumentsUpgradeTests : IDisposable
         {
             await new RolloutStore(database).ActiveAsync(None);
             await new RetrainingJobStore(database).RunningAsync(None);
-            await new LabelledRowStore(database, TimeProvider.System).NewestObservedAtAsync("flight-delay", None);
+            await NewestObservedAtAsync(new LabelledRowStore(database, TimeProvider.System), "flight-delay");
         }
 
         var layout = await LayoutAsync(created);
@@ -126,4 +126,11 @@ public sealed class DocumentsUpgradeTests : IDisposable
             layout.Add(reader.GetString(0));
         return layout;
     }
+
+    // The newest rows first, as retraining reads them, at most limit.
+    private static async Task<List<LabelledRow>> NewestAsync(LabelledRowStore store, string model, DateTimeOffset? from, DateTimeOffset before, int limit) =>
+        await store.ReadAsync(model, from ?? DateTimeOffset.MinValue, before, newestFirst: true, CancellationToken.None).Take(limit).ToListAsync();
+
+    private static async Task<DateTimeOffset?> NewestObservedAtAsync(LabelledRowStore store, string model) =>
+        (await NewestAsync(store, model, null, DateTimeOffset.MaxValue, 1)).FirstOrDefault()?.ObservedAt;
 }
