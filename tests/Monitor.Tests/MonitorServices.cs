@@ -32,6 +32,8 @@ internal sealed class MonitorServices : IAsyncDisposable
 
     public BucketKeeper Keeper => _services.GetRequiredService<BucketKeeper>();
 
+    public BucketStore Buckets => _services.GetRequiredService<BucketStore>();
+
     public ITestHarness Bus => _services.GetRequiredService<ITestHarness>();
 
     public static async Task<MonitorServices> StartAsync(string folder, TimeProvider clock, MonitoringOptions options)
