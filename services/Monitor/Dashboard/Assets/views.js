@@ -56,6 +56,9 @@ export function renderTimeline(timeline, report) {
     empty: 'No predictions in this range yet',
   });
 
+  byId('performance-chart-title').textContent = report?.task === 'regression'
+    ? 'Performance: errors from outcomes'
+    : 'Performance: live (solid) vs estimated from probabilities (dashed)';
   renderLineChart(byId('performance-chart'), { ...base, ...performanceSeries(points, report) });
 
   renderLineChart(byId('traffic-chart'), {
@@ -280,7 +283,9 @@ function renderCalibration(task, bins) {
   const multiclass = task === 'multiclass';
   byId('calibration-chart-title').textContent = multiclass
     ? 'Share right per bin of the predicted label\u2019s probability (the diagonal is perfect calibration)'
-    : 'Observed positive rate per predicted probability bin (the diagonal is perfect calibration)';
+    : task === 'regression'
+      ? 'Calibration (classification models only)'
+      : 'Observed positive rate per predicted probability bin (the diagonal is perfect calibration)';
   const filled = bins.filter(bin => bin.rows > 0);
   renderLineChart(byId('calibration-chart'), {
     x: filled.map(bin => bin.meanProbability),
