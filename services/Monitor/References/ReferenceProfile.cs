@@ -57,9 +57,6 @@ public sealed class ReferenceProfile
     /// <summary>Binary: the probability at or above which the positive label is predicted.</summary>
     public double Threshold => Card.Output.Threshold;
 
-    /// <summary>Whether the model is a binary classifier.</summary>
-    public bool IsBinary => Card.Task == ModelTask.Binary;
-
     /// <summary>The card's labels (classification), in class order.</summary>
     public IReadOnlyList<string> Labels => Card.Output.Labels;
 
