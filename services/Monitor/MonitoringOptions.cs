@@ -36,13 +36,16 @@ public sealed class MonitoringOptions : IValidatedOptions
     /// <summary>How long time buckets are kept (the timeline's reach). Default 30 days.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>Categorical features live performance is broken down by (segments). Default <c>origin</c>.</summary>
-    public IList<string> SegmentBy { get; set; } = [];
+    /// <summary>
+    /// Predictions a version whose card has no reference statistics is summarised from to make its live reference
+    /// (<c>Monitoring__LiveReferenceRows</c>): its first this many predictions; later traffic is compared with them. Default 1000.
+    /// </summary>
+    public int LiveReferenceRows { get; set; } = 1000;
 
-    /// <summary>Outcomes a segment needs before it is ranked among the worst. Default 50.</summary>
+    /// <summary>Outcomes a segment needs before it is ranked among the worst (segments per model: the card's <c>monitoring.segmentBy</c>). Default 50.</summary>
     public int MinSegmentOutcomes { get; set; } = 50;
 
-    /// <summary>Segments listed, worst AUC first. Default 10.</summary>
+    /// <summary>Segments listed, worst first (binary: lowest AUC; multiclass: lowest accuracy; regression: highest RMSE). Default 10.</summary>
     public int WorstSegments { get; set; } = 10;
 
     /// <summary>
@@ -53,7 +56,7 @@ public sealed class MonitoringOptions : IValidatedOptions
 
     /// <summary>
     /// The alert rules; when none are configured, <see cref="AlertRuleOptions.Defaults"/> apply (input drift by PSI,
-    /// AUC drop, estimated AUC drop, stalled predictions). Configure as <c>Monitoring__Rules__0__Name</c>,
+    /// AUC and estimated AUC drops for binary models, accuracy and estimated accuracy drops for multiclass ones, stalled predictions). Configure as <c>Monitoring__Rules__0__Name</c>,
     /// <c>Monitoring__Rules__0__Kind</c>, … (see docs/monitoring.md).
     /// </summary>
     public IList<AlertRuleOptions> Rules { get; set; } = [];
@@ -73,6 +76,8 @@ public sealed class MonitoringOptions : IValidatedOptions
             yield return "Monitoring:SaveInterval must be positive.";
         if (Retention < TimeWindow)
             yield return "Monitoring:Retention must be at least the time window.";
+        if (LiveReferenceRows < 10)
+            yield return "Monitoring:LiveReferenceRows must be at least 10.";
         if (!Webhooks.All(uri => uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
             yield return "Monitoring:Webhooks must be absolute http or https URLs.";
         if (AlertRuleValidation.Problem(Rules) is { } problem)

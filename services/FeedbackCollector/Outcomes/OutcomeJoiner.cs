@@ -255,7 +255,10 @@ public sealed partial class OutcomeJoiner(
         prediction.Value,
         prediction.PredictedAt,
         outcome.ObservedAt,
-        now);
+        now)
+    {
+        Probabilities = prediction.Probabilities,
+    };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Published {Events} OutcomeRecorded events of {Outcomes} joined outcomes")]
     private static partial void LogPublished(ILogger logger, int outcomes, int events);

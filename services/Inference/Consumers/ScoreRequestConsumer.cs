@@ -75,12 +75,12 @@ public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider ti
         var events = new List<PredictionMade>(rows);
         foreach (var group in groups)
         {
-            var scored = Score(group, request.Source);
+            var (scored, probabilities) = Score(group, request.Source);
             for (var i = 0; i < group.Rows.Count; i++)
                 predictions[group.Rows[i]] = scored[i] with { PredictionId = ids[group.Rows[i]], ModelVersion = group.Model.Version };
             var groupPredictions = group.Rows.Select(row => predictions[row]).ToList();
             var groupRecords = group.Rows.Select(row => request.Records[row]).ToList();
-            events.AddRange(PredictionEvents.Of(group.Model, groupPredictions, group.Features, groupRecords, request.Source, request.ReceivedAt, predictedAt));
+            events.AddRange(PredictionEvents.Of(group.Model, groupPredictions, group.Features, probabilities, groupRecords, request.Source, request.ReceivedAt, predictedAt));
         }
 
         var first = predictions.Length > 0 ? predictions[0].ModelVersion! : state.Champion.Version;
@@ -104,22 +104,22 @@ public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider ti
         var events = new List<PredictionMade>();
         foreach (var group in groups.Where(group => group.Model == challenger))
         {
-            var predictions = Score(group, request.Source);
+            var (predictions, probabilities) = Score(group, request.Source);
             var records = group.Rows.Select(row => request.Records[row]).ToList();
-            events.AddRange(PredictionEvents.Of(group.Model, predictions, group.Features, records, request.Source, receivedAt, predictedAt)
+            events.AddRange(PredictionEvents.Of(group.Model, predictions, group.Features, probabilities, records, request.Source, receivedAt, predictedAt)
                 .Select(prediction => prediction with { Shadow = true }));
         }
 
         return events;
     }
 
-    private Prediction[] Score(VersionRows group, string source)
+    // The group's predictions, and (multiclass) every label's probability per row for the events.
+    private (Prediction[] Predictions, float[] Probabilities) Score(VersionRows group, string source)
     {
-        var scores = new ModelScore[group.Rows.Count];
         var scoring = Stopwatch.GetTimestamp();
-        group.Model.Scorer.Score(group.Features, scores);
+        var scored = PredictionEvents.Score(group.Model, group.Features);
         metrics.Scored(group.Model, source, group.Rows.Count, Stopwatch.GetElapsedTime(scoring));
-        return PredictionEvents.PredictionsOf(group.Model, scores);
+        return (PredictionEvents.PredictionsOf(group.Model, scored.Scores), scored.Probabilities);
     }
 
     // The rows of each version with their features: as sent when the version's spec is the one they were built with,

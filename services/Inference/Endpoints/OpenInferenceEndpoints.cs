@@ -95,17 +95,16 @@ public static class OpenInferenceEndpoints
         }
 
         var requested = request.Outputs?.Select(output => output.Name).ToHashSet(StringComparer.Ordinal);
-        var scores = new ModelScore[tensor.Rows];
         var scoring = Stopwatch.GetTimestamp();
-        loaded.Scorer.Score(features, scores);
+        var scored = PredictionEvents.Score(loaded, features);
         metrics.Scored(loaded, PredictionSources.Tensor, tensor.Rows, Stopwatch.GetElapsedTime(scoring));
         var predictedAt = time.GetUtcNow();
-        var predictions = PredictionEvents.PredictionsOf(loaded, scores);
+        var predictions = PredictionEvents.PredictionsOf(loaded, scored.Scores);
         var outputs = OutputsOf(loaded.Card, predictions);
         if (requested is not null && requested.FirstOrDefault(name => outputs.All(output => output.Name != name)) is { } unknown)
             return Problem(StatusCodes.Status400BadRequest, "Unknown output", $"The model has no output '{unknown}'; it has {string.Join(", ", outputs.Select(output => output.Name))}.", "outputs");
 
-        await publisher.EnqueueAsync(PredictionEvents.Of(loaded, predictions, features, null, PredictionSources.Tensor, receivedAt, predictedAt), http.RequestAborted);
+        await publisher.EnqueueAsync(PredictionEvents.Of(loaded, predictions, features, scored.Probabilities, null, PredictionSources.Tensor, receivedAt, predictedAt), http.RequestAborted);
         return TypedResults.Ok(new InferenceResponse(
             loaded.Name,
             loaded.Version,

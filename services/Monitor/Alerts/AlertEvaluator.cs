@@ -62,10 +62,11 @@ public sealed partial class AlertEvaluator(
 
     private WindowReport Report(VersionWindows windows, WindowKind window, WindowSnapshot snapshot)
     {
-        var driftRule = Rules.FirstOrDefault(rule => rule.Kind == AlertKind.Drift && rule.Window == window)
-            ?? Rules.FirstOrDefault(rule => rule.Kind == AlertKind.Drift)
+        var task = snapshot.Profile.Task;
+        var driftRule = Rules.FirstOrDefault(rule => rule.Kind == AlertKind.Drift && rule.Window == window && rule.AppliesTo(task))
+            ?? Rules.FirstOrDefault(rule => rule.Kind == AlertKind.Drift && rule.AppliesTo(task))
             ?? AlertRuleOptions.Defaults()[0];
-        return WindowReport.Of(windows.Profile, snapshot, column => RuleVerdict.HasDrifted(driftRule, column), options.Value.MinSegmentOutcomes, options.Value.WorstSegments);
+        return WindowReport.Of(snapshot, column => RuleVerdict.HasDrifted(driftRule, column), options.Value.MinSegmentOutcomes, options.Value.WorstSegments);
     }
 
     /// <summary>Judges the <paramref name="window"/> of a version with the rules that look at it and at <paramref name="side"/>.</summary>
@@ -113,7 +114,7 @@ public sealed partial class AlertEvaluator(
         {
             foreach (var rule in Rules.Where(rule => rule.Kind == AlertKind.Stalled))
             {
-                foreach (var windows in latestPerModel)
+                foreach (var windows in latestPerModel.Where(windows => rule.AppliesTo(windows.Profile.Task)))
                 {
                     var last = windows.LastPredictionAt!.Value;
                     var silent = now - last;

@@ -1,3 +1,6 @@
+using Modeling.Cards;
+using Monitor.Performance;
+
 namespace Monitor.Alerts;
 
 /// <summary>One alert rule (an entry of <c>Monitoring:Rules</c>).</summary>
@@ -24,11 +27,19 @@ public sealed class AlertRuleOptions
     public IList<string> Columns { get; set; } = [];
 
     /// <summary>
-    /// Performance: the metric, <c>auc</c>, <c>accuracy</c>, <c>precision</c>, <c>recall</c>, <c>log-loss</c>,
-    /// <c>brier</c>, or the label-free estimates <c>estimated-auc</c>, <c>estimated-accuracy</c>,
-    /// <c>estimated-precision</c>, <c>estimated-recall</c>.
+    /// Performance: the metric, which also decides the model versions the rule judges (those whose task has it,
+    /// <see cref="MetricNames"/>). Binary: <c>auc</c>, <c>accuracy</c>, <c>precision</c>, <c>recall</c>, <c>log-loss</c>,
+    /// <c>brier</c>, or the label-free estimates <c>estimated-auc</c>, <c>estimated-accuracy</c>, <c>estimated-precision</c>,
+    /// <c>estimated-recall</c>. Multiclass: <c>accuracy</c>, <c>macro-f1</c>, <c>log-loss</c>, <c>estimated-accuracy</c>.
+    /// Regression: <c>mae</c>, <c>rmse</c>, <c>r-squared</c>.
     /// </summary>
     public string Metric { get; set; } = "auc";
+
+    /// <summary>
+    /// The task of the model versions the rule judges (<c>Binary</c>, <c>Multiclass</c>, <c>Regression</c>); unset: every task
+    /// (a performance rule: every task whose metrics include <see cref="Metric"/>).
+    /// </summary>
+    public ModelTask? Task { get; set; }
 
     /// <summary>
     /// Drift: the score above which (PSI, Jensen–Shannon) or the p-value below which (KS, chi-square) a column
@@ -52,12 +63,22 @@ public sealed class AlertRuleOptions
     /// <summary>Stalled: how long without predictions counts as stalled.</summary>
     public TimeSpan After { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The rules used when none are configured.</summary>
+    /// <summary>Whether the rule judges versions of <paramref name="task"/>: its <see cref="Task"/>, and for a performance rule its metric.</summary>
+    public bool AppliesTo(ModelTask task) =>
+        (Task is null || Task == task) && (Kind != AlertKind.Performance || MetricNames.Fits(task, Metric));
+
+    /// <summary>
+    /// The rules used when none are configured: input drift for every task; AUC and estimated AUC drops for binary models;
+    /// accuracy and estimated accuracy drops for multiclass ones (regression errors have the target's units: configure
+    /// their bounds); stalled predictions for every model.
+    /// </summary>
     public static IReadOnlyList<AlertRuleOptions> Defaults() =>
     [
         new() { Name = "input-drift", Kind = AlertKind.Drift, Statistic = DriftStatistic.Psi, Threshold = 0.2, MinRows = 1000, ConsecutiveWindows = 3 },
         new() { Name = "auc-drop", Kind = AlertKind.Performance, Metric = "auc", MaxDrop = 0.05, MinRows = 500, ConsecutiveWindows = 3 },
         new() { Name = "estimated-auc-drop", Kind = AlertKind.Performance, Metric = "estimated-auc", MaxDrop = 0.05, MinRows = 1000, ConsecutiveWindows = 3 },
+        new() { Name = "accuracy-drop", Kind = AlertKind.Performance, Task = ModelTask.Multiclass, Metric = "accuracy", MaxDrop = 0.05, MinRows = 500, ConsecutiveWindows = 3 },
+        new() { Name = "estimated-accuracy-drop", Kind = AlertKind.Performance, Task = ModelTask.Multiclass, Metric = "estimated-accuracy", MaxDrop = 0.05, MinRows = 1000, ConsecutiveWindows = 3 },
         new() { Name = "predictions-stalled", Kind = AlertKind.Stalled, After = TimeSpan.FromMinutes(10) },
     ];
 }

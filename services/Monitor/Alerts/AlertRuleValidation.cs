@@ -1,11 +1,11 @@
+using Modeling.Cards;
+using Monitor.Performance;
+
 namespace Monitor.Alerts;
 
 /// <summary>Refuses alert rules that cannot work, naming the rule and the setting (checked at start-up).</summary>
 public static class AlertRuleValidation
 {
-    private static readonly string[] Metrics =
-        ["auc", "accuracy", "precision", "recall", "log-loss", "brier", "estimated-auc", "estimated-accuracy", "estimated-precision", "estimated-recall"];
-
     /// <summary>What is wrong with the first invalid rule, or null when all are valid.</summary>
     public static string? Problem(IList<AlertRuleOptions> rules)
     {
@@ -24,8 +24,12 @@ public static class AlertRuleValidation
                 return $"{at}:MinRows must be at least 1.";
             if (rule.CoolDown < TimeSpan.Zero)
                 return $"{at}:CoolDown must not be negative.";
-            if (rule.Kind == AlertKind.Performance && !Metrics.Contains(rule.Metric))
-                return $"{at}:Metric must be one of {string.Join(", ", Metrics)}, not '{rule.Metric}'.";
+            if (rule.Kind == AlertKind.Performance && !MetricNames.All.Contains(rule.Metric))
+                return $"{at}:Metric must be one of {string.Join(", ", MetricNames.All)}, not '{rule.Metric}'.";
+            if (rule.Task == ModelTask.Unspecified)
+                return $"{at}:Task must be Binary, Multiclass or Regression, or unset for every task.";
+            if (rule.Kind == AlertKind.Performance && rule.Task is { } task && !MetricNames.Fits(task, rule.Metric))
+                return $"{at}:Metric '{rule.Metric}' is not a metric of {task} models; theirs are {string.Join(", ", MetricNames.Of(task))}.";
             if (rule.Kind == AlertKind.Performance && rule.Threshold is null && rule.MaxDrop is null)
                 return $"{at}: a performance rule needs Threshold or MaxDrop.";
             if (rule.Kind == AlertKind.Stalled && rule.After <= TimeSpan.Zero)

@@ -1,4 +1,5 @@
 using Contracts.Monitoring;
+using Monitor.Performance;
 using Monitor.Windows;
 
 namespace Monitor.Alerts;
@@ -15,11 +16,13 @@ namespace Monitor.Alerts;
 /// <param name="Reference">Performance: the training hold-out value, when the card has it.</param>
 public sealed record RuleVerdict(bool Breached, double Value, double Threshold, long Rows, IReadOnlyList<ColumnDrift> Drifted, double? Reference)
 {
-    /// <summary>What <paramref name="rule"/> says of <paramref name="report"/>, or null when it cannot judge it.</summary>
+    /// <summary>What <paramref name="rule"/> says of <paramref name="report"/>, or null when it cannot judge it (a rule of another task too).</summary>
     public static RuleVerdict? Judge(AlertRuleOptions rule, WindowReport report)
     {
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(report);
+        if (!rule.AppliesTo(report.Task))
+            return null;
         return rule.Kind switch
         {
             AlertKind.Drift => JudgeDrift(rule, report),
@@ -38,11 +41,8 @@ public sealed record RuleVerdict(bool Breached, double Value, double Threshold, 
         return IsTest(rule.Statistic) ? value < DriftThreshold(rule) : value > DriftThreshold(rule);
     }
 
-    /// <summary>The metric names of <see cref="AlertRuleOptions.Metric"/> whose larger values are worse.</summary>
-    public static bool LowerIsBetter(string metric) => metric is "log-loss" or "brier";
-
     /// <summary>Whether the metric is estimated from probabilities (judged on predictions) rather than measured on outcomes.</summary>
-    public static bool IsEstimated(string metric) => metric.StartsWith("estimated-", StringComparison.Ordinal);
+    public static bool IsEstimated(string metric) => MetricNames.IsEstimated(metric);
 
     private static RuleVerdict? JudgeDrift(AlertRuleOptions rule, WindowReport report)
     {
@@ -66,39 +66,15 @@ public sealed record RuleVerdict(bool Breached, double Value, double Threshold, 
     private static RuleVerdict? JudgePerformance(AlertRuleOptions rule, WindowReport report)
     {
         var estimated = IsEstimated(rule.Metric);
-        var metric = estimated ? rule.Metric["estimated-".Length..] : rule.Metric;
+        var metric = estimated ? rule.Metric[MetricNames.EstimatedPrefix.Length..] : rule.Metric;
         var performance = report.Performance;
-        var rows = estimated ? performance.Estimated?.Rows ?? 0 : performance.Realized?.Rows ?? 0;
+        var measured = estimated ? performance.Estimated : performance.Realized;
+        var rows = measured?.Rows ?? 0;
         if (rows < rule.MinRows)
             return null;
-        double? value = estimated
-            ? metric switch
-            {
-                "auc" => performance.Estimated?.Auc,
-                "accuracy" => performance.Estimated?.Accuracy,
-                "precision" => performance.Estimated?.Precision,
-                "recall" => performance.Estimated?.Recall,
-                _ => null,
-            }
-            : metric switch
-            {
-                "auc" => performance.Realized?.Auc,
-                "accuracy" => performance.Realized?.Accuracy,
-                "precision" => performance.Realized?.Precision,
-                "recall" => performance.Realized?.Recall,
-                "log-loss" => performance.Realized?.LogLoss,
-                "brier" => performance.Realized?.Brier,
-                _ => null,
-            };
-        double? reference = metric switch
-        {
-            "auc" => performance.Reference?.Auc,
-            "accuracy" => performance.Reference?.Accuracy,
-            "log-loss" => performance.Reference?.LogLoss,
-            "brier" => performance.Reference?.Brier,
-            _ => null,
-        };
-        var lowerIsBetter = LowerIsBetter(metric);
+        var value = measured?.ValueOf(metric);
+        var reference = performance.Reference?.ValueOf(rule.Metric);
+        var lowerIsBetter = MetricNames.LowerIsBetter(metric);
         double? threshold = rule.Threshold ?? (reference is { } r && rule.MaxDrop is { } drop ? (lowerIsBetter ? r + drop : r - drop) : null);
         if (value is not { } v || threshold is not { } t)
             return null;

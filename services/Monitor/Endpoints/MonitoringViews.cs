@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Monitor.Alerts;
-using Monitor.Performance;
 using Monitor.References;
 using Monitor.Windows;
 
@@ -15,7 +14,10 @@ public sealed record MonitoredModel(string Model, string Version, long Predictio
 /// <summary>A version's timeline.</summary>
 public sealed record Timeline(int BucketSeconds, IReadOnlyList<TimelinePoint> Points);
 
-/// <summary>One time bucket of a timeline: PSI per column, realized and estimated AUC and accuracy, latency percentiles.</summary>
+/// <summary>
+/// One time bucket of a timeline: PSI per column, latency percentiles, and the task's performance: binary realized and
+/// estimated AUC and accuracy; multiclass realized and estimated accuracy and realized macro-F1; regression MAE and RMSE.
+/// </summary>
 public sealed record TimelinePoint(
     DateTimeOffset Start,
     DateTimeOffset End,
@@ -28,24 +30,29 @@ public sealed record TimelinePoint(
     double? EstimatedAccuracy,
     double? LatencyP50Ms,
     double? LatencyP95Ms,
-    double? LatencyP99Ms)
+    double? LatencyP99Ms,
+    double? MacroF1 = null,
+    double? Mae = null,
+    double? Rmse = null)
 {
-    /// <summary>The point of one bucket.</summary>
+    /// <summary>The point of one bucket (its columns matched to <paramref name="profile"/>'s).</summary>
     public static TimelinePoint Of(ReferenceProfile profile, TimeBucket bucket)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(bucket);
+        var predictions = profile.Align(bucket.Predictions);
         var drift = profile.Columns
-            .Select((column, index) => (column.Column, Report: ColumnDriftReport.Of(column, bucket.Predictions.Columns[index])))
+            .Select((column, index) => (column.Column, Report: ColumnDriftReport.Of(column, predictions.Columns[index])))
             .ToDictionary(pair => pair.Column, pair => pair.Report.Rows == 0 ? null : pair.Report.Psi);
-        var realized = profile.IsBinary ? RealizedPerformance.Of(bucket.Outcomes) : null;
-        var estimated = profile.IsBinary ? EstimatedPerformance.Of(bucket.Predictions) : null;
+        var performance = PerformanceReport.Of(profile, predictions, bucket.Outcomes);
+        var (realized, estimated) = (performance.Realized, performance.Estimated);
         return new TimelinePoint(
-            bucket.Start, bucket.End, bucket.Predictions.Rows, bucket.Outcomes.Rows, drift,
-            realized?.Auc, estimated?.Auc, realized?.Accuracy, estimated?.Accuracy,
-            LatencyBins.Quantile(bucket.Predictions.Latencies, 0.50),
-            LatencyBins.Quantile(bucket.Predictions.Latencies, 0.95),
-            LatencyBins.Quantile(bucket.Predictions.Latencies, 0.99));
+            bucket.Start, bucket.End, predictions.Rows, bucket.Outcomes.Rows, drift,
+            realized?.ValueOf("auc"), estimated?.ValueOf("auc"), realized?.ValueOf("accuracy"), estimated?.ValueOf("accuracy"),
+            LatencyBins.Quantile(predictions.Latencies, 0.50),
+            LatencyBins.Quantile(predictions.Latencies, 0.95),
+            LatencyBins.Quantile(predictions.Latencies, 0.99),
+            realized?.ValueOf("macro-f1"), realized?.ValueOf("mae"), realized?.ValueOf("rmse"));
     }
 }
 

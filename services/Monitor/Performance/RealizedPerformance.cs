@@ -21,8 +21,20 @@ public sealed record RealizedPerformance(
     double? LogLoss,
     double? Brier,
     double? ExpectedCalibrationError,
-    IReadOnlyList<CalibrationBin> Calibration)
+    IReadOnlyList<CalibrationBin> Calibration) : IWindowPerformance
 {
+    /// <inheritdoc />
+    public double? ValueOf(string metric) => metric switch
+    {
+        "auc" => Auc,
+        "accuracy" => Accuracy,
+        "precision" => Precision,
+        "recall" => Recall,
+        "log-loss" => LogLoss,
+        "brier" => Brier,
+        _ => null,
+    };
+
     /// <summary>The metrics of the outcomes in <paramref name="outcomes"/>; null when there are none.</summary>
     public static RealizedPerformance? Of(OutcomeAggregate outcomes)
     {
@@ -33,7 +45,7 @@ public sealed record RealizedPerformance(
         var predictedPositive = outcomes.TruePositive + outcomes.FalsePositive;
         var actualPositive = outcomes.TruePositive + outcomes.FalseNegative;
         var calibration = Calibrate(outcomes);
-        double? ece = calibration.Sum(bin => bin.Rows / rows * Math.Abs(bin.MeanProbability - bin.ObservedRate));
+        double? ece = CalibrationBin.ExpectedError(calibration);
         return new RealizedPerformance(
             outcomes.Rows,
             (outcomes.TruePositive + outcomes.TrueNegative) / rows,
@@ -71,5 +83,17 @@ public sealed record RealizedPerformance(
     }
 }
 
-/// <summary>One calibration bin: predictions with probability in [From, To), their mean probability and how often they were positive.</summary>
-public sealed record CalibrationBin(double From, double To, long Rows, double MeanProbability, double ObservedRate);
+/// <summary>
+/// One calibration bin: predictions with probability in [From, To), their mean probability and how often they were
+/// positive (binary), or right (multiclass: the predicted label's probability).
+/// </summary>
+public sealed record CalibrationBin(double From, double To, long Rows, double MeanProbability, double ObservedRate)
+{
+    /// <summary>The expected calibration error of the bins: Σ (rows / total) · |mean probability − observed rate|; null without rows.</summary>
+    public static double? ExpectedError(IReadOnlyList<CalibrationBin> bins)
+    {
+        ArgumentNullException.ThrowIfNull(bins);
+        double total = bins.Sum(bin => bin.Rows);
+        return total == 0 ? null : bins.Sum(bin => bin.Rows / total * Math.Abs(bin.MeanProbability - bin.ObservedRate));
+    }
+}

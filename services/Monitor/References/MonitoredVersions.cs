@@ -8,43 +8,77 @@ using ServiceDefaults.ServedModels;
 namespace Monitor.References;
 
 /// <summary>
-/// The model versions Monitor watches: their reference profiles (from the cards the registry serves; a version
-/// that stops serving is still watched, as its traffic may still be arriving) and their windows.
+/// The model versions Monitor watches: their reference profiles (from the cards the registry serves; a version that
+/// stops serving is still watched, as its traffic may still be arriving) and their windows. A card served again with
+/// other content for the same version (the registry replaced its reference) rebuilds the version's profile at once
+/// (<see cref="VersionWindows.Rebase"/>). A version whose card has no reference statistics is compared with a live
+/// reference: the statistics of its first <see cref="MonitoringOptions.LiveReferenceRows"/> predictions, kept in the
+/// store (<see cref="LiveReferenceStore"/>) so a restart uses it again.
 /// </summary>
 public sealed partial class MonitoredVersions(
     IOptions<MonitoringOptions> options,
+    LiveReferenceStore liveReferences,
     TimeProvider time,
-    ILogger<MonitoredVersions> logger) : IServedModelsSink
+    ILogger<MonitoredVersions> logger) : IServedModelsSink, IDisposable
 {
-    private readonly ConcurrentDictionary<(string Model, string Version), ReferenceProfile> _profiles = new();
+    private readonly ConcurrentDictionary<(string Model, string Version), Watched> _watched = new();
     private readonly ConcurrentDictionary<(string Model, string Version), VersionWindows> _windows = new();
+    private readonly ConcurrentDictionary<(string Model, string Version), ReferenceStatistics> _live = new();
+    private readonly ConcurrentDictionary<(string Model, string Version), (ReferenceStatistics Statistics, DateTimeOffset BuiltAt)> _unsaved = new();
+    private readonly SemaphoreSlim _changing = new(1, 1);
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Every version with windows.</summary>
     public IReadOnlyList<VersionWindows> All => [.. _windows.Values];
 
     /// <inheritdoc />
-    public Task ApplyAsync(ServedModelsResponse served, CancellationToken cancellationToken)
+    public void Dispose() => _changing.Dispose();
+
+    /// <inheritdoc />
+    public async Task ApplyAsync(ServedModelsResponse served, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(served);
-        // Challengers too: a rollout's versions are watched side by side.
-        foreach (var model in served.Models)
+        await _changing.WaitAsync(cancellationToken);
+        try
         {
-            if (_profiles.ContainsKey((model.ModelName, model.Version)))
-                continue;
-            var read = ModelCardReader.Read(model.CardJson);
-            if (read.Card is not { } card)
+            // Challengers too: a rollout's versions are watched side by side.
+            foreach (var model in served.Models)
             {
-                LogUnreadableCard(logger, model.ModelName, model.Version);
-                continue;
-            }
+                var key = (model.ModelName, model.Version);
+                var known = _watched.TryGetValue(key, out var watched);
+                if (known && watched!.CardJson == model.CardJson)
+                    continue;
+                var read = ModelCardReader.Read(model.CardJson);
+                if (read.Card is not { } card)
+                {
+                    LogUnreadableCard(logger, model.ModelName, model.Version);
+                    continue;
+                }
 
-            _profiles[(model.ModelName, model.Version)] = ReferenceProfile.From(card, SegmentBy());
-            LogWatching(logger, model.ModelName, model.Version);
+                var live = ReferenceKind.HasStatistics(card.Reference) ? null : await LiveReferenceOfAsync(key, cancellationToken);
+                var profile = ReferenceProfile.From(card, live);
+                _watched[key] = new Watched(model.CardJson, profile);
+                if (_windows.TryGetValue(key, out var windows))
+                {
+                    lock (windows)
+                    {
+                        windows.Rebase(profile);
+                        windows.CollectingReference = profile.Reference is null ? windows.CollectingReference ?? NewLiveReference(card) : null;
+                    }
+                }
+
+                if (known)
+                    LogCardChanged(logger, model.ModelName, model.Version, profile.ReferenceKind ?? "none yet");
+                else
+                    LogWatching(logger, model.ModelName, model.Version, profile.ReferenceKind ?? "none yet");
+            }
+        }
+        finally
+        {
+            _changing.Release();
         }
 
         _synced.TrySetResult();
-        return Task.CompletedTask;
     }
 
     /// <summary>Waits until the served models were fetched once, at most <paramref name="timeout"/>; whether they were.</summary>
@@ -66,18 +100,106 @@ public sealed partial class MonitoredVersions(
     {
         if (_windows.TryGetValue((model, version), out var windows))
             return windows;
-        if (!_profiles.TryGetValue((model, version), out var profile))
+        if (!_watched.ContainsKey((model, version)))
             return null;
-        return _windows.GetOrAdd((model, version), _ => new VersionWindows(profile, options.Value, time.GetUtcNow()));
+        // Created while no card change is being applied, so the new windows have the version's latest profile.
+        _changing.Wait();
+        try
+        {
+            var watched = _watched[(model, version)];
+            return _windows.GetOrAdd((model, version), _ => new VersionWindows(watched.Profile, options.Value, time.GetUtcNow())
+            {
+                CollectingReference = watched.Profile.Reference is null ? NewLiveReference(watched.Profile.Card) : null,
+            });
+        }
+        finally
+        {
+            _changing.Release();
+        }
     }
 
     /// <summary>The windows of a version if it has any.</summary>
     public VersionWindows? Existing(string model, string version) => _windows.GetValueOrDefault((model, version));
 
-    private IReadOnlyCollection<string> SegmentBy() => options.Value.SegmentBy.Count > 0 ? [.. options.Value.SegmentBy] : ["origin"];
+    /// <summary>
+    /// Makes <paramref name="statistics"/> (built from <paramref name="windows"/>' first predictions) the version's reference:
+    /// its windows are compared with it from now on, and it is saved so a restart uses it again (a failed save is retried by
+    /// <see cref="SaveLiveReferencesAsync"/>). Ignored when the version got a reference from its card meanwhile.
+    /// </summary>
+    public async Task AdoptLiveReferenceAsync(VersionWindows windows, ReferenceStatistics statistics, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(statistics);
+        var card = windows.Profile.Card;
+        var key = (card.Name, card.Version);
+        await _changing.WaitAsync(cancellationToken);
+        try
+        {
+            _live[key] = statistics;
+            _unsaved[key] = (statistics, time.GetUtcNow());
+            if (_watched.TryGetValue(key, out var watched) && watched.Profile.Reference is null)
+            {
+                var profile = ReferenceProfile.From(watched.Profile.Card, statistics);
+                _watched[key] = watched with { Profile = profile };
+                lock (windows)
+                {
+                    windows.Rebase(profile);
+                    windows.CollectingReference = null;
+                }
+            }
+        }
+        finally
+        {
+            _changing.Release();
+        }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Watching {Model} version {Version}")]
-    private static partial void LogWatching(ILogger logger, string model, string version);
+        LogLiveReference(logger, card.Name, card.Version, statistics.Rows);
+        await SaveLiveReferencesAsync(cancellationToken);
+    }
+
+    /// <summary>Saves the live references built since the last successful save (a failure is logged and retried on the next call).</summary>
+    public async Task SaveLiveReferencesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (key, unsaved) in _unsaved)
+        {
+            try
+            {
+                await liveReferences.SaveAsync(key.Model, key.Version, unsaved.Statistics, unsaved.BuiltAt, cancellationToken);
+                _unsaved.TryRemove(new KeyValuePair<(string, string), (ReferenceStatistics, DateTimeOffset)>(key, unsaved));
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogLiveReferenceNotSaved(logger, exception, key.Model, key.Version);
+            }
+        }
+    }
+
+    private async Task<ReferenceStatistics?> LiveReferenceOfAsync((string Model, string Version) key, CancellationToken cancellationToken)
+    {
+        if (_live.TryGetValue(key, out var live))
+            return live;
+        if (await liveReferences.FindAsync(key.Model, key.Version, cancellationToken) is not { } stored)
+            return null;
+        _live[key] = stored;
+        return stored;
+    }
+
+    private LiveReference NewLiveReference(ModelCard card) => new(card, options.Value.LiveReferenceRows);
+
+    // A served version: the card's JSON as served (to notice a change) and the profile built from it.
+    private sealed record Watched(string CardJson, ReferenceProfile Profile);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Watching {Model} version {Version} (reference: {Reference})")]
+    private static partial void LogWatching(ILogger logger, string model, string version, string reference);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The card of {Model} version {Version} changed; its windows are compared with the new reference from now on (reference: {Reference})")]
+    private static partial void LogCardChanged(ILogger logger, string model, string version, string reference);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Model} version {Version} has a live reference from its first {Rows} predictions")]
+    private static partial void LogLiveReference(ILogger logger, string model, string version, long rows);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The live reference of {Model} version {Version} could not be saved; retried on the next round")]
+    private static partial void LogLiveReferenceNotSaved(ILogger logger, Exception exception, string model, string version);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The card of {Model} version {Version} cannot be read; its traffic is not monitored")]
     private static partial void LogUnreadableCard(ILogger logger, string model, string version);

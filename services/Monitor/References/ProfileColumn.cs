@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Modeling.Cards;
 using Modeling.Statistics;
 
@@ -28,7 +31,14 @@ public sealed class ProfileColumn
         _categoryName = categoryName;
         if (kind == ColumnKind.Categorical)
             _categoryIndex = categories.Select((name, index) => (name, index)).ToDictionary(pair => pair.name, pair => pair.index, StringComparer.Ordinal);
+        Key = KeyOf(column, kind, edges, categories);
     }
+
+    /// <summary>
+    /// The column's name and bins as one short text (<c>distance#3fa2c1d0e4b5a697</c>: the name, then a hash of the kind and the
+    /// edges or categories): live counts are kept with it, so counts made with other bins are never added to these.
+    /// </summary>
+    public string Key { get; }
 
     /// <summary>The tensor column name, or <c>prediction</c> for the output.</summary>
     public string Column { get; }
@@ -58,6 +68,14 @@ public sealed class ProfileColumn
         bin = _categoryIndex!.TryGetValue(_categoryName!(value), out var index) ? index : Categories.Count - 1;
         _binOfValue.TryAdd(value, bin);
         return bin;
+    }
+
+    private static string KeyOf(string column, ColumnKind kind, IReadOnlyList<double> edges, IReadOnlyList<string> categories)
+    {
+        var bins = kind == ColumnKind.Continuous
+            ? "continuous\n" + string.Join('\n', edges.Select(edge => edge.ToString("R", CultureInfo.InvariantCulture)))
+            : "categorical\n" + string.Join('\n', categories);
+        return $"{column}#{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(bins)))[..16]}";
     }
 
     /// <summary>The column's profile from its reference statistics, or null when they cannot be compared (no histogram or no shares).</summary>

@@ -1,10 +1,12 @@
 namespace Monitor.Windows;
 
 /// <summary>
-/// What Monitor keeps of a set of outcomes of one binary model version: the true labels per fine probability
+/// What Monitor keeps of a set of outcomes of one model version. Binary: the true labels per fine probability
 /// bin (ROC AUC, calibration), the exact sums for log loss and Brier score, the confusion counts at the card's
-/// threshold, and the same per segment (e.g. per origin airport). Mergeable by adding, like
-/// <see cref="PredictionAggregate"/>.
+/// threshold. Multiclass: <see cref="Multiclass"/>; regression: <see cref="Regression"/>. And per segment (e.g. per
+/// origin airport) what its task needs. Mergeable by adding, like <see cref="PredictionAggregate"/>; the parts of the
+/// other tasks stay empty (binary's arrays of zeros, the others null), so a document written before they existed
+/// reads as it was.
 /// </summary>
 public sealed class OutcomeAggregate
 {
@@ -44,8 +46,32 @@ public sealed class OutcomeAggregate
     /// <summary>Predicted negative, truly positive.</summary>
     public long FalseNegative { get; set; }
 
+    /// <summary>Multiclass: the confusion matrix, the log loss and the calibration of the predicted label's probability; null for the other tasks.</summary>
+    public MulticlassOutcomes? Multiclass { get; set; }
+
+    /// <summary>Regression: the sums of the errors and of the true values; null for the other tasks.</summary>
+    public RegressionOutcomes? Regression { get; set; }
+
     /// <summary>Outcomes per segment, keyed <c>feature=value</c>.</summary>
     public Dictionary<string, SegmentAggregate> Segments { get; set; } = [];
+
+    /// <summary>Adds one multiclass outcome: its true label's index, the predicted one's, and the probabilities of both when known.</summary>
+    public void AddMulticlass(int classes, int truth, int predicted, float? confidence, float? truthProbability, DateTimeOffset recordedAt)
+    {
+        Rows++;
+        First = PredictionAggregate.Earliest(First, recordedAt);
+        Last = PredictionAggregate.Latest(Last, recordedAt);
+        (Multiclass ??= MulticlassOutcomes.Empty(classes)).Add(truth, predicted, confidence, truthProbability);
+    }
+
+    /// <summary>Adds one regression outcome: the true and the predicted value.</summary>
+    public void AddRegression(double truth, double predicted, DateTimeOffset recordedAt)
+    {
+        Rows++;
+        First = PredictionAggregate.Earliest(First, recordedAt);
+        Last = PredictionAggregate.Latest(Last, recordedAt);
+        (Regression ??= new RegressionOutcomes()).Add(truth, predicted);
+    }
 
     /// <summary>Adds one outcome.</summary>
     public void Add(float probability, bool positive, bool predictedPositive, DateTimeOffset recordedAt)
@@ -94,6 +120,10 @@ public sealed class OutcomeAggregate
         FalsePositive += other.FalsePositive;
         TrueNegative += other.TrueNegative;
         FalseNegative += other.FalseNegative;
+        if (other.Multiclass is { } multiclass)
+            (Multiclass ??= MulticlassOutcomes.Empty(multiclass.Confusion.Length)).Add(multiclass);
+        if (other.Regression is { } regression)
+            (Regression ??= new RegressionOutcomes()).Add(regression);
         foreach (var (key, segment) in other.Segments)
         {
             if (!Segments.TryGetValue(key, out var mine))
@@ -110,7 +140,10 @@ public sealed class OutcomeAggregate
     }
 }
 
-/// <summary>The outcomes of one segment (e.g. <c>origin=ORD</c>), in coarse probability bins.</summary>
+/// <summary>
+/// The outcomes of one segment (e.g. <c>origin=ORD</c>): binary in coarse probability bins, multiclass right or wrong and
+/// log loss, regression the errors.
+/// </summary>
 public sealed class SegmentAggregate
 {
     /// <summary>Probability bins per segment: coarse, as there may be hundreds of segments.</summary>
@@ -124,6 +157,15 @@ public sealed class SegmentAggregate
 
     /// <summary>Σ −ln p(true label).</summary>
     public double LogLossSum { get; set; }
+
+    /// <summary>Multiclass: the outcomes in <see cref="LogLossSum"/> (those whose prediction carried every label's probability); binary: 0, all are.</summary>
+    public long LogLossRows { get; set; }
+
+    /// <summary>Regression: Σ |predicted − true|.</summary>
+    public double AbsoluteErrorSum { get; set; }
+
+    /// <summary>Regression: Σ (predicted − true)².</summary>
+    public double SquaredErrorSum { get; set; }
 
     /// <summary>Positive outcomes per coarse probability bin.</summary>
     public long[] Positives { get; set; } = new long[Bins];
@@ -145,6 +187,27 @@ public sealed class SegmentAggregate
             Negatives[bin]++;
     }
 
+    /// <summary>Adds one multiclass outcome: whether the predicted label was right, and the true label's probability when known.</summary>
+    public void AddMulticlass(bool correct, float? truthProbability)
+    {
+        Rows++;
+        if (correct)
+            Correct++;
+        if (truthProbability is { } probability)
+        {
+            LogLossSum += MulticlassOutcomes.LogLoss(probability);
+            LogLossRows++;
+        }
+    }
+
+    /// <summary>Adds one regression outcome.</summary>
+    public void AddRegression(double truth, double predicted)
+    {
+        Rows++;
+        AbsoluteErrorSum += Math.Abs(predicted - truth);
+        SquaredErrorSum += (predicted - truth) * (predicted - truth);
+    }
+
     /// <summary>Adds <paramref name="other"/>'s counts to this one.</summary>
     public void Add(SegmentAggregate other)
     {
@@ -152,6 +215,9 @@ public sealed class SegmentAggregate
         Rows += other.Rows;
         Correct += other.Correct;
         LogLossSum += other.LogLossSum;
+        LogLossRows += other.LogLossRows;
+        AbsoluteErrorSum += other.AbsoluteErrorSum;
+        SquaredErrorSum += other.SquaredErrorSum;
         PredictionAggregate.Sum(Positives, other.Positives);
         PredictionAggregate.Sum(Negatives, other.Negatives);
     }

@@ -39,10 +39,18 @@ public sealed partial class TrafficRecorder(
             if (windows is null)
                 continue;
             var latency = (prediction.PredictedAt - prediction.ReceivedAt).TotalMilliseconds;
+            var output = new PredictionOutput(prediction.Label, prediction.Probability, prediction.Value);
             bool sliceClosed;
+            LiveReference? completed;
             lock (windows)
-                sliceClosed = windows.AddPrediction(prediction.Features, prediction.Probability, prediction.ReceivedAt, latency, now);
+            {
+                sliceClosed = windows.AddPrediction(prediction.Features, output, prediction.ReceivedAt, latency, now);
+                completed = Collect(windows, prediction.Features, output);
+            }
+
             metrics.PredictionCounted(prediction.ModelName, prediction.ModelVersion, prediction.Source);
+            if (completed is not null)
+                await versions.AdoptLiveReferenceAsync(windows, completed.Build(), cancellationToken);
             if (sliceClosed && !(due ??= []).Contains(windows))
                 due.Add(windows);
         }
@@ -62,22 +70,29 @@ public sealed partial class TrafficRecorder(
         var now = time.GetUtcNow();
         var rows = chunk.RowNumbers.Length;
         var sliceClosed = false;
+        LiveReference? completed = null;
         lock (windows)
         {
             for (var row = 0; row < rows; row++)
             {
                 var features = chunk.Features.AsSpan(row * chunk.Width, chunk.Width);
-                float? probability = chunk.Probabilities is { } probabilities ? probabilities[row] : null;
+                var output = new PredictionOutput(chunk.Labels?[row], chunk.Probabilities?[row], chunk.Values?[row]);
                 // A batch row's latency is the batch's queueing, not a request's: it is left out of the latency figures.
-                sliceClosed |= windows.AddPrediction(features, probability, chunk.ReceivedAt, latencyMilliseconds: -1, now);
+                sliceClosed |= windows.AddPrediction(features, output, chunk.ReceivedAt, latencyMilliseconds: -1, now);
+                completed ??= Collect(windows, features, output);
             }
         }
 
         metrics.PredictionsCounted(chunk.ModelName, chunk.ModelVersion, PredictionSources.Batch, rows);
+        if (completed is not null)
+            await versions.AdoptLiveReferenceAsync(windows, completed.Build(), cancellationToken);
         await EvaluateAsync(sliceClosed ? [windows] : null, WindowKind.Count, outcomes: false, cancellationToken);
     }
 
-    /// <summary>Counts one outcome (binary models with a probability only).</summary>
+    /// <summary>
+    /// Counts one outcome, read by the version's card (<see cref="ReferenceProfile.Observe"/>); one it cannot read (a binary
+    /// one without a probability, an actual value that is not the card's) is counted as unusable.
+    /// </summary>
     public async Task RecordAsync(OutcomeRecorded outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
@@ -86,8 +101,7 @@ public sealed partial class TrafficRecorder(
         var windows = await WindowsOfAsync(outcome.ModelName, outcome.ModelVersion, cancellationToken);
         if (windows is null)
             return;
-        if (!windows.Profile.IsBinary || outcome.Probability is not { } probability
-            || windows.Profile.IsPositive(outcome.ActualValue, outcome.ActualLabel) is not { } positive)
+        if (windows.Profile.Observe(outcome) is not { } observed)
         {
             metrics.OutcomeUnusable(outcome.ModelName, outcome.ModelVersion);
             LogUnusableOutcome(logger, outcome.OutcomeId, outcome.ModelName, outcome.ModelVersion);
@@ -96,10 +110,14 @@ public sealed partial class TrafficRecorder(
 
         bool sliceClosed;
         lock (windows)
-            sliceClosed = windows.AddOutcome(outcome.Features, probability, positive, time.GetUtcNow());
+            sliceClosed = windows.AddOutcome(outcome.Features, observed, time.GetUtcNow());
         metrics.OutcomeCounted(outcome.ModelName, outcome.ModelVersion);
         await EvaluateAsync(sliceClosed ? [windows] : null, WindowKind.Count, outcomes: true, cancellationToken);
     }
+
+    // Under the windows' lock: the prediction goes into the live reference being collected, if any; returns it when this one completed it.
+    private static LiveReference? Collect(VersionWindows windows, ReadOnlySpan<float> features, PredictionOutput output) =>
+        windows.CollectingReference is { } collecting && collecting.Add(features, output) ? collecting : null;
 
     private async Task EvaluateAsync(List<VersionWindows>? due, WindowKind window, bool outcomes, CancellationToken cancellationToken)
     {
@@ -132,6 +150,6 @@ public sealed partial class TrafficRecorder(
     [LoggerMessage(Level = LogLevel.Warning, Message = "No model card for {Model} version {Version}: asked the registry again; its traffic is counted as unmonitored until the card arrives")]
     private static partial void LogUnknownVersion(ILogger logger, string model, string version);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Outcome {OutcomeId} of {Model} version {Version} has no probability or no readable actual value; not counted")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Outcome {OutcomeId} of {Model} version {Version} lacks what its task needs (a probability, a predicted label or value) or its actual value is not one the card reads; not counted")]
     private static partial void LogUnusableOutcome(ILogger logger, Guid outcomeId, string model, string version);
 }

@@ -5,18 +5,19 @@ namespace Monitor.Windows;
 /// <summary>
 /// The windows of one model version, updated as predictions and outcomes arrive: the open time bucket, the
 /// closed buckets of the time window, and the count windows (predictions and outcomes), each kept as ten
-/// slices so the window slides by a tenth without keeping any prediction. Not thread-safe: callers lock it.
+/// slices so the window slides by a tenth without keeping any prediction; and, while the version has no reference, the
+/// live reference being collected. Not thread-safe: callers lock it.
 /// </summary>
 public sealed class VersionWindows
 {
     private const int Slices = 10;
-    private readonly ReferenceProfile _profile;
     private readonly int _predictionSlice;
     private readonly int _outcomeSlice;
     private readonly int _timeBuckets;
-    private readonly Queue<PredictionAggregate> _predictionSlices = new();
     private readonly Queue<OutcomeAggregate> _outcomeSlices = new();
-    private readonly LinkedList<TimeBucket> _closedBuckets = new();
+    private Queue<PredictionAggregate> _predictionSlices = new();
+    private LinkedList<TimeBucket> _closedBuckets = new();
+    private ReferenceProfile _profile;
     private PredictionAggregate _openPredictionSlice;
     private OutcomeAggregate _openOutcomeSlice = new();
 
@@ -37,8 +38,11 @@ public sealed class VersionWindows
         TimeDescription = $"last {Describe(options.TimeWindow)}";
     }
 
-    /// <summary>The version's reference profile.</summary>
+    /// <summary>The version's reference profile (changed by <see cref="Rebase"/>).</summary>
     public ReferenceProfile Profile => _profile;
+
+    /// <summary>While the version has no reference: the live one being collected from its predictions; else null.</summary>
+    public LiveReference? CollectingReference { get; set; }
 
     /// <summary>Length of a time bucket.</summary>
     public TimeSpan BucketDuration { get; }
@@ -68,10 +72,10 @@ public sealed class VersionWindows
     private string TimeDescription { get; }
 
     /// <summary>Counts one prediction; true when it completed a slice of the prediction count window (time to evaluate count rules).</summary>
-    public bool AddPrediction(ReadOnlySpan<float> features, float? probability, DateTimeOffset receivedAt, double latencyMilliseconds, DateTimeOffset now)
+    public bool AddPrediction(ReadOnlySpan<float> features, PredictionOutput output, DateTimeOffset receivedAt, double latencyMilliseconds, DateTimeOffset now)
     {
-        _profile.AddPrediction(Open.Predictions, features, probability, receivedAt, latencyMilliseconds);
-        _profile.AddPrediction(_openPredictionSlice, features, probability, receivedAt, latencyMilliseconds);
+        _profile.AddPrediction(Open.Predictions, features, output, receivedAt, latencyMilliseconds);
+        _profile.AddPrediction(_openPredictionSlice, features, output, receivedAt, latencyMilliseconds);
         Predictions++;
         FirstPredictionAt ??= now;
         LastPredictionAt = now;
@@ -86,10 +90,10 @@ public sealed class VersionWindows
     }
 
     /// <summary>Counts one outcome; true when it completed a slice of the outcome count window.</summary>
-    public bool AddOutcome(ReadOnlySpan<float> features, float probability, bool positive, DateTimeOffset now)
+    public bool AddOutcome(ReadOnlySpan<float> features, ObservedOutcome outcome, DateTimeOffset now)
     {
-        _profile.AddOutcome(Open.Outcomes, features, probability, positive, now);
-        _profile.AddOutcome(_openOutcomeSlice, features, probability, positive, now);
+        _profile.AddOutcome(Open.Outcomes, features, outcome, now);
+        _profile.AddOutcome(_openOutcomeSlice, features, outcome, now);
         Outcomes++;
         OpenChanged = true;
         if (_openOutcomeSlice.Rows < _outcomeSlice)
@@ -118,10 +122,29 @@ public sealed class VersionWindows
         return closed;
     }
 
-    /// <summary>Restores a bucket saved before a restart into the time window (oldest first).</summary>
+    /// <summary>
+    /// Compares the windows with <paramref name="profile"/> from now on (a new reference): the prediction counts of every
+    /// column whose bins stay the same are kept, those of a column with new bins (or a new column) start again from zero,
+    /// as Monitor keeps no predictions to count again; everything else (outputs' probabilities and values, latencies,
+    /// outcomes) is kept.
+    /// </summary>
+    public void Rebase(ReferenceProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        _profile = profile;
+        _predictionSlices = new Queue<PredictionAggregate>(_predictionSlices.Select(profile.Align));
+        _openPredictionSlice = profile.Align(_openPredictionSlice);
+        // New buckets, not changed ones: a closed bucket may be being read or saved outside the lock.
+        _closedBuckets = new LinkedList<TimeBucket>(_closedBuckets.Select(bucket => bucket with { Predictions = profile.Align(bucket.Predictions) }));
+        Open = Open with { Predictions = profile.Align(Open.Predictions) };
+        OpenChanged = true;
+    }
+
+    /// <summary>Restores a bucket saved before a restart into the time window (oldest first), its columns matched to the profile's.</summary>
     public void Restore(TimeBucket bucket)
     {
         ArgumentNullException.ThrowIfNull(bucket);
+        bucket = bucket with { Predictions = _profile.Align(bucket.Predictions) };
         if (bucket.Predictions.Last is { } last && (LastPredictionAt is null || last > LastPredictionAt))
             LastPredictionAt = last;
         if (bucket.Start == Open.Start)
@@ -161,8 +184,8 @@ public sealed class VersionWindows
         var outcomes = new OutcomeAggregate();
         foreach (var slice in _outcomeSlices)
             outcomes.Add(slice);
-        return new WindowSnapshot(WindowKindName.Count, CountDescription, OutcomeCountDescription, predictions, outcomes,
-            PredictionsComplete: _predictionSlices.Count == Slices, OutcomesComplete: _outcomeSlices.Count == Slices);
+        return new WindowSnapshot(WindowKindName.Count, CountDescription, OutcomeCountDescription, _profile, predictions, outcomes,
+            PredictionsComplete: _predictionSlices.Count == Slices, OutcomesComplete: _outcomeSlices.Count == Slices, CollectingReference?.Progress);
     }
 
     /// <summary>The time window: the closed buckets of the last period and the open one.</summary>
@@ -178,7 +201,8 @@ public sealed class VersionWindows
 
         predictions.Add(Open.Predictions);
         outcomes.Add(Open.Outcomes);
-        return new WindowSnapshot(WindowKindName.Time, TimeDescription, TimeDescription, predictions, outcomes, PredictionsComplete: true, OutcomesComplete: true);
+        return new WindowSnapshot(WindowKindName.Time, TimeDescription, TimeDescription, _profile, predictions, outcomes, PredictionsComplete: true, OutcomesComplete: true,
+            CollectingReference?.Progress);
     }
 
     private DateTimeOffset BucketStart(DateTimeOffset time) =>
@@ -201,6 +225,7 @@ public sealed record TimeBucket(DateTimeOffset Start, TimeSpan Duration, Predict
 /// <param name="Kind"><c>count</c> or <c>time</c>.</param>
 /// <param name="Description">What the prediction side covers, e.g. <c>last 5000 predictions</c>.</param>
 /// <param name="OutcomeDescription">What the outcome side covers, e.g. <c>last 2000 outcomes</c>.</param>
+/// <param name="Profile">The profile the counts were made with (their columns are its columns).</param>
 /// <param name="Predictions">The predictions' counts.</param>
 /// <param name="Outcomes">The outcomes' counts.</param>
 /// <param name="PredictionsComplete">
@@ -209,14 +234,17 @@ public sealed record TimeBucket(DateTimeOffset Start, TimeSpan Duration, Predict
 /// weekly cycle), and the rules do not judge it.
 /// </param>
 /// <param name="OutcomesComplete">Whether the outcome side holds the whole window.</param>
+/// <param name="LiveReference">While the version has no reference: how far its live one is.</param>
 public sealed record WindowSnapshot(
     string Kind,
     string Description,
     string OutcomeDescription,
+    ReferenceProfile Profile,
     PredictionAggregate Predictions,
     OutcomeAggregate Outcomes,
     bool PredictionsComplete,
-    bool OutcomesComplete);
+    bool OutcomesComplete,
+    LiveReferenceProgress? LiveReference);
 
 /// <summary>The names of the window kinds in the API.</summary>
 public static class WindowKindName

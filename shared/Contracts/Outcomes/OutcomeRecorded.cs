@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Contracts.Outcomes;
 
@@ -41,4 +42,13 @@ public sealed record OutcomeRecorded(
     float? PredictedValue,
     DateTimeOffset PredictedAt,
     DateTimeOffset ObservedAt,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt)
+{
+    /// <summary>
+    /// Multiclass: the prediction's probability of every label, in the card's label order (<c>PredictionMade.Probabilities</c>),
+    /// from which the true label's probability is read. Null for binary and regression models, and when the prediction
+    /// came from a sender that predates it; left out of the JSON when null.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public float[]? Probabilities { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Contracts.Predictions;
 
@@ -42,6 +43,14 @@ public sealed record PredictionMade(
     /// compared, but the caller got the champion's answer.
     /// </summary>
     public bool Shadow { get; init; }
+
+    /// <summary>
+    /// Multiclass: every label's probability, in the card's label order (so the probability of the true label is known
+    /// when the outcome arrives: log loss). Null for binary and regression models, and in messages from senders that
+    /// predate it; left out of the JSON when null.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public float[]? Probabilities { get; init; }
 }
 
 /// <summary>The values of <see cref="PredictionMade.Source"/> and <see cref="ScoreRequest.Source"/>.</summary>

@@ -50,6 +50,22 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_multiclass_prediction_s_label_probabilities_go_from_the_log_into_its_OutcomeRecorded_and_a_binary_one_has_none()
+    {
+        var multiclass = SamplePredictions.Of("WX1", Now.AddHours(-2)) with { Label = "middle", Probability = 0.5f, Probabilities = [0.25f, 0.5f, 0.25f] };
+        var binary = SamplePredictions.Of("UA123", Now.AddHours(-2));
+        await _system.ArriveAsync(multiclass, binary);
+
+        await _system.ReceiveAsync(
+            Outcome.Received("weather-WX1", multiclass.PredictionId, null, null, Now, null, "high", Now),
+            Outcome.Received("arrival-UA123", binary.PredictionId, null, null, Now, 37, null, Now));
+
+        var recorded = _system.Recorded.ToDictionary(outcome => outcome.PredictionId);
+        Assert.Equal([0.25f, 0.5f, 0.25f], recorded[multiclass.PredictionId].Probabilities!);
+        Assert.Null(recorded[binary.PredictionId].Probabilities);
+    }
+
+    [Fact]
     public async Task An_outcome_whose_prediction_is_not_logged_yet_is_pending_and_joined_when_the_prediction_arrives()
     {
         var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));

@@ -10,10 +10,10 @@ public sealed class ReferenceProfileTests
     public void The_training_rows_replayed_as_traffic_show_no_drift()
     {
         var rows = MonitorTestData.Rows(seed: 1, count: 20_000, shift: false);
-        var profile = ReferenceProfile.From(MonitorTestData.Card(rows), ["origin"]);
+        var profile = ReferenceProfile.From(MonitorTestData.Card(rows));
         var live = profile.NewPredictionAggregate();
         foreach (var (features, probability) in rows)
-            profile.AddPrediction(live, features, probability, DateTimeOffset.UnixEpoch, 1);
+            profile.AddPrediction(live, features, new PredictionOutput(null, probability, null), DateTimeOffset.UnixEpoch, 1);
 
         foreach (var (column, index) in profile.Columns.Select((column, index) => (column, index)))
         {
@@ -27,10 +27,10 @@ public sealed class ReferenceProfileTests
     [Fact]
     public void A_shifted_sample_drifts_and_an_unseen_category_is_counted_as_other()
     {
-        var profile = ReferenceProfile.From(MonitorTestData.Card(MonitorTestData.Rows(seed: 2, count: 20_000, shift: false)), ["origin"]);
+        var profile = ReferenceProfile.From(MonitorTestData.Card(MonitorTestData.Rows(seed: 2, count: 20_000, shift: false)));
         var live = profile.NewPredictionAggregate();
         foreach (var (features, probability) in MonitorTestData.Rows(seed: 3, count: 5000, shift: true))
-            profile.AddPrediction(live, features, probability, DateTimeOffset.UnixEpoch, 1);
+            profile.AddPrediction(live, features, new PredictionOutput(null, probability, null), DateTimeOffset.UnixEpoch, 1);
 
         var origin = ColumnDriftReport.Of(profile.Columns[0], live.Columns[0]);
         var distance = ColumnDriftReport.Of(profile.Columns[1], live.Columns[1]);
@@ -46,10 +46,10 @@ public sealed class ReferenceProfileTests
     [Fact]
     public void Outcomes_are_broken_down_by_segment_with_the_category_names()
     {
-        var profile = ReferenceProfile.From(MonitorTestData.Card(MonitorTestData.Rows(seed: 4, count: 1000, shift: false)), ["origin"]);
+        var profile = ReferenceProfile.From(MonitorTestData.Card(MonitorTestData.Rows(seed: 4, count: 1000, shift: false)));
         var outcomes = new OutcomeAggregate();
-        profile.AddOutcome(outcomes, [0f, 500f], 0.9f, positive: true, DateTimeOffset.UnixEpoch);
-        profile.AddOutcome(outcomes, [2f, 500f], 0.9f, positive: false, DateTimeOffset.UnixEpoch);
+        profile.AddOutcome(outcomes, [0f, 500f], Binary(0.9f, positive: true), DateTimeOffset.UnixEpoch);
+        profile.AddOutcome(outcomes, [2f, 500f], Binary(0.9f, positive: false), DateTimeOffset.UnixEpoch);
 
         Assert.Equal(1, outcomes.Segments["origin=ORD"].Correct);
         Assert.Equal(0, outcomes.Segments["origin=ATL"].Correct);
@@ -63,8 +63,10 @@ public sealed class ReferenceProfileTests
     [InlineData(null, "maybe", null)]
     public void Outcome_values_and_labels_become_the_card_s_label(double? value, string? label, bool? positive)
     {
-        var profile = ReferenceProfile.From(MonitorTestData.Card(MonitorTestData.Rows(seed: 5, count: 100, shift: false)), []);
+        var profile = ReferenceProfile.From(MonitorTestData.Card(MonitorTestData.Rows(seed: 5, count: 100, shift: false)));
 
         Assert.Equal(positive, profile.IsPositive(value, label));
     }
+
+    private static ObservedOutcome Binary(float probability, bool positive) => new(new PredictionOutput(null, probability, null), -1, null, positive ? 1 : 0);
 }

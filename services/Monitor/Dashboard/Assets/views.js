@@ -56,22 +56,10 @@ export function renderTimeline(timeline, report) {
     empty: 'No predictions in this range yet',
   });
 
-  const reference = report?.performance?.reference;
-  renderLineChart(byId('performance-chart'), {
-    ...base,
-    series: [
-      { name: 'AUC (live)', values: points.map(point => value(point.auc)), color: PALETTE[0] },
-      { name: 'AUC (estimated)', values: points.map(point => value(point.estimatedAuc)), color: PALETTE[0], dashed: true },
-      { name: 'accuracy (live)', values: points.map(point => value(point.accuracy)), color: PALETTE[1] },
-      { name: 'accuracy (estimated)', values: points.map(point => value(point.estimatedAccuracy)), color: PALETTE[1], dashed: true },
-    ],
-    references: reference ? [{ value: reference.auc, label: 'training AUC' }] : [],
-    // Scaled to the values, not from zero, so that a drop from 0.75 to 0.70 shows.
-    yFloor: 0,
-    yCeiling: 1,
-    yFormat: value => fixed(value, 2),
-    empty: 'No performance yet: it needs predictions with probabilities, and outcomes for the live values',
-  });
+  byId('performance-chart-title').textContent = report?.task === 'regression'
+    ? 'Performance: errors from outcomes'
+    : 'Performance: live (solid) vs estimated from probabilities (dashed)';
+  renderLineChart(byId('performance-chart'), { ...base, ...performanceSeries(points, report) });
 
   renderLineChart(byId('traffic-chart'), {
     ...base,
@@ -97,6 +85,50 @@ export function renderTimeline(timeline, report) {
   });
 }
 
+// The performance chart of the report's task: binary AUC and accuracy, multiclass accuracy and macro-F1 (scores from 0
+// to 1, scaled to the values so a drop from 0.75 to 0.70 shows); regression MAE and RMSE (errors from 0, in the target's units).
+function performanceSeries(points, report) {
+  const reference = report?.performance?.reference;
+  const series = (name, field, color, dashed) => ({ name, values: points.map(point => value(point[field])), color: PALETTE[color], dashed });
+  switch (report?.task) {
+    case 'multiclass':
+      return {
+        series: [
+          series('accuracy (live)', 'accuracy', 1),
+          series('accuracy (estimated)', 'estimatedAccuracy', 1, true),
+          series('macro-F1 (live)', 'macroF1', 2),
+        ],
+        references: Number.isFinite(reference?.accuracy) ? [{ value: reference.accuracy, label: 'training accuracy' }] : [],
+        yFloor: 0,
+        yCeiling: 1,
+        yFormat: value => fixed(value, 2),
+        empty: 'No performance yet: it needs predictions with probabilities, and outcomes for the live values',
+      };
+    case 'regression':
+      return {
+        series: [series('MAE (live)', 'mae', 0), series('RMSE (live)', 'rmse', 1)],
+        references: Number.isFinite(reference?.rmse) ? [{ value: reference.rmse, label: 'training RMSE' }] : [],
+        yZero: true,
+        yFormat: value => fixed(value, 2),
+        empty: 'No performance yet: it needs outcomes',
+      };
+    default:
+      return {
+        series: [
+          series('AUC (live)', 'auc', 0),
+          series('AUC (estimated)', 'estimatedAuc', 0, true),
+          series('accuracy (live)', 'accuracy', 1),
+          series('accuracy (estimated)', 'estimatedAccuracy', 1, true),
+        ],
+        references: reference ? [{ value: reference.auc, label: 'training AUC' }] : [],
+        yFloor: 0,
+        yCeiling: 1,
+        yFormat: value => fixed(value, 2),
+        empty: 'No performance yet: it needs predictions with probabilities, and outcomes for the live values',
+      };
+  }
+}
+
 // The report's column order (the model's inputs, then the prediction), then any other column the timeline has.
 function driftColumns(points, report) {
   const columns = (report?.drift ?? []).map(row => row.column);
@@ -110,7 +142,11 @@ export function renderReport(report) {
   byId('window-summary').textContent =
     `${window.description}${window.outcomeDescription ? `; outcomes: ${window.outcomeDescription}` : ''}: ` +
     `${count(window.predictions)} predictions and ${count(window.outcomes)} outcomes` +
-    (window.start ? `, from ${dateTime(window.start)} to ${dateTime(window.end)}` : '') + '.';
+    (window.start ? `, from ${dateTime(window.start)} to ${dateTime(window.end)}` : '') + '. ' +
+    `${TASKS[report.task] ?? 'Model'}; ${referenceText(report.reference ?? {})}.`;
+  byId('drift-table-heading').textContent = `Drift against ${referenceName(report.reference ?? {})}`;
+  document.body.dataset.task = report.task ?? '';
+  document.body.dataset.reference = report.reference?.kind ?? 'none';
 
   fillTable(byId('drift-table').tBodies[0], report.drift.map(row => [
     { text: row.column === 'prediction' ? 'prediction (output)' : row.column, header: true },
@@ -129,34 +165,95 @@ export function renderReport(report) {
     class: report.drift[index].drifted ? 'drifted' : undefined,
   }));
 
-  renderPerformance(report.performance ?? {});
-  renderPrediction(report.prediction ?? {});
-  renderCalibration(report.performance?.realized?.calibration ?? []);
+  renderPerformance(report.task, report.performance ?? {});
+  renderPrediction(report.task, report.prediction ?? {});
+  renderCalibration(report.task, report.performance?.realized?.calibration ?? []);
+  renderSegments(report.task, report.segments ?? []);
+}
 
-  fillTable(byId('segments-table').tBodies[0], (report.segments ?? []).map(segment => [
+const TASKS = { binary: 'Binary classifier', multiclass: 'Multiclass classifier', regression: 'Regression model' };
+
+// What the version is compared with (report.reference: kind training, dataset or live, or none yet).
+function referenceName(reference) {
+  switch (reference.kind) {
+    case 'training': return 'the training data';
+    case 'dataset': return reference.dataset ? `the reference data (${reference.dataset})` : 'the reference data';
+    case 'live': return `its first ${count(reference.rows)} predictions (live reference)`;
+    case undefined: case null: return 'a reference (none yet)';
+    default: return `the reference (${reference.kind})`;
+  }
+}
+
+function referenceText(reference) {
+  if (reference.kind == null) {
+    return reference.liveRowsNeeded != null
+      ? `no reference yet: ${count(reference.liveRowsCollected)} of the first ${count(reference.liveRowsNeeded)} predictions collected for a live one`
+      : 'no reference';
+  }
+  return `compared with ${referenceName(reference)}${reference.kind === 'live' ? '' : `, ${count(reference.rows)} rows`}`;
+}
+
+// A table's header row, for the columns of the task.
+function setHeader(table, columns) {
+  table.tHead.rows[0].replaceChildren(...columns.map(([name, numeric]) => el('th', { scope: 'col', class: numeric ? 'number' : undefined }, name)));
+}
+
+function renderSegments(task, segments) {
+  const table = byId('segments-table');
+  const metrics = task === 'regression'
+    ? [['MAE', 'mae', fixed], ['RMSE', 'rmse', fixed]]
+    : task === 'multiclass'
+      ? [['Accuracy', 'accuracy', percent], ['Log loss', 'logLoss', fixed]]
+      : [['AUC', 'auc', fixed], ['Accuracy', 'accuracy', percent], ['Log loss', 'logLoss', fixed]];
+  setHeader(table, [['Feature'], ['Value'], ['Outcomes', true], ...metrics.map(([name]) => [name, true])]);
+  byId('segments-heading').textContent = `Worst segments (${task === 'regression' ? 'highest RMSE' : task === 'multiclass' ? 'lowest accuracy' : 'lowest AUC'} first)`;
+  fillTable(table.tBodies[0], segments.map(segment => [
     { text: segment.feature, header: true },
     segment.value,
     { text: count(segment.outcomes), class: 'number' },
-    { text: fixed(segment.auc), class: 'number' },
-    { text: percent(segment.accuracy), class: 'number' },
-    { text: fixed(segment.logLoss), class: 'number' },
+    ...metrics.map(([, field, format]) => ({ text: format(segment[field]), class: 'number' })),
   ]), 'No segment has enough outcomes yet');
 }
 
-function renderPerformance(performance) {
-  const realized = performance.realized ?? {};
-  const estimated = performance.estimated ?? {};
-  const reference = performance.reference ?? {};
-  const metrics = [
-    ['Rows', realized.rows, estimated.rows, undefined, count],
-    ['AUC', realized.auc, estimated.auc, reference.auc, fixed],
-    ['Accuracy', realized.accuracy, estimated.accuracy, reference.accuracy, percent],
-    ['Precision', realized.precision, estimated.precision, undefined, percent],
-    ['Recall', realized.recall, estimated.recall, undefined, percent],
-    ['Log loss', realized.logLoss, undefined, reference.logLoss, fixed],
-    ['Brier score', realized.brier, undefined, reference.brier, fixed],
-    ['Expected calibration error', realized.expectedCalibrationError, undefined, undefined, fixed],
-  ];
+// The metrics of the task: [name, realized, estimated, training, format].
+function performanceRows(task, realized, estimated, reference) {
+  switch (task) {
+    case 'multiclass':
+      return [
+        ['Rows', realized.rows, estimated.rows, undefined, count],
+        ['Accuracy', realized.accuracy, estimated.accuracy, reference.accuracy, percent],
+        ['Macro-F1', realized.macroF1, undefined, reference.macroF1, fixed],
+        ['Log loss', realized.logLoss, undefined, reference.logLoss, fixed],
+        ['Mean confidence', undefined, estimated.accuracy, reference.meanConfidence, percent],
+        ['Expected calibration error', realized.expectedCalibrationError, undefined, undefined, fixed],
+        ...Object.entries(realized.classes ?? {}).flatMap(([label, numbers]) => [
+          [`Precision: ${label}`, numbers.precision, undefined, undefined, percent],
+          [`Recall: ${label}`, numbers.recall, undefined, undefined, percent],
+        ]),
+      ];
+    case 'regression':
+      return [
+        ['Rows', realized.rows, undefined, undefined, count],
+        ['MAE', realized.mae, undefined, reference.mae, fixed],
+        ['RMSE', realized.rmse, undefined, reference.rmse, fixed],
+        ['R²', realized.rSquared, undefined, reference.rSquared, fixed],
+      ];
+    default:
+      return [
+        ['Rows', realized.rows, estimated.rows, undefined, count],
+        ['AUC', realized.auc, estimated.auc, reference.auc, fixed],
+        ['Accuracy', realized.accuracy, estimated.accuracy, reference.accuracy, percent],
+        ['Precision', realized.precision, estimated.precision, undefined, percent],
+        ['Recall', realized.recall, estimated.recall, undefined, percent],
+        ['Log loss', realized.logLoss, undefined, reference.logLoss, fixed],
+        ['Brier score', realized.brier, undefined, reference.brier, fixed],
+        ['Expected calibration error', realized.expectedCalibrationError, undefined, undefined, fixed],
+      ];
+  }
+}
+
+function renderPerformance(task, performance) {
+  const metrics = performanceRows(task, performance.realized ?? {}, performance.estimated ?? {}, performance.reference ?? {});
   fillTable(byId('performance-table').tBodies[0], metrics.map(([name, live, estimate, training, format]) => [
     { text: name, header: true },
     { text: format(live), class: 'number' },
@@ -165,14 +262,30 @@ function renderPerformance(performance) {
   ]), 'No performance yet', cells => ({ 'data-metric': cells[0].text }));
 }
 
-function renderPrediction(prediction) {
-  fillTable(byId('prediction-table').tBodies[0], [
-    [{ text: 'Mean probability', header: true }, { text: fixed(prediction.meanProbability), class: 'number' }, { text: fixed(prediction.referenceMeanProbability), class: 'number' }],
-    [{ text: 'Predicted positive rate', header: true }, { text: percent(prediction.predictedPositiveRate), class: 'number' }, { text: percent(prediction.referencePredictedPositiveRate), class: 'number' }],
-  ], 'No predictions');
+function renderPrediction(task, prediction) {
+  const row = (name, live, reference, format) => [{ text: name, header: true }, { text: format(live), class: 'number' }, { text: format(reference), class: 'number' }];
+  const rows = task === 'multiclass'
+    ? [
+      row('Mean confidence (predicted label\u2019s probability)', prediction.meanConfidence, prediction.referenceMeanConfidence, fixed),
+      ...[...new Set([...Object.keys(prediction.referencePredictedClasses ?? {}), ...Object.keys(prediction.predictedClasses ?? {})])]
+        .map(label => row(`Predicted ${label}`, prediction.predictedClasses?.[label] ?? (prediction.predictedClasses ? 0 : null), prediction.referencePredictedClasses?.[label], percent)),
+    ]
+    : task === 'regression'
+      ? [row('Mean predicted value', prediction.meanValue, prediction.referenceMeanValue, fixed)]
+      : [
+        row('Mean probability', prediction.meanProbability, prediction.referenceMeanProbability, fixed),
+        row('Predicted positive rate', prediction.predictedPositiveRate, prediction.referencePredictedPositiveRate, percent),
+      ];
+  fillTable(byId('prediction-table').tBodies[0], rows, 'No predictions');
 }
 
-function renderCalibration(bins) {
+function renderCalibration(task, bins) {
+  const multiclass = task === 'multiclass';
+  byId('calibration-chart-title').textContent = multiclass
+    ? 'Share right per bin of the predicted label\u2019s probability (the diagonal is perfect calibration)'
+    : task === 'regression'
+      ? 'Calibration (classification models only)'
+      : 'Observed positive rate per predicted probability bin (the diagonal is perfect calibration)';
   const filled = bins.filter(bin => bin.rows > 0);
   renderLineChart(byId('calibration-chart'), {
     x: filled.map(bin => bin.meanProbability),
@@ -182,15 +295,15 @@ function renderCalibration(bins) {
     xFormat: value => fixed(value, 1),
     yFormat: value => fixed(value, 2),
     diagonal: true,
-    series: [{ name: 'observed positive rate', values: filled.map(bin => bin.observedRate) }],
-    empty: 'No outcomes in this window yet',
+    series: [{ name: multiclass ? 'share right' : 'observed positive rate', values: filled.map(bin => bin.observedRate) }],
+    empty: task === 'regression' ? 'A regression model has no probabilities to calibrate' : 'No outcomes in this window yet',
   });
   fillTable(byId('calibration-table').tBodies[0], bins.map(bin => [
     { text: `${fixed(bin.from, 1)}–${fixed(bin.to, 1)}`, header: true },
     { text: count(bin.rows), class: 'number' },
     { text: fixed(bin.meanProbability), class: 'number' },
     { text: fixed(bin.observedRate), class: 'number' },
-  ]), 'No outcomes in this window yet');
+  ]), task === 'regression' ? 'A regression model has no probabilities to calibrate' : 'No outcomes in this window yet');
 }
 
 /** The selected version's rule states. */
