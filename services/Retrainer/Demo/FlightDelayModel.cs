@@ -38,7 +38,7 @@ public static class FlightDelayModel
         },
     ];
 
-    /// <summary>The card's fixed parts: task, output mapping and label rule.</summary>
+    /// <summary>The card's fixed parts: task, output mapping, label rule and segments.</summary>
     public static ModelCard Card(string version, IReadOnlyList<FeatureSpec> features) => new()
     {
         Name = Name,
@@ -49,6 +49,8 @@ public static class FlightDelayModel
         Input = new ModelInput { Name = "features", Columns = [.. features.SelectMany(feature => feature.Columns())] },
         Output = new ModelOutput { Probability = "probability", Score = "score", Labels = ["on-time", "late"], Threshold = 0.5 },
         Label = new LabelSpec { Field = "delay", PositiveWhenGreaterThan = FlightRecord.LateAfterMinutes },
+        // The departure airport has some 200 categories, more than the default segments take (50): named here.
+        Monitoring = new MonitoringSpec { SegmentBy = ["origin"] },
     };
 
     /// <summary>A flight of the data file as a training example: the flight is the raw record, its delay the outcome.</summary>
