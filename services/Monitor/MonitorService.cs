@@ -41,7 +41,6 @@ public static class MonitorService
         builder.Services.AddSingleton<BucketStore>();
         builder.Services.AddSingleton<AlertStore>();
         builder.Services.AddSingleton<RuleStateStore>();
-        builder.Services.AddSingleton<LiveReferenceStore>();
         builder.AddServedModels<MonitoredVersions>();
         builder.Services.AddSingleton<MonitorMetrics>();
         builder.Services.AddHttpClient(WebhookDelivery.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));

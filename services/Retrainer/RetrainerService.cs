@@ -75,6 +75,7 @@ public static class RetrainerService
         {
             bus.AddConsumer<ServedModelsRequestConsumer>();
             bus.AddConsumer<ModelArtifactRequestConsumer>();
+            bus.AddConsumer<LiveReferenceBuiltConsumer>();
             bus.AddConsumer<PublicLoopEventsConsumer>();
             bus.AddConsumer<RolloutRequestMetricsConsumer, RolloutRequestMetricsConsumerDefinition>();
             bus.AddConsumer<RolloutOutcomesConsumer, RolloutOutcomesConsumerDefinition>();

@@ -49,7 +49,6 @@ internal sealed class MonitorServices : IAsyncDisposable
         services.AddSingleton<BucketStore>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<RuleStateStore>();
-        services.AddSingleton<LiveReferenceStore>();
         services.AddSingleton<MonitorMetrics>();
         services.AddSingleton<MonitoredVersions>();
         services.AddSingleton<IServedModelsSink>(provider => provider.GetRequiredService<MonitoredVersions>());

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Collections.Concurrent;
 using Contracts.Models;
+using MassTransit;
 using Microsoft.Extensions.Options;
 using Modeling.Cards;
 using Monitor.Windows;
@@ -12,12 +14,12 @@ namespace Monitor.References;
 /// stops serving is still watched, as its traffic may still be arriving) and their windows. A card served again with
 /// other content for the same version (the registry replaced its reference) rebuilds the version's profile at once
 /// (<see cref="VersionWindows.Rebase"/>). A version whose card has no reference statistics is compared with a live
-/// reference: the statistics of its first <see cref="MonitoringOptions.LiveReferenceRows"/> predictions, kept in the
-/// store (<see cref="LiveReferenceStore"/>) so a restart uses it again.
+/// reference: the statistics of its first <see cref="MonitoringOptions.LiveReferenceRows"/> predictions, sent to the
+/// registry (<see cref="LiveReferenceBuilt"/>), which writes it into the version's card, so a restart reads it from the card.
 /// </summary>
 public sealed partial class MonitoredVersions(
     IOptions<MonitoringOptions> options,
-    LiveReferenceStore liveReferences,
+    IBus bus,
     TimeProvider time,
     ILogger<MonitoredVersions> logger) : IServedModelsSink, IDisposable
 {
@@ -55,7 +57,7 @@ public sealed partial class MonitoredVersions(
                     continue;
                 }
 
-                var live = ReferenceKind.HasStatistics(card.Reference) ? null : await LiveReferenceOfAsync(key, cancellationToken);
+                var live = ReferenceKind.HasStatistics(card.Reference) ? null : _live.GetValueOrDefault(key);
                 var profile = ReferenceProfile.From(card, live);
                 _watched[key] = new Watched(model.CardJson, profile);
                 if (_windows.TryGetValue(key, out var windows))
@@ -123,8 +125,8 @@ public sealed partial class MonitoredVersions(
 
     /// <summary>
     /// Makes <paramref name="statistics"/> (built from <paramref name="windows"/>' first predictions) the version's reference:
-    /// its windows are compared with it from now on, and it is saved so a restart uses it again (a failed save is retried by
-    /// <see cref="SaveLiveReferencesAsync"/>). Ignored when the version got a reference from its card meanwhile.
+    /// its windows are compared with it from now on, and it is sent to the registry for the version's card (a failed send is
+    /// retried by <see cref="SendLiveReferencesAsync"/>). Ignored when the version got a reference from its card meanwhile.
     /// </summary>
     public async Task AdoptLiveReferenceAsync(VersionWindows windows, ReferenceStatistics statistics, CancellationToken cancellationToken)
     {
@@ -154,17 +156,18 @@ public sealed partial class MonitoredVersions(
         }
 
         LogLiveReference(logger, card.Name, card.Version, statistics.Rows);
-        await SaveLiveReferencesAsync(cancellationToken);
+        await SendLiveReferencesAsync(cancellationToken);
     }
 
-    /// <summary>Saves the live references built since the last successful save (a failure is logged and retried on the next call).</summary>
-    public async Task SaveLiveReferencesAsync(CancellationToken cancellationToken)
+    /// <summary>Sends the registry the live references built since the last successful send (a failure is logged and retried on the next call).</summary>
+    public async Task SendLiveReferencesAsync(CancellationToken cancellationToken)
     {
         foreach (var (key, unsaved) in _unsaved)
         {
             try
             {
-                await liveReferences.SaveAsync(key.Model, key.Version, unsaved.Statistics, unsaved.BuiltAt, cancellationToken);
+                var json = JsonSerializer.Serialize(unsaved.Statistics with { Source = ReferenceKind.Live }, ModelCardJson.Options);
+                await bus.Publish(new LiveReferenceBuilt(key.Model, key.Version, json, unsaved.BuiltAt), cancellationToken);
                 _unsaved.TryRemove(new KeyValuePair<(string, string), (ReferenceStatistics, DateTimeOffset)>(key, unsaved));
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -174,15 +177,6 @@ public sealed partial class MonitoredVersions(
         }
     }
 
-    private async Task<ReferenceStatistics?> LiveReferenceOfAsync((string Model, string Version) key, CancellationToken cancellationToken)
-    {
-        if (_live.TryGetValue(key, out var live))
-            return live;
-        if (await liveReferences.FindAsync(key.Model, key.Version, cancellationToken) is not { } stored)
-            return null;
-        _live[key] = stored;
-        return stored;
-    }
 
     private LiveReference NewLiveReference(ModelCard card) => new(card, options.Value.LiveReferenceRows);
 
@@ -198,7 +192,7 @@ public sealed partial class MonitoredVersions(
     [LoggerMessage(Level = LogLevel.Information, Message = "{Model} version {Version} has a live reference from its first {Rows} predictions")]
     private static partial void LogLiveReference(ILogger logger, string model, string version, long rows);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The live reference of {Model} version {Version} could not be saved; retried on the next round")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The live reference of {Model} version {Version} could not be sent to the registry; retried on the next round")]
     private static partial void LogLiveReferenceNotSaved(ILogger logger, Exception exception, string model, string version);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The card of {Model} version {Version} cannot be read; its traffic is not monitored")]

@@ -7,7 +7,7 @@ namespace Monitor.Windows;
 /// <summary>
 /// Monitor's clock: every <see cref="MonitoringOptions.SaveInterval"/> it closes the time buckets that ended
 /// (saving them and judging the time-window rules), saves the open buckets that changed, checks the stalled
-/// rules, saves live references a failed save left unsaved, and deletes buckets past the retention. At start it restores the rule states and the buckets of
+/// rules, sends the registry live references a failed send left unsent, and deletes buckets past the retention. At start it restores the rule states and the buckets of
 /// the time window, so a restart continues the windows and the alert states.
 /// </summary>
 public sealed partial class BucketKeeper(
@@ -71,7 +71,7 @@ public sealed partial class BucketKeeper(
         }
 
         await alerts.CheckStalledAsync(versions.All, cancellationToken);
-        await versions.SaveLiveReferencesAsync(cancellationToken);
+        await versions.SendLiveReferencesAsync(cancellationToken);
         if (now - _lastRetention >= TimeSpan.FromHours(1))
         {
             _lastRetention = now;

@@ -131,6 +131,10 @@ public sealed class TaskMonitoringTests(TaskMonitoringSystem system) : IClassFix
         var live = await ReportAsync(Model, body => Reference(body).TryGetProperty("kind", out var kind) && kind.GetString() == "live");
         Assert.Equal(TaskMonitoringSystem.LiveReferenceRows, Reference(live).GetProperty("rows").GetInt64());
         Assert.False(Reference(live).TryGetProperty("liveRowsCollected", out _), live.ToString());
+        // The registry writes it into the version's card, where a restarted Monitor finds it.
+        var version = await Poll.GetJsonAsync(system.Host.Client, $"/api/v1/models/{Model}/versions/1",
+            body => body.GetProperty("card").TryGetProperty("reference", out var reference) && reference.GetProperty("source").GetString() == "live", Timeout, system.Host.Failure);
+        Assert.Equal(TaskMonitoringSystem.LiveReferenceRows, version.GetProperty("card").GetProperty("reference").GetProperty("rows").GetInt64());
 
         // Traffic unlike its first predictions: x near the top of its range, always green.
         var shifted = Enumerable.Range(0, 50).Select(i => new { x = 9 + (i % 10 / 10.0), color = "green" }).ToArray();

@@ -40,12 +40,14 @@ public sealed class OwnModelTests
     public async Task A_model_registered_with_its_training_data_gets_a_reference_metrics_and_drift_per_column()
     {
         var dataFolder = Path.Combine(Path.GetTempPath(), $"it-own-model-{Guid.NewGuid():N}");
+        var models = await TestModel.CopyOfModelsFolderAsync();
         try
         {
             await using var host = ServiceProcess.Start("Embedded", new Dictionary<string, string>
             {
                 ["Messaging__Transport"] = "InMemory",
-                ["Registry__ModelsFolder"] = await TestModel.ModelsFolderAsync(),
+                // A copy: the registry writes the new model's bundle into its models folder, which other tests must not see.
+                ["Registry__ModelsFolder"] = models,
                 ["Storage__DataFolder"] = dataFolder,
                 ["Monitoring__CountWindow"] = "100",
                 ["FeatureBuilder__InferenceTimeout"] = "00:00:30",
@@ -135,8 +137,11 @@ public sealed class OwnModelTests
         }
         finally
         {
-            if (Directory.Exists(dataFolder))
-                Directory.Delete(dataFolder, recursive: true);
+            foreach (var folder in new[] { dataFolder, models })
+            {
+                if (Directory.Exists(folder))
+                    Directory.Delete(folder, recursive: true);
+            }
         }
     }
 

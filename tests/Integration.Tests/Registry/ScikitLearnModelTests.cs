@@ -24,6 +24,7 @@ public sealed partial class ScikitLearnModelTests
         var weather = Path.Combine(Path.GetDirectoryName(DemoData.RequireFlightsFile())!, "seattle-weather.csv");
         var output = Path.Combine(Path.GetTempPath(), $"it-sklearn-{Guid.NewGuid():N}");
         var dataFolder = Path.Combine(output, "store");
+        var models = await TestModel.CopyOfModelsFolderAsync();
         try
         {
             var trained = await RunPythonAsync(Path.Combine(RepositoryRoot(), "docs", "examples", "seattle-weather", "train.py"), weather, output);
@@ -32,7 +33,8 @@ public sealed partial class ScikitLearnModelTests
             await using var host = ServiceProcess.Start("Embedded", new Dictionary<string, string>
             {
                 ["Messaging__Transport"] = "InMemory",
-                ["Registry__ModelsFolder"] = await TestModel.ModelsFolderAsync(),
+                // A copy: the registry writes the new model's bundle into its models folder, which other tests must not see.
+                ["Registry__ModelsFolder"] = models,
                 ["Storage__DataFolder"] = dataFolder,
                 ["FeatureBuilder__InferenceTimeout"] = "00:00:30",
             });
@@ -72,8 +74,11 @@ public sealed partial class ScikitLearnModelTests
         }
         finally
         {
-            if (Directory.Exists(output))
-                Directory.Delete(output, recursive: true);
+            foreach (var folder in new[] { output, models })
+            {
+                if (Directory.Exists(folder))
+                    Directory.Delete(folder, recursive: true);
+            }
         }
     }
 

@@ -162,7 +162,6 @@ public sealed class AlertRuleTests : IAsyncLifetime
         services.AddSingleton<BucketStore>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<RuleStateStore>();
-        services.AddSingleton<LiveReferenceStore>();
         services.AddSingleton<MonitorMetrics>();
         services.AddSingleton<MonitoredVersions>();
         services.AddSingleton<IServedModelsSink>(provider => provider.GetRequiredService<MonitoredVersions>());

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Contracts.Models;
+using MassTransit;
 using Modeling.Cards;
 using Modeling.Statistics;
 using Monitor.Alerts;
@@ -9,7 +12,7 @@ namespace Monitor.Tests.References;
 /// <summary>
 /// A version's reference while Monitor runs: a card served again with a new reference is used at once (counts of columns
 /// with the same bins kept, the others started again); a card without one gets a live reference from the version's first
-/// predictions, which a restart reads back from the store.
+/// predictions, which it sends to the registry for the version's card.
 /// </summary>
 public sealed class ReferenceChangeTests : IAsyncLifetime
 {
@@ -95,10 +98,14 @@ public sealed class ReferenceChangeTests : IAsyncLifetime
         await PredictAsync(card, TaskTestData.MulticlassRows(seed: 7, count: 1000, shift: true));
         Assert.True(Column(_monitor.Report(card), "x").Psi > 0.2);
 
-        // A restart (the same store) uses the saved live reference from the start.
+        // It goes to the registry, which writes it into the version's card: after a restart, the card served has it.
+        var sent = Assert.Single(_monitor.Bus.Published.Select<LiveReferenceBuilt>()).Context.Message;
+        Assert.Equal((card.Name, card.Version), (sent.ModelName, sent.Version));
+        var reference = JsonSerializer.Deserialize<ReferenceStatistics>(sent.ReferenceJson, ModelCardJson.Options)!;
+        Assert.Equal(("live", 200L), (reference.Source, reference.Rows));
         await _monitor.DisposeAsync();
         _monitor = await MonitorServices.StartAsync(_folder, _clock, _options);
-        await _monitor.ServeAsync(card);
+        await _monitor.ServeAsync(card with { Reference = reference });
         var windows = _monitor.Versions.Windows(card.Name, card.Version)!;
         Assert.Equal(("live", 200L), (windows.Profile.ReferenceKind, windows.Profile.Reference!.Rows));
         Assert.Null(windows.CollectingReference);

@@ -36,41 +36,7 @@ public abstract class MonitorStoresContract
         public AlertStore Alerts { get; } = new(Database);
 
         public RuleStateStore RuleStates { get; } = new(Database);
-
-        public LiveReferenceStore LiveReferences { get; } = new(Database);
     }
-
-    [SkippableFact]
-    public async Task A_live_reference_comes_back_as_saved_is_replaced_by_a_later_one_and_is_kept_per_version()
-    {
-        var store = CreateStore();
-        var first = new ReferenceStatistics
-        {
-            Rows = 1000,
-            Source = "live",
-            Columns =
-            [
-                new ColumnStatistics { Column = "x", Kind = ColumnKind.Continuous, Count = 1000, Mean = 4.5, StandardDeviation = 2.9, Quantiles = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10.000000000000002],
-                    Histogram = new Histogram { Edges = [0, 5, 10.000000000000002], Counts = [500, 500] } },
-                new ColumnStatistics { Column = "color", Kind = ColumnKind.Categorical, Count = 1000, Frequencies = new Dictionary<string, double> { ["red"] = 0.7, ["<unknown>"] = 0.3 } },
-            ],
-            Output = new OutputStatistics { PredictedClasses = new Dictionary<string, double> { ["low"] = 0.25, ["high"] = 0.75 } },
-        };
-
-        Assert.Null(await store.LiveReferences.FindAsync("weather", "1", None));
-        await store.LiveReferences.SaveAsync("weather", "1", first, Start, None);
-        await store.LiveReferences.SaveAsync("weather", "2", first with { Rows = 7 }, Start, None);
-
-        var reopened = new Stores(Reopen(store.Database));
-        var read = await reopened.LiveReferences.FindAsync("weather", "1", None);
-        Assert.Equal(JsonOf(first), JsonOf(read!));
-        await reopened.LiveReferences.SaveAsync("weather", "1", first with { Rows = 2000 }, Start.AddHours(1), None);
-        Assert.Equal(2000, (await reopened.LiveReferences.FindAsync("weather", "1", None))!.Rows);
-        Assert.Equal(7, (await reopened.LiveReferences.FindAsync("weather", "2", None))!.Rows);
-        Assert.Null(await reopened.LiveReferences.FindAsync("weather", "3", None));
-    }
-
-    private static string JsonOf(ReferenceStatistics statistics) => System.Text.Json.JsonSerializer.Serialize(statistics, ModelCardJson.Options);
 
     [SkippableFact]
     public async Task A_bucket_comes_back_with_every_field_and_its_json_byte_for_byte()

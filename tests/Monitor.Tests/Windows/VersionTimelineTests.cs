@@ -39,7 +39,6 @@ public sealed class VersionTimelineTests : IAsyncLifetime
         services.AddSingleton<BucketStore>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<RuleStateStore>();
-        services.AddSingleton<LiveReferenceStore>();
         services.AddSingleton<MonitorMetrics>();
         services.AddSingleton<MonitoredVersions>();
         services.AddSingleton<IServedModelsSink>(provider => provider.GetRequiredService<MonitoredVersions>());
