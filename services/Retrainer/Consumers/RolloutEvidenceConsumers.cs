@@ -2,6 +2,7 @@ using Contracts.Monitoring;
 using Contracts.Outcomes;
 using MassTransit;
 using Modeling.Cards;
+using Modeling.Features;
 using Retrainer.Rollouts;
 
 namespace Retrainer.Consumers;
@@ -37,8 +38,9 @@ public sealed class RolloutRequestMetricsConsumer(RolloutManager rollouts, Rollo
 
 /// <summary>
 /// Counts the outcomes of the running rollouts' versions (<see cref="OutcomeRecorded"/> of predictions made since the
-/// rollout started): whether each prediction was right (the bandit's reward) and its probability against the truth
-/// (live AUC). Queue <c>retrainer-rollout-outcomes</c>.
+/// rollout started), judged by the version's task: for a classifier whether the prediction was right (the bandit's
+/// reward; the label it named, else its most probable one), with a binary model's probability against the truth (live
+/// AUC); for a regression its error. Queue <c>retrainer-rollout-outcomes</c>.
 /// </summary>
 public sealed class RolloutOutcomesConsumer(RolloutManager rollouts, RolloutEvidence evidence, RolloutCards cards) : IConsumer<OutcomeRecorded>
 {
@@ -52,13 +54,49 @@ public sealed class RolloutOutcomesConsumer(RolloutManager rollouts, RolloutEvid
             || (outcome.ModelVersion != rollout.ChampionVersion && outcome.ModelVersion != rollout.ChallengerVersion)
             || outcome.PredictedAt < rollout.StartedAt)
             return;
-        if (await cards.FindAsync(outcome.ModelName, outcome.ModelVersion, context.CancellationToken) is not { } card
-            || OutcomeLabels.IsPositive(card, outcome.ActualValue, outcome.ActualLabel) is not { } positive)
+        if (await cards.FindAsync(outcome.ModelName, outcome.ModelVersion, context.CancellationToken) is not { } card)
             return;
-        var predictedPositive = card.Output.Labels.Count == 2 && outcome.PredictedLabel is { } label
-            ? string.Equals(label, card.Output.Labels[1], StringComparison.OrdinalIgnoreCase)
-            : outcome.Probability >= card.Output.Threshold;
-        evidence.AddOutcome(rollout.RolloutId, outcome.ModelVersion, predictedPositive == positive, outcome.Probability, positive);
+        switch (card.Task)
+        {
+            case ModelTask.Binary:
+                if (OutcomeLabels.IsPositive(card, outcome.ActualValue, outcome.ActualLabel) is not { } positive)
+                    return;
+                var predictedPositive = card.Output.Labels.Count == 2 && outcome.PredictedLabel is { } label
+                    ? string.Equals(label, card.Output.Labels[1], StringComparison.OrdinalIgnoreCase)
+                    : outcome.Probability >= card.Output.Threshold;
+                evidence.AddOutcome(rollout.RolloutId, outcome.ModelVersion, predictedPositive == positive, outcome.Probability, positive);
+                break;
+            case ModelTask.Multiclass:
+                if (Truth(card, outcome) is not { } truth || PredictedClass(card, outcome) is not { } predicted)
+                    return;
+                evidence.AddOutcome(rollout.RolloutId, outcome.ModelVersion, predicted == (int)truth);
+                break;
+            default:
+                if (Truth(card, outcome) is not { } value || outcome.PredictedValue is not { } predictedValue)
+                    return;
+                evidence.AddError(rollout.RolloutId, outcome.ModelVersion, predictedValue - value);
+                break;
+        }
+    }
+
+    private static double? Truth(ModelCard card, OutcomeRecorded outcome) =>
+        OutcomeLabels.TruthOf(card, outcome.ActualValue is { } value ? RawValue.Of(value) : RawValue.Of(outcome.ActualLabel));
+
+    // The index of the label the prediction named, else of its most probable label.
+    private static int? PredictedClass(ModelCard card, OutcomeRecorded outcome)
+    {
+        if (outcome.PredictedLabel is { } label)
+        {
+            for (var index = 0; index < card.Output.Labels.Count; index++)
+            {
+                if (string.Equals(card.Output.Labels[index], label, StringComparison.OrdinalIgnoreCase))
+                    return index;
+            }
+        }
+
+        return outcome.Probabilities is { Length: > 0 } probabilities
+            ? Array.IndexOf(probabilities, probabilities.Max())
+            : null;
     }
 }
 

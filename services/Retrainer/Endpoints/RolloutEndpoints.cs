@@ -65,8 +65,10 @@ public static class RolloutEndpoints
 
         if (await registry.VersionsAsync(model, cancellationToken) is null)
             return RegistryProblems.UnknownModel(model);
-        if (await registry.DescribeAsync(model, body!.Version!, cancellationToken) is null)
+        if (await registry.DescribeAsync(model, body!.Version!, cancellationToken) is not { } version)
             return RegistryProblems.UnknownVersion(model, body.Version!);
+        if (RolloutManager.StrategyProblem(body.Strategy!, version.Card.Task) is { } unfit)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["strategy"] = [unfit] }, title: "Invalid rollout");
 
         var started = await manager.StartAsync(new RolloutStart(model, body.Version!, body.Strategy!, "manual", body.Share, body.Steps), cancellationToken);
         if (!started.Started)

@@ -4,7 +4,8 @@ namespace Retrainer.Rollouts;
 
 /// <summary>
 /// The verdict on a canary step: the challenger against the champion over the same period, on error rate, p95
-/// latency, and (once both have enough outcomes) live AUC, or accuracy when AUC cannot be computed.
+/// latency, and (once both have enough outcomes) the live model metric of the task: AUC for a binary model (accuracy
+/// when AUC cannot be computed), accuracy for a multiclass one, RMSE for a regression.
 /// </summary>
 public static class CanaryAnalysis
 {
@@ -43,6 +44,13 @@ public static class CanaryAnalysis
                 facts.Add(Invariant($"live accuracy {challengerAccuracy:0.0000} vs {championAccuracy:0.0000}"));
                 if (challengerAccuracy < championAccuracy - options.MaxMetricDrop)
                     failures.Add(Invariant($"live accuracy {challengerAccuracy:0.0000} is more than {options.MaxMetricDrop:0.####} below the champion's {championAccuracy:0.0000}"));
+            }
+            else if (challenger.Rmse is { } challengerRmse && champion.Rmse is { } championRmse)
+            {
+                // An error is in the label's units: the tolerance is relative.
+                facts.Add(Invariant($"live RMSE {challengerRmse:0.####} vs {championRmse:0.####} ({challenger.Outcomes} vs {champion.Outcomes} outcomes)"));
+                if (challengerRmse > championRmse * (1 + options.MaxMetricDrop))
+                    failures.Add(Invariant($"live RMSE {challengerRmse:0.####} is more than {options.MaxMetricDrop:P1} above the champion's {championRmse:0.####}"));
             }
         }
         else

@@ -4,8 +4,9 @@ namespace Retrainer.Rollouts;
 
 /// <summary>
 /// What the running rollouts' versions did, counted since the Retrainer process started hearing about them: requests,
-/// server errors and latency (from Inference's <c>RequestMetricsReported</c>) and outcomes (from <c>OutcomeRecorded</c>:
-/// correct or not, and the probability with the truth for AUC). Kept in memory: after a restart a canary step counts
+/// server errors and latency (from Inference's <c>RequestMetricsReported</c>) and outcomes (from <c>OutcomeRecorded</c>,
+/// judged by the model's task: a classifier's prediction right or wrong, with a binary model's probability and truth
+/// for AUC; a regression's error). Kept in memory: after a restart a canary step counts
 /// again from zero, which only makes it wait longer. Thread-safe.
 /// </summary>
 public sealed class RolloutEvidence
@@ -39,13 +40,16 @@ public sealed class RolloutEvidence
         }
     }
 
-    /// <summary>Adds one outcome of a prediction <paramref name="version"/> made: whether it was right, and its probability with the truth.</summary>
-    public void AddOutcome(string rolloutId, string version, bool correct, float? probability, bool positive)
+    /// <summary>
+    /// Adds one outcome of a classifier's prediction <paramref name="version"/> made: whether it was right, and for a
+    /// binary model its probability with the truth (null for a multiclass one).
+    /// </summary>
+    public void AddOutcome(string rolloutId, string version, bool correct, float? probability = null, bool positive = false)
     {
         lock (_gate)
         {
             var evidence = Of(rolloutId, version);
-            evidence.Outcomes++;
+            evidence.Classified++;
             if (correct)
                 evidence.Correct++;
             if (probability is { } p && float.IsFinite(p))
@@ -57,13 +61,26 @@ public sealed class RolloutEvidence
         }
     }
 
+    /// <summary>Adds one outcome of a regression's prediction <paramref name="version"/> made: the predicted value minus the truth.</summary>
+    public void AddError(string rolloutId, string version, double error)
+    {
+        if (!double.IsFinite(error))
+            return;
+        lock (_gate)
+        {
+            var evidence = Of(rolloutId, version);
+            evidence.Measured++;
+            evidence.SquaredErrors += error * error;
+        }
+    }
+
     /// <summary>The numbers of one version in one rollout so far.</summary>
     public VersionLive Of(string rolloutId, string version, bool withAuc = true)
     {
         lock (_gate)
         {
             if (!_versions.TryGetValue((rolloutId, version), out var evidence))
-                return new VersionLive(0, 0, null, null, 0, 0, null, null);
+                return new VersionLive(0, 0, null, null, 0, 0, null, null, null);
             double? auc = null;
             if (withAuc && evidence.Scored.Count > 0)
             {
@@ -78,10 +95,11 @@ public sealed class RolloutEvidence
                 evidence.Errors,
                 evidence.Requests > 0 ? (double)evidence.Errors / evidence.Requests : null,
                 P95(evidence),
-                evidence.Outcomes,
+                evidence.Classified + evidence.Measured,
                 evidence.Correct,
-                evidence.Outcomes > 0 ? (double)evidence.Correct / evidence.Outcomes : null,
-                auc);
+                evidence.Classified > 0 ? (double)evidence.Correct / evidence.Classified : null,
+                auc,
+                evidence.Measured > 0 ? Math.Sqrt(evidence.SquaredErrors / evidence.Measured) : null);
         }
     }
 
@@ -114,8 +132,10 @@ public sealed class RolloutEvidence
     {
         public long Requests;
         public long Errors;
-        public long Outcomes;
+        public long Classified;
         public long Correct;
+        public long Measured;
+        public double SquaredErrors;
         public double[] BucketBounds = [];
         public long[] Buckets = [];
         public readonly List<(float Probability, bool Positive)> Scored = [];
@@ -128,7 +148,8 @@ public sealed class RolloutEvidence
 /// <param name="ErrorRate">Errors / requests.</param>
 /// <param name="LatencyP95Ms">95th percentile of the answer time in Inference, as the upper bound of its latency bucket.</param>
 /// <param name="Outcomes">Outcomes of its predictions.</param>
-/// <param name="Correct">Of those, the predictions that were right (the bandit's successes).</param>
-/// <param name="Accuracy">Correct / outcomes.</param>
-/// <param name="Auc">ROC AUC of its probabilities against the outcomes (the latest 50,000).</param>
-public sealed record VersionLive(long Requests, long Errors, double? ErrorRate, double? LatencyP95Ms, long Outcomes, long Correct, double? Accuracy, double? Auc);
+/// <param name="Correct">Classifiers: of those, the predictions that were right (the bandit's successes).</param>
+/// <param name="Accuracy">Classifiers: correct / outcomes.</param>
+/// <param name="Auc">Binary: ROC AUC of its probabilities against the outcomes (the latest 50,000).</param>
+/// <param name="Rmse">Regression: the root mean squared error of its predictions.</param>
+public sealed record VersionLive(long Requests, long Errors, double? ErrorRate, double? LatencyP95Ms, long Outcomes, long Correct, double? Accuracy, double? Auc, double? Rmse = null);

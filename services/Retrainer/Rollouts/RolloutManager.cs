@@ -2,6 +2,7 @@ using System.Globalization;
 using Contracts.Rollouts;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Modeling.Cards;
 using Retrainer.Registry;
 
 namespace Retrainer.Rollouts;
@@ -42,8 +43,11 @@ public sealed class RolloutManager(
         {
             if (await registry.ServedVersionAsync(start.ModelName, cancellationToken) is not { } champion)
                 return new RolloutStartResult(null, $"Model '{start.ModelName}' has no version that serves traffic.");
-            if (await registry.DescribeAsync(start.ModelName, start.Version, cancellationToken) is null)
+            if (await registry.DescribeAsync(start.ModelName, start.Version, cancellationToken) is not { } challenger)
                 return new RolloutStartResult(null, $"Model '{start.ModelName}' has no version '{start.Version}'.");
+            if (StrategyProblem(start.Strategy, challenger.Card.Task) is { } unfit)
+                return new RolloutStartResult(null, $"Version {start.Version} of '{start.ModelName}': {unfit}");
+
             if (start.Version == champion)
                 return new RolloutStartResult(null, $"Version {start.Version} is already the champion of '{start.ModelName}'.", Conflict: true);
             if ((await ActiveWhileChangingAsync(cancellationToken)).FirstOrDefault(active => active.ModelName == start.ModelName) is { } running)
@@ -96,6 +100,12 @@ public sealed class RolloutManager(
             _changes.Release();
         }
     }
+
+    /// <summary>Why <paramref name="strategy"/> cannot roll out a model of <paramref name="task"/>, or null when it can.</summary>
+    public static string? StrategyProblem(string strategy, ModelTask task) =>
+        strategy == RolloutStrategies.Bandit && task == ModelTask.Regression
+            ? "a bandit rewards right and wrong predictions, and a regression's are neither; roll it out as a canary, A/B test or shadow."
+            : null;
 
     /// <summary>The model's rollouts, newest first.</summary>
     public Task<IReadOnlyList<Rollout>> ListAsync(string modelName, int limit, CancellationToken cancellationToken) =>

@@ -38,7 +38,10 @@ public sealed class RolloutOptions : IValidatedOptions
     /// </summary>
     public TimeSpan LatencySlack { get; set; } = TimeSpan.FromMilliseconds(5);
 
-    /// <summary>… or its live AUC is more than this below the champion's (accuracy when AUC cannot be computed). Env: <c>Rollouts__MaxMetricDrop</c>.</summary>
+    /// <summary>
+    /// … or its live AUC (binary) or accuracy (multiclass, or binary when AUC cannot be computed) is more than this below
+    /// the champion's, or its live RMSE (regression) more than this share above the champion's. Env: <c>Rollouts__MaxMetricDrop</c>.
+    /// </summary>
     public double MaxMetricDrop { get; set; } = 0.01;
 
     /// <summary>How often running rollouts are analysed and the bandit's arms broadcast. Env: <c>Rollouts__EvaluationInterval</c>.</summary>

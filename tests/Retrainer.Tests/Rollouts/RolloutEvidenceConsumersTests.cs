@@ -4,8 +4,12 @@ using Contracts.Rollouts;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Modeling.Bundles;
+using Modeling.Cards;
 using Retrainer.Consumers;
 using Retrainer.Rollouts;
+using Retrainer.Tests.Training;
+using TestSupport;
 
 namespace Retrainer.Tests.Rollouts;
 
@@ -77,6 +81,100 @@ public sealed class RolloutEvidenceConsumersTests(BootstrapModelFixture fixture)
         Assert.Equal(1.0, challenger.Auc);
         Assert.Equal(0, system.Evidence.Of(id, "3").Outcomes);
     }
+
+    [DemoDataFact]
+    public async Task A_multiclass_versions_outcomes_are_right_when_the_label_it_named_or_its_most_probable_label_is_the_truth()
+    {
+        using var system = await RolloutTestSystem.StartAsync(fixture.Bundle);
+        var id = await StartOwnModelAsync(system, ModelTask.Multiclass, RolloutStrategies.Bandit);
+        await using var bus = await BusAsync(system);
+        var after = system.Time.Now.AddMinutes(1);
+
+        // Labels low, middle, high.
+        OutcomeRecorded[] outcomes =
+        [
+            OwnOutcome("2", null, "middle", "middle", null, null, after),                  // right, by label
+            OwnOutcome("2", null, "HIGH", null, [0.1f, 0.2f, 0.7f], null, after),           // right, by probabilities (any case)
+            OwnOutcome("2", null, "low", "high", [0.8f, 0.1f, 0.1f], null, after),          // wrong: the label named wins
+            OwnOutcome("1", null, "low", "low", null, null, after),                         // right
+            OwnOutcome("2", null, "unknown-kind", "low", null, null, after),                 // truth unreadable: left out
+        ];
+        foreach (var outcome in outcomes)
+            await bus.Harness.Bus.Publish(outcome);
+        await bus.ConsumedAsync<OutcomeRecorded>(outcomes.Length);
+
+        var challenger = system.Evidence.Of(id, "2");
+        Assert.Equal((3L, 2L, 2.0 / 3), (challenger.Outcomes, challenger.Correct, challenger.Accuracy!.Value));
+        Assert.Null(challenger.Auc);
+        Assert.Null(challenger.Rmse);
+        Assert.Equal((1L, 1L), (system.Evidence.Of(id, "1").Outcomes, system.Evidence.Of(id, "1").Correct));
+    }
+
+    [DemoDataFact]
+    public async Task A_regression_versions_outcomes_give_its_live_rmse_and_no_accuracy()
+    {
+        using var system = await RolloutTestSystem.StartAsync(fixture.Bundle);
+        var id = await StartOwnModelAsync(system, ModelTask.Regression, RolloutStrategies.Canary);
+        await using var bus = await BusAsync(system);
+        var after = system.Time.Now.AddMinutes(1);
+
+        OutcomeRecorded[] outcomes =
+        [
+            OwnOutcome("2", 10, null, null, null, 13f, after),  // error 3
+            OwnOutcome("2", 10, null, null, null, 6f, after),   // error -4
+            OwnOutcome("2", null, "12", null, null, 12f, after), // a label that reads as a number: error 0
+            OwnOutcome("2", 10, null, null, null, null, after), // no predicted value: left out
+        ];
+        foreach (var outcome in outcomes)
+            await bus.Harness.Bus.Publish(outcome);
+        await bus.ConsumedAsync<OutcomeRecorded>(outcomes.Length);
+
+        var challenger = system.Evidence.Of(id, "2");
+        Assert.Equal(3, challenger.Outcomes);
+        Assert.Equal(Math.Sqrt(25.0 / 3), challenger.Rmse!.Value, 9);
+        Assert.Null(challenger.Accuracy);
+    }
+
+    [DemoDataFact]
+    public async Task A_bandit_cannot_roll_out_a_regression_whose_predictions_are_neither_right_nor_wrong()
+    {
+        using var system = await RolloutTestSystem.StartAsync(fixture.Bundle);
+        await RegisterOwnModelAsync(system, ModelTask.Regression);
+
+        var started = await system.Manager.StartAsync(new RolloutStart(OwnModel, "2", RolloutStrategies.Bandit, "manual"), CancellationToken.None);
+
+        Assert.False(started.Started);
+        Assert.Contains("regression", started.Error, StringComparison.Ordinal);
+        Assert.Empty(await system.Manager.ActiveAsync(CancellationToken.None));
+    }
+
+    // A model of the task, versions 1 (champion) and 2, made without ML.NET (its weights do not matter here).
+    private const string OwnModel = "own-model";
+
+    private static async Task RegisterOwnModelAsync(RolloutTestSystem system, ModelTask task)
+    {
+        var card = SyntheticModels.Card(task, OwnModel);
+        var onnx = task == ModelTask.Multiclass
+            ? LinearOnnxModel.Multiclass(new float[SyntheticModels.Columns.Length, 3], [0f, 0f, 0f])
+            : LinearOnnxModel.Regression(new float[SyntheticModels.Columns.Length], 0f);
+        foreach (var version in new[] { "1", "2" })
+            await system.Registry.RegisterAsync(new ModelBundle(card with { Version = version }, onnx).WithChecksum(), "test", CancellationToken.None);
+        await system.Registry.EnsureChampionAsync(OwnModel, CancellationToken.None);
+    }
+
+    private static async Task<string> StartOwnModelAsync(RolloutTestSystem system, ModelTask task, string strategy)
+    {
+        await RegisterOwnModelAsync(system, task);
+        var started = await system.Manager.StartAsync(new RolloutStart(OwnModel, "2", strategy, "manual"), CancellationToken.None);
+        Assert.True(started.Started, started.Error);
+        return started.RolloutId!;
+    }
+
+    private static OutcomeRecorded OwnOutcome(
+        string version, double? actualValue, string? actualLabel, string? predictedLabel, float[]? probabilities, float? predictedValue, DateTimeOffset predictedAt) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), OwnModel, version, null, "test", actualValue, actualLabel, null, [], predictedLabel, null, predictedValue,
+            predictedAt, predictedAt.AddHours(1), predictedAt.AddHours(1))
+        { Probabilities = probabilities };
 
     private static RequestMetricsReported Report(string service, params RouteRequestMetrics[] routes) =>
         new(service, "instance-1", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(1), Bounds, routes);
