@@ -8,6 +8,7 @@ using Monitor.Windows;
 using ServiceDefaults;
 using ServiceDefaults.ServedModels;
 using ServiceDefaults.Storage;
+using ServiceDefaults.Webhooks;
 
 namespace Monitor;
 
@@ -43,9 +44,7 @@ public static class MonitorService
         builder.Services.AddSingleton<RuleStateStore>();
         builder.AddServedModels<MonitoredVersions>();
         builder.Services.AddSingleton<MonitorMetrics>();
-        builder.Services.AddHttpClient(WebhookDelivery.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
-        builder.Services.AddSingleton<WebhookDelivery>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<WebhookDelivery>());
+        builder.Services.AddWebhookDelivery();
         builder.Services.AddSingleton<AlertPublisher>();
         builder.Services.AddSingleton<AlertEvaluator>();
         builder.Services.AddSingleton<TrafficRecorder>();

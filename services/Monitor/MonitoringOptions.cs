@@ -1,5 +1,6 @@
 using Monitor.Alerts;
 using ServiceDefaults;
+using ServiceDefaults.Webhooks;
 
 namespace Monitor;
 
@@ -78,8 +79,8 @@ public sealed class MonitoringOptions : IValidatedOptions
             yield return "Monitoring:Retention must be at least the time window.";
         if (LiveReferenceRows < 10)
             yield return "Monitoring:LiveReferenceRows must be at least 10.";
-        if (!Webhooks.All(uri => uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
-            yield return "Monitoring:Webhooks must be absolute http or https URLs.";
+        if (WebhookDeliveryExtensions.Problem("Monitoring:Webhooks", Webhooks) is { } webhooks)
+            yield return webhooks;
         if (AlertRuleValidation.Problem(Rules) is { } problem)
             yield return problem;
     }

@@ -1,3 +1,4 @@
+using ServiceDefaults.Webhooks;
 using Contracts.Models;
 using MassTransit;
 using MassTransit.Testing;

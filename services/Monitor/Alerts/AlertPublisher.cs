@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Contracts.Monitoring;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using ServiceDefaults;
+using ServiceDefaults.Webhooks;
 
 namespace Monitor.Alerts;
 
@@ -14,6 +16,7 @@ public sealed partial class AlertPublisher(
     AlertStore store,
     IBus bus,
     WebhookDelivery webhooks,
+    IOptions<MonitoringOptions> options,
     MonitorMetrics metrics,
     ILogger<AlertPublisher> logger)
 {
@@ -39,7 +42,10 @@ public sealed partial class AlertPublisher(
                 break;
         }
 
-        webhooks.Enqueue(record);
+        // The webhook body: the alert event with its kind and summary.
+        webhooks.Enqueue(options.Value.Webhooks, $"alert {record.AlertId}",
+            $"{{\"kind\":\"{record.Kind}\",\"summary\":{JsonSerializer.Serialize(record.Summary)},\"alert\":{record.DetailsJson}}}",
+            metrics.WebhookDelivered);
         metrics.AlertFired(record.Kind, record.ModelName, record.ModelVersion, record.Rule);
         LogAlert(logger, record.Kind, record.ModelName, record.ModelVersion, record.Summary);
     }

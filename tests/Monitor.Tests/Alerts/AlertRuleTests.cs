@@ -1,3 +1,4 @@
+using ServiceDefaults.Webhooks;
 using Contracts.Models;
 using Contracts.Monitoring;
 using MassTransit;
