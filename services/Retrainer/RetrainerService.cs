@@ -6,10 +6,11 @@ using Retrainer.Endpoints;
 using Retrainer.Registry;
 using Retrainer.Retraining;
 using Retrainer.Rollouts;
-using ServiceDefaults;
 using MongoDB.Driver;
+using ServiceDefaults;
 using ServiceDefaults.Storage;
 using ServiceDefaults.Storage.Documents;
+using ServiceDefaults.Webhooks;
 
 namespace Retrainer;
 
@@ -66,10 +67,14 @@ public static class RetrainerService
         // Retraining.
         builder.Services.AddSingleton<RetrainingJobs>();
         builder.Services.AddSingleton<RetrainingRun>();
+        builder.Services.AddSingleton<IRetrainingEvents, BusRetrainingEvents>();
+        builder.Services.AddSingleton<ExternalTrainer>();
+        builder.Services.AddWebhookDelivery();
         // The flights demo's additions to retraining its model (airport vocabularies, the flights file as earlier data).
         builder.Services.AddSingleton<IRetrainingCustomization, FlightDelayRetraining>();
         builder.Services.AddHostedService<RetrainingWorker>();
         builder.Services.AddHostedService<RetrainingSchedule>();
+        builder.Services.AddHostedService<RetrainingExpiry>();
 
         builder.AddMessageConsumers(bus =>
         {

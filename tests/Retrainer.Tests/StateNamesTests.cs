@@ -18,9 +18,9 @@ public sealed class StateNamesTests
     }
 
     [Fact]
-    public void Retraining_job_states_are_named_running_succeeded_failed_and_skipped_at_the_api_and_in_its_json()
+    public void Retraining_job_states_are_named_running_succeeded_failed_skipped_waiting_and_expired_at_the_api_and_in_its_json()
     {
-        string[] names = ["running", "succeeded", "failed", "skipped"];
+        string[] names = ["running", "succeeded", "failed", "skipped", "waiting", "expired"];
         Assert.Equal(names, Enum.GetValues<RetrainingJobState>().Select(state => state.Name()));
         Assert.Equal(names.Select(name => $"\"{name}\""), Enum.GetValues<RetrainingJobState>().Select(state => JsonSerializer.Serialize(state, ApiJson.Options)));
     }

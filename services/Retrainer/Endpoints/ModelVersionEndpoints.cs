@@ -4,6 +4,7 @@ using Microsoft.Net.Http.Headers;
 using Modeling.Bundles;
 using Modeling.Cards;
 using Retrainer.Registry;
+using Retrainer.Retraining;
 
 namespace Retrainer.Endpoints;
 
@@ -105,7 +106,7 @@ public static class ModelVersionEndpoints
     }
 
     private static async Task<IResult> RegisterAsync(
-        string model, HttpRequest request, ModelRegistry registry, IOptions<RegistryOptions> options, CancellationToken cancellationToken)
+        string model, HttpRequest request, ModelRegistry registry, RetrainingJobs jobs, IOptions<RegistryOptions> options, CancellationToken cancellationToken)
     {
         var (parts, problem) = await VersionUpload.ReadAsync(request, options.Value, cancellationToken);
         if (parts is null)
@@ -118,6 +119,8 @@ public static class ModelVersionEndpoints
         // Before the ONNX check, which loads the model: a version that exists is refused whatever the file.
         if (await registry.DescribeAsync(model, card.Version, cancellationToken) is not null)
             return RegistryProblems.VersionExists(model, card.Version);
+        if (card.Lineage?.RetrainingJob is { } jobId && await ExternalVersion.ProblemAsync(card, jobId, registry, jobs, cancellationToken) is { } jobProblem)
+            return jobProblem;
 
         var (checkedBundle, onnxErrors) = VersionUpload.Check(card, parts.Onnx);
         if (checkedBundle is null)
@@ -136,6 +139,9 @@ public static class ModelVersionEndpoints
         var registration = await registry.RegisterAsync(bundle, card.Lineage?.Trigger ?? "external", cancellationToken);
         if (registration.Outcome == RegistrationOutcome.AlreadyExists)
             return RegistryProblems.VersionExists(model, card.Version);
+        // The job evaluates it against the champion (it may have expired meanwhile: the version stays registered).
+        if (card.Lineage?.RetrainingJob is { } answered)
+            await jobs.OfferAsync(model, answered, card.Version, cancellationToken);
 
         var versions = await registry.VersionsAsync(model, cancellationToken);
         var view = ModelVersionView.Of(registration.Version!, versions!, withCard: true);

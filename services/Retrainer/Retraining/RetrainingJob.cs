@@ -43,8 +43,11 @@ public sealed record RetrainingJob
     /// <summary>The version that served the model when the job began.</summary>
     public string? ChampionVersion { get; init; }
 
-    /// <summary>The challenger's version, registered only when it won.</summary>
+    /// <summary>The challenger's version: the Retrainer's, registered only when it won; an external trainer's, registered by the team.</summary>
     public string? ChallengerVersion { get; init; }
+
+    /// <summary>An external trainer's job: what it asked the team to train on, and until when it waits.</summary>
+    public ExternalTraining? External { get; init; }
 
     /// <summary>Champion against challenger on the hold-out, and the decision.</summary>
     public RetrainingEvaluation? Evaluation { get; init; }
@@ -55,10 +58,25 @@ public sealed record RetrainingJob
     /// <summary>Why it failed.</summary>
     public string? Error { get; init; }
 
-    /// <summary>Whether it is still to finish.</summary>
+    /// <summary>Whether it is still to finish: running, or waiting for an external trainer's version.</summary>
     [JsonIgnore]
-    public bool IsRunning => State == RetrainingJobState.Running;
+    public bool IsRunning => State is RetrainingJobState.Running or RetrainingJobState.Waiting;
 }
+
+/// <summary>What a job of an external trainer asked for (announced as <c>RetrainingRequested</c>).</summary>
+/// <param name="TrainingFrom">The training rows' start (inclusive); null: every kept row before <paramref name="TrainingTo"/>.</param>
+/// <param name="TrainingTo">The training rows' end (exclusive): the hold-out's start.</param>
+/// <param name="HoldoutFrom">The hold-out's first observation (inclusive).</param>
+/// <param name="HoldoutTo">The hold-out's last observation (inclusive): the version is scored on the kept rows observed from <paramref name="HoldoutFrom"/> to it.</param>
+/// <param name="ExportPath">The training rows' export on the public API.</param>
+/// <param name="ExpiresAt">When the job stops waiting and ends as <c>expired</c>.</param>
+public sealed record ExternalTraining(
+    DateTimeOffset? TrainingFrom,
+    DateTimeOffset TrainingTo,
+    DateTimeOffset HoldoutFrom,
+    DateTimeOffset HoldoutTo,
+    string ExportPath,
+    DateTimeOffset ExpiresAt);
 
 /// <summary>The rows a job used.</summary>
 /// <param name="Policy">One of <see cref="RetrainingPolicies"/>.</param>
@@ -131,10 +149,10 @@ public static class RetrainingTriggers
     public const string Manual = "manual";
 }
 
-/// <summary>The states of a <see cref="RetrainingJob"/>; in JSON <c>running</c>, <c>succeeded</c>, <c>failed</c>, <c>skipped</c>.</summary>
+/// <summary>The states of a <see cref="RetrainingJob"/>; in JSON <c>running</c>, <c>succeeded</c>, <c>failed</c>, <c>skipped</c>, <c>waiting</c>, <c>expired</c>.</summary>
 public enum RetrainingJobState
 {
-    /// <summary>Waiting for the trainer or training; at most one per model.</summary>
+    /// <summary>Waiting for the trainer or training, or evaluating; at most one running or waiting job per model.</summary>
     Running,
 
     /// <summary>Evaluated; the decision says whether the challenger was rolled out.</summary>
@@ -145,12 +163,18 @@ public enum RetrainingJobState
 
     /// <summary>Triggered while another job of the model was running: recorded, not started.</summary>
     Skipped,
+
+    /// <summary>An external trainer's job: announced, waiting for the team's version (<see cref="RetrainingJob.External"/>).</summary>
+    Waiting,
+
+    /// <summary>An external trainer's job whose version did not come in time; <see cref="RetrainingJob.Error"/> says so.</summary>
+    Expired,
 }
 
 /// <summary>The names of <see cref="RetrainingJobState"/> at the API's edge.</summary>
 public static class RetrainingJobStateNames
 {
-    /// <summary>The state's name: <c>running</c>, <c>succeeded</c>, <c>failed</c> or <c>skipped</c>.</summary>
+    /// <summary>The state's name: <c>running</c>, <c>succeeded</c>, <c>failed</c>, <c>skipped</c>, <c>waiting</c> or <c>expired</c>.</summary>
     public static string Name(this RetrainingJobState state) => JsonNamingPolicy.CamelCase.ConvertName(state.ToString());
 }
 
@@ -163,6 +187,6 @@ public static class RetrainingDecisions
     /// <summary>The challenger beat the champion by the margin and was registered, but its rollout did not start (the job failed).</summary>
     public const string Registered = "registered";
 
-    /// <summary>The challenger did not beat the champion by the margin: nothing registered.</summary>
+    /// <summary>The challenger did not beat the champion by the margin: nothing registered (an external trainer's version stays registered, not rolled out).</summary>
     public const string Rejected = "rejected";
 }

@@ -4,15 +4,17 @@ using Retrainer.Registry;
 namespace Retrainer.Retraining;
 
 /// <summary>
-/// Takes retraining triggers and keeps one training at a time per model: a trigger while the model's job runs is
-/// stored as <c>skipped</c> (naming the running job), not started. Started jobs wait in a queue for
-/// <see cref="RetrainingWorker"/>, which trains off the request and consumer threads.
+/// Takes retraining triggers and keeps one training at a time per model: a trigger while the model's job runs (or
+/// waits for an external trainer's version) is stored as <c>skipped</c> (naming that job), not started. Started jobs
+/// wait in a queue for <see cref="RetrainingWorker"/>, which trains off the request and consumer threads; a waiting
+/// job goes back in the queue when the team's version comes (<see cref="OfferAsync"/>), or ends as <c>expired</c>.
 /// </summary>
 public sealed partial class RetrainingJobs(
     RetrainingJobStore store, ModelRegistry registry, TimeProvider time, ILogger<RetrainingJobs> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, string> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RetrainingJob> _waiting = new(StringComparer.Ordinal);
     private readonly Channel<RetrainingJob> _queue = Channel.CreateUnbounded<RetrainingJob>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>The started jobs, in order, for the worker.</summary>
@@ -62,13 +64,20 @@ public sealed partial class RetrainingJobs(
     /// <summary>Stores a running job's progress.</summary>
     public Task SaveAsync(RetrainingJob job, CancellationToken cancellationToken) => store.SaveAsync(job, cancellationToken);
 
-    /// <summary>Stores a job's end; the model may train again.</summary>
+    /// <summary>Stores a job's end (the model may train again), or its wait for an external trainer's version.</summary>
     public async Task FinishAsync(RetrainingJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            if (job.State == RetrainingJobState.Waiting)
+            {
+                await store.SaveAsync(job, CancellationToken.None);
+                _waiting[job.JobId] = job;
+                return;
+            }
+
             await store.SaveAsync(job with { FinishedAt = job.FinishedAt ?? time.GetUtcNow() }, CancellationToken.None);
             if (_running.TryGetValue(job.Model, out var running) && running == job.JobId)
                 _running.Remove(job.Model);
@@ -79,9 +88,72 @@ public sealed partial class RetrainingJobs(
         }
     }
 
+    /// <summary><paramref name="model"/>'s job <paramref name="jobId"/> when it waits for an external trainer's version, else null.</summary>
+    public async Task<RetrainingJob?> WaitingAsync(string model, string jobId, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return _waiting.TryGetValue(jobId, out var waiting) && waiting.Model == model ? waiting : null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Hands <paramref name="version"/> (registered, naming the job) to <paramref name="model"/>'s waiting job
+    /// <paramref name="jobId"/>: the job runs again, to evaluate it. False when the job no longer waits.
+    /// </summary>
+    public async Task<bool> OfferAsync(string model, string jobId, string version, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_waiting.Remove(jobId, out var waiting) || waiting.Model != model)
+                return false;
+            var job = waiting with { State = RetrainingJobState.Running, ChallengerVersion = version };
+            await store.SaveAsync(job, CancellationToken.None);
+            _queue.Writer.TryWrite(job);
+            LogOffered(logger, model, jobId, version);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Ends the waiting jobs whose deadline has passed as <c>expired</c>, with the reason; the models may train again.</summary>
+    public async Task ExpireAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow();
+            foreach (var job in _waiting.Values.Where(job => job.External!.ExpiresAt <= now).ToList())
+            {
+                _waiting.Remove(job.JobId);
+                _running.Remove(job.Model);
+                await store.SaveAsync(job with
+                {
+                    State = RetrainingJobState.Expired,
+                    FinishedAt = now,
+                    Error = $"no version naming the job (lineage.retrainingJob) was registered by {job.External!.ExpiresAt:u} (Retraining:ExternalTimeout)",
+                }, CancellationToken.None);
+                LogExpired(logger, job.Model, job.JobId);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>
     /// Marks the jobs a previous run of the Retrainer left running (it stopped during them) as failed, so the models
-    /// can train again.
+    /// can train again; jobs waiting for an external trainer's version go on waiting.
     /// </summary>
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
@@ -92,6 +164,13 @@ public sealed partial class RetrainingJobs(
             {
                 if (_running.ContainsValue(job.JobId))
                     continue;
+                if (job.State == RetrainingJobState.Waiting)
+                {
+                    _running[job.Model] = job.JobId;
+                    _waiting[job.JobId] = job;
+                    continue;
+                }
+
                 await store.SaveAsync(job with
                 {
                     State = RetrainingJobState.Failed,
@@ -117,6 +196,12 @@ public sealed partial class RetrainingJobs(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retraining of {Model} requested ({Trigger}): job {JobId}")]
     private static partial void LogRequested(ILogger logger, string model, string trigger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retraining of {Model} (job {JobId}): version {Version} came from the external trainer")]
+    private static partial void LogOffered(ILogger logger, string model, string jobId, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining of {Model} (job {JobId}) expired: no version came from the external trainer")]
+    private static partial void LogExpired(ILogger logger, string model, string jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retraining of {Model} ({Trigger}) skipped: job {Running} is running")]
     private static partial void LogSkipped(ILogger logger, string model, string trigger, string running);

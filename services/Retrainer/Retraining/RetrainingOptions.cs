@@ -1,5 +1,6 @@
 using Contracts.Rollouts;
 using ServiceDefaults;
+using ServiceDefaults.Webhooks;
 
 namespace Retrainer.Retraining;
 
@@ -55,6 +56,18 @@ public sealed class RetrainingOptions : IValidatedOptions
     /// <summary>How a challenger that won is rolled out: <c>single</c>, <c>shadow</c>, <c>ab</c>, <c>canary</c> or <c>bandit</c>. Env: <c>Retraining__RolloutStrategy</c>.</summary>
     public string RolloutStrategy { get; set; } = RolloutStrategies.Canary;
 
+    /// <summary>
+    /// Who trains the challenger: <c>platform</c> (the Retrainer, from the champion's card) or <c>external</c> (the job
+    /// announces <c>retraining.requested.&lt;model&gt;</c> and waits for the team's version). Usually set per model. Env: <c>Retraining__Trainer</c>.
+    /// </summary>
+    public string Trainer { get; set; } = RetrainingTrainers.Platform;
+
+    /// <summary>How long a job of an external trainer waits for the team's version before it ends as <c>expired</c>. Env: <c>Retraining__ExternalTimeout</c>.</summary>
+    public TimeSpan ExternalTimeout { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Where retraining requests of external trainers are also POSTed as JSON. Env: <c>Retraining__Webhooks__0</c>, …; default none.</summary>
+    public IList<Uri> Webhooks { get; set; } = [];
+
     /// <summary>At most this many rows of the recent window are used (the newest). Env: <c>Retraining__MaxRecentRows</c>.</summary>
     public int MaxRecentRows { get; set; } = 200_000;
 
@@ -100,7 +113,9 @@ public sealed class RetrainingOptions : IValidatedOptions
             own?.HoldoutShare ?? HoldoutShare,
             own?.Margin ?? Margin,
             own?.RolloutStrategy ?? RolloutStrategy,
-            own?.Metric ?? Metric);
+            own?.Metric ?? Metric,
+            own?.Trainer ?? Trainer,
+            own?.ExternalTimeout ?? ExternalTimeout);
     }
 
     /// <inheritdoc />
@@ -114,6 +129,8 @@ public sealed class RetrainingOptions : IValidatedOptions
             errors.Add($"{SectionName}:MaxRecentRows, MaxEarlierRows and MaxRowsPerModel must be positive.");
         if (RowRetention <= TimeSpan.Zero)
             errors.Add($"{SectionName}:RowRetention must be positive.");
+        if (WebhookDeliveryExtensions.Problem($"{SectionName}:Webhooks", Webhooks) is { } webhooks)
+            errors.Add(webhooks);
         if (Trees < 1 || Leaves < 2 || MinimumRowsPerLeaf < 1) // null (unset) passes
             errors.Add($"{SectionName}:Trees and MinimumRowsPerLeaf must be positive, Leaves at least 2.");
         return errors;
@@ -139,6 +156,10 @@ public sealed class RetrainingOptions : IValidatedOptions
             errors.Add($"{prefix}:RolloutStrategy must be one of {string.Join(", ", RolloutStrategies.All)}, not '{policy.RolloutStrategy}'.");
         if (policy.ScheduleInterval is { } interval && interval <= TimeSpan.Zero)
             errors.Add($"{prefix}:ScheduleInterval must be positive when set.");
+        if (!RetrainingTrainers.All.Contains(policy.Trainer))
+            errors.Add($"{prefix}:Trainer must be one of {string.Join(", ", RetrainingTrainers.All)}, not '{policy.Trainer}'.");
+        if (policy.ExternalTimeout <= TimeSpan.Zero)
+            errors.Add($"{prefix}:ExternalTimeout must be positive.");
     }
 }
 
@@ -177,6 +198,12 @@ public sealed class ModelRetrainingSettings
 
     /// <summary>Overrides <see cref="RetrainingOptions.RolloutStrategy"/>.</summary>
     public string? RolloutStrategy { get; set; }
+
+    /// <summary>Overrides <see cref="RetrainingOptions.Trainer"/>.</summary>
+    public string? Trainer { get; set; }
+
+    /// <summary>Overrides <see cref="RetrainingOptions.ExternalTimeout"/>.</summary>
+    public TimeSpan? ExternalTimeout { get; set; }
 }
 
 /// <summary>The retraining settings in force for one model.</summary>
@@ -191,6 +218,8 @@ public sealed class ModelRetrainingSettings
 /// <param name="Margin">How much better the challenger's metric must be, in the metric's units.</param>
 /// <param name="RolloutStrategy">How a winner is rolled out.</param>
 /// <param name="Metric">The deciding metric (<see cref="EvaluationMetrics"/>); null: the task's default.</param>
+/// <param name="Trainer">One of <see cref="RetrainingTrainers"/>.</param>
+/// <param name="ExternalTimeout">How long an external trainer's job waits for its version.</param>
 public sealed record RetrainingPolicy(
     bool Enabled,
     bool OnDrift,
@@ -202,7 +231,22 @@ public sealed record RetrainingPolicy(
     double HoldoutShare,
     double Margin,
     string RolloutStrategy,
-    string? Metric = null);
+    string? Metric = null,
+    string Trainer = RetrainingTrainers.Platform,
+    TimeSpan ExternalTimeout = default);
+
+/// <summary>Who trains a model's challengers.</summary>
+public static class RetrainingTrainers
+{
+    /// <summary>The Retrainer, from the champion's card.</summary>
+    public const string Platform = "platform";
+
+    /// <summary>The model's team, wherever it likes: the job announces what to train on and waits for the version.</summary>
+    public const string External = "external";
+
+    /// <summary>Both.</summary>
+    public static readonly IReadOnlyList<string> All = [Platform, External];
+}
 
 /// <summary>The data policies.</summary>
 public static class RetrainingPolicies

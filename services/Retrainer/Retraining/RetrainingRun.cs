@@ -20,6 +20,7 @@ public sealed partial class RetrainingRun(
     LabelledRowStore rows,
     ModelRegistry registry,
     IRolloutStarter rollouts,
+    ExternalTrainer external,
     IEnumerable<IRetrainingCustomization> customizations,
     IOptions<RetrainingOptions> options,
     TimeProvider time,
@@ -41,6 +42,8 @@ public sealed partial class RetrainingRun(
         ArgumentNullException.ThrowIfNull(progress);
         var settings = options.Value;
         var policy = settings.For(job.Model);
+        if (job.External is not null)
+            return await EvaluateExternalAsync(job, policy, cancellationToken);
         job = job with { StartedAt = time.GetUtcNow() };
         await progress(job);
 
@@ -81,6 +84,9 @@ public sealed partial class RetrainingRun(
                 $"only {selection.RecentRows} labelled rows between {selection.RecentFrom:u} and {selection.RecentTo:u}; at least {policy.MinRows} are needed (Retraining:MinRows)"));
         }
 
+        if (policy.Trainer == RetrainingTrainers.External)
+            return await external.RequestAsync(job, taskName, metric, selection, policy, cancellationToken);
+
         var version = await NextVersionAsync(job.Model, cancellationToken);
         var features = customization?.Features(champion.Card, training) ?? new ChallengerFeatures(champion.Card.Features, new Dictionary<string, string>());
         var card = champion.Card with { Features = features.Features };
@@ -112,7 +118,46 @@ public sealed partial class RetrainingRun(
         var registration = await registry.RegisterAsync(trained.Bundle, job.Trigger, cancellationToken);
         if (registration.Outcome != RegistrationOutcome.Registered)
             return Failed(job with { Evaluation = evaluation with { Decision = RetrainingDecisions.Rejected } }, $"version {version} of '{job.Model}' was registered by someone else meanwhile; the challenger was not registered");
-        job = job with { ChallengerVersion = version };
+        return await RollOutAsync(job with { ChallengerVersion = version }, evaluation, policy, cancellationToken);
+    }
+
+    // An external trainer's version (the job's challenger, registered by the team) against the champion serving now, on
+    // the kept rows of the hold-out the job announced; rolled out by the model's policy when it wins.
+    private async Task<RetrainingJob> EvaluateExternalAsync(RetrainingJob job, RetrainingPolicy policy, CancellationToken cancellationToken)
+    {
+        var window = job.External!;
+        var version = job.ChallengerVersion!;
+        if (await registry.ServedVersionAsync(job.Model, cancellationToken) is not { } championVersion
+            || await registry.FindAsync(job.Model, championVersion, cancellationToken) is not { } champion)
+            return Failed(job, $"model '{job.Model}' has no version that serves traffic to compare version {version} with");
+        if (await registry.FindAsync(job.Model, version, cancellationToken) is not { } challenger)
+            return Failed(job, $"version {version} of '{job.Model}' is no longer registered");
+        job = job with { ChampionVersion = championVersion };
+        if (championVersion == version)
+            return Failed(job, $"version {version} already serves '{job.Model}' as its champion: there is nothing to compare it with");
+        var metric = policy.Metric ?? EvaluationMetrics.Of(champion.Card.Task)[0];
+        IReadOnlyList<LabelledRow> holdout = await rows.ReadAsync(job.Model, window.HoldoutFrom, window.HoldoutTo.AddTicks(1), newestFirst: false, cancellationToken).ToListAsync(cancellationToken);
+        RetrainingEvaluation evaluation;
+        try
+        {
+            evaluation = await Task.Run(() => ChampionChallengerEvaluation.Evaluate(champion, challenger, holdout, policy.Margin, metric), cancellationToken);
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        {
+            return Failed(job, $"version {version} could not be compared with the champion {championVersion}: {exception.Message}");
+        }
+
+        job = job with { Evaluation = evaluation };
+        LogDecision(logger, job.Model, job.JobId, evaluation.Decision, evaluation.Reason);
+        return evaluation.Decision == RetrainingDecisions.RolledOut
+            ? await RollOutAsync(job, evaluation, policy, cancellationToken)
+            : job with { State = RetrainingJobState.Succeeded, FinishedAt = time.GetUtcNow() };
+    }
+
+    // Starts the rollout of the job's challenger (registered, the winner) by the model's policy.
+    private async Task<RetrainingJob> RollOutAsync(RetrainingJob job, RetrainingEvaluation evaluation, RetrainingPolicy policy, CancellationToken cancellationToken)
+    {
+        var version = job.ChallengerVersion!;
         var started = await rollouts.StartAsync(new RolloutStart(job.Model, version, policy.RolloutStrategy, $"retraining:{job.JobId}"), cancellationToken);
         if (!started.Started)
         {

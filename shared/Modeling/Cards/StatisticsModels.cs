@@ -227,4 +227,10 @@ public sealed record Lineage
 
     /// <summary>When training finished.</summary>
     public DateTimeOffset? TrainedAt { get; init; }
+
+    /// <summary>
+    /// The retraining job this version answers: a team whose model has an external trainer names the job that asked
+    /// for it, and the Retrainer evaluates the version against the champion and rolls it out when it wins.
+    /// </summary>
+    public string? RetrainingJob { get; init; }
 }

@@ -1,3 +1,4 @@
+using Contracts.Retraining;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -38,7 +39,7 @@ public sealed class RetrainingTestSystem : IDisposable
         Rollouts = new RolloutManager(new RolloutStore(_database), registry, new RolloutTestSystem.RecordedRolloutEvents(),
             Microsoft.Extensions.Options.Options.Create(new RolloutOptions()), Time);
         Jobs = new RetrainingJobs(JobStore, registry, Time, NullLogger<RetrainingJobs>.Instance);
-        Run = new RetrainingRun(Rows, registry, Rollouts, [new FlightDelayRetraining(Microsoft.Extensions.Options.Options.Create(demo))],
+        Run = new RetrainingRun(Rows, registry, Rollouts, new ExternalTrainer(Requested, Time, NullLogger<ExternalTrainer>.Instance), [new FlightDelayRetraining(Microsoft.Extensions.Options.Options.Create(demo))],
             Microsoft.Extensions.Options.Options.Create(options), Time, NullLogger<RetrainingRun>.Instance);
     }
 
@@ -58,6 +59,9 @@ public sealed class RetrainingTestSystem : IDisposable
     public RetrainingJobs Jobs { get; }
 
     public RetrainingRun Run { get; }
+
+    /// <summary>What jobs asked of external trainers, in order.</summary>
+    public RecordedRetrainingEvents Requested { get; } = new();
 
     /// <summary>Small, fast challengers; the recent window of two weeks, at least 200 rows.</summary>
     public static RetrainingOptions FastOptions() => new()
@@ -154,4 +158,16 @@ public sealed class RetrainingTestSystem : IDisposable
 
     /// <summary>Demo flights and the weak champion trained on January.</summary>
     public sealed record Flights(List<FlightRecord> January, List<FlightRecord> February, ModelBundle Champion);
+
+    /// <summary>Records what jobs ask of external trainers.</summary>
+    public sealed class RecordedRetrainingEvents : IRetrainingEvents
+    {
+        public List<RetrainingRequested> Requests { get; } = [];
+
+        public Task RequestedAsync(RetrainingRequested requested, CancellationToken cancellationToken)
+        {
+            Requests.Add(requested);
+            return Task.CompletedTask;
+        }
+    }
 }
