@@ -10,7 +10,9 @@ namespace Retrainer.Endpoints;
 
 /// <summary>
 /// <c>GET /api/v1/models/{model}/training-data</c> (docs/retraining.md): the labelled rows the Retrainer kept from the
-/// model's outcomes, as a file to train on wherever a team likes (<see cref="TrainingDataWriter"/>).
+/// model's outcomes, as a file to train on wherever a team likes (<see cref="TrainingDataWriter"/>); and
+/// <c>GET /api/v1/models/{model}/retrainings/{jobId}/training-data</c>: exactly the rows an external trainer's job asks
+/// the team to train on (its window, up to its hold-out).
 /// </summary>
 public static class TrainingDataEndpoints
 {
@@ -21,6 +23,13 @@ public static class TrainingDataEndpoints
             .WithTags("Retraining")
             .WithName("ExportTrainingData")
             .WithSummary("The labelled rows kept from the model's outcomes, oldest first, observed in [from, to) (RFC 3339; default: all), as format=csv (default), jsonl or parquet: the card's raw fields, the label field, observedAt, outcomeId, modelVersion.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/api/v1/models/{model}/retrainings/{jobId}/training-data", ExportJobAsync)
+            .WithTags("Retraining")
+            .WithName("ExportJobTrainingData")
+            .WithSummary("The rows an external trainer's retraining job asks the team to train on: the kept rows of its window before its hold-out, oldest first, as format=csv (default), jsonl or parquet.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -45,6 +54,26 @@ public static class TrainingDataEndpoints
         context.Response.ContentType = RecordFormats.MediaTypeOf(chosen);
         context.Response.Headers.ContentDisposition = $"attachment; filename={model}-training-data.{RecordFormats.NameOf(chosen)}";
         await TrainingDataWriter.WriteAsync(card, rows.ReadAsync(model, start, end, newestFirst: false, cancellationToken), chosen, context.Response.Body, cancellationToken);
+        return Results.Empty;
+    }
+
+    private static async Task<IResult> ExportJobAsync(
+        string model, string jobId, string? format, ModelRegistry registry, RetrainingJobs jobs, LabelledRowStore rows, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (RecordFormats.FromName(format ?? "csv") is not { } chosen)
+            return InvalidParameter.Problem("format", $"The query parameter 'format' must be one of {string.Join(", ", RecordFormats.Names)}, not '{format}'.");
+        if (await jobs.FindAsync(model, jobId, cancellationToken) is not { External: { } window })
+        {
+            return TypedResults.Problem($"Model '{model}' has no retraining job '{jobId}' of an external trainer.",
+                statusCode: StatusCodes.Status404NotFound, title: "Retraining job not found");
+        }
+
+        if (await registry.ServedAsync(model, cancellationToken) is not [var served, ..] || ModelCardReader.Read(served.CardJson).Card is not { } card)
+            return RegistryProblems.UnknownModel(model);
+        context.Response.ContentType = RecordFormats.MediaTypeOf(chosen);
+        context.Response.Headers.ContentDisposition = $"attachment; filename={model}-{jobId}-training-data.{RecordFormats.NameOf(chosen)}";
+        var training = rows.ReadAsync(model, window.TrainingFrom ?? DateTimeOffset.MinValue, window.HoldoutFrom.AddTicks(1), newestFirst: false, cancellationToken).Where(window.BeforeHoldout);
+        await TrainingDataWriter.WriteAsync(card, training, chosen, context.Response.Body, cancellationToken);
         return Results.Empty;
     }
 

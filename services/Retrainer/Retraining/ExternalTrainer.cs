@@ -1,4 +1,3 @@
-using System.Globalization;
 using Contracts.Retraining;
 
 namespace Retrainer.Retraining;
@@ -12,8 +11,9 @@ namespace Retrainer.Retraining;
 public sealed partial class ExternalTrainer(IRetrainingEvents events, TimeProvider time, ILogger<ExternalTrainer> logger)
 {
     /// <summary>
-    /// Announces <paramref name="job"/> (running, its data chosen) and returns it waiting. The training window is the
-    /// policy's (<c>recent</c>: the recent window; <c>recent-plus-earlier</c>: every kept row) up to the hold-out's start.
+    /// Announces <paramref name="job"/> (running, its data chosen) and returns it waiting. The training rows are the
+    /// policy's window (<c>recent</c>: the recent window; <c>recent-plus-earlier</c>: every kept row) up to the hold-out,
+    /// exported by the job (<c>…/retrainings/{jobId}/training-data</c>) so that no hold-out row is among them.
     /// </summary>
     public async Task<RetrainingJob> RequestAsync(
         RetrainingJob job, string task, string metric, TrainingDataSelection selection, RetrainingPolicy policy, CancellationToken cancellationToken)
@@ -21,25 +21,21 @@ public sealed partial class ExternalTrainer(IRetrainingEvents events, TimeProvid
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(policy);
-        var holdoutFrom = selection.Holdout[0].ObservedAt;
+        var (first, last) = (selection.Holdout[0], selection.Holdout[^1]);
         DateTimeOffset? trainingFrom = policy.Policy == RetrainingPolicies.RecentPlusEarlier ? null : selection.RecentFrom;
         var model = Uri.EscapeDataString(job.Model);
-        var query = trainingFrom is { } from ? $"from={Rfc3339(from)}&" : "";
-        var export = $"/api/v1/models/{model}/training-data?{query}to={Rfc3339(holdoutFrom)}&format=csv";
+        var export = $"/api/v1/models/{model}/retrainings/{job.JobId}/training-data?format=csv";
         var now = time.GetUtcNow();
-        var external = new ExternalTraining(trainingFrom, holdoutFrom, holdoutFrom, selection.RecentTo, export, now + policy.ExternalTimeout);
+        var external = new ExternalTraining(trainingFrom, first.ObservedAt, first.ObservedAt, first.OutcomeId, last.ObservedAt, last.OutcomeId, export, now + policy.ExternalTimeout);
         var request = new RetrainingRequested(
             job.JobId, job.Model, job.ChampionVersion!, task, job.Trigger, job.TriggerDetails,
-            trainingFrom, holdoutFrom, selection.Training.Count, holdoutFrom, selection.RecentTo, selection.Holdout.Count,
+            trainingFrom, first.ObservedAt, selection.Training.Count, first.ObservedAt, last.ObservedAt, selection.Holdout.Count,
             export, $"/api/v1/models/{model}/versions", metric, policy.Margin, now, external.ExpiresAt);
 
         await events.RequestedAsync(request, cancellationToken);
         LogRequested(logger, job.Model, job.JobId, selection.Training.Count, selection.Holdout.Count, external.ExpiresAt);
         return job with { State = RetrainingJobState.Waiting, External = external };
     }
-
-    private static string Rfc3339(DateTimeOffset time) =>
-        Uri.EscapeDataString(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retraining {Model} (job {JobId}): asked the external trainer for a version ({TrainingRows} training rows, {HoldoutRows} held out), waiting until {ExpiresAt}")]
     private static partial void LogRequested(ILogger logger, string model, string jobId, int trainingRows, int holdoutRows, DateTimeOffset expiresAt);

@@ -64,19 +64,38 @@ public sealed record RetrainingJob
 }
 
 /// <summary>What a job of an external trainer asked for (announced as <c>RetrainingRequested</c>).</summary>
-/// <param name="TrainingFrom">The training rows' start (inclusive); null: every kept row before <paramref name="TrainingTo"/>.</param>
-/// <param name="TrainingTo">The training rows' end (exclusive): the hold-out's start.</param>
-/// <param name="HoldoutFrom">The hold-out's first observation (inclusive).</param>
-/// <param name="HoldoutTo">The hold-out's last observation (inclusive): the version is scored on the kept rows observed from <paramref name="HoldoutFrom"/> to it.</param>
-/// <param name="ExportPath">The training rows' export on the public API.</param>
+/// <param name="TrainingFrom">The training rows' start (inclusive); null: every kept row before the hold-out.</param>
+/// <param name="TrainingTo">The training rows' end: the hold-out's start.</param>
+/// <param name="HoldoutFrom">The hold-out's first row: its observation time …</param>
+/// <param name="HoldoutFromOutcome">… and outcome id (rows are ordered by both, as the data selection orders them, so rows observed at the same moment fall on one side each).</param>
+/// <param name="HoldoutTo">The hold-out's last row: its observation time …</param>
+/// <param name="HoldoutToOutcome">… and outcome id.</param>
+/// <param name="ExportPath">The training rows' export on the public API (<c>…/retrainings/{jobId}/training-data</c>).</param>
 /// <param name="ExpiresAt">When the job stops waiting and ends as <c>expired</c>.</param>
 public sealed record ExternalTraining(
     DateTimeOffset? TrainingFrom,
     DateTimeOffset TrainingTo,
     DateTimeOffset HoldoutFrom,
+    Guid HoldoutFromOutcome,
     DateTimeOffset HoldoutTo,
+    Guid HoldoutToOutcome,
     string ExportPath,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt)
+{
+    /// <summary>Whether <paramref name="row"/> comes before the hold-out (a training row, when it is in the window).</summary>
+    public bool BeforeHoldout(LabelledRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.ObservedAt < HoldoutFrom || (row.ObservedAt == HoldoutFrom && row.OutcomeId.CompareTo(HoldoutFromOutcome) < 0);
+    }
+
+    /// <summary>Whether <paramref name="row"/> is in the hold-out.</summary>
+    public bool InHoldout(LabelledRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return !BeforeHoldout(row) && (row.ObservedAt < HoldoutTo || (row.ObservedAt == HoldoutTo && row.OutcomeId.CompareTo(HoldoutToOutcome) <= 0));
+    }
+}
 
 /// <summary>The rows a job used.</summary>
 /// <param name="Policy">One of <see cref="RetrainingPolicies"/>.</param>

@@ -136,7 +136,8 @@ public sealed partial class RetrainingRun(
         if (championVersion == version)
             return Failed(job, $"version {version} already serves '{job.Model}' as its champion: there is nothing to compare it with");
         var metric = policy.Metric ?? EvaluationMetrics.Of(champion.Card.Task)[0];
-        IReadOnlyList<LabelledRow> holdout = await rows.ReadAsync(job.Model, window.HoldoutFrom, window.HoldoutTo.AddTicks(1), newestFirst: false, cancellationToken).ToListAsync(cancellationToken);
+        IReadOnlyList<LabelledRow> holdout = await rows.ReadAsync(job.Model, window.HoldoutFrom, window.HoldoutTo.AddTicks(1), newestFirst: false, cancellationToken)
+            .Where(window.InHoldout).ToListAsync(cancellationToken);
         RetrainingEvaluation evaluation;
         try
         {

@@ -14,12 +14,12 @@ namespace Contracts.Retraining;
 /// <param name="Trigger">What started the job: <c>drift</c>, <c>performance</c>, <c>schedule</c> or <c>manual</c>.</param>
 /// <param name="TriggerDetails">The alert or the reason given.</param>
 /// <param name="TrainingFrom">The training rows' first observation time (inclusive); null: every kept row before <paramref name="TrainingTo"/> (policy <c>recent-plus-earlier</c>).</param>
-/// <param name="TrainingTo">The training rows' end (exclusive): the hold-out's start.</param>
+/// <param name="TrainingTo">The training rows' end: the hold-out's first observation (rows observed at that moment may fall on either side; the export is exact).</param>
 /// <param name="TrainingRows">How many kept rows the window held when the job asked.</param>
 /// <param name="HoldoutFrom">The hold-out's first observation time (inclusive).</param>
 /// <param name="HoldoutTo">The hold-out's last observation time (inclusive).</param>
 /// <param name="HoldoutRows">How many rows the hold-out held when the job asked.</param>
-/// <param name="ExportPath">The training rows' export on the public API, relative to the gateway, e.g. <c>/api/v1/models/m/training-data?from=…&amp;to=…&amp;format=csv</c>.</param>
+/// <param name="ExportPath">The training rows' export on the public API, relative to the gateway: <c>/api/v1/models/{model}/retrainings/{jobId}/training-data?format=csv</c> (also <c>jsonl</c>, <c>parquet</c>).</param>
 /// <param name="RegisterPath">Where to register the version: <c>POST</c> multipart, as any version.</param>
 /// <param name="Metric">The metric the version is compared on, e.g. <c>auc</c>, <c>macroF1</c>, <c>rmse</c>.</param>
 /// <param name="Margin">How much better than the champion's it must be, in the metric's units.</param>

@@ -35,7 +35,7 @@ public sealed class ExternalTrainerTests
         Assert.Equal((window.TrainingTo, window.HoldoutFrom), (request.TrainingTo, request.HoldoutFrom));
         Assert.Equal(request.TrainingTo, request.HoldoutFrom);
         Assert.Equal(system.Time.Now + TimeSpan.FromDays(7), request.ExpiresAt);
-        Assert.Equal($"/api/v1/models/{Model}/training-data?from={Escaped(request.TrainingFrom!.Value)}&to={Escaped(request.TrainingTo)}&format=csv", request.ExportPath);
+        Assert.Equal($"/api/v1/models/{Model}/retrainings/{waiting.JobId}/training-data?format=csv", request.ExportPath);
         Assert.Equal($"/api/v1/models/{Model}/versions", request.RegisterPath);
 
         // Meanwhile the model does not train again: a trigger is recorded as skipped.
@@ -43,8 +43,10 @@ public sealed class ExternalTrainerTests
         Assert.Equal((RetrainingJobState.Skipped, waiting.JobId), (skipped!.State, skipped.SkippedBecause));
 
         // The team trains on the exported window (the rows before the hold-out) and registers its version naming the job.
-        var rows = await system.Rows.ReadAsync(Model, DateTimeOffset.MinValue, request.TrainingTo, newestFirst: false, None).ToListAsync();
-        Assert.Equal(750, rows.Count);
+        var all = await system.Rows.ReadAsync(Model, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, newestFirst: false, None).ToListAsync();
+        var rows = all.Where(window.BeforeHoldout).ToList();
+        Assert.Equal((750, 250), (rows.Count, all.Count(window.InHoldout)));
+        Assert.Equal(all.Max(row => row.ObservedAt) - TimeSpan.FromDays(14), request.TrainingFrom); // the recent window, back from the newest row
         var team = TrainElsewhere(rows, version: "7", waiting.JobId);
         await system.Registry.RegisterAsync(team, "external", None);
         Assert.NotNull(await system.Jobs.WaitingAsync(Model, waiting.JobId, None));
@@ -145,7 +147,4 @@ public sealed class ExternalTrainerTests
         var card = trained.Bundle.Card with { Lineage = trained.Bundle.Card.Lineage! with { RetrainingJob = jobId, Trigger = "external" } };
         return new ModelBundle(card, trained.Bundle.Onnx).WithChecksum();
     }
-
-    private static string Escaped(DateTimeOffset time) =>
-        Uri.EscapeDataString(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture));
 }
