@@ -15,8 +15,8 @@ namespace Integration.Tests.Retraining;
 /// </summary>
 public sealed class AnyModelRetrainingTests
 {
-    private const string Model = "parcel-size";
-    private const string ModelPath = $"/api/v1/models/{Model}";
+    internal const string Model = "parcel-size";
+    internal const string ModelPath = $"/api/v1/models/{Model}";
     private const int Records = 600;
     private static readonly string[] Colors = ["red", "green", "violet"];
     private static readonly string[] Shapes = ["box", "tube"];
@@ -117,7 +117,7 @@ public sealed class AnyModelRetrainingTests
     }
 
     // A parcel: its size follows x, the colour and the hour it was sent (with a little noise), as a team's data might.
-    private static (object Input, string Size) Record(Random random)
+    internal static (object Input, string Size) Record(Random random)
     {
         var x = Math.Round(random.NextDouble() * 10, 2);
         var color = Colors[random.Next(Colors.Length)];
@@ -129,7 +129,7 @@ public sealed class AnyModelRetrainingTests
     }
 
     // The team's model: the same score for every label whatever the input, a third each.
-    private static async Task RegisterAsync(ServiceProcess host)
+    internal static async Task RegisterAsync(ServiceProcess host)
     {
         var onnx = LinearOnnxModel.Multiclass(new float[6, 3], [0f, 0f, 0f]);
         await Poll.UntilAnsweredAsync(host.Client, () =>
@@ -147,7 +147,7 @@ public sealed class AnyModelRetrainingTests
 
     // A job needs every outcome kept (Retraining:MinRows): the Retrainer stores them in the background, so a job that
     // ran before they were all there fails for too few rows, and another is asked for.
-    private static async Task<JsonElement> RetrainOnEveryOutcomeAsync(ServiceProcess host)
+    internal static async Task<JsonElement> RetrainOnEveryOutcomeAsync(ServiceProcess host)
     {
         JsonElement job = default;
         await Poll.UntilAsync(async () =>
