@@ -50,7 +50,7 @@ public static class TrainingDatasetEndpoints
         // Checked with the card a challenger would be trained from: the served version's.
         if (await registry.ServedAsync(model, cancellationToken) is not [var served, ..] || ModelCardReader.Read(served.CardJson).Card is not { } card)
             return RegistryProblems.UnknownModel(model);
-        var (records, problem) = await VersionUpload.ReadRecordsAsync(request, options.Value, DatasetField, cancellationToken);
+        var (records, problem) = await VersionUpload.ReadRecordsAsync(request, options.Value, DatasetField, Invalid, cancellationToken);
         if (records is null)
             return problem!;
         await using (records)
@@ -121,6 +121,8 @@ public static class TrainingDatasetEndpoints
         _ => "a number",
     };
 
-    private static ValidationProblem Invalid(string field, string message) => TypedResults.ValidationProblem(
-        new Dictionary<string, string[]> { [field] = [message] }, detail: "The training dataset was not stored: see errors.", title: "Invalid training dataset");
+    private static ValidationProblem Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, detail: "The training dataset was not stored: see errors.", title: "Invalid training dataset");
 }

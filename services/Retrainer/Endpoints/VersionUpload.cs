@@ -99,7 +99,7 @@ internal static class VersionUpload
                 else if (name == ReferenceField && !hasReference)
                 {
                     hasReference = true;
-                    var (uploaded, referenceProblem) = await ReadRecordsPartAsync(section, options, ReferenceField, cancellationToken);
+                    var (uploaded, referenceProblem) = await ReadRecordsPartAsync(section, options, ReferenceField, Invalid, cancellationToken);
                     if (uploaded is null)
                         return (null, null, referenceProblem);
                     keepReference(uploaded);
@@ -126,10 +126,13 @@ internal static class VersionUpload
     /// The records of an upload of records alone (<c>PUT …/versions/{version}/reference</c>, <c>PUT …/training-dataset</c>):
     /// the body itself (its content type says the format: <c>text/csv</c>, <c>application/jsonl</c>,
     /// <c>application/vnd.apache.parquet</c>) or the multipart part named <paramref name="field"/>; or the problem that refuses
-    /// it. A body is named <c>{field}.{csv|jsonl|parquet}</c>. The caller disposes the records.
+    /// it (a 400 made by <paramref name="invalid"/>, the endpoint's own). A body is named <c>{field}.{csv|jsonl|parquet}</c>.
+    /// The caller disposes the records.
     /// </summary>
-    public static async Task<(UploadedReference? Records, IResult? Problem)> ReadRecordsAsync(HttpRequest request, RegistryOptions options, string field, CancellationToken cancellationToken)
+    public static async Task<(UploadedReference? Records, IResult? Problem)> ReadRecordsAsync(
+        HttpRequest request, RegistryOptions options, string field, Func<Dictionary<string, string[]>, ValidationProblem> invalid, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(invalid);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -154,7 +157,7 @@ internal static class VersionUpload
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
                 if (section.GetContentDispositionHeader()?.Name.Value == field)
-                    return await ReadRecordsPartAsync(section, options, field, cancellationToken);
+                    return await ReadRecordsPartAsync(section, options, field, invalid, cancellationToken);
             }
         }
         catch (InvalidDataException exception)
@@ -162,7 +165,7 @@ internal static class VersionUpload
             return (null, TypedResults.Problem($"The multipart body cannot be read: {exception.Message}", statusCode: StatusCodes.Status400BadRequest, title: "Bad request"));
         }
 
-        return (null, Invalid(new() { [field] = [$"The multipart body has no '{field}' part: send the records as '{field}', e.g. curl -F {field}=@training.csv."] }));
+        return (null, invalid(new() { [field] = [$"The multipart body has no '{field}' part: send the records as '{field}', e.g. curl -F {field}=@training.csv."] }));
     }
 
     /// <summary>The card read from <paramref name="cardJson"/> when it is valid and names <paramref name="model"/>, else the errors by field.</summary>
@@ -244,16 +247,17 @@ internal static class VersionUpload
         return buffer.ToArray();
     }
 
-    private static async Task<(UploadedReference? Reference, IResult? Problem)> ReadRecordsPartAsync(MultipartSection section, RegistryOptions options, string field, CancellationToken cancellationToken)
+    private static async Task<(UploadedReference? Reference, IResult? Problem)> ReadRecordsPartAsync(
+        MultipartSection section, RegistryOptions options, string field, Func<Dictionary<string, string[]>, ValidationProblem> invalid, CancellationToken cancellationToken)
     {
         var fileName = section.GetContentDispositionHeader()?.FileName.Value ?? "";
         if ((RecordFormats.FromMediaType(section.ContentType) ?? RecordFormats.FromFileName(fileName)) is not { } format)
-            return (null, UnknownFormat(field, section.ContentType, fileName));
+            return (null, UnknownFormat(field, section.ContentType, fileName, invalid));
         var uploaded = await UploadedReference.ReadAsync(section.Body, fileName, format, options.MaxReferenceBytes, cancellationToken);
         return uploaded is null ? (null, TooLarge(field, options.MaxReferenceBytes)) : (uploaded, null);
     }
 
-    private static ValidationProblem UnknownFormat(string field, string? contentType, string fileName) => Invalid(new()
+    private static ValidationProblem UnknownFormat(string field, string? contentType, string fileName, Func<Dictionary<string, string[]>, ValidationProblem> invalid) => invalid(new()
     {
         [field] = [$"Say the {field}'s format: a file name ending in .csv, .jsonl or .parquet, or a content type (text/csv, application/jsonl, application/vnd.apache.parquet); got '{fileName}' ({contentType ?? "no content type"})."],
     });

@@ -59,6 +59,7 @@ public sealed class TrainingDatasetTests
             notParquet.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.apache.parquet");
             Assert.Contains("not a Parquet file", await RefusedAsync(host, notParquet, "dataset"), StringComparison.Ordinal);
             Assert.Contains("column 'size'", await RefusedAsync(host, Csv(dataset, "kind"), "dataset.size"), StringComparison.Ordinal);
+            Assert.Contains("no 'dataset' part", await RefusedAsync(host, new MultipartFormDataContent { { Csv(dataset, "size"), "reference", "parcels.csv" } }, "dataset"), StringComparison.Ordinal);
             using (var nothing = await host.Client.GetAsync(new Uri(DatasetPath, UriKind.Relative)))
                 Assert.Equal(HttpStatusCode.NotFound, nothing.StatusCode);
 
@@ -143,7 +144,7 @@ public sealed class TrainingDatasetTests
         using var refused = await host.Client.PutAsync(new Uri(DatasetPath, UriKind.Relative), content);
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, problem.ToString());
-        Assert.Equal("tag:ml-platform,2025:problems/validation-failed", problem.GetProperty("type").GetString());
+        Assert.Equal(("tag:ml-platform,2025:problems/validation-failed", "Invalid training dataset"), (problem.GetProperty("type").GetString(), problem.GetProperty("title").GetString()));
         return problem.GetProperty("errors").GetProperty(field)[0].GetString()!;
     }
 
