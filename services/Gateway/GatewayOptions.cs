@@ -22,7 +22,8 @@ public sealed class GatewayOptions : IValidatedOptions
 
     /// <summary>
     /// The largest model version upload (<c>POST /api/v1/models/{model}/versions</c>: ONNX file, card and reference records)
-    /// accepted. Default 1088 MiB: the registry's own limits, <c>Registry__MaxUploadBytes</c> (64 MiB of ONNX) and
+    /// accepted, and of a version's reference or a model's training dataset (<c>PUT …/versions/{version}/reference</c>,
+    /// <c>PUT …/training-dataset</c>). Default 1088 MiB: the registry's own limits, <c>Registry__MaxUploadBytes</c> (64 MiB of ONNX) and
     /// <c>Registry__MaxReferenceBytes</c> (1 GiB of reference records). Env: <c>Gateway__MaxModelUploadBytes</c>.
     /// </summary>
     public long MaxModelUploadBytes { get; set; } = (64L + 1024) * 1024 * 1024;

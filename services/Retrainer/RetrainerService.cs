@@ -101,6 +101,7 @@ public static class RetrainerService
         app.MapRolloutEndpoints();
         app.MapRetrainingEndpoints();
         app.MapTrainingDataEndpoints();
+        app.MapTrainingDatasetEndpoints();
         return app;
     }
 }

@@ -7,7 +7,7 @@ namespace Gateway.Limits;
 /// <summary>
 /// Refuses a public API request whose body is larger than <see cref="GatewayOptions.MaxRequestBodyBytes"/>
 /// (<see cref="GatewayOptions.MaxBatchUploadBytes"/> for a batch upload, <see cref="GatewayOptions.MaxModelUploadBytes"/>
-/// for a model version upload or a version's reference records)
+/// for a model version upload, a version's reference records or a model's training dataset)
 /// with 413 problem details naming the limit: at once, before any endpoint or forwarding, when Content-Length
 /// says so; while reading when a chunked body grows past it. The same middleware runs in front of proxied
 /// paths (distributed mode) and local endpoints (embedded host).
@@ -72,8 +72,9 @@ public static class RequestBodyLimit
             await TooLarge(limit, $"The body is larger than the limit of {limit} bytes.").ExecuteAsync(context);
     }
 
-    // POST /api/v1/models/{model}/batches (a file of records) or /versions (an ONNX file): far larger than any
-    // other request. Returns "batches", "versions" or null.
+    // POST /api/v1/models/{model}/batches (a file of records) or /versions (an ONNX file), PUT a version's reference or
+    // the model's training-dataset (files of records the registry keeps): far larger than any other request.
+    // Returns "batches", "versions" (the registry's uploads) or null.
     private static string? UploadTo(HttpRequest request)
     {
         if (request.Path.Value is not { } path)
@@ -82,6 +83,7 @@ public static class RequestBodyLimit
         {
             ["api", "v1", "models", { Length: > 0 }, "batches" or "versions"] segments when HttpMethods.IsPost(request.Method) => segments[4],
             ["api", "v1", "models", { Length: > 0 }, "versions", { Length: > 0 }, "reference"] when HttpMethods.IsPut(request.Method) => "versions",
+            ["api", "v1", "models", { Length: > 0 }, "training-dataset"] when HttpMethods.IsPut(request.Method) => "versions",
             _ => null,
         };
     }

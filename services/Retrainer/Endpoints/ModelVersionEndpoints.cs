@@ -157,7 +157,7 @@ public static class ModelVersionEndpoints
         // Listed but unusable (its ONNX file is gone or changed): nothing can be scored with it.
         if (await registry.FindAsync(model, version, cancellationToken) is not { } bundle)
             return RegistryProblems.UnknownVersion(model, version);
-        var (reference, readProblem) = await VersionUpload.ReadReferenceAsync(request, options.Value, cancellationToken);
+        var (reference, readProblem) = await VersionUpload.ReadRecordsAsync(request, options.Value, VersionUpload.ReferenceField, VersionUpload.Invalid, cancellationToken);
         if (reference is null)
             return readProblem!;
         await using (reference)

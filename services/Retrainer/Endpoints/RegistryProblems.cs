@@ -14,6 +14,10 @@ internal static class RegistryProblems
         $"Model '{model}' has no version '{version}'.",
         statusCode: StatusCodes.Status404NotFound, title: "Model version not found");
 
+    public static ProblemHttpResult NoTrainingDataset(string model) => TypedResults.Problem(
+        $"Model '{model}' has no uploaded training dataset (PUT one to /api/v1/models/{model}/training-dataset).",
+        statusCode: StatusCodes.Status404NotFound, title: "Training dataset not found");
+
     public static ProblemHttpResult VersionExists(string model, string version) => TypedResults.Problem(
         $"Model '{model}' already has a version '{version}'; a version never changes: register this one under a new version.",
         statusCode: StatusCodes.Status409Conflict, title: "Model version exists",

@@ -8,12 +8,15 @@ internal sealed record VersionUploadParts(string CardJson, byte[] Onnx, Uploaded
     public ValueTask DisposeAsync() => Reference?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
 
-/// <summary>A reference file sent with a version: its name, its format, and its content in a temporary file deleted when disposed.</summary>
+/// <summary>
+/// A file of records uploaded (a version's reference, a model's training dataset): its name, its format, and its content in a
+/// temporary file deleted when disposed.
+/// </summary>
 internal sealed class UploadedReference : IAsyncDisposable
 {
     private UploadedReference(string name, RecordFormat format, FileStream content) => (Name, Format, Content) = (name, format, content);
 
-    /// <summary>The file's name as sent (kept in the reference statistics).</summary>
+    /// <summary>The file's name as sent, without a folder (kept in the reference statistics, or the training dataset's description).</summary>
     public string Name { get; }
 
     /// <summary>The records' format.</summary>

@@ -99,7 +99,7 @@ internal static class VersionUpload
                 else if (name == ReferenceField && !hasReference)
                 {
                     hasReference = true;
-                    var (uploaded, referenceProblem) = await ReadReferencePartAsync(section, options, cancellationToken);
+                    var (uploaded, referenceProblem) = await ReadRecordsPartAsync(section, options, ReferenceField, Invalid, cancellationToken);
                     if (uploaded is null)
                         return (null, null, referenceProblem);
                     keepReference(uploaded);
@@ -123,12 +123,16 @@ internal static class VersionUpload
     }
 
     /// <summary>
-    /// The reference records of <c>PUT …/versions/{version}/reference</c>: the body itself (its content type says the format:
-    /// <c>text/csv</c>, <c>application/jsonl</c>, <c>application/vnd.apache.parquet</c>) or the <c>reference</c> part of a
-    /// multipart body; or the problem that refuses it. The caller disposes the reference.
+    /// The records of an upload of records alone (<c>PUT …/versions/{version}/reference</c>, <c>PUT …/training-dataset</c>):
+    /// the body itself (its content type says the format: <c>text/csv</c>, <c>application/jsonl</c>,
+    /// <c>application/vnd.apache.parquet</c>) or the multipart part named <paramref name="field"/>; or the problem that refuses
+    /// it (a 400 made by <paramref name="invalid"/>, the endpoint's own). A body is named <c>{field}.{csv|jsonl|parquet}</c>.
+    /// The caller disposes the records.
     /// </summary>
-    public static async Task<(UploadedReference? Reference, IResult? Problem)> ReadReferenceAsync(HttpRequest request, RegistryOptions options, CancellationToken cancellationToken)
+    public static async Task<(UploadedReference? Records, IResult? Problem)> ReadRecordsAsync(
+        HttpRequest request, RegistryOptions options, string field, Func<Dictionary<string, string[]>, ValidationProblem> invalid, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(invalid);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -139,12 +143,12 @@ internal static class VersionUpload
             if (RecordFormats.FromMediaType(request.ContentType) is not { } format)
             {
                 return (null, TypedResults.Problem(
-                    $"Send the records as the body with their content type (text/csv, application/jsonl, application/vnd.apache.parquet), or as the multipart part '{ReferenceField}'; got {request.ContentType ?? "no content type"}.",
+                    $"Send the records as the body with their content type (text/csv, application/jsonl, application/vnd.apache.parquet), or as the multipart part '{field}'; got {request.ContentType ?? "no content type"}.",
                     statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type"));
             }
 
-            var body = await UploadedReference.ReadAsync(request.Body, "reference." + RecordFormats.NameOf(format), format, options.MaxReferenceBytes, cancellationToken);
-            return body is null ? (null, TooLarge(ReferenceField, options.MaxReferenceBytes)) : (body, null);
+            var body = await UploadedReference.ReadAsync(request.Body, field + "." + RecordFormats.NameOf(format), format, options.MaxReferenceBytes, cancellationToken);
+            return body is null ? (null, TooLarge(field, options.MaxReferenceBytes)) : (body, null);
         }
 
         var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value ?? "", request.Body) { BodyLengthLimit = options.MaxReferenceBytes + 1 };
@@ -152,8 +156,8 @@ internal static class VersionUpload
         {
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
-                if (section.GetContentDispositionHeader()?.Name.Value == ReferenceField)
-                    return await ReadReferencePartAsync(section, options, cancellationToken);
+                if (section.GetContentDispositionHeader()?.Name.Value == field)
+                    return await ReadRecordsPartAsync(section, options, field, invalid, cancellationToken);
             }
         }
         catch (InvalidDataException exception)
@@ -161,7 +165,7 @@ internal static class VersionUpload
             return (null, TypedResults.Problem($"The multipart body cannot be read: {exception.Message}", statusCode: StatusCodes.Status400BadRequest, title: "Bad request"));
         }
 
-        return (null, Invalid(new() { [ReferenceField] = [$"The multipart body has no '{ReferenceField}' part: send the records as '{ReferenceField}', e.g. curl -F reference=@training.csv."] }));
+        return (null, invalid(new() { [field] = [$"The multipart body has no '{field}' part: send the records as '{field}', e.g. curl -F {field}=@training.csv."] }));
     }
 
     /// <summary>The card read from <paramref name="cardJson"/> when it is valid and names <paramref name="model"/>, else the errors by field.</summary>
@@ -243,18 +247,19 @@ internal static class VersionUpload
         return buffer.ToArray();
     }
 
-    private static async Task<(UploadedReference? Reference, IResult? Problem)> ReadReferencePartAsync(MultipartSection section, RegistryOptions options, CancellationToken cancellationToken)
+    private static async Task<(UploadedReference? Reference, IResult? Problem)> ReadRecordsPartAsync(
+        MultipartSection section, RegistryOptions options, string field, Func<Dictionary<string, string[]>, ValidationProblem> invalid, CancellationToken cancellationToken)
     {
         var fileName = section.GetContentDispositionHeader()?.FileName.Value ?? "";
         if ((RecordFormats.FromMediaType(section.ContentType) ?? RecordFormats.FromFileName(fileName)) is not { } format)
-            return (null, UnknownFormat(section.ContentType, fileName));
+            return (null, UnknownFormat(field, section.ContentType, fileName, invalid));
         var uploaded = await UploadedReference.ReadAsync(section.Body, fileName, format, options.MaxReferenceBytes, cancellationToken);
-        return uploaded is null ? (null, TooLarge(ReferenceField, options.MaxReferenceBytes)) : (uploaded, null);
+        return uploaded is null ? (null, TooLarge(field, options.MaxReferenceBytes)) : (uploaded, null);
     }
 
-    private static ValidationProblem UnknownFormat(string? contentType, string fileName) => Invalid(new()
+    private static ValidationProblem UnknownFormat(string field, string? contentType, string fileName, Func<Dictionary<string, string[]>, ValidationProblem> invalid) => invalid(new()
     {
-        [ReferenceField] = [$"Say the reference's format: a file name ending in .csv, .jsonl or .parquet, or a content type (text/csv, application/jsonl, application/vnd.apache.parquet); got '{fileName}' ({contentType ?? "no content type"})."],
+        [field] = [$"Say the {field}'s format: a file name ending in .csv, .jsonl or .parquet, or a content type (text/csv, application/jsonl, application/vnd.apache.parquet); got '{fileName}' ({contentType ?? "no content type"})."],
     });
 
     private static ProblemHttpResult TooLarge(string field, long limit) => TypedResults.Problem(

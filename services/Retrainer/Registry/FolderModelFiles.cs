@@ -5,7 +5,8 @@ namespace Retrainer.Registry;
 
 /// <summary>
 /// ONNX files in the models folder (the embedded registry), each in its version's bundle <c>{root}/{name}/{version}/</c>
-/// with the card, as training writes bundles; a file's reference is <c>{name}/{version}/{file}</c>.
+/// with the card, as training writes bundles; a file's reference is <c>{name}/{version}/{file}</c>. A training dataset is
+/// <c>{root}/.datasets/{name}/{id}/dataset</c> (no model's name starts with a dot), alone in its folder, which a delete removes.
 /// </summary>
 public sealed class FolderModelFiles(string root) : IModelFiles
 {
@@ -21,6 +22,19 @@ public sealed class FolderModelFiles(string root) : IModelFiles
             await bundle.WriteAsync(_root, cancellationToken);
         return $"{name}/{version}/{bundle.Card.Artifact.File}";
     }
+
+    public async Task<string> WriteDatasetAsync(string modelName, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var file = $".datasets/{modelName}/{Guid.NewGuid():N}/dataset";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(_root, file))!);
+        await using (var written = File.Create(Path.Combine(_root, file)))
+            await content.CopyToAsync(written, cancellationToken);
+        return file;
+    }
+
+    public Task<Stream?> OpenReadAsync(string file, CancellationToken cancellationToken) =>
+        Task.FromResult<Stream?>(File.Exists(Path.Combine(_root, file)) ? File.OpenRead(Path.Combine(_root, file)) : null);
 
     public async Task<byte[]?> ReadAsync(string file, CancellationToken cancellationToken) =>
         File.Exists(Path.Combine(_root, file)) ? await File.ReadAllBytesAsync(Path.Combine(_root, file), cancellationToken) : null;

@@ -281,6 +281,42 @@ public sealed partial class ModelRegistry(
         return new VersionDeletion(VersionDeletionOutcome.Deleted, [], [], [.. removed.Select(change => change.Alias)]);
     }
 
+    /// <summary>The model's uploaded training dataset, or null when it has none.</summary>
+    public Task<TrainingDataset?> TrainingDatasetAsync(string modelName, CancellationToken cancellationToken) =>
+        store.TrainingDatasetAsync(modelName, cancellationToken);
+
+    /// <summary>The file of a training dataset, from its start (the caller disposes it), or null when it is gone.</summary>
+    public Task<Stream?> OpenTrainingDatasetAsync(TrainingDataset dataset, CancellationToken cancellationToken) =>
+        store.OpenTrainingDatasetAsync(dataset, cancellationToken);
+
+    /// <summary>Keeps <paramref name="content"/> as its model's training dataset, described by <paramref name="dataset"/>, replacing the one the model had.</summary>
+    public async Task<TrainingDataset> SetTrainingDatasetAsync(TrainingDataset dataset, Stream content, CancellationToken cancellationToken)
+    {
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            return await store.SetTrainingDatasetAsync(dataset, content, CancellationToken.None);
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    /// <summary>Deletes the model's training dataset; true when it had one.</summary>
+    public async Task<bool> DeleteTrainingDatasetAsync(string modelName, CancellationToken cancellationToken)
+    {
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            return await store.DeleteTrainingDatasetAsync(modelName, CancellationToken.None);
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _changes.Dispose();
 

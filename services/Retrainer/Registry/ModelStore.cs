@@ -7,8 +7,9 @@ namespace Retrainer.Registry;
 /// <summary>
 /// The registry's store: a version is a document of <c>model_versions</c> (key <c>{name}/{version}</c>) naming its ONNX file
 /// in <see cref="IModelFiles"/>, written first so a listed version is complete, of which only the card's reference and
-/// metrics may change; an alias is a document of <c>model_aliases</c> (key <c>{name}/{alias}</c>). Which version serves
-/// is <see cref="ModelRegistry"/>'s rule.
+/// metrics may change; an alias is a document of <c>model_aliases</c> (key <c>{name}/{alias}</c>); a model's uploaded
+/// training dataset is a document of <c>training_datasets</c> (key <c>{name}</c>) naming its file in <see cref="IModelFiles"/>.
+/// Which version serves is <see cref="ModelRegistry"/>'s rule.
 /// </summary>
 public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] IDocumentDatabase database, IModelFiles files)
 {
@@ -26,6 +27,12 @@ public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] I
         Key = alias => Key(alias.ModelName, alias.Name),
         Fields = [new("model", alias => alias.ModelName)],
         Indexes = [["model"]],
+    });
+
+    private readonly IDocuments<TrainingDataset> _datasets = database.Collection(new DocumentSchema<TrainingDataset>
+    {
+        Name = "training_datasets",
+        Key = dataset => dataset.Model,
     });
 
     /// <summary>Stores <paramref name="bundle"/> (its card's SHA-256 filled in) as registered at <paramref name="registeredAt"/>, unless that version is stored; true when it was new.</summary>
@@ -80,7 +87,40 @@ public sealed class ModelStore([FromKeyedServices(RetrainerService.StoreName)] I
             return false;
         await files.DeleteAsync(stored.File, cancellationToken);
         if (await _versions.ListAsync(DocumentQuery.Where("model", modelName).Take(1), cancellationToken) is [])
+        {
             await _aliases.DeleteManyAsync(DocumentQuery.Where("model", modelName), cancellationToken);
+            await DeleteTrainingDatasetAsync(modelName, cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>Keeps <paramref name="content"/> as its model's training dataset, the file written first, then its document; the file it replaces goes last.</summary>
+    public async Task<TrainingDataset> SetTrainingDatasetAsync(TrainingDataset dataset, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var replaced = await TrainingDatasetAsync(dataset.Model, cancellationToken);
+        dataset = dataset with { File = await files.WriteDatasetAsync(dataset.Model, content, cancellationToken) };
+        await _datasets.UpsertAsync(dataset, cancellationToken);
+        if (replaced is not null)
+            await files.DeleteAsync(replaced.File, cancellationToken);
+        return dataset;
+    }
+
+    /// <summary>The model's training dataset, or null when it has none.</summary>
+    public async Task<TrainingDataset?> TrainingDatasetAsync(string modelName, CancellationToken cancellationToken) =>
+        (await _datasets.GetAsync(modelName, cancellationToken))?.Document;
+
+    /// <summary>The file of <paramref name="dataset"/>, or null when it is gone.</summary>
+    public Task<Stream?> OpenTrainingDatasetAsync(TrainingDataset dataset, CancellationToken cancellationToken) =>
+        files.OpenReadAsync(dataset?.File ?? throw new ArgumentNullException(nameof(dataset)), cancellationToken);
+
+    /// <summary>Deletes the model's training dataset, its document first; true when it had one.</summary>
+    public async Task<bool> DeleteTrainingDatasetAsync(string modelName, CancellationToken cancellationToken)
+    {
+        if (await TrainingDatasetAsync(modelName, cancellationToken) is not { } dataset || !await _datasets.DeleteAsync(modelName, cancellationToken))
+            return false;
+        await files.DeleteAsync(dataset.File, cancellationToken);
         return true;
     }
 

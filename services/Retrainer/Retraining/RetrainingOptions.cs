@@ -73,7 +73,8 @@ public sealed class RetrainingOptions : IValidatedOptions
 
     /// <summary>
     /// <c>recent-plus-earlier</c>: at most this many stored rows older than the window (the newest of them), and as many
-    /// from the dataset a model's customization reads (<see cref="IRetrainingCustomization"/>). Env: <c>Retraining__MaxEarlierRows</c>.
+    /// from the model's uploaded training dataset or else the dataset its customization reads (<see cref="IRetrainingCustomization"/>).
+    /// Env: <c>Retraining__MaxEarlierRows</c>.
     /// </summary>
     public int MaxEarlierRows { get; set; } = 100_000;
 

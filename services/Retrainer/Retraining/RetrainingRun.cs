@@ -4,6 +4,7 @@ using Modeling.Bundles;
 using Retrainer.Registry;
 using Retrainer.Rollouts;
 using Retrainer.Training;
+using Retrainer.TrainingData;
 
 namespace Retrainer.Retraining;
 
@@ -71,7 +72,11 @@ public sealed partial class RetrainingRun(
             : [];
         var selection = TrainingDataSelection.Select(recent, earlier, newest, policy);
         var customization = _customizations.FirstOrDefault(candidate => candidate.Model == job.Model);
-        var dataset = await DatasetWindowAsync(job.Model, champion, customization, policy, settings, cancellationToken);
+        // recent-plus-earlier: a training dataset uploaded for the model is its earlier data, in place of its customization's window.
+        var dataset = policy.Policy == RetrainingPolicies.RecentPlusEarlier
+            && await TrainingDatasetReader.EarlierDataAsync(registry, job.Model, champion.Card, settings.MaxEarlierRows, cancellationToken) is { } uploaded
+            ? new EarlierDataset(uploaded.Name, uploaded.Examples)
+            : await DatasetWindowAsync(job.Model, champion, customization, policy, settings, cancellationToken);
         List<TrainingExample> training = [.. dataset.Examples, .. Examples(selection.Training)];
         var holdout = Examples(selection.Holdout);
         job = job with

@@ -21,6 +21,10 @@ public static class TrainingDataWriter
 {
     private const int RowsPerGroup = 10_000;
 
+    /// <summary>The column a file of <paramref name="card"/>'s training data holds the true value in: the card's <c>label.field</c>, <c>label</c> without one.</summary>
+    public static string LabelColumnOf(ModelCard card) =>
+        (card ?? throw new ArgumentNullException(nameof(card))).Label?.Field is { Length: > 0 } field ? field : "label";
+
     /// <summary>Writes <paramref name="rows"/> in <paramref name="format"/> to <paramref name="output"/>.</summary>
     public static Task WriteAsync(ModelCard card, IAsyncEnumerable<LabelledRow> rows, RecordFormat format, Stream output, CancellationToken cancellationToken)
     {
@@ -154,7 +158,7 @@ public static class TrainingDataWriter
     {
         public IReadOnlyList<string> Features { get; } = [.. card.Features.Select(feature => feature.Name)];
 
-        public string Label { get; } = card.Label?.Field is { Length: > 0 } field ? field : "label";
+        public string Label { get; } = LabelColumnOf(card);
 
         public bool NumericLabel { get; } = card.Task == ModelTask.Regression || card.Label?.PositiveWhenGreaterThan is not null;
 

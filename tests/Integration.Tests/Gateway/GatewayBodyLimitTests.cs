@@ -126,6 +126,25 @@ public sealed class GatewayBodyLimitTests(BodyLimitGateway platform) : IClassFix
         Assert.Equal(ModelLimit, JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("maxBodyBytes").GetInt64());
     }
 
+    [Fact]
+    public async Task A_training_dataset_upload_has_the_model_upload_limit()
+    {
+        var dataset = $"/api/v1/models/dataset-limit-{Guid.NewGuid():N}/training-dataset";
+        using var withinModelLimit = new StringContent(new string('x', 4 * Limit), Encoding.UTF8, "text/csv");
+        using var forwarded = await Client.PutAsync(new Uri(dataset, UriKind.Relative), withinModelLimit);
+        using var overModelLimit = new StringContent(new string('x', 2 * ModelLimit), Encoding.UTF8, "text/csv");
+        using var refused = await Client.PutAsync(new Uri(dataset, UriKind.Relative), overModelLimit);
+        // Only a PUT: a DELETE with a body keeps the general limit.
+        using var otherMethod = new HttpRequestMessage(HttpMethod.Delete, new Uri(dataset, UriKind.Relative)) { Content = new StringContent(new string('x', 4 * Limit), Encoding.UTF8, "text/csv") };
+        using var refusedElsewhere = await Client.SendAsync(otherMethod);
+
+        Assert.Equal(HttpStatusCode.OK, forwarded.StatusCode);
+        Assert.Contains(FeatureBuilder.Received, request => request == $"PUT {dataset}");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal(ModelLimit, JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("maxBodyBytes").GetInt64());
+        await AssertTooLargeAsync(refusedElsewhere);
+    }
+
     // A JSON object of exactly `size` bytes.
     private static string JsonRecord(int size) => $$"""{"pad":"{{new string('x', size - 10)}}"}""";
 

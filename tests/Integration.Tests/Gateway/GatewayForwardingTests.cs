@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Integration.Tests.Gateway;
 
-/// <summary>Four upstream stand-ins (FeatureBuilder, two Inference replicas, FeedbackCollector) behind one Gateway process.</summary>
+/// <summary>Five upstream stand-ins (FeatureBuilder, two Inference replicas, FeedbackCollector, the Retrainer) behind one Gateway process.</summary>
 public sealed class ForwardingPlatform : IAsyncLifetime
 {
     internal UpstreamService FeatureBuilder { get; private set; } = null!;
@@ -15,6 +15,8 @@ public sealed class ForwardingPlatform : IAsyncLifetime
 
     internal UpstreamService FeedbackCollector { get; private set; } = null!;
 
+    internal UpstreamService Retrainer { get; private set; } = null!;
+
     internal ServiceProcess Gateway { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -23,7 +25,9 @@ public sealed class ForwardingPlatform : IAsyncLifetime
         Inference1 = await UpstreamService.StartAsync("inference-1");
         Inference2 = await UpstreamService.StartAsync("inference-2");
         FeedbackCollector = await UpstreamService.StartAsync("feedbackcollector");
-        Gateway = await ProxiedGateway.StartAsync(FeatureBuilder.Address, Inference1.Address, Inference2.Address, FeedbackCollector.Address);
+        Retrainer = await UpstreamService.StartAsync("retrainer");
+        Gateway = await ProxiedGateway.StartAsync(FeatureBuilder.Address, Inference1.Address, Inference2.Address, FeedbackCollector.Address,
+            new Dictionary<string, string> { ["ReverseProxy__Clusters__retrainer__Destinations__primary__Address"] = Retrainer.Address });
     }
 
     public async Task DisposeAsync()
@@ -33,6 +37,7 @@ public sealed class ForwardingPlatform : IAsyncLifetime
         await Inference1.DisposeAsync();
         await Inference2.DisposeAsync();
         await FeedbackCollector.DisposeAsync();
+        await Retrainer.DisposeAsync();
     }
 }
 
@@ -48,6 +53,9 @@ public sealed class GatewayForwardingTests(ForwardingPlatform platform) : IClass
     [InlineData("/api/v1/models/flights", "featurebuilder")]
     [InlineData("/api/v1/models/flights?detail=fields&x=%2F", "featurebuilder")]
     [InlineData("/api/v1/predictions/0192f1c4-8a4e-7b3c-9d2e-1f0a2b3c4d5e", "feedbackcollector")]
+    [InlineData("/api/v1/models/flights/versions/2", "retrainer")]
+    [InlineData("/api/v1/models/flights/training-data?format=jsonl", "retrainer")]
+    [InlineData("/api/v1/models/flights/training-dataset", "retrainer")]
     public async Task A_public_path_is_forwarded_unchanged_to_the_service_that_owns_it(string pathAndQuery, string service)
     {
         var echo = await GetEchoAsync(pathAndQuery);

@@ -246,6 +246,57 @@ public abstract class ModelStoreContract(BootstrapModelFixture fixture)
         Assert.Equal("7", Assert.Single(await store.AliasesAsync("arrival-delay", None)).Version);
     }
 
+    [SkippableFact]
+    public async Task A_training_dataset_comes_back_as_uploaded_and_a_replaced_or_deleted_one_leaves_no_file_behind()
+    {
+        var store = CreateStore();
+        var first = await store.SetTrainingDatasetAsync(Dataset("flight-delay", "a.csv"), new MemoryStream("x,kind\n1,low\n"u8.ToArray()), None);
+
+        var found = await Reopen(store).TrainingDatasetAsync("flight-delay", None);
+        Assert.Equal(first, found);
+        Assert.Equal(Dataset("flight-delay", "a.csv") with { File = first.File }, found);
+        Assert.Equal("x,kind\n1,low\n"u8.ToArray(), await ReadAllAsync(store, found!));
+        Assert.Null(await store.TrainingDatasetAsync("arrival-delay", None));
+
+        var second = await store.SetTrainingDatasetAsync(Dataset("flight-delay", "b.parquet"), new MemoryStream([1, 2, 3]), None);
+        Assert.Equal("b.parquet", (await store.TrainingDatasetAsync("flight-delay", None))!.FileName);
+        Assert.Equal([1, 2, 3], await ReadAllAsync(store, second));
+        Assert.Null(await store.OpenTrainingDatasetAsync(first, None));
+
+        Assert.True(await store.DeleteTrainingDatasetAsync("flight-delay", None));
+        Assert.False(await store.DeleteTrainingDatasetAsync("flight-delay", None));
+        Assert.Null(await store.TrainingDatasetAsync("flight-delay", None));
+        Assert.Null(await store.OpenTrainingDatasetAsync(second, None));
+    }
+
+    [SkippableFact]
+    public async Task Deleting_a_models_last_version_deletes_its_training_dataset()
+    {
+        var store = CreateStore();
+        await store.AddAsync(Version("flight-delay", "1"), Registered, None);
+        await store.AddAsync(Version("flight-delay", "2"), Registered, None);
+        var dataset = await store.SetTrainingDatasetAsync(Dataset("flight-delay", "a.csv"), new MemoryStream([1]), None);
+
+        await store.DeleteAsync("flight-delay", "1", None);
+        Assert.NotNull(await store.TrainingDatasetAsync("flight-delay", None));
+        await store.DeleteAsync("flight-delay", "2", None);
+
+        Assert.Null(await store.TrainingDatasetAsync("flight-delay", None));
+        Assert.Null(await store.OpenTrainingDatasetAsync(dataset, None));
+    }
+
+    private static TrainingDataset Dataset(string model, string fileName) =>
+        new(model, fileName, Modeling.Records.RecordFormat.Csv, 14, new string('a', 64), 1, 1, "kind", "1", Registered);
+
+    private static async Task<byte[]> ReadAllAsync(ModelStore store, TrainingDataset dataset)
+    {
+        await using var stream = await store.OpenTrainingDatasetAsync(dataset, None);
+        Assert.NotNull(stream);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
     private static ModelAlias Alias(string model, string name, string version, DateTimeOffset? at = null) =>
         new(model, name, version, at ?? new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
