@@ -41,14 +41,6 @@ public static class RecordFile
         }
     }
 
-    /// <summary>The time a raw value stands for: a typed timestamp, or ISO 8601 text (read as written, without converting zones).</summary>
-    public static DateTime? TimeOf(RawValue value) => value.Kind switch
-    {
-        RawValueKind.Timestamp => value.Timestamp,
-        RawValueKind.Text when DateTime.TryParse(value.Text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) => DateTime.SpecifyKind(time, DateTimeKind.Unspecified),
-        _ => null,
-    };
-
     private sealed class Sink(IReadOnlyList<FeatureSpec> features, string timeField, string labelField) : IRecordSink
     {
         private long _row;
@@ -66,7 +58,7 @@ public static class RecordFile
             var row = _row++;
             if (Problem is not null)
                 return ValueTask.CompletedTask;
-            if (TimeOf(record.ValueOf(timeField)) is not { } time)
+            if (record.ValueOf(timeField).AsTimestamp() is not { } time)
             {
                 Problem = string.Create(CultureInfo.InvariantCulture, $"row {row + 1} has no readable time in the field '{timeField}' (ISO 8601, e.g. 2013-01-01 or 2013-01-01T06:00)");
                 return ValueTask.CompletedTask;
