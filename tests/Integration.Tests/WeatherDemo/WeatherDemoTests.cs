@@ -16,8 +16,8 @@ namespace Integration.Tests.WeatherDemo;
 /// configuration and data only. Its first version is trained on 2012 by the platform's trainer (<c>Retrainer train
 /// --card</c>, as a process) and registered through the API; the embedded host runs on RabbitMQ with the demo's own
 /// settings (demo/seattle-weather/platform.env); January 2013 to January 2014 is replayed day by day by the replay tool's
-/// engine as another system would (a request before each day, its weather after it). The version's accuracy falls in
-/// the foggy autumn of 2013 (the full run, docs/demo-weather.md: 0.62 over the 90 outcomes to early January against a
+/// engine as another system would (a request before each day, its weather after it). The version's accuracy falls at
+/// the end of 2013 (the full run, docs/demo-weather.md: 0.62 over the 90 outcomes to early January against a
 /// threshold of 0.67): the accuracy rule fires, a retraining starts, and it ends with its evaluation. The replay starts in
 /// January because a challenger must see every label of the card among its training rows (the hold-out is the newest
 /// fifth): of 2013's three days of snow, two are in its first quarter.
