@@ -72,7 +72,7 @@ echo "4. the report" >&2
   echo '| job | trigger | state | rows (training / hold-out) | champion | challenger | metric | decision | reason |'
   echo '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'
   curl -sf "$url/api/v1/models/seattle-weather/retrainings" | jq -r '.jobs // . | reverse | .[] |
-    "| \(.jobId[0:8]) | \(.trigger) | \(.state) | \(if .data then "\(.data.trainingRows) / \(.data.holdoutRows)" else "–" end) | \(.championVersion // "–") | \(.challengerVersion // .evaluation.challenger.version // "–") | \(.evaluation.metric // "–") | \(.evaluation.decision // .skippedBecause // "–") | \((.evaluation.reason // .error // "") | gsub("\\|"; "/")) |"'
+    "| \(.jobId[0:8]) | \(.trigger) | \(.state) | \(if .data then "\(.data.trainingRows) / \(.data.holdoutRows)" else "–" end) | \(.championVersion // "–") | \(.challengerVersion // .evaluation.challenger.version // "–") | \(.evaluation.metric // "–") | \(.evaluation.decision // .skippedBecause // "–") | \(([.evaluation.reason, .error] | map(select(. != null)) | join("; ")) | gsub("\\|"; "/")) |"'
   printf '\n## Versions and aliases (GET /api/v1/models/seattle-weather/versions)\n\n'
   curl -sf "$url/api/v1/models/seattle-weather/versions" | jq -r '"champion: \(.aliases.champion // "–"); versions: \([.versions[].version] | join(", "))"'
   printf '\n## Rollouts (GET /api/v1/models/seattle-weather/rollouts)\n\n'
