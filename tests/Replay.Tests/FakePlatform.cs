@@ -20,6 +20,9 @@ public sealed class FakePlatform(TimeProvider time) : IReplayBroker
     /// <summary>The probability to answer a request with (from its plain JSON document); null: leave it unanswered.</summary>
     public Func<JsonElement, double?>? Answer { get; init; }
 
+    /// <summary>The label to answer a request with, as a multiclass model would (with its probability 0.6); null: leave it unanswered.</summary>
+    public Func<JsonElement, string?>? AnswerLabel { get; init; }
+
     /// <summary>Called after each request is published with its number (1, 2, …), e.g. to deliver an alert.</summary>
     public Action<FakePlatform, int>? AfterRequest { get; init; }
 
@@ -54,6 +57,19 @@ public sealed class FakePlatform(TimeProvider time) : IReplayBroker
                     version = "1",
                     label = probability > 0.5 ? "late" : "on-time",
                     probability,
+                }));
+            }
+
+            if (AnswerLabel?.Invoke(request) is { } label)
+            {
+                Deliver($"prediction.made.{Model}", JsonSerializer.Serialize(new
+                {
+                    correlationId = request.GetProperty("correlationId").GetString(),
+                    entityKey = request.GetProperty("entityKey").GetString(),
+                    model = Model,
+                    version = "1",
+                    label,
+                    probability = 0.6,
                 }));
             }
 

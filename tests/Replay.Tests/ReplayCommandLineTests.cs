@@ -59,12 +59,34 @@ public sealed class ReplayCommandLineTests
     [InlineData("--amqp", "http://x/", "--amqp must be an amqp:// or amqps:// URI")]
     [InlineData("--quiet-period", "-1", "--quiet-period must not be negative")]
     [InlineData("--bogus", "1", "--bogus: unknown option")]
+    [InlineData("--period", "week", "--period: 'week' is not a period")]
+    [InlineData("--label-field", "weather", "--time-field and --label-field need --card")]
     public void A_bad_value_is_an_error_naming_the_option(string option, string value, string expected)
     {
         var (options, errors) = ReplayCommandLine.Parse([option, value], out _);
 
         Assert.Null(options);
         Assert.Contains(errors, error => error.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Another_model_is_its_card_its_records_file_their_fields_and_a_period()
+    {
+        var card = TestSupport.RepositoryFiles.Find("demo/seattle-weather/model-card.json");
+
+        var (options, errors) = ReplayCommandLine.Parse(
+            ["--card", card, "--data", "w.csv", "--time-field", "day", "--label-field", "weather", "--period", "quarter", "--model", "seattle-weather"], out _);
+
+        Assert.Empty(errors);
+        Assert.Equal((card, "w.csv", "day", "weather", Replay.Results.ReplayPeriod.Quarter), (options!.Card, options.DataFile, options.TimeField, options.LabelField, options.Period));
+    }
+
+    [Fact]
+    public void A_card_without_a_records_file_is_an_error()
+    {
+        var (_, errors) = ReplayCommandLine.Parse(["--card", TestSupport.RepositoryFiles.Find("demo/seattle-weather/model-card.json")], out _);
+
+        Assert.Equal(["--card needs --data: the records file to replay"], errors);
     }
 
     [Fact]

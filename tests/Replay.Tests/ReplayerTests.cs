@@ -3,6 +3,7 @@ using System.Text.Json;
 using Contracts.Monitoring;
 using Modeling.Flights;
 using Replay.Flights;
+using Replay.Records;
 using Replay.Results;
 using static Replay.Tests.TestFlights;
 
@@ -122,7 +123,7 @@ public sealed class ReplayerTests
             {
                 var key = request.GetProperty("entityKey").GetString()!;
                 var flight = flightsByKey[key];
-                var hash = FlightSampler.Position(key);
+                var hash = RecordSampler.Position(key);
                 if (hash < 0.1)
                     return null;
                 var probability = (float)Math.Clamp(0.2 + (flight.Flight.IsLate ? 0.25 : 0) + (hash - 0.5) * 0.6, 0.01, 0.99);
@@ -133,20 +134,20 @@ public sealed class ReplayerTests
 
         var report = await new Replayer(Options with { Speed = 1e6 }, platform, time, TextWriter.Null).RunAsync(Stream(flights), CancellationToken.None);
 
-        Assert.Equal(flights.Select(flight => flight.Departure.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Distinct(), report.Months.Select(month => month.Month));
-        Assert.True(report.Months.Count >= 2);
-        foreach (var month in report.Months)
+        Assert.Equal(flights.Select(flight => flight.Departure.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Distinct(), report.Periods.Select(month => month.Period));
+        Assert.True(report.Periods.Count >= 2);
+        foreach (var month in report.Periods)
         {
-            var ofMonth = flights.Where(flight => flight.Departure.ToString("yyyy-MM", CultureInfo.InvariantCulture) == month.Month).ToList();
+            var ofMonth = flights.Where(flight => flight.Departure.ToString("yyyy-MM", CultureInfo.InvariantCulture) == month.Period).ToList();
             var predicted = ofMonth.Where(flight => answered.ContainsKey(flight.EntityKey)).ToList();
-            Assert.Equal(ofMonth.Count, month.FlightsSent);
+            Assert.Equal(ofMonth.Count, month.RequestsSent);
             Assert.Equal(ofMonth.Count, month.OutcomesSent);
             Assert.Equal(predicted.Count, month.PredictionsReceived);
-            Assert.Equal(ofMonth.Count(flight => flight.Flight.Delay > 15) / (double)ofMonth.Count, month.LateRate!.Value, precision: 12);
-            Assert.Equal(predicted.Average(flight => (double)answered[flight.EntityKey]), month.MeanProbability!.Value, precision: 6);
+            Assert.Equal(ofMonth.Count(flight => flight.Flight.Delay > 15) / (double)ofMonth.Count, month.MeanTruth!.Value, precision: 12);
+            Assert.Equal(predicted.Average(flight => (double)answered[flight.EntityKey]), month.MeanPrediction!.Value, precision: 6);
             var expectedAuc = PairwiseAuc(predicted.Select(flight => (answered[flight.EntityKey], flight.Flight.IsLate)).ToList());
-            Assert.Equal(expectedAuc, month.LiveAuc!.Value, precision: 12);
-            Assert.InRange(month.LiveAuc.Value, 0.6, 0.95);
+            Assert.Equal(expectedAuc, month.Live.Auc!.Value, precision: 12);
+            Assert.InRange(month.Live.Auc.Value, 0.6, 0.95);
         }
 
         Assert.Equal(flights.Count, report.Totals.RequestsSent);
@@ -191,7 +192,7 @@ public sealed class ReplayerTests
         Assert.Equal(("drift", "input-drift", "1"), (first.Kind, first.Rule, first.ModelVersion));
         Assert.Equal(["date.hour"], first.Drifted);
         Assert.InRange(second.StreamTime, new DateTime(2001, 2, 2, 8, 59, 0), new DateTime(2001, 2, 2, 9, 0, 0));
-        Assert.Equal([1, 1], report.Months.Select(month => month.Alerts));
+        Assert.Equal([1, 1], report.Periods.Select(month => month.Alerts));
         Assert.Equal(1, report.AlertsInTrainingPeriod);
 
         var markdown = report.ToMarkdown();
@@ -201,7 +202,7 @@ public sealed class ReplayerTests
         var json = JsonDocument.Parse(report.ToJson()).RootElement;
         Assert.Equal(1, json.GetProperty("alertsInTrainingPeriod").GetInt32());
         Assert.Equal("date.month", json.GetProperty("alerts")[1].GetProperty("drifted")[0].GetString());
-        Assert.Equal(3, json.GetProperty("months")[0].GetProperty("flightsSent").GetInt32());
+        Assert.Equal(3, json.GetProperty("periods")[0].GetProperty("requestsSent").GetInt32());
     }
 
     [Fact]
@@ -226,7 +227,7 @@ public sealed class ReplayerTests
             Stream([At("2001-01-03T07:00", 0, row: 0), At("2001-01-03T08:00", 30, row: 1)]), CancellationToken.None);
 
         Assert.Equal((2L, 1L, 1L, 1L), (report.Totals.PredictionsReceived, report.Totals.DuplicatePredictions, report.Totals.OtherPredictions, report.Totals.UnreadableMessages));
-        Assert.Equal(0.4, report.Months[0].MeanProbability!.Value, precision: 6);
+        Assert.Equal(0.4, report.Periods[0].MeanPrediction!.Value, precision: 6);
     }
 
     [Fact]

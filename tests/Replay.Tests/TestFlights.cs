@@ -1,6 +1,7 @@
 using System.Globalization;
 using Modeling.Flights;
 using Replay.Flights;
+using Replay.Records;
 
 namespace Replay.Tests;
 
@@ -10,12 +11,12 @@ public static class TestFlights
     public static ScheduledFlight At(string departure, int delay, string origin = "ORD", string destination = "DFW", int distance = 802, int row = 0) =>
         new(new FlightRecord(DateTime.Parse(departure, CultureInfo.InvariantCulture), delay, distance, origin, destination), row);
 
-    public static async IAsyncEnumerable<ScheduledFlight> Stream(IEnumerable<ScheduledFlight> flights)
+    public static async IAsyncEnumerable<ReplayRecord> Stream(IEnumerable<ScheduledFlight> flights)
     {
         foreach (var flight in flights)
         {
             await Task.Yield();
-            yield return flight;
+            yield return flight.Record;
         }
     }
 

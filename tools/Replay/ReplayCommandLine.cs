@@ -8,13 +8,21 @@ public static class ReplayCommandLine
     /// <summary>The usage text printed for <c>--help</c> and after an error.</summary>
     public const string Usage = """
         usage: replay [options]    (scripts/replay.sh [options]; docs/replay.md)
-          --from DATE            first scheduled departure replayed (default 2001-01-01)
+          Without --card: the demo flights for flight-delay. With --card and --data: any records file for any model.
+          --card FILE            the model's card: its features are sent, its task and label rule judge the predictions
+          --data FILE            the records (CSV, JSON Lines, Parquet); without --card a flights parquet file
+                                 (default: the fetched demo data)
+          --time-field NAME      with --card: the field holding each record's time (default date)
+          --label-field NAME     with --card: the field holding the outcome (default: the card's label.field)
+          --period P             month, quarter or year: one row of the report per period (default month)
+          --from DATE            first record time (scheduled departure) replayed (default 2001-01-01)
           --to DATE              end of the replay, exclusive (default 2001-07-01)
-          --sample F             share of flights, chosen by a hash of the flight (default 1)
+          --sample F             share of records, chosen by a hash of the record's entity key (default 1)
           --speed N              stream time runs N times faster than wall time (default 20000)
           --max-rate R           at most R events (requests + outcomes) per second (default: no cap)
-          --lead DURATION        request the prediction this long before departure (default 1h)
-          --outcome-lag DURATION publish the delay this long after departure + delay (default 0)
+          --lead DURATION        request the prediction this long before the record's time (default 1h)
+          --outcome-lag DURATION publish the outcome this long after it is known: the record's time, for a
+                                 flight its departure + delay (default 0)
           --outcome-hold DURATION
                                  an outcome due before its prediction came back waits this long for it (default 10s)
           --drain DURATION       keep listening up to this long after the last event; ends once every request
@@ -26,13 +34,12 @@ public static class ReplayCommandLine
           --model NAME           model to ask (default flight-delay)
           --cloudevents          send CloudEvents instead of plain JSON
           --no-outcomes          send prediction requests only
-          --data FILE            flights parquet file (default: the fetched demo data)
           --report FILE          also write the Markdown report there
           --json FILE            write the JSON report there
           --training-from DATE, --training-to DATE
                                  the served model's training period (default January 2001)
-          --baseline FOLDER      also score every flight with this model bundle (e.g. .data/models/flight-delay/1)
-                                 and report its AUC per month on the same flights
+          --baseline FOLDER      also score every record with this model bundle (e.g. .data/models/flight-delay/1)
+                                 and report its metric per period on the same records
         DURATION: 90s, 15m, 1h, 2d or hh:mm:ss; --outcome-hold, --drain, --quiet-period and --progress also take plain seconds.
         """;
 
@@ -41,7 +48,7 @@ public static class ReplayCommandLine
     private static readonly string[] ValueOptions =
     [
         "--from", "--to", "--sample", "--speed", "--max-rate", "--lead", "--outcome-lag", "--outcome-hold", "--drain", "--quiet-period", "--progress",
-        "--amqp", "--model", "--data", "--report", "--json", "--training-from", "--training-to", "--baseline",
+        "--amqp", "--model", "--data", "--card", "--time-field", "--label-field", "--period", "--report", "--json", "--training-from", "--training-to", "--baseline",
     ];
 
     /// <summary>The options, or the errors naming the option; <paramref name="help"/> says whether <c>--help</c> was given.</summary>
@@ -103,6 +110,10 @@ public static class ReplayCommandLine
                     "--amqp" => options with { Amqp = Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : throw new FormatException($"'{value}' is not an absolute URI") },
                     "--model" => options with { Model = value },
                     "--data" => options with { DataFile = value },
+                    "--card" => options with { Card = value },
+                    "--time-field" => options with { TimeField = value },
+                    "--label-field" => options with { LabelField = value },
+                    "--period" => options with { Period = Results.ReplayPeriods.Parse(value) },
                     "--report" => options with { ReportFile = value },
                     "--json" => options with { JsonFile = value },
                     "--training-from" => options with { TrainingFrom = Date(value) },

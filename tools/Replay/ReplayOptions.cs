@@ -2,19 +2,21 @@ namespace Replay;
 
 /// <summary>
 /// What a replay plays, how fast, where to, and where its report goes. Built from the command line by
-/// <see cref="ReplayCommandLine"/> (docs/replay.md lists every option) or directly by a test.
+/// <see cref="ReplayCommandLine"/> (docs/replay.md lists every option) or directly by a test. The defaults replay the
+/// first demo, the flights of January–June 2001 for <c>flight-delay</c>; with <see cref="Card"/> and
+/// <see cref="DataFile"/> it replays any records file for any model.
 /// </summary>
 public sealed record ReplayOptions
 {
-    /// <summary>The first scheduled departure replayed (inclusive). <c>--from</c>, default 2001-01-01.</summary>
+    /// <summary>The first record time (a flight's scheduled departure) replayed (inclusive). <c>--from</c>, default 2001-01-01.</summary>
     public DateTime From { get; init; } = new(2001, 1, 1);
 
-    /// <summary>The end of the replayed departures (exclusive). <c>--to</c>, default 2001-07-01.</summary>
+    /// <summary>The end of the replayed record times (exclusive). <c>--to</c>, default 2001-07-01.</summary>
     public DateTime To { get; init; } = new(2001, 7, 1);
 
     /// <summary>
-    /// The share of flights replayed, chosen by a hash of each flight's entity key so two runs take the same
-    /// flights. <c>--sample</c>, default 1 (every flight).
+    /// The share of records replayed, chosen by a hash of each record's entity key so two runs take the same
+    /// records. <c>--sample</c>, default 1 (every record).
     /// </summary>
     public double Sample { get; init; } = 1.0;
 
@@ -24,12 +26,12 @@ public sealed record ReplayOptions
     /// <summary>The most events (requests and outcomes) sent per wall-clock second; none when null. <c>--max-rate</c>.</summary>
     public double? MaxRate { get; init; }
 
-    /// <summary>How long before the scheduled departure the prediction is requested. <c>--lead</c>, default 1 h.</summary>
+    /// <summary>How long before the record's time (a flight's scheduled departure) the prediction is requested. <c>--lead</c>, default 1 h.</summary>
     public TimeSpan Lead { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// How long after departure + delay the outcome is published (e.g. the flight time, if the delay should be
-    /// known only at arrival). <c>--outcome-lag</c>, default 0.
+    /// How long after the outcome is known the outcome is published: after the record's time, for a flight after its
+    /// departure + delay (e.g. the flight time, if the delay should be known only at arrival). <c>--outcome-lag</c>, default 0.
     /// </summary>
     public TimeSpan OutcomeLag { get; init; } = TimeSpan.Zero;
 
@@ -71,8 +73,27 @@ public sealed record ReplayOptions
     /// <summary>Don't publish outcomes (predictions only). <c>--no-outcomes</c>.</summary>
     public bool SkipOutcomes { get; init; }
 
-    /// <summary>The flights file; the fetched demo data when null. <c>--data</c>.</summary>
+    /// <summary>
+    /// The records file: with <see cref="Card"/> any CSV, JSON Lines or Parquet file; without, a flights parquet file
+    /// with the demo data's columns (the fetched demo data when null). <c>--data</c>.
+    /// </summary>
     public string? DataFile { get; init; }
+
+    /// <summary>
+    /// The model card (a bundle's <c>model-card.json</c> or a card template) that says what the model reads (its features,
+    /// sent as the request's record), its task and labels, and its label rule (<c>label.field</c>, the outcome sent and
+    /// judged by). Null: the flights demo (<see cref="Flights.FlightDelayCard"/>). <c>--card</c>.
+    /// </summary>
+    public string? Card { get; init; }
+
+    /// <summary>With <see cref="Card"/>: the field holding each record's time (ISO 8601). <c>--time-field</c>, default <c>date</c>.</summary>
+    public string TimeField { get; init; } = "date";
+
+    /// <summary>With <see cref="Card"/>: the field holding each record's outcome; null: the card's <c>label.field</c>. <c>--label-field</c>.</summary>
+    public string? LabelField { get; init; }
+
+    /// <summary>The stretch of stream time the report gives a row to. <c>--period</c>, default month.</summary>
+    public Results.ReplayPeriod Period { get; init; } = Results.ReplayPeriod.Month;
 
     /// <summary>Where the Markdown report is also written. <c>--report</c>.</summary>
     public string? ReportFile { get; init; }
@@ -91,7 +112,7 @@ public sealed record ReplayOptions
 
     /// <summary>
     /// A model bundle folder (card and ONNX file, e.g. <c>.data/models/flight-delay/1</c>) the replay scores every
-    /// flight with itself, for a baseline AUC per month on the same flights. <c>--baseline</c>.
+    /// record with itself, for a baseline metric per period on the same records. <c>--baseline</c>.
     /// </summary>
     public string? BaselineFolder { get; init; }
 
@@ -125,6 +146,14 @@ public sealed record ReplayOptions
             errors.Add("--model must not be empty");
         if (BaselineFolder is { } baseline && !Directory.Exists(baseline))
             errors.Add($"--baseline: the folder '{baseline}' does not exist");
+        if (Card is { } card && !File.Exists(card))
+            errors.Add($"--card: the file '{card}' does not exist");
+        if (Card is not null && DataFile is null)
+            errors.Add("--card needs --data: the records file to replay");
+        if (Card is null && (LabelField is not null || TimeField != "date"))
+            errors.Add("--time-field and --label-field need --card (without it the flights demo is replayed)");
+        if (string.IsNullOrWhiteSpace(TimeField))
+            errors.Add("--time-field must not be empty");
         if (TrainingFrom >= TrainingTo)
             errors.Add($"--training-from ({TrainingFrom:s}) must be before --training-to ({TrainingTo:s})");
         return errors;

@@ -3,18 +3,20 @@ using Modeling.Flights;
 using Replay.Broker;
 using Replay.Flights;
 using Replay.Messages;
+using Replay.Records;
 using Replay.Results;
 using Replay.Streaming;
 
 namespace Replay;
 
 /// <summary>
-/// Plays flights through a running platform as another system would: a prediction request on
-/// <c>platform.ingest</c> before each departure and the true delay once the flight has left, on a stream clock
-/// running <see cref="ReplayOptions.Speed"/> times faster than wall time; meanwhile it listens on
-/// <c>platform.events</c> for the predictions (to measure live AUC per month itself, from the probabilities and
-/// the true labels) and for the alerts (recording the stream time each arrived at). The command line
-/// (<c>Program.cs</c>) and the integration tests both run it.
+/// Plays records through a running platform as another system would: a prediction request on <c>platform.ingest</c>
+/// before each record's time (a flight's departure, a day) and its outcome once it is known (the flight's delay once it
+/// has left, the day's weather), on a stream clock running <see cref="ReplayOptions.Speed"/> times faster than wall
+/// time; meanwhile it listens on <c>platform.events</c> for the predictions (to measure the live metric of the model's
+/// task per period itself, from the predictions and the truths: <see cref="ReplayTarget"/>), for the alerts and for the
+/// model lifecycle events (recording the stream time each arrived at). The command line (<c>Program.cs</c>) and the
+/// integration tests both run it.
 /// </summary>
 public sealed class Replayer
 {
@@ -27,6 +29,7 @@ public sealed class Replayer
     private readonly TimeProvider _time;
     private readonly TextWriter _progress;
     private readonly BaselineModel? _baseline;
+    private readonly ReplayTarget _target;
     private readonly ReplayLedger _ledger;
     private readonly StreamPositionLog _answered = new();
     private readonly string _correlationPrefix;
@@ -46,10 +49,11 @@ public sealed class Replayer
     private long _lastReceivedAt;
 
     /// <summary>
-    /// A replay of <paramref name="options"/> over <paramref name="broker"/>, progress lines to <paramref name="progress"/>;
-    /// every flight is also scored by <paramref name="baseline"/> when given (<c>--baseline</c>).
+    /// A replay of <paramref name="options"/> over <paramref name="broker"/>, progress lines to <paramref name="progress"/>,
+    /// judging predictions by <paramref name="target"/> (the flights demo's when null); every record is also scored by
+    /// <paramref name="baseline"/> when given (<c>--baseline</c>).
     /// </summary>
-    public Replayer(ReplayOptions options, IReplayBroker broker, TimeProvider time, TextWriter progress, BaselineModel? baseline = null)
+    public Replayer(ReplayOptions options, IReplayBroker broker, TimeProvider time, TextWriter progress, ReplayTarget? target = null, BaselineModel? baseline = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(broker);
@@ -62,13 +66,14 @@ public sealed class Replayer
         _time = time;
         _progress = TextWriter.Synchronized(progress);
         _baseline = baseline;
-        _ledger = new ReplayLedger(options.From);
+        _target = target ?? ReplayTarget.Of(FlightDelayCard.Card);
+        _ledger = new ReplayLedger(options.From, options.Period, _target);
         RunId = Guid.NewGuid().ToString("N")[..8];
         _correlationPrefix = RunId + ":";
         _pacer = new RatePacer(time, options.MaxRate);
     }
 
-    /// <summary>This run's id: the prefix of its correlation ids (<c>&lt;run&gt;:&lt;flight number&gt;</c>).</summary>
+    /// <summary>This run's id: the prefix of its correlation ids (<c>&lt;run&gt;:&lt;record number&gt;</c>).</summary>
     public string RunId { get; }
 
     /// <summary>
@@ -91,26 +96,43 @@ public sealed class Replayer
         }
     }
 
-    /// <summary>Connects to <see cref="ReplayOptions.Amqp"/>, replays the flights of the options' file and range, and reports.</summary>
+    /// <summary>
+    /// Connects to <see cref="ReplayOptions.Amqp"/>, replays the records of the options' file and range (the demo flights
+    /// without a card), and reports.
+    /// </summary>
     public static async Task<ReplayReport> RunAsync(ReplayOptions options, TextWriter progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var file = options.DataFile ?? DemoData.RequireFlightsFile();
+        var target = options.Card is { } card
+            ? await ReplayTarget.ReadAsync(card, options.LabelField, cancellationToken)
+            : ReplayTarget.Of(FlightDelayCard.Card);
+        var sampler = new RecordSampler(options.Sample);
+        IAsyncEnumerable<ReplayRecord> records;
+        if (options.Card is null)
+        {
+            var flights = options.DataFile ?? DemoData.RequireFlightsFile();
+            records = FlightSchedule.ReadAsync(flights, options.From, options.To, sampler, cancellationToken).Select(flight => flight.Record);
+        }
+        else
+        {
+            var labelField = target.LabelField ?? throw new InvalidOperationException($"--card {options.Card}: the card has no label.field; name the outcome's field with --label-field");
+            records = RecordFile.ReadAsync(options.DataFile!, target.Features, options.TimeField, labelField, options.From, options.To, sampler, cancellationToken);
+        }
+
         using var baseline = options.BaselineFolder is { } folder ? await BaselineModel.LoadAsync(folder, cancellationToken) : null;
         await using var broker = await RabbitMqReplayBroker.ConnectAsync(options.Amqp, cancellationToken);
-        var replayer = new Replayer(options, broker, TimeProvider.System, progress, baseline);
-        var flights = FlightSchedule.ReadAsync(file, options.From, options.To, new FlightSampler(options.Sample), cancellationToken);
-        return await replayer.RunAsync(flights, cancellationToken);
+        var replayer = new Replayer(options, broker, TimeProvider.System, progress, target, baseline);
+        return await replayer.RunAsync(records, cancellationToken);
     }
 
     /// <summary>
-    /// Replays <paramref name="flights"/> (in departure order, already sampled), waits <see cref="ReplayOptions.Drain"/>
+    /// Replays <paramref name="records"/> (in time order, already sampled), waits <see cref="ReplayOptions.Drain"/>
     /// for the last predictions and alerts, and reports. Cancelling stops the sending and skips the drain; the
     /// report then covers what was sent and says it is incomplete.
     /// </summary>
-    public async Task<ReplayReport> RunAsync(IAsyncEnumerable<ScheduledFlight> flights, CancellationToken cancellationToken)
+    public async Task<ReplayReport> RunAsync(IAsyncEnumerable<ReplayRecord> records, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(flights);
+        ArgumentNullException.ThrowIfNull(records);
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
         _started = started;
@@ -121,7 +143,7 @@ public sealed class Replayer
         var completed = false;
         try
         {
-            await foreach (var message in timeline.EventsAsync(flights, cancellationToken))
+            await foreach (var message in timeline.EventsAsync(records, cancellationToken))
             {
                 if (_clock is null)
                 {
@@ -165,7 +187,7 @@ public sealed class Replayer
         return _ledger.Report(RunId, _options, startedAt, _time.GetElapsedTime(started), completed);
     }
 
-    // Outcomes due before their flight's prediction has come back wait (up to the hold) and go out as soon as it has.
+    // Outcomes due before their record's prediction has come back wait (up to the hold) and go out as soon as it has.
     private async Task ReleaseHeldOutcomesAsync(bool force, CancellationToken cancellationToken)
     {
         if (_held.Count == 0)
@@ -196,20 +218,21 @@ public sealed class Replayer
     {
         _pacer.Sent();
         _events++;
-        var flight = message.Flight;
+        var record = message.Record;
         var correlationId = string.Create(CultureInfo.InvariantCulture, $"{_correlationPrefix}{message.Sequence}");
         var now = _time.GetUtcNow();
         var contentType = _options.CloudEvents ? Contracts.Ingest.PublicExchanges.CloudEventsContentType : "application/json";
         if (message.Kind == ReplayEventKind.Request)
         {
-            _ledger.RequestSent(message.Sequence, flight, message.StreamTime, _baseline?.Score(flight.Flight) ?? float.NaN);
-            var body = ReplayMessages.Request(_options.Model, flight, correlationId, _options.CloudEvents, now);
+            var baseline = _baseline?.Score(record) is { } score ? _target.Predicted(score) : float.NaN;
+            _ledger.RequestSent(message.Sequence, record, message.StreamTime, baseline);
+            var body = ReplayMessages.Request(_options.Model, record, correlationId, _options.CloudEvents, now);
             return TrackAsync(_broker.PublishAsync(ReplayMessages.RequestRoutingKey, contentType, correlationId, body, cancellationToken), outcome: false);
         }
 
         var outcomeId = correlationId + ":outcome";
-        _ledger.OutcomeSent(flight);
-        var outcomeBody = ReplayMessages.Outcome(_options.Model, flight, outcomeId, _options.CloudEvents, now);
+        _ledger.OutcomeSent(record);
+        var outcomeBody = ReplayMessages.Outcome(_options.Model, record, outcomeId, _options.CloudEvents, now);
         return TrackAsync(_broker.PublishAsync(ReplayMessages.OutcomeRoutingKey, contentType, outcomeId, outcomeBody, cancellationToken), outcome: true);
     }
 
@@ -261,7 +284,15 @@ public sealed class Replayer
         switch (received)
         {
             case PredictionReceived prediction:
-                if (_ledger.Predicted(SequenceOf(prediction.CorrelationId), prediction.Probability, prediction.Version, out var requestedAt) == ReplayLedger.Match.First)
+                var predicted = _target.Predicted(prediction);
+                if (float.IsNaN(predicted))
+                {
+                    _ledger.Unreadable();
+                    Warn(ref _warnedUnreadable, $"a prediction without what a {_target.TaskName} model's prediction carries (probability, label or value) ignored (further ones are only counted)");
+                    break;
+                }
+
+                if (_ledger.Predicted(SequenceOf(prediction.CorrelationId), predicted, prediction.Version, out var requestedAt) == ReplayLedger.Match.First)
                     _answered.Add(_time.GetUtcNow(), requestedAt);
                 break;
             case AlertReceived alert when alert.Model == _options.Model:

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Modeling.Bundles;
+using Modeling.Cards;
 using Modeling.Flights;
 using Retrainer.Demo;
 using Retrainer.Evaluation;
@@ -11,6 +12,8 @@ namespace Retrainer.Training;
 /// The Retrainer's command-line mode, for training without a running system:
 /// <code>
 /// Retrainer train     [--from 2001-01-01] [--to 2001-02-01] [--version 1] [--models .data/models] [--data FILE] [--max-rows N] [--trees 300]
+/// Retrainer train     --card CARD --data FILE [--from DATE] [--to DATE] [--time-field date] [--version 1] [--models .data/models]
+///                     [--trees 100] [--leaves 16] [--min-rows-per-leaf 10]   (any model, from its card and a CSV, JSON Lines or Parquet file)
 /// Retrainer bootstrap [--models .data/models]      (trains the bootstrap model only when it is not cached)
 /// Retrainer evaluate  [--version 1] [--models .data/models] [--data FILE]   (AUC, log loss … per month, as Markdown)
 /// </code>
@@ -18,7 +21,7 @@ namespace Retrainer.Training;
 public static class RetrainerCommandLine
 {
     private static readonly string[] Commands = ["train", "bootstrap", "evaluate"];
-    private static readonly string[] OptionNames = ["from", "to", "version", "models", "data", "max-rows", "trees"];
+    private static readonly string[] OptionNames = ["from", "to", "version", "models", "data", "max-rows", "trees", "card", "time-field", "leaves", "min-rows-per-leaf"];
 
     /// <summary>Whether the arguments ask for a command rather than the web service.</summary>
     public static bool Handles(string[] args) => args is [var first, ..] && Commands.Contains(first);
@@ -36,6 +39,8 @@ public static class RetrainerCommandLine
             string Data() => options.GetValueOrDefault("data") ?? DemoData.RequireFlightsFile(Environment.CurrentDirectory);
             switch (args[0])
             {
+                case "train" when options.GetValueOrDefault("card") is { } cardFile:
+                    return await TrainCardAsync(cardFile, options, models, output, cancellationToken);
                 case "train":
                     var training = BootstrapModel.Options with
                     {
@@ -68,11 +73,45 @@ public static class RetrainerCommandLine
                     return 0;
             }
         }
-        catch (Exception exception) when (exception is ArgumentException or FileNotFoundException or InvalidOperationException)
+        catch (Exception exception) when (exception is ArgumentException or FileNotFoundException or InvalidOperationException or InvalidDataException)
         {
             await output.WriteLineAsync($"error: {exception.Message}");
             return 2;
         }
+    }
+
+    // train --card: any model from its card (a template or a version's card) and a data file.
+    private static async Task<int> TrainCardAsync(string cardFile, Dictionary<string, string> options, string models, TextWriter output, CancellationToken cancellationToken)
+    {
+        var read = ModelCardReader.Read(await File.ReadAllTextAsync(cardFile, cancellationToken));
+        if (read.Card is not { } card)
+        {
+            await output.WriteLineAsync($"error: {cardFile}: {string.Join("; ", read.Errors)}");
+            return 2;
+        }
+
+        var data = options.GetValueOrDefault("data") ?? throw new ArgumentException("train --card needs --data FILE: the rows to train on");
+        var defaults = new CardFileTrainingOptions { Version = card.Version };
+        var training = defaults with
+        {
+            Version = options.GetValueOrDefault("version") ?? card.Version,
+            TimeField = options.GetValueOrDefault("time-field") ?? defaults.TimeField,
+            From = Date(options, "from"),
+            To = Date(options, "to"),
+            Trees = Number(options, "trees") ?? defaults.Trees,
+            Leaves = Number(options, "leaves") ?? defaults.Leaves,
+            MinimumRowsPerLeaf = Number(options, "min-rows-per-leaf") ?? defaults.MinimumRowsPerLeaf,
+        };
+        var trained = await CardFileTraining.TrainAsync(card, data, training, TimeProvider.System, cancellationToken);
+        var folder = await trained.Bundle.WriteAsync(models, cancellationToken);
+        var metrics = trained.Bundle.Card.Metrics;
+        var summary = metrics?.Holdout is { } binary ? $"AUC {binary.Auc:0.0000}, log loss {binary.LogLoss:0.0000}"
+            : metrics?.Multiclass is { } multiclass ? $"accuracy {multiclass.Accuracy:0.0000}, macro-F1 {multiclass.MacroF1:0.0000}"
+            : metrics?.Regression is { } regression ? $"RMSE {regression.Rmse:0.####}, MAE {regression.Mae:0.####}"
+            : "no hold-out rows";
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {folder} ({trained.Bundle.Card.Lineage?.TrainingRows} training rows; hold-out of {trained.Bundle.Card.Lineage?.HoldoutRows}: {summary})"));
+        return 0;
     }
 
     private static Dictionary<string, string> ParseOptions(ReadOnlySpan<string> args)

@@ -13,17 +13,25 @@ public static class DemoData
     /// The path of <c>flights-3m.parquet</c>: <c>DEMO_DATA_DIR</c> (the folder holding node_modules) when set,
     /// otherwise <c>.data/vega-datasets</c> in the nearest folder above the start folder that has one.
     /// </summary>
-    public static string? FindFlightsFile(string? startFolder = null)
+    public static string? FindFlightsFile(string? startFolder = null) => FindFile(Path.GetFileName(PackageRelativePath), startFolder);
+
+    /// <summary>
+    /// The path of another file of the package's data folder (e.g. <c>seattle-weather.csv</c>), looked for as
+    /// <see cref="FindFlightsFile"/> looks for the flights.
+    /// </summary>
+    public static string? FindFile(string fileName, string? startFolder = null)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
+        var relative = Path.Combine(Path.GetDirectoryName(PackageRelativePath)!, fileName);
         if (Environment.GetEnvironmentVariable("DEMO_DATA_DIR") is { Length: > 0 } configured)
         {
-            var path = Path.Combine(configured, PackageRelativePath);
+            var path = Path.Combine(configured, relative);
             return File.Exists(path) ? path : null;
         }
 
         for (var folder = new DirectoryInfo(startFolder ?? AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
-            var path = Path.Combine(folder.FullName, ".data", "vega-datasets", PackageRelativePath);
+            var path = Path.Combine(folder.FullName, ".data", "vega-datasets", relative);
             if (File.Exists(path))
                 return path;
         }

@@ -49,7 +49,7 @@ public sealed class ReplayTests(ReplaySystem system, ITestOutputHelper output) :
         Assert.True(january.Alerts.Count == 0 && history.GetProperty("alerts").GetArrayLength() == 0,
             $"alerts on the training month:\n{january.ToMarkdown()}\n{history}\n{await DriftTableAsync()}");
         // The tool's own measurement: the model has skill on its training month.
-        Assert.InRange(january.Months.Single().LiveAuc!.Value, 0.6, 0.9);
+        Assert.InRange(january.Periods.Single().Live.Auc!.Value, 0.6, 0.9);
 
         // The stream goes on into February: the window fills with traffic the model never saw.
         var februaryStarted = DateTimeOffset.UtcNow;

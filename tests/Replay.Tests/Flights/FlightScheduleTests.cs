@@ -1,5 +1,6 @@
 using Modeling.Flights;
 using Replay.Flights;
+using Replay.Records;
 using TestSupport;
 
 namespace Replay.Tests.Flights;
@@ -14,11 +15,11 @@ public sealed class FlightScheduleTests
         var from = new DateTime(2001, 1, 30, 18, 0, 0);
         var to = new DateTime(2001, 2, 2);
 
-        var first = await FlightSchedule.ReadAsync(file, from, to, new FlightSampler(0.1)).ToListAsync();
+        var first = await FlightSchedule.ReadAsync(file, from, to, new RecordSampler(0.1)).ToListAsync();
         // Read again, February alone (the month the first read took while reading January): the same flights with the
         // same keys. Reading January again too would only repeat what the next test shows for a month read first.
         var february = new DateTime(2001, 2, 1);
-        var again = await FlightSchedule.ReadAsync(file, february, to, new FlightSampler(0.1)).ToListAsync();
+        var again = await FlightSchedule.ReadAsync(file, february, to, new RecordSampler(0.1)).ToListAsync();
 
         Assert.InRange(first.Count, 2_500, 6_000);
         Assert.NotEmpty(again);
@@ -36,8 +37,8 @@ public sealed class FlightScheduleTests
         var file = DemoData.RequireFlightsFile();
         var day = new DateTime(2001, 3, 14);
 
-        var narrow = await FlightSchedule.ReadAsync(file, day, day.AddDays(1), new FlightSampler(0.05)).ToListAsync();
-        var wide = await FlightSchedule.ReadAsync(file, day.AddDays(-2), day.AddDays(2), new FlightSampler(0.05)).ToListAsync();
+        var narrow = await FlightSchedule.ReadAsync(file, day, day.AddDays(1), new RecordSampler(0.05)).ToListAsync();
+        var wide = await FlightSchedule.ReadAsync(file, day.AddDays(-2), day.AddDays(2), new RecordSampler(0.05)).ToListAsync();
 
         Assert.NotEmpty(narrow);
         Assert.Equal(narrow.Select(flight => flight.EntityKey), wide.Where(flight => flight.Departure >= day && flight.Departure < day.AddDays(1)).Select(flight => flight.EntityKey));

@@ -20,7 +20,7 @@ public sealed class PlatformEventParserTests
             """);
 
         var received = Assert.IsType<PredictionReceived>(prediction);
-        Assert.Equal(("ab12cd34:17", "2001-01-03T07:05-ORD-DFW-3", "2", 0.0639), (received.CorrelationId, received.EntityKey, received.Version, received.Probability));
+        Assert.Equal(("ab12cd34:17", "2001-01-03T07:05-ORD-DFW-3", "2", "on-time", 0.0639, -13.41), (received.CorrelationId, received.EntityKey, received.Version, received.Label, received.Probability!.Value, received.Value!.Value));
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class PlatformEventParserTests
             """);
 
         var received = Assert.IsType<PredictionReceived>(prediction);
-        Assert.Equal(("ab12cd34:18", "1", 0.7), (received.CorrelationId, received.Version, received.Probability));
+        Assert.Equal(("ab12cd34:18", "1", 0.7), (received.CorrelationId, received.Version, received.Probability!.Value));
     }
 
     [Fact]

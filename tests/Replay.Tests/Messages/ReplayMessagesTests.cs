@@ -13,7 +13,7 @@ public sealed class ReplayMessagesTests
     {
         var flight = At("2001-01-03T07:05", delay: 37, origin: "ORD", destination: "LAX", distance: 1744, row: 1234);
 
-        var body = Parse(ReplayMessages.Request("flight-delay", flight, "run1:17", cloudEvent: false, Now));
+        var body = Parse(ReplayMessages.Request("flight-delay", flight.Record, "run1:17", cloudEvent: false, Now));
 
         Assert.Equal(["model", "entityKey", "correlationId", "record"], Names(body));
         Assert.Equal("flight-delay", body.GetProperty("model").GetString());
@@ -32,7 +32,7 @@ public sealed class ReplayMessagesTests
     {
         var flight = At("2001-01-03T07:05", delay: 37);
 
-        var body = Parse(ReplayMessages.Request("flight-delay", flight, "run1:17", cloudEvent: true, Now));
+        var body = Parse(ReplayMessages.Request("flight-delay", flight.Record, "run1:17", cloudEvent: true, Now));
 
         Assert.Equal("1.0", body.GetProperty("specversion").GetString());
         Assert.Equal(ReplayMessages.RequestEventType, body.GetProperty("type").GetString());
@@ -40,7 +40,7 @@ public sealed class ReplayMessagesTests
         Assert.Equal("run1:17", body.GetProperty("id").GetString());
         Assert.Equal(Now, body.GetProperty("time").GetDateTimeOffset());
         Assert.Equal("application/json", body.GetProperty("datacontenttype").GetString());
-        var plain = Parse(ReplayMessages.Request("flight-delay", flight, "run1:17", cloudEvent: false, Now));
+        var plain = Parse(ReplayMessages.Request("flight-delay", flight.Record, "run1:17", cloudEvent: false, Now));
         Assert.Equal(plain.GetRawText(), body.GetProperty("data").GetRawText());
     }
 
@@ -49,7 +49,7 @@ public sealed class ReplayMessagesTests
     {
         var flight = At("2001-01-03T07:05", delay: 37, origin: "ORD", destination: "LAX", row: 1234);
 
-        var body = Parse(ReplayMessages.Outcome("flight-delay", flight, "run1:17:outcome", cloudEvent: false, Now));
+        var body = Parse(ReplayMessages.Outcome("flight-delay", flight.Record, "run1:17:outcome", cloudEvent: false, Now));
 
         Assert.Equal(["model", "entityKey", "observedAt", "value"], Names(body));
         Assert.Equal("flight-delay", body.GetProperty("model").GetString());
@@ -63,7 +63,7 @@ public sealed class ReplayMessagesTests
     {
         var flight = At("2001-01-03T07:05", delay: -4);
 
-        var body = Parse(ReplayMessages.Outcome("flight-delay", flight, "run1:17:outcome", cloudEvent: true, Now));
+        var body = Parse(ReplayMessages.Outcome("flight-delay", flight.Record, "run1:17:outcome", cloudEvent: true, Now));
 
         Assert.Equal("1.0", body.GetProperty("specversion").GetString());
         Assert.Equal(ReplayMessages.OutcomeEventType, body.GetProperty("type").GetString());

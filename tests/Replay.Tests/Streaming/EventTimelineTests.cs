@@ -79,7 +79,7 @@ public sealed class EventTimelineTests
         foreach (var (outcome, index) in events.Select((e, index) => (e, index)).Where(x => x.e.Kind == ReplayEventKind.Outcome))
         {
             Assert.True(index > requestIndex[outcome.Sequence]);
-            Assert.Equal(timeline.OutcomeTime(outcome.Flight), outcome.StreamTime);
+            Assert.Equal(timeline.OutcomeTime(outcome.Record), outcome.StreamTime);
         }
 
         Assert.Equal(Enumerable.Range(0, 2000).Select(i => (long)i), events.Where(e => e.Kind == ReplayEventKind.Request).Select(e => e.Sequence));
@@ -104,6 +104,6 @@ public sealed class EventTimelineTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             timeline.EventsAsync(Stream([At("2001-01-03T08:00", 0), At("2001-01-03T07:00", 0, row: 1)])).ToListAsync());
 
-        Assert.Contains("departure order", error.Message, StringComparison.Ordinal);
+        Assert.Contains("time order", error.Message, StringComparison.Ordinal);
     }
 }

@@ -25,6 +25,52 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("hold-out AUC", output.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Train_with_a_card_trains_that_model_on_the_window_of_a_data_file()
+    {
+        // Two years of days whose weather follows their measurements: rain when it rains, snow when it is cold and wet,
+        // fog on calm dry days, else sun. The first year is the window.
+        var random = new Random(5);
+        var rows = new List<string> { "date,precipitation,temp_max,temp_min,wind,weather" };
+        for (var day = new DateTime(2012, 1, 1); day < new DateTime(2014, 1, 1); day = day.AddDays(1))
+        {
+            var (precipitation, temperature, wind) = (random.NextDouble() < 0.5 ? Math.Round(random.NextDouble() * 20, 1) : 0, Math.Round(random.NextDouble() * 30 - 5, 1), Math.Round(random.NextDouble() * 6, 1));
+            var weather = precipitation > 0 ? temperature < 2 ? "snow" : precipitation < 1 ? "drizzle" : "rain" : wind < 1.5 ? "fog" : "sun";
+            rows.Add(FormattableString.Invariant($"{day:yyyy-MM-dd},{precipitation},{temperature + 6},{temperature},{wind},{weather}"));
+        }
+
+        var data = Path.Combine(Directory.CreateDirectory(_models).FullName, "weather.csv");
+        await File.WriteAllLinesAsync(data, rows);
+        var output = new StringWriter();
+
+        var exit = await RetrainerCommandLine.RunAsync(
+            ["train", "--card", RepositoryFiles.Find("demo/seattle-weather/model-card.json"), "--data", data, "--from", "2012-01-01", "--to", "2013-01-01",
+             "--version", "7", "--models", _models, "--trees", "30", "--min-rows-per-leaf", "5"],
+            output, CancellationToken.None);
+
+        Assert.True(exit == 0, output.ToString());
+        var read = await ModelBundle.ReadAsync(ModelBundle.FolderOf(_models, "seattle-weather", "7"), CancellationToken.None);
+        Assert.Empty(read.Errors);
+        var card = read.Bundle!.Card;
+        Assert.Equal((Modeling.Cards.ModelTask.Multiclass, "weather.csv", "30", "5"), (card.Task, card.Lineage!.Dataset, card.Lineage.Hyperparameters!["trees"], card.Lineage.Hyperparameters["minimumRowsPerLeaf"]));
+        Assert.Equal((new DateTime(2012, 1, 1), new DateTime(2013, 1, 1)), (card.Lineage.WindowStart, card.Lineage.WindowEnd));
+        Assert.Equal(366, card.Lineage.TrainingRows + card.Lineage.HoldoutRows); // 2012 was a leap year; 2013 is out of the window
+        Assert.Equal(card.Lineage.TrainingRows, card.Reference!.Rows);
+        Assert.True(card.Metrics!.Multiclass!.Accuracy > 0.85, $"hold-out accuracy {card.Metrics.Multiclass.Accuracy} on a rule the trees can learn");
+        Assert.Contains("accuracy", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_with_a_card_needs_a_data_file()
+    {
+        var output = new StringWriter();
+
+        var exit = await RetrainerCommandLine.RunAsync(["train", "--card", RepositoryFiles.Find("demo/seattle-weather/model-card.json")], output, CancellationToken.None);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("train --card needs --data FILE", output.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--from", "March", "--from must be a date like 2001-01-31")]
     [InlineData("--trees", "-3", "--trees must be a positive whole number")]

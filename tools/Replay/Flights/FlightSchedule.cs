@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Modeling.Flights;
+using Replay.Records;
 
 namespace Replay.Flights;
 
@@ -17,7 +18,7 @@ public static class FlightSchedule
 {
     /// <summary>The flights with <paramref name="from"/> ≤ departure &lt; <paramref name="to"/> that <paramref name="sampler"/> keeps, in departure order.</summary>
     public static async IAsyncEnumerable<ScheduledFlight> ReadAsync(
-        string path, DateTime from, DateTime to, FlightSampler sampler, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        string path, DateTime from, DateTime to, RecordSampler sampler, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sampler);
         var month = new DateTime(from.Year, from.Month, 1);
@@ -32,7 +33,7 @@ public static class FlightSchedule
             for (var row = 0; row < flights.Length; row++)
             {
                 var flight = new ScheduledFlight(flights[row], row);
-                if (flight.Departure >= from && flight.Departure < to && sampler.Keeps(flight))
+                if (flight.Departure >= from && flight.Departure < to && sampler.Keeps(flight.EntityKey))
                     yield return flight;
             }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Modeling.Features;
 using Modeling.Flights;
+using Replay.Records;
 
 namespace Replay.Flights;
 
@@ -16,4 +18,20 @@ public readonly record struct ScheduledFlight(FlightRecord Flight, int RowInMont
 
     /// <summary>The key the platform joins the flight's prediction and outcome by, e.g. <c>2001-01-03T07:05-ORD-DFW-1234</c>.</summary>
     public string EntityKey => string.Create(CultureInfo.InvariantCulture, $"{Flight.Date:yyyy-MM-ddTHH:mm}-{Flight.Origin}-{Flight.Destination}-{RowInMonth}");
+
+    /// <summary>
+    /// The flight as the replay plays it: asked about at its departure with what is known before it (date, distance,
+    /// origin, destination), its delay in minutes observed once it has left: at departure + max(delay, 0).
+    /// </summary>
+    public ReplayRecord Record => new(
+        Departure,
+        EntityKey,
+        [
+            new("date", RawValue.Of(Departure)),
+            new("distance", RawValue.Of(Flight.Distance)),
+            new("origin", RawValue.Of(Flight.Origin)),
+            new("destination", RawValue.Of(Flight.Destination)),
+        ],
+        RawValue.Of(Flight.Delay),
+        Departure + TimeSpan.FromMinutes(Math.Max(Flight.Delay, 0)));
 }

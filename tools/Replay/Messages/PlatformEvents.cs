@@ -10,8 +10,10 @@ public abstract record PlatformEvent;
 /// <param name="CorrelationId">The request's correlation id, as sent.</param>
 /// <param name="EntityKey">The request's entity key.</param>
 /// <param name="Version">The model version that answered.</param>
-/// <param name="Probability">The probability of the positive class (late).</param>
-public sealed record PredictionReceived(string? CorrelationId, string? EntityKey, string? Version, double Probability) : PlatformEvent;
+/// <param name="Label">The predicted label (binary and multiclass).</param>
+/// <param name="Probability">Binary: the positive class's probability; multiclass: the predicted label's; regression: none.</param>
+/// <param name="Value">The raw score, or the regression value.</param>
+public sealed record PredictionReceived(string? CorrelationId, string? EntityKey, string? Version, string? Label, double? Probability, double? Value) : PlatformEvent;
 
 /// <summary>An alert (routing key <c>alert.&lt;kind&gt;.&lt;model&gt;</c>): the fields the report shows.</summary>
 /// <param name="Kind"><c>drift</c>, <c>performance</c> or <c>stalled</c>, from the routing key.</param>
@@ -106,9 +108,10 @@ public static class PlatformEventParser
         // A CloudEvent carries the plain prediction in data, and the correlation id also as an attribute.
         var data = root.TryGetProperty("specversion", out _) && root.TryGetProperty("data", out var inner) && inner.ValueKind == JsonValueKind.Object ? inner : root;
         var correlationId = Text(data, "correlationId") ?? Text(root, "correlationid");
-        if (!data.TryGetProperty("probability", out var probability) || probability.ValueKind != JsonValueKind.Number)
-            throw new FormatException($"{routingKey}: the prediction for {correlationId} has no probability");
-        return new PredictionReceived(correlationId, Text(data, "entityKey"), Text(data, "version"), probability.GetDouble());
+        var (label, probability, value) = (Text(data, "label"), Number(data, "probability"), Number(data, "value"));
+        if (label is null && probability is null && value is null)
+            throw new FormatException($"{routingKey}: the prediction for {correlationId} has no label, probability or value");
+        return new PredictionReceived(correlationId, Text(data, "entityKey"), Text(data, "version"), label, probability, value);
     }
 
     private static LifecycleReceived Rollout(string routingKey, JsonElement root)

@@ -1,14 +1,14 @@
 using Modeling.Bundles;
 using Modeling.Features;
-using Modeling.Flights;
 using Modeling.Scoring;
+using Replay.Records;
 
 namespace Replay.Results;
 
 /// <summary>
-/// A model bundle the replay scores every flight with itself, in-process, as the request is sent (<c>--baseline</c>):
-/// what a never-retrained model would have answered on exactly the same flights, so the report can put the live
-/// AUC of whatever the platform served beside the baseline's on the same rows.
+/// A model bundle the replay scores every record with itself, in-process, as the request is sent (<c>--baseline</c>):
+/// what a never-retrained model would have answered on exactly the same records, so the report can put the live
+/// metric of whatever the platform served beside the baseline's on the same rows.
 /// </summary>
 public sealed class BaselineModel : IDisposable
 {
@@ -37,13 +37,13 @@ public sealed class BaselineModel : IDisposable
             : throw new InvalidOperationException($"--baseline {folder}: {string.Join("; ", read.Errors)}");
     }
 
-    /// <summary>The baseline's probability that <paramref name="flight"/> is late, or NaN when its card cannot featurize the flight.</summary>
-    public float Score(in FlightRecord flight)
+    /// <summary>The baseline's score of <paramref name="record"/>, or null when its card cannot featurize the record.</summary>
+    public ModelScore? Score(ReplayRecord record)
     {
-        if (!_featurizer.Featurize(flight, _row).IsValid)
-            return float.NaN;
+        if (!_featurizer.Featurize(record, _row).IsValid)
+            return null;
         _scorer.Score(_row, _score);
-        return _score[0].Probability;
+        return _score[0];
     }
 
     /// <inheritdoc />

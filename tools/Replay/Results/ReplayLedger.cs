@@ -1,28 +1,37 @@
-using Replay.Flights;
+using Modeling.Cards;
 using Replay.Messages;
+using Replay.Records;
 
 namespace Replay.Results;
 
 /// <summary>
-/// Everything a replay sent and received, kept compactly (20 bytes per flight) so a full six-month replay fits in
-/// memory; turns into a <see cref="ReplayReport"/>. Written by the sending loop and by the broker's consumer
+/// Everything a replay sent and received, kept compactly (24 bytes per record) so a full six-month flights replay fits
+/// in memory; turns into a <see cref="ReplayReport"/>. Written by the sending loop and by the broker's consumer
 /// thread, hence the lock.
 /// </summary>
 public sealed class ReplayLedger
 {
     private readonly Lock _gate = new();
-    private readonly DateTime _firstMonth;
-    private readonly List<Entry> _flights = [];
-    private readonly List<MonthCounts> _months = [];
+    private readonly DateTime _firstPeriod;
+    private readonly ReplayPeriod _period;
+    private readonly ReplayTarget _target;
+    private readonly List<Entry> _records = [];
+    private readonly List<PeriodCounts> _periods = [];
     private readonly List<AlertResult> _alerts = [];
     private readonly List<LifecycleResult> _lifecycle = [];
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private long _outcomesSent, _duplicates, _others, _unroutableRequests, _unroutableOutcomes, _unreadable, _predictions, _outcomesHeld, _outcomesUnanswered;
 
-    /// <summary>A ledger whose months are counted from the month of <paramref name="from"/>.</summary>
-    public ReplayLedger(DateTime from)
+    /// <summary>
+    /// A ledger whose periods (<paramref name="period"/>) are counted from the one holding <paramref name="from"/>, judging
+    /// predictions by <paramref name="target"/>.
+    /// </summary>
+    public ReplayLedger(DateTime from, ReplayPeriod period, ReplayTarget target)
     {
-        _firstMonth = new DateTime(from.Year, from.Month, 1);
+        ArgumentNullException.ThrowIfNull(target);
+        _period = period;
+        _firstPeriod = period.StartOf(from);
+        _target = target;
     }
 
     /// <summary>What happened to a prediction that came back.</summary>
@@ -44,7 +53,7 @@ public sealed class ReplayLedger
         get
         {
             lock (_gate)
-                return _flights.Count;
+                return _records.Count;
         }
     }
 
@@ -68,43 +77,51 @@ public sealed class ReplayLedger
     }
 
     /// <summary>
-    /// Records the request for flight number <paramref name="sequence"/>, before it is published (its prediction
+    /// Records the request for record number <paramref name="sequence"/>, before it is published (its prediction
     /// may come back before the publish is confirmed); requests are recorded in sequence order.
     /// </summary>
-    /// <param name="sequence">The flight's number in the run.</param>
-    /// <param name="flight">The flight.</param>
+    /// <param name="sequence">The record's number in the run.</param>
+    /// <param name="record">The record.</param>
     /// <param name="requestedAt">The stream time of the request.</param>
-    /// <param name="baselineProbability">The <c>--baseline</c> model's probability for the flight, or NaN without one.</param>
-    public void RequestSent(long sequence, in ScheduledFlight flight, DateTime requestedAt, float baselineProbability = float.NaN)
+    /// <param name="baseline">The <c>--baseline</c> model's prediction for the record (as <see cref="ReplayTarget"/> keeps one), or NaN without one.</param>
+    public void RequestSent(long sequence, ReplayRecord record, DateTime requestedAt, float baseline = float.NaN)
     {
+        ArgumentNullException.ThrowIfNull(record);
+        var truth = _target.Truth(record.Outcome);
         lock (_gate)
         {
-            if (sequence != _flights.Count)
-                throw new InvalidOperationException($"request {sequence} recorded after {_flights.Count} requests");
-            var month = MonthIndex(flight.Departure);
-            _flights.Add(new Entry((short)month, flight.Flight.IsLate, float.NaN, baselineProbability, requestedAt.Ticks));
-            var counts = Month(month);
+            if (sequence != _records.Count)
+                throw new InvalidOperationException($"request {sequence} recorded after {_records.Count} requests");
+            var period = PeriodIndex(record.Time);
+            _records.Add(new Entry(period, truth, float.NaN, baseline, requestedAt.Ticks));
+            var counts = Period(period);
             counts.Sent++;
-            if (flight.Flight.IsLate)
-                counts.Late++;
+            if (!float.IsNaN(truth))
+            {
+                counts.Truths++;
+                counts.TruthSum += truth;
+                if (_target.Task == ModelTask.Multiclass && truth >= 0)
+                    counts.Labels[(int)truth] = counts.Labels.GetValueOrDefault((int)truth) + 1;
+            }
         }
     }
 
     /// <summary>Records an outcome sent.</summary>
-    public void OutcomeSent(in ScheduledFlight flight)
+    public void OutcomeSent(ReplayRecord record)
     {
+        ArgumentNullException.ThrowIfNull(record);
         lock (_gate)
         {
-            Month(MonthIndex(flight.Departure)).Outcomes++;
+            Period(PeriodIndex(record.Time)).Outcomes++;
             _outcomesSent++;
         }
     }
 
-    /// <summary>Whether the prediction for flight <paramref name="sequence"/> has come back.</summary>
+    /// <summary>Whether the prediction for record <paramref name="sequence"/> has come back.</summary>
     public bool HasPrediction(long sequence)
     {
         lock (_gate)
-            return sequence >= 0 && sequence < _flights.Count && !float.IsNaN(_flights[(int)sequence].Probability);
+            return sequence >= 0 && sequence < _records.Count && !float.IsNaN(_records[(int)sequence].Predicted);
     }
 
     /// <summary>Counts an outcome that was held back for its prediction; <paramref name="answered"/>: the prediction came in the hold.</summary>
@@ -125,32 +142,33 @@ public sealed class ReplayLedger
     }
 
     /// <summary>
-    /// Records the prediction for flight <paramref name="sequence"/> (null: not one of this replay's requests);
+    /// Records the prediction for record <paramref name="sequence"/> (null: not one of this replay's requests):
+    /// <paramref name="predicted"/> as <see cref="ReplayTarget.Predicted(PredictionReceived)"/> gives it (not NaN);
     /// <paramref name="requestedAt"/> is the stream time its request was sent at.
     /// </summary>
-    public Match Predicted(long? sequence, double probability, string? version, out DateTime requestedAt)
+    public Match Predicted(long? sequence, double predicted, string? version, out DateTime requestedAt)
     {
         requestedAt = default;
         lock (_gate)
         {
-            if (sequence is not { } number || number < 0 || number >= _flights.Count)
+            if (sequence is not { } number || number < 0 || number >= _records.Count)
             {
                 _others++;
                 return Match.Other;
             }
 
-            var entry = _flights[(int)number];
+            var entry = _records[(int)number];
             requestedAt = new DateTime(entry.RequestedTicks);
-            if (!float.IsNaN(entry.Probability))
+            if (!float.IsNaN(entry.Predicted))
             {
                 _duplicates++;
                 return Match.Duplicate;
             }
 
-            _flights[(int)number] = entry with { Probability = (float)probability };
-            var counts = Month(entry.Month);
+            _records[(int)number] = entry with { Predicted = (float)predicted };
+            var counts = Period(entry.Period);
             counts.Predicted++;
-            counts.ProbabilitySum += probability;
+            counts.PredictionSum += predicted;
             counts.Versions[version ?? "?"] = counts.Versions.GetValueOrDefault(version ?? "?") + 1;
             _versions[version ?? "?"] = _versions.GetValueOrDefault(version ?? "?") + 1;
             _predictions++;
@@ -188,84 +206,68 @@ public sealed class ReplayLedger
         ArgumentNullException.ThrowIfNull(options);
         lock (_gate)
         {
-            var months = new List<MonthResult>();
-            for (var index = 0; index < _months.Count; index++)
+            var periods = new List<PeriodResult>();
+            for (var index = 0; index < _periods.Count; index++)
             {
-                var counts = _months[index];
-                var start = _firstMonth.AddMonths(index);
-                months.Add(new MonthResult(
-                    start.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
+                var counts = _periods[index];
+                var start = _firstPeriod.AddMonths(index * _period.Months());
+                var end = start.AddMonths(_period.Months());
+                var answered = _records.Where(entry => entry.Period == index && !float.IsNaN(entry.Predicted)).ToList();
+                var withBaseline = answered.Where(entry => !float.IsNaN(entry.Baseline)).ToList();
+                periods.Add(new PeriodResult(
+                    _period.NameOf(start),
                     counts.Sent,
                     counts.Outcomes,
                     counts.Predicted,
-                    counts.Sent > 0 ? (double)counts.Late / counts.Sent : null,
-                    counts.Predicted > 0 ? counts.ProbabilitySum / counts.Predicted : null,
-                    LiveAuc(index),
-                    BaselineAuc(index),
+                    _target.Task != ModelTask.Multiclass && counts.Truths > 0 ? counts.TruthSum / counts.Truths : null,
+                    _target.Task != ModelTask.Multiclass && counts.Predicted > 0 ? counts.PredictionSum / counts.Predicted : null,
+                    LabelShares(counts),
+                    LiveMetrics.Of(_target.Task, _target.Labels, answered.Select(entry => (entry.Truth, entry.Predicted))),
+                    withBaseline.Count > 0 ? LiveMetrics.Of(_target.Task, _target.Labels, withBaseline.Select(entry => (entry.Truth, entry.Baseline))) : null,
                     new SortedDictionary<string, long>(counts.Versions, StringComparer.Ordinal),
-                    _alerts.Count(alert => alert.StreamTime >= start && alert.StreamTime < start.AddMonths(1))));
+                    _alerts.Count(alert => alert.StreamTime >= start && alert.StreamTime < end)));
             }
 
-            var totals = new ReplayTotals(_flights.Count, _outcomesSent, _predictions, _duplicates, _others, Interlocked.Read(ref _unroutableRequests),
+            var totals = new ReplayTotals(_records.Count, _outcomesSent, _predictions, _duplicates, _others, Interlocked.Read(ref _unroutableRequests),
                 Interlocked.Read(ref _unroutableOutcomes), Interlocked.Read(ref _unreadable), Interlocked.Read(ref _outcomesHeld), Interlocked.Read(ref _outcomesUnanswered), new SortedDictionary<string, long>(_versions, StringComparer.Ordinal));
             var inTraining = _alerts.Count(alert => alert.StreamTime >= options.TrainingFrom && alert.StreamTime < options.TrainingTo);
-            return new ReplayReport(runId, ReplaySettings.Of(options), startedAt, duration, completed, totals, months, [.. _alerts], inTraining, [.. _lifecycle]);
+            return new ReplayReport(runId, ReplaySettings.Of(options, _target), startedAt, duration, completed, totals, periods, [.. _alerts], inTraining, [.. _lifecycle]);
         }
     }
 
-    private double? LiveAuc(int month)
+    // Multiclass: the share of each true label among the period's records with a truth, most frequent first.
+    private Dictionary<string, double> LabelShares(PeriodCounts counts) =>
+        counts.Labels
+            .OrderByDescending(label => label.Value)
+            .ThenBy(label => label.Key)
+            .ToDictionary(label => _target.Labels[label.Key], label => (double)label.Value / counts.Truths, StringComparer.Ordinal);
+
+    private int PeriodIndex(DateTime time)
     {
-        var scores = new List<float>();
-        var labels = new List<bool>();
-        foreach (var entry in _flights)
-        {
-            if (entry.Month == month && !float.IsNaN(entry.Probability))
-            {
-                scores.Add(entry.Probability);
-                labels.Add(entry.Late);
-            }
-        }
-
-        return RocAuc.Of(scores, labels);
+        var start = _period.StartOf(time);
+        return ((start.Year - _firstPeriod.Year) * 12 + start.Month - _firstPeriod.Month) / _period.Months();
     }
 
-    // The baseline on the same flights as the live AUC: those the platform answered.
-    private double? BaselineAuc(int month)
-    {
-        var scores = new List<float>();
-        var labels = new List<bool>();
-        foreach (var entry in _flights)
-        {
-            if (entry.Month == month && !float.IsNaN(entry.Probability) && !float.IsNaN(entry.Baseline))
-            {
-                scores.Add(entry.Baseline);
-                labels.Add(entry.Late);
-            }
-        }
-
-        return scores.Count > 0 ? RocAuc.Of(scores, labels) : null;
-    }
-
-    private int MonthIndex(DateTime departure) => (departure.Year - _firstMonth.Year) * 12 + departure.Month - _firstMonth.Month;
-
-    private MonthCounts Month(int index)
+    private PeriodCounts Period(int index)
     {
         if (index < 0)
-            throw new ArgumentOutOfRangeException(nameof(index), index, "a flight before the replay's first month");
-        while (_months.Count <= index)
-            _months.Add(new MonthCounts());
-        return _months[index];
+            throw new ArgumentOutOfRangeException(nameof(index), index, "a record before the replay's first period");
+        while (_periods.Count <= index)
+            _periods.Add(new PeriodCounts());
+        return _periods[index];
     }
 
-    private record struct Entry(short Month, bool Late, float Probability, float Baseline, long RequestedTicks);
+    private record struct Entry(int Period, float Truth, float Predicted, float Baseline, long RequestedTicks);
 
-    private sealed class MonthCounts
+    private sealed class PeriodCounts
     {
         public long Sent;
         public long Outcomes;
         public long Predicted;
-        public long Late;
-        public double ProbabilitySum;
+        public long Truths;
+        public double TruthSum;
+        public double PredictionSum;
+        public readonly Dictionary<int, long> Labels = [];
         public readonly Dictionary<string, long> Versions = new(StringComparer.Ordinal);
     }
 }

@@ -5,14 +5,17 @@ using System.Text.Json.Serialization;
 
 namespace Replay.Results;
 
-/// <summary>What a replay measured: per stream month the traffic and the live AUC, and every alert with the stream time it arrived at.</summary>
+/// <summary>
+/// What a replay measured: per stream period the traffic and the live metric of the model's task, every alert with the
+/// stream time it arrived at, and the model versions seen.
+/// </summary>
 /// <param name="RunId">The run's id, the prefix of its correlation ids (<c>&lt;run&gt;:&lt;flight number&gt;</c>) and CloudEvent outcome ids (<c>…:outcome</c>).</param>
 /// <param name="Settings">How the replay ran.</param>
 /// <param name="StartedAt">Wall-clock start.</param>
 /// <param name="Duration">Wall-clock duration, drain included.</param>
 /// <param name="Completed">False when the replay was stopped before its last event (Ctrl+C).</param>
 /// <param name="Totals">Counts over the whole replay.</param>
-/// <param name="Months">One row per calendar month of scheduled departures.</param>
+/// <param name="Periods">One row per period (<c>--period</c>) of the records' times.</param>
 /// <param name="Alerts">The alerts for the replayed model, in arrival order.</param>
 /// <param name="AlertsInTrainingPeriod">Alerts that arrived while the stream was in the model's training period.</param>
 /// <param name="Lifecycle">New model versions and rollout changes of the replayed model, in arrival order.</param>
@@ -23,7 +26,7 @@ public sealed record ReplayReport(
     TimeSpan Duration,
     bool Completed,
     ReplayTotals Totals,
-    IReadOnlyList<MonthResult> Months,
+    IReadOnlyList<PeriodResult> Periods,
     IReadOnlyList<AlertResult> Alerts,
     int AlertsInTrainingPeriod,
     IReadOnlyList<LifecycleResult> Lifecycle)
@@ -32,34 +35,56 @@ public sealed record ReplayReport(
     {
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    /// <summary>The report as indented camelCase JSON.</summary>
+    /// <summary>The report as indented camelCase JSON (the period as its name).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>The report as Markdown: settings, the month table, the alert list and the training-period count.</summary>
+    /// <summary>The report as Markdown: settings, the table per period, the alert list and the training-period count.</summary>
     public string ToMarkdown()
     {
         var text = new StringBuilder();
         var settings = Settings;
-        text.Append(Invariant($"# Replay of {settings.Model}: flights {settings.From:yyyy-MM-dd HH:mm} – {settings.To:yyyy-MM-dd HH:mm}\n\n"));
-        text.Append(Invariant($"Sample {settings.Sample:0.####}, speed {settings.Speed:0.##}×"))
+        text.Append(Invariant($"# Replay of {settings.Model}: {settings.From:yyyy-MM-dd HH:mm} – {settings.To:yyyy-MM-dd HH:mm}\n\n"));
+        text.Append(Invariant($"{settings.Data} ({settings.Task}, outcome {settings.LabelField ?? "–"}), sample {settings.Sample:0.####}, speed {settings.Speed:0.##}×"))
             .Append(settings.MaxRate is { } rate ? Invariant($" (at most {rate:0.##} events/s)") : "")
-            .Append(Invariant($", requests {Span(settings.Lead)} before departure, outcomes {Span(settings.OutcomeLag)} after departure + delay"))
+            .Append(Invariant($", requests {Span(settings.Lead)} before each record's time, outcomes {Span(settings.OutcomeLag)} after they are known"))
             .Append(settings.SkipOutcomes ? " (outcomes not sent)" : "")
             .Append(settings.CloudEvents ? ", CloudEvents" : ", plain JSON")
             .Append(Invariant($"; run {RunId} started {StartedAt:yyyy-MM-dd HH:mm:ss} UTC, took {Span(Duration)}"))
             .Append(Completed ? "." : ", STOPPED before the end.")
             .Append("\n\n");
 
-        var baseline = settings.Baseline is { } folder ? $"baseline AUC ({Path.GetFileName(folder.TrimEnd('/', '\\'))})" : "baseline AUC";
-        text.Append($"| month | flights sent | predictions received | late (delay > 15) | mean probability | live AUC | {baseline} | answered by version | alerts |\n");
-        text.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n");
-        foreach (var month in Months)
+        var baseline = settings.Baseline is { } folder ? $" ({Path.GetFileName(folder.TrimEnd('/', '\\'))})" : "";
+        var period = settings.Period.Word();
+        switch (settings.Task)
         {
-            var versions = string.Join(", ", month.Versions.Select(version => Invariant($"{version.Key}: {Share((double)version.Value / Math.Max(1, month.PredictionsReceived))}")));
-            text.Append(Invariant($"| {month.Month} | {month.FlightsSent:N0} | {month.PredictionsReceived:N0} | {Share(month.LateRate)} | "))
-                .Append(Invariant($"{Number(month.MeanProbability)} | {Number(month.LiveAuc)} | {Number(month.BaselineAuc)} | {versions} | {month.Alerts} |\n"));
+            case "binary":
+                text.Append($"| {period} | requests sent | predictions received | {settings.Positive} | mean probability | live AUC | baseline AUC{baseline} | answered by version | alerts |\n");
+                text.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n");
+                break;
+            case "multiclass":
+                text.Append($"| {period} | requests sent | predictions received | true labels | live accuracy | live macro-F1 | baseline accuracy{baseline} | answered by version | alerts |\n");
+                text.Append("| --- | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |\n");
+                break;
+            default:
+                text.Append($"| {period} | requests sent | predictions received | mean label | mean prediction | live RMSE | live MAE | baseline RMSE{baseline} | answered by version | alerts |\n");
+                text.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n");
+                break;
+        }
+
+        foreach (var row in Periods)
+        {
+            var versions = string.Join(", ", row.Versions.Select(version => Invariant($"{version.Key}: {Share((double)version.Value / Math.Max(1, row.PredictionsReceived))}")));
+            text.Append(Invariant($"| {row.Period} | {row.RequestsSent:N0} | {row.PredictionsReceived:N0} | "));
+            text.Append(settings.Task switch
+            {
+                "binary" => Invariant($"{Share(row.MeanTruth)} | {Number(row.MeanPrediction)} | {Number(row.Live.Auc)} | {Number(row.Baseline?.Auc)} | "),
+                "multiclass" => Invariant($"{Labels(row.LabelShares)} | {Number(row.Live.Accuracy)} | {Number(row.Live.MacroF1)} | {Number(row.Baseline?.Accuracy)} | "),
+                _ => Invariant($"{Number(row.MeanTruth)} | {Number(row.MeanPrediction)} | {Number(row.Live.Rmse)} | {Number(row.Live.Mae)} | {Number(row.Baseline?.Rmse)} | "),
+            });
+            text.Append(Invariant($"{versions} | {row.Alerts} |\n"));
         }
 
         var totals = Totals;
@@ -111,6 +136,10 @@ public sealed record ReplayReport(
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
+    // The true labels' shares, the most frequent first: "sun 47%, rain 41%, fog 8%".
+    private static string Labels(IReadOnlyDictionary<string, double> shares) =>
+        shares.Count == 0 ? "–" : string.Join(", ", shares.Select(share => Invariant($"{share.Key} {share.Value:0%}")));
+
     private static string Number(double? value) => value is { } number ? number.ToString("0.0000", CultureInfo.InvariantCulture) : "–";
 
     private static string Share(double? value) => value is { } share ? share.ToString("0.0%", CultureInfo.InvariantCulture) : "–";
@@ -123,9 +152,36 @@ public sealed record ReplayReport(
     };
 }
 
-/// <summary>The settings a report was made with (the broker without its password).</summary>
+/// <summary>The settings a report was made with (the broker without its password) and what the model predicts.</summary>
+/// <param name="Model">The model asked.</param>
+/// <param name="Data">The records file (or <c>flights</c> for the demo flights).</param>
+/// <param name="Card">The card the target came from (<c>--card</c>); null: the flights' defaults.</param>
+/// <param name="Task">The model's task: <c>binary</c>, <c>multiclass</c> or <c>regression</c>.</param>
+/// <param name="LabelField">The field whose value is sent as the outcome.</param>
+/// <param name="Positive">Binary: what the truth's positive class is, e.g. <c>late (delay &gt; 15)</c>.</param>
+/// <param name="Period">The stretch of stream time per row of the report.</param>
+/// <param name="From">First record time replayed.</param>
+/// <param name="To">End of the replay (exclusive).</param>
+/// <param name="Sample">Share of records replayed.</param>
+/// <param name="Speed">Stream time per wall time.</param>
+/// <param name="MaxRate">Events per second at most; null: no cap.</param>
+/// <param name="Lead">How long before a record's time its request went out.</param>
+/// <param name="OutcomeLag">How long after an outcome was known it went out.</param>
+/// <param name="OutcomeHold">How long an outcome waited at most for its prediction.</param>
+/// <param name="CloudEvents">Whether CloudEvents were sent.</param>
+/// <param name="SkipOutcomes">Whether outcomes were left out.</param>
+/// <param name="Broker">The broker, without credentials.</param>
+/// <param name="TrainingFrom">Start of the served model's training period.</param>
+/// <param name="TrainingTo">End of the training period.</param>
+/// <param name="Baseline">The baseline bundle's folder, if any.</param>
 public sealed record ReplaySettings(
     string Model,
+    string Data,
+    string? Card,
+    string Task,
+    string? LabelField,
+    string Positive,
+    ReplayPeriod Period,
     DateTime From,
     DateTime To,
     double Sample,
@@ -141,13 +197,15 @@ public sealed record ReplaySettings(
     DateTime TrainingTo,
     string? Baseline)
 {
-    /// <summary>The settings of <paramref name="options"/>.</summary>
-    public static ReplaySettings Of(ReplayOptions options)
+    /// <summary>The settings of <paramref name="options"/>, judging by <paramref name="target"/>.</summary>
+    public static ReplaySettings Of(ReplayOptions options, ReplayTarget target)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(target);
         var broker = new UriBuilder(options.Amqp) { UserName = "", Password = "" }.Uri.ToString();
-        return new ReplaySettings(options.Model, options.From, options.To, options.Sample, options.Speed, options.MaxRate, options.Lead,
-            options.OutcomeLag, options.OutcomeHold, options.CloudEvents, options.SkipOutcomes, broker, options.TrainingFrom, options.TrainingTo, options.BaselineFolder);
+        return new ReplaySettings(options.Model, options.DataFile ?? "flights", options.Card, target.TaskName, target.LabelField, target.PositiveDescription, options.Period,
+            options.From, options.To, options.Sample, options.Speed, options.MaxRate, options.Lead, options.OutcomeLag, options.OutcomeHold, options.CloudEvents,
+            options.SkipOutcomes, broker, options.TrainingFrom, options.TrainingTo, options.BaselineFolder);
     }
 }
 
@@ -176,26 +234,28 @@ public sealed record ReplayTotals(
     long OutcomesWithoutPrediction,
     IReadOnlyDictionary<string, long> Versions);
 
-/// <summary>One calendar month of scheduled departures.</summary>
-/// <param name="Month">e.g. <c>2001-02</c>.</param>
-/// <param name="FlightsSent">Prediction requests sent for flights of the month.</param>
-/// <param name="OutcomesSent">Outcomes sent for flights of the month.</param>
+/// <summary>One period of the records' times.</summary>
+/// <param name="Period">e.g. <c>2001-02</c>, <c>2013-Q1</c>, <c>2013</c>.</param>
+/// <param name="RequestsSent">Prediction requests sent for records of the period.</param>
+/// <param name="OutcomesSent">Outcomes sent for records of the period.</param>
 /// <param name="PredictionsReceived">Of those requests, how many were answered.</param>
-/// <param name="LateRate">Share of the month's flights late by more than 15 minutes.</param>
-/// <param name="MeanProbability">Mean predicted probability of being late, over the answered ones.</param>
-/// <param name="LiveAuc">ROC AUC of the received probabilities against the true labels; null without both classes.</param>
-/// <param name="BaselineAuc">The <c>--baseline</c> model's ROC AUC on the same answered flights; null without a baseline.</param>
+/// <param name="MeanTruth">Binary: the share of positive truths (e.g. late flights); regression: the mean label; multiclass: null.</param>
+/// <param name="MeanPrediction">Binary: the mean predicted probability; regression: the mean predicted value; multiclass: null.</param>
+/// <param name="LabelShares">Multiclass: each true label's share, most frequent first; empty otherwise.</param>
+/// <param name="Live">The task's metrics of the received predictions against the truths, computed by the tool.</param>
+/// <param name="Baseline">The <c>--baseline</c> model's metrics on the same answered records; null without a baseline.</param>
 /// <param name="Versions">Predictions received per model version that answered.</param>
-/// <param name="Alerts">Alerts that arrived while the stream was in this month.</param>
-public sealed record MonthResult(
-    string Month,
-    long FlightsSent,
+/// <param name="Alerts">Alerts that arrived while the stream was in this period.</param>
+public sealed record PeriodResult(
+    string Period,
+    long RequestsSent,
     long OutcomesSent,
     long PredictionsReceived,
-    double? LateRate,
-    double? MeanProbability,
-    double? LiveAuc,
-    double? BaselineAuc,
+    double? MeanTruth,
+    double? MeanPrediction,
+    IReadOnlyDictionary<string, double> LabelShares,
+    LiveMetrics Live,
+    LiveMetrics? Baseline,
     IReadOnlyDictionary<string, long> Versions,
     int Alerts);
 

@@ -1,13 +1,15 @@
 using System.Runtime.CompilerServices;
-using Replay.Flights;
+using Modeling.Features;
+using Replay.Records;
 
 namespace Replay.Streaming;
 
 /// <summary>
-/// Turns flights in departure order into the replay's messages in stream-time order: each flight's request at
-/// departure − lead, and its outcome at departure + max(delay, 0) + outcome lag. Outcomes come out of order with
-/// respect to the requests (a late flight's outcome comes after later flights' requests), so they wait in a
-/// priority queue; only the outcomes of flights still in the air are held, never the whole range.
+/// Turns records in time order into the replay's messages in stream-time order: each record's request at its time −
+/// lead, and its outcome when it becomes known (<see cref="ReplayRecord.OutcomeTime"/>: a flight's departure + its
+/// delay) + outcome lag. Outcomes may come out of order with respect to the requests (a late flight's outcome comes
+/// after later flights' requests), so they wait in a priority queue; only the outcomes not yet known are held, never
+/// the whole range. A record without an outcome (its label field is empty) gets a request only.
 /// </summary>
 public sealed class EventTimeline
 {
@@ -27,42 +29,41 @@ public sealed class EventTimeline
         _outcomes = outcomes;
     }
 
-    /// <summary>When the prediction for <paramref name="flight"/> is requested.</summary>
-    public DateTime RequestTime(in ScheduledFlight flight) => flight.Departure - _lead;
+    /// <summary>When the prediction for <paramref name="record"/> is requested.</summary>
+    public DateTime RequestTime(ReplayRecord record) => record.Time - _lead;
 
-    /// <summary>When the outcome of <paramref name="flight"/> is published: the departure plus its delay (early flights: the departure) plus the lag.</summary>
-    public DateTime OutcomeTime(in ScheduledFlight flight) =>
-        flight.Departure + TimeSpan.FromMinutes(Math.Max(flight.Flight.Delay, 0)) + _outcomeLag;
+    /// <summary>When the outcome of <paramref name="record"/> is published: when it is known (never before the record's time) plus the lag.</summary>
+    public DateTime OutcomeTime(ReplayRecord record) => (record.OutcomeTime > record.Time ? record.OutcomeTime : record.Time) + _outcomeLag;
 
     /// <summary>
-    /// The messages of <paramref name="flights"/> (which must come in departure order) in stream-time order.
+    /// The messages of <paramref name="records"/> (which must come in time order) in stream-time order.
     /// At equal times an outcome comes before a request (what happened is known before what is asked next);
-    /// a flight's own outcome never comes before its request, since the lead is not negative.
+    /// a record's own outcome never comes before its request, since the lead is not negative.
     /// </summary>
-    public async IAsyncEnumerable<ReplayEvent> EventsAsync(IAsyncEnumerable<ScheduledFlight> flights, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<ReplayEvent> EventsAsync(IAsyncEnumerable<ReplayRecord> records, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(flights);
+        ArgumentNullException.ThrowIfNull(records);
         var pending = new PriorityQueue<ReplayEvent, (DateTime, long)>();
         long sequence = 0;
         var previous = DateTime.MinValue;
-        await foreach (var flight in flights.WithCancellation(cancellationToken))
+        await foreach (var record in records.WithCancellation(cancellationToken))
         {
-            if (flight.Departure < previous)
-                throw new InvalidOperationException($"flights must come in departure order: {flight.EntityKey} after a flight at {previous:s}");
-            previous = flight.Departure;
+            if (record.Time < previous)
+                throw new InvalidOperationException($"records must come in time order: {record.EntityKey} after a record at {previous:s}");
+            previous = record.Time;
 
-            var requestAt = RequestTime(flight);
+            var requestAt = RequestTime(record);
             while (pending.TryPeek(out var outcome, out var due) && due.Item1 <= requestAt)
             {
                 pending.Dequeue();
                 yield return outcome;
             }
 
-            yield return new ReplayEvent(requestAt, ReplayEventKind.Request, sequence, flight);
-            if (_outcomes)
+            yield return new ReplayEvent(requestAt, ReplayEventKind.Request, sequence, record);
+            if (_outcomes && record.Outcome.Kind != RawValueKind.Missing)
             {
-                var outcomeAt = OutcomeTime(flight);
-                pending.Enqueue(new ReplayEvent(outcomeAt, ReplayEventKind.Outcome, sequence, flight), (outcomeAt, sequence));
+                var outcomeAt = OutcomeTime(record);
+                pending.Enqueue(new ReplayEvent(outcomeAt, ReplayEventKind.Outcome, sequence, record), (outcomeAt, sequence));
             }
 
             sequence++;

@@ -1,9 +1,10 @@
 using Modeling.Flights;
 using Replay.Flights;
+using Replay.Records;
 
-namespace Replay.Tests.Flights;
+namespace Replay.Tests.Records;
 
-public sealed class FlightSamplerTests
+public sealed class RecordSamplerTests
 {
     private static readonly ScheduledFlight[] Flights = [.. Enumerable.Range(0, 20_000).Select(row =>
         new ScheduledFlight(new FlightRecord(new DateTime(2001, 2, 1).AddMinutes(row * 2), row % 60 - 10, 300 + row % 900, "ORD", "DFW"), row))];
@@ -11,8 +12,8 @@ public sealed class FlightSamplerTests
     [Fact]
     public void Two_samplers_with_the_same_share_take_the_same_flights()
     {
-        var first = Flights.Where(flight => new FlightSampler(0.1).Keeps(flight)).Select(flight => flight.EntityKey).ToList();
-        var second = Flights.Reverse().Where(flight => new FlightSampler(0.1).Keeps(flight)).Select(flight => flight.EntityKey).Reverse().ToList();
+        var first = Flights.Where(flight => new RecordSampler(0.1).Keeps(flight.EntityKey)).Select(flight => flight.EntityKey).ToList();
+        var second = Flights.Reverse().Where(flight => new RecordSampler(0.1).Keeps(flight.EntityKey)).Select(flight => flight.EntityKey).Reverse().ToList();
 
         Assert.Equal(first, second);
     }
@@ -23,7 +24,7 @@ public sealed class FlightSamplerTests
     [InlineData(0.5)]
     public void The_share_taken_is_close_to_the_share_asked(double share)
     {
-        var taken = Flights.Count(flight => new FlightSampler(share).Keeps(flight));
+        var taken = Flights.Count(flight => new RecordSampler(share).Keeps(flight.EntityKey));
 
         // Binomial: within four standard deviations.
         var expected = share * Flights.Length;
@@ -33,8 +34,8 @@ public sealed class FlightSamplerTests
     [Fact]
     public void A_smaller_sample_is_part_of_a_larger_one()
     {
-        var small = Flights.Where(flight => new FlightSampler(0.05).Keeps(flight)).ToHashSet();
-        var large = Flights.Where(flight => new FlightSampler(0.2).Keeps(flight)).ToHashSet();
+        var small = Flights.Where(flight => new RecordSampler(0.05).Keeps(flight.EntityKey)).ToHashSet();
+        var large = Flights.Where(flight => new RecordSampler(0.2).Keeps(flight.EntityKey)).ToHashSet();
 
         Assert.NotEmpty(small);
         Assert.Subset(large, small);
@@ -43,16 +44,16 @@ public sealed class FlightSamplerTests
     [Fact]
     public void Every_flight_is_taken_at_share_one()
     {
-        Assert.All(Flights, flight => Assert.True(new FlightSampler(1).Keeps(flight)));
+        Assert.All(Flights, flight => Assert.True(new RecordSampler(1).Keeps(flight.EntityKey)));
     }
 
     [Fact]
     public void The_position_depends_only_on_the_key_and_is_fixed_across_runs()
     {
         // Computed once and written down: a change of the hash would change which flights every earlier report used.
-        Assert.Equal(0.9623209074349632, FlightSampler.Position("2001-01-03T07:05-ORD-DFW-17"));
-        Assert.Equal(0.5551861142021152, FlightSampler.Position("2001-01-03T07:05-ORD-DFW-18"));
-        Assert.Equal(0.9576734252420561, FlightSampler.Position(""));
+        Assert.Equal(0.9623209074349632, RecordSampler.Position("2001-01-03T07:05-ORD-DFW-17"));
+        Assert.Equal(0.5551861142021152, RecordSampler.Position("2001-01-03T07:05-ORD-DFW-18"));
+        Assert.Equal(0.9576734252420561, RecordSampler.Position(""));
     }
 
     [Theory]
@@ -60,5 +61,5 @@ public sealed class FlightSamplerTests
     [InlineData(-0.1)]
     [InlineData(1.5)]
     public void A_share_outside_zero_to_one_is_refused(double share) =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new FlightSampler(share));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RecordSampler(share));
 }

@@ -1,23 +1,23 @@
-namespace Replay.Flights;
+namespace Replay.Records;
 
 /// <summary>
-/// Keeps a fixed share of the flights, chosen by a hash of each flight's entity key: the same flights in every
+/// Keeps a fixed share of the records, chosen by a hash of each record's entity key: the same records in every
 /// run and whatever the replayed range, and spread evenly over the days and hours.
 /// </summary>
-public sealed class FlightSampler
+public sealed class RecordSampler
 {
     private readonly double _share;
 
-    /// <summary>A sampler keeping <paramref name="share"/> (0 &lt; share ≤ 1) of the flights.</summary>
-    public FlightSampler(double share)
+    /// <summary>A sampler keeping <paramref name="share"/> (0 &lt; share ≤ 1) of the records.</summary>
+    public RecordSampler(double share)
     {
         if (!(share > 0 && share <= 1))
             throw new ArgumentOutOfRangeException(nameof(share), share, "the share must be in (0, 1]");
         _share = share;
     }
 
-    /// <summary>Whether the replay takes <paramref name="flight"/>.</summary>
-    public bool Keeps(in ScheduledFlight flight) => _share >= 1 || Position(flight.EntityKey) < _share;
+    /// <summary>Whether the replay takes the record with entity key <paramref name="entityKey"/>.</summary>
+    public bool Keeps(string entityKey) => _share >= 1 || Position(entityKey) < _share;
 
     /// <summary>
     /// Where <paramref name="key"/> falls in [0, 1): FNV-1a over its characters, then SplitMix64's finalizer so that
