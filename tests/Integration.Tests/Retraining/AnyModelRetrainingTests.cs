@@ -19,22 +19,15 @@ public sealed class AnyModelRetrainingTests
         var dataFolder = Path.Combine(Path.GetTempPath(), $"it-any-model-{Guid.NewGuid():N}");
         try
         {
-            await using var host = ServiceProcess.Start("Embedded", new Dictionary<string, string>
+            await using var host = ServiceProcess.Start("Embedded", ParcelModel.EmbeddedSettings(dataFolder, new Dictionary<string, string>
             {
-                ["Messaging__Transport"] = "InMemory",
-                ["Registry__ModelsFolder"] = Path.Combine(dataFolder, "models"),
-                ["Registry__BootstrapDemoModel"] = "false",
-                ["Storage__DataFolder"] = Path.Combine(dataFolder, "store"),
-                ["FeatureBuilder__InferenceTimeout"] = "00:00:30",
-                // Only the manual POST trains; every outcome must be kept before a job may run.
-                ["Retraining__Enabled"] = "false",
                 ["Retraining__MinRows"] = Records.ToString(CultureInfo.InvariantCulture),
                 ["Retraining__HoldoutShare"] = "0.25",
                 ["Retraining__Trees"] = "50",
                 ["Retraining__Leaves"] = "8",
                 ["Retraining__MinimumRowsPerLeaf"] = "10",
                 ["Retraining__RolloutStrategy"] = "single",
-            });
+            }));
             await host.WaitUntilLiveAsync(Deadlines.ProcessStart);
             await ParcelModel.RegisterAsync(host);
 

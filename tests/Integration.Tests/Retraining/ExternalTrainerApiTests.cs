@@ -3,19 +3,22 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Integration.Tests.Ingest;
 using Integration.Tests.Monitoring;
+using RabbitMQ.Client;
 using TestSupport;
 
 namespace Integration.Tests.Retraining;
 
 /// <summary>
-/// A team that trains elsewhere closes the loop, over HTTP in the embedded host: its model is set to the external trainer;
-/// a retraining job POSTs the request to the team's webhook (training window, export link, hold-out) and waits; the
+/// A team that trains elsewhere closes the loop, over HTTP in the embedded host on RabbitMQ: its model is set to the
+/// external trainer; a retraining job announces the request on <c>platform.events</c> (<c>retraining.requested.&lt;model&gt;</c>,
+/// read by a queue of the test's own) and POSTs it to the team's webhook (training window, export link, hold-out) and waits; the
 /// export gives the training rows and none of the hold-out; the team's version that names the job is checked on
 /// registration (an unknown job: 400 naming the field), scored with the champion on the hold-out, and rolled out; a
 /// version naming the finished job is refused with 409.
 /// </summary>
-public sealed class ExternalTrainerApiTests
+public sealed class ExternalTrainerApiTests(RabbitMqFixture broker) : IClassFixture<RabbitMqFixture>
 {
     private const int Records = 600;
 
@@ -24,22 +27,21 @@ public sealed class ExternalTrainerApiTests
     {
         var dataFolder = Path.Combine(Path.GetTempPath(), $"it-external-trainer-{Guid.NewGuid():N}");
         await using var webhook = await WebhookReceiver.StartAsync();
+        await using var virtualHost = await broker.CreateVirtualHostAsync("external-trainer");
+        await using var events = await IngestClient.ConnectAsync(virtualHost.Name);
+        await events.Channel.ExchangeDeclareAsync(IngestClient.EventsExchange, ExchangeType.Topic, durable: true);
+        var queue = (await events.Channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await events.Channel.QueueBindAsync(queue, IngestClient.EventsExchange, $"retraining.requested.{ParcelModel.Name}");
         try
         {
-            await using var host = ServiceProcess.Start("Embedded", new Dictionary<string, string>
+            await using var host = ServiceProcess.Start("Embedded", ParcelModel.EmbeddedSettings(dataFolder, new Dictionary<string, string>(virtualHost.ServiceEnvironment())
             {
-                ["Messaging__Transport"] = "InMemory",
-                ["Registry__ModelsFolder"] = Path.Combine(dataFolder, "models"),
-                ["Registry__BootstrapDemoModel"] = "false",
-                ["Storage__DataFolder"] = Path.Combine(dataFolder, "store"),
-                ["FeatureBuilder__InferenceTimeout"] = "00:00:30",
-                ["Retraining__Enabled"] = "false",
                 ["Retraining__MinRows"] = Records.ToString(CultureInfo.InvariantCulture),
                 ["Retraining__HoldoutShare"] = "0.25",
                 ["Retraining__RolloutStrategy"] = "single",
                 [$"Retraining__Models__{ParcelModel.Name}__Trainer"] = "external",
                 ["Retraining__Webhooks__0"] = webhook.Address.ToString(),
-            });
+            }));
             await host.WaitUntilLiveAsync(Deadlines.ProcessStart);
             await ParcelModel.RegisterAsync(host);
             await ParcelModel.PredictAndSendOutcomesAsync(host, Records, new Random(17));
@@ -55,6 +57,14 @@ public sealed class ExternalTrainerApiTests
                 request.GetProperty("task").GetString(), request.GetProperty("trigger").GetString(), request.GetProperty("metric").GetString()));
             Assert.Equal((450, 150), (request.GetProperty("trainingRows").GetInt32(), request.GetProperty("holdoutRows").GetInt32()));
             Assert.Equal(job.GetProperty("external").GetProperty("exportPath").GetString(), request.GetProperty("exportPath").GetString());
+
+            // The same document on platform.events, as plain JSON, for systems that listen on the broker.
+            BasicGetResult? announced = null;
+            await Poll.UntilAsync(async () => (announced = await events.Channel.BasicGetAsync(queue, autoAck: true)) is not null,
+                Deadlines.DistributedState, "the retraining request on platform.events", host.Failure);
+            Assert.Equal("application/json", announced!.BasicProperties.ContentType);
+            var onBroker = JsonDocument.Parse(announced.Body).RootElement;
+            Assert.Equal((jobId, request.GetProperty("exportPath").GetString()), (onBroker.GetProperty("jobId").GetString(), onBroker.GetProperty("exportPath").GetString()));
 
             // The export: the training rows, none of the hold-out.
             using (var export = await host.Client.GetAsync(new Uri(request.GetProperty("exportPath").GetString()!, UriKind.Relative)))

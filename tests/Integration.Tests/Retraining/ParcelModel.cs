@@ -37,6 +37,28 @@ public static class ParcelModel
         }
         """;
 
+    /// <summary>
+    /// The embedded host's settings for these tests, data under <paramref name="dataFolder"/>, on the in-memory bus, no
+    /// demo model, and retraining only by the manual <c>POST</c> (a job needs every outcome kept before it may run); each
+    /// test adds its own (<paramref name="more"/> wins).
+    /// </summary>
+    public static Dictionary<string, string> EmbeddedSettings(string dataFolder, IReadOnlyDictionary<string, string> more)
+    {
+        ArgumentNullException.ThrowIfNull(more);
+        var settings = new Dictionary<string, string>
+        {
+            ["Messaging__Transport"] = "InMemory",
+            ["Registry__ModelsFolder"] = System.IO.Path.Combine(dataFolder, "models"),
+            ["Registry__BootstrapDemoModel"] = "false",
+            ["Storage__DataFolder"] = System.IO.Path.Combine(dataFolder, "store"),
+            ["FeatureBuilder__InferenceTimeout"] = "00:00:30",
+            ["Retraining__Enabled"] = "false",
+        };
+        foreach (var (name, value) in more)
+            settings[name] = value;
+        return settings;
+    }
+
     /// <summary>A parcel: its size follows x, the colour and the hour it was sent (with a little noise), as a team's data might.</summary>
     public static (object Input, string Size) Record(Random random)
     {

@@ -26,14 +26,8 @@ public sealed class TrainingDatasetTests
         var dataFolder = Path.Combine(Path.GetTempPath(), $"it-training-dataset-{Guid.NewGuid():N}");
         try
         {
-            await using var host = ServiceProcess.Start("Embedded", new Dictionary<string, string>
+            await using var host = ServiceProcess.Start("Embedded", ParcelModel.EmbeddedSettings(dataFolder, new Dictionary<string, string>
             {
-                ["Messaging__Transport"] = "InMemory",
-                ["Registry__ModelsFolder"] = Path.Combine(dataFolder, "models"),
-                ["Registry__BootstrapDemoModel"] = "false",
-                ["Storage__DataFolder"] = Path.Combine(dataFolder, "store"),
-                ["FeatureBuilder__InferenceTimeout"] = "00:00:30",
-                ["Retraining__Enabled"] = "false",
                 ["Retraining__Policy"] = "recent-plus-earlier",
                 ["Retraining__MaxEarlierRows"] = "300",
                 ["Retraining__MinRows"] = Records.ToString(CultureInfo.InvariantCulture),
@@ -44,7 +38,7 @@ public sealed class TrainingDatasetTests
                 // Every challenger is registered (single: serving at once), so each job's lineage can be read.
                 ["Retraining__Margin"] = "-1",
                 ["Retraining__RolloutStrategy"] = "single",
-            });
+            }));
             await host.WaitUntilLiveAsync(Deadlines.ProcessStart);
             await ParcelModel.RegisterAsync(host);
             var random = new Random(23);
