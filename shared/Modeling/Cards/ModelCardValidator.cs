@@ -27,7 +27,7 @@ public static partial class ModelCardValidator
         if (string.IsNullOrWhiteSpace(card.Version))
             Error("$.version", "is required");
         else if (!VersionPattern().IsMatch(card.Version))
-            Error("$.version", $"'{card.Version}' must be 1-64 characters: letters, digits, '-', '_' or '.'");
+            Error("$.version", $"'{card.Version}' must be 1-64 characters: letters, digits, '-', '_' or '.', starting with a letter or digit (a version names a folder: '.' and '..' would name another)");
         if (card.Task == ModelTask.Unspecified)
             Error("$.task", "is required: binary, multiclass or regression");
 
@@ -326,7 +326,7 @@ public static partial class ModelCardValidator
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex VersionPattern();
 
     [GeneratedRegex("^[0-9a-f]{64}$")]

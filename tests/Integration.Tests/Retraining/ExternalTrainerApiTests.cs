@@ -20,7 +20,7 @@ namespace Integration.Tests.Retraining;
 /// </summary>
 public sealed class ExternalTrainerApiTests(RabbitMqFixture broker) : IClassFixture<RabbitMqFixture>
 {
-    private const int Records = 600;
+    private const int Records = 300;
 
     [Fact]
     public async Task A_job_asks_the_teams_webhook_and_waits_and_the_version_that_names_it_is_evaluated_and_rolled_out()
@@ -55,7 +55,7 @@ public sealed class ExternalTrainerApiTests(RabbitMqFixture broker) : IClassFixt
             var request = webhook.Received.First(body => body.GetProperty("jobId").GetString() == jobId);
             Assert.Equal((ParcelModel.Name, "1", "multiclass", "manual", "logLoss"), (request.GetProperty("modelName").GetString(), request.GetProperty("championVersion").GetString(),
                 request.GetProperty("task").GetString(), request.GetProperty("trigger").GetString(), request.GetProperty("metric").GetString()));
-            Assert.Equal((450, 150), (request.GetProperty("trainingRows").GetInt32(), request.GetProperty("holdoutRows").GetInt32()));
+            Assert.Equal((225, 75), (request.GetProperty("trainingRows").GetInt32(), request.GetProperty("holdoutRows").GetInt32()));
             Assert.Equal(job.GetProperty("external").GetProperty("exportPath").GetString(), request.GetProperty("exportPath").GetString());
 
             // The same document on platform.events, as plain JSON, for systems that listen on the broker.
@@ -71,7 +71,7 @@ public sealed class ExternalTrainerApiTests(RabbitMqFixture broker) : IClassFixt
             {
                 var csv = await export.Content.ReadAsStringAsync();
                 Assert.True(export.StatusCode == HttpStatusCode.OK, csv);
-                Assert.Equal(450 + 1, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+                Assert.Equal(225 + 1, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             }
 
             // A version naming a job the model does not have is refused, naming the field; nothing is registered.
@@ -89,7 +89,7 @@ public sealed class ExternalTrainerApiTests(RabbitMqFixture broker) : IClassFixt
             Assert.True(evaluated.GetProperty("state").GetString() == "succeeded", evaluated.ToString());
             var evaluation = evaluated.GetProperty("evaluation");
             Assert.Equal(("rolled-out", "2"), (evaluation.GetProperty("decision").GetString(), evaluated.GetProperty("challengerVersion").GetString()));
-            Assert.Equal((150, 150), (evaluation.GetProperty("champion").GetProperty("rows").GetInt32(), evaluation.GetProperty("challenger").GetProperty("rows").GetInt32()));
+            Assert.Equal((75, 75), (evaluation.GetProperty("champion").GetProperty("rows").GetInt32(), evaluation.GetProperty("challenger").GetProperty("rows").GetInt32()));
             Assert.True(evaluation.GetProperty("challenger").GetProperty("logLoss").GetDouble() < Math.Log(3) - 0.1, evaluation.ToString());
             await Poll.GetJsonAsync(host.Client, $"{ParcelModel.Path}/versions", versions => versions.GetProperty("servedVersion").GetString() == "2",
                 Deadlines.DistributedState, host.Failure);

@@ -76,7 +76,7 @@ public sealed class WeatherDemoTests(RabbitMqFixture broker, ITestOutputHelper o
                 To = new DateTime(2014, 2, 1),
                 TrainingFrom = new DateTime(2012, 1, 1),
                 TrainingTo = new DateTime(2013, 1, 1),
-                Speed = 86_400 * 20.0,
+                Speed = 86_400 * 40.0,
                 MaxRate = 80,
                 Lead = TimeSpan.FromHours(1),
                 OutcomeLag = TimeSpan.FromHours(20),

@@ -11,6 +11,29 @@ public sealed class ModelCardValidatorTests
         Assert.Empty(ModelCardValidator.Validate(FlightDelay()));
     }
 
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData(".hidden")]
+    [InlineData("-1")]
+    [InlineData("1/2")]
+    [InlineData("1\\2")]
+    public void A_version_that_is_not_a_plain_name_is_reported(string version)
+    {
+        var errors = ModelCardValidator.Validate(FlightDelay() with { Version = version });
+
+        Assert.Contains(errors, error => error.Path == "$.version" && error.Message.Contains("starting with a letter or digit", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("2026.12.07-rc_1")]
+    [InlineData("v1.0")]
+    public void A_plain_version_is_valid(string version)
+    {
+        Assert.Empty(ModelCardValidator.Validate(FlightDelay() with { Version = version }));
+    }
+
     [Fact]
     public void Duplicate_feature_names_are_reported_ignoring_case()
     {
