@@ -1,7 +1,6 @@
 using FeedbackCollector.Outcomes;
 using MongoDB.Bson;
 using ServiceDefaults.Storage.Documents;
-using TestSupport;
 
 namespace FeedbackCollector.Tests.Outcomes;
 

@@ -1,7 +1,6 @@
 using FeedbackCollector.Predictions;
 using MongoDB.Bson;
 using ServiceDefaults.Storage.Documents;
-using TestSupport;
 
 namespace FeedbackCollector.Tests.Predictions;
 

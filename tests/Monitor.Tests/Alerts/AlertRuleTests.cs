@@ -175,13 +175,4 @@ public sealed class AlertRuleTests : IAsyncLifetime
         services.AddMassTransitTestHarness();
         return services.BuildServiceProvider();
     }
-
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

@@ -3,7 +3,6 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using Retrainer.Registry;
 using ServiceDefaults.Storage.Documents;
-using TestSupport;
 
 namespace Retrainer.Tests.Registry;
 

@@ -9,7 +9,6 @@ using Modeling.Cards;
 using Retrainer.Consumers;
 using Retrainer.Rollouts;
 using Retrainer.Tests.Training;
-using TestSupport;
 
 namespace Retrainer.Tests.Rollouts;
 

@@ -1,5 +1,4 @@
 using ServiceDefaults.Storage.Documents;
-using TestSupport;
 
 namespace ServiceDefaults.Tests.Storage;
 
