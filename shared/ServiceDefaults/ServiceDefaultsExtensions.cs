@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using ServiceDefaults.Randomness;
+using ServiceDefaults.Security;
 
 namespace ServiceDefaults;
 
@@ -43,8 +44,8 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Installs the request metrics and the error handling (problem details for exceptions and for empty error
-    /// responses) and maps <c>/metrics</c> (Prometheus), <c>/health/live</c>, <c>/health/ready</c> and the
+    /// Installs the request metrics, the error handling (problem details for exceptions and for empty error
+    /// responses, the 401 and 403 of <see cref="SecurityExtensions"/> among them) and authentication, and maps <c>/metrics</c> (Prometheus), <c>/health/live</c>, <c>/health/ready</c> and the
     /// service's OpenAPI document <c>/openapi/v1.json</c> in every environment. Call it first after
     /// <c>Build()</c>, so that the error handling wraps every endpoint the service maps after it.
     /// </summary>
@@ -54,6 +55,7 @@ public static class ServiceDefaultsExtensions
 
         app.UseDefaultTelemetry();
         app.UseDefaultProblemDetails();
+        app.UsePlatformSecurity();
         app.MapDefaultHealthChecks();
         app.MapDefaultOpenApi();
 
