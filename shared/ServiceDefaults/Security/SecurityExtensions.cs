@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -42,6 +43,27 @@ public static class SecurityExtensions
                     !enabled || context.User.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope)));
             }
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// Follows the key owner's list of API keys (<see cref="ApiKeysSync"/>, and <see cref="ApiKeysChangedConsumer"/> on a
+    /// temporary queue of the process's own, so every replica hears every change). Call it after
+    /// <see cref="AddPlatformSecurity"/>, before <c>AddMessageBus</c>; once per process.
+    /// </summary>
+    public static IHostApplicationBuilder AddApiKeysSync(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Any(service => service.ServiceType == typeof(ApiKeysSync)))
+            return builder;
+        builder.Services.AddSingleton<ApiKeysSync>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<ApiKeysSync>());
+        var instance = NewId.NextGuid().ToString("N")[..12];
+        builder.AddMessageConsumers(bus => bus.AddConsumer<ApiKeysChangedConsumer>().Endpoint(endpoint =>
+        {
+            endpoint.InstanceId = instance;
+            endpoint.Temporary = true;
+        }));
         return builder;
     }
 
