@@ -3,12 +3,14 @@ using Microsoft.Extensions.Options;
 using Retrainer.Consumers;
 using Retrainer.Demo;
 using Retrainer.Endpoints;
+using Retrainer.Keys;
 using Retrainer.Registry;
 using Retrainer.Retraining;
 using Retrainer.Rollouts;
 using MongoDB.Driver;
 using ServiceDefaults;
 using ServiceDefaults.Storage;
+using ServiceDefaults.Security;
 using ServiceDefaults.Storage.Documents;
 using ServiceDefaults.Webhooks;
 
@@ -64,6 +66,13 @@ public static class RetrainerService
         builder.Services.AddSingleton<RolloutController>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RolloutController>());
 
+        // API keys: the Retrainer owns them; every service (this one too) checks requests against the list it announces.
+        builder.AddPlatformSecurity();
+        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddSingleton<ApiKeys>();
+        builder.Services.AddHostedService<AdminKeyBootstrap>();
+        builder.AddApiKeysSync();
+
         // Retraining.
         builder.Services.AddSingleton<RetrainingJobs>();
         builder.Services.AddSingleton<RetrainingRun>();
@@ -79,6 +88,7 @@ public static class RetrainerService
         builder.AddMessageConsumers(bus =>
         {
             bus.AddConsumer<ServedModelsRequestConsumer>();
+            bus.AddConsumer<ApiKeysRequestConsumer, ApiKeysRequestConsumerDefinition>();
             bus.AddConsumer<ModelArtifactRequestConsumer>();
             bus.AddConsumer<LiveReferenceBuiltConsumer>();
             bus.AddConsumer<PublicLoopEventsConsumer>();
@@ -97,6 +107,7 @@ public static class RetrainerService
         ArgumentNullException.ThrowIfNull(app);
 
         app.MapModelVersionEndpoints();
+        app.MapApiKeyEndpoints();
         app.MapModelAliasEndpoints();
         app.MapRolloutEndpoints();
         app.MapRetrainingEndpoints();

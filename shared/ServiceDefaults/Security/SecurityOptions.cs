@@ -12,6 +12,13 @@ public sealed class SecurityOptions : IValidatedOptions
     /// </summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// Where the key owner (the Retrainer) writes the first admin key when it starts with no key at all (file mode 0600);
+    /// read it from there, then create the keys people and systems use. Unset: <c>admin-key</c> in the store's data
+    /// folder (<c>Storage__DataFolder</c>, so <c>.data/store/admin-key</c> by default). Env: <c>Security__AdminKeyFile</c>.
+    /// </summary>
+    public string? AdminKeyFile { get; set; }
+
     /// <inheritdoc />
     public IEnumerable<string> Errors() => [];
 }

@@ -1,0 +1,71 @@
+using Contracts.Security;
+using MassTransit;
+using ServiceDefaults.Security;
+
+namespace Retrainer.Keys;
+
+/// <summary>
+/// The platform's API keys (docs/security.md), owned by the Retrainer: created (the key shown once), listed, revoked;
+/// after every change the list every service checks against (<see cref="ApiKeysChanged"/>, hashes only) is announced.
+/// </summary>
+public sealed partial class ApiKeys(ApiKeyStore store, IBus bus, TimeProvider time, ILogger<ApiKeys> logger)
+{
+    /// <summary>Creates a key; returns it stored and the whole key, which is never shown again.</summary>
+    public async Task<(ApiKey Stored, string Key)> CreateAsync(string name, IReadOnlyList<string> scopes, DateTimeOffset? expiresAt, string createdBy, CancellationToken cancellationToken)
+    {
+        var (keyId, key) = ApiKeySecret.Create();
+        var stored = new ApiKey
+        {
+            KeyId = keyId,
+            Name = name,
+            Sha256 = ApiKeySecret.Hash(key),
+            Scopes = [.. Scopes.All.Where(scopes.Contains)],
+            CreatedAt = time.GetUtcNow(),
+            CreatedBy = createdBy,
+            ExpiresAt = expiresAt,
+        };
+        await store.SaveAsync(stored, cancellationToken);
+        LogCreated(logger, keyId, stored.Scopes, createdBy);
+        await AnnounceAsync(cancellationToken);
+        return (stored, key);
+    }
+
+    /// <summary>Every key, revoked ones included, oldest first.</summary>
+    public Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
+
+    /// <summary>Revokes a key; returns it revoked (or as it was, when it already was), or null when there is no such key.</summary>
+    public async Task<ApiKey?> RevokeAsync(string keyId, string revokedBy, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(keyId, cancellationToken) is not { } key)
+            return null;
+        if (key.IsRevoked)
+            return key;
+        var revoked = key with { RevokedAt = time.GetUtcNow() };
+        await store.SaveAsync(revoked, cancellationToken);
+        LogRevoked(logger, keyId, revokedBy);
+        await AnnounceAsync(cancellationToken);
+        return revoked;
+    }
+
+    /// <summary>
+    /// The list services check against: every key not revoked. Its time is the latest creation or revocation, so a
+    /// service keeps it over any older announcement and replaces it with any newer one.
+    /// </summary>
+    public async Task<ApiKeysChanged> DirectoryAsync(CancellationToken cancellationToken)
+    {
+        var keys = await store.ListAsync(cancellationToken);
+        var changedAt = keys.Select(key => key.RevokedAt ?? key.CreatedAt).DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
+        return new ApiKeysChanged(
+            [.. keys.Where(key => !key.IsRevoked).Select(key => new ApiKeyEntry(key.KeyId, key.Sha256, key.Scopes, key.ExpiresAt))],
+            changedAt);
+    }
+
+    private async Task AnnounceAsync(CancellationToken cancellationToken) =>
+        await bus.Publish(await DirectoryAsync(cancellationToken), cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "API key {KeyId} created with scopes {Scopes} by {CreatedBy}")]
+    private static partial void LogCreated(ILogger logger, string keyId, IReadOnlyList<string> scopes, string createdBy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "API key {KeyId} revoked by {RevokedBy}")]
+    private static partial void LogRevoked(ILogger logger, string keyId, string revokedBy);
+}
