@@ -66,12 +66,34 @@ public sealed class RabbitMqReplayBroker : IReplayBroker
         }
     }
 
+    // A passive declare closes its channel when the exchange is missing: a channel of its own.
+    private async Task<bool> ExchangeExistsAsync(string exchange, CancellationToken cancellationToken)
+    {
+        await using var probe = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        try
+        {
+            await probe.ExchangeDeclarePassiveAsync(exchange, cancellationToken);
+            return true;
+        }
+        catch (OperationInterruptedException)
+        {
+            return false;
+        }
+    }
+
     /// <inheritdoc />
     public async Task ListenAsync(string model, Action<string, ReadOnlyMemory<byte>> received, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(received);
+        // Declared only where it is missing: the external systems' broker user (platform-external) may bind to the
+        // exchange but not declare it, and scripts/broker-users.sh declares it beforehand (docs/security.md#broker-users).
+        if (!await ExchangeExistsAsync(PublicExchanges.Events, cancellationToken))
+        {
+            await using var declaring = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
+            await declaring.ExchangeDeclareAsync(PublicExchanges.Events, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
+        }
+
         _listening = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        await _listening.ExchangeDeclareAsync(PublicExchanges.Events, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
         var queue = await _listening.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken);
         await _listening.QueueBindAsync(queue.QueueName, PublicExchanges.Events, $"prediction.made.{model}", cancellationToken: cancellationToken);
         await _listening.QueueBindAsync(queue.QueueName, PublicExchanges.Events, "alert.#", cancellationToken: cancellationToken);
