@@ -2,11 +2,13 @@
 # The distributed mode on a machine without Docker: every service its own process, RabbitMQ between them,
 # two Inference replicas behind the gateway, the same public API as the embedded mode on
 # http://127.0.0.1:${GATEWAY_PORT:-5000}. Installs and starts RabbitMQ from Debian when needed
-# (scripts/install-rabbitmq.sh). Logs go to $DATA_DIR/logs/<service>.log; Ctrl+C stops every process.
+# (scripts/install-rabbitmq.sh) and gives each service its own broker user (scripts/broker-users.sh --apply: the
+# passwords are in $DATA_DIR/broker/credentials.env, with the external systems' user). Logs go to
+# $DATA_DIR/logs/<service>.log; Ctrl+C stops every process.
 #
 # Settings (environment): GATEWAY_PORT (5000), SERVICE_BASE_PORT (5101: the services listen on 5101..5106),
-# DATA_DIR (.data: models, stores, logs), RABBITMQ_VHOST (/), OTEL_EXPORTER_OTLP_ENDPOINT (traces to Jaeger
-# or any OTLP collector when set).
+# DATA_DIR (.data: models, stores, logs, broker passwords), RABBITMQ_VHOST (/), OTEL_EXPORTER_OTLP_ENDPOINT
+# (traces to Jaeger or any OTLP collector when set); scripts/broker-users.sh reads its own (the broker's admin login).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -19,6 +21,10 @@ mkdir -p "$logs"
 
 ./scripts/fetch-demo-data.sh
 ./scripts/install-rabbitmq.sh
+BROKER_DIR="$data_dir/broker" ./scripts/broker-users.sh --apply
+# BROKER_<SERVICE>_USER and _PASSWORD, made by the line above (hex passwords, nothing to quote).
+# shellcheck source=/dev/null
+source "$data_dir/broker/credentials.env"
 # The six services (deploy/Distributed.slnf), in one build.
 dotnet build deploy/Distributed.slnf -c Release -nologo -clp:ErrorsOnly -v:q
 
@@ -38,12 +44,15 @@ stop_all() {
 trap stop_all EXIT INT TERM
 
 # start <log name> <service> <port> [VAR=value ...]: runs the service's built dll from its output folder
-# (its content root, where its appsettings.json is).
+# (its content root, where its appsettings.json is), logged in to the broker as the service's own user (exported,
+# so the password is on no command line).
 start() {
   local name="$1" service="$2" port="$3"
   shift 3
-  local bin="$root/services/$service/bin/Release/net10.0"
-  (cd "$bin" && exec env OTEL_SERVICE_NAME="$name" "$@" dotnet "$service.dll" --urls "http://127.0.0.1:$port") >"$logs/$name.log" 2>&1 &
+  local bin="$root/services/$service/bin/Release/net10.0" role="BROKER_${service^^}"
+  local username="${role}_USER" password="${role}_PASSWORD"
+  (cd "$bin" && export Messaging__RabbitMq__Username="${!username}" Messaging__RabbitMq__Password="${!password}" &&
+    exec env OTEL_SERVICE_NAME="$name" "$@" dotnet "$service.dll" --urls "http://127.0.0.1:$port") >"$logs/$name.log" 2>&1 &
   pids+=($!)
   echo "  $name: http://127.0.0.1:$port (log: $logs/$name.log)"
 }

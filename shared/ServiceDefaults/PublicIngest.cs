@@ -34,6 +34,17 @@ public static class PublicIngest
         }
     }
 
+    /// <summary>
+    /// The RabbitMQ user that published the message being consumed, when the publisher set the <c>user_id</c> property:
+    /// RabbitMQ refuses a message whose <c>user_id</c> is not the publishing connection's user, so the name is the
+    /// broker's word, not the sender's claim. Null when the property is not set (RabbitMQ does not add it) and on
+    /// transports other than RabbitMQ.
+    /// </summary>
+    public static string? PublishingUserOf(ConsumeContext context) =>
+        context is not null && context.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) && rabbit.Properties.UserId is { Length: > 0 } user
+            ? user
+            : null;
+
     // CloudEvents in structured mode are JSON documents with their own media type: read them as raw JSON.
     private sealed class CloudEventsDeserializerFactory : ISerializerFactory
     {

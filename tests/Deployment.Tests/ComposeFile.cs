@@ -4,15 +4,33 @@ namespace Deployment.Tests;
 
 /// <summary>
 /// docker-compose.yml as <c>docker-compose config</c> resolves it (anchors merged, variables substituted,
-/// short forms kept or expanded depending on the docker-compose version: the accessors accept both).
+/// short forms kept or expanded depending on the docker-compose version: the accessors accept both), with the
+/// settings <c>scripts/broker-users.sh --compose</c> writes (the broker passwords), made in a folder of its own.
 /// </summary>
-public sealed class ComposeFile
+public sealed class ComposeFile : IDisposable
 {
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"compose-test-{Guid.NewGuid():N}");
+
     public ComposeFile()
     {
-        Root = Yaml.Document(Tool.Output("docker-compose", "-f", "docker-compose.yml", "config"));
+        EnvironmentFile = Path.Combine(_folder, "compose.env");
+        Tool.OutputWith(new Dictionary<string, string> { ["BROKER_DIR"] = _folder, ["COMPOSE_ENV_FILE"] = EnvironmentFile },
+            "bash", "scripts/broker-users.sh", "--compose");
+        Settings = File.ReadAllLines(EnvironmentFile).Select(line => line.Split('=', 2)).Where(pair => pair.Length == 2)
+            .ToDictionary(pair => pair[0], pair => pair[1]);
+        Root = Config();
         Services = Yaml.Entries(Root["services"]).ToDictionary(entry => entry.Key, entry => entry.Value!);
     }
+
+    /// <summary>The .env the script wrote for this file.</summary>
+    public string EnvironmentFile { get; }
+
+    /// <summary>Its settings: <c>BROKER_&lt;ROLE&gt;_USER</c> and <c>_PASSWORD</c>.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
+
+    /// <summary>docker-compose.yml with <paramref name="overrides"/> (more compose files) resolved with the script's settings.</summary>
+    public JsonNode Config(params string[] overrides) => Yaml.Document(Tool.Output("docker-compose",
+        ["--env-file", EnvironmentFile, "-f", "docker-compose.yml", .. overrides.SelectMany(file => new[] { "-f", file }), "config"]));
 
     public JsonNode Root { get; }
 
@@ -52,4 +70,12 @@ public sealed class ComposeFile
             ? Yaml.Text(volume)!.Split(':') is var parts && parts.Length > 1 && !parts[0].StartsWith('/') && !parts[0].StartsWith('.') ? (parts[0], parts[1]) : (null!, null!)
             : Yaml.Text(volume["type"]) == "volume" ? (Yaml.Text(volume["source"])!, Yaml.Text(volume["target"])!) : (null!, null!))
         .Where(pair => pair.Item1 is not null);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
 }

@@ -16,9 +16,20 @@ public sealed class ComposeTests(ComposeFile compose) : IClassFixture<ComposeFil
     [Fact]
     public void Docker_compose_accepts_the_file()
     {
-        var result = Tool.Run("docker-compose", "-f", "docker-compose.yml", "config", "-q");
+        var result = Tool.Run("docker-compose", "--env-file", compose.EnvironmentFile, "-f", "docker-compose.yml", "config", "-q");
 
         Assert.True(result.ExitCode == 0, result.Error);
+    }
+
+    [Fact]
+    public void Docker_compose_refuses_to_start_without_the_broker_passwords_and_names_the_script_that_makes_them()
+    {
+        var empty = Path.GetTempFileName();
+        var result = Tool.Run("docker-compose", "--env-file", empty, "-f", "docker-compose.yml", "config", "-q");
+        File.Delete(empty);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("scripts/broker-users.sh --compose", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -35,13 +46,24 @@ public sealed class ComposeTests(ComposeFile compose) : IClassFixture<ComposeFil
     }
 
     [Fact]
-    public void Only_the_gateway_and_the_RabbitMQ_and_Jaeger_dashboards_are_published()
+    public void Only_the_gateway_and_the_Jaeger_UI_are_published_by_default()
     {
         var published = compose.Services
             .SelectMany(service => ComposeFile.TargetPorts(service.Value).Select(port => $"{service.Key}:{port}"))
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(["gateway:8080", "jaeger:16686", "rabbitmq:15672"], published);
+        Assert.Equal(["gateway:8080", "jaeger:16686"], published);
+    }
+
+    [Fact]
+    public void The_override_files_publish_the_management_UI_on_the_loopback_address_and_AMQP()
+    {
+        var management = Yaml.Entries(compose.Config("deploy/compose/management.yml")["services"]).Single(entry => entry.Key == "rabbitmq").Value!;
+        var amqp = Yaml.Entries(compose.Config("deploy/compose/amqp.yml")["services"]).Single(entry => entry.Key == "rabbitmq").Value!;
+
+        Assert.Equal(["15672"], ComposeFile.TargetPorts(management));
+        Assert.StartsWith("127.0.0.1:", Yaml.Text(Assert.Single(Yaml.Items(management["ports"]))), StringComparison.Ordinal);
+        Assert.Equal(["5672"], ComposeFile.TargetPorts(amqp));
     }
 
     [Fact]
@@ -114,15 +136,45 @@ public sealed class ComposeTests(ComposeFile compose) : IClassFixture<ComposeFil
     }
 
     [Fact]
-    public void The_services_log_in_to_RabbitMQ_as_the_user_the_broker_creates()
+    public void Every_service_logs_in_to_RabbitMQ_as_its_own_user_with_the_password_the_script_generated()
     {
-        var broker = ComposeFile.Environment(compose.Services["rabbitmq"]);
-        foreach (var name in compose.PlatformServices.Keys)
+        foreach (var (name, dockerfile) in compose.PlatformServices)
         {
+            // The role is the service's: both Inference replicas are platform-inference.
+            var role = dockerfile.Split('/')[1].ToUpperInvariant();
             var environment = ComposeFile.Environment(compose.Services[name]);
-            Assert.Equal(broker["RABBITMQ_DEFAULT_USER"], environment["Messaging__RabbitMq__Username"]);
-            Assert.Equal(broker["RABBITMQ_DEFAULT_PASS"], environment["Messaging__RabbitMq__Password"]);
+            Assert.Equal(compose.Settings[$"BROKER_{role}_USER"], environment["Messaging__RabbitMq__Username"]);
+            Assert.Equal($"platform-{role.ToLowerInvariant()}", environment["Messaging__RabbitMq__Username"]);
+            Assert.Equal(compose.Settings[$"BROKER_{role}_PASSWORD"], environment["Messaging__RabbitMq__Password"]);
         }
+
+        Assert.Equal(Repository.Services.Count, compose.PlatformServices.Keys
+            .Select(name => ComposeFile.Environment(compose.Services[name])["Messaging__RabbitMq__Username"]).Distinct().Count());
+    }
+
+    [Fact]
+    public void The_file_holds_no_password_and_the_broker_has_no_default_user()
+    {
+        var lines = Repository.Read("docker-compose.yml").Split('\n');
+        var secrets = lines.Where(line => line.Contains("PASS", StringComparison.OrdinalIgnoreCase) && !line.TrimStart().StartsWith('#')).ToList();
+
+        Assert.NotEmpty(secrets);
+        Assert.All(secrets, line => Assert.Matches(@"^\s*\w+: \$\{BROKER_[A-Z]+_PASSWORD:\?[^}]+\}$", line));
+        Assert.DoesNotContain("RABBITMQ_DEFAULT_USER", ComposeFile.Environment(compose.Services["rabbitmq"]).Keys);
+    }
+
+    [Fact]
+    public void The_broker_loads_the_users_from_the_definitions_the_script_writes()
+    {
+        var mounts = Yaml.Items(compose.Services["rabbitmq"]["volumes"])
+            .Select(volume => volume is System.Text.Json.Nodes.JsonValue ? Yaml.Text(volume)! : $"{Yaml.Text(volume["source"])}:{Yaml.Text(volume["target"])}")
+            .Select(mount => mount.Split(':'))
+            .ToDictionary(parts => parts[1], parts => parts[0].Replace('\\', '/'));
+        var configuration = mounts.Single(mount => mount.Key.StartsWith("/etc/rabbitmq/conf.d/", StringComparison.Ordinal));
+
+        Assert.EndsWith("/deploy/compose/rabbitmq.conf", configuration.Value, StringComparison.Ordinal);
+        Assert.Contains("load_definitions = /etc/rabbitmq/definitions.json", Repository.Read("deploy/compose/rabbitmq.conf"), StringComparison.Ordinal);
+        Assert.EndsWith("/.data/broker/definitions.json", mounts["/etc/rabbitmq/definitions.json"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,8 +29,16 @@ public sealed class KubernetesManifests
 
     public static JsonNode PodSpec(JsonNode deployment) => deployment["spec"]!["template"]!["spec"]!;
 
-    /// <summary>A ConfigMap's or Secret's keys (Secrets: data and stringData).</summary>
+    /// <summary>
+    /// A ConfigMap's or Secret's keys (Secrets: data and stringData). The Secret <c>&lt;user&gt;-user-credentials</c> of a
+    /// RabbitMQ <c>User</c> in the base counts too, with the keys the messaging topology operator writes into it.
+    /// </summary>
     public IReadOnlySet<string> KeysOf(string kind, string name) => Find(kind, name) is { } item
         ? Yaml.Entries(item["data"]).Concat(Yaml.Entries(item["stringData"])).Select(entry => entry.Key).ToHashSet()
-        : new HashSet<string>();
+        : kind == "Secret" && name.EndsWith(UserCredentialsSuffix, StringComparison.Ordinal) && Find("User", name[..^UserCredentialsSuffix.Length]) is not null
+            ? new HashSet<string> { "username", "password" }
+            : new HashSet<string>();
+
+    /// <summary>What the messaging topology operator appends to a <c>User</c>'s name to name the Secret of its credentials.</summary>
+    public const string UserCredentialsSuffix = "-user-credentials";
 }

@@ -14,7 +14,10 @@ internal static class Tool
     public sealed record Result(int ExitCode, string Output, string Error);
 
     /// <summary>Runs <paramref name="tool"/> and returns what it printed; throws when it is not installed.</summary>
-    public static Result Run(string tool, params string[] arguments)
+    public static Result Run(string tool, params string[] arguments) => RunWith(new Dictionary<string, string>(), tool, arguments);
+
+    /// <summary>Runs <paramref name="tool"/> with <paramref name="environment"/> added to this process's environment.</summary>
+    public static Result RunWith(IReadOnlyDictionary<string, string> environment, string tool, params string[] arguments)
     {
         var path = Find(tool) ?? throw new InvalidOperationException(
             $"'{tool}' is not on PATH. Install it with scripts/install-deploy-tools.sh (Debian's docker-compose and kubectl).");
@@ -31,6 +34,11 @@ internal static class Tool
             start.ArgumentList.Add(argument);
         }
 
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {tool}.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -44,9 +52,12 @@ internal static class Tool
     }
 
     /// <summary>Runs the tool and returns its standard output, failing with its error output on a non-zero exit.</summary>
-    public static string Output(string tool, params string[] arguments)
+    public static string Output(string tool, params string[] arguments) => OutputWith(new Dictionary<string, string>(), tool, arguments);
+
+    /// <summary>As <see cref="Output"/>, with <paramref name="environment"/> added to this process's environment.</summary>
+    public static string OutputWith(IReadOnlyDictionary<string, string> environment, string tool, params string[] arguments)
     {
-        var result = Run(tool, arguments);
+        var result = RunWith(environment, tool, arguments);
         Assert.True(result.ExitCode == 0,
             $"{tool} {string.Join(' ', arguments)} exited with {result.ExitCode}:\n{result.Error}{result.Output}");
         return result.Output;

@@ -92,6 +92,19 @@ public sealed class RabbitMqFixture : IAsyncLifetime, IDisposable
         return connections?.Select(connection => connection.ClientProperties?.ConnectionName ?? connection.Name ?? "").ToList() ?? [];
     }
 
+    /// <summary>Deletes users (those that do not exist are skipped): users belong to no virtual host, so deleting one leaves them.</summary>
+    public async Task DeleteUsersAsync(IEnumerable<string> names)
+    {
+        foreach (var name in names)
+        {
+            using var deleted = await RetriedAsync(() => _management.DeleteAsync(new Uri($"users/{Uri.EscapeDataString(name)}", UriKind.Relative)));
+            if (deleted.StatusCode != HttpStatusCode.NotFound)
+            {
+                await EnsureSuccessAsync(deleted, $"delete the user {name}");
+            }
+        }
+    }
+
     internal async Task DeleteVirtualHostAsync(string name)
     {
         using var deleted = await RetriedAsync(() => _management.DeleteAsync(VirtualHostUri(name)));

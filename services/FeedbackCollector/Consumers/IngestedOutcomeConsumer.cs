@@ -9,7 +9,8 @@ namespace FeedbackCollector.Consumers;
 /// Takes an outcome another system published on <c>platform.ingest</c> (routing key <c>outcome.observed</c>;
 /// plain JSON or a CloudEvent, no MassTransit envelope) and joins it like one sent over HTTP. An invalid one
 /// goes to the error queue at once with the reason (naming the field); a store or broker failure is retried,
-/// and the retry finds the outcome stored and still pending, so it is joined once.
+/// and the retry finds the outcome stored and still pending, so it is joined once. The RabbitMQ user that
+/// published it, when it set <c>user_id</c>, is kept with it as <see cref="Outcome.ReportedBy"/>.
 /// </summary>
 public sealed partial class IngestedOutcomeConsumer(OutcomeJoiner joiner, TimeProvider time, ILogger<IngestedOutcomeConsumer> logger)
     : IConsumer<IngestedOutcome>
@@ -22,6 +23,7 @@ public sealed partial class IngestedOutcomeConsumer(OutcomeJoiner joiner, TimePr
         if (outcome is null)
             throw new InvalidMessageException(problem ?? "The message is not an outcome.");
 
+        outcome = outcome with { ReportedBy = PublicIngest.PublishingUserOf(context) };
         var receipt = (await joiner.ReceiveAsync([outcome], OutcomeJoiner.EventChannel, context.CancellationToken))[0];
         LogReceived(logger, receipt.OutcomeId, receipt.Status, receipt.PredictionIds.Count);
     }

@@ -42,6 +42,7 @@ public sealed record FeedbackReceipts(IReadOnlyList<OutcomeReceipt> Outcomes);
 /// <param name="ReceivedAt">When it was first received.</param>
 /// <param name="JoinedAt">When it was joined.</param>
 /// <param name="Duplicates">How many more copies were received.</param>
+/// <param name="ReportedBy">The RabbitMQ user that published it with <c>user_id</c> set (validated by RabbitMQ); null when not known (HTTP, or no <c>user_id</c>).</param>
 public sealed record OutcomeView(
     string OutcomeId,
     string Status,
@@ -55,7 +56,8 @@ public sealed record OutcomeView(
     string? Label,
     DateTimeOffset ReceivedAt,
     DateTimeOffset? JoinedAt,
-    long Duplicates)
+    long Duplicates,
+    string? ReportedBy)
 {
     /// <summary>The view of a stored outcome.</summary>
     public static OutcomeView Of(Outcome outcome)
@@ -79,7 +81,8 @@ public sealed record OutcomeView(
             outcome.Label,
             outcome.ReceivedAt,
             outcome.JoinedAt,
-            outcome.Duplicates);
+            outcome.Duplicates,
+            outcome.ReportedBy);
     }
 }
 

@@ -20,6 +20,10 @@ namespace FeedbackCollector.Outcomes;
 /// <param name="JoinedAt">When it was joined.</param>
 /// <param name="Duplicates">How many more times the same outcome was received after the first.</param>
 /// <param name="Published">Whether its <c>OutcomeRecorded</c> events went out (false from joined until then: the outbox flag).</param>
+/// <param name="ReportedBy">
+/// The RabbitMQ user that published it (the validated <c>user_id</c>); null when it came over HTTP or without <c>user_id</c>.
+/// A copy keeps the first's.
+/// </param>
 public sealed record Outcome(
     string OutcomeId,
     Guid? PredictionId,
@@ -33,7 +37,8 @@ public sealed record Outcome(
     IReadOnlyList<OutcomeJoin> Joins,
     DateTimeOffset? JoinedAt,
     long Duplicates,
-    bool Published = false)
+    bool Published = false,
+    string? ReportedBy = null)
 {
     /// <summary>The id of the <c>OutcomeRecorded</c> events of this outcome (the id itself when it is a UUID).</summary>
     [JsonIgnore]

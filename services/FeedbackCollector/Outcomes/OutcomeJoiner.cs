@@ -258,6 +258,7 @@ public sealed partial class OutcomeJoiner(
         now)
     {
         Probabilities = prediction.Probabilities,
+        ReportedBy = outcome.ReportedBy,
     };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Published {Events} OutcomeRecorded events of {Outcomes} joined outcomes")]

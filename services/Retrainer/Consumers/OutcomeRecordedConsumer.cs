@@ -7,8 +7,8 @@ using Retrainer.Retraining;
 namespace Retrainer.Consumers;
 
 /// <summary>
-/// Keeps the labelled rows retraining needs from <see cref="OutcomeRecorded"/> (the prediction's raw input and what was
-/// observed), in batches, so the Retrainer never reads another service's store. Idempotent: a row is stored once per
+/// Keeps the labelled rows retraining needs from <see cref="OutcomeRecorded"/> (the prediction's raw input, what was
+/// observed and who reported it), in batches, so the Retrainer never reads another service's store. Idempotent: a row is stored once per
 /// model and outcome, so the champion's and a shadow's event for the same outcome, or a redelivery, add nothing.
 /// Outcomes of predictions without a raw input (tensor requests) cannot be retrained on and are not kept.
 /// Queue <c>retrainer-outcome-recorded</c>.
@@ -29,7 +29,7 @@ public sealed partial class OutcomeRecordedConsumer(
                 || (outcome.ActualValue is null && outcome.ActualLabel is null))
                 continue;
             kept.Add(new LabelledRow(outcome.ModelName, outcome.OutcomeId, outcome.ModelVersion ?? string.Empty, outcome.ObservedAt,
-                input.GetRawText(), outcome.ActualValue, outcome.ActualLabel));
+                input.GetRawText(), outcome.ActualValue, outcome.ActualLabel, outcome.ReportedBy));
         }
 
         var added = await rows.AddAsync(kept, context.CancellationToken);

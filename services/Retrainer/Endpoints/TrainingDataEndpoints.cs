@@ -22,7 +22,7 @@ public static class TrainingDataEndpoints
         app.MapGet("/api/v1/models/{model}/training-data", ExportAsync)
             .WithTags("Retraining")
             .WithName("ExportTrainingData")
-            .WithSummary("The labelled rows kept from the model's outcomes, oldest first, observed in [from, to) (RFC 3339; default: all), as format=csv (default), jsonl or parquet: the card's raw fields, the label field, observedAt, outcomeId, modelVersion.")
+            .WithSummary("The labelled rows kept from the model's outcomes, oldest first, observed in [from, to) (RFC 3339; default: all), as format=csv (default), jsonl or parquet: the card's raw fields, the label field, observedAt, outcomeId, modelVersion, reportedBy.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -15,6 +15,7 @@ namespace Retrainer.Retraining;
 /// <param name="Input">The raw record as JSON, e.g. <c>{"date":"2001-02-03T07:45:00","distance":1744,"origin":"ORD","destination":"LAX"}</c>.</param>
 /// <param name="ActualValue">The observed number (the flight's delay in minutes), when it was one.</param>
 /// <param name="ActualLabel">The observed label, when it was text.</param>
+/// <param name="ReportedBy">The RabbitMQ user that published the outcome (<c>OutcomeRecorded.ReportedBy</c>); null when not known.</param>
 public sealed record LabelledRow(
     string ModelName,
     Guid OutcomeId,
@@ -22,7 +23,8 @@ public sealed record LabelledRow(
     DateTimeOffset ObservedAt,
     string Input,
     double? ActualValue,
-    string? ActualLabel)
+    string? ActualLabel,
+    string? ReportedBy = null)
 {
     /// <summary>
     /// The row as a training example: its input as a raw record (read as the featurizer reads a request) and what was

@@ -13,8 +13,8 @@ namespace Retrainer.TrainingData;
 /// <summary>
 /// Writes kept labelled rows as a file a team can train on, or send back as a reference: one row per outcome with the
 /// card's raw fields as the prediction API took them, the true value under the card's label field (<c>label</c> without
-/// one), and <c>observedAt</c>, <c>outcomeId</c>, <c>modelVersion</c>. CSV (a header row), JSON Lines (each field as it
-/// was sent), or Parquet (numeric features as doubles; the label a double when outcomes are numbers, a binary card with
+/// one), and <c>observedAt</c>, <c>outcomeId</c>, <c>modelVersion</c>, <c>reportedBy</c> (the RabbitMQ user that published the
+/// outcome; empty, or left out of a JSON line, when not known). CSV (a header row), JSON Lines (each field as it was sent), or Parquet (numeric features as doubles; the label a double when outcomes are numbers, a binary card with
 /// <c>label.positiveWhenGreaterThan</c> or a regression, else text; <c>observedAt</c> a UTC timestamp; the rest text).
 /// </summary>
 public static class TrainingDataWriter
@@ -54,6 +54,7 @@ public static class TrainingDataWriter
             csv.WriteField(row.ObservedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
             csv.WriteField(row.OutcomeId.ToString("D"));
             csv.WriteField(row.ModelVersion);
+            csv.WriteField(row.ReportedBy ?? "");
             await csv.NextRecordAsync();
         }
     }
@@ -83,6 +84,8 @@ public static class TrainingDataWriter
                 json.WriteString("observedAt", row.ObservedAt.UtcDateTime);
                 json.WriteString("outcomeId", row.OutcomeId);
                 json.WriteString("modelVersion", row.ModelVersion);
+                if (row.ReportedBy is { } reportedBy)
+                    json.WriteString("reportedBy", reportedBy);
                 json.WriteEndObject();
             }
 
@@ -98,7 +101,8 @@ public static class TrainingDataWriter
         var observedAt = new DataField<DateTime>("observedAt");
         var outcomeId = new DataField<string>("outcomeId");
         var modelVersion = new DataField<string>("modelVersion");
-        var schema = new ParquetSchema([.. fields, label, observedAt, outcomeId, modelVersion]);
+        var reportedBy = new DataField<string>("reportedBy", true);
+        var schema = new ParquetSchema([.. fields, label, observedAt, outcomeId, modelVersion, reportedBy]);
         await using var file = new FileStream(
             Path.Combine(Path.GetTempPath(), $"training-data-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
@@ -127,6 +131,7 @@ public static class TrainingDataWriter
                     await rowGroup.WriteAsync<DateTime>(observedAt, group.Select(row => row.ObservedAt.UtcDateTime).ToArray(), null, null, cancellationToken);
                     await rowGroup.WriteAsync(outcomeId, [.. group.Select(row => row.OutcomeId.ToString("D"))], null);
                     await rowGroup.WriteAsync(modelVersion, [.. group.Select(row => row.ModelVersion)], null);
+                    await rowGroup.WriteAsync(reportedBy, [.. group.Select(row => row.ReportedBy)], null);
                 }
                 finally
                 {
@@ -153,7 +158,7 @@ public static class TrainingDataWriter
 
     private static string Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
 
-    // The file's columns: the card's raw fields, then the label, observedAt, outcomeId and modelVersion.
+    // The file's columns: the card's raw fields, then the label, observedAt, outcomeId, modelVersion and reportedBy.
     private sealed class Columns(ModelCard card)
     {
         public IReadOnlyList<string> Features { get; } = [.. card.Features.Select(feature => feature.Name)];
@@ -162,7 +167,7 @@ public static class TrainingDataWriter
 
         public bool NumericLabel { get; } = card.Task == ModelTask.Regression || card.Label?.PositiveWhenGreaterThan is not null;
 
-        public IEnumerable<string> Names => [.. Features, Label, "observedAt", "outcomeId", "modelVersion"];
+        public IEnumerable<string> Names => [.. Features, Label, "observedAt", "outcomeId", "modelVersion", "reportedBy"];
 
         public bool IsNumeric(string feature) => card.Features.First(spec => spec.Name == feature) is NumericFeature;
     }

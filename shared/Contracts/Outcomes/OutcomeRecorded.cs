@@ -51,4 +51,13 @@ public sealed record OutcomeRecorded(
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public float[]? Probabilities { get; init; }
+
+    /// <summary>
+    /// Who reported the outcome: the RabbitMQ user that published it on <c>platform.ingest</c> with the <c>user_id</c>
+    /// property set, which RabbitMQ checks against the connection's user (e.g. <c>platform-external</c>). Null for an
+    /// outcome sent over HTTP or published without <c>user_id</c> (not known), and from a sender that predates it; left
+    /// out of the JSON when null.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ReportedBy { get; init; }
 }

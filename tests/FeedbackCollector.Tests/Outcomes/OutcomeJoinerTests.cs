@@ -50,6 +50,22 @@ public sealed class OutcomeJoinerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_broker_user_that_reported_an_outcome_is_stored_with_it_and_carried_by_its_OutcomeRecorded_when_it_joins_later()
+    {
+        var prediction = SamplePredictions.Of("UA123", Now.AddHours(-3));
+        var reported = SampleOutcomes.ForPrediction(prediction.PredictionId, receivedAt: Now) with { ReportedBy = "platform-external" };
+        var unknown = Outcome.Received("arrival-UA124", prediction.PredictionId, null, null, Now, 12, null, Now);
+
+        await _system.ReceiveAsync(reported, unknown);
+        await _system.ArriveAsync(prediction);
+
+        Assert.Equal("platform-external", (await _system.Store.FindAsync(reported.OutcomeId, CancellationToken.None))!.ReportedBy);
+        var recorded = _system.Recorded.ToDictionary(outcome => outcome.OutcomeId);
+        Assert.Equal("platform-external", recorded[reported.EventId].ReportedBy);
+        Assert.Null(recorded[unknown.EventId].ReportedBy);
+    }
+
+    [Fact]
     public async Task A_multiclass_prediction_s_label_probabilities_go_from_the_log_into_its_OutcomeRecorded_and_a_binary_one_has_none()
     {
         var multiclass = SamplePredictions.Of("WX1", Now.AddHours(-2)) with { Label = "middle", Probability = 0.5f, Probabilities = [0.25f, 0.5f, 0.25f] };

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Contracts.Outcomes;
+using Integration.Tests.BrokerUsers;
 using Integration.Tests.Ingest;
 using Integration.Tests.Online;
 using RabbitMQ.Client;
@@ -126,6 +127,31 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
         Assert.Equal((plainId, 12d), (plain.OutcomeId, plain.ActualValue));
         Assert.Equal((eventId, 41d, cloudEventKey), (cloudEvent.OutcomeId, cloudEvent.ActualValue, cloudEvent.EntityKey));
         await WaitForOutcomeAsync(eventId.ToString(), "joined");
+    }
+
+    [Fact]
+    public async Task An_outcome_published_by_the_external_broker_user_with_user_id_is_recorded_as_reported_by_it_down_to_the_Retrainers_labelled_row()
+    {
+        var prediction = await PredictAsync($"AA-{Guid.NewGuid():N}");
+        await using var users = await BrokerUserAccounts.CreateAsync(System.Broker, System.VirtualHost);
+        await using var external = await users.ConnectAsync("external");
+        await using var channel = await external.CreateChannelAsync();
+        var outcomeId = Guid.NewGuid();
+
+        // user_id is the publisher's own name: RabbitMQ refuses any other (ExternalBrokerUserTests).
+        await channel.BasicPublishAsync(IngestExchange, OutcomeObservedKey, mandatory: true,
+            new BasicProperties { ContentType = "application/json", Persistent = true, UserId = users.External },
+            JsonSerializer.SerializeToUtf8Bytes(new { outcomeId, predictionId = prediction, value = 5 }));
+
+        var recorded = Assert.Single(await WaitForRecordedAsync(message => message.PredictionId == prediction));
+        Assert.Equal((outcomeId, users.External), (recorded.OutcomeId, recorded.ReportedBy));
+        var outcome = await WaitForOutcomeAsync(outcomeId.ToString(), "joined");
+        Assert.Equal(users.External, outcome.GetProperty("reportedBy").GetString());
+        var exported = await Poll.GetTextAsync(System.Client, $"/api/v1/models/{TestModel.Name}/training-data?format=jsonl",
+            text => text.Contains(outcomeId.ToString(), StringComparison.Ordinal), Timeout, System.Failure);
+        var row = exported.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement)
+            .Single(line => line.GetProperty("outcomeId").GetString() == outcomeId.ToString());
+        Assert.Equal(users.External, row.GetProperty("reportedBy").GetString());
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public sealed class OwnModelTests
             Assert.All(lines, line => Assert.Equal(("green", "1"), (line.GetProperty("color").GetString(), line.GetProperty("modelVersion").GetString())));
             Assert.All(lines, line => Assert.InRange(line.GetProperty("x").GetDouble(), 9, 10));
             var csv = await host.Client.GetStringAsync(new Uri($"/api/v1/models/{Model}/training-data?to=2000-01-01T00:00:00Z", UriKind.Relative));
-            Assert.Equal("x,color,kind,observedAt,outcomeId,modelVersion", csv.TrimEnd());
+            Assert.Equal("x,color,kind,observedAt,outcomeId,modelVersion,reportedBy", csv.TrimEnd());
             using (var badFormat = await host.Client.GetAsync(new Uri($"/api/v1/models/{Model}/training-data?format=xml", UriKind.Relative)))
                 Assert.Equal(HttpStatusCode.BadRequest, badFormat.StatusCode);
             // The export is itself a reference file: the records with their labels, as the API takes them.

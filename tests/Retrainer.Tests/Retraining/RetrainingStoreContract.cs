@@ -23,7 +23,7 @@ public abstract class RetrainingStoreContract
     {
         var store = CreateRowStore(new ManualClock());
         var outcome = Guid.NewGuid();
-        var row = Row("flight-delay", outcome, Start.AddMinutes(1), 37.5) with { ActualLabel = "late", ModelVersion = "2" };
+        var row = Row("flight-delay", outcome, Start.AddMinutes(1), 37.5) with { ActualLabel = "late", ModelVersion = "2", ReportedBy = "platform-external" };
 
         Assert.Equal(1, await store.AddAsync([row], None));
         // The shadow's event for the same outcome, and a redelivery: nothing new.

@@ -25,7 +25,7 @@ public sealed class TrainingDataWriterTests
 
     private static readonly LabelledRow[] Rows =
     [
-        new("weather-kind", Guid.Parse("0193a000-0000-7000-8000-000000000001"), "1", Observed, """{"X": 1.5, "color": "red, or \"crimson\"", "extra": true}""", null, "low"),
+        new("weather-kind", Guid.Parse("0193a000-0000-7000-8000-000000000001"), "1", Observed, """{"X": 1.5, "color": "red, or \"crimson\"", "extra": true}""", null, "low", "platform-external"),
         new("weather-kind", Guid.Parse("0193a000-0000-7000-8000-000000000002"), "2", Observed.AddHours(1), """{"x": 7, "color": null}""", 2, null),
     ];
 
@@ -35,9 +35,9 @@ public sealed class TrainingDataWriterTests
         var csv = Encoding.UTF8.GetString(await WriteAsync(RecordFormat.Csv));
 
         Assert.Equal(
-            "x,color,kind,observedAt,outcomeId,modelVersion\n" +
-            "1.5,\"red, or \"\"crimson\"\"\",low,2026-12-07T08:30:00.0000000Z,0193a000-0000-7000-8000-000000000001,1\n" +
-            "7,,2,2026-12-07T09:30:00.0000000Z,0193a000-0000-7000-8000-000000000002,2\n",
+            "x,color,kind,observedAt,outcomeId,modelVersion,reportedBy\n" +
+            "1.5,\"red, or \"\"crimson\"\"\",low,2026-12-07T08:30:00.0000000Z,0193a000-0000-7000-8000-000000000001,1,platform-external\n" +
+            "7,,2,2026-12-07T09:30:00.0000000Z,0193a000-0000-7000-8000-000000000002,2,\n",
             csv.ReplaceLineEndings("\n"));
     }
 
@@ -47,7 +47,7 @@ public sealed class TrainingDataWriterTests
         var lines = Encoding.UTF8.GetString(await WriteAsync(RecordFormat.JsonLines)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(
-            """{"x":1.5,"color":"red, or \u0022crimson\u0022","kind":"low","observedAt":"2026-12-07T08:30:00Z","outcomeId":"0193a000-0000-7000-8000-000000000001","modelVersion":"1"}""",
+            """{"x":1.5,"color":"red, or \u0022crimson\u0022","kind":"low","observedAt":"2026-12-07T08:30:00Z","outcomeId":"0193a000-0000-7000-8000-000000000001","modelVersion":"1","reportedBy":"platform-external"}""",
             lines[0]);
         Assert.Equal("""{"x":7,"kind":2,"observedAt":"2026-12-07T09:30:00Z","outcomeId":"0193a000-0000-7000-8000-000000000002","modelVersion":"2"}""", lines[1]);
     }
@@ -59,7 +59,7 @@ public sealed class TrainingDataWriterTests
         await using (var reader = await ParquetReader.CreateAsync(new MemoryStream(parquet)))
         {
             Assert.Equal(
-                [("x", typeof(double)), ("color", typeof(string)), ("kind", typeof(string)), ("observedAt", typeof(DateTime)), ("outcomeId", typeof(string)), ("modelVersion", typeof(string))],
+                [("x", typeof(double)), ("color", typeof(string)), ("kind", typeof(string)), ("observedAt", typeof(DateTime)), ("outcomeId", typeof(string)), ("modelVersion", typeof(string)), ("reportedBy", typeof(string))],
                 reader.Schema.GetDataFields().Select(field => (field.Name, TypeOf(field.ClrType))));
         }
 
@@ -70,6 +70,7 @@ public sealed class TrainingDataWriterTests
         Assert.Equal([RawValue.Of("red, or \"crimson\""), RawValue.Missing], records.Values("color"));
         Assert.Equal([RawValue.Of("low"), RawValue.Of("2")], records.Values("kind"));
         Assert.Equal([RawValue.Of(Observed.UtcDateTime), RawValue.Of(Observed.AddHours(1).UtcDateTime)], records.Values("observedAt"));
+        Assert.Equal([RawValue.Of("platform-external"), RawValue.Missing], records.Values("reportedBy"));
     }
 
     // Parquet.Net reads text columns as ReadOnlyMemory<char>.
@@ -78,7 +79,7 @@ public sealed class TrainingDataWriterTests
     // Keeps every record's fields as read.
     private sealed class Records : IRecordSink
     {
-        private static readonly string[] Fields = ["x", "color", "kind", "observedAt"];
+        private static readonly string[] Fields = ["x", "color", "kind", "observedAt", "reportedBy"];
         private readonly List<Dictionary<string, RawValue>> _records = [];
 
         public RawValue[] Values(string field) => [.. _records.Select(record => record[field])];

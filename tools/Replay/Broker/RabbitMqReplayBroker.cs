@@ -8,18 +8,22 @@ namespace Replay.Broker;
 /// <summary>
 /// The replay on RabbitMQ with the plain client library, as an outside system talks to the platform: publishes
 /// with publisher confirms and the mandatory flag (so a message no queue takes is counted, not lost silently),
-/// and consumes from an exclusive, auto-deleted queue of its own bound to <c>platform.events</c>.
+/// and consumes from an exclusive, auto-deleted queue of its own bound to <c>platform.events</c>. Every message carries
+/// the user it logs in as in <c>user_id</c>, which RabbitMQ checks, so the platform keeps it with the outcomes
+/// (docs/security.md#broker-users).
 /// </summary>
 public sealed class RabbitMqReplayBroker : IReplayBroker
 {
     private readonly IConnection _connection;
     private readonly IChannel _publishing;
+    private readonly string _userId;
     private IChannel? _listening;
 
-    private RabbitMqReplayBroker(IConnection connection, IChannel publishing)
+    private RabbitMqReplayBroker(IConnection connection, IChannel publishing, string userId)
     {
         _connection = connection;
         _publishing = publishing;
+        _userId = userId;
     }
 
     /// <summary>Connects to <paramref name="amqp"/> (virtual host in the path) and checks that <c>platform.ingest</c> exists.</summary>
@@ -57,7 +61,7 @@ public sealed class RabbitMqReplayBroker : IReplayBroker
 
             var publishing = await connection.CreateChannelAsync(
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
-            return new RabbitMqReplayBroker(connection, publishing);
+            return new RabbitMqReplayBroker(connection, publishing, factory.UserName);
         }
         catch
         {
@@ -66,12 +70,34 @@ public sealed class RabbitMqReplayBroker : IReplayBroker
         }
     }
 
+    // A passive declare closes its channel when the exchange is missing: a channel of its own.
+    private async Task<bool> ExchangeExistsAsync(string exchange, CancellationToken cancellationToken)
+    {
+        await using var probe = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        try
+        {
+            await probe.ExchangeDeclarePassiveAsync(exchange, cancellationToken);
+            return true;
+        }
+        catch (OperationInterruptedException)
+        {
+            return false;
+        }
+    }
+
     /// <inheritdoc />
     public async Task ListenAsync(string model, Action<string, ReadOnlyMemory<byte>> received, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(received);
+        // Declared only where it is missing: the external systems' broker user (platform-external) may bind to the
+        // exchange but not declare it, and scripts/broker-users.sh declares it beforehand (docs/security.md#broker-users).
+        if (!await ExchangeExistsAsync(PublicExchanges.Events, cancellationToken))
+        {
+            await using var declaring = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
+            await declaring.ExchangeDeclareAsync(PublicExchanges.Events, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
+        }
+
         _listening = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        await _listening.ExchangeDeclareAsync(PublicExchanges.Events, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
         var queue = await _listening.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken);
         await _listening.QueueBindAsync(queue.QueueName, PublicExchanges.Events, $"prediction.made.{model}", cancellationToken: cancellationToken);
         await _listening.QueueBindAsync(queue.QueueName, PublicExchanges.Events, "alert.#", cancellationToken: cancellationToken);
@@ -96,6 +122,7 @@ public sealed class RabbitMqReplayBroker : IReplayBroker
             MessageId = messageId,
             Persistent = true,
             Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
+            UserId = _userId,
         };
         try
         {
