@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using Modeling.Files;
 using Modeling.Records;
+using Modeling.Text;
 
 namespace FeatureBuilder.Batches;
 
@@ -53,13 +55,13 @@ public sealed class BatchInputs(IOptions<BatchOptions> options)
         }
 
         // Only a plain file name: never a path that climbs out of the folder.
-        if (string.IsNullOrWhiteSpace(name) || name != Path.GetFileName(name) || name is "." or "..")
+        if (PathSegments.Problem(name) is { } problem)
         {
-            error = $"'{name}' is not a file name: name a file directly in the input folder, without a path.";
+            error = $"'{UserText.Shown(name)}' is not a file name: it {problem}. Name a file directly in the input folder, without a path.";
             return null;
         }
 
-        var path = Path.Combine(Path.GetFullPath(folder), name);
+        var path = PathSegments.Combine(Path.GetFullPath(folder), name);
         if (!File.Exists(path))
         {
             error = $"There is no file '{name}' in the input folder.";

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Modeling.Files;
 using Modeling.Records;
 
 namespace FeatureBuilder.Endpoints;
@@ -134,7 +135,9 @@ public static class BatchEndpoints
             var format = RecordFormats.FromName(requestedFormat) ?? RecordFormats.FromMediaType(section.ContentType) ?? RecordFormats.FromFileName(fileName);
             if (format is not { } known)
                 return ReceivedInput.Refused(FieldProblem("format", $"The format of '{fileName}' cannot be told from its type or extension: add ?format= ({string.Join(", ", RecordFormats.Names)})."));
-            return await UploadAsync(id, known, section.Body, fileName, inputs, cancellationToken);
+            // The name is only shown (the file is stored by the batch's id); one that is not a plain file name is not kept.
+            var shownName = PathSegments.IsPlain(fileName) ? fileName : "upload." + RecordFormats.NameOf(known);
+            return await UploadAsync(id, known, section.Body, shownName, inputs, cancellationToken);
         }
 
         return ReceivedInput.Refused(FieldProblem("file", "The multipart body has no file part: send the input as a form field with a file name."));
