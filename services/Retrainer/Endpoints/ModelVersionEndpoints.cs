@@ -106,7 +106,7 @@ public static class ModelVersionEndpoints
     }
 
     private static async Task<IResult> RegisterAsync(
-        string model, HttpRequest request, ModelRegistry registry, RetrainingJobs jobs, IOptions<RegistryOptions> options, CancellationToken cancellationToken)
+        string model, HttpRequest request, ModelRegistry registry, RetrainingJobs jobs, IOptions<RegistryOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var (parts, problem) = await VersionUpload.ReadAsync(request, options.Value, cancellationToken);
         if (parts is null)
@@ -122,7 +122,7 @@ public static class ModelVersionEndpoints
         if (card.Lineage?.RetrainingJob is { } jobId && await ExternalVersion.ProblemAsync(card, jobId, registry, jobs, cancellationToken) is { } jobProblem)
             return jobProblem;
 
-        var (checkedBundle, onnxErrors) = VersionUpload.Check(card, parts.Onnx);
+        var (checkedBundle, onnxErrors) = VersionUpload.Check(card, parts.Onnx, options.Value.OnnxCheckTimeout, time);
         if (checkedBundle is null)
             return VersionUpload.Invalid(onnxErrors);
         var bundle = checkedBundle;

@@ -180,10 +180,15 @@ internal static class VersionUpload
         return (errors.Count == 0 ? read.Card : null, errors);
     }
 
-    /// <summary>The bundle (its card with the file's SHA-256) when the ONNX file fits the card, else the errors by field.</summary>
-    public static (ModelBundle? Bundle, Dictionary<string, string[]> Errors) Check(ModelCard card, byte[] onnx)
+    /// <summary>
+    /// The bundle (its card with the file's SHA-256) when the ONNX file fits the card, else the errors by field. The file is
+    /// refused when a tensor keeps its data in another file, and when loading and scoring it take longer than
+    /// <paramref name="timeout"/> (<see cref="RegistryOptions.OnnxCheckTimeout"/>).
+    /// </summary>
+    public static (ModelBundle? Bundle, Dictionary<string, string[]> Errors) Check(ModelCard card, byte[] onnx, TimeSpan timeout, TimeProvider time)
     {
-        var errors = OnnxCardCheck.Check(card, onnx)
+        using var deadline = new CancellationTokenSource(timeout, time);
+        var errors = OnnxCardCheck.Check(card, onnx, deadline.Token)
             .GroupBy(mismatch => mismatch.CardPath is null ? OnnxField : FieldOf(mismatch.CardPath), StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.Select(mismatch => mismatch.Message).ToArray(), StringComparer.Ordinal);
 

@@ -21,6 +21,12 @@ public sealed class RegistryOptions : IValidatedOptions
     /// </summary>
     public long MaxUploadBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// How long an uploaded ONNX file may take to load into ONNX Runtime and score two rows when it is checked against its card
+    /// (400 beyond; the registry is unchanged). Default 60 s. Env: <c>Registry__OnnxCheckTimeout</c>.
+    /// </summary>
+    public TimeSpan OnnxCheckTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The largest reference file (the <c>reference</c> part of an upload) accepted (413 beyond). Default 1 GiB. Env: <c>Registry__MaxReferenceBytes</c>.</summary>
     public long MaxReferenceBytes { get; set; } = 1024L * 1024 * 1024;
 
@@ -37,6 +43,8 @@ public sealed class RegistryOptions : IValidatedOptions
             yield return "Registry:ModelsFolder must name a folder.";
         if (MaxUploadBytes <= 0)
             yield return "Registry:MaxUploadBytes must be positive.";
+        if (OnnxCheckTimeout <= TimeSpan.Zero)
+            yield return "Registry:OnnxCheckTimeout must be positive.";
         if (MaxReferenceBytes <= 0)
             yield return "Registry:MaxReferenceBytes must be positive.";
         if (ReferenceMaxRows <= 0)

@@ -17,6 +17,9 @@ public sealed class RetrainerHost : IAsyncLifetime
     /// <summary>The path of the model's versions.</summary>
     public const string VersionsPath = $"/api/v1/models/{Model}/versions";
 
+    /// <summary>The largest ONNX file the host accepts (<c>Registry:MaxUploadBytes</c>).</summary>
+    public const int MaxOnnxBytes = 64 * 1024;
+
     private readonly WebApplicationFactory<Program> _factory;
 
     public RetrainerHost()
@@ -28,7 +31,8 @@ public sealed class RetrainerHost : IAsyncLifetime
                 .UseSetting("Storage:DataFolder", Path.Combine(Folder, "store"))
                 .UseSetting("Registry:ModelsFolder", ModelsFolder)
                 .UseSetting("Registry:BootstrapDemoModel", "false")
-                .UseSetting("Retraining:Enabled", "false");
+                .UseSetting("Retraining:Enabled", "false")
+                .UseSetting("Registry:MaxUploadBytes", MaxOnnxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         });
         Client = _factory.CreateClient();
     }
