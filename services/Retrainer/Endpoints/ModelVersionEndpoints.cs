@@ -130,7 +130,7 @@ public static class ModelVersionEndpoints
         {
             if (card.Reference is not null)
                 return VersionUpload.Invalid(new() { [VersionUpload.ReferenceField] = ["The card has reference statistics already (card.reference): send either them or a reference file, not both."] });
-            var (profile, referenceErrors) = await VersionUpload.ProfileAsync(checkedBundle, reference, options.Value.ReferenceMaxRows, cancellationToken);
+            var (profile, referenceErrors) = await VersionUpload.ProfileAsync(checkedBundle, reference, options.Value.ReferenceMaxRows, options.Value.RecordLimits, cancellationToken);
             if (profile is null)
                 return VersionUpload.Invalid(referenceErrors);
             bundle = new ModelBundle(card with { Reference = profile.Statistics, Metrics = profile.Metrics ?? card.Metrics }, parts.Onnx).WithChecksum();
@@ -162,7 +162,7 @@ public static class ModelVersionEndpoints
             return readProblem!;
         await using (reference)
         {
-            var (profile, errors) = await VersionUpload.ProfileAsync(bundle, reference, options.Value.ReferenceMaxRows, cancellationToken);
+            var (profile, errors) = await VersionUpload.ProfileAsync(bundle, reference, options.Value.ReferenceMaxRows, options.Value.RecordLimits, cancellationToken);
             if (profile is null)
                 return VersionUpload.Invalid(errors);
             if (await registry.SetReferenceAsync(model, version, profile.Statistics, profile.Metrics, cancellationToken) is not { } changed)

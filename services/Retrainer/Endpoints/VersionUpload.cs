@@ -204,7 +204,7 @@ internal static class VersionUpload
     /// with 1, so the same file gives the same statistics.
     /// </summary>
     public static async Task<(ReferenceDatasetProfile? Profile, Dictionary<string, string[]> Errors)> ProfileAsync(
-        ModelBundle bundle, UploadedReference reference, int maxRows, CancellationToken cancellationToken)
+        ModelBundle bundle, UploadedReference reference, int maxRows, RecordLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(reference);
@@ -212,7 +212,7 @@ internal static class VersionUpload
         ReferenceDatasetProfile profile;
         try
         {
-            profile = await ReferenceDataset.ProfileAsync(scorer, reference.Content, reference.Format, reference.Name, maxRows, seed: 1, cancellationToken);
+            profile = await ReferenceDataset.ProfileAsync(scorer, reference.Content, reference.Format, reference.Name, maxRows, seed: 1, limits, cancellationToken);
         }
         catch (InvalidDataException exception)
         {

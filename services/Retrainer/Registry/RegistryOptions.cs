@@ -1,3 +1,4 @@
+using Modeling.Records;
 using ServiceDefaults;
 
 namespace Retrainer.Registry;
@@ -36,9 +37,27 @@ public sealed class RegistryOptions : IValidatedOptions
     /// </summary>
     public int ReferenceMaxRows { get; set; } = 200_000;
 
+    /// <summary>
+    /// The longest record of a reference file or a training dataset: a CSV record or field, or a JSON Lines line, in bytes.
+    /// A longer CSV record refuses the file (400); a longer JSON line is an invalid row, skipped unread. Default 1 MiB.
+    /// Env: <c>Registry__MaxRecordBytes</c>.
+    /// </summary>
+    public int MaxRecordBytes { get; set; } = RecordLimits.DefaultMaxRecordBytes;
+
+    /// <summary>
+    /// The most values (rows × columns) a Parquet row group of a reference file or a training dataset may hold; a larger one
+    /// refuses the file (400) before it is read. Default 33,554,432. Env: <c>Registry__MaxRowGroupValues</c>.
+    /// </summary>
+    public long MaxRowGroupValues { get; set; } = RecordLimits.DefaultMaxRowGroupValues;
+
+    /// <summary>The record limits of reference files and training datasets, from <see cref="MaxRecordBytes"/> and <see cref="MaxRowGroupValues"/>.</summary>
+    public RecordLimits RecordLimits => new(MaxRecordBytes, MaxRowGroupValues, SectionName);
+
     /// <inheritdoc />
     public IEnumerable<string> Errors()
     {
+        foreach (var error in RecordLimits.Errors(SectionName, MaxRecordBytes, MaxRowGroupValues))
+            yield return error;
         if (string.IsNullOrWhiteSpace(ModelsFolder))
             yield return "Registry:ModelsFolder must name a folder.";
         if (MaxUploadBytes <= 0)

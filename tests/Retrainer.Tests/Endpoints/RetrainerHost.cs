@@ -20,6 +20,9 @@ public sealed class RetrainerHost : IAsyncLifetime
     /// <summary>The largest ONNX file the host accepts (<c>Registry:MaxUploadBytes</c>).</summary>
     public const int MaxOnnxBytes = 64 * 1024;
 
+    /// <summary>The longest record of a reference file or training dataset the host reads (<c>Registry:MaxRecordBytes</c>; its row groups hold at most 4096 values).</summary>
+    public const int MaxRecordBytes = 4096;
+
     private readonly WebApplicationFactory<Program> _factory;
 
     public RetrainerHost()
@@ -32,7 +35,9 @@ public sealed class RetrainerHost : IAsyncLifetime
                 .UseSetting("Registry:ModelsFolder", ModelsFolder)
                 .UseSetting("Registry:BootstrapDemoModel", "false")
                 .UseSetting("Retraining:Enabled", "false")
-                .UseSetting("Registry:MaxUploadBytes", MaxOnnxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                .UseSetting("Registry:MaxUploadBytes", MaxOnnxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .UseSetting("Registry:MaxRecordBytes", MaxRecordBytes.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .UseSetting("Registry:MaxRowGroupValues", "4096");
         });
         Client = _factory.CreateClient();
     }
