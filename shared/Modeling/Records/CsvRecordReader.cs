@@ -8,7 +8,7 @@ namespace Modeling.Records;
 /// <summary>
 /// Reads CSV (RFC 4180, first row = field names, matched to the card's fields ignoring case) one record at a
 /// time. Every value is text; the featurizer parses numbers and timestamps by the field's kind. An empty
-/// value is a missing one. A record (or field) longer than <see cref="RecordLimits.MaxRecordBytes"/> characters refuses
+/// value is a missing one; a cell neutralized by <see cref="CsvText"/> (<c>'=…</c>) reads as it was written. A record (or field) longer than <see cref="RecordLimits.MaxRecordBytes"/> characters refuses
 /// the whole input before the parser holds it: past a record with no end, where the next one starts cannot be told.
 /// </summary>
 public sealed class CsvRecordReader(RecordLimits? limits = null) : IRecordReader
@@ -61,9 +61,10 @@ public sealed class CsvRecordReader(RecordLimits? limits = null) : IRecordReader
     private InvalidDataException TooLong(int row, long length) => new(string.Create(CultureInfo.InvariantCulture,
         $"The CSV input cannot be read at line {row}: a record or field is longer than {_limits.MaxRecordBytes} characters{_limits.Named(nameof(RecordLimits.MaxRecordBytes))} (at least {length} read); nothing after it was read."));
 
+    // A cell the platform neutralized when it wrote the file (CsvText) reads as what was written.
     private readonly struct CsvRecord(Dictionary<string, int> columns, string[] values) : IRawRecord
     {
         public RawValue ValueOf(string field) =>
-            columns.TryGetValue(field, out var column) && column < values.Length ? RawValue.Of(values[column]) : RawValue.Missing;
+            columns.TryGetValue(field, out var column) && column < values.Length ? RawValue.Of(CsvText.Restored(values[column])) : RawValue.Missing;
     }
 }
