@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Modeling.Cards;
 using Modeling.Features;
 using Modeling.Records;
+using Modeling.Text;
 
 namespace FeatureBuilder.Batches;
 
@@ -174,8 +175,10 @@ public sealed partial class BatchRunner(
         return position <= 0 ? null : (long)Math.Round(chunker.RowsRead * ((double)input.Length / position));
     }
 
-    private async Task FailAsync(Guid batchId, string reason)
+    // The reason is kept with the batch and logged: cut short, whatever an input's parser put in it.
+    private async Task FailAsync(Guid batchId, string failure)
     {
+        var reason = UserText.Shown(failure, 1000);
         LogFailed(batchId, reason);
         var now = time.GetUtcNow();
         await store.UpdateAsync(batchId, batch => batch.Failed(reason, now, options.Value.Retention), CancellationToken.None);

@@ -1,5 +1,4 @@
 using Modeling.Files;
-using Modeling.Text;
 
 namespace Modeling.Tests.Files;
 
@@ -69,13 +68,5 @@ public sealed class PathSegmentsTests
         var refused = Assert.Throws<ArgumentException>(() => PathSegments.Combine("root", name, version));
 
         Assert.Contains("is not a plain file or folder name", refused.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Shown_text_is_cut_and_has_no_control_characters()
-    {
-        Assert.Equal("a?b?c", UserText.Shown("a\nb\rc"));
-        Assert.Equal(new string('x', 80) + "…", UserText.Shown(new string('x', 10_000)));
-        Assert.Equal("", UserText.Shown(null));
     }
 }
