@@ -71,6 +71,27 @@ public sealed class BatchInputs(IOptions<BatchOptions> options)
         return path;
     }
 
+    /// <summary>
+    /// Why the input at <paramref name="path"/> cannot make a batch, told without reading its rows; null when nothing is known
+    /// against it. Only Parquet says this much up front: its footer must read, and no row group may hold more values than
+    /// <see cref="BatchOptions.MaxRowGroupValues"/>. CSV and JSON Lines are checked as they are read.
+    /// </summary>
+    public async Task<string?> ProblemAsync(string path, RecordFormat format, CancellationToken cancellationToken)
+    {
+        if (format != RecordFormat.Parquet)
+            return null;
+        await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        try
+        {
+            await new ParquetRecordReader(options.Value.RecordLimits).CheckAsync(input, cancellationToken);
+            return null;
+        }
+        catch (InvalidDataException exception)
+        {
+            return exception.Message;
+        }
+    }
+
     /// <summary>Deletes the batch's uploaded input (not a named input-folder file).</summary>
     public void DeleteUpload(Batch batch)
     {

@@ -17,22 +17,29 @@ public sealed class ParquetRecordReader(RecordLimits? limits = null) : IRecordRe
 {
     private readonly RecordLimits _limits = limits ?? RecordLimits.Default;
 
+    /// <summary>
+    /// Checks what the file's footer says without reading a row: it is a Parquet file, and none of its row groups holds more
+    /// values than the limit. A batch's upload is checked so when it is received (400 instead of a batch that fails).
+    /// </summary>
+    /// <returns>The rows the footer says the file has.</returns>
+    /// <exception cref="InvalidDataException">When it is not a Parquet file or a row group is beyond the limit.</exception>
+    public async Task<long> CheckAsync(Stream input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await using var reader = await OpenAsync(input, cancellationToken);
+        var columns = reader.Schema.Fields.OfType<DataField>().Count();
+        var rows = 0L;
+        for (var group = 0; group < reader.RowGroupCount; group++)
+            rows += CheckedRowCount(reader, group, columns);
+        return rows;
+    }
+
     /// <inheritdoc />
     public async Task ReadAsync(Stream input, IRecordSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(sink);
-        ParquetReader reader;
-        try
-        {
-            reader = await ParquetReader.CreateAsync(input, leaveStreamOpen: true, cancellationToken: cancellationToken);
-        }
-        catch (Exception exception) when (IsInputFault(exception))
-        {
-            throw new InvalidDataException($"The input is not a Parquet file: {exception.Message}", exception);
-        }
-
-        await using (reader)
+        await using (var reader = await OpenAsync(input, cancellationToken))
         {
             var fields = reader.Schema.Fields.OfType<DataField>().ToArray();
             var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -61,6 +68,18 @@ public sealed class ParquetRecordReader(RecordLimits? limits = null) : IRecordRe
                 for (var row = 0; row < rows; row++)
                     await sink.AcceptAsync(new ParquetRecord(columns, values, row), cancellationToken);
             }
+        }
+    }
+
+    private static async Task<ParquetReader> OpenAsync(Stream input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ParquetReader.CreateAsync(input, leaveStreamOpen: true, cancellationToken: cancellationToken);
+        }
+        catch (Exception exception) when (IsInputFault(exception))
+        {
+            throw new InvalidDataException($"The input is not a Parquet file: {exception.Message}", exception);
         }
     }
 

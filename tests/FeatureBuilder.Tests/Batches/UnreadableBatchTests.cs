@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Text;
+using Contracts.Models;
 using FeatureBuilder.Batches;
+using FeatureBuilder.Models;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Modeling.Records;
@@ -11,7 +14,8 @@ namespace FeatureBuilder.Tests.Batches;
 /// <summary>
 /// Batches whose input cannot be read, run by FeatureBuilder's batch runner on an in-process host (its store a SQLite
 /// file written before the host starts, as a restart finds it): each ends <c>failed</c> with the reason and is no longer
-/// among the batches a start resumes; a batch whose reading started more often than allowed fails without being read again.
+/// among the batches a start resumes; a batch whose reading started more often than allowed fails without being read again;
+/// a Parquet upload whose footer already tells it cannot be read is refused when it is received.
 /// </summary>
 public sealed class UnreadableBatchTests : IAsyncDisposable
 {
@@ -71,6 +75,29 @@ public sealed class UnreadableBatchTests : IAsyncDisposable
         Assert.Empty(await Store.ListUnfinishedAsync(CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData("parquet-claims-too-many-rows", "says it has 8000 rows of 2 columns")]
+    [InlineData("not-parquet", "not a Parquet file")]
+    public async Task A_parquet_upload_refused_by_its_footer_is_a_400_and_leaves_no_batch_and_no_file(string input, string reason)
+    {
+        await StoreBeforeStartAsync(null);
+        await _factory!.Services.GetRequiredService<ServedCards>().ApplyAsync(
+            new ServedModelsResponse([new ServedModel("parcel-weight", "1", CardJson, new string('0', 64))], [], DateTimeOffset.UtcNow), CancellationToken.None);
+        var bytes = input == "not-parquet" ? Encoding.UTF8.GetBytes("x\n1\n") : await CraftedRecordFiles.LyingParquetAsync(rows: 64, claimedRows: 8_000);
+        using var client = _factory.CreateClient();
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/vnd.apache.parquet");
+
+        using var response = await client.PostAsync(new Uri("/api/v1/models/parcel-weight/batches", UriKind.Relative), content);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, body);
+        using var problem = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Contains(reason, problem.RootElement.GetProperty("errors").GetProperty("body")[0].GetString(), StringComparison.Ordinal);
+        Assert.Empty(await Store.ListAsync("parcel-weight", 10, CancellationToken.None));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_folder, "uploads")));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_factory is not null)
@@ -101,11 +128,14 @@ public sealed class UnreadableBatchTests : IAsyncDisposable
     }
 
     // Written into the store's file before the host starts: the runner finds it as a restart would.
-    private async Task StoreBeforeStartAsync(Batch batch)
+    private async Task StoreBeforeStartAsync(Batch? batch)
     {
         var store = Path.Combine(_folder, "store");
-        using (var database = new EmbeddedDatabase(Path.Combine(store, $"{FeatureBuilderService.StoreName}.db"), EmbeddedDatabase.UpgradesIn(typeof(BatchStore).Assembly)))
+        if (batch is not null)
+        {
+            using var database = new EmbeddedDatabase(Path.Combine(store, $"{FeatureBuilderService.StoreName}.db"), EmbeddedDatabase.UpgradesIn(typeof(BatchStore).Assembly));
             await new BatchStore(database).CreateAsync(batch, CancellationToken.None);
+        }
 
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
             .UseSetting("Storage:DataFolder", store)
