@@ -62,7 +62,7 @@ public static class ReferenceBenchmark
     }
 
     private static Task<ReferenceDatasetProfile> ProfileAsync(OnnxScorer scorer, byte[] csv) =>
-        ReferenceDataset.ProfileAsync(scorer, new MemoryStream(csv), RecordFormat.Csv, "flights.csv", maxRows: 200_000, seed: 1, CancellationToken.None);
+        ReferenceDataset.ProfileAsync(scorer, new MemoryStream(csv), RecordFormat.Csv, "flights.csv", maxRows: 200_000, seed: 1, RecordLimits.Default, CancellationToken.None);
 
     private static async Task<byte[]> CsvOfFlightsAsync()
     {

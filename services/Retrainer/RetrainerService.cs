@@ -106,13 +106,15 @@ public static class RetrainerService
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        app.MapModelVersionEndpoints();
-        app.MapApiKeyEndpoints();
-        app.MapModelAliasEndpoints();
-        app.MapRolloutEndpoints();
-        app.MapRetrainingEndpoints();
-        app.MapTrainingDataEndpoints();
-        app.MapTrainingDatasetEndpoints();
+        // Every {model} and {version} is a plain path segment before a handler sees it.
+        var api = app.MapGroup("").RequirePlainRouteValues();
+        api.MapModelVersionEndpoints();
+        api.MapApiKeyEndpoints();
+        api.MapModelAliasEndpoints();
+        api.MapRolloutEndpoints();
+        api.MapRetrainingEndpoints();
+        api.MapTrainingDataEndpoints();
+        api.MapTrainingDatasetEndpoints();
         return app;
     }
 }

@@ -34,6 +34,7 @@ namespace FeatureBuilder.Batches;
 /// The scored chunks beyond the first one not scored yet, in order, or null when none: every chunk below
 /// <see cref="ChunksScored"/> minus their count is scored. So each chunk is counted once, however often it arrives.
 /// </param>
+/// <param name="ReadAttempts">How many times reading started (the first time and each resumption); the batch fails past <c>Batches:MaxReadAttempts</c>.</param>
 public sealed record Batch(
     Guid Id,
     string ModelName,
@@ -56,7 +57,8 @@ public sealed record Batch(
     int ChunksScored,
     int? TotalChunks,
     string? Error,
-    int[]? ChunksScoredAhead = null)
+    int[]? ChunksScoredAhead = null,
+    int ReadAttempts = 0)
 {
     /// <summary>A batch just accepted: queued, nothing read.</summary>
     public static Batch Submitted(
@@ -74,8 +76,12 @@ public sealed record Batch(
     /// <summary>Whether chunk <paramref name="chunkIndex"/>'s results are counted.</summary>
     public bool HasScored(int chunkIndex) => chunkIndex < ChunksScoredInOrder || (ChunksScoredAhead?.Contains(chunkIndex) ?? false);
 
-    /// <summary>Running, since <paramref name="at"/> unless it started before (a resumed batch); a finished batch stays as it is.</summary>
-    public Batch Started(DateTimeOffset at) => IsFinished ? this : this with { State = BatchState.Running, StartedAt = StartedAt ?? at };
+    /// <summary>
+    /// Running, since <paramref name="at"/> unless it started before (a resumed batch), with one more read attempt unless its
+    /// input was read to the end already; a finished batch stays as it is.
+    /// </summary>
+    public Batch Started(DateTimeOffset at) =>
+        IsFinished ? this : this with { State = BatchState.Running, StartedAt = StartedAt ?? at, ReadAttempts = TotalChunks is null ? ReadAttempts + 1 : ReadAttempts };
 
     /// <summary>With how far reading got; no counter goes back (a resumed reader repeats earlier checkpoints).</summary>
     public Batch Checkpointed(BatchCheckpoint checkpoint)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FeatureBuilder.Models;
 using Modeling.Features;
 using Modeling.Records;
 
@@ -69,11 +70,12 @@ public sealed class BatchChunker : IRecordSink
     {
         var rowNumber = ++RowsRead;
         var result = _featurizer.Featurize(record, _features.AsSpan(_count * _width, _width));
-        if (!result.IsValid)
-            return AddInvalidAsync(new InvalidRow(rowNumber, result.Errors), cancellationToken);
+        var entityKey = EntityKeyOf(record.ValueOf(_entityKeyField));
+        var keyError = entityKey is null ? null : EntityKeys.Problem(entityKey, _entityKeyField);
+        if (!result.IsValid || keyError is not null)
+            return AddInvalidAsync(new InvalidRow(rowNumber, keyError is null ? result.Errors : [.. result.Errors, keyError]), cancellationToken);
 
         _rowNumbers[_count] = rowNumber;
-        var entityKey = EntityKeyOf(record.ValueOf(_entityKeyField));
         _entityKeys[_count] = entityKey;
         _hasEntityKeys |= entityKey is not null;
         _count++;

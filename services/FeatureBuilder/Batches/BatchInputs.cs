@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using Modeling.Files;
 using Modeling.Records;
+using Modeling.Text;
 
 namespace FeatureBuilder.Batches;
 
@@ -53,13 +55,13 @@ public sealed class BatchInputs(IOptions<BatchOptions> options)
         }
 
         // Only a plain file name: never a path that climbs out of the folder.
-        if (string.IsNullOrWhiteSpace(name) || name != Path.GetFileName(name) || name is "." or "..")
+        if (PathSegments.Problem(name) is { } problem)
         {
-            error = $"'{name}' is not a file name: name a file directly in the input folder, without a path.";
+            error = $"'{UserText.Shown(name)}' is not a file name: it {problem}. Name a file directly in the input folder, without a path.";
             return null;
         }
 
-        var path = Path.Combine(Path.GetFullPath(folder), name);
+        var path = PathSegments.Combine(Path.GetFullPath(folder), name);
         if (!File.Exists(path))
         {
             error = $"There is no file '{name}' in the input folder.";
@@ -67,6 +69,27 @@ public sealed class BatchInputs(IOptions<BatchOptions> options)
         }
 
         return path;
+    }
+
+    /// <summary>
+    /// Why the input at <paramref name="path"/> cannot make a batch, told without reading its rows; null when nothing is known
+    /// against it. Only Parquet says this much up front: its footer must read, and no row group may hold more values than
+    /// <see cref="BatchOptions.MaxRowGroupValues"/>. CSV and JSON Lines are checked as they are read.
+    /// </summary>
+    public async Task<string?> ProblemAsync(string path, RecordFormat format, CancellationToken cancellationToken)
+    {
+        if (format != RecordFormat.Parquet)
+            return null;
+        await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        try
+        {
+            await new ParquetRecordReader(options.Value.RecordLimits).CheckAsync(input, cancellationToken);
+            return null;
+        }
+        catch (InvalidDataException exception)
+        {
+            return exception.Message;
+        }
     }
 
     /// <summary>Deletes the batch's uploaded input (not a named input-folder file).</summary>

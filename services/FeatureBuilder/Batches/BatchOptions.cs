@@ -1,3 +1,4 @@
+using Modeling.Records;
 using ServiceDefaults;
 
 namespace FeatureBuilder.Batches;
@@ -41,9 +42,35 @@ public sealed class BatchOptions : IValidatedOptions
     /// <summary>How often expired batches are looked for. Default 10 minutes.</summary>
     public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The longest record of an input: a CSV record or field, or a JSON Lines line, in bytes. A longer CSV record fails the
+    /// batch (past it, where the next record starts cannot be told); a longer JSON line is an invalid row, skipped unread.
+    /// Default 1 MiB.
+    /// </summary>
+    public int MaxRecordBytes { get; set; } = RecordLimits.DefaultMaxRecordBytes;
+
+    /// <summary>
+    /// The most values (rows × columns) one Parquet row group of an input may hold, checked before it is read (the reader
+    /// holds one row group at a time); a larger one fails the batch. Default 33,554,432.
+    /// </summary>
+    public long MaxRowGroupValues { get; set; } = RecordLimits.DefaultMaxRowGroupValues;
+
+    /// <summary>
+    /// How many times reading a batch may start without reaching the end of its input (the service stopped or crashed while
+    /// reading it, or the broker or the store failed) before the batch fails instead of being resumed again. Default 3.
+    /// </summary>
+    public int MaxReadAttempts { get; set; } = 3;
+
+    /// <summary>The record limits of inputs, from <see cref="MaxRecordBytes"/> and <see cref="MaxRowGroupValues"/>.</summary>
+    public RecordLimits RecordLimits => new(MaxRecordBytes, MaxRowGroupValues, SectionName);
+
     /// <inheritdoc />
     public IEnumerable<string> Errors()
     {
+        foreach (var error in RecordLimits.Errors(SectionName, MaxRecordBytes, MaxRowGroupValues))
+            yield return error;
+        if (MaxReadAttempts <= 0)
+            yield return "Batches:MaxReadAttempts must be positive.";
         if (ChunkSize is <= 0 or > 100_000)
             yield return "Batches:ChunkSize must be between 1 and 100000.";
         if (MaxChunksInFlight <= 0)

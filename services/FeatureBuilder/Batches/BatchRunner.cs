@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Modeling.Cards;
 using Modeling.Features;
 using Modeling.Records;
+using Modeling.Text;
 
 namespace FeatureBuilder.Batches;
 
@@ -13,7 +14,9 @@ namespace FeatureBuilder.Batches;
 /// (<see cref="ScoreBatchChunk"/> on the <c>score-batch-chunk</c> queue) and checkpoints after each one. At
 /// start it resumes every unfinished batch: the input is read again from the top, and chunks already sent
 /// are skipped (a chunk sent just before a crash, but not checkpointed, is sent again; its results are
-/// stored once).
+/// stored once). A batch whose input cannot be read (not in its format, or a record beyond <see cref="BatchOptions.RecordLimits"/>)
+/// fails with the reason; one whose reading started <see cref="BatchOptions.MaxReadAttempts"/> times without reaching the
+/// end fails instead of being resumed again, so no input makes every start of the service read it anew.
 /// </summary>
 public sealed partial class BatchRunner(
     BatchStore store,
@@ -76,8 +79,14 @@ public sealed partial class BatchRunner(
         try
         {
             var now = time.GetUtcNow();
-            if (await store.UpdateAsync(batchId, stored => stored.Started(now), cancellationToken) is not { } batch)
+            if (await store.UpdateAsync(batchId, stored => stored.Started(now), cancellationToken) is not { } batch || batch.IsFinished)
                 return;
+            if (batch.TotalChunks is null && batch.ReadAttempts > options.Value.MaxReadAttempts)
+            {
+                await FailAsync(batchId, $"Reading the input started {batch.ReadAttempts - 1} times and never reached its end (the service stopped, or the broker or the store failed, while it was read); it is not resumed again (Batches:MaxReadAttempts).");
+                return;
+            }
+
             await ReadAsync(batch, cancellationToken);
         }
         catch (InvalidDataException exception)
@@ -135,7 +144,7 @@ public sealed partial class BatchRunner(
             _ = await store.CheckpointAsync(batch.Id, checkpoint, token) ?? throw new BatchDeletedException();
         });
 
-        await RecordReaders.For(batch.Format).ReadAsync(input, chunker, cancellationToken);
+        await RecordReaders.For(batch.Format, settings.RecordLimits).ReadAsync(input, chunker, cancellationToken);
         var lastInvalid = await chunker.CompleteAsync(cancellationToken);
         var finished = new BatchCheckpoint(chunker.ChunkIndex, chunker.RowsRead, chunker.RowsInvalid, chunker.RowsRead, lastInvalid);
         var done = await store.FinishReadingAsync(batch.Id, finished, time.GetUtcNow(), settings.Retention, cancellationToken)
@@ -166,8 +175,10 @@ public sealed partial class BatchRunner(
         return position <= 0 ? null : (long)Math.Round(chunker.RowsRead * ((double)input.Length / position));
     }
 
-    private async Task FailAsync(Guid batchId, string reason)
+    // The reason is kept with the batch and logged: cut short, whatever an input's parser put in it.
+    private async Task FailAsync(Guid batchId, string failure)
     {
+        var reason = UserText.Shown(failure, 1000);
         LogFailed(batchId, reason);
         var now = time.GetUtcNow();
         await store.UpdateAsync(batchId, batch => batch.Failed(reason, now, options.Value.Retention), CancellationToken.None);

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Modeling.Files;
 using Modeling.Records;
 
 namespace FeatureBuilder.Endpoints;
@@ -91,7 +92,7 @@ public static class BatchEndpoints
         var format = RecordFormats.FromName(requestedFormat) ?? RecordFormats.FromMediaType(mediaType?.MediaType.Value);
         if (format is not { } known)
             return ReceivedInput.Refused(UnsupportedMediaType(mediaType?.MediaType.Value));
-        return await UploadAsync(id, known, request.Body, "upload." + RecordFormats.NameOf(known), inputs, cancellationToken);
+        return await UploadAsync(id, known, request.Body, "upload." + RecordFormats.NameOf(known), "body", inputs, cancellationToken);
     }
 
     private static async Task<ReceivedInput> NamedInputAsync(HttpRequest request, BatchInputs inputs, string? requestedFormat, CancellationToken cancellationToken)
@@ -115,6 +116,8 @@ public static class BatchEndpoints
             return ReceivedInput.Refused(FieldProblem("format", $"The format of '{name}' cannot be told from its extension: give 'format' ({string.Join(", ", RecordFormats.Names)})."));
         if (inputs.ResolveInputFile(name, out var error) is not { } path)
             return ReceivedInput.Refused(FieldProblem("inputFile", error!));
+        if (await inputs.ProblemAsync(path, format, cancellationToken) is { } problem)
+            return ReceivedInput.Refused(FieldProblem("inputFile", problem));
         return new ReceivedInput(format, name, path, IsUploaded: false, null);
     }
 
@@ -134,19 +137,29 @@ public static class BatchEndpoints
             var format = RecordFormats.FromName(requestedFormat) ?? RecordFormats.FromMediaType(section.ContentType) ?? RecordFormats.FromFileName(fileName);
             if (format is not { } known)
                 return ReceivedInput.Refused(FieldProblem("format", $"The format of '{fileName}' cannot be told from its type or extension: add ?format= ({string.Join(", ", RecordFormats.Names)})."));
-            return await UploadAsync(id, known, section.Body, fileName, inputs, cancellationToken);
+            // The name is only shown (the file is stored by the batch's id); one that is not a plain file name is not kept.
+            var shownName = PathSegments.IsPlain(fileName) ? fileName : "upload." + RecordFormats.NameOf(known);
+            return await UploadAsync(id, known, section.Body, shownName, "file", inputs, cancellationToken);
         }
 
         return ReceivedInput.Refused(FieldProblem("file", "The multipart body has no file part: send the input as a form field with a file name."));
     }
 
-    private static async Task<ReceivedInput> UploadAsync(Guid id, RecordFormat format, Stream body, string name, BatchInputs inputs, CancellationToken cancellationToken)
+    // A refused upload leaves nothing behind: its file is deleted, and no batch is created.
+    private static async Task<ReceivedInput> UploadAsync(
+        Guid id, RecordFormat format, Stream body, string name, string field, BatchInputs inputs, CancellationToken cancellationToken)
     {
         var (path, bytes) = await inputs.SaveUploadAsync(id, format, body, cancellationToken);
         if (bytes == 0)
         {
             File.Delete(path);
             return ReceivedInput.Refused(FieldProblem("body", "The uploaded input is empty."));
+        }
+
+        if (await inputs.ProblemAsync(path, format, cancellationToken) is { } problem)
+        {
+            File.Delete(path);
+            return ReceivedInput.Refused(FieldProblem(field, problem));
         }
 
         return new ReceivedInput(format, name, path, IsUploaded: true, null);

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FeatureBuilder.Models;
+using Modeling.Text;
 
 namespace FeatureBuilder.Ingest;
 
@@ -41,7 +43,7 @@ public sealed record IngestedPrediction(string Model, string? EntityKey, string?
         if (isCloudEvent)
         {
             if (message.SpecVersion != "1.0")
-                return Refuse($"specversion is '{message.SpecVersion}'; this platform reads CloudEvents 1.0.", out problem);
+                return Refuse($"specversion is '{UserText.Shown(message.SpecVersion)}'; this platform reads CloudEvents 1.0.", out problem);
             if (message.Data is not { ValueKind: JsonValueKind.Object } data)
                 return Refuse("data must be a JSON object: the prediction request (model, record, entityKey, correlationId).", out problem);
             var inner = data.Deserialize<IngestedPredictionRequest>(JsonSerializerOptions.Web)!;
@@ -54,12 +56,18 @@ public sealed record IngestedPrediction(string Model, string? EntityKey, string?
         var prefix = isCloudEvent ? "data." : "";
         if (string.IsNullOrWhiteSpace(model))
             return Refuse($"{prefix}model is missing: name the model to predict with.", out problem);
+        if (UserText.Problem(model, UserText.MaxKeyLength) is { } modelProblem)
+            return Refuse($"{prefix}model {modelProblem}.", out problem);
         if (record is not { ValueKind: JsonValueKind.Object } fields)
             return Refuse($"{prefix}record must be a JSON object: the raw record, as the online API takes it.", out problem);
         if (!TryText(entityKey, out var key))
             return Refuse($"{prefix}entityKey must be text or a number.", out problem);
+        if (key is not null && EntityKeys.Problem(key, $"{prefix}entityKey") is { } keyProblem)
+            return Refuse($"{keyProblem.Field}: {keyProblem.Message}", out problem);
         if (!TryText(correlationId, out var correlation))
             return Refuse($"{prefix}correlationId must be text or a number.", out problem);
+        if (correlation is not null && UserText.Problem(correlation, UserText.MaxKeyLength) is { } correlationProblem)
+            return Refuse($"{prefix}correlationId {correlationProblem}.", out problem);
         return new IngestedPrediction(model, key, correlation, fields.Clone(), isCloudEvent);
     }
 

@@ -77,10 +77,10 @@ public sealed class FeaturizedRecords
             return null;
         switch (key.ValueKind)
         {
-            case JsonValueKind.String:
-                return key.GetString();
-            case JsonValueKind.Number:
-                return key.GetRawText();
+            case JsonValueKind.String or JsonValueKind.Number:
+                var text = key.ValueKind == JsonValueKind.String ? key.GetString()! : key.GetRawText();
+                error = EntityKeys.Problem(text, field);
+                return error is null ? text : null;
             case JsonValueKind.Null:
                 return null;
             default:

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FeedbackCollector.Outcomes;
+using Modeling.Text;
 
 namespace FeedbackCollector.Ingest;
 
@@ -31,7 +32,7 @@ public sealed record IngestedOutcome(
         {
             if (specVersion.ValueKind != JsonValueKind.String || specVersion.GetString() != "1.0")
             {
-                problem = $"specversion is {specVersion.GetRawText()}; this platform reads CloudEvents 1.0.";
+                problem = $"specversion is {UserText.Shown(specVersion.GetRawText())}; this platform reads CloudEvents 1.0.";
                 return null;
             }
 
@@ -67,7 +68,7 @@ public sealed record IngestedOutcome(
     // The CloudEvent's id stands for the outcome id only when it is a usable one.
     private string? EventId() => Id switch
     {
-        { ValueKind: JsonValueKind.String } id when id.GetString() is { Length: > 0 and <= OutcomeReader.MaxTextLength } text && !text.Any(char.IsControl) => text,
+        { ValueKind: JsonValueKind.String } id when id.GetString() is { Length: > 0 } text && UserText.Problem(text, OutcomeReader.MaxTextLength) is null => text,
         { ValueKind: JsonValueKind.Number } id => id.GetRawText(),
         _ => null,
     };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Modeling.Text;
 
 namespace FeedbackCollector.Outcomes;
 
@@ -13,8 +14,8 @@ namespace FeedbackCollector.Outcomes;
 /// </summary>
 public static partial class OutcomeReader
 {
-    /// <summary>The longest outcome id, model name, entity key or label accepted.</summary>
-    public const int MaxTextLength = 200;
+    /// <summary>The longest outcome id, model name, entity key or label accepted (<see cref="UserText.MaxKeyLength"/>).</summary>
+    public const int MaxTextLength = UserText.MaxKeyLength;
 
     /// <summary>
     /// The outcome in <paramref name="element"/>, received now, or <see langword="null"/> after adding what is
@@ -102,7 +103,7 @@ public static partial class OutcomeReader
             return null;
         }
 
-        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength || text.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(text) || UserText.Problem(text, MaxTextLength) is not null)
         {
             errors.Add(new(Field(path, name), $"{name} must be 1 to {MaxTextLength} characters, not blank, without control characters."));
             return null;
@@ -150,11 +151,7 @@ public static partial class OutcomeReader
     }
 
     // The offending value as the client wrote it, cut short: enough to find it, never a whole payload.
-    private static string Shown(JsonElement value)
-    {
-        var raw = value.GetRawText();
-        return raw.Length <= 60 ? raw : string.Concat(raw.AsSpan(0, 57), "...");
-    }
+    private static string Shown(JsonElement value) => UserText.Shown(value.GetRawText(), 60);
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();

@@ -106,7 +106,7 @@ public static class ModelVersionEndpoints
     }
 
     private static async Task<IResult> RegisterAsync(
-        string model, HttpRequest request, ModelRegistry registry, RetrainingJobs jobs, IOptions<RegistryOptions> options, CancellationToken cancellationToken)
+        string model, HttpRequest request, ModelRegistry registry, RetrainingJobs jobs, IOptions<RegistryOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var (parts, problem) = await VersionUpload.ReadAsync(request, options.Value, cancellationToken);
         if (parts is null)
@@ -122,7 +122,7 @@ public static class ModelVersionEndpoints
         if (card.Lineage?.RetrainingJob is { } jobId && await ExternalVersion.ProblemAsync(card, jobId, registry, jobs, cancellationToken) is { } jobProblem)
             return jobProblem;
 
-        var (checkedBundle, onnxErrors) = VersionUpload.Check(card, parts.Onnx);
+        var (checkedBundle, onnxErrors) = VersionUpload.Check(card, parts.Onnx, options.Value.OnnxCheckTimeout, time);
         if (checkedBundle is null)
             return VersionUpload.Invalid(onnxErrors);
         var bundle = checkedBundle;
@@ -130,7 +130,7 @@ public static class ModelVersionEndpoints
         {
             if (card.Reference is not null)
                 return VersionUpload.Invalid(new() { [VersionUpload.ReferenceField] = ["The card has reference statistics already (card.reference): send either them or a reference file, not both."] });
-            var (profile, referenceErrors) = await VersionUpload.ProfileAsync(checkedBundle, reference, options.Value.ReferenceMaxRows, cancellationToken);
+            var (profile, referenceErrors) = await VersionUpload.ProfileAsync(checkedBundle, reference, options.Value.ReferenceMaxRows, options.Value.RecordLimits, cancellationToken);
             if (profile is null)
                 return VersionUpload.Invalid(referenceErrors);
             bundle = new ModelBundle(card with { Reference = profile.Statistics, Metrics = profile.Metrics ?? card.Metrics }, parts.Onnx).WithChecksum();
@@ -162,7 +162,7 @@ public static class ModelVersionEndpoints
             return readProblem!;
         await using (reference)
         {
-            var (profile, errors) = await VersionUpload.ProfileAsync(bundle, reference, options.Value.ReferenceMaxRows, cancellationToken);
+            var (profile, errors) = await VersionUpload.ProfileAsync(bundle, reference, options.Value.ReferenceMaxRows, options.Value.RecordLimits, cancellationToken);
             if (profile is null)
                 return VersionUpload.Invalid(errors);
             if (await registry.SetReferenceAsync(model, version, profile.Statistics, profile.Metrics, cancellationToken) is not { } changed)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Retrainer.Retraining;
+using Modeling.Text;
 using ServiceDefaults;
 
 namespace Retrainer.Endpoints;
@@ -30,6 +31,8 @@ public static class RetrainingEndpoints
     private static async Task<Results<Accepted<RetrainingAccepted>, ProblemHttpResult>> RequestAsync(
         string model, RetrainingRequestBody? body, RetrainingJobs jobs, CancellationToken cancellationToken)
     {
+        if (body?.Reason is { } asked && UserText.Problem(asked, UserText.MaxReasonLength) is { } problem)
+            return InvalidParameter.Problem("reason", $"The reason {problem}.");
         var reason = body?.Reason is { Length: > 0 } given ? given.Trim() : "requested through the API";
         if (await jobs.RequestAsync(model, RetrainingTriggers.Manual, reason, cancellationToken) is not { } job)
             return RegistryProblems.UnknownModel(model);
@@ -55,7 +58,7 @@ public static class RetrainingEndpoints
 }
 
 /// <summary>The optional body of a manual retraining.</summary>
-/// <param name="Reason">Why, for the job's <c>triggerDetails</c>.</param>
+/// <param name="Reason">Why, for the job's <c>triggerDetails</c>: at most 500 characters, no control characters.</param>
 public sealed record RetrainingRequestBody(string? Reason);
 
 /// <summary>The answer to a manual retraining.</summary>

@@ -1,8 +1,11 @@
 using System.Globalization;
 using Contracts.Rollouts;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Modeling.Files;
+using Modeling.Text;
 using Retrainer.Registry;
 using Retrainer.Rollouts;
+using ServiceDefaults;
 
 namespace Retrainer.Endpoints;
 
@@ -54,6 +57,8 @@ public static class RolloutEndpoints
         var errors = new Dictionary<string, string[]>();
         if (body?.Version is not { Length: > 0 })
             errors["version"] = ["is required: the registered version to roll out, e.g. \"3\"."];
+        else if (PathSegments.Problem(body.Version) is { } versionProblem)
+            errors["version"] = [$"'{UserText.Shown(body.Version)}' is not a version: it {versionProblem}."];
         if (body?.Strategy is not { } strategy || !RolloutStrategies.All.Contains(strategy))
             errors["strategy"] = [$"must be one of {string.Join(", ", RolloutStrategies.All)}."];
         if (body?.Share is { } share && !(share is > 0 and <= 1))
@@ -109,6 +114,8 @@ public static class RolloutEndpoints
     private static async Task<Results<Ok<RolloutView>, ProblemHttpResult>> ActAsync(
         string action, string model, string rolloutId, RolloutActionBody? body, RolloutManager manager, RolloutEvidence evidence, CancellationToken cancellationToken)
     {
+        if (body?.Reason is { } asked && UserText.Problem(asked, UserText.MaxReasonLength) is { } problem)
+            return InvalidParameter.Problem("reason", $"The reason {problem}.");
         var reason = body?.Reason is { Length: > 0 } given ? $"{action} by hand: {given}" : $"{action} by hand";
         var change = action switch
         {

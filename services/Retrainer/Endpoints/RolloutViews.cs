@@ -11,7 +11,7 @@ namespace Retrainer.Endpoints;
 public sealed record RolloutStartBody(string? Version, string? Strategy, double? Share, IReadOnlyList<double>? Steps);
 
 /// <summary>The optional body of the pause, resume, promote and rollback actions.</summary>
-/// <param name="Reason">Why, for the history.</param>
+/// <param name="Reason">Why, for the history: at most 500 characters, no control characters.</param>
 public sealed record RolloutActionBody(string? Reason);
 
 /// <summary>A model's rollouts.</summary>

@@ -58,7 +58,7 @@ public static class TrainingDatasetEndpoints
             TrainingDatasetCheck check;
             try
             {
-                check = await TrainingDatasetReader.CheckAsync(card, records.Content, records.Format, cancellationToken);
+                check = await TrainingDatasetReader.CheckAsync(card, records.Content, records.Format, options.Value.RecordLimits, cancellationToken);
             }
             catch (InvalidDataException exception)
             {
@@ -99,6 +99,8 @@ public static class TrainingDatasetEndpoints
         var column = TrainingDataWriter.LabelColumnOf(card);
         if (check.Rows == 0)
             return (DatasetField, "The file has no rows.");
+        if (check.UnreadableRows == check.Rows)
+            return (DatasetField, string.Create(CultureInfo.InvariantCulture, $"None of the file's {check.Rows} rows can be read, e.g. {Examples(check)}"));
         if (check.LabelledRows == 0)
         {
             return ($"{DatasetField}.{column}", string.Create(CultureInfo.InvariantCulture,
@@ -107,10 +109,12 @@ public static class TrainingDatasetEndpoints
 
         if (check.UsableRows > 0)
             return null;
-        var examples = check.InvalidRows.Select(row => $"row {row.Row}: " + string.Join("; ", row.Errors.Select(error => $"{error.Field}: {error.Message}")));
         return (DatasetField, string.Create(CultureInfo.InvariantCulture,
-            $"None of the file's {check.LabelledRows} labelled rows can be featurized by version {version}'s card's features, e.g. {string.Join(" | ", examples)}"));
+            $"None of the file's {check.LabelledRows} labelled rows can be featurized by version {version}'s card's features, e.g. {Examples(check)}"));
     }
+
+    private static string Examples(TrainingDatasetCheck check) =>
+        string.Join(" | ", check.InvalidRows.Select(row => $"row {row.Row}: " + string.Join("; ", row.Errors.Select(error => $"{error.Field}: {error.Message}"))));
 
     // What the label rule of the card's task reads (OutcomeLabels.TruthOf).
     private static string Expected(ModelCard card) => card.Task switch

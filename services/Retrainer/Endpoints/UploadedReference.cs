@@ -1,3 +1,4 @@
+using Modeling.Files;
 using Modeling.Records;
 
 namespace Retrainer.Endpoints;
@@ -47,7 +48,8 @@ internal sealed class UploadedReference : IAsyncDisposable
             }
 
             content.Position = 0;
-            return new UploadedReference(string.IsNullOrWhiteSpace(name) ? "reference" : Path.GetFileName(name), format, content);
+            // The name is only shown (kept in the statistics or the dataset's description); one that is not a plain file name is not kept.
+            return new UploadedReference(PathSegments.IsPlain(Path.GetFileName(name)) ? Path.GetFileName(name) : "reference", format, content);
         }
         catch
         {

@@ -180,10 +180,15 @@ internal static class VersionUpload
         return (errors.Count == 0 ? read.Card : null, errors);
     }
 
-    /// <summary>The bundle (its card with the file's SHA-256) when the ONNX file fits the card, else the errors by field.</summary>
-    public static (ModelBundle? Bundle, Dictionary<string, string[]> Errors) Check(ModelCard card, byte[] onnx)
+    /// <summary>
+    /// The bundle (its card with the file's SHA-256) when the ONNX file fits the card, else the errors by field. The file is
+    /// refused when a tensor keeps its data in another file, and when loading and scoring it take longer than
+    /// <paramref name="timeout"/> (<see cref="RegistryOptions.OnnxCheckTimeout"/>).
+    /// </summary>
+    public static (ModelBundle? Bundle, Dictionary<string, string[]> Errors) Check(ModelCard card, byte[] onnx, TimeSpan timeout, TimeProvider time)
     {
-        var errors = OnnxCardCheck.Check(card, onnx)
+        using var deadline = new CancellationTokenSource(timeout, time);
+        var errors = OnnxCardCheck.Check(card, onnx, deadline.Token)
             .GroupBy(mismatch => mismatch.CardPath is null ? OnnxField : FieldOf(mismatch.CardPath), StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.Select(mismatch => mismatch.Message).ToArray(), StringComparer.Ordinal);
 
@@ -199,7 +204,7 @@ internal static class VersionUpload
     /// with 1, so the same file gives the same statistics.
     /// </summary>
     public static async Task<(ReferenceDatasetProfile? Profile, Dictionary<string, string[]> Errors)> ProfileAsync(
-        ModelBundle bundle, UploadedReference reference, int maxRows, CancellationToken cancellationToken)
+        ModelBundle bundle, UploadedReference reference, int maxRows, RecordLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(reference);
@@ -207,7 +212,7 @@ internal static class VersionUpload
         ReferenceDatasetProfile profile;
         try
         {
-            profile = await ReferenceDataset.ProfileAsync(scorer, reference.Content, reference.Format, reference.Name, maxRows, seed: 1, cancellationToken);
+            profile = await ReferenceDataset.ProfileAsync(scorer, reference.Content, reference.Format, reference.Name, maxRows, seed: 1, limits, cancellationToken);
         }
         catch (InvalidDataException exception)
         {

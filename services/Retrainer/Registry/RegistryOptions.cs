@@ -1,3 +1,4 @@
+using Modeling.Records;
 using ServiceDefaults;
 
 namespace Retrainer.Registry;
@@ -21,6 +22,12 @@ public sealed class RegistryOptions : IValidatedOptions
     /// </summary>
     public long MaxUploadBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// How long an uploaded ONNX file may take to load into ONNX Runtime and score two rows when it is checked against its card
+    /// (400 beyond; the registry is unchanged). Default 60 s. Env: <c>Registry__OnnxCheckTimeout</c>.
+    /// </summary>
+    public TimeSpan OnnxCheckTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The largest reference file (the <c>reference</c> part of an upload) accepted (413 beyond). Default 1 GiB. Env: <c>Registry__MaxReferenceBytes</c>.</summary>
     public long MaxReferenceBytes { get; set; } = 1024L * 1024 * 1024;
 
@@ -30,13 +37,33 @@ public sealed class RegistryOptions : IValidatedOptions
     /// </summary>
     public int ReferenceMaxRows { get; set; } = 200_000;
 
+    /// <summary>
+    /// The longest record of a reference file or a training dataset: a CSV record or field, or a JSON Lines line, in bytes.
+    /// A longer CSV record refuses the file (400); a longer JSON line is an invalid row, skipped unread. Default 1 MiB.
+    /// Env: <c>Registry__MaxRecordBytes</c>.
+    /// </summary>
+    public int MaxRecordBytes { get; set; } = RecordLimits.DefaultMaxRecordBytes;
+
+    /// <summary>
+    /// The most values (rows × columns) a Parquet row group of a reference file or a training dataset may hold; a larger one
+    /// refuses the file (400) before it is read. Default 33,554,432. Env: <c>Registry__MaxRowGroupValues</c>.
+    /// </summary>
+    public long MaxRowGroupValues { get; set; } = RecordLimits.DefaultMaxRowGroupValues;
+
+    /// <summary>The record limits of reference files and training datasets, from <see cref="MaxRecordBytes"/> and <see cref="MaxRowGroupValues"/>.</summary>
+    public RecordLimits RecordLimits => new(MaxRecordBytes, MaxRowGroupValues, SectionName);
+
     /// <inheritdoc />
     public IEnumerable<string> Errors()
     {
+        foreach (var error in RecordLimits.Errors(SectionName, MaxRecordBytes, MaxRowGroupValues))
+            yield return error;
         if (string.IsNullOrWhiteSpace(ModelsFolder))
             yield return "Registry:ModelsFolder must name a folder.";
         if (MaxUploadBytes <= 0)
             yield return "Registry:MaxUploadBytes must be positive.";
+        if (OnnxCheckTimeout <= TimeSpan.Zero)
+            yield return "Registry:OnnxCheckTimeout must be positive.";
         if (MaxReferenceBytes <= 0)
             yield return "Registry:MaxReferenceBytes must be positive.";
         if (ReferenceMaxRows <= 0)

@@ -24,6 +24,7 @@ public sealed partial class RetrainingRun(
     ExternalTrainer external,
     IEnumerable<IRetrainingCustomization> customizations,
     IOptions<RetrainingOptions> options,
+    IOptions<RegistryOptions> registryOptions,
     TimeProvider time,
     ILogger<RetrainingRun> logger)
 {
@@ -74,7 +75,7 @@ public sealed partial class RetrainingRun(
         var customization = _customizations.FirstOrDefault(candidate => candidate.Model == job.Model);
         // recent-plus-earlier: a training dataset uploaded for the model is its earlier data, in place of its customization's window.
         var dataset = policy.Policy == RetrainingPolicies.RecentPlusEarlier
-            && await TrainingDatasetReader.EarlierDataAsync(registry, job.Model, champion.Card, settings.MaxEarlierRows, cancellationToken) is { } uploaded
+            && await TrainingDatasetReader.EarlierDataAsync(registry, job.Model, champion.Card, settings.MaxEarlierRows, registryOptions.Value.RecordLimits, cancellationToken) is { } uploaded
             ? new EarlierDataset(uploaded.Name, uploaded.Examples)
             : await DatasetWindowAsync(job.Model, champion, customization, policy, settings, cancellationToken);
         List<TrainingExample> training = [.. dataset.Examples, .. Examples(selection.Training)];

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using CsvHelper;
 using Modeling.Cards;
 using Modeling.Records;
 using Parquet;
@@ -14,7 +13,8 @@ namespace Retrainer.TrainingData;
 /// Writes kept labelled rows as a file a team can train on, or send back as a reference: one row per outcome with the
 /// card's raw fields as the prediction API took them, the true value under the card's label field (<c>label</c> without
 /// one), and <c>observedAt</c>, <c>outcomeId</c>, <c>modelVersion</c>, <c>reportedBy</c> (the RabbitMQ user that published the
-/// outcome; empty, or left out of a JSON line, when not known). CSV (a header row), JSON Lines (each field as it was sent), or Parquet (numeric features as doubles; the label a double when outcomes are numbers, a binary card with
+/// outcome; empty, or left out of a JSON line, when not known). CSV (a header row; cells by <see cref="CsvText"/>), JSON Lines (each field as it
+/// was sent), or Parquet (numeric features as doubles; the label a double when outcomes are numbers, a binary card with
 /// <c>label.positiveWhenGreaterThan</c> or a regression, else text; <c>observedAt</c> a UTC timestamp; the rest text).
 /// </summary>
 public static class TrainingDataWriter
@@ -38,26 +38,29 @@ public static class TrainingDataWriter
         };
     }
 
+    // Cells by CsvText: numbers as numbers, text neutralized where a spreadsheet would run it as a formula (read back as written).
     private static async Task WriteCsvAsync(Columns columns, IAsyncEnumerable<LabelledRow> rows, Stream output, CancellationToken cancellationToken)
     {
-        await using var text = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true);
-        await using var csv = new CsvWriter(text, CultureInfo.InvariantCulture, leaveOpen: true);
-        foreach (var name in columns.Names)
-            csv.WriteField(name);
-        await csv.NextRecordAsync();
+        await using var text = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        await text.WriteLineAsync(string.Join(',', columns.Names.Select(CsvText.Text)));
+        var line = new StringBuilder();
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             using var input = JsonDocument.Parse(row.Input);
+            line.Clear();
             foreach (var feature in columns.Features)
-                csv.WriteField(Field(input.RootElement, feature) is { } value ? Text(value) : "");
-            csv.WriteField(row.ActualValue?.ToString("R", CultureInfo.InvariantCulture) ?? row.ActualLabel ?? "");
-            csv.WriteField(row.ObservedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-            csv.WriteField(row.OutcomeId.ToString("D"));
-            csv.WriteField(row.ModelVersion);
-            csv.WriteField(row.ReportedBy ?? "");
-            await csv.NextRecordAsync();
+                line.Append(Field(input.RootElement, feature) is { } value ? Cell(value) : "").Append(',');
+            line.Append(row.ActualValue is { } number ? CsvText.Number(number) : CsvText.Text(row.ActualLabel)).Append(',')
+                .Append(CsvText.Text(row.ObservedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))).Append(',')
+                .Append(CsvText.Text(row.OutcomeId.ToString("D"))).Append(',')
+                .Append(CsvText.Text(row.ModelVersion)).Append(',')
+                .Append(CsvText.Text(row.ReportedBy));
+            await text.WriteLineAsync(line, cancellationToken);
         }
     }
+
+    // A JSON number is a number cell, anything else a text cell.
+    private static string Cell(JsonElement value) => value.ValueKind == JsonValueKind.Number ? value.GetRawText() : CsvText.Text(Text(value));
 
     private static async Task WriteJsonLinesAsync(Columns columns, IAsyncEnumerable<LabelledRow> rows, Stream output, CancellationToken cancellationToken)
     {

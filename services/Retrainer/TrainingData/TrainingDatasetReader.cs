@@ -20,12 +20,12 @@ public static class TrainingDatasetReader
     public const int InvalidRowsShown = 5;
 
     /// <summary>Counts the rows of <paramref name="content"/> in <paramref name="format"/> by <paramref name="card"/>.</summary>
-    /// <exception cref="InvalidDataException">When the content is not in <paramref name="format"/>; the message says where.</exception>
-    public static async Task<TrainingDatasetCheck> CheckAsync(ModelCard card, Stream content, RecordFormat format, CancellationToken cancellationToken)
+    /// <exception cref="InvalidDataException">When the content is not in <paramref name="format"/> or a record is larger than <paramref name="limits"/>; the message says where.</exception>
+    public static async Task<TrainingDatasetCheck> CheckAsync(ModelCard card, Stream content, RecordFormat format, RecordLimits limits, CancellationToken cancellationToken)
     {
         var rows = new Rows(card, keep: null);
-        await RecordReaders.For(format).ReadAsync(content, rows, cancellationToken);
-        return new TrainingDatasetCheck(rows.Read, rows.Labelled, rows.Usable, rows.Invalid);
+        await RecordReaders.For(format, limits).ReadAsync(content, rows, cancellationToken);
+        return new TrainingDatasetCheck(rows.Read, rows.Labelled, rows.Usable, rows.Invalid, rows.Unreadable);
     }
 
     /// <summary>
@@ -36,13 +36,13 @@ public static class TrainingDatasetReader
     /// </summary>
     /// <exception cref="InvalidDataException">When the content is not in <paramref name="format"/>.</exception>
     public static async Task<IReadOnlyList<TrainingExample>> ExamplesAsync(
-        ModelCard card, Func<CancellationToken, Task<Stream>> open, RecordFormat format, int maxRows, CancellationToken cancellationToken)
+        ModelCard card, Func<CancellationToken, Task<Stream>> open, RecordFormat format, int maxRows, RecordLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(open);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
         long usable;
         await using (var counted = await open(cancellationToken))
-            usable = (await CheckAsync(card, counted, format, cancellationToken)).UsableRows;
+            usable = (await CheckAsync(card, counted, format, limits, cancellationToken)).UsableRows;
         var picks = Math.Min(usable, maxRows);
         var next = 0L;
         var rows = new Rows(card, index =>
@@ -53,7 +53,7 @@ public static class TrainingDatasetReader
             return true;
         });
         await using (var read = await open(cancellationToken))
-            await RecordReaders.For(format).ReadAsync(read, rows, cancellationToken);
+            await RecordReaders.For(format, limits).ReadAsync(read, rows, cancellationToken);
         return rows.Kept;
     }
 
@@ -64,14 +64,14 @@ public static class TrainingDatasetReader
     /// </summary>
     /// <exception cref="FileNotFoundException">When the dataset is registered but its file is gone.</exception>
     public static async Task<(string Name, IReadOnlyList<TrainingExample> Examples)?> EarlierDataAsync(
-        ModelRegistry registry, string model, ModelCard card, int maxRows, CancellationToken cancellationToken)
+        ModelRegistry registry, string model, ModelCard card, int maxRows, RecordLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
         if (await registry.TrainingDatasetAsync(model, cancellationToken) is not { } dataset)
             return null;
         var examples = await ExamplesAsync(card, async token => await registry.OpenTrainingDatasetAsync(dataset, token)
             ?? throw new FileNotFoundException($"the training dataset uploaded for '{model}' ({dataset.FileName}) has no file in the registry's storage any more: upload it again, or delete it"),
-            dataset.Format, maxRows, cancellationToken);
+            dataset.Format, maxRows, limits, cancellationToken);
         return (dataset.LineageName, examples);
     }
 
@@ -88,6 +88,8 @@ public static class TrainingDatasetReader
         public long Labelled { get; private set; }
 
         public long Usable { get; private set; }
+
+        public long Unreadable { get; private set; }
 
         public List<InvalidReferenceRow> Invalid { get; } = [];
 
@@ -117,6 +119,7 @@ public static class TrainingDatasetReader
         public ValueTask RejectAsync(FieldError reason, CancellationToken cancellationToken)
         {
             Read++;
+            Unreadable++;
             return Reject([reason]);
         }
 
@@ -139,4 +142,5 @@ public static class TrainingDatasetReader
 /// <param name="LabelledRows">Rows whose label the card's label rule reads.</param>
 /// <param name="UsableRows">Labelled rows the card's featurizer accepts too: the rows a challenger can train on.</param>
 /// <param name="InvalidRows">The first labelled rows the featurizer refused, and rows the reader could not read (at most <see cref="TrainingDatasetReader.InvalidRowsShown"/>).</param>
-public sealed record TrainingDatasetCheck(long Rows, long LabelledRows, long UsableRows, IReadOnlyList<InvalidReferenceRow> InvalidRows);
+/// <param name="UnreadableRows">Rows the reader could not read at all (a line that is not a JSON object, or longer than the limit).</param>
+public sealed record TrainingDatasetCheck(long Rows, long LabelledRows, long UsableRows, IReadOnlyList<InvalidReferenceRow> InvalidRows, long UnreadableRows);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Modeling.Cards;
+using Modeling.Files;
 
 namespace Modeling.Bundles;
 
@@ -15,7 +16,8 @@ public sealed record ModelBundle(ModelCard Card, byte[] Onnx)
     public const string CardFileName = "model-card.json";
 
     /// <summary>The folder of a model version under a bundle root.</summary>
-    public static string FolderOf(string root, string name, string version) => Path.Combine(root, name, version);
+    /// <exception cref="ArgumentException">When the name or the version is not a plain path segment (<see cref="PathSegments"/>).</exception>
+    public static string FolderOf(string root, string name, string version) => PathSegments.Combine(root, name, version);
 
     /// <summary>The card with the artifact's SHA-256 filled in from <see cref="Onnx"/>.</summary>
     public ModelBundle WithChecksum() => this with { Card = Card with { Artifact = Card.Artifact with { Sha256 = Sha256Of(Onnx) } } };
@@ -30,7 +32,7 @@ public sealed record ModelBundle(ModelCard Card, byte[] Onnx)
         var folder = FolderOf(root, bundle.Card.Name, bundle.Card.Version);
         Directory.CreateDirectory(folder);
         // The ONNX file first, the card last: a folder with a card is a complete bundle.
-        await WriteAtomicallyAsync(Path.Combine(folder, bundle.Card.Artifact.File), bundle.Onnx, cancellationToken);
+        await WriteAtomicallyAsync(PathSegments.Combine(folder, bundle.Card.Artifact.File), bundle.Onnx, cancellationToken);
         await WriteAtomicallyAsync(Path.Combine(folder, CardFileName), System.Text.Encoding.UTF8.GetBytes(ModelCardJson.Serialize(bundle.Card)), cancellationToken);
         return folder;
     }
@@ -42,7 +44,7 @@ public sealed record ModelBundle(ModelCard Card, byte[] Onnx)
         if (read.Card is not { } card)
             return new ModelBundleReadResult(null, read.Errors);
 
-        var onnxPath = Path.Combine(folder, card.Artifact.File);
+        var onnxPath = PathSegments.Combine(folder, card.Artifact.File);
         if (!File.Exists(onnxPath))
             return Invalid("$.artifact.file", $"the card names {card.Artifact.File} but {onnxPath} does not exist");
         var onnx = await File.ReadAllBytesAsync(onnxPath, cancellationToken);

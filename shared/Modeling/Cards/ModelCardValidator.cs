@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Modeling.Files;
 
 namespace Modeling.Cards;
 
@@ -24,10 +25,14 @@ public static partial class ModelCardValidator
             Error("$.name", "is required");
         else if (!NamePattern().IsMatch(card.Name))
             Error("$.name", $"'{card.Name}' must be 1-64 characters: lower-case letters, digits, '-', '_' or '.', starting with a letter or digit");
+        else if (PathSegments.Problem(card.Name) is { } nameProblem)
+            Error("$.name", $"'{card.Name}' names a folder, and {nameProblem}");
         if (string.IsNullOrWhiteSpace(card.Version))
             Error("$.version", "is required");
         else if (!VersionPattern().IsMatch(card.Version))
             Error("$.version", $"'{card.Version}' must be 1-64 characters: letters, digits, '-', '_' or '.', starting with a letter or digit (a version names a folder: '.' and '..' would name another)");
+        else if (PathSegments.Problem(card.Version) is { } versionProblem)
+            Error("$.version", $"'{card.Version}' names a folder, and {versionProblem}");
         if (card.Task == ModelTask.Unspecified)
             Error("$.task", "is required: binary, multiclass or regression");
 
@@ -45,8 +50,8 @@ public static partial class ModelCardValidator
         }
         if (string.IsNullOrWhiteSpace(card.Artifact.File))
             Error("$.artifact.file", "is required");
-        else if (card.Artifact.File.Contains('/', StringComparison.Ordinal) || card.Artifact.File.Contains('\\', StringComparison.Ordinal) || card.Artifact.File is "." or "..")
-            Error("$.artifact.file", "must be a file name next to the card, without folders");
+        else if (PathSegments.Problem(card.Artifact.File) is { } fileProblem)
+            Error("$.artifact.file", $"must be a file name next to the card, without folders: it {fileProblem}");
         else if (string.Equals(card.Artifact.File, "model-card.json", StringComparison.OrdinalIgnoreCase))
             Error("$.artifact.file", "must not be model-card.json, the card's own file");
         if (card.Artifact.Sha256 is { } sha && !Sha256Pattern().IsMatch(sha))

@@ -78,7 +78,7 @@ internal sealed class CategoricalEncoder : FeatureEncoder
             return true;
         }
 
-        error = Fail(FieldErrorCodes.UnknownCategory, $"'{category}' is not one of the {_unknownIndex} known values");
+        error = Fail(FieldErrorCodes.UnknownCategory, $"'{Text.UserText.Shown(category, 40)}' is not one of the {_unknownIndex} known values");
         return false;
     }
 }

@@ -15,10 +15,8 @@ internal abstract class FeatureEncoder(string field, int width)
     protected static string Describe(RawValue value) => value.Kind switch
     {
         RawValueKind.Number => value.Number.ToString("R"),
-        RawValueKind.Text => $"'{Shorten(value.Text!)}'",
+        RawValueKind.Text => $"'{Text.UserText.Shown(value.Text, 40)}'",
         RawValueKind.Timestamp => value.Timestamp.ToString("s"),
         _ => value.Text ?? "nothing",
     };
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
 }

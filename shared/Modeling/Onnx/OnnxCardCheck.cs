@@ -32,26 +32,48 @@ public static class OnnxCardCheck
 
     /// <summary>Loads <paramref name="onnx"/> into ONNX Runtime and checks it against <paramref name="card"/>.</summary>
     /// <returns>Every mismatch; empty when the model fits the card.</returns>
-    public static IReadOnlyList<OnnxCardMismatch> Check(ModelCard card, byte[] onnx)
+    public static IReadOnlyList<OnnxCardMismatch> Check(ModelCard card, byte[] onnx) => Check(card, onnx, CancellationToken.None);
+
+    /// <summary>
+    /// Loads <paramref name="onnx"/> into ONNX Runtime (<see cref="OnnxSessions"/>: a model with external data is refused)
+    /// and checks it against <paramref name="card"/>, within the time <paramref name="cancellationToken"/> allows: a model
+    /// still loading when it is cancelled is refused (its session is disposed once loaded), and a run still scoring is
+    /// stopped (ONNX Runtime's terminate flag) and refused.
+    /// </summary>
+    /// <returns>Every mismatch; empty when the model fits the card.</returns>
+    public static IReadOnlyList<OnnxCardMismatch> Check(ModelCard card, byte[] onnx, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(onnx);
+        if (cancellationToken.IsCancellationRequested)
+            return [TooSlow("load")];
 
+        var loading = Task.Run(() => OnnxSessions.Create(onnx), CancellationToken.None);
         InferenceSession session;
         try
         {
-            using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-            session = new InferenceSession(onnx, options);
+            loading.Wait(cancellationToken);
+            session = loading.Result;
         }
-        catch (OnnxRuntimeException exception)
+        catch (OperationCanceledException)
         {
-            return [new OnnxCardMismatch(null, $"ONNX Runtime cannot load the file: {exception.Message}")];
+            // ONNX Runtime cannot stop loading: the session is let go of once it is there.
+            _ = loading.ContinueWith(loaded => loaded.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            return [TooSlow("load")];
+        }
+        catch (AggregateException exception) when (exception.InnerException is OnnxRuntimeException loadError)
+        {
+            return [new OnnxCardMismatch(null, $"ONNX Runtime cannot load the file: {loadError.Message}")];
+        }
+        catch (AggregateException exception) when (exception.InnerException is InvalidDataException refused)
+        {
+            return [new OnnxCardMismatch(null, $"The platform cannot load the file: {refused.Message}.")];
         }
 
         using (session)
         {
             var mismatches = Check(card, session);
-            return mismatches.Count > 0 ? mismatches : SmokeTest(card, session);
+            return mismatches.Count > 0 ? mismatches : SmokeTest(card, session, cancellationToken);
         }
     }
 
@@ -156,7 +178,7 @@ public static class OnnxCardCheck
 
     // Runs the model once, as the scorer will: a failure here (e.g. an operator ONNX Runtime cannot run, or an
     // output whose size does not follow the batch) would otherwise fail every request.
-    private static List<OnnxCardMismatch> SmokeTest(ModelCard card, InferenceSession session)
+    private static List<OnnxCardMismatch> SmokeTest(ModelCard card, InferenceSession session, CancellationToken cancellationToken)
     {
         var width = card.Input.Columns.Count;
         var outputNames = new[] { card.Task != ModelTask.Regression ? card.Output.Probability : null, card.Output.Score }.OfType<string>().ToArray();
@@ -164,6 +186,7 @@ public static class OnnxCardCheck
         {
             using var input = OrtValue.CreateTensorValueFromMemory(new float[SmokeTestRows * width], [SmokeTestRows, width]);
             using var runOptions = new RunOptions();
+            using var stop = cancellationToken.Register(() => runOptions.Terminate = true);
             using var results = session.Run(runOptions, [card.Input.Name], [input], outputNames);
             var mismatches = new List<OnnxCardMismatch>();
             for (var index = 0; index < outputNames.Length; index++)
@@ -178,11 +201,18 @@ public static class OnnxCardCheck
 
             return mismatches;
         }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            return [TooSlow($"score a batch of {SmokeTestRows} rows")];
+        }
         catch (OnnxRuntimeException exception)
         {
             return [new OnnxCardMismatch(null, $"ONNX Runtime loads the model but cannot score a batch of {SmokeTestRows} rows of {width} floats: {exception.Message}")];
         }
     }
+
+    private static OnnxCardMismatch TooSlow(string what) =>
+        new(null, $"ONNX Runtime did not {what} within the time the check allows.");
 
     private static bool IsFloatTensor(NodeMetadata metadata) => metadata.IsTensor && metadata.ElementDataType == TensorElementType.Float;
 

@@ -38,10 +38,11 @@ public sealed class OnnxScorer : IDisposable
     public int Width { get; }
 
     /// <summary>
-    /// Loads <paramref name="onnx"/> and checks it against the (valid) card (<see cref="OnnxCardCheck"/>): the one
-    /// input exists and takes float [N, columns], the named outputs exist as float tensors.
+    /// Loads <paramref name="onnx"/> (<see cref="OnnxSessions"/>: a model with external data is refused) and checks it against
+    /// the (valid) card (<see cref="OnnxCardCheck"/>): the one input exists and takes float [N, columns], the named outputs
+    /// exist as float tensors.
     /// </summary>
-    /// <exception cref="InvalidOperationException">When ONNX Runtime cannot load the model or it does not match the card.</exception>
+    /// <exception cref="InvalidOperationException">When the model cannot be loaded or does not match the card.</exception>
     public static OnnxScorer Load(ModelCard card, byte[] onnx)
     {
         ArgumentNullException.ThrowIfNull(card);
@@ -50,12 +51,15 @@ public sealed class OnnxScorer : IDisposable
         InferenceSession session;
         try
         {
-            using var options = SessionSettings();
-            session = new InferenceSession(onnx, options);
+            session = OnnxSessions.Create(onnx);
         }
         catch (OnnxRuntimeException exception)
         {
             throw new InvalidOperationException($"ONNX Runtime cannot load {card.Name} version {card.Version}: {exception.Message}", exception);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new InvalidOperationException($"The platform cannot load {card.Name} version {card.Version}: {exception.Message}.", exception);
         }
 
         try
@@ -68,18 +72,6 @@ public sealed class OnnxScorer : IDisposable
             session.Dispose();
             throw;
         }
-    }
-
-    // One thread per call: the parallelism comes from concurrent calls (requests, batch chunks, replicas),
-    // which ONNX Runtime's own thread pool would only fight for the same cores. And threads that wait sleep
-    // instead of spinning: on cores shared with other replicas, the broker and the other services, spinning
-    // burns the CPU they need (measured on 2 cores: 3M rows cost 4.4 CPU-s with spinning, 2.5 without).
-    private static SessionOptions SessionSettings()
-    {
-        var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
-        return options;
     }
 
     /// <summary>Scores <c>destination.Length</c> records whose features are row-major in <paramref name="features"/>.</summary>

@@ -23,16 +23,17 @@ public static class ReferenceDataset
     /// <param name="name">The file's name, kept in the statistics (<see cref="ReferenceStatistics.Dataset"/>).</param>
     /// <param name="maxRows">The most rows described; beyond it, a uniform sample of the valid rows.</param>
     /// <param name="seed">The sample's seed.</param>
+    /// <param name="limits">How large a record may be (<see cref="RecordLimits"/>).</param>
     /// <param name="cancellationToken">Stops reading.</param>
-    /// <exception cref="InvalidDataException">When the input is not in <paramref name="format"/>; the message says where.</exception>
+    /// <exception cref="InvalidDataException">When the input is not in <paramref name="format"/> or a record is larger than <paramref name="limits"/>; the message says where.</exception>
     public static async Task<ReferenceDatasetProfile> ProfileAsync(
-        OnnxScorer scorer, Stream input, RecordFormat format, string name, int maxRows, int seed, CancellationToken cancellationToken)
+        OnnxScorer scorer, Stream input, RecordFormat format, string name, int maxRows, int seed, RecordLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
         var card = scorer.Card;
         var sample = new Sample(card, maxRows, new Random(seed));
-        await RecordReaders.For(format).ReadAsync(input, sample, cancellationToken);
+        await RecordReaders.For(format, limits).ReadAsync(input, sample, cancellationToken);
 
         var rows = (int)Math.Min(sample.Valid, maxRows);
         var scores = new ModelScore[rows];

@@ -26,6 +26,21 @@ public sealed class BatchOutputTests
     }
 
     [Fact]
+    public async Task Csv_neutralizes_entity_keys_and_labels_a_spreadsheet_would_run_but_never_numbers()
+    {
+        ChunkResults[] crafted = [new(0, [1, 2], ["=HYPERLINK(\"http://evil\",\"x\")", "-5"], ["@SUM(A1)", "+1"], [0.5f, 0.5f], [-5f, -0.25f])];
+        using var output = new MemoryStream();
+
+        await BatchResultWriter.WriteAsync(RecordFormat.Csv, crafted.ToAsyncEnumerable(), output, CancellationToken.None);
+
+        Assert.Equal(
+            "row,entityKey,label,probability,value\n" +
+            "1,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",'@SUM(A1),0.5,-5\n" +
+            "2,-5,+1,0.5,-0.25\n",
+            Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    [Fact]
     public async Task Json_lines_have_one_object_per_row_without_absent_members()
     {
         var lines = Encoding.UTF8.GetString(await WriteAsync(RecordFormat.JsonLines));

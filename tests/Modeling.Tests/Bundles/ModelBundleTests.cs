@@ -39,6 +39,16 @@ public sealed class ModelBundleTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_root.Path));
     }
 
+    [Theory]
+    [InlineData("..", "1")]
+    [InlineData(".", "1")]
+    [InlineData("flight-delay", "..")]
+    [InlineData("flight-delay", "../../etc")]
+    public void The_folder_of_a_name_or_version_that_is_not_a_plain_segment_is_refused(string name, string version)
+    {
+        Assert.Throws<ArgumentException>(() => ModelBundle.FolderOf(_root.Path, name, version));
+    }
+
     [Fact]
     public async Task Bundle_is_written_to_the_name_and_version_folder()
     {

@@ -230,6 +230,8 @@ public sealed class ModelCardValidatorTests
     [InlineData("", "1", "$.name")]
     [InlineData("flight-delay", "1/2", "$.version")]
     [InlineData("flight-delay", "", "$.version")]
+    [InlineData("flight-delay.", "1", "$.name")]
+    [InlineData("flight-delay", "1.", "$.version")]
     public void Name_or_version_that_is_not_url_safe_is_reported(string name, string version, string path)
     {
         AssertSingleError(FlightDelay() with { Name = name, Version = version }, path, "");
@@ -293,6 +295,9 @@ public sealed class ModelCardValidatorTests
     [InlineData("models/model.onnx")]
     [InlineData("..")]
     [InlineData("")]
+    [InlineData("model.onnx:stream")]
+    [InlineData("model\nonnx")]
+    [InlineData("model.")]
     public void Artifact_outside_the_bundle_folder_is_reported(string file)
     {
         AssertSingleError(FlightDelay() with { Artifact = new ModelArtifact { File = file } }, "$.artifact.file", "");

@@ -103,9 +103,9 @@ public sealed class ReferenceDatasetTests
         var card = MulticlassCard();
         using var scorer = OnnxScorer.Load(card, MulticlassOnnx(card));
 
-        var first = await ReferenceDataset.ProfileAsync(scorer, new MemoryStream(Csv(rows, invalid: false)), RecordFormat.Csv, "weather.csv", maxRows: 500, seed: 9, CancellationToken.None);
-        var again = await ReferenceDataset.ProfileAsync(scorer, new MemoryStream(Csv(rows, invalid: false)), RecordFormat.Csv, "weather.csv", maxRows: 500, seed: 9, CancellationToken.None);
-        var other = await ReferenceDataset.ProfileAsync(scorer, new MemoryStream(Csv(rows, invalid: false)), RecordFormat.Csv, "weather.csv", maxRows: 500, seed: 10, CancellationToken.None);
+        var first = await ReferenceDataset.ProfileAsync(scorer, new MemoryStream(Csv(rows, invalid: false)), RecordFormat.Csv, "weather.csv", maxRows: 500, seed: 9, RecordLimits.Default, CancellationToken.None);
+        var again = await ReferenceDataset.ProfileAsync(scorer, new MemoryStream(Csv(rows, invalid: false)), RecordFormat.Csv, "weather.csv", maxRows: 500, seed: 9, RecordLimits.Default, CancellationToken.None);
+        var other = await ReferenceDataset.ProfileAsync(scorer, new MemoryStream(Csv(rows, invalid: false)), RecordFormat.Csv, "weather.csv", maxRows: 500, seed: 10, RecordLimits.Default, CancellationToken.None);
 
         Assert.Equal((3000L, 500L, 0L), (first.RowsRead, first.Statistics.Rows, first.Statistics.SkippedRows!.Value));
         Assert.Equal(500, first.Metrics!.Multiclass!.Rows);
@@ -166,7 +166,7 @@ public sealed class ReferenceDatasetTests
     }
 
     private static Task<ReferenceDatasetProfile> ProfileAsync(OnnxScorer scorer, byte[] file, RecordFormat format) =>
-        ReferenceDataset.ProfileAsync(scorer, new MemoryStream(file), format, "weather.csv", maxRows: 100_000, seed: 1, CancellationToken.None);
+        ReferenceDataset.ProfileAsync(scorer, new MemoryStream(file), format, "weather.csv", maxRows: 100_000, seed: 1, RecordLimits.Default, CancellationToken.None);
 
     private static IReadOnlyList<FeatureSpec> Features =>
     [

@@ -40,7 +40,7 @@ public sealed class RetrainingTestSystem : IDisposable
             Microsoft.Extensions.Options.Options.Create(new RolloutOptions()), Time);
         Jobs = new RetrainingJobs(JobStore, registry, Time, NullLogger<RetrainingJobs>.Instance);
         Run = new RetrainingRun(Rows, registry, Rollouts, new ExternalTrainer(Requested, Time, NullLogger<ExternalTrainer>.Instance), [new FlightDelayRetraining(Microsoft.Extensions.Options.Options.Create(demo))],
-            Microsoft.Extensions.Options.Options.Create(options), Time, NullLogger<RetrainingRun>.Instance);
+            Microsoft.Extensions.Options.Options.Create(options), Microsoft.Extensions.Options.Options.Create(new RegistryOptions()), Time, NullLogger<RetrainingRun>.Instance);
     }
 
     /// <summary>The clock of every part; it moves only when the test moves it.</summary>

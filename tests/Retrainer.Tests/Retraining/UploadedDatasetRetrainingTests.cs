@@ -113,7 +113,7 @@ public sealed class UploadedDatasetRetrainingTests
         using var file = new MemoryStream();
         await TrainingDataWriter.WriteAsync(card, rows.ToAsyncEnumerable(), RecordFormat.Csv, file, None);
         file.Position = 0;
-        var check = await TrainingDatasetReader.CheckAsync(card, file, RecordFormat.Csv, None);
+        var check = await TrainingDatasetReader.CheckAsync(card, file, RecordFormat.Csv, RecordLimits.Default, None);
         file.Position = 0;
         return await system.Registry.SetTrainingDatasetAsync(
             new TrainingDataset(card.Name, fileName, RecordFormat.Csv, file.Length, ModelBundle.Sha256Of(file.ToArray()), check.Rows, check.UsableRows,

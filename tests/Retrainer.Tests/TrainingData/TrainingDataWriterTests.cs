@@ -42,6 +42,28 @@ public sealed class TrainingDataWriterTests
     }
 
     [Fact]
+    public async Task Csv_neutralizes_text_a_spreadsheet_would_run_keeps_numbers_and_reads_back_as_written()
+    {
+        LabelledRow[] crafted =
+        [
+            new("weather-kind", Guid.Parse("0193a000-0000-7000-8000-000000000003"), "1", Observed, """{"x": -5, "color": "=cmd|' /C calc'!A0"}""", null, "@label"),
+            new("weather-kind", Guid.Parse("0193a000-0000-7000-8000-000000000004"), "1", Observed, """{"x": "-2.5", "color": "-red"}""", -3, null),
+        ];
+        using var output = new MemoryStream();
+        await TrainingDataWriter.WriteAsync(Card, crafted.ToAsyncEnumerable(), RecordFormat.Csv, output, CancellationToken.None);
+
+        var lines = Encoding.UTF8.GetString(output.ToArray()).ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("-5,'=cmd|' /C calc'!A0,'@label,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("-2.5,'-red,-3,", lines[2], StringComparison.Ordinal);
+
+        var records = new Records();
+        await new CsvRecordReader().ReadAsync(new MemoryStream(output.ToArray()), records, CancellationToken.None);
+        Assert.Equal([RawValue.Of("=cmd|' /C calc'!A0"), RawValue.Of("-red")], records.Values("color"));
+        Assert.Equal([RawValue.Of("@label"), RawValue.Of("-3")], records.Values("kind"));
+        Assert.Equal([RawValue.Of("-5"), RawValue.Of("-2.5")], records.Values("x"));
+    }
+
+    [Fact]
     public async Task Json_lines_keep_each_field_as_it_was_sent_and_leave_out_missing_ones()
     {
         var lines = Encoding.UTF8.GetString(await WriteAsync(RecordFormat.JsonLines)).Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -31,7 +31,7 @@ public sealed class TrainingDatasetReaderTests
             6,violet,square,2024-03-02T09:00:00,middle
             """;
 
-        var check = await TrainingDatasetReader.CheckAsync(Multiclass, Stream(Csv), RecordFormat.Csv, None);
+        var check = await TrainingDatasetReader.CheckAsync(Multiclass, Stream(Csv), RecordFormat.Csv, RecordLimits.Default, None);
 
         // "enormous" is no label of the card and row 4 has none; row 5's x does not featurize; an unknown colour does (one-hot <unknown>).
         Assert.Equal((6L, 4L, 3L), (check.Rows, check.LabelledRows, check.UsableRows));
@@ -48,7 +48,7 @@ public sealed class TrainingDatasetReaderTests
             1.5,red,circle,2024-03-01T10:00:00,low
             """;
 
-        var check = await TrainingDatasetReader.CheckAsync(Multiclass, Stream(Csv), RecordFormat.Csv, None);
+        var check = await TrainingDatasetReader.CheckAsync(Multiclass, Stream(Csv), RecordFormat.Csv, RecordLimits.Default, None);
 
         Assert.Equal((1L, 0L, 0L), (check.Rows, check.LabelledRows, check.UsableRows));
     }
@@ -66,7 +66,7 @@ public sealed class TrainingDatasetReaderTests
             await TrainingDataWriter.WriteAsync(card, rows.ToAsyncEnumerable(), format, file, None);
             var bytes = file.ToArray();
 
-            var examples = await TrainingDatasetReader.ExamplesAsync(card, _ => Task.FromResult<Stream>(new MemoryStream(bytes)), format, 1_000, None);
+            var examples = await TrainingDatasetReader.ExamplesAsync(card, _ => Task.FromResult<Stream>(new MemoryStream(bytes)), format, 1_000, RecordLimits.Default, None);
 
             Assert.Equal(expected, Featurized(card, examples));
         }
@@ -91,8 +91,8 @@ public sealed class TrainingDatasetReaderTests
             return Task.FromResult<Stream>(new MemoryStream(bytes));
         }
 
-        var first = await TrainingDatasetReader.ExamplesAsync(Multiclass, Open, RecordFormat.Csv, 8, None);
-        var again = await TrainingDatasetReader.ExamplesAsync(Multiclass, Open, RecordFormat.Csv, 8, None);
+        var first = await TrainingDatasetReader.ExamplesAsync(Multiclass, Open, RecordFormat.Csv, 8, RecordLimits.Default, None);
+        var again = await TrainingDatasetReader.ExamplesAsync(Multiclass, Open, RecordFormat.Csv, 8, RecordLimits.Default, None);
 
         // The usable rows numbered k × 1000 / 8: 0, 125, 250, … 875.
         Assert.Equal([0, 1.25, 2.5, 3.75, 5, 6.25, 7.5, 8.75], first.Select(example => double.Parse(example.Input.ValueOf("x").Text!, CultureInfo.InvariantCulture)));
@@ -104,7 +104,7 @@ public sealed class TrainingDatasetReaderTests
     [Fact]
     public async Task A_file_that_is_not_in_its_format_is_refused_saying_so()
     {
-        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => TrainingDatasetReader.CheckAsync(Multiclass, Stream("x,kind\n1,low\n"), RecordFormat.Parquet, None));
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => TrainingDatasetReader.CheckAsync(Multiclass, Stream("x,kind\n1,low\n"), RecordFormat.Parquet, RecordLimits.Default, None));
 
         Assert.Contains("not a Parquet file", refused.Message, StringComparison.Ordinal);
     }

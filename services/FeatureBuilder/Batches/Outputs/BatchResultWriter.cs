@@ -12,7 +12,8 @@ namespace FeatureBuilder.Batches.Outputs;
 /// <summary>
 /// Writes a batch's results in input order, one line or row per scored input row: <c>row</c> (the input row
 /// number), <c>entityKey</c>, <c>label</c>, <c>probability</c>, <c>value</c>. CSV always has the five
-/// columns (empty when absent); JSON Lines leaves absent members out; Parquet has optional columns.
+/// columns (empty when absent), its text cells written by <see cref="CsvText"/> (a cell a spreadsheet would run as a
+/// formula is neutralized); JSON Lines leaves absent members out; Parquet has optional columns.
 /// </summary>
 public static class BatchResultWriter
 {
@@ -38,8 +39,8 @@ public static class BatchResultWriter
             {
                 line.Clear()
                     .Append(chunk.RowNumbers[row].ToString(CultureInfo.InvariantCulture)).Append(',')
-                    .Append(CsvText.Escape(chunk.EntityKeys?[row])).Append(',')
-                    .Append(CsvText.Escape(chunk.Labels?[row])).Append(',')
+                    .Append(CsvText.Text(chunk.EntityKeys?[row])).Append(',')
+                    .Append(CsvText.Text(chunk.Labels?[row])).Append(',')
                     .Append(Number(chunk.Probabilities, row)).Append(',')
                     .Append(Number(chunk.Values, row));
                 await writer.WriteLineAsync(line, cancellationToken);
@@ -127,16 +128,5 @@ public static class BatchResultWriter
         return optional;
     }
 
-    private static string Number(float[]? values, int row) =>
-        values is not null && float.IsFinite(values[row]) ? values[row].ToString("R", CultureInfo.InvariantCulture) : "";
-}
-
-/// <summary>CSV quoting (RFC 4180): a value with a comma, quote or line break is quoted, quotes doubled.</summary>
-public static class CsvText
-{
-    /// <summary>The value as a CSV field.</summary>
-    public static string Escape(string? value) =>
-        value is null ? ""
-        : value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value
-        : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+    private static string Number(float[]? values, int row) => values is null ? "" : CsvText.Number(values[row]);
 }

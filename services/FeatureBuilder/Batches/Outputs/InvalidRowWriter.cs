@@ -27,7 +27,7 @@ public static class InvalidRowWriter
                 foreach (var error in row.Errors)
                 {
                     await writer.WriteLineAsync(string.Join(',',
-                        row.RowNumber.ToString(CultureInfo.InvariantCulture), CsvText.Escape(error.Field), CsvText.Escape(error.Code), CsvText.Escape(error.Message)));
+                        row.RowNumber.ToString(CultureInfo.InvariantCulture), CsvText.Text(error.Field), CsvText.Text(error.Code), CsvText.Text(error.Message)));
                 }
             }
             else
