@@ -14,6 +14,23 @@ public sealed partial class ApiKeys(ApiKeyStore store, IBus bus, TimeProvider ti
     public async Task<(ApiKey Stored, string Key)> CreateAsync(string name, IReadOnlyList<string> scopes, DateTimeOffset? expiresAt, string createdBy, CancellationToken cancellationToken)
     {
         var (keyId, key) = ApiKeySecret.Create();
+        return (await SaveNewAsync(keyId, key, name, scopes, expiresAt, createdBy, cancellationToken), key);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="key"/>, made elsewhere (an operator's secret store), as a key of the platform; returns it
+    /// stored. The caller has checked its form (<see cref="ApiKeySecret.TryParse"/>).
+    /// </summary>
+    public Task<ApiKey> ImportAsync(string key, string name, IReadOnlyList<string> scopes, string createdBy, CancellationToken cancellationToken)
+    {
+        if (!ApiKeySecret.TryParse(key, out var keyId))
+            throw new ArgumentException("Not the form of an API key (mlp_<id>_<secret>).", nameof(key));
+        return SaveNewAsync(keyId, key, name, scopes, expiresAt: null, createdBy, cancellationToken);
+    }
+
+    private async Task<ApiKey> SaveNewAsync(
+        string keyId, string key, string name, IReadOnlyList<string> scopes, DateTimeOffset? expiresAt, string createdBy, CancellationToken cancellationToken)
+    {
         var stored = new ApiKey
         {
             KeyId = keyId,
@@ -27,7 +44,7 @@ public sealed partial class ApiKeys(ApiKeyStore store, IBus bus, TimeProvider ti
         await store.SaveAsync(stored, cancellationToken);
         LogCreated(logger, keyId, stored.Scopes, createdBy);
         await AnnounceAsync(cancellationToken);
-        return (stored, key);
+        return stored;
     }
 
     /// <summary>Every key, revoked ones included, oldest first.</summary>
