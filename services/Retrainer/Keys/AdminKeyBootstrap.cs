@@ -9,7 +9,8 @@ namespace Retrainer.Keys;
 /// <see cref="SecurityOptions.AdminKeyFile"/> when that file exists (an operator's own secret, e.g. a mounted Kubernetes
 /// Secret), and otherwise creates one with every scope and writes it there (by default <c>admin-key</c> in the store's
 /// data folder; mode 0600: only the platform's user reads it), logging where it is, never the key. A file that does not
-/// hold a key stops the start with the reason. When keys exist it does nothing.
+/// hold a key stops the start with the reason. When keys exist it announces them (this process's checks have them
+/// before it takes requests).
 /// </summary>
 public sealed partial class AdminKeyBootstrap(ApiKeys keys, IOptions<SecurityOptions> options, IOptions<StorageOptions> storage, ILogger<AdminKeyBootstrap> logger) : IHostedService
 {
@@ -17,8 +18,14 @@ public sealed partial class AdminKeyBootstrap(ApiKeys keys, IOptions<SecurityOpt
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (!settings.Enabled || (await keys.ListAsync(cancellationToken)).Count > 0)
+        if (!settings.Enabled)
             return;
+        if ((await keys.ListAsync(cancellationToken)).Count > 0)
+        {
+            await keys.AnnounceAsync(cancellationToken);
+            return;
+        }
+
         var file = Path.GetFullPath(string.IsNullOrWhiteSpace(settings.AdminKeyFile) ? Path.Combine(storage.Value.DataFolder, "admin-key") : settings.AdminKeyFile);
         if (File.Exists(file))
         {

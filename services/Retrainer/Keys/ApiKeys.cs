@@ -8,7 +8,7 @@ namespace Retrainer.Keys;
 /// The platform's API keys (docs/security.md), owned by the Retrainer: created (the key shown once), listed, revoked;
 /// after every change the list every service checks against (<see cref="ApiKeysChanged"/>, hashes only) is announced.
 /// </summary>
-public sealed partial class ApiKeys(ApiKeyStore store, IBus bus, TimeProvider time, ILogger<ApiKeys> logger)
+public sealed partial class ApiKeys(ApiKeyStore store, IBus bus, ApiKeyDirectory directory, TimeProvider time, ILogger<ApiKeys> logger)
 {
     /// <summary>Creates a key; returns it stored and the whole key, which is never shown again.</summary>
     public async Task<(ApiKey Stored, string Key)> CreateAsync(string name, IReadOnlyList<string> scopes, DateTimeOffset? expiresAt, string createdBy, CancellationToken cancellationToken)
@@ -77,8 +77,16 @@ public sealed partial class ApiKeys(ApiKeyStore store, IBus bus, TimeProvider ti
             changedAt);
     }
 
-    private async Task AnnounceAsync(CancellationToken cancellationToken) =>
-        await bus.Publish(await DirectoryAsync(cancellationToken), cancellationToken);
+    /// <summary>
+    /// Gives this process's own checks the list at once (so the key owner, and the embedded host, never wait for their
+    /// own announcement) and announces it to every other process.
+    /// </summary>
+    public async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        var list = await DirectoryAsync(cancellationToken);
+        directory.Update(list);
+        await bus.Publish(list, cancellationToken);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API key {KeyId} created with scopes {Scopes} by {CreatedBy}")]
     private static partial void LogCreated(ILogger logger, string keyId, IReadOnlyList<string> scopes, string createdBy);

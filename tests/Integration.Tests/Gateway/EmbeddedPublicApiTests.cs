@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Integration.Tests.Online;
+using Integration.Tests.Security;
 
 namespace Integration.Tests.Gateway;
 
@@ -57,6 +58,21 @@ public sealed class EmbeddedPublicApiTests(EmbeddedGatewayHost embedded) : IClas
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
         Assert.Equal("text/html", reference.Content.Headers.ContentType?.MediaType);
         Assert.Contains("openapi/public.json", await reference.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_public_operation_of_the_embedded_host_needs_a_credential_with_its_scope()
+    {
+        await OperationWalk.UntilKnownAsync(Host.BaseAddress, "/api/v1/keys", TestKeys.Admin, Host.Failure);
+        var keys = await OperationWalk.KeysLackingEachScopeAsync(Host.Client);
+        var operations = OperationWalk.OperationsOf(JsonDocument.Parse(
+            await Host.WaitForStatusAsync("/openapi/public.json", HttpStatusCode.OK, Deadlines.DistributedState)).RootElement);
+        Assert.True(operations.Count >= 45, $"the public document lists {operations.Count} operations");
+        Assert.Equal(OperationWalk.OpenOperations, operations.Where(operation => operation.Scope is null).Select(operation => operation.ToString()).Order());
+
+        var violations = await OperationWalk.ViolationsAsync(Host.BaseAddress, operations, keys);
+
+        Assert.True(violations.Count == 0, string.Join('\n', violations));
     }
 
     [Fact]
