@@ -68,8 +68,9 @@ public static class MessageBusExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        // Every process with a bus follows the key owner's list of API keys (unless security is off).
-        if (builder.Configuration.GetSection(SecurityOptions.SectionName).GetValue(nameof(SecurityOptions.Enabled), true))
+        // Every process with a bus and the platform's security follows the key owner's list of API keys (unless security is off).
+        if (builder.Services.Any(service => service.ServiceType == typeof(ApiKeyDirectory))
+            && builder.Configuration.GetSection(SecurityOptions.SectionName).GetValue(nameof(SecurityOptions.Enabled), true))
             builder.AddApiKeysSync();
 
         var composition = MessageBusComposition.Of(builder);
