@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,17 +9,26 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ServiceDefaults.Security;
 
 /// <summary>
 /// Authentication and scopes for a service (docs/security.md): API keys checked against the process's
-/// <see cref="ApiKeyDirectory"/>, and one authorization policy per scope. An endpoint names its scope with
+/// <see cref="ApiKeyDirectory"/>, OpenID Connect access tokens when <c>Security:Oidc:Authority</c> is set
+/// (<see cref="OidcTokens"/>), and one authorization policy per scope. An endpoint names its scope with
 /// <see cref="RequireScope{TBuilder}"/>; without a credential it answers 401, with one that lacks the scope 403, both
 /// as problem details. With <c>Security:Enabled=false</c> every policy passes.
 /// </summary>
 public static class SecurityExtensions
 {
+    /// <summary>
+    /// The default scheme when OpenID Connect tokens are on (<see cref="OidcOptions.Authority"/>): it forwards a request
+    /// that carries an API key to <see cref="ApiKeyAuthenticationHandler"/> and any other to the token handler
+    /// (<see cref="OidcTokens"/>). Without tokens the key scheme is the default.
+    /// </summary>
+    public const string KeyOrTokenScheme = "ApiKeyOrToken";
+
     /// <summary>What every scope's policy name starts with.</summary>
     public const string PolicyPrefix = "scope:";
 
@@ -26,9 +36,10 @@ public static class SecurityExtensions
     public static string PolicyOf(string scope) => PolicyPrefix + scope;
 
     /// <summary>
-    /// Adds the key directory, the API key scheme, the scope policies and the readiness check <c>api-keys</c> (once,
-    /// however many services of the process ask; <c>AddServiceDefaults</c> calls it). An endpoint without a scope of its
-    /// own requires <see cref="Scopes.Admin"/> (the fallback policy), so one added without thought is closed, not open.
+    /// Adds the key directory, the API key scheme (and the token scheme when <c>Security:Oidc:Authority</c> is set), the
+    /// scope policies and the readiness check <c>api-keys</c> (once, however many services of the process ask;
+    /// <c>AddServiceDefaults</c> calls it). An endpoint without a scope of its own requires <see cref="Scopes.Admin"/>
+    /// (the fallback policy), so one added without thought is closed, not open.
     /// </summary>
     public static IHostApplicationBuilder AddPlatformSecurity(this IHostApplicationBuilder builder)
     {
@@ -41,8 +52,22 @@ public static class SecurityExtensions
         builder.Services.AddSingleton<ApiKeyDirectory>();
         if (!enabled)
             builder.Services.AddHostedService<SecurityOffWarning>();
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        // Read before validation because it decides what is registered; the validated options configure the handler.
+        var tokens = !string.IsNullOrWhiteSpace(builder.Configuration[$"{SecurityOptions.SectionName}:{nameof(SecurityOptions.Oidc)}:{nameof(OidcOptions.Authority)}"]);
+        var authentication = builder.Services.AddAuthentication(tokens ? KeyOrTokenScheme : ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        if (tokens)
+        {
+            // A key (X-Api-Key, or a bearer token that starts with mlp_) goes to the key handler, anything else to the
+            // token handler, which also answers a request without a credential (401 with WWW-Authenticate: Bearer).
+            authentication.AddPolicyScheme(KeyOrTokenScheme, "API key or OpenID Connect token", options =>
+                options.ForwardDefaultSelector = context =>
+                    ApiKeyAuthenticationHandler.KeyOf(context.Request) is null ? OidcTokens.SchemeName : ApiKeyAuthenticationHandler.SchemeName);
+            authentication.AddJwtBearer(OidcTokens.SchemeName, _ => { });
+            builder.Services.AddOptions<JwtBearerOptions>(OidcTokens.SchemeName)
+                .Configure<IOptions<SecurityOptions>>((jwt, security) => OidcTokens.Configure(jwt, security.Value.Oidc));
+        }
+
         builder.Services.AddAuthorization(options =>
         {
             foreach (var scope in Scopes.All)

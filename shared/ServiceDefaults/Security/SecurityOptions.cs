@@ -26,6 +26,12 @@ public sealed class SecurityOptions : IValidatedOptions
     /// </summary>
     public bool OpenMetrics { get; set; } = true;
 
+    /// <summary>
+    /// OpenID Connect access tokens, accepted next to API keys when <see cref="OidcOptions.Authority"/> is set (section
+    /// <c>Security:Oidc</c>).
+    /// </summary>
+    public OidcOptions Oidc { get; set; } = new();
+
     /// <inheritdoc />
-    public IEnumerable<string> Errors() => [];
+    public IEnumerable<string> Errors() => Oidc?.Errors($"{SectionName}:{nameof(Oidc)}") ?? [];
 }
