@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using FeedbackCollector.Outcomes;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,7 +41,7 @@ public static class FeedbackEndpoints
     // The body is read here rather than bound, so that the API document shows FeedbackRequest (Accepts above)
     // and every problem, a JSON type error included, is reported with its field's path.
     private static async Task<Results<Accepted<FeedbackReceipts>, ValidationProblem, ProblemHttpResult>> PostAsync(
-        HttpRequest request, OutcomeJoiner joiner, IOptions<FeedbackOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal caller, OutcomeJoiner joiner, IOptions<FeedbackOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
@@ -66,11 +67,12 @@ public static class FeedbackEndpoints
         }
 
         using (document)
-            return await ReceiveAsync(document.RootElement, joiner, options.Value, time.GetUtcNow(), cancellationToken);
+            return await ReceiveAsync(document.RootElement, OutcomeSources.OfCaller(caller), joiner, options.Value, time.GetUtcNow(), cancellationToken);
     }
 
+    // Every outcome of the request is reported by its caller (source).
     private static async Task<Results<Accepted<FeedbackReceipts>, ValidationProblem, ProblemHttpResult>> ReceiveAsync(
-        JsonElement body, OutcomeJoiner joiner, FeedbackOptions options, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+        JsonElement body, string source, OutcomeJoiner joiner, FeedbackOptions options, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var errors = new List<KeyValuePair<string, string>>();
         var outcomes = new List<Outcome>();
@@ -93,7 +95,7 @@ public static class FeedbackEndpoints
             foreach (var item in many.EnumerateArray())
             {
                 if (OutcomeReader.Read(item, $"outcomes[{index}]", receivedAt, defaultId: null, errors) is { } outcome)
-                    outcomes.Add(outcome);
+                    outcomes.Add(outcome with { ReportedBy = source });
                 index++;
             }
         }
@@ -103,7 +105,7 @@ public static class FeedbackEndpoints
         }
         else if (OutcomeReader.Read(body, "", receivedAt, defaultId: null, errors) is { } outcome)
         {
-            outcomes.Add(outcome);
+            outcomes.Add(outcome with { ReportedBy = source });
         }
 
         if (errors.Count > 0)

@@ -42,7 +42,7 @@ public sealed record FeedbackReceipts(IReadOnlyList<OutcomeReceipt> Outcomes);
 /// <param name="ReceivedAt">When it was first received.</param>
 /// <param name="JoinedAt">When it was joined.</param>
 /// <param name="Duplicates">How many more copies were received.</param>
-/// <param name="ReportedBy">The RabbitMQ user that published it with <c>user_id</c> set (validated by RabbitMQ); null when not known (HTTP, or no <c>user_id</c>).</param>
+/// <param name="ReportedBy">Its source, who reported it: <c>key:&lt;key id&gt;</c> (or a token's subject), <c>anonymous</c> (security turned off), <c>broker:&lt;user&gt;</c>; null when not known (stored before sources were kept).</param>
 public sealed record OutcomeView(
     string OutcomeId,
     string Status,

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Contracts.Security;
 using FeedbackCollector.Predictions;
 using FeedbackCollector.Tests.Predictions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDefaults;
+using ServiceDefaults.Security;
 
 namespace FeedbackCollector.Tests.Endpoints;
 
@@ -170,6 +172,49 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Outcomes_posted_with_an_API_key_are_reported_by_the_key_and_a_duplicate_keeps_the_first_copys_source()
+    {
+        var (keyId, key) = ApiKeySecret.Create();
+        var (otherId, other) = ApiKeySecret.Create();
+        _factory.Services.GetRequiredService<ApiKeyDirectory>().Update(new ApiKeysChanged(
+            [
+                new ApiKeyEntry(keyId, ApiKeySecret.Hash(key), [Scopes.Feedback, Scopes.Read], null),
+                new ApiKeyEntry(otherId, ApiKeySecret.Hash(other), [Scopes.Feedback, Scopes.Read], null),
+            ],
+            DateTimeOffset.UtcNow));
+
+        var (status, _) = await PostAsync("""{"outcomes":[{"outcomeId":"by-key-1","model":"flight-delay","entityKey":"AA1","value":3}]}""", key);
+        var (again, _) = await PostAsync("""{"outcomeId":"by-key-1","model":"flight-delay","entityKey":"AA1","value":3}""", other);
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (status, again));
+        var (_, outcome) = await GetAsync("/api/v1/feedback/by-key-1", key);
+        Assert.Equal($"key:{keyId}", outcome.GetProperty("reportedBy").GetString());
+    }
+
+    [Fact]
+    public async Task With_security_turned_off_an_outcome_posted_without_a_credential_is_reported_by_anonymous()
+    {
+        var dataFolder = Path.Combine(Path.GetTempPath(), $"feedback-endpoints-open-{Guid.NewGuid():N}");
+        try
+        {
+            await using (var open = _factory.WithWebHostBuilder(host => host.UseSetting("Storage:DataFolder", dataFolder).UseSetting("Security:Enabled", "false")))
+            {
+                using var client = open.CreateClient();
+                using var content = new StringContent("""{"outcomeId":"open-1","model":"flight-delay","entityKey":"AA1","value":3}""", Encoding.UTF8, "application/json");
+                using (var posted = await client.PostAsync(new Uri("/api/v1/feedback", UriKind.Relative), content))
+                    Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+                var outcome = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/feedback/open-1", UriKind.Relative))).RootElement;
+                Assert.Equal("anonymous", outcome.GetProperty("reportedBy").GetString());
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dataFolder))
+                Directory.Delete(dataFolder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_API_document_describes_the_feedback_endpoints_and_the_request_body()
     {
         var (status, document) = await GetAsync("/openapi/v1.json");
@@ -191,16 +236,26 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
         counts.GetProperty("received").GetInt64(), counts.GetProperty("joined").GetInt64(), counts.GetProperty("pending").GetInt64(),
         counts.GetProperty("orphaned").GetInt64(), counts.GetProperty("duplicates").GetInt64());
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string json)
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string json, string? key = null)
     {
-        using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await _client.PostAsync(new Uri("/api/v1/feedback", UriKind.Relative), content);
-        return await ReadAsync(response);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/feedback", UriKind.Relative))
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        return await SendAsync(request, key);
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path)
+    private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string? key = null)
     {
-        using var response = await _client.GetAsync(new Uri(path, UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        return await SendAsync(request, key);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpRequestMessage request, string? key)
+    {
+        if (key is not null)
+            request.Headers.Add(ApiKeyAuthenticationHandler.HeaderName, key);
+        using var response = await _client.SendAsync(request);
         return await ReadAsync(response);
     }
 
