@@ -30,7 +30,7 @@ public static class FeedbackEndpoints
         // "stats" is matched before {outcomeId}: a literal segment wins over a parameter.
         feedback.MapGet("/stats", StatsAsync)
             .WithName("GetFeedbackStats")
-            .WithSummary("How many outcomes were received, joined, are pending or orphaned, and duplicates; in all and per model.");
+            .WithSummary("How many outcomes were received, joined, are pending or orphaned, and duplicates; in all, per source (reportedBy) and per model.");
         feedback.MapGet("/{outcomeId}", GetAsync)
             .WithName("GetOutcome")
             .WithSummary("One outcome, with its status and the predictions it is joined to.")

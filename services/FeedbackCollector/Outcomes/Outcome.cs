@@ -134,7 +134,23 @@ public sealed record OutcomeTally(long Joined, long Pending, long Orphaned, long
     }
 }
 
-/// <summary>The tallies of every outcome and of each model's.</summary>
+/// <summary>The tallies of every outcome, of each model's and of each source's.</summary>
 /// <param name="Total">Every outcome, including those whose model is not known yet (pending by prediction id).</param>
 /// <param name="Models">Per model, by name.</param>
-public sealed record OutcomeCounts(OutcomeTally Total, IReadOnlyDictionary<string, OutcomeTally> Models);
+/// <param name="Sources">Per model (null: not known yet) and source (<see cref="Outcome.ReportedBy"/>; null: not known), in no order.</param>
+public sealed record OutcomeCounts(OutcomeTally Total, IReadOnlyDictionary<string, OutcomeTally> Models, IReadOnlyList<SourceTally> Sources)
+{
+    /// <summary>The tallies per source, of every model (<paramref name="model"/> null) or of one model; null source (not known) last.</summary>
+    public IReadOnlyList<(string? ReportedBy, OutcomeTally Tally)> BySource(string? model = null) =>
+        [.. Sources.Where(source => model is null || string.Equals(source.Model, model, StringComparison.Ordinal))
+            .GroupBy(source => source.ReportedBy)
+            .Select(group => (group.Key, group.Aggregate(OutcomeTally.Zero, (sum, source) => sum.Plus(source.Tally))))
+            .OrderBy(source => source.Key is null)
+            .ThenBy(source => source.Key, StringComparer.Ordinal)];
+}
+
+/// <summary>The outcomes of one model and one source.</summary>
+/// <param name="Model">The model; null for outcomes whose model is not known yet.</param>
+/// <param name="ReportedBy">The source (<see cref="Outcome.ReportedBy"/>); null when not known.</param>
+/// <param name="Tally">Their tally.</param>
+public sealed record SourceTally(string? Model, string? ReportedBy, OutcomeTally Tally);

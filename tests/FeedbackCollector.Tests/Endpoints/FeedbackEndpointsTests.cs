@@ -172,7 +172,7 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Outcomes_posted_with_an_API_key_are_reported_by_the_key_and_a_duplicate_keeps_the_first_copys_source()
+    public async Task Outcomes_posted_with_an_API_key_are_reported_by_the_key_and_the_stats_count_them_per_source()
     {
         var (keyId, key) = ApiKeySecret.Create();
         var (otherId, other) = ApiKeySecret.Create();
@@ -182,13 +182,29 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
                 new ApiKeyEntry(otherId, ApiKeySecret.Hash(other), [Scopes.Feedback, Scopes.Read], null),
             ],
             DateTimeOffset.UtcNow));
+        var prediction = SamplePredictions.Of("AA1", DateTimeOffset.UtcNow.AddMinutes(-5));
+        await Log.AddManyAsync([prediction], CancellationToken.None);
 
-        var (status, _) = await PostAsync("""{"outcomes":[{"outcomeId":"by-key-1","model":"flight-delay","entityKey":"AA1","value":3}]}""", key);
+        var (status, _) = await PostAsync("""
+            {"outcomes":[
+              {"outcomeId":"by-key-1","model":"flight-delay","entityKey":"AA1","value":3},
+              {"outcomeId":"by-key-2","model":"flight-delay","entityKey":"AA2","value":4}
+            ]}
+            """, key);
+        // A copy sent by another caller counts with the first, under the first's source.
         var (again, _) = await PostAsync("""{"outcomeId":"by-key-1","model":"flight-delay","entityKey":"AA1","value":3}""", other);
+        var (byOther, _) = await PostAsync("""{"outcomeId":"by-other-1","model":"flight-delay","entityKey":"AA1","value":5}""", other);
 
-        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (status, again));
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted), (status, again, byOther));
         var (_, outcome) = await GetAsync("/api/v1/feedback/by-key-1", key);
         Assert.Equal($"key:{keyId}", outcome.GetProperty("reportedBy").GetString());
+        var (_, stats) = await GetAsync("/api/v1/feedback/stats", key);
+        Assert.Equal((3L, 2L, 1L, 0L, 1L), Tally(stats));
+        var expected = new (string?, (long, long, long, long, long))[] { ($"key:{keyId}", (2L, 1L, 1L, 0L, 1L)), ($"key:{otherId}", (1L, 1L, 0L, 0L, 0L)) }
+            .OrderBy(source => source.Item1, StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, Reporters(stats));
+        var model = Assert.Single(stats.GetProperty("models").EnumerateArray());
+        Assert.Equal(expected, Reporters(model));
     }
 
     [Fact]
@@ -231,6 +247,10 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
     }
 
     private PredictionStore Log => _factory.Services.GetRequiredService<PredictionStore>();
+
+    private static IEnumerable<(string?, (long, long, long, long, long))> Reporters(JsonElement counts) =>
+        counts.GetProperty("reporters").EnumerateArray()
+            .Select(source => (source.TryGetProperty("reportedBy", out var reportedBy) ? reportedBy.GetString() : null, Tally(source)));
 
     private static (long, long, long, long, long) Tally(JsonElement counts) => (
         counts.GetProperty("received").GetInt64(), counts.GetProperty("joined").GetInt64(), counts.GetProperty("pending").GetInt64(),
