@@ -4,7 +4,6 @@ using FeedbackCollector.Outcomes;
 using FeedbackCollector.Predictions;
 using MassTransit;
 using ServiceDefaults;
-using ServiceDefaults.Security;
 using ServiceDefaults.Storage;
 
 namespace FeedbackCollector;
@@ -26,8 +25,8 @@ public static class FeedbackCollectorService
     /// <summary>
     /// Adds the feedback collector's services: the prediction log and the outcomes in the store chosen by the
     /// <c>Storage</c> settings, the joiner, the outcome sweep (orphans, unpublished joins), its settings (section <c>Feedback</c>, validated at
-    /// start-up) and metrics, the consumers of predictions and of outcomes from the ingest exchange, and the API key
-    /// checks that name who sent an outcome over HTTP (its source). Call it before <c>AddMessageBus</c>.
+    /// start-up) and metrics, and the consumers of predictions and of outcomes from the ingest exchange.
+    /// Call it before <c>AddMessageBus</c>.
     /// </summary>
     public static IHostApplicationBuilder AddFeedbackCollector(this IHostApplicationBuilder builder)
     {
@@ -42,10 +41,6 @@ public static class FeedbackCollectorService
         builder.Services.AddSingleton<OutcomeJoiner>();
         builder.Services.AddSingleton<OutcomeSweep>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutcomeSweep>());
-        // Who posts an outcome is its source (OutcomeSources.OfCaller): requests are authenticated against the platform's
-        // API keys. Both calls do nothing when another service of the process made them already.
-        builder.AddPlatformSecurity();
-        builder.AddApiKeysSync();
         builder.AddMessageConsumers(bus =>
         {
             bus.AddConsumer<PredictionsMadeConsumer, PredictionsMadeConsumerDefinition>();

@@ -42,7 +42,7 @@ public sealed record FeedbackReceipts(IReadOnlyList<OutcomeReceipt> Outcomes);
 /// <param name="ReceivedAt">When it was first received.</param>
 /// <param name="JoinedAt">When it was joined.</param>
 /// <param name="Duplicates">How many more copies were received.</param>
-/// <param name="ReportedBy">Its source, who reported it: <c>key:&lt;key id&gt;</c> (or a token's subject), <c>anonymous</c> (security turned off), <c>broker:&lt;user&gt;</c>; null when not known (stored before sources were kept).</param>
+/// <param name="ReportedBy">Its source, who reported it: <c>key:&lt;key id&gt;</c> (or <c>token:&lt;subject&gt;</c>), <c>anonymous</c> (security turned off), <c>broker:&lt;user&gt;</c>; null when not known (stored before sources were kept).</param>
 public sealed record OutcomeView(
     string OutcomeId,
     string Status,
@@ -117,7 +117,7 @@ public sealed record ModelFeedbackStats(
     string Model, long Received, long Joined, long Pending, long Orphaned, long Duplicates, IReadOnlyList<ReporterFeedbackStats> Reporters);
 
 /// <summary>The outcomes one source reported, as <see cref="FeedbackStats"/> counts them.</summary>
-/// <param name="ReportedBy">The source, as on each outcome: <c>key:&lt;key id&gt;</c>, a token's subject, <c>anonymous</c>, <c>broker:&lt;user&gt;</c>; null (left out) when not known.</param>
+/// <param name="ReportedBy">The source, as on each outcome: <c>key:&lt;key id&gt;</c>, <c>token:&lt;subject&gt;</c>, <c>anonymous</c>, <c>broker:&lt;user&gt;</c>; null (left out) when not known.</param>
 /// <param name="Received">Distinct outcomes received from it.</param>
 /// <param name="Joined">Of them, joined.</param>
 /// <param name="Pending">Of them, pending.</param>

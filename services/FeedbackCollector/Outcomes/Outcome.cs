@@ -21,7 +21,7 @@ namespace FeedbackCollector.Outcomes;
 /// <param name="Duplicates">How many more times the same outcome was received after the first.</param>
 /// <param name="Published">Whether its <c>OutcomeRecorded</c> events went out (false from joined until then: the outbox flag).</param>
 /// <param name="ReportedBy">
-/// Its source, who reported it (<see cref="OutcomeSources"/>): <c>key:&lt;key id&gt;</c> or a token's subject over HTTP,
+/// Its source, who reported it (<see cref="OutcomeSources"/>): <c>key:&lt;key id&gt;</c> or <c>token:&lt;subject&gt;</c> over HTTP,
 /// <c>anonymous</c> over HTTP with security turned off, <c>broker:&lt;user&gt;</c> from a trusted broker user. Null only
 /// for outcomes stored before sources were kept. A copy keeps the first's.
 /// </param>

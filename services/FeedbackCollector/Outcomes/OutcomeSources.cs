@@ -8,9 +8,9 @@ namespace FeedbackCollector.Outcomes;
 /// (<c>OutcomeRecorded.ReportedBy</c>, the Retrainer's labelled rows). The one place its forms are made
 /// (docs/feedback.md#sources):
 /// <list type="bullet">
-/// <item>over HTTP, the authenticated caller's <c>sub</c> claim: <c>key:&lt;key id&gt;</c> for an API key, a token's
-/// subject as the token says it; <see cref="Anonymous"/> for a request without a credential (possible only with
-/// <c>Security:Enabled=false</c>);</item>
+/// <item>over HTTP, the authenticated caller's <c>sub</c> claim, as the platform's authentication makes it:
+/// <c>key:&lt;key id&gt;</c> for an API key, <c>token:&lt;subject&gt;</c> for an OpenID Connect token;
+/// <see cref="Anonymous"/> for a request without a credential (possible only with <c>Security:Enabled=false</c>);</item>
 /// <item>on the broker, <c>broker:&lt;user&gt;</c>: the RabbitMQ user that published the outcome with the AMQP property
 /// <c>user_id</c> (which RabbitMQ checks against the connection's user), and only a user of
 /// <c>Feedback:TrustedBrokerUsers</c>.</item>

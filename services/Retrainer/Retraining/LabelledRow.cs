@@ -16,7 +16,7 @@ namespace Retrainer.Retraining;
 /// <param name="ActualValue">The observed number (the flight's delay in minutes), when it was one.</param>
 /// <param name="ActualLabel">The observed label, when it was text.</param>
 /// <param name="ReportedBy">
-/// The outcome's source, who reported it (<c>OutcomeRecorded.ReportedBy</c>): <c>key:&lt;key id&gt;</c> (or a token's subject)
+/// The outcome's source, who reported it (<c>OutcomeRecorded.ReportedBy</c>): <c>key:&lt;key id&gt;</c> (or <c>token:&lt;subject&gt;</c>)
 /// or <c>anonymous</c> over HTTP, <c>broker:&lt;user&gt;</c> from a trusted broker user; null when not known (an outcome
 /// recorded before sources were kept).
 /// </param>

@@ -54,7 +54,7 @@ public sealed record OutcomeRecorded(
 
     /// <summary>
     /// The outcome's source, who reported it (docs/feedback.md#sources): over HTTP the caller, <c>key:&lt;key id&gt;</c>
-    /// for an API key (a token's subject for a token), <c>anonymous</c> when security is turned off; on
+    /// for an API key (<c>token:&lt;subject&gt;</c> for an OpenID Connect token), <c>anonymous</c> when security is turned off; on
     /// <c>platform.ingest</c> <c>broker:&lt;user&gt;</c>, the trusted RabbitMQ user that published it with <c>user_id</c>
     /// (e.g. <c>broker:platform-external</c>). Null for an outcome stored before sources were kept, and from a sender that
     /// predates it; left out of the JSON when null.

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Contracts.Security;
 using FeedbackCollector.Predictions;
 using FeedbackCollector.Tests.Predictions;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -24,7 +23,8 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
             .UseSetting("Storage:DataFolder", _dataFolder)
             .UseSetting("Messaging:Transport", "InMemory")
             .UseSetting("Feedback:MaxOutcomesPerRequest", "5"));
-        _client = _factory.CreateClient();
+        _client = TestKeys.Authorized(_factory.CreateClient());
+        TestKeys.Trust(_factory.Services);
         return Task.CompletedTask;
     }
 
@@ -174,14 +174,10 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Outcomes_posted_with_an_API_key_are_reported_by_the_key_and_the_stats_count_them_per_source()
     {
-        var (keyId, key) = ApiKeySecret.Create();
-        var (otherId, other) = ApiKeySecret.Create();
-        _factory.Services.GetRequiredService<ApiKeyDirectory>().Update(new ApiKeysChanged(
-            [
-                new ApiKeyEntry(keyId, ApiKeySecret.Hash(key), [Scopes.Feedback, Scopes.Read], null),
-                new ApiKeyEntry(otherId, ApiKeySecret.Hash(other), [Scopes.Feedback, Scopes.Read], null),
-            ],
-            DateTimeOffset.UtcNow));
+        var (key, entry) = TestKeys.Create(Scopes.Feedback, Scopes.Read);
+        var (other, otherEntry) = TestKeys.Create(Scopes.Feedback, Scopes.Read);
+        TestKeys.Trust(_factory.Services, entry, otherEntry);
+        var (keyId, otherId) = (entry.KeyId, otherEntry.KeyId);
         var prediction = SamplePredictions.Of("AA1", DateTimeOffset.UtcNow.AddMinutes(-5));
         await Log.AddManyAsync([prediction], CancellationToken.None);
 

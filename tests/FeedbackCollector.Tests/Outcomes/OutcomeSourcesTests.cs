@@ -12,13 +12,13 @@ public sealed class OutcomeSourcesTests
     public void An_authenticated_caller_is_the_source_by_its_subject_and_a_caller_without_a_credential_is_anonymous()
     {
         var key = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", "key:0a1b2c3d4e5f"), new Claim("scope", "feedback")], "ApiKey"));
-        var token = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", "ci-pipeline@example.com")], "Bearer"));
+        var token = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", "token:ci-pipeline@example.com")], "Bearer"));
         var nobody = new ClaimsPrincipal(new ClaimsIdentity());
         // A subject claim on an identity nothing authenticated is not a caller.
         var unauthenticated = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", "key:0a1b2c3d4e5f")]));
 
         Assert.Equal("key:0a1b2c3d4e5f", OutcomeSources.OfCaller(key));
-        Assert.Equal("ci-pipeline@example.com", OutcomeSources.OfCaller(token));
+        Assert.Equal("token:ci-pipeline@example.com", OutcomeSources.OfCaller(token));
         Assert.Equal("anonymous", OutcomeSources.OfCaller(nobody));
         Assert.Equal("anonymous", OutcomeSources.OfCaller(unauthenticated));
         Assert.Equal("anonymous", OutcomeSources.OfCaller(null));

@@ -8,7 +8,6 @@ using Integration.Tests.BrokerUsers;
 using Integration.Tests.Ingest;
 using Integration.Tests.Online;
 using RabbitMQ.Client;
-using TestSupport;
 
 namespace Integration.Tests.Feedback;
 

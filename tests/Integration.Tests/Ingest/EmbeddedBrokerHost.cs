@@ -16,7 +16,7 @@ public sealed class EmbeddedBrokerHost : IAsyncLifetime, IDisposable
     private RabbitMqVirtualHost? _virtualHost;
     private string? _modelsFolder;
 
-    /// <summary>The host's data folder (its stores, and the first admin key the Retrainer writes there).</summary>
+    /// <summary>The host's data folder (its stores).</summary>
     public string DataFolder { get; } = Path.Combine(Path.GetTempPath(), $"it-embedded-ingest-{Guid.NewGuid():N}");
 
     public ServiceProcess Host { get; private set; } = null!;

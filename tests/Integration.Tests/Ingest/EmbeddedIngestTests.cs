@@ -37,10 +37,8 @@ public sealed class EmbeddedIngestTests(EmbeddedBrokerHost embedded) : IClassFix
     [Fact]
     public async Task Outcomes_posted_with_an_API_key_and_published_by_the_external_broker_user_are_counted_per_source_and_a_retraining_job_reports_its_labels_per_source()
     {
-        // The first admin key (written by the Retrainer at its first start) makes a key that may only send feedback.
-        var file = Path.Combine(embedded.DataFolder, "admin-key");
-        await Poll.UntilAsync(() => Task.FromResult(File.Exists(file)), Timeout, "the admin key file", Host.Failure);
-        using var admin = ClientWith((await File.ReadAllTextAsync(file)).Trim());
+        // The tests' admin key (the host's first key) makes a key that may only send feedback.
+        var admin = Host.Client;
         await Poll.UntilAnsweredAsync(admin, () => new HttpRequestMessage(HttpMethod.Get, new Uri("/api/v1/keys", UriKind.Relative)),
             answer => answer.Status == HttpStatusCode.OK, Timeout, "the admin key to be accepted", Host.Failure);
         using var created = await admin.PostAsJsonAsync(new Uri("/api/v1/keys", UriKind.Relative), new { name = "ground truth from the warehouse", scopes = FeedbackOnly });
@@ -98,12 +96,8 @@ public sealed class EmbeddedIngestTests(EmbeddedBrokerHost embedded) : IClassFix
     }
 
     // The host's public API with an API key on every request.
-    private HttpClient ClientWith(string key)
-    {
-        var client = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
-    }
+    private HttpClient ClientWith(string key) =>
+        TestKeys.Authorized(new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) }, key);
 
     // Inference may still be loading the model when FeatureBuilder already describes it (503 until then).
     private async Task<Guid> PredictAsync(HttpClient client) =>
