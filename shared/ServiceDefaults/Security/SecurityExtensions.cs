@@ -97,10 +97,14 @@ public static class SecurityExtensions
     }
 
     // Until the first list of keys arrives no credential can be checked: 503 with Retry-After, not a misleading 401.
-    private static ProblemHttpResult? KeysNotLoaded(HttpContext context, ApiKeyDirectory directory)
+    private static ProblemHttpResult? KeysNotLoaded(HttpContext context, ApiKeyDirectory directory) =>
+        directory.IsLoaded || context.GetEndpoint() is not { } endpoint || EndpointScope.Of(endpoint.Metadata) is null
+            ? null
+            : KeysNotReceived(context);
+
+    /// <summary>The 503 (with <c>Retry-After</c>) of a process that cannot check a key because it has not received the keys yet.</summary>
+    internal static ProblemHttpResult KeysNotReceived(HttpContext context)
     {
-        if (directory.IsLoaded || context.GetEndpoint() is not { } endpoint || EndpointScope.Of(endpoint.Metadata) is null)
-            return null;
         context.Response.Headers.RetryAfter = "2";
         return TypedResults.Problem(
             "This service has not received the platform's API keys from the key owner (the Retrainer) yet; try again shortly.",
