@@ -6,6 +6,7 @@ using Monitor.Endpoints;
 using Monitor.References;
 using Monitor.Windows;
 using ServiceDefaults;
+using ServiceDefaults.Security;
 using ServiceDefaults.ServedModels;
 using ServiceDefaults.Storage;
 using ServiceDefaults.Webhooks;
@@ -60,7 +61,10 @@ public static class MonitorService
         return builder;
     }
 
-    /// <summary>Maps the Monitor service's endpoints.</summary>
+    /// <summary>
+    /// Maps the Monitor service's endpoints, with the dashboard's sign-in and sign-out (<c>/api/v1/session</c>): Monitor
+    /// serves the dashboard, so every way the platform runs has them once, here (the gateway routes them to Monitor).
+    /// </summary>
     public static WebApplication MapMonitor(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -68,6 +72,7 @@ public static class MonitorService
         app.MapMonitoringEndpoints();
         app.MapServiceTrafficEndpoints();
         app.MapDashboard();
+        app.MapSessionEndpoints();
         return app;
     }
 }

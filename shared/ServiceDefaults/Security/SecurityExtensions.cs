@@ -58,11 +58,15 @@ public static class SecurityExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         if (tokens)
         {
-            // A key (X-Api-Key, or a bearer token that starts with mlp_) goes to the key handler, anything else to the
+            // A key (X-Api-Key, a bearer token that starts with mlp_, or the session cookie) goes to the key handler, anything else to the
             // token handler, which also answers a request without a credential (401 with WWW-Authenticate: Bearer).
             authentication.AddPolicyScheme(KeyOrTokenScheme, "API key or OpenID Connect token", options =>
                 options.ForwardDefaultSelector = context =>
-                    ApiKeyAuthenticationHandler.KeyOf(context.Request) is null ? OidcTokens.SchemeName : ApiKeyAuthenticationHandler.SchemeName);
+                    ApiKeyAuthenticationHandler.KeyOf(context.Request) is not null
+                    // The dashboard's session cookie holds a key too; a bearer token sent with it still goes to the token handler.
+                    || (context.Request.Headers.Authorization.Count == 0 && SessionCookie.KeyOf(context.Request) is not null)
+                        ? ApiKeyAuthenticationHandler.SchemeName
+                        : OidcTokens.SchemeName);
             authentication.AddJwtBearer(OidcTokens.SchemeName, _ => { });
             builder.Services.AddOptions<JwtBearerOptions>(OidcTokens.SchemeName)
                 .Configure<IOptions<SecurityOptions>>((jwt, security) => OidcTokens.Configure(jwt, security.Value.Oidc));
@@ -122,10 +126,14 @@ public static class SecurityExtensions
     }
 
     // Until the first list of keys arrives no credential can be checked: 503 with Retry-After, not a misleading 401.
-    private static ProblemHttpResult? KeysNotLoaded(HttpContext context, ApiKeyDirectory directory)
+    private static ProblemHttpResult? KeysNotLoaded(HttpContext context, ApiKeyDirectory directory) =>
+        directory.IsLoaded || context.GetEndpoint() is not { } endpoint || EndpointScope.Of(endpoint.Metadata) is null
+            ? null
+            : KeysNotReceived(context);
+
+    /// <summary>The 503 (with <c>Retry-After</c>) of a process that cannot check a key because it has not received the keys yet.</summary>
+    internal static ProblemHttpResult KeysNotReceived(HttpContext context)
     {
-        if (directory.IsLoaded || context.GetEndpoint() is not { } endpoint || EndpointScope.Of(endpoint.Metadata) is null)
-            return null;
         context.Response.Headers.RetryAfter = "2";
         return TypedResults.Problem(
             "This service has not received the platform's API keys from the key owner (the Retrainer) yet; try again shortly.",

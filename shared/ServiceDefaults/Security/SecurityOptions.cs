@@ -32,6 +32,13 @@ public sealed class SecurityOptions : IValidatedOptions
     /// </summary>
     public OidcOptions Oidc { get; set; } = new();
 
+    /// <summary>
+    /// Whether the dashboard's session cookie (<see cref="SessionCookie"/>) is always marked <c>Secure</c>. By default it
+    /// is when the sign-in came over HTTPS, to the service or to the gateway in front of it; set this where TLS ends in
+    /// front of the gateway (an Ingress), which the services cannot see. Env: <c>Security__SecureSessionCookie</c>.
+    /// </summary>
+    public bool SecureSessionCookie { get; set; }
+
     /// <inheritdoc />
     public IEnumerable<string> Errors() => Oidc?.Errors($"{SectionName}:{nameof(Oidc)}") ?? [];
 }

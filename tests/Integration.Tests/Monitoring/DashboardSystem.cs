@@ -54,6 +54,7 @@ public sealed class DashboardSystem : IAsyncLifetime
         Gateway = await ProxiedGateway.StartAsync(address, address, address, address, new Dictionary<string, string>
         {
             ["ReverseProxy__Clusters__monitor__Destinations__primary__Address"] = address,
+            ["ReverseProxy__Clusters__retrainer__Destinations__primary__Address"] = address,
         });
         // FeatureBuilder describes the model as soon as it knows it, Inference answers once it has loaded it: before
         // that a prediction is refused (503). Waiting for both makes no prediction, so Monitor's counts stay exact.

@@ -1,22 +1,21 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Integration.Tests.Online;
+using Microsoft.Net.Http.Headers;
 using Xunit.Abstractions;
 
 namespace Integration.Tests.Monitoring;
 
 /// <summary>
 /// The monitoring dashboard (docs/dashboard.md) opened in headless Chromium through the gateway, against a
-/// running system with predictions and outcomes: the charts and tables must be drawn from exactly the data
-/// the monitoring API returns. A screenshot of the same page load is saved in the test output folder.
+/// running system with predictions and outcomes, and signed in to through its form with the tests' admin key: the
+/// charts and tables must be drawn from exactly the data the monitoring API returns. A screenshot of the signed-in
+/// page is saved in the test output folder.
 /// </summary>
 public sealed partial class DashboardTests(DashboardSystem system, ITestOutputHelper output) : IClassFixture<DashboardSystem>
 {
-    // Virtual time for the page's scripts: enough for the first load (network waits do not count), less than
-    // the 10 s auto-refresh.
-    private static readonly TimeSpan ScriptBudget = TimeSpan.FromSeconds(8);
-
     private static readonly string Version = $"/api/v1/monitoring/models/{TestModel.Name}/versions/{TestModel.Version}";
 
     [Fact]
@@ -28,9 +27,8 @@ public sealed partial class DashboardTests(DashboardSystem system, ITestOutputHe
         var page = new Uri(system.Gateway.BaseAddress, "/dashboard/");
         // A name of its own: runs of the suite side by side share the output folder.
         var screenshot = Path.Combine(AppContext.BaseDirectory, "test-output", $"dashboard-{Guid.NewGuid():N}.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
 
-        var dom = new DashboardDom(await HeadlessChromium.DumpDomAsync(page, ScriptBudget, screenshot, 1400, 2400));
+        var dom = await HeadlessChromium.SignInAsync(page, TestKeys.Admin, screenshot, 1400, 2400);
 
         var after = await system.GetAsync($"{Version}/timeline");
         var rulesAfter = RuleNames(await system.GetAsync("/api/v1/monitoring/alerts/active"));
@@ -140,6 +138,122 @@ public sealed partial class DashboardTests(DashboardSystem system, ITestOutputHe
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
             Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
         }
+    }
+
+    [Fact]
+    public async Task The_dashboard_shows_why_a_key_is_refused_and_signs_out_to_its_form()
+    {
+        var page = new Uri(system.Gateway.BaseAddress, "/dashboard/");
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "test-output", $"dashboard-signed-in-{Guid.NewGuid():N}.png");
+        await using var browser = await ChromiumPage.OpenAsync(1200, 900);
+        await browser.NavigateAsync(page);
+        await browser.WaitUntilAsync("document.body.dataset.state === 'signed-out'", Deadlines.DistributedState, "its sign-in form");
+
+        // A key the platform does not know: the form shows the API's reason and the page stays signed out.
+        await browser.TypeAsync("#key-input", Keys.Unknown);
+        await browser.ClickAsync("#sign-in-button");
+        await browser.WaitUntilAsync("document.getElementById('sign-in-error').textContent !== ''", Deadlines.DistributedState, "a sign-in error");
+        Assert.Equal("The key is not a valid API key: unknown or revoked.", (await browser.EvaluateAsync("document.getElementById('sign-in-error').textContent"))?.GetValue<string>());
+        Assert.Equal("signed-out", (await browser.EvaluateAsync("document.body.dataset.state"))?.GetValue<string>());
+        var refusedScreenshot = Path.Combine(AppContext.BaseDirectory, "test-output", $"dashboard-sign-in-refused-{Guid.NewGuid():N}.png");
+        await browser.ScreenshotAsync(refusedScreenshot);
+        output.WriteLine($"Sign-in form screenshot: {refusedScreenshot}");
+
+        var dom = await HeadlessChromium.SignInAsync(browser, page, TestKeys.Admin, screenshot);
+        Assert.Equal("ready", dom.Body.GetValueOrDefault("data-state"));
+        Assert.False(dom.IsHidden("button", "sign-out-button"), "Signed in, the page offers Sign out.");
+        Assert.True(dom.IsHidden("section", "sign-in-section"), "Signed in, the page hides its sign-in form.");
+        Assert.Equal(200, (await browser.EvaluateAsync(MonitoringStatus))?.GetValue<int>());
+
+        // Sign out clears the cookie and reloads: the form again, and the page's own calls are refused.
+        await browser.ClickAsync("#sign-out-button");
+        await browser.WaitUntilAsync("document.body.dataset.state === 'signed-out' && !document.getElementById('sign-in-section').hidden",
+            Deadlines.DistributedState, "its sign-in form after signing out");
+        Assert.Equal(401, (await browser.EvaluateAsync(MonitoringStatus))?.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Signing_in_over_HTTP_gives_a_cookie_that_reads_and_changes_nothing_at_the_host_and_the_gateway()
+    {
+        var withoutRead = await CreateKeyAsync("dashboard without read", ["predict", "feedback", "admin"]);
+        foreach (var address in new[] { system.Host.BaseAddress, system.Gateway.BaseAddress })
+        {
+            // No cookie jar: each request carries exactly the cookie the test gives it.
+            using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+
+            using var signedIn = await client.PostAsJsonAsync(new Uri("/api/v1/session", UriKind.Relative), new { key = TestKeys.Admin });
+            Assert.True(signedIn.StatusCode == HttpStatusCode.NoContent, $"{address}: {(int)signedIn.StatusCode} {await signedIn.Content.ReadAsStringAsync()}");
+            var cookie = SetCookieHeaderValue.ParseList([.. signedIn.Headers.GetValues("Set-Cookie")]).Single(cookie => cookie.Name.Value == "mlp_key");
+            Assert.Equal(TestKeys.Admin, cookie.Value.Value);
+            Assert.True(cookie.HttpOnly, $"{address}: the cookie must be HttpOnly: {cookie}");
+            Assert.Equal(Microsoft.Net.Http.Headers.SameSiteMode.Strict, cookie.SameSite);
+            Assert.Equal("/", cookie.Path.Value);
+            Assert.True(cookie is { Expires: null, MaxAge: null }, $"{address}: a session cookie has no expiry: {cookie}");
+            var session = $"mlp_key={cookie.Value.Value}";
+
+            // A GET with only the cookie reads; the admin key's other scopes stay behind (the key list needs admin).
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, HttpMethod.Get, "/api/v1/monitoring/models", session));
+            Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(client, HttpMethod.Get, "/api/v1/keys", session));
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, HttpMethod.Get, "/api/v1/monitoring/models", cookie: null));
+            // A request that changes something never authenticates by the cookie, whatever the key may do. (Had it, each
+            // would be a harmless 400 or 404: an empty key request, an alias of a model that has none.)
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, HttpMethod.Post, "/api/v1/keys", session));
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, HttpMethod.Put, $"/api/v1/models/{TestModel.Name}/aliases/no-such-alias", session));
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, HttpMethod.Delete, $"/api/v1/models/{TestModel.Name}/aliases/no-such-alias", session));
+
+            await AssertRefusedAsync(client, address, JsonContent.Create(new { key = Keys.Unknown }), HttpStatusCode.Unauthorized, namesKey: true);
+            await AssertRefusedAsync(client, address, JsonContent.Create(new { key = withoutRead }), HttpStatusCode.Forbidden, namesKey: true);
+            await AssertRefusedAsync(client, address, new FormUrlEncodedContent([KeyValuePair.Create("key", TestKeys.Admin)]), HttpStatusCode.UnsupportedMediaType, namesKey: false);
+
+            using var signedOut = await client.DeleteAsync(new Uri("/api/v1/session", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.NoContent, signedOut.StatusCode);
+            var cleared = SetCookieHeaderValue.ParseList([.. signedOut.Headers.GetValues("Set-Cookie")]).Single(cookie => cookie.Name.Value == "mlp_key");
+            Assert.True(cleared.Value.Value == "" && cleared.Expires < DateTimeOffset.UtcNow, $"{address}: signing out must expire the cookie: {cleared}");
+        }
+    }
+
+    private const string MonitoringStatus = "fetch('../api/v1/monitoring/models', { cache: 'no-store' }).then(response => response.status)";
+
+    private async Task<string> CreateKeyAsync(string name, string[] scopes)
+    {
+        using var created = await system.Host.Client.PostAsJsonAsync(new Uri("/api/v1/keys", UriKind.Relative), new { name, scopes });
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, body.ToString());
+        var key = body.GetProperty("key").GetString()!;
+        // The key owner announces it; Monitor knows it once a read with it is refused for its scope, not for the key.
+        await Security.OperationWalk.UntilKnownAsync(system.Host.BaseAddress, "/api/v1/monitoring/models", key, system.Host.Failure);
+        return key;
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, HttpMethod method, string path, string? cookie)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (cookie is not null)
+            request.Headers.Add("Cookie", cookie);
+        if (method == HttpMethod.Post || method == HttpMethod.Put)
+            request.Content = JsonContent.Create(new { });
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private static async Task AssertRefusedAsync(HttpClient client, Uri address, HttpContent content, HttpStatusCode status, bool namesKey)
+    {
+        using (content)
+        {
+            using var response = await client.PostAsync(new Uri("/api/v1/session", UriKind.Relative), content);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == status, $"{address}: {(int)response.StatusCode}, not {(int)status}: {body}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.False(response.Headers.Contains("Set-Cookie"), $"{address}: a refused sign-in sets no cookie.");
+            if (namesKey)
+                Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty("key", out _), $"{address}: the problem must name 'key': {body}");
+        }
+    }
+
+    // A key of the right form that the platform never issued.
+    private static class Keys
+    {
+        public static readonly string Unknown = ServiceDefaults.Security.ApiKeySecret.Create().Key;
     }
 
     // The page's value for each bucket must be the API's, to the last bit (both print doubles round-trip).

@@ -1,18 +1,17 @@
-using System.Diagnostics;
 using Xunit.Sdk;
 
 namespace Integration.Tests.Monitoring;
 
 /// <summary>
-/// Chromium (or Chrome) in headless mode, one process per page load: <c>--dump-dom</c> for the page as the
-/// scripts left it and <c>--screenshot</c> for a picture of it, from the same load. The browser is the <c>CHROMIUM</c> variable's path, or
+/// Chromium (or Chrome) in headless mode, one process per page, driven over the DevTools protocol
+/// (<see cref="ChromiumPage"/>): the dashboard is signed in to through its form, then its DOM is read and a picture of
+/// it taken. The browser is the <c>CHROMIUM</c> variable's path, or
 /// the first of chromium, google-chrome, google-chrome-stable, chromium-browser on PATH (the order
 /// scripts/install-chromium.sh uses; that script installs Debian's chromium where none is found).
 /// </summary>
 public static class HeadlessChromium
 {
     private static readonly string[] Names = ["chromium", "google-chrome", "google-chrome-stable", "chromium-browser"];
-    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(120);
 
     /// <summary>The browser's path; fails the test, saying how to install one, when there is none.</summary>
     public static string Executable()
@@ -30,61 +29,43 @@ public static class HeadlessChromium
     }
 
     /// <summary>
-    /// Loads <paramref name="url"/> in a <paramref name="width"/> × <paramref name="height"/> window, lets its scripts run
-    /// for <paramref name="budget"/> of virtual time (network waits pause that clock, so the page's API calls complete
-    /// within it), saves a PNG of the window to <paramref name="screenshot"/> and returns the serialized DOM: one
-    /// browser start for both (a start takes tens of seconds on a busy machine).
+    /// Opens the dashboard at <paramref name="url"/> in a new <paramref name="width"/> × <paramref name="height"/> page
+    /// that has no credential, as a person's browser does: the monitoring API answers 401 and the page shows its
+    /// sign-in form, alone. Types <paramref name="key"/> into it and clicks <b>Sign in</b>; once the page has drawn
+    /// (or failed), checks that the key is neither in the address nor readable by the page's scripts (an HttpOnly
+    /// cookie), saves a PNG of the page to <paramref name="screenshot"/> and returns the serialized DOM.
     /// </summary>
-    public static Task<string> DumpDomAsync(Uri url, TimeSpan budget, string screenshot, int width, int height) =>
-        RunAsync(["--dump-dom", $"--screenshot={screenshot}", $"--window-size={width},{height}", "--hide-scrollbars",
-            $"--virtual-time-budget={(int)budget.TotalMilliseconds}", url.ToString()]);
-
-    private static async Task<string> RunAsync(IEnumerable<string> arguments)
+    public static async Task<DashboardDom> SignInAsync(Uri url, string key, string screenshot, int width, int height)
     {
-        // A profile of its own: no first-run state, and runs in parallel do not share one.
-        var profile = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"it-chromium-{Guid.NewGuid():N}")).FullName;
-        var start = new ProcessStartInfo(Executable())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // --no-sandbox: tests may run as root (containers, CI), where Chromium refuses its sandbox.
-        foreach (var argument in new[] { "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                     "--disable-extensions", "--disable-background-networking", $"--user-data-dir={profile}" }.Concat(arguments))
-            start.ArgumentList.Add(argument);
-
-        using var process = Process.Start(start) ?? throw new XunitException($"Could not start {start.FileName}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(ProcessTimeout);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new XunitException($"{start.FileName} did not finish within {ProcessTimeout.TotalSeconds} s.\n{await errors}");
-        }
-        finally
-        {
-            TryDelete(profile);
-        }
-
-        if (process.ExitCode != 0)
-            throw new XunitException($"{start.FileName} {string.Join(' ', start.ArgumentList)} exited with {process.ExitCode}:\n{await errors}");
-        return await output;
+        await using var page = await ChromiumPage.OpenAsync(width, height);
+        return await SignInAsync(page, url, key, screenshot);
     }
 
-    private static void TryDelete(string folder)
+    /// <summary>As <see cref="SignInAsync(Uri, string, string, int, int)"/>, in a page the caller keeps using.</summary>
+    public static async Task<DashboardDom> SignInAsync(ChromiumPage page, Uri url, string key, string screenshot)
     {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // The browser's helpers may still hold a file for a moment; the temp folder is cleaned by the system.
-        }
+        ArgumentNullException.ThrowIfNull(page);
+        await page.NavigateAsync(url);
+        await page.WaitUntilAsync("document.body.dataset.state === 'signed-out'", Deadlines.DistributedState, "its sign-in form (data-state=signed-out)");
+        var before = new DashboardDom(await page.DomAsync());
+        if (before.IsHidden("section", "sign-in-section") || !before.IsHidden("button", "sign-out-button"))
+            throw page.Failure("Signed out, the page should show its sign-in form and no Sign out button.");
+
+        await page.TypeAsync("#key-input", key);
+        await page.ClickAsync("#sign-in-button");
+        await page.WaitUntilAsync(
+            "['ready', 'empty', 'error'].includes(document.body.dataset.state) || document.getElementById('sign-in-error').textContent !== ''",
+            Deadlines.DistributedState, "its data after signing in (data-state ready, empty or error, or a sign-in error)");
+
+        if ((await page.EvaluateAsync("document.getElementById('sign-in-error').textContent"))?.GetValue<string>() is { Length: > 0 } refused)
+            throw page.Failure($"Signing in failed: {refused}");
+        var address = (await page.EvaluateAsync("location.href"))?.GetValue<string>() ?? "";
+        var cookies = (await page.EvaluateAsync("document.cookie"))?.GetValue<string>() ?? "";
+        if (address.Contains(key, StringComparison.Ordinal) || cookies.Contains(key, StringComparison.Ordinal))
+            throw page.Failure($"The key must be neither in the address ({address}) nor in a cookie scripts can read ({cookies}).");
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(screenshot))!);
+        await page.ScreenshotAsync(screenshot);
+        return new DashboardDom(await page.DomAsync());
     }
 }

@@ -155,10 +155,9 @@ public sealed class TaskMonitoringTests(TaskMonitoringSystem system) : IClassFix
         await SendOutcomesAsync(results.Select((result, i) => (object)new { predictionId = result.Id, label = Labels[Truth(records[i].x)] }));
         var report = await ReportAsync(Model, body => Realized(body) is { } realized && realized.GetProperty("rows").GetInt64() == records.Length);
         var screenshot = Path.Combine(AppContext.BaseDirectory, "test-output", $"dashboard-multiclass-{Guid.NewGuid():N}.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
 
-        var dom = new DashboardDom(await HeadlessChromium.DumpDomAsync(
-            new Uri(system.Host.BaseAddress, $"/dashboard/#model={Model}&version=1&window=time&range=1"), TimeSpan.FromSeconds(8), screenshot, 1400, 2400));
+        var dom = await HeadlessChromium.SignInAsync(
+            new Uri(system.Host.BaseAddress, $"/dashboard/#model={Model}&version=1&window=time&range=1"), TestKeys.Admin, screenshot, 1400, 2400);
 
         var body = dom.Body;
         Assert.True(body.GetValueOrDefault("data-state") == "ready", $"data-state={body.GetValueOrDefault("data-state")}, error={body.GetValueOrDefault("data-error")}");

@@ -12,8 +12,13 @@ namespace Integration.Tests.Security;
 /// </summary>
 public static class OperationWalk
 {
-    /// <summary>The public operations that need no credential: the Open Inference Protocol's health probes.</summary>
-    public static readonly string[] OpenOperations = ["GET /v2/health/live", "GET /v2/health/ready"];
+    /// <summary>
+    /// The public operations that need no credential, in the order the walks sort them: the dashboard's sign-out and
+    /// sign-in (<c>/api/v1/session</c>: how a browser without a credential gets one, and how it forgets it; signing in
+    /// checks the key it is given, and the cookie it sets can only read) and the Open Inference Protocol's health probes.
+    /// </summary>
+    public static readonly string[] OpenOperations =
+        ["DELETE /api/v1/session", "GET /v2/health/live", "GET /v2/health/ready", "POST /api/v1/session"];
 
     private static readonly string[] AllScopes = ["predict", "feedback", "read", "admin"];
 

@@ -1,8 +1,9 @@
 // The dashboard: picks a model version, loads what Monitor knows about it and draws it, again every 10 s.
 // The choice lives in the address (#model=…&version=…&window=…&range=…) so a view can be linked to.
-// <body data-state> says where the page is: loading, ready, empty (no model version yet) or error.
+// <body data-state> says where the page is: loading, ready, empty (no model version yet), error, or signed-out
+// (the API answered 401: the sign-in form is shown, and nothing is loaded until it succeeds).
 
-import { getJson, getOptionalJson, versionPath } from './api.js';
+import { ApiError, getJson, getOptionalJson, versionPath, signIn, signOut } from './api.js';
 import { renderModelOptions, renderOverview, renderTimeline, renderReport, renderRules, renderAlerts, renderServices, renderNothing, key } from './views.js';
 
 const REFRESH_MS = 10_000;
@@ -15,6 +16,14 @@ const controls = {
   refresh: document.getElementById('refresh-button'),
 };
 const status = document.getElementById('status');
+const session = {
+  section: document.getElementById('sign-in-section'),
+  form: document.getElementById('sign-in-form'),
+  key: document.getElementById('key-input'),
+  submit: document.getElementById('sign-in-button'),
+  error: document.getElementById('sign-in-error'),
+  signOut: document.getElementById('sign-out-button'),
+};
 
 const view = readAddress();
 let timer = null;
@@ -48,22 +57,40 @@ async function refresh() {
   running?.abort();
   const abort = new AbortController();
   running = abort;
+  let again = true;
   try {
     await load(abort.signal);
+    session.section.hidden = true;
+    session.signOut.hidden = false;
     refreshes += 1;
     document.body.dataset.refreshes = String(refreshes);
     status.textContent = `Updated ${new Date().toLocaleTimeString()}; refreshes every ${REFRESH_MS / 1000} s.`;
   } catch (error) {
     if (abort.signal.aborted) return;
+    if (error instanceof ApiError && error.status === 401) {
+      // Nothing to retry until someone signs in.
+      again = false;
+      showSignIn();
+      return;
+    }
     document.body.dataset.state = 'error';
     document.body.dataset.error = String(error.message ?? error);
     status.textContent = `Could not load the monitoring data (${error.message ?? error}); retrying in ${REFRESH_MS / 1000} s.`;
   } finally {
     if (running === abort) {
       running = null;
-      timer = setTimeout(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
+      if (again) timer = setTimeout(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
     }
   }
+}
+
+function showSignIn() {
+  document.body.dataset.state = 'signed-out';
+  delete document.body.dataset.error;
+  session.section.hidden = false;
+  session.signOut.hidden = true;
+  status.textContent = 'Sign in with an API key to see the monitoring data.';
+  session.key.focus();
 }
 
 async function load(signal) {
@@ -119,6 +146,40 @@ controls.range.addEventListener('change', () => {
   refresh();
 });
 controls.refresh.addEventListener('click', refresh);
+session.form.addEventListener('submit', async event => {
+  // Sent by fetch, as JSON: the form itself never submits (the page's policy allows no form action).
+  event.preventDefault();
+  session.error.textContent = '';
+  session.submit.disabled = true;
+  try {
+    await signIn(session.key.value.trim());
+    session.key.value = '';
+    session.section.hidden = true;
+    document.body.dataset.state = 'loading';
+    status.textContent = 'Loading…';
+    await refresh();
+    if (document.body.dataset.state === 'signed-out') {
+      session.error.textContent = 'The key was accepted, but this browser did not send the session cookie back: does it block cookies for this site?';
+    }
+  } catch (error) {
+    session.error.textContent = error instanceof ApiError && error.detail
+      ? error.detail
+      : `Could not sign in (${error.message ?? error}).`;
+    session.key.select();
+  } finally {
+    session.submit.disabled = false;
+  }
+});
+session.signOut.addEventListener('click', async () => {
+  clearTimeout(timer);
+  running?.abort();
+  try {
+    await signOut();
+  } finally {
+    // A fresh page: nothing of the data stays on screen, and its first call shows the sign-in form.
+    location.reload();
+  }
+});
 // A hidden tab stops polling; it catches up as soon as it is shown again.
 document.addEventListener('visibilitychange', () => {
   if (document.hidden) clearTimeout(timer);
