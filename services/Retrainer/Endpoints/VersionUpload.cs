@@ -106,6 +106,11 @@ internal static class VersionUpload
                 }
             }
         }
+        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The body ended before the closing boundary (found by the fuzz test: it was a 500).
+            return (null, null, TruncatedMultipart());
+        }
         catch (InvalidDataException exception)
         {
             // The reader's own limit on a part's length, or a malformed multipart body.
@@ -159,6 +164,10 @@ internal static class VersionUpload
                 if (section.GetContentDispositionHeader()?.Name.Value == field)
                     return await ReadRecordsPartAsync(section, options, field, invalid, cancellationToken);
             }
+        }
+        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, TruncatedMultipart());
         }
         catch (InvalidDataException exception)
         {
@@ -272,4 +281,7 @@ internal static class VersionUpload
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Upload too large",
         extensions: new Dictionary<string, object?> { ["maxBytes"] = limit, ["field"] = field });
+
+    private static ProblemHttpResult TruncatedMultipart() =>
+        TypedResults.Problem("The multipart body ends before its closing boundary.", statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 }

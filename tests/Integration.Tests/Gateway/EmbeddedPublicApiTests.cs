@@ -79,6 +79,8 @@ public sealed class EmbeddedPublicApiTests(EmbeddedGatewayHost embedded) : IClas
     public async Task Ten_thousand_malformed_bodies_over_every_public_operation_with_and_without_a_key_get_no_5xx()
     {
         await OperationWalk.UntilKnownAsync(Host.BaseAddress, "/api/v1/keys", TestKeys.Admin, Host.Failure);
+        // Until Inference has applied the registry's (empty) list a model is "loading" (503): wait for the 404 of a served platform.
+        await Host.WaitForStatusAsync("/v2/models/no-such-model", HttpStatusCode.NotFound, Deadlines.DistributedState);
         // The health probes take no body, and their 503 is their answer (no model is served here), not a failure.
         var operations = OperationWalk.OperationsOf(JsonDocument.Parse(
             await Host.WaitForStatusAsync("/openapi/public.json", HttpStatusCode.OK, Deadlines.DistributedState)).RootElement)
