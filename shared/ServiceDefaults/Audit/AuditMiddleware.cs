@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Claims;
+using Contracts.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Modeling.Text;
+using ServiceDefaults.Metrics;
+using ServiceDefaults.Security;
+
+namespace ServiceDefaults.Audit;
+
+/// <summary>
+/// Records every audited call (<see cref="IsAudited"/>: a POST, PUT, PATCH or DELETE to an endpoint that requires the
+/// <c>admin</c> scope), whatever its answer: once the answer is complete (<c>Response.OnCompleted</c>), it hands an
+/// <see cref="AuditRecorded"/> to the <see cref="AuditPublisher"/>, which publishes it in the background, so the call
+/// waits for nothing. Predictions and feedback (scopes <c>predict</c> and <c>feedback</c>) and reads are not audited.
+/// It keys off the endpoint's metadata (<see cref="SecurityExtensions.RequireScope{TBuilder}"/>), so every admin
+/// endpoint of every service is covered without code of its own. Runs outside the error handling, so it sees the
+/// status the client got (a 500 for an exception, the 401 and 403 of authorization).
+/// </summary>
+public sealed class AuditMiddleware(RequestDelegate next, AuditPublisher publisher, EndpointAttribution attribution, TimeProvider time)
+{
+    /// <summary>The caller of a call without a valid credential (or with security turned off).</summary>
+    public const string Anonymous = "anonymous";
+
+    /// <summary>The most characters of the called path a record keeps.</summary>
+    public const int MaxPathLength = 500;
+
+    private static readonly string AdminPolicy = SecurityExtensions.PolicyOf(Scopes.Admin);
+
+    /// <summary>Runs the rest of the pipeline; registers the record of an audited call for when its answer is complete.</summary>
+    public Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        // Read now: the exception handler clears the endpoint and the route values before it writes a 500.
+        if (context.GetEndpoint() is { } endpoint && IsAudited(context.Request.Method, endpoint))
+        {
+            var call = new Call(
+                endpoint,
+                context.Request.Method,
+                UserText.Shown(context.Request.Path.Value, MaxPathLength),
+                RouteValuesOf(context.Request.RouteValues),
+                Activity.Current?.TraceId.ToHexString());
+            context.Response.OnCompleted(() =>
+            {
+                publisher.Enqueue(Record(call, context));
+                return Task.CompletedTask;
+            });
+        }
+
+        return next(context);
+    }
+
+    /// <summary>Whether a call with <paramref name="method"/> to <paramref name="endpoint"/> is audited: it changes state and needs <c>admin</c>.</summary>
+    public static bool IsAudited(string method, Endpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return (HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method))
+            && endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(authorize => authorize.Policy == AdminPolicy);
+    }
+
+    /// <summary>Who made a call: the <c>sub</c> claim (<c>key:&lt;key id&gt;</c> for an API key), else the name identifier, else <see cref="Anonymous"/>.</summary>
+    public static string CallerOf(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.Identity?.IsAuthenticated == true
+            && (user.FindFirst("sub") ?? user.FindFirst(ClaimTypes.NameIdentifier)) is { Value.Length: > 0 } claim
+                ? UserText.Shown(claim.Value, UserText.MaxKeyLength)
+                : Anonymous;
+    }
+
+    private AuditRecorded Record(Call call, HttpContext context)
+    {
+        var at = time.GetUtcNow();
+        var status = context.Response.StatusCode;
+        return new AuditRecorded(
+            Guid.CreateVersion7(at),
+            at,
+            CallerOf(context.User),
+            attribution.Of(call.Endpoint).Service,
+            call.Method,
+            attribution.Of(call.Endpoint).Route,
+            call.Path,
+            call.RouteValues,
+            status,
+            AuditOutcomes.Of(status),
+            call.Endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName,
+            call.TraceId);
+    }
+
+    private static Dictionary<string, string> RouteValuesOf(RouteValueDictionary values)
+    {
+        var named = new Dictionary<string, string>(values.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in values)
+        {
+            if (Convert.ToString(value, CultureInfo.InvariantCulture) is { } text)
+                named[name] = UserText.Shown(text, UserText.MaxKeyLength);
+        }
+
+        return named;
+    }
+
+    // What is read of the call before the rest of the pipeline runs.
+    private sealed record Call(Endpoint Endpoint, string Method, string Path, Dictionary<string, string> RouteValues, string? TraceId);
+}
