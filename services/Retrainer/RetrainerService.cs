@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Retrainer.Audit;
 using Retrainer.Consumers;
 using Retrainer.Demo;
 using Retrainer.Endpoints;
@@ -72,6 +73,11 @@ public static class RetrainerService
         builder.Services.AddSingleton<ApiKeys>();
         builder.Services.AddHostedService<AdminKeyBootstrap>();
         builder.AddApiKeysSync();
+
+        // The audit log: every service publishes its admin calls (the service defaults); the Retrainer keeps them.
+        builder.AddValidatedOptions<AuditOptions>(AuditOptions.SectionName);
+        builder.Services.AddSingleton<AuditStore>();
+        builder.Services.AddHostedService<AuditRetention>();
 
         // Retraining.
         builder.Services.AddSingleton<RetrainingJobs>();
