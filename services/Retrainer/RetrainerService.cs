@@ -95,6 +95,7 @@ public static class RetrainerService
         {
             bus.AddConsumer<ServedModelsRequestConsumer>();
             bus.AddConsumer<ApiKeysRequestConsumer, ApiKeysRequestConsumerDefinition>();
+            bus.AddConsumer<AuditRecordedConsumer, AuditRecordedConsumerDefinition>();
             bus.AddConsumer<ModelArtifactRequestConsumer>();
             bus.AddConsumer<LiveReferenceBuiltConsumer>();
             bus.AddConsumer<PublicLoopEventsConsumer>();
@@ -116,6 +117,7 @@ public static class RetrainerService
         var api = app.MapGroup("").RequirePlainRouteValues();
         api.MapModelVersionEndpoints();
         api.MapApiKeyEndpoints();
+        api.MapAuditEndpoints();
         api.MapModelAliasEndpoints();
         api.MapRolloutEndpoints();
         api.MapRetrainingEndpoints();
