@@ -6,7 +6,7 @@ namespace Contracts.Security;
 /// what came of it, refused and failed calls included. Published by the service that answered, after its answer
 /// (every service, through the service defaults); kept by the Retrainer (<c>GET /api/v1/audit</c>) and sent to
 /// <c>platform.events</c> with routing key <c>audit.&lt;outcome&gt;.&lt;service&gt;</c> (plain JSON, camelCase). Text that
-/// came from the caller (the path, the route values, a token's subject) is cut short and has no control character.
+/// came from the caller (the path, the route values, the location, a token's subject) is cut short and has no control character.
 /// </summary>
 /// <param name="Id">Unique id of the record (time-ordered); the Retrainer keeps a record once per id.</param>
 /// <param name="At">When the answer was complete.</param>
@@ -16,6 +16,7 @@ namespace Contracts.Security;
 /// <param name="Route">The route template, e.g. <c>/api/v1/models/{model}/versions</c>.</param>
 /// <param name="Path">The path that was called, e.g. <c>/api/v1/models/flight-delay/versions</c> (no query string).</param>
 /// <param name="RouteValues">The route's values, which name what was changed (<c>model</c>, <c>version</c>, <c>alias</c>, <c>keyId</c>, …).</param>
+/// <param name="Location">The answer's <c>Location</c>: what the call created (a version, a rollout, a retraining job, a key), when it says.</param>
 /// <param name="Status">The HTTP status of the answer.</param>
 /// <param name="Outcome"><see cref="AuditOutcomes.Succeeded"/> (below 400), <see cref="AuditOutcomes.Refused"/> (4xx) or <see cref="AuditOutcomes.Failed"/> (5xx).</param>
 /// <param name="Operation">The operation's name in the OpenAPI document (e.g. <c>RevokeApiKey</c>), when it has one.</param>
@@ -29,6 +30,7 @@ public sealed record AuditRecorded(
     string Route,
     string Path,
     IReadOnlyDictionary<string, string> RouteValues,
+    string? Location,
     int Status,
     string Outcome,
     string? Operation,

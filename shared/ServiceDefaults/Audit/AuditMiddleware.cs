@@ -25,7 +25,7 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditPublisher publish
     /// <summary>The caller of a call without a valid credential (or with security turned off).</summary>
     public const string Anonymous = "anonymous";
 
-    /// <summary>The most characters of the called path a record keeps.</summary>
+    /// <summary>The most characters of the called path, and of the answer's location, a record keeps.</summary>
     public const int MaxPathLength = 500;
 
     private static readonly string AdminPolicy = SecurityExtensions.PolicyOf(Scopes.Admin);
@@ -84,6 +84,7 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditPublisher publish
             attribution.Of(call.Endpoint).Route,
             call.Path,
             call.RouteValues,
+            context.Response.Headers.Location is [{ Length: > 0 } location] ? UserText.Shown(location, MaxPathLength) : null,
             status,
             AuditOutcomes.Of(status),
             call.Endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName,

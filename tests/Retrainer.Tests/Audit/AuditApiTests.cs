@@ -89,6 +89,7 @@ public sealed class AuditApiTests(AuditApiTests.Host host) : IClassFixture<Audit
             entries.Select(entry => (entry.GetProperty("method").GetString(), entry.GetProperty("route").GetString(), entry.GetProperty("status").GetInt32(),
                 entry.GetProperty("operation").GetString())));
         Assert.Equal(keyId, entries[0].GetProperty("routeValues").GetProperty("keyId").GetString());
+        Assert.Equal($"/api/v1/keys/{keyId}", entries[1].GetProperty("location").GetString());
         Assert.Equal("Retrainer", entries[0].GetProperty("service").GetString());
     }
 
@@ -102,7 +103,7 @@ public sealed class AuditApiTests(AuditApiTests.Host host) : IClassFixture<Audit
 
     private static AuditRecorded Entry(DateTimeOffset at, string who, string model, int status) => new(
         Guid.CreateVersion7(at), at, who, "Retrainer", "DELETE", "/api/v1/models/{model}/versions/{version}", $"/api/v1/models/{model}/versions/3",
-        new Dictionary<string, string> { ["model"] = model, ["version"] = "3" }, status, AuditOutcomes.Of(status), "DeleteModelVersion", null);
+        new Dictionary<string, string> { ["model"] = model, ["version"] = "3" }, null, status, AuditOutcomes.Of(status), "DeleteModelVersion", null);
 
     /// <summary>The Retrainer in process, with a store and models folder of its own, security off, no demo model, no automatic retraining.</summary>
     public sealed class Host : IAsyncDisposable

@@ -91,5 +91,5 @@ public sealed class AuditRecordedConsumerTests : IDisposable
 
     private static AuditRecorded Record(Guid id, int status) => new(
         id, At, "key:0123456789ab", "Retrainer", "DELETE", "/api/v1/models/{model}/versions/{version}", "/api/v1/models/flight-delay/versions/3",
-        new Dictionary<string, string> { ["model"] = "flight-delay", ["version"] = "3" }, status, AuditOutcomes.Of(status), "DeleteModelVersion", null);
+        new Dictionary<string, string> { ["model"] = "flight-delay", ["version"] = "3" }, null, status, AuditOutcomes.Of(status), "DeleteModelVersion", null);
 }

@@ -45,6 +45,6 @@ public sealed class AuditRetentionTests : IDisposable
     }
 
     private static AuditRecorded Entry(DateTimeOffset at) => new(
-        Guid.CreateVersion7(at), at, "anonymous", "Retrainer", "POST", "/api/v1/keys/", "/api/v1/keys/", new Dictionary<string, string>(), 401,
+        Guid.CreateVersion7(at), at, "anonymous", "Retrainer", "POST", "/api/v1/keys/", "/api/v1/keys/", new Dictionary<string, string>(), null, 401,
         AuditOutcomes.Refused, "CreateApiKey", null);
 }

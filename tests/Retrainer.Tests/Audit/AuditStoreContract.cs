@@ -26,6 +26,7 @@ public abstract class AuditStoreContract
         var entry = Entry(Start, "key:0123456789ab", "flight-delay", 201) with
         {
             RouteValues = new Dictionary<string, string> { ["model"] = "flight-delay", ["version"] = "7" },
+            Location = "/api/v1/models/flight-delay/versions/7",
             Operation = "RegisterModelVersion",
             TraceId = "4bf92f3577b34da6a3ce929d0e0e4736",
         };
@@ -89,6 +90,7 @@ public abstract class AuditStoreContract
         model is null ? "/api/v1/keys" : "/api/v1/models/{model}/versions",
         model is null ? "/api/v1/keys" : $"/api/v1/models/{model}/versions",
         model is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["model"] = model },
+        null,
         status,
         AuditOutcomes.Of(status),
         null,

@@ -41,24 +41,24 @@ public sealed class AuditMiddlewareTests
 
         // One connection, so each call's record is handed over before the next call is read (Kestrel runs a
         // response's OnCompleted callbacks before it reads the next request of the connection).
-        Assert.Equal(HttpStatusCode.OK, await SendAsync(service, HttpMethod.Post, "/admin/things/lamp", admin));
+        Assert.Equal(HttpStatusCode.Created, await SendAsync(service, HttpMethod.Post, "/admin/things/lamp", admin));
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(service, HttpMethod.Delete, "/admin/things/lamp", key: null));
         Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(service, HttpMethod.Delete, "/admin/things/lamp", predictor));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(service, HttpMethod.Post, "/predict", predictor));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(service, HttpMethod.Get, "/admin/things", admin));
         Assert.Equal(HttpStatusCode.InternalServerError, await SendAsync(service, HttpMethod.Put, "/admin/broken", admin));
-        Assert.Equal(HttpStatusCode.OK, await SendAsync(service, HttpMethod.Post, $"/admin/things/{longName}%0A", admin));
+        Assert.Equal(HttpStatusCode.Created, await SendAsync(service, HttpMethod.Post, $"/admin/things/{longName}%0A", admin));
         // The barrier: once this last call is published, every call before it has been.
         Assert.Equal(HttpStatusCode.NoContent, await SendAsync(service, HttpMethod.Delete, "/admin/things/marker", admin));
         var published = await UntilAsync(() => Published(service), records => records.Any(record => record.Path == "/admin/things/marker"));
 
         Assert.Equal(
         [
-            ($"key:{adminId}", "POST", "/admin/things/{thing}", "/admin/things/lamp", 200, AuditOutcomes.Succeeded),
+            ($"key:{adminId}", "POST", "/admin/things/{thing}", "/admin/things/lamp", 201, AuditOutcomes.Succeeded),
             ("anonymous", "DELETE", "/admin/things/{thing}", "/admin/things/lamp", 401, AuditOutcomes.Refused),
             ($"key:{predictorId}", "DELETE", "/admin/things/{thing}", "/admin/things/lamp", 403, AuditOutcomes.Refused),
             ($"key:{adminId}", "PUT", "/admin/broken", "/admin/broken", 500, AuditOutcomes.Failed),
-            ($"key:{adminId}", "POST", "/admin/things/{thing}", $"/admin/things/{longName}?", 200, AuditOutcomes.Succeeded),
+            ($"key:{adminId}", "POST", "/admin/things/{thing}", $"/admin/things/{longName}?", 201, AuditOutcomes.Succeeded),
             ($"key:{adminId}", "DELETE", "/admin/things/{thing}", "/admin/things/marker", 204, AuditOutcomes.Succeeded),
         ],
         published.Select(record => (record.Who, record.Method, record.Route, record.Path, record.Status, record.Outcome)));
@@ -69,6 +69,8 @@ public sealed class AuditMiddlewareTests
         Assert.Equal("lamp", published[0].RouteValues["thing"]);
         Assert.Equal(new string('x', 200) + "…", published[4].RouteValues["thing"]);
         Assert.Equal(("DeleteThing", "DeleteThing"), (published[1].Operation, published[5].Operation));
+        // What a call created is named by its answer's location.
+        Assert.Equal(("/admin/things/lamp", null), (published[0].Location, published[1].Location));
 
         // The same records go to platform.events as plain JSON, routed by outcome and service.
         var sent = await UntilAsync(() => SentToPlatformEvents(service), records => records.Any(record => record.Message.Path == "/admin/things/marker"));
@@ -137,7 +139,7 @@ public sealed class AuditMiddlewareTests
         app.MapDefaultEndpoints();
         var things = app.MapGroup("/admin").RequireScope(Scopes.Admin);
         things.MapGet("/things", () => Results.Ok());
-        things.MapPost("/things/{thing}", (string thing) => Results.Ok(thing));
+        things.MapPost("/things/{thing}", (string thing) => Results.Created($"/admin/things/{Uri.EscapeDataString(thing)}", thing));
         things.MapDelete("/things/{thing}", (string thing) => Results.NoContent()).WithName("DeleteThing");
         things.MapPut("/broken", IResult () => throw new InvalidOperationException("a handler that fails"));
         app.MapPost("/predict", () => Results.Ok()).RequireScope(Scopes.Predict);
