@@ -10,7 +10,7 @@ namespace Contracts.Security;
 /// </summary>
 /// <param name="Id">Unique id of the record (time-ordered); the Retrainer keeps a record once per id.</param>
 /// <param name="At">When the answer was complete.</param>
-/// <param name="Who">The caller: <c>key:&lt;key id&gt;</c>, a token's subject, or <c>anonymous</c> (no valid credential, or security turned off).</param>
+/// <param name="Who">The caller: <c>key:&lt;key id&gt;</c>, a token's subject, or <c>anonymous</c> (no valid credential).</param>
 /// <param name="Service">The service that answered, e.g. <c>Retrainer</c>.</param>
 /// <param name="Method">The HTTP method: <c>POST</c>, <c>PUT</c>, <c>PATCH</c> or <c>DELETE</c>.</param>
 /// <param name="Route">The route template, e.g. <c>/api/v1/models/{model}/versions</c>.</param>

@@ -19,10 +19,12 @@ internal static class AuditExtensions
         return builder;
     }
 
-    // A host without a message bus (some tests) has nowhere to publish to: nothing is recorded.
+    // A host without a message bus (some tests) has nowhere to publish to: nothing is recorded. The bus is looked for
+    // among the registrations, not resolved: building it here would check its settings before the host's start does.
     internal static WebApplication UseAuditLog(this WebApplication app)
     {
-        if (app.Services.GetService<AuditPublisher>() is not null && app.Services.GetService<IBus>() is not null)
+        var registered = app.Services.GetService<IServiceProviderIsService>();
+        if (registered is not null && registered.IsService(typeof(AuditPublisher)) && registered.IsService(typeof(IBus)))
             app.UseMiddleware<AuditMiddleware>();
         return app;
     }

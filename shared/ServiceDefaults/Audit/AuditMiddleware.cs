@@ -75,13 +75,14 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditPublisher publish
     {
         var at = time.GetUtcNow();
         var status = context.Response.StatusCode;
+        var (service, route) = attribution.Of(call.Endpoint);
         return new AuditRecorded(
             Guid.CreateVersion7(at),
             at,
             CallerOf(context.User),
-            attribution.Of(call.Endpoint).Service,
+            service,
             call.Method,
-            attribution.Of(call.Endpoint).Route,
+            route,
             call.Path,
             call.RouteValues,
             context.Response.Headers.Location is [{ Length: > 0 } location] ? UserText.Shown(location, MaxPathLength) : null,
