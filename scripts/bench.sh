@@ -16,7 +16,7 @@ case "${1:-}" in
   online) output=docs/benchmarks.md ;;
   batch) output=docs/benchmarks-batch.md ;;
   reference) output=docs/benchmarks-reference.md ;;
-  *) echo "usage: scripts/bench.sh online [--duration SECONDS] [--gateway URL] | scripts/bench.sh batch | scripts/bench.sh reference" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh online [--duration SECONDS] [--gateway URL [--key KEY]] | scripts/bench.sh batch | scripts/bench.sh reference" >&2; exit 2 ;;
 esac
 
 ./scripts/fetch-demo-data.sh >/dev/null

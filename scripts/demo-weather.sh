@@ -49,11 +49,13 @@ for _ in $(seq 1 120); do
   kill -0 $platform 2>/dev/null || { echo "the platform stopped; see $out/platform.log" >&2; exit 1; }
   sleep 1
 done
-curl -sf -o /dev/null -w "registered version 1: HTTP %{http_code}\n" -X POST "$url/api/v1/models/seattle-weather/versions" \
+# The first start writes the platform's admin key there (mode 0600); a curl config on stdin keeps it off command lines.
+auth="header = \"authorization: Bearer $(cat "$out/store/admin-key")\""
+curl -sf -K - <<<"$auth" -o /dev/null -w "registered version 1: HTTP %{http_code}\n" -X POST "$url/api/v1/models/seattle-weather/versions" \
   -F card=@"$out/trained/seattle-weather/1/model-card.json" -F onnx=@"$out/trained/seattle-weather/1/model.onnx" >&2
 # Served once FeatureBuilder, Inference and Monitor have the version.
 for _ in $(seq 1 60); do
-  curl -sf "$url/api/v1/models/seattle-weather" >/dev/null && break
+  curl -sf -K - <<<"$auth" "$url/api/v1/models/seattle-weather" >/dev/null && break
   sleep 1
 done
 
@@ -71,12 +73,12 @@ echo "4. the report" >&2
   printf '\n## Retraining jobs (GET /api/v1/models/seattle-weather/retrainings)\n\n'
   echo '| job | trigger | state | rows (training / hold-out) | champion | challenger | metric | decision | reason |'
   echo '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'
-  curl -sf "$url/api/v1/models/seattle-weather/retrainings" | jq -r '.jobs // . | reverse | .[] |
+  curl -sf -K - <<<"$auth" "$url/api/v1/models/seattle-weather/retrainings" | jq -r '.jobs // . | reverse | .[] |
     "| \(.jobId[0:8]) | \(.trigger) | \(.state) | \(if .data then "\(.data.trainingRows) / \(.data.holdoutRows)" else "–" end) | \(.championVersion // "–") | \(.challengerVersion // .evaluation.challenger.version // "–") | \(.evaluation.metric // "–") | \(.evaluation.decision // .skippedBecause // "–") | \(([.evaluation.reason, .error] | map(select(. != null)) | join("; ")) | gsub("\\|"; "/")) |"'
   printf '\n## Versions and aliases (GET /api/v1/models/seattle-weather/versions)\n\n'
-  curl -sf "$url/api/v1/models/seattle-weather/versions" | jq -r '"champion: \(.aliases.champion // "–"); versions: \([.versions[].version] | join(", "))"'
+  curl -sf -K - <<<"$auth" "$url/api/v1/models/seattle-weather/versions" | jq -r '"champion: \(.aliases.champion // "–"); versions: \([.versions[].version] | join(", "))"'
   printf '\n## Rollouts (GET /api/v1/models/seattle-weather/rollouts)\n\n'
-  curl -sf "$url/api/v1/models/seattle-weather/rollouts" | jq -r '.rollouts[] | "- version \(.challengerVersion) against \(.championVersion) (\(.strategy), started by \(.startedBy)): \(.state); last step: \(.history[-1].reason // "–")"'
+  curl -sf -K - <<<"$auth" "$url/api/v1/models/seattle-weather/rollouts" | jq -r '.rollouts[] | "- version \(.challengerVersion) against \(.championVersion) (\(.strategy), started by \(.startedBy)): \(.state); last step: \(.history[-1].reason // "–")"'
   printf '\nCommand: SPEED=%s FROM=%s TO=%s scripts/demo-weather.sh\n' "$speed" "$from" "$to"
 } >"$out/report.md"
 cat "$out/report.md"

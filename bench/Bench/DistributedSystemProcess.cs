@@ -24,6 +24,9 @@ public sealed class DistributedSystemProcess : IDisposable
     /// <summary>The data folder (models, stores, logs) of this run.</summary>
     public string DataFolder => _dataFolder;
 
+    /// <summary>The admin key the Retrainer wrote at this run's first start (the system is ready, so it is there).</summary>
+    public string AdminKey => File.ReadAllText(Path.Combine(_dataFolder, "store", "admin-key")).Trim();
+
     /// <summary>Starts the system and waits until it serves predictions.</summary>
     public static async Task<DistributedSystemProcess> StartAsync(
         string repositoryRoot, string modelsFolder, int gatewayPort, IReadOnlyDictionary<string, string>? environment = null)

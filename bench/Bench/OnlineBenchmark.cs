@@ -22,7 +22,7 @@ public sealed record OnlineResult(string Path, int BatchSize, double RequestsPer
 /// model-in-the-web-server, (c) the tensor API through the gateway, (d) the raw-record API through the
 /// gateway, FeatureBuilder, RabbitMQ and an Inference replica.
 /// </summary>
-public sealed class OnlineBenchmark(BenchData data, Uri naiveServer, Uri gateway, TimeSpan duration)
+public sealed class OnlineBenchmark(BenchData data, Uri naiveServer, Uri gateway, string key, TimeSpan duration)
 {
     private const int DistinctBodies = 200;
     private static readonly int[] CallerLevels = [1, 8, 32];
@@ -35,6 +35,8 @@ public sealed class OnlineBenchmark(BenchData data, Uri naiveServer, Uri gateway
         {
             Timeout = TimeSpan.FromSeconds(30),
         };
+        // Sent to the naive server too, so both sides carry the same header bytes.
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         using var scorer = OnnxScorer.Load(data.Bundle.Card, data.Bundle.Onnx);
         var model = data.Bundle.Card.Name;
         var results = new List<OnlineResult>();

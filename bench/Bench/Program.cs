@@ -1,15 +1,16 @@
 using Bench;
 
-// bench online [--duration SECONDS] [--gateway URL] [--models FOLDER]
+// bench online [--duration SECONDS] [--gateway URL [--key KEY]] [--models FOLDER]
 //   Measures the online paths (see OnlineBenchmark) and prints the Markdown report; with --output FILE it
-//   also writes it there. Without --gateway it starts the distributed mode itself (scripts/run-distributed.sh).
+//   also writes it there. Without --gateway it starts the distributed mode itself (scripts/run-distributed.sh) and
+//   uses the admin key of that run; with --gateway it sends --key, by default the key in .data/store/admin-key.
 // bench batch [--models FOLDER]
 //   Scores flights-3m.parquet as one batch in the distributed mode and raw in-process (see BatchBenchmark).
 // bench reference [--models FOLDER]
 //   Builds a reference from 100,000 flights as the registry does with a version's reference file (see ReferenceBenchmark).
 if (args is not ["online" or "batch" or "reference", ..])
 {
-    Console.Error.WriteLine("usage: bench online [--duration SECONDS] [--gateway URL] [--models FOLDER] [--output FILE] | bench batch [--models FOLDER] [--output FILE] | bench reference [--models FOLDER] [--output FILE]");
+    Console.Error.WriteLine("usage: bench online [--duration SECONDS] [--gateway URL [--key KEY]] [--models FOLDER] [--output FILE] | bench batch [--models FOLDER] [--output FILE] | bench reference [--models FOLDER] [--output FILE]");
     return 2;
 }
 
@@ -45,20 +46,25 @@ DistributedSystemProcess? system = null;
 try
 {
     Uri gateway;
+    string key;
     if (options.TryGetValue("--gateway", out var given))
     {
         gateway = new Uri(given);
+        var keyFile = Path.Combine(root, ".data", "store", "admin-key");
+        key = options.GetValueOrDefault("--key") ?? (File.Exists(keyFile) ? File.ReadAllText(keyFile).Trim()
+            : throw new InvalidOperationException($"give the platform's key with --key (no {keyFile})"));
     }
     else
     {
         Console.Error.WriteLine("starting the distributed mode (scripts/run-distributed.sh)");
         system = await DistributedSystemProcess.StartAsync(root, models, 5400);
         gateway = system.Gateway;
+        key = system.AdminKey;
     }
 
     Console.Error.WriteLine("measuring");
-    var results = await new OnlineBenchmark(data, naive.Address, gateway, duration).RunAsync();
-    var shown = options.Where(option => option.Key != "--output").SelectMany(option => new[] { option.Key, option.Value });
+    var results = await new OnlineBenchmark(data, naive.Address, gateway, key, duration).RunAsync();
+    var shown = options.Where(option => option.Key is not "--output" and not "--key").SelectMany(option => new[] { option.Key, option.Value });
     var report = BenchReport.Of(("./scripts/bench.sh online " + string.Join(' ', shown)).Trim(), results, duration);
     Console.WriteLine(report);
     if (options.TryGetValue("--output", out var output))

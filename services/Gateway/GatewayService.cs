@@ -2,6 +2,8 @@ using Gateway.Endpoints;
 using Gateway.Limits;
 using Gateway.OpenApi;
 using Gateway.Proxy;
+using Gateway.Security;
+using Microsoft.AspNetCore.Authorization;
 using ServiceDefaults;
 
 namespace Gateway;
@@ -23,7 +25,7 @@ public static class GatewayService
     /// <summary>
     /// Adds the gateway: its options (section <c>Gateway</c>, validated at start-up), the reverse proxy
     /// configured by the <c>ReverseProxy</c> section (empty in the embedded host, where every endpoint is
-    /// local) and the public OpenAPI document. Call it after <c>AddServiceDefaults</c> and before
+    /// local) with every route requiring its operation's scope, and the public OpenAPI document. Call it after <c>AddServiceDefaults</c> and before
     /// <c>AddMessageBus</c>.
     /// </summary>
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
@@ -33,7 +35,13 @@ public static class GatewayService
         builder.AddValidatedOptions<GatewayOptions>(GatewayOptions.SectionName);
 
         // Routes and clusters live in configuration, so a deployment changes destinations without a build.
-        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection(ReverseProxySection));
+        // Every route requires the scope the public document gives its operation (Security/OperationScopeRequirement).
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection(ReverseProxySection))
+            .AddConfigFilter<OperationScopeRouteFilter>();
+        builder.Services.AddSingleton<IAuthorizationHandler, OperationScopeHandler>();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(OperationScopeRequirement.PolicyName, policy => policy.AddRequirements(new OperationScopeRequirement()));
 
         builder.Services.AddSingleton<UpstreamApiDocuments>();
         builder.Services.AddSingleton<PublicApiDocument>();

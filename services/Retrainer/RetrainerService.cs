@@ -68,11 +68,9 @@ public static class RetrainerService
         builder.Services.AddHostedService(services => services.GetRequiredService<RolloutController>());
 
         // API keys: the Retrainer owns them; every service (this one too) checks requests against the list it announces.
-        builder.AddPlatformSecurity();
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddSingleton<ApiKeys>();
         builder.Services.AddHostedService<AdminKeyBootstrap>();
-        builder.AddApiKeysSync();
 
         // The audit log: every service publishes its admin calls (the service defaults); the Retrainer keeps them.
         builder.AddValidatedOptions<AuditOptions>(AuditOptions.SectionName);

@@ -43,8 +43,8 @@ public static class HealthCheckExtensions
     internal static WebApplication MapDefaultHealthChecks(this WebApplication app)
     {
         // Mapped in every environment: compose and Kubernetes probe them in production.
-        app.MapHealthChecks(LivePath, OptionsFor(LiveTag)).DisableHttpMetrics();
-        app.MapHealthChecks(ReadyPath, OptionsFor(ReadyTag)).DisableHttpMetrics();
+        app.MapHealthChecks(LivePath, OptionsFor(LiveTag)).DisableHttpMetrics().AllowAnonymous();
+        app.MapHealthChecks(ReadyPath, OptionsFor(ReadyTag)).DisableHttpMetrics().AllowAnonymous();
         return app;
     }
 

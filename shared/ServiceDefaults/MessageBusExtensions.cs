@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
+using ServiceDefaults.Security;
+
 namespace ServiceDefaults;
 
 /// <summary>
@@ -65,6 +67,11 @@ public static class MessageBusExtensions
     public static IHostApplicationBuilder AddMessageBus(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // Every process with a bus and the platform's security follows the key owner's list of API keys (unless security is off).
+        if (builder.Services.Any(service => service.ServiceType == typeof(ApiKeyDirectory))
+            && builder.Configuration.GetSection(SecurityOptions.SectionName).GetValue(nameof(SecurityOptions.Enabled), true))
+            builder.AddApiKeysSync();
 
         var composition = MessageBusComposition.Of(builder);
         composition.MarkBusAdded();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ServiceDefaults.Security;
 
 namespace ServiceDefaults;
 
@@ -18,7 +19,11 @@ public static class OpenApiExtensions
 
     internal static IHostApplicationBuilder AddDefaultOpenApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi(DocumentName);
+        builder.Services.AddOpenApi(DocumentName, options =>
+        {
+            options.AddDocumentTransformer(ScopeDocumentation.AddSchemesAsync);
+            options.AddOperationTransformer(ScopeDocumentation.AddRequirementAsync);
+        });
         return builder;
     }
 
@@ -26,7 +31,7 @@ public static class OpenApiExtensions
     {
         // A literal path (the document name defaults to "v1"), so /openapi/{anything else}.json stays free
         // for the gateway's public document.
-        app.MapOpenApi(DocumentPath);
+        app.MapOpenApi(DocumentPath).AllowAnonymous();
         return app;
     }
 }

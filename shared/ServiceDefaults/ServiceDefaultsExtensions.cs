@@ -37,6 +37,7 @@ public static class ServiceDefaultsExtensions
         builder.AddDefaultHealthChecks();
         builder.AddDefaultProblemDetails();
         builder.AddDefaultOpenApi();
+        builder.AddPlatformSecurity();
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Apply(options.SerializerOptions));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddRandomness();

@@ -16,7 +16,8 @@ public static class ServiceInfoEndpoints
 
         endpoints.MapGet("/", () => TypedResults.Ok(description))
             .WithName($"Get{description.Name}ServiceInfo")
-            .WithTags(description.Name);
+            .WithTags(description.Name)
+            .AllowAnonymous();
         return endpoints;
     }
 }

@@ -3,6 +3,7 @@ using MassTransit.Logging;
 using MassTransit.Monitoring;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
@@ -11,6 +12,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using ServiceDefaults.Metrics;
+using ServiceDefaults.Security;
 
 namespace ServiceDefaults;
 
@@ -100,7 +102,12 @@ public static class TelemetryExtensions
     {
         app.UseRequestMetrics();
         // Scrapes are not traffic: they stay out of http.server.request.duration and out of the request metrics.
-        app.MapPrometheusScrapingEndpoint(MetricsPath).DisableHttpMetrics();
+        var metrics = app.MapPrometheusScrapingEndpoint(MetricsPath).DisableHttpMetrics();
+        // Open to scrapers by default (Security:OpenMetrics); otherwise it needs the read scope like the monitoring API.
+        if (app.Configuration.GetSection(SecurityOptions.SectionName).GetValue(nameof(SecurityOptions.OpenMetrics), true))
+            metrics.AllowAnonymous();
+        else
+            metrics.RequireScope(Scopes.Read);
         return app;
     }
 

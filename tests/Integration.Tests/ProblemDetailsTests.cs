@@ -38,8 +38,9 @@ public sealed class ProblemDetailsTests : IAsyncLifetime, IDisposable
         }));
         _app.MapPost("/echo", (Dictionary<string, int> body) => TypedResults.Ok(body));
         await _app.StartAsync();
+        TestKeys.Trust(_app.Services);
 
-        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+        _client = TestKeys.Authorized(new HttpClient { BaseAddress = new Uri(_app.Urls.First()) });
     }
 
     [Fact]

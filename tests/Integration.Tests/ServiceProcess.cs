@@ -26,6 +26,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             "OTEL_", "Messaging__", "ConnectionStrings__", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "Registry__", "Storage__",
             "ServedModels__", "FeatureBuilder__", "Inference__", "Gateway__", "ReverseProxy__", "Batches__", "Feedback__",
             "Monitoring__", "ComputationalMonitoring__", "Retraining__", "Rollouts__", "Telemetry__", "Randomness__", "Logging__",
+            "Security__",
         ];
 
     private readonly Process _process;
@@ -43,14 +44,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         BaseAddress = baseAddress;
         _process = process;
         // Generous: a busy machine can hold one answer for seconds, and a test's verdict must not depend on that.
-        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Client = TestKeys.Authorized(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) });
     }
 
     public string Name { get; }
 
     public Uri BaseAddress { get; }
 
-    /// <summary>A client for the service's HTTP API.</summary>
+    /// <summary>A client for the service's HTTP API, sending <see cref="TestKeys.Admin"/> (a Retrainer of the test takes it as its first key).</summary>
     public HttpClient Client { get; }
 
     /// <summary>The last lines the process wrote to stdout and stderr.</summary>
@@ -106,6 +107,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         // The Retrainer would otherwise train the demo model at start-up.
         start.Environment["Registry__BootstrapDemoModel"] = "false";
+        // A Retrainer takes the tests' admin key as its first key and announces it, so every client below may use it.
+        start.Environment["Security__AdminKeyFile"] = TestKeys.AdminKeyFile;
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

@@ -17,7 +17,10 @@ public sealed class ServiceReadinessTests(RabbitMqFixture broker) : IClassFixtur
     {
         await using var virtualHost = await broker.CreateVirtualHostAsync(service.ToLowerInvariant());
         using var folders = new ServiceFolders();
-        await using var process = ServiceProcess.Start(service, folders.With(virtualHost.ServiceEnvironment()));
+        // Each service alone: with security on, all but the key owner would wait for keys (tested below).
+        var environment = folders.With(virtualHost.ServiceEnvironment());
+        environment["Security__Enabled"] = "false";
+        await using var process = ServiceProcess.Start(service, environment);
 
         var ready = HealthReport.Parse(await process.WaitForStatusAsync("/health/ready", HttpStatusCode.OK, Deadlines.ProcessStart));
         Assert.Equal("Healthy", ready.Status);
@@ -27,6 +30,37 @@ public sealed class ServiceReadinessTests(RabbitMqFixture broker) : IClassFixtur
 
         var live = HealthReport.Parse(await process.WaitForStatusAsync("/health/live", HttpStatusCode.OK, Deadlines.ProcessStart));
         Assert.Equal("Healthy", live.Status);
+    }
+
+    [Fact]
+    public async Task A_service_is_not_ready_until_the_key_owner_has_given_it_the_API_keys()
+    {
+        await using var virtualHost = await broker.CreateVirtualHostAsync("keys");
+        using var folders = new ServiceFolders();
+        await using var inference = ServiceProcess.Start("Inference", folders.With(virtualHost.ServiceEnvironment()));
+        await inference.WaitUntilLiveAsync(Deadlines.ProcessStart);
+
+        // Connected, but without keys: not ready, and an operation that needs a credential is a 503, not a 401.
+        await Poll.UntilAsync(async () =>
+            {
+                using var response = await inference.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                var report = HealthReport.Parse(await response.Content.ReadAsStringAsync());
+                return report.BusCheck?.Status == "Healthy"
+                    && report.Checks.Single(check => check.Name == "api-keys").Status == "Unhealthy"
+                    && response.StatusCode == HttpStatusCode.ServiceUnavailable;
+            },
+            Deadlines.DistributedState, "ready to show the bus connected and the keys missing", inference.Failure);
+        using (var before = await inference.Client.GetAsync(new Uri("/v2", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, before.StatusCode);
+            Assert.NotNull(before.Headers.RetryAfter);
+        }
+
+        // The key owner starts: it takes the tests' admin key and announces it; the replica becomes ready and takes it.
+        await using var retrainer = ServiceProcess.Start("Retrainer", folders.With(virtualHost.ServiceEnvironment()));
+        await inference.WaitForStatusAsync("/health/ready", HttpStatusCode.OK, Deadlines.ProcessStart);
+        using var after = await inference.Client.GetAsync(new Uri("/v2", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
     [Fact]

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Modeling.Files;
 using Modeling.Records;
+using ServiceDefaults.Security;
 
 namespace FeatureBuilder.Endpoints;
 
@@ -25,23 +26,23 @@ public static class BatchEndpoints
     public static IEndpointRouteBuilder MapBatchEndpoints(this IEndpointRouteBuilder app)
     {
         var batches = app.MapGroup("/api/v1/models/{model}/batches").WithTags("Batches");
-        batches.MapPost("/", SubmitAsync)
+        batches.MapPost("/", SubmitAsync).RequireScope(Scopes.Predict)
             .WithSummary("Submits a batch: upload a CSV, JSON Lines or Parquet file (body or multipart), or name a file of the input folder.")
             .Produces<BatchStatus>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        batches.MapGet("/", ListAsync).WithSummary("Lists the model's batches, newest first.");
-        batches.MapGet("/{id}", GetAsync).WithSummary("A batch's state, row counts, rate and time left.").ProducesProblem(StatusCodes.Status404NotFound);
-        batches.MapGet("/{id}/results", ResultsAsync)
+        batches.MapGet("/", ListAsync).RequireScope(Scopes.Read).WithSummary("Lists the model's batches, newest first.");
+        batches.MapGet("/{id}", GetAsync).RequireScope(Scopes.Read).WithSummary("A batch's state, row counts, rate and time left.").ProducesProblem(StatusCodes.Status404NotFound);
+        batches.MapGet("/{id}/results", ResultsAsync).RequireScope(Scopes.Read)
             .WithSummary("Streams a finished batch's results in input order as CSV, JSON Lines or Parquet (Accept or ?format=).")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        batches.MapGet("/{id}/errors", ErrorsAsync)
+        batches.MapGet("/{id}/errors", ErrorsAsync).RequireScope(Scopes.Read)
             .WithSummary("Streams the batch's invalid rows with their field errors as JSON Lines or CSV.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        batches.MapDelete("/{id}", DeleteAsync).WithSummary("Deletes the batch (stopping it if it runs) with its results.").ProducesProblem(StatusCodes.Status404NotFound);
+        batches.MapDelete("/{id}", DeleteAsync).RequireScope(Scopes.Predict).WithSummary("Deletes the batch (stopping it if it runs) with its results.").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

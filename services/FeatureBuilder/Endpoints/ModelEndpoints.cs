@@ -1,6 +1,7 @@
 using FeatureBuilder.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ServiceDefaults.Security;
 
 namespace FeatureBuilder.Endpoints;
 
@@ -11,8 +12,8 @@ public static class ModelEndpoints
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
     {
         var models = app.MapGroup("/api/v1/models").WithTags("Models");
-        models.MapGet("/", List).WithSummary("The served models with the fields a record must carry.");
-        models.MapGet("/{model}", Get).WithSummary("One served model with the fields a record must carry.");
+        models.MapGet("/", List).RequireScope(Scopes.Read).WithSummary("The served models with the fields a record must carry.");
+        models.MapGet("/{model}", Get).RequireScope(Scopes.Read).WithSummary("One served model with the fields a record must carry.");
         return app;
     }
 

@@ -1,10 +1,11 @@
-using Contracts.Predictions;
 using System.Text.Json;
+using Contracts.Predictions;
 using FeatureBuilder.Models;
 using FeatureBuilder.Online;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ServiceDefaults.Metrics;
+using ServiceDefaults.Security;
 
 namespace FeatureBuilder.Endpoints;
 
@@ -17,7 +18,7 @@ public static class PredictEndpoints
     /// <summary>Maps the predict endpoint.</summary>
     public static IEndpointRouteBuilder MapPredictEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/models/{model}/predict", PredictAsync)
+        app.MapPost("/api/v1/models/{model}/predict", PredictAsync).RequireScope(Scopes.Predict)
             .WithTags("Predictions")
             .WithSummary("Predicts for one record (a JSON object) or an array of records.")
             .Accepts<JsonElement>("application/json")

@@ -3,6 +3,7 @@ using FeedbackCollector.Outcomes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ServiceDefaults;
+using ServiceDefaults.Security;
 
 namespace FeedbackCollector.Endpoints;
 
@@ -19,7 +20,7 @@ public static class FeedbackEndpoints
     public static IEndpointRouteBuilder MapFeedbackEndpoints(this IEndpointRouteBuilder app)
     {
         var feedback = app.MapGroup("/api/v1/feedback").WithTags("Feedback");
-        feedback.MapPost("", PostAsync)
+        feedback.MapPost("", PostAsync).RequireScope(Scopes.Feedback)
             .WithName("PostFeedback")
             .WithSummary("Ground truth: one outcome, or {\"outcomes\":[…]}, each joined to its prediction now or held until it is logged.")
             .Accepts<FeedbackRequest>("application/json")
@@ -27,10 +28,10 @@ public static class FeedbackEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         // "stats" is matched before {outcomeId}: a literal segment wins over a parameter.
-        feedback.MapGet("/stats", StatsAsync)
+        feedback.MapGet("/stats", StatsAsync).RequireScope(Scopes.Read)
             .WithName("GetFeedbackStats")
             .WithSummary("How many outcomes were received, joined, are pending or orphaned, and duplicates; in all and per model.");
-        feedback.MapGet("/{outcomeId}", GetAsync)
+        feedback.MapGet("/{outcomeId}", GetAsync).RequireScope(Scopes.Read)
             .WithName("GetOutcome")
             .WithSummary("One outcome, with its status and the predictions it is joined to.")
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -3,6 +3,7 @@ using Contracts.Predictions;
 using FeedbackCollector.Predictions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ServiceDefaults;
+using ServiceDefaults.Security;
 
 namespace FeedbackCollector.Endpoints;
 
@@ -23,12 +24,12 @@ public static class PredictionEndpoints
     {
         var predictions = app.MapGroup("/api/v1/predictions").WithTags("Predictions");
         // {id} has no :guid constraint on purpose: a malformed id gets a 400 that says so, not an empty 404.
-        predictions.MapGet("/{id}", GetAsync)
+        predictions.MapGet("/{id}", GetAsync).RequireScope(Scopes.Read)
             .WithName("GetPrediction")
             .WithSummary("One logged prediction, with the record and features it was made from.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        predictions.MapGet("/", ListAsync)
+        predictions.MapGet("/", ListAsync).RequireScope(Scopes.Read)
             .WithName("ListPredictionsByEntityKey")
             .WithSummary("The logged predictions of a model for one entity key, newest first.")
             .ProducesProblem(StatusCodes.Status400BadRequest);

@@ -21,10 +21,11 @@ public static class PublicApiEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        app.MapGet(DocumentPath, GetDocumentAsync).ExcludeFromDescription();
+        app.MapGet(DocumentPath, GetDocumentAsync).ExcludeFromDescription().AllowAnonymous();
         app.MapScalarApiReference(ReferencePath, options => options
             .WithTitle(PublicApiDocument.Title)
-            .AddDocument("public", PublicApiDocument.Title, DocumentPath));
+            .AddDocument("public", PublicApiDocument.Title, DocumentPath))
+            .AllowAnonymous();
         return app;
     }
 

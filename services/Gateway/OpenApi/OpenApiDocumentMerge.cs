@@ -4,8 +4,8 @@ namespace Gateway.OpenApi;
 
 /// <summary>
 /// Merges the public part of several OpenAPI documents (as JSON) into one: only the paths under
-/// <see cref="PublicPaths"/>, the components those paths reach (directly or through other components) and the
-/// tags their operations use.
+/// <see cref="PublicPaths"/>, the components those paths reach (directly, through other components, or as the security
+/// schemes their operations require) and the tags their operations use.
 /// </summary>
 /// <remarks>
 /// A component that two documents define under the same name with the same content is kept once. With
@@ -183,6 +183,14 @@ public sealed class OpenApiDocumentMerge
         var reached = new List<(string Kind, string Name)>();
         var seen = new HashSet<(string Kind, string Name)>();
         var pending = new Stack<JsonNode>(roots);
+
+        // An operation's security requirements name their schemes without a $ref.
+        foreach (var scheme in SecuritySchemesNamedBy(pending))
+        {
+            if (components["securitySchemes"]?[scheme] is not null && seen.Add(("securitySchemes", scheme)))
+                reached.Add(("securitySchemes", scheme));
+        }
+
         while (pending.TryPop(out var node))
         {
             foreach (var reference in RefsIn(node))
@@ -199,6 +207,15 @@ public sealed class OpenApiDocumentMerge
 
         return reached;
     }
+
+    private static List<string> SecuritySchemesNamedBy(IEnumerable<JsonNode> pathItems) =>
+        pathItems.OfType<JsonObject>()
+            .SelectMany(item => item.Where(member => OperationMethods.Contains(member.Key)))
+            .SelectMany(operation => operation.Value?["security"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .SelectMany(requirement => requirement.Select(scheme => scheme.Key))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
 
     private static IEnumerable<string> RefsIn(JsonNode node)
     {

@@ -11,7 +11,9 @@ namespace Gateway.OpenApi;
 /// The platform's public OpenAPI document: this process's own document (in the embedded host it already
 /// describes every service) merged with the documents of the proxy clusters (distributed mode), public paths
 /// only (see <see cref="OpenApiDocumentMerge"/>). Built at most once per
-/// <see cref="GatewayOptions.PublicDocumentCacheDuration"/>.
+/// <see cref="GatewayOptions.PublicDocumentCacheDuration"/>; a document that leaves out a cluster that did not answer
+/// (a service still starting) at most once per <see cref="PartialDocumentCacheDuration"/>, since the gateway enforces
+/// each operation's scope from it.
 /// </summary>
 public sealed partial class PublicApiDocument(
     [FromKeyedServices(OpenApiExtensions.DocumentName)] IOpenApiDocumentProvider localDocument,
@@ -28,6 +30,9 @@ public sealed partial class PublicApiDocument(
 
     // The name this process's own document is merged under (used in renamed components).
     private const string LocalSource = "gateway";
+
+    /// <summary>How long a document that leaves a cluster out is reused.</summary>
+    public static readonly TimeSpan PartialDocumentCacheDuration = TimeSpan.FromSeconds(2);
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -47,8 +52,8 @@ public sealed partial class PublicApiDocument(
             if (Fresh(_cached) is { } built)
                 return built.Json;
 
-            var json = await BuildAsync(cancellationToken);
-            _cached = new BuiltDocument(json, time.GetUtcNow() + options.Value.PublicDocumentCacheDuration);
+            var (json, complete) = await BuildAsync(cancellationToken);
+            _cached = new BuiltDocument(json, time.GetUtcNow() + (complete ? options.Value.PublicDocumentCacheDuration : PartialDocumentCacheDuration));
             return json;
         }
         finally
@@ -63,7 +68,7 @@ public sealed partial class PublicApiDocument(
     private BuiltDocument? Fresh(BuiltDocument? cached) =>
         cached is not null && time.GetUtcNow() < cached.ExpiresAt ? cached : null;
 
-    private async Task<string> BuildAsync(CancellationToken cancellationToken)
+    private async Task<(string Json, bool Complete)> BuildAsync(CancellationToken cancellationToken)
     {
         var upstream = upstreamDocuments.FetchAsync(cancellationToken);
         var local = await localDocument.GetOpenApiDocumentAsync(cancellationToken);
@@ -71,12 +76,13 @@ public sealed partial class PublicApiDocument(
 
         var merge = new OpenApiDocumentMerge();
         merge.Add(LocalSource, JsonNode.Parse(localJson) as JsonObject ?? []);
-        foreach (var document in await upstream)
+        var fetched = await upstream;
+        foreach (var document in fetched.Documents)
             merge.Add(document.ClusterId, document.Document);
         foreach (var conflict in merge.Conflicts)
             LogConflict(logger, conflict);
 
-        return merge.ToDocument(Title, Version).ToJsonString(Indented);
+        return (merge.ToDocument(Title, Version).ToJsonString(Indented), fetched.Complete);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Public OpenAPI document: {Conflict}")]

@@ -12,6 +12,11 @@ namespace Gateway.OpenApi;
 /// <param name="Document">The document as JSON.</param>
 public sealed record UpstreamApiDocument(string ClusterId, JsonObject Document);
 
+/// <summary>The documents of the clusters that answered.</summary>
+/// <param name="Documents">One per cluster that answered, ordered by cluster id.</param>
+/// <param name="Complete">Whether every configured cluster answered.</param>
+public sealed record UpstreamApiDocumentSet(IReadOnlyList<UpstreamApiDocument> Documents, bool Complete);
+
 /// <summary>
 /// Fetches <c>/openapi/v1.json</c> from each configured proxy cluster (distributed mode), from its first
 /// available (healthy or not yet probed) instance that answers, with the cluster's own HTTP client (so its TLS
@@ -23,12 +28,13 @@ public sealed partial class UpstreamApiDocuments(
     IOptions<GatewayOptions> options,
     ILogger<UpstreamApiDocuments> logger)
 {
-    /// <summary>The documents of every cluster that answered, ordered by cluster id.</summary>
-    public async Task<IReadOnlyList<UpstreamApiDocument>> FetchAsync(CancellationToken cancellationToken)
+    /// <summary>The documents of every cluster that answered, ordered by cluster id, and whether all did.</summary>
+    public async Task<UpstreamApiDocumentSet> FetchAsync(CancellationToken cancellationToken)
     {
         var clusters = proxyState.GetClusters().OrderBy(cluster => cluster.ClusterId, StringComparer.Ordinal).ToList();
         var documents = await Task.WhenAll(clusters.Select(cluster => FetchAsync(cluster, cancellationToken)));
-        return [.. documents.OfType<UpstreamApiDocument>()];
+        var answered = documents.OfType<UpstreamApiDocument>().ToList();
+        return new UpstreamApiDocumentSet(answered, answered.Count == clusters.Count);
     }
 
     private async Task<UpstreamApiDocument?> FetchAsync(ClusterState cluster, CancellationToken cancellationToken)

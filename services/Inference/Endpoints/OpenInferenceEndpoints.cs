@@ -8,6 +8,7 @@ using Modeling.Cards;
 using Modeling.Scoring;
 using ServiceDefaults;
 using ServiceDefaults.Metrics;
+using ServiceDefaults.Security;
 
 namespace Inference.Endpoints;
 
@@ -25,15 +26,15 @@ public static class OpenInferenceEndpoints
     public static IEndpointRouteBuilder MapOpenInferenceProtocol(this IEndpointRouteBuilder app)
     {
         var v2 = app.MapGroup("/v2").WithTags("Open Inference Protocol");
-        v2.MapGet("/", GetServerMetadata);
-        v2.MapGet("/health/live", () => TypedResults.Ok(new LiveResponse(true)));
-        v2.MapGet("/health/ready", GetServerReady);
-        v2.MapGet("/models/{model}", GetModelMetadata);
-        v2.MapGet("/models/{model}/versions/{version}", GetModelMetadata);
-        v2.MapGet("/models/{model}/ready", GetModelReady);
-        v2.MapGet("/models/{model}/versions/{version}/ready", GetModelReady);
-        v2.MapPost("/models/{model}/infer", InferAsync);
-        v2.MapPost("/models/{model}/versions/{version}/infer", InferAsync);
+        v2.MapGet("/", GetServerMetadata).RequireScope(Scopes.Read);
+        v2.MapGet("/health/live", () => TypedResults.Ok(new LiveResponse(true))).AllowAnonymous();
+        v2.MapGet("/health/ready", GetServerReady).AllowAnonymous();
+        v2.MapGet("/models/{model}", GetModelMetadata).RequireScope(Scopes.Read);
+        v2.MapGet("/models/{model}/versions/{version}", GetModelMetadata).RequireScope(Scopes.Read);
+        v2.MapGet("/models/{model}/ready", GetModelReady).RequireScope(Scopes.Read);
+        v2.MapGet("/models/{model}/versions/{version}/ready", GetModelReady).RequireScope(Scopes.Read);
+        v2.MapPost("/models/{model}/infer", InferAsync).RequireScope(Scopes.Predict);
+        v2.MapPost("/models/{model}/versions/{version}/infer", InferAsync).RequireScope(Scopes.Predict);
         return app;
     }
 

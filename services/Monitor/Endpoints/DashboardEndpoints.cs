@@ -27,7 +27,8 @@ public static class DashboardEndpoints
         app.MapMethods("/dashboard/{**file}", [HttpMethods.Get, HttpMethods.Head], (string? file, HttpContext context) => Serve(assets, file, context))
             .WithName("Dashboard")
             .WithTags("Dashboard")
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .AllowAnonymous();
         return app;
     }
 

@@ -4,6 +4,7 @@ using Monitor.Alerts;
 using Monitor.References;
 using Monitor.Windows;
 using ServiceDefaults;
+using ServiceDefaults.Security;
 
 namespace Monitor.Endpoints;
 
@@ -20,23 +21,23 @@ public static class MonitoringEndpoints
     public static IEndpointRouteBuilder MapMonitoringEndpoints(this IEndpointRouteBuilder app)
     {
         var monitoring = app.MapGroup("/api/v1/monitoring").WithTags("Monitoring");
-        monitoring.MapGet("/models", ListModels)
+        monitoring.MapGet("/models", ListModels).RequireScope(Scopes.Read)
             .WithName("ListMonitoredModels")
             .WithSummary("The model versions Monitor watches, with their traffic and active alerts.");
-        monitoring.MapGet("/models/{model}/versions/{version}", GetReport)
+        monitoring.MapGet("/models/{model}/versions/{version}", GetReport).RequireScope(Scopes.Read)
             .WithName("GetMonitoringReport")
             .WithSummary("Drift per column, prediction drift, realized and estimated performance, and the worst segments of a version's count or time window.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        monitoring.MapGet("/models/{model}/versions/{version}/timeline", GetTimelineAsync)
+        monitoring.MapGet("/models/{model}/versions/{version}/timeline", GetTimelineAsync).RequireScope(Scopes.Read)
             .WithName("GetMonitoringTimeline")
             .WithSummary("A version's drift, performance and latency per time bucket.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        monitoring.MapGet("/alerts", ListAlertsAsync)
+        monitoring.MapGet("/alerts", ListAlertsAsync).RequireScope(Scopes.Read)
             .WithName("ListAlerts")
             .WithSummary("Alert history, newest first.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        monitoring.MapGet("/alerts/active", ListRuleStates)
+        monitoring.MapGet("/alerts/active", ListRuleStates).RequireScope(Scopes.Read)
             .WithName("ListAlertRuleStates")
             .WithSummary("Every alert rule's current state per model version: ok, pending or firing.");
         return app;

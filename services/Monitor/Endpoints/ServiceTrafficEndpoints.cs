@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Monitor.Computational;
 using ServiceDefaults;
+using ServiceDefaults.Security;
 
 namespace Monitor.Endpoints;
 
@@ -19,11 +20,11 @@ public static class ServiceTrafficEndpoints
     public static IEndpointRouteBuilder MapServiceTrafficEndpoints(this IEndpointRouteBuilder app)
     {
         var monitoring = app.MapGroup("/api/v1/monitoring").WithTags("Monitoring");
-        monitoring.MapGet("/services", ListServices)
+        monitoring.MapGet("/services", ListServices).RequireScope(Scopes.Read)
             .WithName("ListServiceTraffic")
             .WithSummary("Requests, rate, errors and p50/p95/p99 latency per service and model version over the last minutes.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        monitoring.MapGet("/services/timeline", GetTimeline)
+        monitoring.MapGet("/services/timeline", GetTimeline).RequireScope(Scopes.Read)
             .WithName("GetServiceTrafficTimeline")
             .WithSummary("Requests, errors and latency percentiles per minute, service and model version.")
             .ProducesProblem(StatusCodes.Status400BadRequest);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Retrainer.Registry;
+using ServiceDefaults.Security;
 
 namespace Retrainer.Endpoints;
 
@@ -13,16 +14,16 @@ public static class ModelAliasEndpoints
     public static IEndpointRouteBuilder MapModelAliasEndpoints(this IEndpointRouteBuilder app)
     {
         var aliases = app.MapGroup("/api/v1/models/{model}/aliases").WithTags("Model registry");
-        aliases.MapGet("/", ListAsync)
+        aliases.MapGet("/", ListAsync).RequireScope(Scopes.Read)
             .WithName("ListModelAliases")
             .WithSummary("A model's aliases and the version that serves its traffic.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        aliases.MapPut("/{alias}", SetAsync)
+        aliases.MapPut("/{alias}", SetAsync).RequireScope(Scopes.Admin)
             .WithName("SetModelAlias")
             .WithSummary("Points an alias at a version ({\"version\": \"3\"}); moving 'champion' switches the version that serves traffic.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        aliases.MapDelete("/{alias}", DeleteAsync)
+        aliases.MapDelete("/{alias}", DeleteAsync).RequireScope(Scopes.Admin)
             .WithName("DeleteModelAlias")
             .WithSummary("Removes an alias; 'champion' can be moved but not removed (409).")
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -5,6 +5,7 @@ using Modeling.Bundles;
 using Modeling.Cards;
 using Retrainer.Registry;
 using Retrainer.Retraining;
+using ServiceDefaults.Security;
 
 namespace Retrainer.Endpoints;
 
@@ -23,25 +24,25 @@ public static class ModelVersionEndpoints
     public static IEndpointRouteBuilder MapModelVersionEndpoints(this IEndpointRouteBuilder app)
     {
         var versions = app.MapGroup("/api/v1/models/{model}/versions").WithTags("Model registry");
-        versions.MapGet("/", ListAsync)
+        versions.MapGet("/", ListAsync).RequireScope(Scopes.Read)
             .WithName("ListModelVersions")
             .WithSummary("A model's registered versions, newest first: card summary, metrics, lineage, aliases, checksum, size and whether each serves traffic.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        versions.MapGet("/{version}", GetAsync)
+        versions.MapGet("/{version}", GetAsync).RequireScope(Scopes.Read)
             .WithName("GetModelVersion")
             .WithSummary("One version with its whole model card.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        versions.MapGet("/{version}/card", GetCardAsync)
+        versions.MapGet("/{version}/card", GetCardAsync).RequireScope(Scopes.Read)
             .WithName("GetModelCard")
             .WithSummary("The version's model card (JSON).")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        versions.MapGet("/{version}/artifact", GetArtifactAsync)
+        versions.MapGet("/{version}/artifact", GetArtifactAsync).RequireScope(Scopes.Read)
             .WithName("DownloadModelArtifact")
             .WithSummary("The version's ONNX file; its ETag is the file's SHA-256.")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        versions.MapPost("/", RegisterAsync)
+        versions.MapPost("/", RegisterAsync).RequireScope(Scopes.Admin)
             .WithName("RegisterModelVersion")
             .WithSummary("Registers a new version: multipart/form-data with 'card' (the model card JSON), 'onnx' (the ONNX file) and optionally 'reference' (CSV, JSON Lines or Parquet records the card's reference statistics and metrics are computed from). It does not serve traffic until the champion alias points at it.")
             .Accepts<ModelVersionUpload>("multipart/form-data")
@@ -50,7 +51,7 @@ public static class ModelVersionEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        versions.MapPut("/{version}/reference", SetReferenceAsync)
+        versions.MapPut("/{version}/reference", SetReferenceAsync).RequireScope(Scopes.Admin)
             .WithName("SetModelVersionReference")
             .WithSummary("Replaces the reference statistics a version's traffic is compared with (and its metrics, when the records carry labels), computed from records sent as the body (text/csv, application/jsonl, application/vnd.apache.parquet) or as the multipart part 'reference'. Monitor compares with them from then on.")
             .Produces<ModelVersionView>()
@@ -58,7 +59,7 @@ public static class ModelVersionEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        versions.MapDelete("/{version}", DeleteAsync)
+        versions.MapDelete("/{version}", DeleteAsync).RequireScope(Scopes.Admin)
             .WithName("DeleteModelVersion")
             .WithSummary("Deletes a version's card and ONNX file; refused (409) for a version that serves traffic or that an alias points at.")
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Retrainer.Retraining;
 using Modeling.Text;
+using Retrainer.Retraining;
 using ServiceDefaults;
+using ServiceDefaults.Security;
 
 namespace Retrainer.Endpoints;
 
@@ -17,13 +18,13 @@ public static class RetrainingEndpoints
     public static IEndpointRouteBuilder MapRetrainingEndpoints(this IEndpointRouteBuilder app)
     {
         var retrainings = app.MapGroup("/api/v1/models/{model}/retrainings").WithTags("Retraining");
-        retrainings.MapPost("/", RequestAsync)
+        retrainings.MapPost("/", RequestAsync).RequireScope(Scopes.Admin)
             .WithName("RequestRetraining")
             .WithSummary("Triggers a retraining of the model; recorded as skipped when one is running.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        retrainings.MapGet("/", ListAsync).WithName("ListRetrainings").WithSummary("The model's retraining jobs, newest first.")
+        retrainings.MapGet("/", ListAsync).RequireScope(Scopes.Read).WithName("ListRetrainings").WithSummary("The model's retraining jobs, newest first.")
             .ProducesValidationProblem();
-        retrainings.MapGet("/{jobId}", GetAsync).WithName("GetRetraining").WithSummary("One retraining job with its data, evaluation and decision.")
+        retrainings.MapGet("/{jobId}", GetAsync).RequireScope(Scopes.Read).WithName("GetRetraining").WithSummary("One retraining job with its data, evaluation and decision.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }

@@ -6,6 +6,7 @@ using Modeling.Text;
 using Retrainer.Registry;
 using Retrainer.Rollouts;
 using ServiceDefaults;
+using ServiceDefaults.Security;
 
 namespace Retrainer.Endpoints;
 
@@ -21,21 +22,21 @@ public static class RolloutEndpoints
     public static IEndpointRouteBuilder MapRolloutEndpoints(this IEndpointRouteBuilder app)
     {
         var rollouts = app.MapGroup("/api/v1/models/{model}/rollouts").WithTags("Rollouts");
-        rollouts.MapPost("/", StartAsync)
+        rollouts.MapPost("/", StartAsync).RequireScope(Scopes.Admin)
             .WithName("StartRollout")
             .WithSummary("Starts rolling a registered version out: single, shadow, ab, canary or bandit.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        rollouts.MapGet("/", ListAsync).WithName("ListRollouts").WithSummary("The model's rollouts, newest first.").ProducesValidationProblem();
-        rollouts.MapGet("/active", ActiveAsync).WithName("GetActiveRollout").WithSummary("The running or paused rollout of the model.")
+        rollouts.MapGet("/", ListAsync).RequireScope(Scopes.Read).WithName("ListRollouts").WithSummary("The model's rollouts, newest first.").ProducesValidationProblem();
+        rollouts.MapGet("/active", ActiveAsync).RequireScope(Scopes.Read).WithName("GetActiveRollout").WithSummary("The running or paused rollout of the model.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        rollouts.MapGet("/{rolloutId}", GetAsync).WithName("GetRollout").WithSummary("One rollout with its history and live numbers.")
+        rollouts.MapGet("/{rolloutId}", GetAsync).RequireScope(Scopes.Read).WithName("GetRollout").WithSummary("One rollout with its history and live numbers.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         foreach (var action in new[] { "pause", "resume", "promote", "rollback" })
         {
             rollouts.MapPost("/{rolloutId}/" + action, (string model, string rolloutId, RolloutActionBody? body, RolloutManager manager, RolloutEvidence evidence, CancellationToken cancellationToken) =>
-                    ActAsync(action, model, rolloutId, body, manager, evidence, cancellationToken))
+                    ActAsync(action, model, rolloutId, body, manager, evidence, cancellationToken)).RequireScope(Scopes.Admin)
                 .WithName(CultureInfo.InvariantCulture.TextInfo.ToTitleCase(action) + "Rollout")
                 .WithSummary(action switch
                 {

@@ -5,6 +5,7 @@ using Retrainer.Registry;
 using Retrainer.Retraining;
 using Retrainer.TrainingData;
 using ServiceDefaults;
+using ServiceDefaults.Security;
 
 namespace Retrainer.Endpoints;
 
@@ -19,14 +20,14 @@ public static class TrainingDataEndpoints
     /// <summary>Maps the training data export.</summary>
     public static IEndpointRouteBuilder MapTrainingDataEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/models/{model}/training-data", ExportAsync)
+        app.MapGet("/api/v1/models/{model}/training-data", ExportAsync).RequireScope(Scopes.Read)
             .WithTags("Retraining")
             .WithName("ExportTrainingData")
             .WithSummary("The labelled rows kept from the model's outcomes, oldest first, observed in [from, to) (RFC 3339; default: all), as format=csv (default), jsonl or parquet: the card's raw fields, the label field, observedAt, outcomeId, modelVersion, reportedBy.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapGet("/api/v1/models/{model}/retrainings/{jobId}/training-data", ExportJobAsync)
+        app.MapGet("/api/v1/models/{model}/retrainings/{jobId}/training-data", ExportJobAsync).RequireScope(Scopes.Read)
             .WithTags("Retraining")
             .WithName("ExportJobTrainingData")
             .WithSummary("The rows an external trainer's retraining job asks the team to train on: the kept rows of its window before its hold-out, oldest first, as format=csv (default), jsonl or parquet.")

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Modeling.Cards;
 using Retrainer.Registry;
 using Retrainer.TrainingData;
+using ServiceDefaults.Security;
 
 namespace Retrainer.Endpoints;
 
@@ -25,7 +26,7 @@ public static class TrainingDatasetEndpoints
     public static IEndpointRouteBuilder MapTrainingDatasetEndpoints(this IEndpointRouteBuilder app)
     {
         var dataset = app.MapGroup("/api/v1/models/{model}/training-dataset").WithTags("Retraining");
-        dataset.MapPut("/", UploadAsync)
+        dataset.MapPut("/", UploadAsync).RequireScope(Scopes.Admin)
             .WithName("UploadTrainingDataset")
             .WithSummary("Keeps the model's training dataset, replacing the one it had: labelled records sent as the body (text/csv, application/jsonl or application/x-ndjson, application/vnd.apache.parquet) or as the multipart part 'dataset', checked with the served version's card (its features, and its label rule on the column label.field). recent-plus-earlier retraining trains on its rows as the model's earlier data.")
             .Produces<TrainingDatasetView>()
@@ -33,11 +34,11 @@ public static class TrainingDatasetEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        dataset.MapGet("/", GetAsync)
+        dataset.MapGet("/", GetAsync).RequireScope(Scopes.Read)
             .WithName("GetTrainingDataset")
             .WithSummary("The model's uploaded training dataset: file name, format, size, SHA-256, rows, labelled rows, the card it was checked with, when it was uploaded, and how a challenger's lineage names it.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        dataset.MapDelete("/", DeleteAsync)
+        dataset.MapDelete("/", DeleteAsync).RequireScope(Scopes.Admin)
             .WithName("DeleteTrainingDataset")
             .WithSummary("Deletes the model's uploaded training dataset; retraining no longer uses it.")
             .ProducesProblem(StatusCodes.Status404NotFound);

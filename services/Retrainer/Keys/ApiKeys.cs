@@ -8,12 +8,29 @@ namespace Retrainer.Keys;
 /// The platform's API keys (docs/security.md), owned by the Retrainer: created (the key shown once), listed, revoked;
 /// after every change the list every service checks against (<see cref="ApiKeysChanged"/>, hashes only) is announced.
 /// </summary>
-public sealed partial class ApiKeys(ApiKeyStore store, IBus bus, TimeProvider time, ILogger<ApiKeys> logger)
+public sealed partial class ApiKeys(ApiKeyStore store, IBus bus, ApiKeyDirectory directory, TimeProvider time, ILogger<ApiKeys> logger)
 {
     /// <summary>Creates a key; returns it stored and the whole key, which is never shown again.</summary>
     public async Task<(ApiKey Stored, string Key)> CreateAsync(string name, IReadOnlyList<string> scopes, DateTimeOffset? expiresAt, string createdBy, CancellationToken cancellationToken)
     {
         var (keyId, key) = ApiKeySecret.Create();
+        return (await SaveNewAsync(keyId, key, name, scopes, expiresAt, createdBy, cancellationToken), key);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="key"/>, made elsewhere (an operator's secret store), as a key of the platform; returns it
+    /// stored. The caller has checked its form (<see cref="ApiKeySecret.TryParse"/>).
+    /// </summary>
+    public Task<ApiKey> ImportAsync(string key, string name, IReadOnlyList<string> scopes, string createdBy, CancellationToken cancellationToken)
+    {
+        if (!ApiKeySecret.TryParse(key, out var keyId))
+            throw new ArgumentException("Not the form of an API key (mlp_<id>_<secret>).", nameof(key));
+        return SaveNewAsync(keyId, key, name, scopes, expiresAt: null, createdBy, cancellationToken);
+    }
+
+    private async Task<ApiKey> SaveNewAsync(
+        string keyId, string key, string name, IReadOnlyList<string> scopes, DateTimeOffset? expiresAt, string createdBy, CancellationToken cancellationToken)
+    {
         var stored = new ApiKey
         {
             KeyId = keyId,
@@ -27,7 +44,7 @@ public sealed partial class ApiKeys(ApiKeyStore store, IBus bus, TimeProvider ti
         await store.SaveAsync(stored, cancellationToken);
         LogCreated(logger, keyId, stored.Scopes, createdBy);
         await AnnounceAsync(cancellationToken);
-        return (stored, key);
+        return stored;
     }
 
     /// <summary>Every key, revoked ones included, oldest first.</summary>
@@ -60,8 +77,16 @@ public sealed partial class ApiKeys(ApiKeyStore store, IBus bus, TimeProvider ti
             changedAt);
     }
 
-    private async Task AnnounceAsync(CancellationToken cancellationToken) =>
-        await bus.Publish(await DirectoryAsync(cancellationToken), cancellationToken);
+    /// <summary>
+    /// Gives this process's own checks the list at once (so the key owner, and the embedded host, never wait for their
+    /// own announcement) and announces it to every other process.
+    /// </summary>
+    public async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        var list = await DirectoryAsync(cancellationToken);
+        directory.Update(list);
+        await bus.Publish(list, cancellationToken);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API key {KeyId} created with scopes {Scopes} by {CreatedBy}")]
     private static partial void LogCreated(ILogger logger, string keyId, IReadOnlyList<string> scopes, string createdBy);

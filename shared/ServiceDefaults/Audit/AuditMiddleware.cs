@@ -13,11 +13,11 @@ namespace ServiceDefaults.Audit;
 
 /// <summary>
 /// Records every audited call (<see cref="IsAudited"/>: a POST, PUT, PATCH or DELETE to an endpoint that requires the
-/// <c>admin</c> scope), whatever its answer: once the answer is complete (<c>Response.OnCompleted</c>), it hands an
+/// <c>admin</c> scope, named or by the fallback policy), whatever its answer: once the answer is complete (<c>Response.OnCompleted</c>), it hands an
 /// <see cref="AuditRecorded"/> to the <see cref="AuditPublisher"/>, which publishes it in the background, so the call
 /// waits for nothing. Predictions and feedback (scopes <c>predict</c> and <c>feedback</c>) and reads are not audited.
-/// It keys off the endpoint's metadata (<see cref="SecurityExtensions.RequireScope{TBuilder}"/>), so every admin
-/// endpoint of every service is covered without code of its own. Runs outside the error handling, so it sees the
+/// It keys off the endpoint's metadata (<see cref="EndpointScope"/>), so every admin endpoint of every service is covered
+/// without code of its own. Runs outside the error handling, so it sees the
 /// status the client got (a 500 for an exception, the 401 and 403 of authorization).
 /// </summary>
 public sealed class AuditMiddleware(RequestDelegate next, AuditPublisher publisher, EndpointAttribution attribution, TimeProvider time)
@@ -27,8 +27,6 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditPublisher publish
 
     /// <summary>The most characters of the called path, and of the answer's location, a record keeps.</summary>
     public const int MaxPathLength = 500;
-
-    private static readonly string AdminPolicy = SecurityExtensions.PolicyOf(Scopes.Admin);
 
     /// <summary>Runs the rest of the pipeline; registers the record of an audited call for when its answer is complete.</summary>
     public Task InvokeAsync(HttpContext context)
@@ -53,12 +51,20 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditPublisher publish
         return next(context);
     }
 
-    /// <summary>Whether a call with <paramref name="method"/> to <paramref name="endpoint"/> is audited: it changes state and needs <c>admin</c>.</summary>
+    /// <summary>
+    /// Whether a call with <paramref name="method"/> to <paramref name="endpoint"/> is audited: it changes state, and the
+    /// endpoint (a route the service maps) needs <c>admin</c> by its own <see cref="SecurityExtensions.RequireScope{TBuilder}"/>
+    /// or, naming no scope, by the fallback policy (<see cref="EndpointScope"/>). An endpoint under a policy other than the
+    /// scopes' is not: the gateway's proxied routes, whose calls the service behind records.
+    /// </summary>
     public static bool IsAudited(string method, Endpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         return (HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method))
-            && endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(authorize => authorize.Policy == AdminPolicy);
+            && endpoint is RouteEndpoint
+            && !endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(authorize =>
+                authorize.Policy is { } policy && !policy.StartsWith(SecurityExtensions.PolicyPrefix, StringComparison.Ordinal))
+            && EndpointScope.Of(endpoint.Metadata) == Scopes.Admin;
     }
 
     /// <summary>Who made a call: the <c>sub</c> claim (<c>key:&lt;key id&gt;</c> for an API key), else the name identifier, else <see cref="Anonymous"/>.</summary>

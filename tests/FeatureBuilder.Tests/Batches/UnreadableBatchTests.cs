@@ -84,7 +84,7 @@ public sealed class UnreadableBatchTests : IAsyncDisposable
         await _factory!.Services.GetRequiredService<ServedCards>().ApplyAsync(
             new ServedModelsResponse([new ServedModel("parcel-weight", "1", CardJson, new string('0', 64))], [], DateTimeOffset.UtcNow), CancellationToken.None);
         var bytes = input == "not-parquet" ? Encoding.UTF8.GetBytes("x\n1\n") : await CraftedRecordFiles.LyingParquetAsync(rows: 64, claimedRows: 8_000);
-        using var client = _factory.CreateClient();
+        using var client = TestKeys.Authorized(_factory.CreateClient());
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/vnd.apache.parquet");
 
@@ -143,7 +143,7 @@ public sealed class UnreadableBatchTests : IAsyncDisposable
             .UseSetting("Batches:UploadFolder", Path.Combine(_folder, "uploads"))
             .UseSetting("Batches:MaxRecordBytes", "4096")
             .UseSetting("Batches:MaxRowGroupValues", "4096"));
-        _ = _factory.Services;
+        TestKeys.Trust(_factory.Services);
     }
 
     private async Task<Batch> WaitUntilFinishedAsync(Guid id)

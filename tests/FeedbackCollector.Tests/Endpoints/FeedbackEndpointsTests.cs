@@ -22,7 +22,8 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
             .UseSetting("Storage:DataFolder", _dataFolder)
             .UseSetting("Messaging:Transport", "InMemory")
             .UseSetting("Feedback:MaxOutcomesPerRequest", "5"));
-        _client = _factory.CreateClient();
+        _client = TestKeys.Authorized(_factory.CreateClient());
+        TestKeys.Trust(_factory.Services);
         return Task.CompletedTask;
     }
 

@@ -20,7 +20,8 @@ public sealed class PredictionEndpointsTests : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
             .UseSetting("Storage:DataFolder", _dataFolder)
             .UseSetting("Messaging:Transport", "InMemory"));
-        _client = _factory.CreateClient();
+        _client = TestKeys.Authorized(_factory.CreateClient());
+        TestKeys.Trust(_factory.Services);
         return Task.CompletedTask;
     }
 

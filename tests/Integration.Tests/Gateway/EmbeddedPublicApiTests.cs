@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Integration.Tests.Online;
+using Integration.Tests.Security;
 
 namespace Integration.Tests.Gateway;
 
@@ -57,6 +58,51 @@ public sealed class EmbeddedPublicApiTests(EmbeddedGatewayHost embedded) : IClas
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
         Assert.Equal("text/html", reference.Content.Headers.ContentType?.MediaType);
         Assert.Contains("openapi/public.json", await reference.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_public_operation_of_the_embedded_host_needs_a_credential_with_its_scope()
+    {
+        await OperationWalk.UntilKnownAsync(Host.BaseAddress, "/api/v1/keys", TestKeys.Admin, Host.Failure);
+        var keys = await OperationWalk.KeysLackingEachScopeAsync(Host.Client);
+        var operations = OperationWalk.OperationsOf(JsonDocument.Parse(
+            await Host.WaitForStatusAsync("/openapi/public.json", HttpStatusCode.OK, Deadlines.DistributedState)).RootElement);
+        Assert.True(operations.Count >= 45, $"the public document lists {operations.Count} operations");
+        Assert.Equal(OperationWalk.OpenOperations, operations.Where(operation => operation.Scope is null).Select(operation => operation.ToString()).Order());
+
+        var violations = await OperationWalk.ViolationsAsync(Host.BaseAddress, operations, keys);
+
+        Assert.True(violations.Count == 0, string.Join('\n', violations));
+    }
+
+    [Fact]
+    public async Task Ten_thousand_malformed_bodies_over_every_public_operation_with_and_without_a_key_get_no_5xx()
+    {
+        await OperationWalk.UntilKnownAsync(Host.BaseAddress, "/api/v1/keys", TestKeys.Admin, Host.Failure);
+        var operations = OperationWalk.OperationsOf(JsonDocument.Parse(
+            await Host.WaitForStatusAsync("/openapi/public.json", HttpStatusCode.OK, Deadlines.DistributedState)).RootElement);
+        // Seeded: the same 10,000 requests on every run, so a failure is found again by running the test again.
+        var bodies = new MalformedBodies(seed: 20261207);
+        var requests = Enumerable.Range(0, 10_000).Select(i => (Operation: operations[i % operations.Count], Body: bodies.Next(), WithKey: i % 3 != 0)).ToList();
+
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var client = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (request, cancellationToken) =>
+        {
+            using var message = new HttpRequestMessage(new HttpMethod(request.Operation.Method), new Uri(request.Operation.Path, UriKind.Relative))
+            {
+                Content = request.Body.Content,
+            };
+            if (request.WithKey)
+                message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestKeys.Admin);
+            using var response = await client.SendAsync(message, cancellationToken);
+            if ((int)response.StatusCode >= 500)
+                failures.Add($"{request.Operation} with {request.Body.Kind}{(request.WithKey ? " and the admin key" : "")}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        });
+
+        Assert.True(failures.IsEmpty, $"{failures.Count} answers were 5xx:\n{string.Join('\n', failures.Take(20))}");
+        using var live = await Host.Client.GetAsync(new Uri("/health/live", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
 
     [Fact]

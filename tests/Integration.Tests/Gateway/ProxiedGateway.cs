@@ -40,6 +40,9 @@ internal static class ProxiedGateway
         var environment = new Dictionary<string, string>
         {
             ["Messaging__Transport"] = "InMemory",
+            // The gateway alone, before stand-ins that check nothing: no key owner runs here to give it keys. The
+            // gateway's own checks are tested with the real services (Security/DistributedScopeTests).
+            ["Security__Enabled"] = "false",
             ["ReverseProxy__Clusters__featurebuilder__Destinations__primary__Address"] = featureBuilder,
             ["ReverseProxy__Clusters__inference__Destinations__replica1__Address"] = inferenceReplica1,
             ["ReverseProxy__Clusters__inference__Destinations__replica2__Address"] = inferenceReplica2,

@@ -43,7 +43,8 @@ public sealed class EmbeddedIngestTests(RabbitMqFixture broker) : IClassFixture<
             // An admin call refused for want of a key is an audit record, sent as plain JSON to platform.events.
             var audit = await client.Channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
             await client.Channel.QueueBindAsync(audit.QueueName, IngestClient.EventsExchange, "audit.refused.#");
-            using (var refused = await host.Client.PostAsync(new Uri("/api/v1/keys", UriKind.Relative), null))
+            using (var anonymous = new HttpClient { BaseAddress = host.BaseAddress })
+            using (var refused = await anonymous.PostAsync(new Uri("/api/v1/keys", UriKind.Relative), null))
                 Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
             var record = await ReceiveAuditAsync(client, audit.QueueName, "/api/v1/keys", Deadlines.DistributedState)
                 ?? throw host.Failure($"No audit record of POST /api/v1/keys within {Deadlines.DistributedState.TotalSeconds:0} s.");

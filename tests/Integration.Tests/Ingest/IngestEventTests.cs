@@ -13,7 +13,8 @@ namespace Integration.Tests.Ingest;
 /// predictions from a queue of their own bound to <c>platform.events</c>; bad requests end in the error
 /// queue with the reason and do not block the others. Runs against the distributed mode on RabbitMQ.
 /// </summary>
-public sealed class IngestEventTests(DistributedSystem system) : IClassFixture<DistributedSystem>
+[Collection(SharedDistributedSystem.Name)]
+public sealed class IngestEventTests(DistributedSystem system)
 {
     private const string IngestExchange = "platform.ingest";
     private const string RequestQueue = "feature-builder-ingest-predictions";

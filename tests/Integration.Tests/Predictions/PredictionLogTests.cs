@@ -92,7 +92,8 @@ public sealed class PredictionLogTests(RabbitMqFixture broker) : IClassFixture<R
     {
         var virtualHost = await broker.CreateVirtualHostAsync(purpose);
         var dataFolder = Path.Combine(Path.GetTempPath(), $"it-{purpose}-{Guid.NewGuid():N}");
-        var environment = new Dictionary<string, string>(virtualHost.ServiceEnvironment()) { ["Storage__DataFolder"] = dataFolder };
+        // The FeedbackCollector alone: no key owner runs here to give it keys (its checks are tested in Security/DistributedScopeTests).
+        var environment = new Dictionary<string, string>(virtualHost.ServiceEnvironment()) { ["Storage__DataFolder"] = dataFolder, ["Security__Enabled"] = "false" };
         var service = ServiceProcess.Start("FeedbackCollector", environment);
         var system = new RunningSystem(virtualHost, dataFolder, service);
         try

@@ -26,7 +26,9 @@ public sealed class ApiKeyApiTests(SecuredEmbeddedHost embedded)
         var admin = (await File.ReadAllTextAsync(file)).Trim();
 
         // Without a key: 401; the services learn the keys over the bus, so the admin key works once they have.
-        using (var anonymous = await host.Client.GetAsync(new Uri("/api/v1/keys", UriKind.Relative)))
+        await Poll.UntilAsync(async () => (await embedded.SendAsync(HttpMethod.Get, "/api/v1/keys", key: null)).StatusCode != HttpStatusCode.ServiceUnavailable,
+            Deadlines.DistributedState, "the keys to reach the checks (503 until then)", host.Failure);
+        using (var anonymous = await embedded.SendAsync(HttpMethod.Get, "/api/v1/keys", key: null))
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         await Poll.UntilAsync(async () => (await embedded.SendAsync(HttpMethod.Get, "/api/v1/keys", admin)).StatusCode == HttpStatusCode.OK,
             Deadlines.DistributedState, "the admin key to be accepted", host.Failure);

@@ -60,7 +60,7 @@ public sealed class AuditLogTests(SecuredEmbeddedHost embedded)
     private async Task<List<JsonElement>> UntilListedAsync(string admin, string path, Func<List<JsonElement>, bool> done)
     {
         var answer = await Poll.UntilAnsweredAsync(
-            embedded.Host.Client,
+            embedded.Client,
             () => new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative)) { Headers = { Authorization = new("Bearer", admin) } },
             answer => answer.Status == HttpStatusCode.OK && done(Entries(answer.Json())),
             Deadlines.DistributedState,

@@ -8,16 +8,21 @@ namespace Integration.Tests.Security;
 /// The embedded host as it starts by default (security on, the in-memory bus), with a data folder of its own: one
 /// process for the test classes of <see cref="Collection"/>, which run one after the other; deleted when they are done.
 /// </summary>
-public sealed class SecuredEmbeddedHost : IAsyncLifetime
+public sealed class SecuredEmbeddedHost : IAsyncLifetime, IDisposable
 {
     /// <summary>The collection of the classes that share the host.</summary>
     public const string Collection = "Secured embedded host";
 
     private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), $"it-security-{Guid.NewGuid():N}");
     private ServiceProcess? _host;
+    // Without the tests' admin key that the host's own client sends: each request says which key it carries, if any.
+    private HttpClient? _client;
 
     /// <summary>The running host.</summary>
     public ServiceProcess Host => _host ?? throw new InvalidOperationException("The host has not started.");
+
+    /// <summary>A client of the host that sends no credential of its own (unlike <see cref="ServiceProcess.Client"/>).</summary>
+    public HttpClient Client => _client ?? throw new InvalidOperationException("The host has not started.");
 
     /// <summary>Where the host writes its first admin key.</summary>
     public string AdminKeyFile => Path.Combine(_dataFolder, "store", "admin-key");
@@ -30,8 +35,11 @@ public sealed class SecuredEmbeddedHost : IAsyncLifetime
             ["Registry__ModelsFolder"] = Path.Combine(_dataFolder, "models"),
             ["Registry__BootstrapDemoModel"] = "false",
             ["Storage__DataFolder"] = Path.Combine(_dataFolder, "store"),
+            // Unset: the Retrainer creates the first key in the data folder, as on a fresh machine.
+            ["Security__AdminKeyFile"] = "",
         });
         await _host.WaitUntilLiveAsync(Deadlines.ProcessStart);
+        _client = new HttpClient { BaseAddress = _host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     /// <summary>The first admin key, once the host has written it and its services accept it (they learn the keys over the bus).</summary>
@@ -47,7 +55,7 @@ public sealed class SecuredEmbeddedHost : IAsyncLifetime
         return admin;
     }
 
-    /// <summary>Sends a request to the host with <paramref name="key"/> as a bearer token (none when null) and <paramref name="body"/> as JSON.</summary>
+    /// <summary>Sends a request to the host with <paramref name="key"/> as a bearer token (no credential when null) and <paramref name="body"/> as JSON.</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, object? body = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
@@ -55,8 +63,10 @@ public sealed class SecuredEmbeddedHost : IAsyncLifetime
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (body is not null)
             request.Content = JsonContent.Create(body);
-        return await Host.Client.SendAsync(request);
+        return await Client.SendAsync(request);
     }
+
+    public void Dispose() => _client?.Dispose();
 
     public async Task DisposeAsync()
     {

@@ -59,7 +59,8 @@ public sealed class RequestMetricsPipelineTests : IAsyncLifetime, IDisposable
         var models = _app.MapGroup("/api/v1/models");
         models.MapPost("/{model}/predict", Predict);
         await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+        TestKeys.Trust(_app.Services);
+        _client = TestKeys.Authorized(new HttpClient { BaseAddress = new Uri(_app.Urls.First()) });
     }
 
     public async Task DisposeAsync()

@@ -37,9 +37,11 @@ public sealed class RetrainerHost : IAsyncLifetime
                 .UseSetting("Retraining:Enabled", "false")
                 .UseSetting("Registry:MaxUploadBytes", MaxOnnxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .UseSetting("Registry:MaxRecordBytes", MaxRecordBytes.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .UseSetting("Registry:MaxRowGroupValues", "4096");
+                .UseSetting("Registry:MaxRowGroupValues", "4096")
+                .UseSetting("Security:AdminKeyFile", TestKeys.AdminKeyFile);
         });
-        Client = _factory.CreateClient();
+        Client = TestKeys.Authorized(_factory.CreateClient());
+        TestKeys.Trust(_factory.Services);
     }
 
     /// <summary>The host's own folder.</summary>

@@ -3,6 +3,7 @@ using Contracts.Ingest;
 using Contracts.Security;
 using MassTransit;
 using MassTransit.Testing;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -25,6 +26,7 @@ namespace ServiceDefaults.Tests.Audit;
 public sealed class AuditMiddlewareTests
 {
     private const string ServiceName = "ServiceDefaults.Tests";
+    private const string OtherPolicy = "operation-scope";
 
     [Fact]
     public async Task Admin_calls_are_recorded_with_who_what_and_result_and_predictions_and_reads_are_not()
@@ -48,6 +50,8 @@ public sealed class AuditMiddlewareTests
         Assert.Equal(HttpStatusCode.OK, await SendAsync(service, HttpMethod.Get, "/admin/things", admin));
         Assert.Equal(HttpStatusCode.InternalServerError, await SendAsync(service, HttpMethod.Put, "/admin/broken", admin));
         Assert.Equal(HttpStatusCode.Created, await SendAsync(service, HttpMethod.Post, $"/admin/things/{longName}%0A", admin));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(service, HttpMethod.Post, "/unscoped", admin));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(service, HttpMethod.Post, "/proxied", admin));
         // The barrier: once this last call is published, every call before it has been.
         Assert.Equal(HttpStatusCode.NoContent, await SendAsync(service, HttpMethod.Delete, "/admin/things/marker", admin));
         var published = await UntilAsync(() => Published(service), records => records.Any(record => record.Path == "/admin/things/marker"));
@@ -59,6 +63,7 @@ public sealed class AuditMiddlewareTests
             ($"key:{predictorId}", "DELETE", "/admin/things/{thing}", "/admin/things/lamp", 403, AuditOutcomes.Refused),
             ($"key:{adminId}", "PUT", "/admin/broken", "/admin/broken", 500, AuditOutcomes.Failed),
             ($"key:{adminId}", "POST", "/admin/things/{thing}", $"/admin/things/{longName}?", 201, AuditOutcomes.Succeeded),
+            ($"key:{adminId}", "POST", "/unscoped", "/unscoped", 200, AuditOutcomes.Succeeded),
             ($"key:{adminId}", "DELETE", "/admin/things/{thing}", "/admin/things/marker", 204, AuditOutcomes.Succeeded),
         ],
         published.Select(record => (record.Who, record.Method, record.Route, record.Path, record.Status, record.Outcome)));
@@ -68,7 +73,7 @@ public sealed class AuditMiddlewareTests
         // What was changed is named by the route values, cut to 200 characters without control characters.
         Assert.Equal("lamp", published[0].RouteValues["thing"]);
         Assert.Equal(new string('x', 200) + "…", published[4].RouteValues["thing"]);
-        Assert.Equal(("DeleteThing", "DeleteThing"), (published[1].Operation, published[5].Operation));
+        Assert.Equal(("DeleteThing", "DeleteThing"), (published[1].Operation, published[^1].Operation));
         // What a call created is named by its answer's location.
         Assert.Equal(("/admin/things/lamp", null), (published[0].Location, published[1].Location));
 
@@ -81,7 +86,7 @@ public sealed class AuditMiddlewareTests
     }
 
     [Fact]
-    public void Only_state_changing_methods_to_admin_endpoints_are_audited()
+    public void Only_state_changing_methods_to_admin_routes_are_audited()
     {
         var admin = EndpointRequiring(Scopes.Admin);
         var predict = EndpointRequiring(Scopes.Predict);
@@ -89,6 +94,11 @@ public sealed class AuditMiddlewareTests
         Assert.All(["POST", "PUT", "PATCH", "DELETE", "post"], method => Assert.True(AuditMiddleware.IsAudited(method, admin), method));
         Assert.All(["GET", "HEAD", "OPTIONS"], method => Assert.False(AuditMiddleware.IsAudited(method, admin), method));
         Assert.False(AuditMiddleware.IsAudited("POST", predict));
+        Assert.True(AuditMiddleware.IsAudited("POST", EndpointRequiring(scope: null)));
+        Assert.False(AuditMiddleware.IsAudited("POST", EndpointRequiring(scope: null, new AllowAnonymousAttribute())));
+        Assert.False(AuditMiddleware.IsAudited("POST", EndpointRequiring(scope: null, new AuthorizeAttribute(OtherPolicy))));
+        // The answer to a known path with another method (405) is no route of the service's.
+        Assert.False(AuditMiddleware.IsAudited("POST", new Endpoint(_ => Task.CompletedTask, EndpointMetadataCollection.Empty, "405 HTTP Method Not Supported")));
     }
 
     private static List<AuditRecorded> Published(Service service) =>
@@ -134,6 +144,7 @@ public sealed class AuditMiddlewareTests
         builder.Services.AddSingleton(clock);
         builder.AddServiceDefaults();
         builder.AddPlatformSecurity();
+        builder.Services.AddAuthorization(options => options.AddPolicy(OtherPolicy, policy => policy.RequireAuthenticatedUser()));
         builder.Services.AddMassTransitTestHarness(TextWriter.Null);
         var app = builder.Build();
         app.MapDefaultEndpoints();
@@ -143,6 +154,10 @@ public sealed class AuditMiddlewareTests
         things.MapDelete("/things/{thing}", (string thing) => Results.NoContent()).WithName("DeleteThing");
         things.MapPut("/broken", IResult () => throw new InvalidOperationException("a handler that fails"));
         app.MapPost("/predict", () => Results.Ok()).RequireScope(Scopes.Predict);
+        // An endpoint that names no scope needs admin (the fallback policy); one under another policy (as the gateway's
+        // proxied routes are) is left to the service behind it.
+        app.MapPost("/unscoped", () => Results.Ok());
+        app.MapPost("/proxied", () => Results.Ok()).RequireAuthorization(OtherPolicy);
         app.Services.GetRequiredService<ApiKeyDirectory>().Update(keys);
         await app.StartAsync();
         var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = new Uri(app.Urls.First()) };
@@ -159,11 +174,14 @@ public sealed class AuditMiddlewareTests
         }
     }
 
-    // An endpoint that requires one scope, marked by RequireScope as the services mark theirs.
-    private static Endpoint EndpointRequiring(string scope)
+    // A route that requires scope (none: it names none), marked by RequireScope as the services mark theirs, with other metadata.
+    private static Endpoint EndpointRequiring(string? scope, params object[] metadata)
     {
         var endpoint = new RouteEndpointBuilder(_ => Task.CompletedTask, RoutePatternFactory.Parse("/x"), 0);
-        new Conventions(endpoint).RequireScope(scope);
+        foreach (var item in metadata)
+            endpoint.Metadata.Add(item);
+        if (scope is not null)
+            new Conventions(endpoint).RequireScope(scope);
         return endpoint.Build();
     }
 

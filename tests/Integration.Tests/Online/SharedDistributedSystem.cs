@@ -1,0 +1,12 @@
+namespace Integration.Tests.Online;
+
+/// <summary>
+/// Test classes that share one <see cref="DistributedSystem"/> (its start takes the longest of any fixture): they run
+/// one after the other on it, and none leaves it changed for the next.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SharedDistributedSystem : ICollectionFixture<DistributedSystem>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "One distributed system";
+}
