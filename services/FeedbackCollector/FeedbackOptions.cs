@@ -1,15 +1,19 @@
+using Modeling.Text;
 using ServiceDefaults;
 
 namespace FeedbackCollector;
 
 /// <summary>
-/// How FeedbackCollector holds outcomes whose prediction is not known yet, how many one request may carry, and
-/// how it batches the predictions it logs. Section <c>Feedback</c>.
+/// How FeedbackCollector holds outcomes whose prediction is not known yet, how many one request may carry, whose
+/// outcomes on the broker it takes, and how it batches the predictions it logs. Section <c>Feedback</c>.
 /// </summary>
 public sealed class FeedbackOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Feedback";
+
+    /// <summary>The external systems' broker user (scripts/broker-users.sh, deploy/k8s/broker-users.yaml), trusted when <see cref="TrustedBrokerUsers"/> names none.</summary>
+    public const string DefaultTrustedBrokerUser = "platform-external";
 
     /// <summary>
     /// How long an outcome whose prediction is not logged stays pending (and is joined if the prediction
@@ -36,6 +40,18 @@ public sealed class FeedbackOptions : IValidatedOptions
     /// </summary>
     public TimeSpan PredictionBatchTimeLimit { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// The RabbitMQ users whose outcomes on <c>platform.ingest</c> are taken (they become labels): a message must carry
+    /// the AMQP property <c>user_id</c>, which RabbitMQ checks against the publishing connection's user, set to one of
+    /// them. Any other outcome event (no <c>user_id</c>, another user) goes to the error queue with the reason. None
+    /// configured: <see cref="DefaultTrustedBrokerUser"/>; a configured list replaces it. Env:
+    /// <c>Feedback__TrustedBrokerUsers__0</c>, <c>__1</c>, ….
+    /// </summary>
+    public List<string> TrustedBrokerUsers { get; set; } = [];
+
+    /// <summary>The trusted broker users: <see cref="TrustedBrokerUsers"/>, or <see cref="DefaultTrustedBrokerUser"/> when none are configured.</summary>
+    public IReadOnlyList<string> EffectiveTrustedBrokerUsers => TrustedBrokerUsers.Count > 0 ? TrustedBrokerUsers : [DefaultTrustedBrokerUser];
+
     /// <inheritdoc />
     public IEnumerable<string> Errors()
     {
@@ -47,5 +63,13 @@ public sealed class FeedbackOptions : IValidatedOptions
             yield return "Feedback:MaxOutcomesPerRequest must be positive.";
         if (PredictionBatchTimeLimit < TimeSpan.FromMilliseconds(1) || PredictionBatchTimeLimit > TimeSpan.FromMinutes(1))
             yield return "Feedback:PredictionBatchTimeLimit must be from 00:00:00.001 to 00:01:00.";
+        for (var i = 0; i < TrustedBrokerUsers.Count; i++)
+        {
+            var user = TrustedBrokerUsers[i];
+            if (string.IsNullOrWhiteSpace(user))
+                yield return $"Feedback:TrustedBrokerUsers:{i} must name a RabbitMQ user.";
+            else if (UserText.Problem(user, UserText.MaxKeyLength) is { } problem)
+                yield return $"Feedback:TrustedBrokerUsers:{i} {problem}.";
+        }
     }
 }

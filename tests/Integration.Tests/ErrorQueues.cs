@@ -13,9 +13,14 @@ public static class ErrorQueues
     /// the reason MassTransit put in <c>MT-Fault-Message</c>, until <paramref name="expected"/> came or the timeout;
     /// other messages are taken and ignored.
     /// </summary>
-    public static async Task<List<(string Body, string Reason)>> DrainAsync(string virtualHost, string queue, string tag, int expected, TimeSpan timeout)
+    public static async Task<List<(string Body, string Reason)>> DrainAsync(string virtualHost, string queue, string tag, int expected, TimeSpan timeout) =>
+        [.. (await DrainMessagesAsync(virtualHost, queue, tag, expected, timeout)).Select(fault => (fault.Body, fault.Reason))];
+
+    /// <summary>As <see cref="DrainAsync"/>, with each message's AMQP properties (its headers, its <c>user_id</c>).</summary>
+    public static async Task<List<(string Body, string Reason, IReadOnlyBasicProperties Properties)>> DrainMessagesAsync(
+        string virtualHost, string queue, string tag, int expected, TimeSpan timeout)
     {
-        var faults = new List<(string Body, string Reason)>();
+        var faults = new List<(string Body, string Reason, IReadOnlyBasicProperties Properties)>();
         var clock = Stopwatch.StartNew();
         await using var connection = await new ConnectionFactory
         {
@@ -51,7 +56,7 @@ public static class ErrorQueues
                 if (!body.Contains(tag, StringComparison.Ordinal))
                     continue;
                 var reason = message.BasicProperties.Headers?.TryGetValue("MT-Fault-Message", out var value) == true && value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : "";
-                faults.Add((body, reason));
+                faults.Add((body, reason, message.BasicProperties));
             }
         }
         finally

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using FeedbackCollector.Outcomes;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,7 +31,7 @@ public static class FeedbackEndpoints
         // "stats" is matched before {outcomeId}: a literal segment wins over a parameter.
         feedback.MapGet("/stats", StatsAsync).RequireScope(Scopes.Read)
             .WithName("GetFeedbackStats")
-            .WithSummary("How many outcomes were received, joined, are pending or orphaned, and duplicates; in all and per model.");
+            .WithSummary("How many outcomes were received, joined, are pending or orphaned, and duplicates; in all, per source (reportedBy) and per model.");
         feedback.MapGet("/{outcomeId}", GetAsync).RequireScope(Scopes.Read)
             .WithName("GetOutcome")
             .WithSummary("One outcome, with its status and the predictions it is joined to.")
@@ -41,7 +42,7 @@ public static class FeedbackEndpoints
     // The body is read here rather than bound, so that the API document shows FeedbackRequest (Accepts above)
     // and every problem, a JSON type error included, is reported with its field's path.
     private static async Task<Results<Accepted<FeedbackReceipts>, ValidationProblem, ProblemHttpResult>> PostAsync(
-        HttpRequest request, OutcomeJoiner joiner, IOptions<FeedbackOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal caller, OutcomeJoiner joiner, IOptions<FeedbackOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
@@ -67,11 +68,12 @@ public static class FeedbackEndpoints
         }
 
         using (document)
-            return await ReceiveAsync(document.RootElement, joiner, options.Value, time.GetUtcNow(), cancellationToken);
+            return await ReceiveAsync(document.RootElement, OutcomeSources.OfCaller(caller), joiner, options.Value, time.GetUtcNow(), cancellationToken);
     }
 
+    // Every outcome of the request is reported by its caller (source).
     private static async Task<Results<Accepted<FeedbackReceipts>, ValidationProblem, ProblemHttpResult>> ReceiveAsync(
-        JsonElement body, OutcomeJoiner joiner, FeedbackOptions options, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+        JsonElement body, string source, OutcomeJoiner joiner, FeedbackOptions options, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var errors = new List<KeyValuePair<string, string>>();
         var outcomes = new List<Outcome>();
@@ -94,7 +96,7 @@ public static class FeedbackEndpoints
             foreach (var item in many.EnumerateArray())
             {
                 if (OutcomeReader.Read(item, $"outcomes[{index}]", receivedAt, defaultId: null, errors) is { } outcome)
-                    outcomes.Add(outcome);
+                    outcomes.Add(outcome with { ReportedBy = source });
                 index++;
             }
         }
@@ -104,7 +106,7 @@ public static class FeedbackEndpoints
         }
         else if (OutcomeReader.Read(body, "", receivedAt, defaultId: null, errors) is { } outcome)
         {
-            outcomes.Add(outcome);
+            outcomes.Add(outcome with { ReportedBy = source });
         }
 
         if (errors.Count > 0)

@@ -42,7 +42,7 @@ public sealed record FeedbackReceipts(IReadOnlyList<OutcomeReceipt> Outcomes);
 /// <param name="ReceivedAt">When it was first received.</param>
 /// <param name="JoinedAt">When it was joined.</param>
 /// <param name="Duplicates">How many more copies were received.</param>
-/// <param name="ReportedBy">The RabbitMQ user that published it with <c>user_id</c> set (validated by RabbitMQ); null when not known (HTTP, or no <c>user_id</c>).</param>
+/// <param name="ReportedBy">Its source, who reported it: <c>key:&lt;key id&gt;</c> (or <c>token:&lt;subject&gt;</c>), <c>anonymous</c> (security turned off), <c>broker:&lt;user&gt;</c>; null when not known (stored before sources were kept).</param>
 public sealed record OutcomeView(
     string OutcomeId,
     string Status,
@@ -86,14 +86,16 @@ public sealed record OutcomeView(
     }
 }
 
-/// <summary>The answer of <c>GET /api/v1/feedback/stats</c>: every outcome, then per model.</summary>
+/// <summary>The answer of <c>GET /api/v1/feedback/stats</c>: every outcome, then per source, then per model (and per source of each).</summary>
 /// <param name="Received">Distinct outcomes received (joined + pending + orphaned).</param>
 /// <param name="Joined">Joined to their predictions.</param>
 /// <param name="Pending">Waiting for their predictions.</param>
 /// <param name="Orphaned">Not matched within the hold time.</param>
 /// <param name="Duplicates">Copies received of outcomes already stored.</param>
+/// <param name="Reporters">The same per source (who reported the outcomes), by <c>reportedBy</c>; the outcomes whose source is not known last, without <c>reportedBy</c>.</param>
 /// <param name="Models">The same per model, by name (outcomes that only name a prediction not logged yet have no model yet).</param>
-public sealed record FeedbackStats(long Received, long Joined, long Pending, long Orphaned, long Duplicates, IReadOnlyList<ModelFeedbackStats> Models)
+public sealed record FeedbackStats(
+    long Received, long Joined, long Pending, long Orphaned, long Duplicates, IReadOnlyList<ReporterFeedbackStats> Reporters, IReadOnlyList<ModelFeedbackStats> Models)
 {
     /// <summary>The stats of <paramref name="counts"/>.</summary>
     public static FeedbackStats Of(OutcomeCounts counts)
@@ -102,11 +104,29 @@ public sealed record FeedbackStats(long Received, long Joined, long Pending, lon
         var total = counts.Total;
         return new(
             total.Received, total.Joined, total.Pending, total.Orphaned, total.Duplicates,
+            ReporterFeedbackStats.Of(counts.BySource()),
             counts.Models.OrderBy(model => model.Key, StringComparer.Ordinal)
-                .Select(model => new ModelFeedbackStats(model.Key, model.Value.Received, model.Value.Joined, model.Value.Pending, model.Value.Orphaned, model.Value.Duplicates))
+                .Select(model => new ModelFeedbackStats(model.Key, model.Value.Received, model.Value.Joined, model.Value.Pending, model.Value.Orphaned, model.Value.Duplicates,
+                    ReporterFeedbackStats.Of(counts.BySource(model.Key))))
                 .ToList());
     }
 }
 
-/// <summary>One model's outcomes, as <see cref="FeedbackStats"/> counts them.</summary>
-public sealed record ModelFeedbackStats(string Model, long Received, long Joined, long Pending, long Orphaned, long Duplicates);
+/// <summary>One model's outcomes, as <see cref="FeedbackStats"/> counts them, in all and per source.</summary>
+public sealed record ModelFeedbackStats(
+    string Model, long Received, long Joined, long Pending, long Orphaned, long Duplicates, IReadOnlyList<ReporterFeedbackStats> Reporters);
+
+/// <summary>The outcomes one source reported, as <see cref="FeedbackStats"/> counts them.</summary>
+/// <param name="ReportedBy">The source, as on each outcome: <c>key:&lt;key id&gt;</c>, <c>token:&lt;subject&gt;</c>, <c>anonymous</c>, <c>broker:&lt;user&gt;</c>; null (left out) when not known.</param>
+/// <param name="Received">Distinct outcomes received from it.</param>
+/// <param name="Joined">Of them, joined.</param>
+/// <param name="Pending">Of them, pending.</param>
+/// <param name="Orphaned">Of them, orphaned.</param>
+/// <param name="Duplicates">Copies received of them (from any source: a copy counts with its first).</param>
+public sealed record ReporterFeedbackStats(string? ReportedBy, long Received, long Joined, long Pending, long Orphaned, long Duplicates)
+{
+    /// <summary>The stats of tallies per source.</summary>
+    public static IReadOnlyList<ReporterFeedbackStats> Of(IEnumerable<(string? ReportedBy, OutcomeTally Tally)> sources) =>
+        [.. sources.Select(source => new ReporterFeedbackStats(
+            source.ReportedBy, source.Tally.Received, source.Tally.Joined, source.Tally.Pending, source.Tally.Orphaned, source.Tally.Duplicates))];
+}

@@ -21,8 +21,9 @@ namespace FeedbackCollector.Outcomes;
 /// <param name="Duplicates">How many more times the same outcome was received after the first.</param>
 /// <param name="Published">Whether its <c>OutcomeRecorded</c> events went out (false from joined until then: the outbox flag).</param>
 /// <param name="ReportedBy">
-/// The RabbitMQ user that published it (the validated <c>user_id</c>); null when it came over HTTP or without <c>user_id</c>.
-/// A copy keeps the first's.
+/// Its source, who reported it (<see cref="OutcomeSources"/>): <c>key:&lt;key id&gt;</c> or <c>token:&lt;subject&gt;</c> over HTTP,
+/// <c>anonymous</c> over HTTP with security turned off, <c>broker:&lt;user&gt;</c> from a trusted broker user. Null only
+/// for outcomes stored before sources were kept. A copy keeps the first's.
 /// </param>
 public sealed record Outcome(
     string OutcomeId,
@@ -133,7 +134,23 @@ public sealed record OutcomeTally(long Joined, long Pending, long Orphaned, long
     }
 }
 
-/// <summary>The tallies of every outcome and of each model's.</summary>
+/// <summary>The tallies of every outcome, of each model's and of each source's.</summary>
 /// <param name="Total">Every outcome, including those whose model is not known yet (pending by prediction id).</param>
 /// <param name="Models">Per model, by name.</param>
-public sealed record OutcomeCounts(OutcomeTally Total, IReadOnlyDictionary<string, OutcomeTally> Models);
+/// <param name="Sources">Per model (null: not known yet) and source (<see cref="Outcome.ReportedBy"/>; null: not known), in no order.</param>
+public sealed record OutcomeCounts(OutcomeTally Total, IReadOnlyDictionary<string, OutcomeTally> Models, IReadOnlyList<SourceTally> Sources)
+{
+    /// <summary>The tallies per source, of every model (<paramref name="model"/> null) or of one model; null source (not known) last.</summary>
+    public IReadOnlyList<(string? ReportedBy, OutcomeTally Tally)> BySource(string? model = null) =>
+        [.. Sources.Where(source => model is null || string.Equals(source.Model, model, StringComparison.Ordinal))
+            .GroupBy(source => source.ReportedBy)
+            .Select(group => (group.Key, group.Aggregate(OutcomeTally.Zero, (sum, source) => sum.Plus(source.Tally))))
+            .OrderBy(source => source.Key is null)
+            .ThenBy(source => source.Key, StringComparer.Ordinal)];
+}
+
+/// <summary>The outcomes of one model and one source.</summary>
+/// <param name="Model">The model; null for outcomes whose model is not known yet.</param>
+/// <param name="ReportedBy">The source (<see cref="Outcome.ReportedBy"/>); null when not known.</param>
+/// <param name="Tally">Their tally.</param>
+public sealed record SourceTally(string? Model, string? ReportedBy, OutcomeTally Tally);

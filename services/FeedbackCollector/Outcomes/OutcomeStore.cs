@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using ServiceDefaults.Storage.Documents;
 
 namespace FeedbackCollector.Outcomes;
@@ -16,8 +17,8 @@ public sealed class OutcomeStore([FromKeyedServices(FeedbackCollectorService.Sto
         Fields = [new("state", outcome => outcome.State), new("prediction", outcome => outcome.PredictionId), new("model", outcome => outcome.ModelName),
             new("entity", outcome => outcome.EntityKey), new("received", outcome => outcome.ReceivedAt), new("joined", outcome => outcome.JoinedAt),
             new("published", outcome => outcome.Published),
-            // What the counts group by: state, duplicates and model (when known) in one value, so one grouped count reads the index alone.
-            new("tally", outcome => $"{outcome.State}:{outcome.Duplicates}" + (outcome.ModelName is null ? "" : ":" + outcome.ModelName))],
+            // What the counts group by: state, duplicates, model and source in one value, so one grouped count reads the index alone.
+            new("tally", TallyOf)],
         Indexes = [["state", "prediction"], ["state", "model", "entity"], ["state", "received"], ["state", "published", "joined"], ["tally"]],
     });
 
@@ -93,22 +94,44 @@ public sealed class OutcomeStore([FromKeyedServices(FeedbackCollectorService.Sto
         }
     }
 
-    /// <summary>How many outcomes are in each state and how many duplicates came, in all and per model.</summary>
+    /// <summary>How many outcomes are in each state and how many duplicates came, in all, per model and per source.</summary>
     public async Task<OutcomeCounts> CountAsync(CancellationToken cancellationToken)
     {
         var total = OutcomeTally.Zero;
         var models = new Dictionary<string, OutcomeTally>(StringComparer.Ordinal);
+        var sources = new Dictionary<(string? Model, string? ReportedBy), OutcomeTally>();
         foreach (var (tally, count) in await _outcomes.CountByAsync(DocumentQuery.All, "tally", cancellationToken))
         {
-            var parts = tally.Split(':', 3);
-            var counted = OutcomeTally.Of(Enum.Parse<OutcomeState>(parts[0]), count, count * long.Parse(parts[1], CultureInfo.InvariantCulture));
+            var (state, duplicates, model, reportedBy) = ReadTally(tally);
+            var counted = OutcomeTally.Of(state, count, count * duplicates);
             total = total.Plus(counted);
-            if (parts.Length == 3)
-                models[parts[2]] = models.GetValueOrDefault(parts[2], OutcomeTally.Zero).Plus(counted);
+            if (model is not null)
+                models[model] = models.GetValueOrDefault(model, OutcomeTally.Zero).Plus(counted);
+            sources[(model, reportedBy)] = sources.GetValueOrDefault((model, reportedBy), OutcomeTally.Zero).Plus(counted);
         }
 
-        return new OutcomeCounts(total, models);
+        return new OutcomeCounts(total, models, [.. sources.Select(source => new SourceTally(source.Key.Model, source.Key.ReportedBy, source.Value))]);
     }
 
     private static DocumentQuery Pending => DocumentQuery.Where("state", OutcomeState.Pending);
+
+    // The tally of an outcome: ["Joined",0,"flight-delay","key:0a1b2c3d4e5f"] (state, duplicates, model or null, source or
+    // null). A JSON array, as a model name or a source may hold any character but a control character.
+    private static string TallyOf(Outcome outcome) =>
+        JsonSerializer.Serialize<object?[]>([outcome.State.ToString(), outcome.Duplicates, outcome.ModelName, outcome.ReportedBy]);
+
+    // Reads a tally: the JSON array above, or the form written before sources were kept ("Joined:0" or
+    // "Joined:0:flight-delay", the model possibly holding ':'), whose outcomes have no known source.
+    private static (OutcomeState State, long Duplicates, string? Model, string? ReportedBy) ReadTally(string tally)
+    {
+        if (tally.StartsWith('['))
+        {
+            using var parts = JsonDocument.Parse(tally);
+            var array = parts.RootElement;
+            return (Enum.Parse<OutcomeState>(array[0].GetString()!), array[1].GetInt64(), array[2].GetString(), array[3].GetString());
+        }
+
+        var before = tally.Split(':', 3);
+        return (Enum.Parse<OutcomeState>(before[0]), long.Parse(before[1], CultureInfo.InvariantCulture), before.Length == 3 ? before[2] : null, null);
+    }
 }

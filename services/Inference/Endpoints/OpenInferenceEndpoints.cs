@@ -131,7 +131,8 @@ public static class OpenInferenceEndpoints
     {
         if (sessions.Find(model) is not { } loaded)
         {
-            if (sessions.IsReady)
+            // Once the registry's list has been applied, a model not in it is unknown, even when nothing is served yet.
+            if (sessions.HasSynced)
                 return new ModelLookup(null, Problem(StatusCodes.Status404NotFound, "Unknown model", $"No model named '{model}' is served here.", "model"));
             http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return new ModelLookup(null, Problem(StatusCodes.Status503ServiceUnavailable, "Models are loading", $"Model '{model}' is not loaded yet; retry shortly.", null));

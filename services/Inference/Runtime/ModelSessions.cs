@@ -35,6 +35,9 @@ public sealed partial class ModelSessions(IBus bus, TimeProvider time, ILogger<M
     /// <summary>Whether the replica has loaded what the registry serves at least once (and serves something).</summary>
     public bool IsReady => _hasSynced && _models.Count > 0;
 
+    /// <summary>Whether the replica has applied the registry's served models at least once (which may be none).</summary>
+    public bool HasSynced => _hasSynced;
+
     /// <summary>
     /// Waits until the replica has applied the registry's served models once (a replica that just started
     /// is still fetching and loading them), at most <paramref name="timeout"/>.

@@ -15,7 +15,11 @@ namespace Retrainer.Retraining;
 /// <param name="Input">The raw record as JSON, e.g. <c>{"date":"2001-02-03T07:45:00","distance":1744,"origin":"ORD","destination":"LAX"}</c>.</param>
 /// <param name="ActualValue">The observed number (the flight's delay in minutes), when it was one.</param>
 /// <param name="ActualLabel">The observed label, when it was text.</param>
-/// <param name="ReportedBy">The RabbitMQ user that published the outcome (<c>OutcomeRecorded.ReportedBy</c>); null when not known.</param>
+/// <param name="ReportedBy">
+/// The outcome's source, who reported it (<c>OutcomeRecorded.ReportedBy</c>): <c>key:&lt;key id&gt;</c> (or <c>token:&lt;subject&gt;</c>)
+/// or <c>anonymous</c> over HTTP, <c>broker:&lt;user&gt;</c> from a trusted broker user; null when not known (an outcome
+/// recorded before sources were kept).
+/// </param>
 public sealed record LabelledRow(
     string ModelName,
     Guid OutcomeId,

@@ -104,13 +104,25 @@ public sealed record ExternalTraining(
 /// <param name="TrainingRows">Rows the challenger was trained on (the older part of the recent window, plus the earlier rows).</param>
 /// <param name="HoldoutRows">Rows of the hold-out (the newest part of the recent window) both versions were scored on.</param>
 /// <param name="EarlierRows">Of the training rows, those from before the window (stored rows and the champion's dataset window).</param>
+/// <param name="Reporters">
+/// The kept rows (labels from outcomes) the job used, per source (<see cref="LabelledRow.ReportedBy"/>): how many trained
+/// the challenger and how many were held out. An uploaded dataset's or a customization's earlier rows are in
+/// <paramref name="TrainingRows"/> and <paramref name="EarlierRows"/> only. Null in jobs stored before it was kept.
+/// </param>
 public sealed record RetrainingData(
     string Policy,
     DateTimeOffset RecentFrom,
     DateTimeOffset RecentTo,
     int TrainingRows,
     int HoldoutRows,
-    int EarlierRows);
+    int EarlierRows,
+    IReadOnlyList<ReporterRows>? Reporters = null);
+
+/// <summary>The kept rows of one source a job used.</summary>
+/// <param name="ReportedBy">The source, as on the rows (<c>key:&lt;key id&gt;</c>, <c>broker:&lt;user&gt;</c>, …); null (left out of the JSON) for rows whose source is not known.</param>
+/// <param name="TrainingRows">Its rows the challenger was trained on.</param>
+/// <param name="HoldoutRows">Its rows in the hold-out.</param>
+public sealed record ReporterRows(string? ReportedBy, int TrainingRows, int HoldoutRows);
 
 /// <summary>Champion and challenger on the same hold-out, and the decision with its reason.</summary>
 /// <param name="Metric">The deciding metric, one of <see cref="EvaluationMetrics"/>: the name of the number in <paramref name="Champion"/> and <paramref name="Challenger"/> it compares.</param>

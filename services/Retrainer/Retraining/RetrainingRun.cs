@@ -82,7 +82,8 @@ public sealed partial class RetrainingRun(
         var holdout = Examples(selection.Holdout);
         job = job with
         {
-            Data = new RetrainingData(policy.Policy, selection.RecentFrom, selection.RecentTo, training.Count, selection.Holdout.Count, selection.EarlierRows + dataset.Examples.Count),
+            Data = new RetrainingData(policy.Policy, selection.RecentFrom, selection.RecentTo, training.Count, selection.Holdout.Count, selection.EarlierRows + dataset.Examples.Count,
+                selection.Reporters()),
         };
         if (selection.RecentRows < policy.MinRows)
         {

@@ -21,6 +21,14 @@ public sealed record TrainingDataSelection(
     /// <summary>Rows of the recent window (training and hold-out).</summary>
     public int RecentRows => Training.Count - EarlierRows + Holdout.Count;
 
+    /// <summary>The training and hold-out rows per source (<see cref="LabelledRow.ReportedBy"/>), by source; rows of no known source last.</summary>
+    public IReadOnlyList<ReporterRows> Reporters() =>
+        [.. Training.Select(row => (row.ReportedBy, Holdout: false)).Concat(Holdout.Select(row => (row.ReportedBy, Holdout: true)))
+            .GroupBy(row => row.ReportedBy)
+            .OrderBy(source => source.Key is null)
+            .ThenBy(source => source.Key, StringComparer.Ordinal)
+            .Select(source => new ReporterRows(source.Key, source.Count(row => !row.Holdout), source.Count(row => row.Holdout)))];
+
     /// <summary>The recent window ending at <paramref name="newest"/>: its start.</summary>
     public static DateTimeOffset WindowStart(DateTimeOffset newest, RetrainingPolicy policy)
     {

@@ -12,8 +12,8 @@ namespace Retrainer.TrainingData;
 /// <summary>
 /// Writes kept labelled rows as a file a team can train on, or send back as a reference: one row per outcome with the
 /// card's raw fields as the prediction API took them, the true value under the card's label field (<c>label</c> without
-/// one), and <c>observedAt</c>, <c>outcomeId</c>, <c>modelVersion</c>, <c>reportedBy</c> (the RabbitMQ user that published the
-/// outcome; empty, or left out of a JSON line, when not known). CSV (a header row; cells by <see cref="CsvText"/>), JSON Lines (each field as it
+/// one), and <c>observedAt</c>, <c>outcomeId</c>, <c>modelVersion</c>, <c>reportedBy</c> (the outcome's source: <c>key:&lt;key id&gt;</c>, <c>broker:&lt;user&gt;</c>, …;
+/// empty, or left out of a JSON line, when not known). CSV (a header row; cells by <see cref="CsvText"/>), JSON Lines (each field as it
 /// was sent), or Parquet (numeric features as doubles; the label a double when outcomes are numbers, a binary card with
 /// <c>label.positiveWhenGreaterThan</c> or a regression, else text; <c>observedAt</c> a UTC timestamp; the rest text).
 /// </summary>

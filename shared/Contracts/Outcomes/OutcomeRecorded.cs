@@ -53,10 +53,11 @@ public sealed record OutcomeRecorded(
     public float[]? Probabilities { get; init; }
 
     /// <summary>
-    /// Who reported the outcome: the RabbitMQ user that published it on <c>platform.ingest</c> with the <c>user_id</c>
-    /// property set, which RabbitMQ checks against the connection's user (e.g. <c>platform-external</c>). Null for an
-    /// outcome sent over HTTP or published without <c>user_id</c> (not known), and from a sender that predates it; left
-    /// out of the JSON when null.
+    /// The outcome's source, who reported it (docs/feedback.md#sources): over HTTP the caller, <c>key:&lt;key id&gt;</c>
+    /// for an API key (<c>token:&lt;subject&gt;</c> for an OpenID Connect token), <c>anonymous</c> when security is turned off; on
+    /// <c>platform.ingest</c> <c>broker:&lt;user&gt;</c>, the trusted RabbitMQ user that published it with <c>user_id</c>
+    /// (e.g. <c>broker:platform-external</c>). Null for an outcome stored before sources were kept, and from a sender that
+    /// predates it; left out of the JSON when null.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ReportedBy { get; init; }

@@ -6,6 +6,7 @@ using FeedbackCollector.Tests.Predictions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDefaults;
+using ServiceDefaults.Security;
 
 namespace FeedbackCollector.Tests.Endpoints;
 
@@ -171,6 +172,61 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Outcomes_posted_with_an_API_key_are_reported_by_the_key_and_the_stats_count_them_per_source()
+    {
+        var (key, entry) = TestKeys.Create(Scopes.Feedback, Scopes.Read);
+        var (other, otherEntry) = TestKeys.Create(Scopes.Feedback, Scopes.Read);
+        TestKeys.Trust(_factory.Services, entry, otherEntry);
+        var (keyId, otherId) = (entry.KeyId, otherEntry.KeyId);
+        var prediction = SamplePredictions.Of("AA1", DateTimeOffset.UtcNow.AddMinutes(-5));
+        await Log.AddManyAsync([prediction], CancellationToken.None);
+
+        var (status, _) = await PostAsync("""
+            {"outcomes":[
+              {"outcomeId":"by-key-1","model":"flight-delay","entityKey":"AA1","value":3},
+              {"outcomeId":"by-key-2","model":"flight-delay","entityKey":"AA2","value":4}
+            ]}
+            """, key);
+        // A copy sent by another caller counts with the first, under the first's source.
+        var (again, _) = await PostAsync("""{"outcomeId":"by-key-1","model":"flight-delay","entityKey":"AA1","value":3}""", other);
+        var (byOther, _) = await PostAsync("""{"outcomeId":"by-other-1","model":"flight-delay","entityKey":"AA1","value":5}""", other);
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted), (status, again, byOther));
+        var (_, outcome) = await GetAsync("/api/v1/feedback/by-key-1", key);
+        Assert.Equal($"key:{keyId}", outcome.GetProperty("reportedBy").GetString());
+        var (_, stats) = await GetAsync("/api/v1/feedback/stats", key);
+        Assert.Equal((3L, 2L, 1L, 0L, 1L), Tally(stats));
+        var expected = new (string?, (long, long, long, long, long))[] { ($"key:{keyId}", (2L, 1L, 1L, 0L, 1L)), ($"key:{otherId}", (1L, 1L, 0L, 0L, 0L)) }
+            .OrderBy(source => source.Item1, StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, Reporters(stats));
+        var model = Assert.Single(stats.GetProperty("models").EnumerateArray());
+        Assert.Equal(expected, Reporters(model));
+    }
+
+    [Fact]
+    public async Task With_security_turned_off_an_outcome_posted_without_a_credential_is_reported_by_anonymous()
+    {
+        var dataFolder = Path.Combine(Path.GetTempPath(), $"feedback-endpoints-open-{Guid.NewGuid():N}");
+        try
+        {
+            await using (var open = _factory.WithWebHostBuilder(host => host.UseSetting("Storage:DataFolder", dataFolder).UseSetting("Security:Enabled", "false")))
+            {
+                using var client = open.CreateClient();
+                using var content = new StringContent("""{"outcomeId":"open-1","model":"flight-delay","entityKey":"AA1","value":3}""", Encoding.UTF8, "application/json");
+                using (var posted = await client.PostAsync(new Uri("/api/v1/feedback", UriKind.Relative), content))
+                    Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+                var outcome = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/feedback/open-1", UriKind.Relative))).RootElement;
+                Assert.Equal("anonymous", outcome.GetProperty("reportedBy").GetString());
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dataFolder))
+                Directory.Delete(dataFolder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_API_document_describes_the_feedback_endpoints_and_the_request_body()
     {
         var (status, document) = await GetAsync("/openapi/v1.json");
@@ -188,20 +244,34 @@ public sealed class FeedbackEndpointsTests : IAsyncLifetime
 
     private PredictionStore Log => _factory.Services.GetRequiredService<PredictionStore>();
 
+    private static IEnumerable<(string?, (long, long, long, long, long))> Reporters(JsonElement counts) =>
+        counts.GetProperty("reporters").EnumerateArray()
+            .Select(source => (source.TryGetProperty("reportedBy", out var reportedBy) ? reportedBy.GetString() : null, Tally(source)));
+
     private static (long, long, long, long, long) Tally(JsonElement counts) => (
         counts.GetProperty("received").GetInt64(), counts.GetProperty("joined").GetInt64(), counts.GetProperty("pending").GetInt64(),
         counts.GetProperty("orphaned").GetInt64(), counts.GetProperty("duplicates").GetInt64());
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string json)
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string json, string? key = null)
     {
-        using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await _client.PostAsync(new Uri("/api/v1/feedback", UriKind.Relative), content);
-        return await ReadAsync(response);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/feedback", UriKind.Relative))
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        return await SendAsync(request, key);
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path)
+    private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string? key = null)
     {
-        using var response = await _client.GetAsync(new Uri(path, UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        return await SendAsync(request, key);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpRequestMessage request, string? key)
+    {
+        if (key is not null)
+            request.Headers.Add(ApiKeyAuthenticationHandler.HeaderName, key);
+        using var response = await _client.SendAsync(request);
         return await ReadAsync(response);
     }
 

@@ -1,4 +1,5 @@
 using FeedbackCollector.Outcomes;
+using ServiceDefaults.Storage.Documents;
 
 namespace FeedbackCollector.Tests.Outcomes;
 
@@ -16,6 +17,9 @@ public abstract class OutcomeStoreContract
 
     /// <summary>Closes <paramref name="store"/> and opens a new one on the same data, as a restarted service would.</summary>
     protected abstract OutcomeStore Reopen(OutcomeStore store);
+
+    /// <summary>The document database under <see cref="CreateStore"/>'s stores, to write documents as an earlier version did.</summary>
+    protected abstract IDocumentDatabase OpenDatabase();
 
     [SkippableFact]
     public async Task A_new_outcome_is_stored_pending_and_found_by_its_id_with_every_field()
@@ -191,12 +195,78 @@ public abstract class OutcomeStoreContract
     }
 
     [SkippableFact]
+    public async Task Outcomes_are_counted_per_source_in_all_and_per_model_and_the_counts_survive_a_reopen()
+    {
+        var store = CreateStore();
+        const string Key = "key:0a1b2c3d4e5f";
+        const string Broker = "broker:platform-external";
+        var byKey = SampleOutcomes.ForEntity("S1") with { ReportedBy = Key };
+        var byKeyPending = SampleOutcomes.ForEntity("S2") with { ReportedBy = Key };
+        var byBroker = SampleOutcomes.ForEntity("S3") with { ReportedBy = Broker };
+        var byBrokerOther = SampleOutcomes.ForEntity("S3", model: "other-model") with { ReportedBy = Broker };
+        var byBrokerNoModel = SampleOutcomes.ForPrediction(Guid.CreateVersion7()) with { ReportedBy = Broker };
+        var anonymous = SampleOutcomes.ForEntity("S4") with { ReportedBy = "anonymous" };
+        // A copy from another source counts with its first copy's source.
+        await store.AddManyAsync([byKey, byKeyPending, byBroker, byBrokerOther, byBrokerNoModel, anonymous, byKey with { ReportedBy = Broker }], None);
+        await MarkJoinedAsync(store, Joined(byKey, Guid.CreateVersion7()), Joined(byBroker, Guid.CreateVersion7()), Joined(byBrokerOther, Guid.CreateVersion7()));
+
+        var counts = await Reopen(store).CountAsync(None);
+
+        Assert.Equal(
+            [
+                ("anonymous", new OutcomeTally(Joined: 0, Pending: 1, Orphaned: 0, Duplicates: 0)),
+                (Broker, new OutcomeTally(Joined: 2, Pending: 1, Orphaned: 0, Duplicates: 0)),
+                (Key, new OutcomeTally(Joined: 1, Pending: 1, Orphaned: 0, Duplicates: 1)),
+            ],
+            counts.BySource());
+        Assert.Equal(
+            [
+                ("anonymous", new OutcomeTally(Joined: 0, Pending: 1, Orphaned: 0, Duplicates: 0)),
+                (Broker, new OutcomeTally(Joined: 1, Pending: 0, Orphaned: 0, Duplicates: 0)),
+                (Key, new OutcomeTally(Joined: 1, Pending: 1, Orphaned: 0, Duplicates: 1)),
+            ],
+            counts.BySource("flight-delay"));
+        Assert.Equal([(Broker, new OutcomeTally(Joined: 1, Pending: 0, Orphaned: 0, Duplicates: 0))], counts.BySource("other-model"));
+        Assert.Equal(counts.Total, counts.BySource().Aggregate(OutcomeTally.Zero, (sum, source) => sum.Plus(source.Tally)));
+        Assert.Equal(new OutcomeTally(Joined: 3, Pending: 3, Orphaned: 0, Duplicates: 1), counts.Total);
+    }
+
+    [SkippableFact]
+    public async Task Outcomes_stored_before_sources_were_kept_are_counted_with_no_source_and_by_model_as_before()
+    {
+        var store = CreateStore();
+        var earlier = OpenDatabase().Collection(BeforeSources);
+        var old = SampleOutcomes.ForEntity("B1");
+        var oldColon = SampleOutcomes.ForEntity("B2", model: "odd:model");
+        var oldUnknownModel = SampleOutcomes.ForPrediction(Guid.CreateVersion7()) with { Duplicates = 2 };
+        await earlier.InsertManyAsync([old, oldColon, oldUnknownModel], None);
+        var current = SampleOutcomes.ForEntity("B3") with { ReportedBy = "key:0a1b2c3d4e5f" };
+        await store.AddManyAsync([current], None);
+
+        var counts = await store.CountAsync(None);
+
+        Assert.Equal(new OutcomeTally(Joined: 0, Pending: 4, Orphaned: 0, Duplicates: 2), counts.Total);
+        Assert.Equal(new OutcomeTally(Joined: 0, Pending: 2, Orphaned: 0, Duplicates: 0), counts.Models["flight-delay"]);
+        Assert.Equal(new OutcomeTally(Joined: 0, Pending: 1, Orphaned: 0, Duplicates: 0), counts.Models["odd:model"]);
+        Assert.Equal(
+            [("key:0a1b2c3d4e5f", new OutcomeTally(0, 1, 0, 0)), (null, new OutcomeTally(Joined: 0, Pending: 3, Orphaned: 0, Duplicates: 2))],
+            counts.BySource());
+        Assert.Equal([((string?)null, new OutcomeTally(0, 1, 0, 0))], counts.BySource("odd:model"));
+        // Once changed, an earlier outcome is written in today's form, with its source still unknown.
+        await store.AddManyAsync([old], None);
+        Assert.Equal(
+            [("key:0a1b2c3d4e5f", new OutcomeTally(0, 1, 0, 0)), (null, new OutcomeTally(Joined: 0, Pending: 3, Orphaned: 0, Duplicates: 3))],
+            (await store.CountAsync(None)).BySource());
+    }
+
+    [SkippableFact]
     public async Task An_empty_store_counts_nothing()
     {
         var counts = await CreateStore().CountAsync(None);
 
         Assert.Equal(OutcomeTally.Zero, counts.Total);
         Assert.Empty(counts.Models);
+        Assert.Empty(counts.BySource());
     }
 
     [SkippableFact]
@@ -226,6 +296,18 @@ public abstract class OutcomeStoreContract
         Assert.Equal(outcomes.Length, counts.Total.Pending);
         Assert.Equal(outcomes.Length * (Writers - 1), counts.Total.Duplicates);
     }
+
+    // The outcomes collection as the version before sources were kept declared it: its tally "State:duplicates[:model]".
+    private static readonly DocumentSchema<Outcome> BeforeSources = new()
+    {
+        Name = "outcomes",
+        Key = outcome => outcome.OutcomeId,
+        Fields = [new("state", outcome => outcome.State), new("prediction", outcome => outcome.PredictionId), new("model", outcome => outcome.ModelName),
+            new("entity", outcome => outcome.EntityKey), new("received", outcome => outcome.ReceivedAt), new("joined", outcome => outcome.JoinedAt),
+            new("published", outcome => outcome.Published),
+            new("tally", outcome => $"{outcome.State}:{outcome.Duplicates}" + (outcome.ModelName is null ? "" : ":" + outcome.ModelName))],
+        Indexes = [["state", "prediction"], ["state", "model", "entity"], ["state", "received"], ["state", "published", "joined"], ["tally"]],
+    };
 
     private static JoinedOutcome Joined(Outcome outcome, Guid predictionId) =>
         new(outcome.OutcomeId, outcome.ModelName ?? "flight-delay", [new OutcomeJoin(predictionId, "1")], SampleOutcomes.Start.AddHours(1));

@@ -14,7 +14,9 @@ public sealed class OutcomeStoreMongoTests : OutcomeStoreContract, IDisposable
 
     private MongoDbTestDatabase Server => _database ??= MongoDbTestDatabase.Open("outcome-store");
 
-    protected override OutcomeStore CreateStore() => new(new MongoDocumentDatabase(Server.Database));
+    protected override OutcomeStore CreateStore() => new(OpenDatabase());
+
+    protected override IDocumentDatabase OpenDatabase() => new MongoDocumentDatabase(Server.Database);
 
     protected override OutcomeStore Reopen(OutcomeStore store) => CreateStore();
 

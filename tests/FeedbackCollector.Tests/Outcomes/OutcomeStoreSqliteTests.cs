@@ -1,6 +1,7 @@
 using FeedbackCollector.Outcomes;
 using Microsoft.Data.Sqlite;
 using ServiceDefaults.Storage;
+using ServiceDefaults.Storage.Documents;
 
 namespace FeedbackCollector.Tests.Outcomes;
 
@@ -12,11 +13,13 @@ public sealed class OutcomeStoreSqliteTests : OutcomeStoreContract, IDisposable
 
     private string DatabasePath => _storage.DatabasePathOf(FeedbackCollectorService.StoreName);
 
-    protected override OutcomeStore CreateStore()
+    protected override OutcomeStore CreateStore() => new(OpenDatabase());
+
+    protected override IDocumentDatabase OpenDatabase()
     {
         var database = TestDatabases.Embedded(_storage);
         _databases.Add(database);
-        return new OutcomeStore(database);
+        return database;
     }
 
     protected override OutcomeStore Reopen(OutcomeStore store)

@@ -33,5 +33,6 @@ public static class SampleOutcomes
         Assert.Equal(expected.Joins, actual.Joins);
         Assert.Equal(expected.JoinedAt, actual.JoinedAt);
         Assert.Equal(expected.Duplicates, actual.Duplicates);
+        Assert.Equal(expected.ReportedBy, actual.ReportedBy);
     }
 }

@@ -49,6 +49,8 @@ public sealed class LoopSystem : DistributedSystem
             // rollback was seen on 64 ms against 1.2 ms + 5 ms of slack), so the slack keeps it from deciding the verdict.
             ["Rollouts__LatencySlack"] = "00:00:30",
             ["Telemetry__ReportInterval"] = "00:00:01",
+            // The replay logs in as the test broker's user and sets user_id: its outcomes count, as platform-external's do in a deployment.
+            ["Feedback__TrustedBrokerUsers__0"] = RabbitMqFixture.Username,
         })
     {
     }

@@ -33,10 +33,16 @@ public sealed class BrokerUserAccounts : IAsyncDisposable
     /// <summary>The user of systems outside the platform.</summary>
     public string External => UserOf("external");
 
-    /// <summary>Runs the script for <paramref name="virtualHost"/> and reads the credentials file it wrote.</summary>
-    public static async Task<BrokerUserAccounts> CreateAsync(RabbitMqFixture broker, string virtualHost)
+    /// <summary>A user name prefix of a test's own (<c>it-…-</c>), for a system that must know the names before the users are made.</summary>
+    public static string NewPrefix() => $"it-{Guid.NewGuid():N}"[..15] + "-";
+
+    /// <summary>The user name of <paramref name="role"/> under <paramref name="prefix"/>, as the script names it.</summary>
+    public static string UserOf(string prefix, string role) => prefix + role;
+
+    /// <summary>Runs the script for <paramref name="virtualHost"/> (user names under <paramref name="prefix"/>, a new one by default) and reads the credentials file it wrote.</summary>
+    public static async Task<BrokerUserAccounts> CreateAsync(RabbitMqFixture broker, string virtualHost, string? prefix = null)
     {
-        var prefix = $"it-{Guid.NewGuid():N}"[..15] + "-";
+        prefix ??= NewPrefix();
         var folder = Path.Combine(Path.GetTempPath(), $"it-broker-users-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "scripts", "broker-users.sh"));

@@ -14,14 +14,16 @@ namespace Integration.Tests.Feedback;
 /// <summary>
 /// Ground truth in the distributed mode (each service its own process, real RabbitMQ): predictions made through
 /// the gateway, outcomes sent through the gateway and as events on <c>platform.ingest</c> with the plain RabbitMQ
-/// client, joined by FeedbackCollector and published as <see cref="OutcomeRecorded"/>, which a bus of the test's
-/// own receives as Monitor and the Retrainer would.
+/// client as the trusted external broker user (with <c>user_id</c>), joined by FeedbackCollector and published as
+/// <see cref="OutcomeRecorded"/>, which a bus of the test's own receives as Monitor and the Retrainer would. Outcome
+/// events of anyone else are refused.
 /// </summary>
 public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFixture<FeedbackSystem>
 {
     private const string IngestExchange = "platform.ingest";
     private const string OutcomeObservedKey = "outcome.observed";
     private const string OutcomesQueue = "feedback-collector-ingest-outcomes";
+    private const string PublisherHeader = "Platform-Ingest-UserId";
     private static readonly TimeSpan Timeout = Deadlines.DistributedState;
 
     private DistributedSystem System => feedback.System;
@@ -109,10 +111,11 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
         await WaitUntilLoggedAsync(cloudEventPrediction);
         var plainId = Guid.NewGuid();
         var eventId = Guid.NewGuid();
-        await using var client = await IngestClient.ConnectAsync(System.VirtualHost);
+        await using var external = await feedback.Users.ConnectAsync("external");
+        await using var channel = await external.CreateChannelAsync();
 
-        await PublishAsync(client.Channel, "application/json", JsonSerializer.SerializeToUtf8Bytes(new { outcomeId = plainId, predictionId = plainPrediction, value = 12 }));
-        await PublishAsync(client.Channel, "application/cloudevents+json", JsonSerializer.SerializeToUtf8Bytes(new
+        await PublishAsync(channel, "application/json", JsonSerializer.SerializeToUtf8Bytes(new { outcomeId = plainId, predictionId = plainPrediction, value = 12 }), feedback.Users.External);
+        await PublishAsync(channel, "application/cloudevents+json", JsonSerializer.SerializeToUtf8Bytes(new
         {
             specversion = "1.0",
             type = "com.example.flights.arrived",
@@ -120,12 +123,13 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
             id = eventId.ToString(),
             datacontenttype = "application/json",
             data = new { model = TestModel.Name, entityKey = cloudEventKey, value = 41 },
-        }));
+        }), feedback.Users.External);
 
         var plain = Assert.Single(await WaitForRecordedAsync(message => message.PredictionId == plainPrediction));
         var cloudEvent = Assert.Single(await WaitForRecordedAsync(message => message.PredictionId == cloudEventPrediction));
         Assert.Equal((plainId, 12d), (plain.OutcomeId, plain.ActualValue));
         Assert.Equal((eventId, 41d, cloudEventKey), (cloudEvent.OutcomeId, cloudEvent.ActualValue, cloudEvent.EntityKey));
+        Assert.Equal([$"broker:{feedback.Users.External}"], new[] { plain.ReportedBy, cloudEvent.ReportedBy }.Distinct());
         await WaitForOutcomeAsync(eventId.ToString(), "joined");
     }
 
@@ -133,7 +137,8 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
     public async Task An_outcome_published_by_the_external_broker_user_with_user_id_is_recorded_as_reported_by_it_down_to_the_Retrainers_labelled_row()
     {
         var prediction = await PredictAsync($"AA-{Guid.NewGuid():N}");
-        await using var users = await BrokerUserAccounts.CreateAsync(System.Broker, System.VirtualHost);
+        var users = feedback.Users;
+        var source = $"broker:{users.External}";
         await using var external = await users.ConnectAsync("external");
         await using var channel = await external.CreateChannelAsync();
         var outcomeId = Guid.NewGuid();
@@ -144,30 +149,97 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
             JsonSerializer.SerializeToUtf8Bytes(new { outcomeId, predictionId = prediction, value = 5 }));
 
         var recorded = Assert.Single(await WaitForRecordedAsync(message => message.PredictionId == prediction));
-        Assert.Equal((outcomeId, users.External), (recorded.OutcomeId, recorded.ReportedBy));
+        Assert.Equal((outcomeId, source), (recorded.OutcomeId, recorded.ReportedBy));
         var outcome = await WaitForOutcomeAsync(outcomeId.ToString(), "joined");
-        Assert.Equal(users.External, outcome.GetProperty("reportedBy").GetString());
+        Assert.Equal(source, outcome.GetProperty("reportedBy").GetString());
         var exported = await Poll.GetTextAsync(System.Client, $"/api/v1/models/{TestModel.Name}/training-data?format=jsonl",
             text => text.Contains(outcomeId.ToString(), StringComparison.Ordinal), Timeout, System.Failure);
         var row = exported.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement)
             .Single(line => line.GetProperty("outcomeId").GetString() == outcomeId.ToString());
-        Assert.Equal(users.External, row.GetProperty("reportedBy").GetString());
+        Assert.Equal(source, row.GetProperty("reportedBy").GetString());
+    }
+
+    [Fact]
+    public async Task Outcome_events_without_user_id_or_from_a_broker_user_that_is_not_trusted_land_in_the_error_queue_with_the_reason()
+    {
+        var tag = Guid.NewGuid().ToString("N");
+        // Valid outcomes: what refuses them is who published them.
+        byte[] Outcome(string kind) => JsonSerializer.SerializeToUtf8Bytes(new { outcomeId = $"{kind}-{tag}", model = TestModel.Name, entityKey = $"UA-{tag}", value = 3 });
+        await using (var guest = await IngestClient.ConnectAsync(System.VirtualHost))
+        {
+            await PublishAsync(guest.Channel, "application/json", Outcome("no-user"));
+            await PublishAsync(guest.Channel, "application/json", Outcome("guest"), RabbitMqFixture.Username);
+        }
+
+        // The external user without user_id: the property, not the login, names the publisher.
+        await using (var external = await feedback.Users.ConnectAsync("external"))
+        {
+            await using var channel = await external.CreateChannelAsync();
+            await PublishAsync(channel, "application/json", Outcome("external-no-user"));
+        }
+
+        var faults = await DrainErrorQueueAsync(tag, expected: 3);
+        Assert.Equal(2, faults.Count(fault => fault.Body.Contains("no-user", StringComparison.Ordinal)
+            && fault.Reason.Contains("without the AMQP property user_id", StringComparison.Ordinal)));
+        Assert.Contains(faults, fault => fault.Body.Contains($"guest-{tag}", StringComparison.Ordinal)
+            && fault.Reason.Contains($"'{RabbitMqFixture.Username}', which is not a trusted broker user", StringComparison.Ordinal));
+        Assert.All(faults, fault => Assert.Contains($"Feedback:TrustedBrokerUsers: {feedback.Users.External}", fault.Reason, StringComparison.Ordinal));
+        foreach (var kind in new[] { "no-user", "guest", "external-no-user" })
+            Assert.Equal(HttpStatusCode.NotFound, (await System.Client.GetAsync(new Uri($"/api/v1/feedback/{kind}-{tag}", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_outcome_moved_back_from_the_error_queue_counts_as_published_by_the_user_its_header_kept_and_only_from_there()
+    {
+        var tag = Guid.NewGuid().ToString("N");
+        var prediction = await PredictAsync($"RQ-{tag}");
+        var requeued = Guid.NewGuid();
+        byte[] Outcome(Guid id) => JsonSerializer.SerializeToUtf8Bytes(new { outcomeId = id, predictionId = prediction, value = 8, tag });
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            Persistent = true,
+            Headers = new Dictionary<string, object?> { [PublisherHeader] = feedback.Users.External, ["MT-Fault-Message"] = "the store was down" },
+        };
+        await using var guest = await IngestClient.ConnectAsync(System.VirtualHost);
+        // As FeedbackCollector moves a refused outcome: into the error queue, its publisher in the header.
+        await guest.Channel.QueueDeclareAsync(OutcomesQueue + "_error", durable: true, exclusive: false, autoDelete: false);
+        await guest.Channel.BasicPublishAsync("", OutcomesQueue + "_error", mandatory: true, properties, Outcome(requeued));
+
+        var moved = await RunAsync(RepositoryFiles.Find("scripts/requeue-errors.sh"), OutcomesQueue, System.VirtualHost);
+
+        Assert.True(moved.ExitCode == 0, moved.Output);
+        var outcome = await WaitForOutcomeAsync(requeued.ToString(), "joined");
+        Assert.Equal($"broker:{feedback.Users.External}", outcome.GetProperty("reportedBy").GetString());
+        // The header on a message published on platform.ingest names no publisher: only user_id does there.
+        var claimed = Guid.NewGuid();
+        await guest.Channel.BasicPublishAsync(IngestExchange, OutcomeObservedKey, mandatory: true, properties, Outcome(claimed));
+        var refused = Assert.Single(await DrainErrorQueueAsync(claimed.ToString(), expected: 1));
+        Assert.Contains("without the AMQP property user_id", refused.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Malformed_outcome_events_land_in_the_error_queue_with_the_reason()
     {
         var tag = Guid.NewGuid().ToString("N");
-        await using var client = await IngestClient.ConnectAsync(System.VirtualHost);
+        // From the trusted external user, so what refuses them is what they hold.
+        var user = feedback.Users.External;
+        await using var external = await feedback.Users.ConnectAsync("external");
+        await using var channel = await external.CreateChannelAsync();
 
-        await PublishAsync(client.Channel, "application/json", JsonSerializer.SerializeToUtf8Bytes(new { outcomeId = tag, predictionId = $"flight-{tag}", value = 1 }));
-        await PublishAsync(client.Channel, "application/cloudevents+json", JsonSerializer.SerializeToUtf8Bytes(new
+        await PublishAsync(channel, "application/json", JsonSerializer.SerializeToUtf8Bytes(new { outcomeId = tag, predictionId = $"flight-{tag}", value = 1 }), user);
+        await PublishAsync(channel, "application/cloudevents+json", JsonSerializer.SerializeToUtf8Bytes(new
         {
             specversion = "1.0", type = "flight.arrived", source = "/tests", id = tag, data = new { model = TestModel.Name, entityKey = "X", value = "late" },
-        }));
-        await PublishAsync(client.Channel, "application/json", Encoding.UTF8.GetBytes($"not json {tag}"));
+        }), user);
+        await PublishAsync(channel, "application/json", Encoding.UTF8.GetBytes($"not json {tag}"), user);
 
-        var faults = await DrainErrorQueueAsync(tag, expected: 3);
+        var moved = await ErrorQueues.DrainMessagesAsync(System.VirtualHost, OutcomesQueue, tag, expected: 3, Timeout);
+        Assert.True(moved.Count == 3, $"{moved.Count} of 3 bad outcomes reached the error queue: {string.Join(" | ", moved)}\n{System.Output}");
+        // Moved by FeedbackCollector's own broker user, which RabbitMQ would refuse with the publisher's user_id: it is kept in a header.
+        Assert.All(moved, fault => Assert.Null(fault.Properties.UserId));
+        Assert.All(moved, fault => Assert.Equal(user, Encoding.UTF8.GetString((byte[])fault.Properties.Headers![PublisherHeader]!)));
+        var faults = moved.Select(fault => (fault.Body, fault.Reason)).ToList();
         Assert.Contains(faults, fault => fault.Body.Contains($"flight-{tag}", StringComparison.Ordinal) && fault.Reason.Contains("predictionId", StringComparison.Ordinal));
         Assert.Contains(faults, fault => fault.Body.Contains("late", StringComparison.Ordinal) && fault.Reason.Contains("data.value", StringComparison.Ordinal));
         Assert.Contains(faults, fault => fault.Body.Contains($"not json {tag}", StringComparison.Ordinal));
@@ -217,8 +289,21 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
     private async Task<IReadOnlyList<OutcomeRecorded>> WaitForRecordedAsync(Func<OutcomeRecorded, bool> match) =>
         await feedback.Outcomes.WaitForAsync(match, 1, Timeout) ?? throw System.Failure($"No OutcomeRecorded arrived within {Timeout.TotalSeconds:0} s.");
 
-    private static async Task PublishAsync(IChannel channel, string contentType, byte[] body) =>
-        await channel.BasicPublishAsync(IngestExchange, OutcomeObservedKey, mandatory: true, new BasicProperties { ContentType = contentType, Persistent = true }, body);
+    // userId: the AMQP property user_id, which RabbitMQ checks against the connection's user; none by default.
+    private static async Task PublishAsync(IChannel channel, string contentType, byte[] body, string? userId = null) =>
+        await channel.BasicPublishAsync(IngestExchange, OutcomeObservedKey, mandatory: true,
+            new BasicProperties { ContentType = contentType, Persistent = true, UserId = userId }, body);
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output);
+    }
 
     private async Task<List<(string Body, string Reason)>> DrainErrorQueueAsync(string tag, int expected)
     {

@@ -79,8 +79,10 @@ public sealed class EmbeddedPublicApiTests(EmbeddedGatewayHost embedded) : IClas
     public async Task Ten_thousand_malformed_bodies_over_every_public_operation_with_and_without_a_key_get_no_5xx()
     {
         await OperationWalk.UntilKnownAsync(Host.BaseAddress, "/api/v1/keys", TestKeys.Admin, Host.Failure);
+        // The health probes take no body, and their 503 is their answer (no model is served here), not a failure.
         var operations = OperationWalk.OperationsOf(JsonDocument.Parse(
-            await Host.WaitForStatusAsync("/openapi/public.json", HttpStatusCode.OK, Deadlines.DistributedState)).RootElement);
+            await Host.WaitForStatusAsync("/openapi/public.json", HttpStatusCode.OK, Deadlines.DistributedState)).RootElement)
+            .Where(operation => operation.Scope is not null).ToList();
         // Seeded: the same 10,000 requests on every run, so a failure is found again by running the test again.
         var bodies = new MalformedBodies(seed: 20261207);
         var requests = Enumerable.Range(0, 10_000).Select(i => (Operation: operations[i % operations.Count], Body: bodies.Next(), WithKey: i % 3 != 0)).ToList();

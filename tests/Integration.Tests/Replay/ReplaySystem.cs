@@ -25,6 +25,8 @@ public sealed class ReplaySystem : DistributedSystem
             ["Monitoring__Rules__0__MinRows"] = "2000",
             ["Monitoring__Rules__0__ConsecutiveWindows"] = "2",
             ["Retraining__Enabled"] = "false",
+            // The replay logs in as the test broker's user and sets user_id: its outcomes count, as platform-external's do in a deployment.
+            ["Feedback__TrustedBrokerUsers__0"] = RabbitMqFixture.Username,
         })
     {
     }

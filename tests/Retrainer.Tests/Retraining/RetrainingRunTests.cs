@@ -105,7 +105,10 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
     {
         using var system = await RetrainingTestSystem.StartAsync();
         var flights = await RetrainingTestSystem.FlightsAsync();
-        await system.Rows.AddAsync(RetrainingTestSystem.RowsOf(flights.February[..150]), None);
+        // A third of the rows from an API key, the rest from the external broker user.
+        await system.Rows.AddAsync(
+            [.. RetrainingTestSystem.RowsOf(flights.February[..150]).Select((row, index) => row with { ReportedBy = index % 3 == 0 ? "key:0a1b2c3d4e5f" : "broker:platform-external" })],
+            None);
 
         var job = await RunAsync(system, RetrainingTriggers.Manual);
 
@@ -113,6 +116,10 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
         Assert.Contains("only 150 labelled rows", job.Error, StringComparison.Ordinal);
         Assert.Contains("at least 200", job.Error, StringComparison.Ordinal);
         Assert.Null(job.Evaluation);
+        // The rows it would have used, per source.
+        Assert.Equal(["broker:platform-external", "key:0a1b2c3d4e5f"], job.Data!.Reporters!.Select(source => source.ReportedBy));
+        Assert.Equal([100, 50], job.Data.Reporters!.Select(source => source.TrainingRows + source.HoldoutRows));
+        Assert.Equal((job.Data.TrainingRows, job.Data.HoldoutRows), (job.Data.Reporters!.Sum(source => source.TrainingRows), job.Data.Reporters!.Sum(source => source.HoldoutRows)));
     }
 
     [SkippableFact]
@@ -156,6 +163,8 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
         Assert.Equal(1_000, job.Data.EarlierRows);
         var inWindow = flights.February.Count(flight => new DateTimeOffset(flight.Date, TimeSpan.Zero) >= job.Data.RecentFrom);
         Assert.Equal(inWindow + 1_000, job.Data.TrainingRows + job.Data.HoldoutRows);
+        // The earlier kept rows are labels too: counted with their source (not known for these rows).
+        Assert.Equal([new ReporterRows(null, job.Data.TrainingRows, job.Data.HoldoutRows)], job.Data.Reporters);
     }
 
     [SkippableFact]

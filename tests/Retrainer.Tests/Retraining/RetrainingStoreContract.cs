@@ -89,7 +89,8 @@ public abstract class RetrainingStoreContract
             TriggerDetails = "drift alert",
             StartedAt = Start.AddSeconds(1),
             ChampionVersion = "1",
-            Data = new RetrainingData(RetrainingPolicies.RecentPlusEarlier, Start.AddDays(-14), Start, 900, 200, 100),
+            Data = new RetrainingData(RetrainingPolicies.RecentPlusEarlier, Start.AddDays(-14), Start, 900, 200, 100,
+                [new ReporterRows("broker:platform-external", 600, 150), new ReporterRows("key:0a1b2c3d4e5f", 200, 50), new ReporterRows(null, 100, 0)]),
         };
         await store.SaveAsync(job, None);
         var finished = job with

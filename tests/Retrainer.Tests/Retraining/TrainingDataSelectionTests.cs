@@ -45,6 +45,28 @@ public sealed class TrainingDataSelectionTests
     }
 
     [Fact]
+    public void The_rows_of_the_training_set_and_the_holdout_are_counted_per_source_the_unknown_source_last()
+    {
+        var policy = new RetrainingOptions { RecentWindow = TimeSpan.FromDays(30), HoldoutShare = 0.25 }.For("flight-delay") with { Policy = RetrainingPolicies.RecentPlusEarlier };
+        // Eight recent rows, newest first: the two newest held out, one by the key and one by the broker user.
+        string?[] sources = ["key:0a1b2c3d4e5f", "broker:platform-external", null, "broker:platform-external", "key:0a1b2c3d4e5f", "anonymous", "broker:platform-external", null];
+        var recent = sources.Select((source, day) => Row(Newest.AddDays(-day)) with { ReportedBy = source }).ToList();
+        var earlier = new[] { Row(Newest.AddDays(-40)) with { ReportedBy = "key:0a1b2c3d4e5f" } };
+
+        var selection = TrainingDataSelection.Select(recent, earlier, Newest, policy);
+
+        Assert.Equal(
+            [
+                new ReporterRows("anonymous", 1, 0),
+                new ReporterRows("broker:platform-external", 2, 1),
+                new ReporterRows("key:0a1b2c3d4e5f", 2, 1),
+                new ReporterRows(null, 2, 0),
+            ],
+            selection.Reporters());
+        Assert.Empty(TrainingDataSelection.Select([], [], Newest, policy).Reporters());
+    }
+
+    [Fact]
     public void A_model_setting_overrides_the_shared_one_and_the_rest_stay_shared()
     {
         var options = new RetrainingOptions
