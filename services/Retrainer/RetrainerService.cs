@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Retrainer.Audit;
 using Retrainer.Consumers;
 using Retrainer.Demo;
 using Retrainer.Endpoints;
@@ -71,6 +72,11 @@ public static class RetrainerService
         builder.Services.AddSingleton<ApiKeys>();
         builder.Services.AddHostedService<AdminKeyBootstrap>();
 
+        // The audit log: every service publishes its admin calls (the service defaults); the Retrainer keeps them.
+        builder.AddValidatedOptions<AuditOptions>(AuditOptions.SectionName);
+        builder.Services.AddSingleton<AuditStore>();
+        builder.Services.AddHostedService<AuditRetention>();
+
         // Retraining.
         builder.Services.AddSingleton<RetrainingJobs>();
         builder.Services.AddSingleton<RetrainingRun>();
@@ -87,6 +93,7 @@ public static class RetrainerService
         {
             bus.AddConsumer<ServedModelsRequestConsumer>();
             bus.AddConsumer<ApiKeysRequestConsumer, ApiKeysRequestConsumerDefinition>();
+            bus.AddConsumer<AuditRecordedConsumer, AuditRecordedConsumerDefinition>();
             bus.AddConsumer<ModelArtifactRequestConsumer>();
             bus.AddConsumer<LiveReferenceBuiltConsumer>();
             bus.AddConsumer<PublicLoopEventsConsumer>();
@@ -108,6 +115,7 @@ public static class RetrainerService
         var api = app.MapGroup("").RequirePlainRouteValues();
         api.MapModelVersionEndpoints();
         api.MapApiKeyEndpoints();
+        api.MapAuditEndpoints();
         api.MapModelAliasEndpoints();
         api.MapRolloutEndpoints();
         api.MapRetrainingEndpoints();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using ServiceDefaults.Audit;
 using ServiceDefaults.Randomness;
 using ServiceDefaults.Security;
 
@@ -25,8 +26,8 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// Adds OpenTelemetry (traces, metrics, logs; OTLP export only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
     /// is set), the live and ready health checks, RFC 9457 problem details for every error, the service's
-    /// OpenAPI document, the shared JSON options, <see cref="TimeProvider.System"/> and the process's <see cref="Random"/>
-    /// (<see cref="RandomnessExtensions.AddRandomness"/>).
+    /// OpenAPI document, the shared JSON options, <see cref="TimeProvider.System"/>, the process's <see cref="Random"/>
+    /// (<see cref="RandomnessExtensions.AddRandomness"/>) and the publisher of audit records (<see cref="AuditPublisher"/>).
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
@@ -40,12 +41,14 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Apply(options.SerializerOptions));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddRandomness();
+        builder.AddAuditLog();
 
         return builder;
     }
 
     /// <summary>
-    /// Installs the request metrics, the error handling (problem details for exceptions and for empty error
+    /// Installs the request metrics, the audit of admin calls (<see cref="AuditMiddleware"/>, outside the error handling so
+    /// it records the status the client got), the error handling (problem details for exceptions and for empty error
     /// responses, the 401 and 403 of <see cref="SecurityExtensions"/> among them) and authentication, and maps <c>/metrics</c> (Prometheus), <c>/health/live</c>, <c>/health/ready</c> and the
     /// service's OpenAPI document <c>/openapi/v1.json</c> in every environment. Call it first after
     /// <c>Build()</c>, so that the error handling wraps every endpoint the service maps after it.
@@ -55,6 +58,7 @@ public static class ServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(app);
 
         app.UseDefaultTelemetry();
+        app.UseAuditLog();
         app.UseDefaultProblemDetails();
         app.UsePlatformSecurity();
         app.MapDefaultHealthChecks();

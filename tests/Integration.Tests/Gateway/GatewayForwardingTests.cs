@@ -56,6 +56,8 @@ public sealed class GatewayForwardingTests(ForwardingPlatform platform) : IClass
     [InlineData("/api/v1/models/flights/versions/2", "retrainer")]
     [InlineData("/api/v1/models/flights/training-data?format=jsonl", "retrainer")]
     [InlineData("/api/v1/models/flights/training-dataset", "retrainer")]
+    [InlineData("/api/v1/keys", "retrainer")]
+    [InlineData("/api/v1/audit?who=key:0123456789ab&outcome=refused&limit=5", "retrainer")]
     public async Task A_public_path_is_forwarded_unchanged_to_the_service_that_owns_it(string pathAndQuery, string service)
     {
         var echo = await GetEchoAsync(pathAndQuery);

@@ -9,7 +9,8 @@ namespace Integration.Tests.Ingest;
 /// <summary>
 /// The embedded host (every service in one process) started on a real broker (<c>Messaging__Transport=RabbitMq</c>)
 /// answers other systems' events the same way as the distributed mode, and keeps who reported each outcome: an API key
-/// over HTTP, the trusted external broker user on <c>platform.ingest</c>, in the feedback stats and in a retraining job.
+/// over HTTP, the trusted external broker user on <c>platform.ingest</c>, in the feedback stats and in a retraining job;
+/// and it sends them its audit records on <c>platform.events</c>.
 /// </summary>
 public sealed class EmbeddedIngestTests(EmbeddedBrokerHost embedded) : IClassFixture<EmbeddedBrokerHost>
 {
@@ -93,6 +94,46 @@ public sealed class EmbeddedIngestTests(EmbeddedBrokerHost embedded) : IClassFix
             [(byBroker, 1), (byKey, 1)],
             data.GetProperty("reporters").EnumerateArray().Select(source => (
                 source.GetProperty("reportedBy").GetString(), source.GetProperty("trainingRows").GetInt32() + source.GetProperty("holdoutRows").GetInt32())));
+    }
+
+    [Fact]
+    public async Task An_admin_call_refused_for_want_of_a_key_reaches_a_subscriber_of_platform_events_as_an_audit_record()
+    {
+        await using var client = await IngestClient.ConnectAsync(embedded.VirtualHost);
+        var audit = await client.Channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
+        await client.Channel.QueueBindAsync(audit.QueueName, IngestClient.EventsExchange, "audit.refused.#");
+        var path = $"/api/v1/keys/{Guid.NewGuid():N}"[..26];
+
+        using (var anonymous = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) })
+        using (var refused = await anonymous.DeleteAsync(new Uri(path, UriKind.Relative)))
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        var (record, routingKey) = await ReceiveAuditAsync(client, audit.QueueName, path)
+            ?? throw Host.Failure($"No audit record of DELETE {path} within {Timeout.TotalSeconds:0} s.");
+        Assert.Equal("audit.refused.retrainer", routingKey);
+        Assert.Equal(("anonymous", "DELETE", 401, "refused", "Retrainer", "/api/v1/keys/{keyId}"),
+            (record.GetProperty("who").GetString(), record.GetProperty("method").GetString(), record.GetProperty("status").GetInt32(),
+             record.GetProperty("outcome").GetString(), record.GetProperty("service").GetString(), record.GetProperty("route").GetString()));
+    }
+
+    // The first audit record of a call to path on the queue (plain JSON) with its routing key, or null when none came in time.
+    private static async Task<(JsonElement Record, string RoutingKey)?> ReceiveAuditAsync(IngestClient client, string queue, string path)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < Timeout)
+        {
+            if (await client.Channel.BasicGetAsync(queue, autoAck: true) is { } message)
+            {
+                var record = JsonDocument.Parse(message.Body.ToArray()).RootElement;
+                if (record.GetProperty("path").GetString() == path)
+                    return (record.Clone(), message.RoutingKey);
+                continue;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return null;
     }
 
     // The host's public API with an API key on every request.
