@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using ServiceDefaults.Randomness;
+using ServiceDefaults.RateLimiting;
 using ServiceDefaults.Security;
 
 namespace ServiceDefaults;
@@ -25,7 +26,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// Adds OpenTelemetry (traces, metrics, logs; OTLP export only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
     /// is set), the live and ready health checks, RFC 9457 problem details for every error, the service's
-    /// OpenAPI document, the shared JSON options, <see cref="TimeProvider.System"/> and the process's <see cref="Random"/>
+    /// OpenAPI document, security and rate limits (<see cref="RateLimitExtensions.AddPlatformRateLimits"/>), the shared JSON options, <see cref="TimeProvider.System"/> and the process's <see cref="Random"/>
     /// (<see cref="RandomnessExtensions.AddRandomness"/>).
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
@@ -37,6 +38,7 @@ public static class ServiceDefaultsExtensions
         builder.AddDefaultProblemDetails();
         builder.AddDefaultOpenApi();
         builder.AddPlatformSecurity();
+        builder.AddPlatformRateLimits();
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Apply(options.SerializerOptions));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddRandomness();
@@ -46,7 +48,8 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Installs the request metrics, the error handling (problem details for exceptions and for empty error
-    /// responses, the 401 and 403 of <see cref="SecurityExtensions"/> among them) and authentication, and maps <c>/metrics</c> (Prometheus), <c>/health/live</c>, <c>/health/ready</c> and the
+    /// responses, the 401 and 403 of <see cref="SecurityExtensions"/> and the 429 of <see cref="RateLimitExtensions"/> among them),
+    /// the failed authentication guard, authentication and authorization, then the rate limits, and maps <c>/metrics</c> (Prometheus), <c>/health/live</c>, <c>/health/ready</c> and the
     /// service's OpenAPI document <c>/openapi/v1.json</c> in every environment. Call it first after
     /// <c>Build()</c>, so that the error handling wraps every endpoint the service maps after it.
     /// </summary>
@@ -56,7 +59,9 @@ public static class ServiceDefaultsExtensions
 
         app.UseDefaultTelemetry();
         app.UseDefaultProblemDetails();
+        app.UseFailedAuthenticationGuard();
         app.UsePlatformSecurity();
+        app.UsePlatformRateLimits();
         app.MapDefaultHealthChecks();
         app.MapDefaultOpenApi();
 
