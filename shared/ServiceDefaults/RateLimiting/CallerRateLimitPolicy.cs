@@ -26,9 +26,11 @@ internal sealed class CallerRateLimitPolicy(string? kind) : IRateLimiterPolicy<s
         var options = httpContext.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
         return RateLimitPartition.GetTokenBucketLimiter($"{requestKind} {Callers.Of(httpContext)}", _ => new TokenBucketRateLimiterOptions
         {
+            // Filled continuously at one token per RefillOf (the partitioned limiter replenishes by the time passed),
+            // and a refused request is told to retry after one such period.
             TokenLimit = options.Of(requestKind).Burst,
-            TokensPerPeriod = options.TokensPerRefill(requestKind),
-            ReplenishmentPeriod = options.RefillPeriod,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = options.RefillOf(requestKind),
             QueueLimit = 0,
         });
     }
@@ -39,14 +41,14 @@ internal sealed class CallerRateLimitPolicy(string? kind) : IRateLimiterPolicy<s
     {
         var context = rejected.HttpContext;
         var options = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-        var retryAfter = TooManyRequests.RetryAfterOf(rejected.Lease, options.RefillPeriod);
         if (KindOf(context) is not { } requestKind)
         {
             // Only a request of a kind reaches a limiter; this is never reached.
-            await TooManyRequests.WriteAsync(context, "unknown", "This caller has used up a rate limit.", retryAfter);
+            await TooManyRequests.WriteAsync(context, "unknown", "This caller has used up a rate limit.", TooManyRequests.RetryAfterOf(rejected.Lease, TimeSpan.FromSeconds(1)));
             return;
         }
 
+        var retryAfter = TooManyRequests.RetryAfterOf(rejected.Lease, options.RefillOf(requestKind));
         var (perSecond, burst) = options.Of(requestKind);
         var name = RateLimitOptions.SettingOf(requestKind);
         var caller = Callers.Of(context).StartsWith("address:", StringComparison.Ordinal) ? "client address" : "caller";

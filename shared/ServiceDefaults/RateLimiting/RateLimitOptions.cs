@@ -2,25 +2,32 @@ namespace ServiceDefaults.RateLimiting;
 
 /// <summary>
 /// How many requests a caller may make (docs/security.md#rate-limits). Section <c>RateLimits</c>. Each kind of request
-/// (<see cref="RateLimitKinds"/>) has a token bucket per caller: <c>…PerSecond</c> requests a second on average, in bursts
-/// of up to <c>…Burst</c>. Every limit is per process: replicas of a service each apply it.
+/// (<see cref="RateLimitKinds"/>) has a token bucket per caller: it holds up to <c>…Burst</c> requests and fills again at
+/// <c>…PerSecond</c> requests a second (a fraction allowed: 0.5 is one request every two seconds). Every limit is per
+/// process: replicas of a service each apply it.
 /// </summary>
 public sealed class RateLimitOptions : IValidatedOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "RateLimits";
 
+    /// <summary>The lowest rate a bucket may fill at: one request in 10,000 s (about 2.8 hours).</summary>
+    public const double MinPerSecond = 0.0001;
+
+    /// <summary>The highest rate a bucket may fill at.</summary>
+    public const double MaxPerSecond = 1_000_000;
+
     /// <summary>
     /// Online predictions per second per caller (<c>POST …/predict</c>, <c>POST /v2/models/…/infer</c>); 1000 by
     /// default. Env: <c>RateLimits__PredictionsPerSecond</c>.
     /// </summary>
-    public int PredictionsPerSecond { get; set; } = 1000;
+    public double PredictionsPerSecond { get; set; } = 1000;
 
     /// <summary>The most online predictions a caller may make at once after a quiet spell; 2000 by default. Env: <c>RateLimits__PredictionsBurst</c>.</summary>
     public int PredictionsBurst { get; set; } = 2000;
 
     /// <summary>Outcomes per second per caller (<c>POST /api/v1/feedback</c>); 1000 by default. Env: <c>RateLimits__FeedbackPerSecond</c>.</summary>
-    public int FeedbackPerSecond { get; set; } = 1000;
+    public double FeedbackPerSecond { get; set; } = 1000;
 
     /// <summary>The most outcomes a caller may send at once after a quiet spell; 2000 by default. Env: <c>RateLimits__FeedbackBurst</c>.</summary>
     public int FeedbackBurst { get; set; } = 2000;
@@ -29,16 +36,10 @@ public sealed class RateLimitOptions : IValidatedOptions
     /// Uploads per second per caller (a model version, a version's reference, a training dataset, a batch); 10 by
     /// default. Env: <c>RateLimits__UploadsPerSecond</c>.
     /// </summary>
-    public int UploadsPerSecond { get; set; } = 10;
+    public double UploadsPerSecond { get; set; } = 10;
 
     /// <summary>The most uploads a caller may start at once after a quiet spell; 100 by default. Env: <c>RateLimits__UploadsBurst</c>.</summary>
     public int UploadsBurst { get; set; } = 100;
-
-    /// <summary>
-    /// How often each bucket is topped up, with <c>…PerSecond</c> × this many tokens (at most up to its burst); 1 s by
-    /// default. A longer period gives the same average in larger steps. Env: <c>RateLimits__RefillPeriod</c>.
-    /// </summary>
-    public TimeSpan RefillPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The most uploads one process receives at the same time, from all callers together; one more is answered 429 at
@@ -57,7 +58,7 @@ public sealed class RateLimitOptions : IValidatedOptions
     public TimeSpan FailedAuthenticationWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The average and the burst of <paramref name="kind"/> (one of <see cref="RateLimitKinds.All"/>).</summary>
-    public (int PerSecond, int Burst) Of(string kind) => kind switch
+    public (double PerSecond, int Burst) Of(string kind) => kind switch
     {
         RateLimitKinds.Predictions => (PredictionsPerSecond, PredictionsBurst),
         RateLimitKinds.Feedback => (FeedbackPerSecond, FeedbackBurst),
@@ -72,22 +73,18 @@ public sealed class RateLimitOptions : IValidatedOptions
         return char.ToUpperInvariant(kind[0]) + kind[1..];
     }
 
-    /// <summary>The tokens each refill adds to a bucket of <paramref name="kind"/>: its per-second rate × <see cref="RefillPeriod"/>.</summary>
-    public int TokensPerRefill(string kind) => (int)Math.Min(int.MaxValue, Math.Round(Of(kind).PerSecond * RefillPeriod.TotalSeconds));
+    /// <summary>How long a bucket of <paramref name="kind"/> takes to gain one request: 1 / its per-second rate.</summary>
+    public TimeSpan RefillOf(string kind) => TimeSpan.FromSeconds(1 / Of(kind).PerSecond);
 
     /// <inheritdoc />
     public IEnumerable<string> Errors()
     {
-        if (RefillPeriod <= TimeSpan.Zero || RefillPeriod > TimeSpan.FromDays(1))
-            yield return $"{SectionName}:RefillPeriod must be more than zero and at most a day, not {RefillPeriod}.";
         foreach (var kind in RateLimitKinds.All)
         {
             var (perSecond, burst) = Of(kind);
             var name = SettingOf(kind);
-            if (perSecond < 1)
-                yield return $"{SectionName}:{name}PerSecond must be at least 1, not {perSecond}.";
-            else if (RefillPeriod > TimeSpan.Zero && perSecond * RefillPeriod.TotalSeconds < 1)
-                yield return $"{SectionName}:{name}PerSecond × {SectionName}:RefillPeriod must be at least one request ({perSecond} × {RefillPeriod.TotalSeconds} s is less); make the period longer.";
+            if (!(perSecond >= MinPerSecond && perSecond <= MaxPerSecond))
+                yield return $"{SectionName}:{name}PerSecond must be between {MinPerSecond} and {MaxPerSecond}, not {perSecond}.";
             if (burst < 1)
                 yield return $"{SectionName}:{name}Burst must be at least 1, not {burst}.";
         }
