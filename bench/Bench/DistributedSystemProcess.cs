@@ -45,6 +45,10 @@ public sealed class DistributedSystemProcess : IDisposable
         start.Environment["SERVICE_BASE_PORT"] = (gatewayPort + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["DATA_DIR"] = dataFolder;
         start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        // The bench measures how much the platform can serve one caller, not the per-key rate limit (1000 a second by
+        // default, docs/security.md#rate-limits), which the closed loop would otherwise reach.
+        start.Environment["RateLimits__PredictionsPerSecond"] = "1000000";
+        start.Environment["RateLimits__PredictionsBurst"] = "1000000";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             start.Environment[key] = value;
 

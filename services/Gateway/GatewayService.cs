@@ -25,7 +25,7 @@ public static class GatewayService
     /// <summary>
     /// Adds the gateway: its options (section <c>Gateway</c>, validated at start-up), the reverse proxy
     /// configured by the <c>ReverseProxy</c> section (empty in the embedded host, where every endpoint is
-    /// local) with every route requiring its operation's scope, and the public OpenAPI document. Call it after <c>AddServiceDefaults</c> and before
+    /// local) with every route requiring its operation's scope and applying its operation's rate limit, and the public OpenAPI document. Call it after <c>AddServiceDefaults</c> and before
     /// <c>AddMessageBus</c>.
     /// </summary>
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
@@ -35,10 +35,12 @@ public static class GatewayService
         builder.AddValidatedOptions<GatewayOptions>(GatewayOptions.SectionName);
 
         // Routes and clusters live in configuration, so a deployment changes destinations without a build.
-        // Every route requires the scope the public document gives its operation (Security/OperationScopeRequirement).
+        // Every route requires the scope the public document gives its operation (Security/OperationScopeRequirement),
+        // and applies the rate limit of the operation's kind (Limits/RateLimitRouteFilter).
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection(ReverseProxySection))
-            .AddConfigFilter<OperationScopeRouteFilter>();
+            .AddConfigFilter<OperationScopeRouteFilter>()
+            .AddConfigFilter<RateLimitRouteFilter>();
         builder.Services.AddSingleton<IAuthorizationHandler, OperationScopeHandler>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(OperationScopeRequirement.PolicyName, policy => policy.AddRequirements(new OperationScopeRequirement()));

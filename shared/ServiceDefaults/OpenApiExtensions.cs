@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ServiceDefaults.RateLimiting;
 using ServiceDefaults.Security;
 
 namespace ServiceDefaults;
@@ -23,6 +24,7 @@ public static class OpenApiExtensions
         {
             options.AddDocumentTransformer(ScopeDocumentation.AddSchemesAsync);
             options.AddOperationTransformer(ScopeDocumentation.AddRequirementAsync);
+            options.AddOperationTransformer(RateLimitDocumentation.AddKindAsync);
         });
         return builder;
     }

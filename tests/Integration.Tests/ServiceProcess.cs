@@ -26,7 +26,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             "OTEL_", "Messaging__", "ConnectionStrings__", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "Registry__", "Storage__",
             "ServedModels__", "FeatureBuilder__", "Inference__", "Gateway__", "ReverseProxy__", "Batches__", "Feedback__",
             "Monitoring__", "ComputationalMonitoring__", "Retraining__", "Rollouts__", "Telemetry__", "Randomness__", "Logging__",
-            "Security__",
+            "Security__", "RateLimits__",
         ];
 
     private readonly Process _process;

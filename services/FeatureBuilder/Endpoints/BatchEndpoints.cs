@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Modeling.Files;
 using Modeling.Records;
+using ServiceDefaults.RateLimiting;
 using ServiceDefaults.Security;
 
 namespace FeatureBuilder.Endpoints;
@@ -26,7 +27,7 @@ public static class BatchEndpoints
     public static IEndpointRouteBuilder MapBatchEndpoints(this IEndpointRouteBuilder app)
     {
         var batches = app.MapGroup("/api/v1/models/{model}/batches").WithTags("Batches");
-        batches.MapPost("/", SubmitAsync).RequireScope(Scopes.Predict)
+        batches.MapPost("/", SubmitAsync).RequireScope(Scopes.Predict).RequireRateLimiting(RateLimitKinds.Uploads)
             .WithSummary("Submits a batch: upload a CSV, JSON Lines or Parquet file (body or multipart), or name a file of the input folder.")
             .Produces<BatchStatus>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)

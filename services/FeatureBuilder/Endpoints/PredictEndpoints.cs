@@ -5,6 +5,7 @@ using FeatureBuilder.Online;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ServiceDefaults.Metrics;
+using ServiceDefaults.RateLimiting;
 using ServiceDefaults.Security;
 
 namespace FeatureBuilder.Endpoints;
@@ -18,7 +19,7 @@ public static class PredictEndpoints
     /// <summary>Maps the predict endpoint.</summary>
     public static IEndpointRouteBuilder MapPredictEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/models/{model}/predict", PredictAsync).RequireScope(Scopes.Predict)
+        app.MapPost("/api/v1/models/{model}/predict", PredictAsync).RequireScope(Scopes.Predict).RequireRateLimiting(RateLimitKinds.Predictions)
             .WithTags("Predictions")
             .WithSummary("Predicts for one record (a JSON object) or an array of records.")
             .Accepts<JsonElement>("application/json")

@@ -4,6 +4,7 @@ using FeedbackCollector.Outcomes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ServiceDefaults;
+using ServiceDefaults.RateLimiting;
 using ServiceDefaults.Security;
 
 namespace FeedbackCollector.Endpoints;
@@ -21,7 +22,7 @@ public static class FeedbackEndpoints
     public static IEndpointRouteBuilder MapFeedbackEndpoints(this IEndpointRouteBuilder app)
     {
         var feedback = app.MapGroup("/api/v1/feedback").WithTags("Feedback");
-        feedback.MapPost("", PostAsync).RequireScope(Scopes.Feedback)
+        feedback.MapPost("", PostAsync).RequireScope(Scopes.Feedback).RequireRateLimiting(RateLimitKinds.Feedback)
             .WithName("PostFeedback")
             .WithSummary("Ground truth: one outcome, or {\"outcomes\":[…]}, each joined to its prediction now or held until it is logged.")
             .Accepts<FeedbackRequest>("application/json")

@@ -8,6 +8,7 @@ using Modeling.Cards;
 using Modeling.Scoring;
 using ServiceDefaults;
 using ServiceDefaults.Metrics;
+using ServiceDefaults.RateLimiting;
 using ServiceDefaults.Security;
 
 namespace Inference.Endpoints;
@@ -33,8 +34,8 @@ public static class OpenInferenceEndpoints
         v2.MapGet("/models/{model}/versions/{version}", GetModelMetadata).RequireScope(Scopes.Read);
         v2.MapGet("/models/{model}/ready", GetModelReady).RequireScope(Scopes.Read);
         v2.MapGet("/models/{model}/versions/{version}/ready", GetModelReady).RequireScope(Scopes.Read);
-        v2.MapPost("/models/{model}/infer", InferAsync).RequireScope(Scopes.Predict);
-        v2.MapPost("/models/{model}/versions/{version}/infer", InferAsync).RequireScope(Scopes.Predict);
+        v2.MapPost("/models/{model}/infer", InferAsync).RequireScope(Scopes.Predict).RequireRateLimiting(RateLimitKinds.Predictions);
+        v2.MapPost("/models/{model}/versions/{version}/infer", InferAsync).RequireScope(Scopes.Predict).RequireRateLimiting(RateLimitKinds.Predictions);
         return app;
     }
 

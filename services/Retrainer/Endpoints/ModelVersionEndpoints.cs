@@ -5,6 +5,7 @@ using Modeling.Bundles;
 using Modeling.Cards;
 using Retrainer.Registry;
 using Retrainer.Retraining;
+using ServiceDefaults.RateLimiting;
 using ServiceDefaults.Security;
 
 namespace Retrainer.Endpoints;
@@ -42,7 +43,7 @@ public static class ModelVersionEndpoints
             .WithSummary("The version's ONNX file; its ETag is the file's SHA-256.")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        versions.MapPost("/", RegisterAsync).RequireScope(Scopes.Admin)
+        versions.MapPost("/", RegisterAsync).RequireScope(Scopes.Admin).RequireRateLimiting(RateLimitKinds.Uploads)
             .WithName("RegisterModelVersion")
             .WithSummary("Registers a new version: multipart/form-data with 'card' (the model card JSON), 'onnx' (the ONNX file) and optionally 'reference' (CSV, JSON Lines or Parquet records the card's reference statistics and metrics are computed from). It does not serve traffic until the champion alias points at it.")
             .Accepts<ModelVersionUpload>("multipart/form-data")
@@ -51,7 +52,7 @@ public static class ModelVersionEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        versions.MapPut("/{version}/reference", SetReferenceAsync).RequireScope(Scopes.Admin)
+        versions.MapPut("/{version}/reference", SetReferenceAsync).RequireScope(Scopes.Admin).RequireRateLimiting(RateLimitKinds.Uploads)
             .WithName("SetModelVersionReference")
             .WithSummary("Replaces the reference statistics a version's traffic is compared with (and its metrics, when the records carry labels), computed from records sent as the body (text/csv, application/jsonl, application/vnd.apache.parquet) or as the multipart part 'reference'. Monitor compares with them from then on.")
             .Produces<ModelVersionView>()

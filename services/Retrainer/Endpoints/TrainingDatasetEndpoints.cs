@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Modeling.Cards;
 using Retrainer.Registry;
 using Retrainer.TrainingData;
+using ServiceDefaults.RateLimiting;
 using ServiceDefaults.Security;
 
 namespace Retrainer.Endpoints;
@@ -26,7 +27,7 @@ public static class TrainingDatasetEndpoints
     public static IEndpointRouteBuilder MapTrainingDatasetEndpoints(this IEndpointRouteBuilder app)
     {
         var dataset = app.MapGroup("/api/v1/models/{model}/training-dataset").WithTags("Retraining");
-        dataset.MapPut("/", UploadAsync).RequireScope(Scopes.Admin)
+        dataset.MapPut("/", UploadAsync).RequireScope(Scopes.Admin).RequireRateLimiting(RateLimitKinds.Uploads)
             .WithName("UploadTrainingDataset")
             .WithSummary("Keeps the model's training dataset, replacing the one it had: labelled records sent as the body (text/csv, application/jsonl or application/x-ndjson, application/vnd.apache.parquet) or as the multipart part 'dataset', checked with the served version's card (its features, and its label rule on the column label.field). recent-plus-earlier retraining trains on its rows as the model's earlier data.")
             .Produces<TrainingDatasetView>()

@@ -1,15 +1,23 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Integration.Tests.Online;
 using Integration.Tests.Security;
+using ServiceDefaults.RateLimiting;
 
 namespace Integration.Tests.Gateway;
 
-/// <summary>An embedded host with a small gateway body limit, shared by the tests of <see cref="EmbeddedPublicApiTests"/>, which only read.</summary>
+/// <summary>
+/// An embedded host with a small gateway body limit and a small feedback rate limit (two outcomes per key, gaining one in
+/// 1000 s), shared by the tests of <see cref="EmbeddedPublicApiTests"/>, which only read (or send outcomes the host refuses).
+/// </summary>
 public sealed class EmbeddedGatewayHost : IAsyncLifetime
 {
     public const int Limit = 2048;
+
+    public const int FeedbackBurst = 2;
 
     private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), $"it-embedded-gateway-{Guid.NewGuid():N}");
 
@@ -23,6 +31,8 @@ public sealed class EmbeddedGatewayHost : IAsyncLifetime
             ["Registry__ModelsFolder"] = Path.Combine(_dataFolder, "models"),
             ["Storage__DataFolder"] = Path.Combine(_dataFolder, "store"),
             ["Gateway__MaxRequestBodyBytes"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RateLimits__FeedbackPerSecond"] = "0.001",
+            ["RateLimits__FeedbackBurst"] = FeedbackBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         await Host.WaitUntilLiveAsync(Deadlines.ProcessStart);
     }
@@ -35,10 +45,12 @@ public sealed class EmbeddedGatewayHost : IAsyncLifetime
     }
 }
 
-/// <summary>The embedded host runs the gateway's public document, API reference and body limit over its local endpoints.</summary>
+/// <summary>The embedded host runs the gateway's public document, API reference, body limit and rate limits over its local endpoints.</summary>
 public sealed class EmbeddedPublicApiTests(EmbeddedGatewayHost embedded) : IClassFixture<EmbeddedGatewayHost>
 {
     private const int Limit = EmbeddedGatewayHost.Limit;
+
+    private static readonly string[] FeedbackOnly = ["feedback"];
 
     private ServiceProcess Host => embedded.Host;
 
@@ -121,6 +133,92 @@ public sealed class EmbeddedPublicApiTests(EmbeddedGatewayHost embedded) : IClas
         using var chunked = new ChunkedContent(oversized);
         using var chunkedResponse = await Host.Client.PostAsync(new Uri("/v2/models/flights/infer", UriKind.Relative), chunked);
         await AssertTooLargeAsync(chunkedResponse);
+    }
+
+    [Fact]
+    public async Task Every_public_operation_has_the_rate_limit_the_gateways_table_gives_it()
+    {
+        var document = JsonDocument.Parse(await Host.WaitForStatusAsync("/openapi/public.json", HttpStatusCode.OK, Deadlines.DistributedState)).RootElement;
+        var paths = document.GetProperty("paths");
+
+        var documented = new List<string>();
+        var disagreements = new List<string>();
+        foreach (var operation in OperationWalk.OperationsOf(document))
+        {
+            var kind = paths.GetProperty(operation.Template).GetProperty(operation.Method.ToLowerInvariant())
+                .TryGetProperty(RateLimitDocumentation.ExtensionName, out var extension) ? extension.GetString() : null;
+            if (kind is not null)
+                documented.Add($"{operation} {kind}");
+            if (kind != RateLimitedOperations.KindOf(operation.Method, operation.Path))
+                disagreements.Add($"{operation}: the document says {kind ?? "none"}, the gateway's table {RateLimitedOperations.KindOf(operation.Method, operation.Path) ?? "none"}");
+        }
+
+        Assert.True(disagreements.Count == 0, string.Join('\n', disagreements));
+        Assert.Equal(
+            [
+                "POST /api/v1/feedback feedback",
+                "POST /api/v1/models/{model}/batches uploads",
+                "POST /api/v1/models/{model}/predict predictions",
+                "POST /api/v1/models/{model}/versions uploads",
+                "POST /v2/models/{model}/infer predictions",
+                "POST /v2/models/{model}/versions/{version}/infer predictions",
+                "PUT /api/v1/models/{model}/training-dataset uploads",
+                "PUT /api/v1/models/{model}/versions/{version}/reference uploads",
+            ],
+            documented.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_key_over_its_feedback_limit_gets_429_with_Retry_After_while_another_key_passes()
+    {
+        var first = await CreateKeyAsync("feedback-first");
+        var second = await CreateKeyAsync("feedback-second");
+
+        // Empty outcomes: each is a 400 from the endpoint once it is past the limit, and changes nothing.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i <= EmbeddedGatewayHost.FeedbackBurst; i++)
+        {
+            using var answer = await PostFeedbackAsync(first);
+            statuses.Add(answer.StatusCode);
+        }
+
+        using var over = await PostFeedbackAsync(first);
+        using var other = await PostFeedbackAsync(second);
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.BadRequest, EmbeddedGatewayHost.FeedbackBurst), HttpStatusCode.TooManyRequests], statuses);
+        var body = await over.Content.ReadAsStringAsync();
+        Assert.True(over.StatusCode == HttpStatusCode.TooManyRequests, $"{(int)over.StatusCode}: {body}");
+        Assert.Equal("1000", Assert.Single(over.Headers.GetValues("Retry-After")));
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("tag:ml-platform,2025:problems/too-many-requests", problem.GetProperty("type").GetString());
+        Assert.Equal("feedback", problem.GetProperty("rateLimit").GetString());
+        Assert.Contains("RateLimits:FeedbackBurst", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);
+    }
+
+    // A key with the feedback scope only, known to every check of the host when this returns.
+    private async Task<string> CreateKeyAsync(string name)
+    {
+        await OperationWalk.UntilKnownAsync(Host.BaseAddress, "/api/v1/keys", TestKeys.Admin, Host.Failure);
+        using var created = await Host.Client.PostAsJsonAsync(new Uri("/api/v1/keys", UriKind.Relative), new { name, scopes = FeedbackOnly });
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, body.ToString());
+        var key = body.GetProperty("key").GetString()!;
+        await OperationWalk.UntilKnownAsync(Host.BaseAddress, "/api/v1/keys", key, Host.Failure);
+        return key;
+    }
+
+    private async Task<HttpResponseMessage> PostFeedbackAsync(string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/feedback", UriKind.Relative))
+        {
+            Content = new StringContent("{}", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var client = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var response = await client.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
     }
 
     private static async Task AssertTooLargeAsync(HttpResponseMessage response)
