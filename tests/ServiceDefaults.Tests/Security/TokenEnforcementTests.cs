@@ -162,6 +162,29 @@ public sealed class TokenEnforcementTests
         }
     }
 
+    [Fact]
+    public async Task With_tokens_on_the_dashboards_session_cookie_still_reads_and_still_changes_nothing()
+    {
+        await using var provider = await OpenIdProvider.StartAsync();
+        var (adminId, admin) = ApiKeySecret.Create();
+        await using var service = await StartAsync(provider, keys: [new ApiKeyEntry(adminId, ApiKeySecret.Hash(admin), [.. Scopes.All], null)]);
+        // No cookie jar: the only cookie a request carries is the one written here.
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = service.Client.BaseAddress };
+
+        using var read = new HttpRequestMessage(HttpMethod.Get, new Uri("/read", UriKind.Relative));
+        read.Headers.Add("Cookie", $"{SessionCookie.Name}={admin}");
+        using (var answer = await client.SendAsync(read))
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal($"key:{adminId}", await answer.Content.ReadAsStringAsync());
+        }
+
+        // An admin key's cookie on a POST is a request without a credential, not a token to check: 401 from the keys.
+        using var write = new HttpRequestMessage(HttpMethod.Post, new Uri("/admin", UriKind.Relative));
+        write.Headers.Add("Cookie", $"{SessionCookie.Name}={admin}");
+        await AssertProblemAsync(await client.SendAsync(write), HttpStatusCode.Unauthorized);
+    }
+
     private static Task<HttpResponseMessage> SendAsync(Service service, HttpMethod method, string path, string? value, string header = "Authorization")
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
