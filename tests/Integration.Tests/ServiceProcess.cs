@@ -33,8 +33,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Queue<string> _output = new();
     private readonly Lock _outputLock = new();
 
+    private const string DataFolderVariable = "Storage__DataFolder";
+
     private readonly string _service;
     private readonly IReadOnlyDictionary<string, string>? _environment;
+    private string? _ownFolder;
 
     private ServiceProcess(string service, IReadOnlyDictionary<string, string>? environment, string name, Uri baseAddress, Process process)
     {
@@ -70,8 +73,24 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <param name="service">The service's assembly name, e.g. <c>Inference</c>.</param>
     /// <param name="environment">Variables set for the process (after the cleared ones are removed).</param>
     /// <param name="name">The name in failure messages (e.g. <c>inference-2</c>), by default <paramref name="service"/>.</param>
-    public static ServiceProcess Start(string service, IReadOnlyDictionary<string, string>? environment = null, string? name = null) =>
-        Start(service, environment, name, new Uri($"http://127.0.0.1:{FreeTcpPort()}"));
+    /// <remarks>
+    /// A service given no <c>Storage__DataFolder</c> gets a new empty one of its own (kept across
+    /// <see cref="KillAndRestartAsync"/>, deleted with the process): the default, <c>.data/store</c> under the build output,
+    /// would carry a store from an earlier run into this one (its keys, its registry).
+    /// </remarks>
+    public static ServiceProcess Start(string service, IReadOnlyDictionary<string, string>? environment = null, string? name = null)
+    {
+        string? ownFolder = null;
+        if (environment is null || !environment.ContainsKey(DataFolderVariable))
+        {
+            ownFolder = Path.Combine(Path.GetTempPath(), $"it-store-{Guid.NewGuid():N}");
+            environment = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { [DataFolderVariable] = ownFolder };
+        }
+
+        var process = Start(service, environment, name, new Uri($"http://127.0.0.1:{FreeTcpPort()}"));
+        process._ownFolder = ownFolder;
+        return process;
+    }
 
     /// <summary>
     /// Kills the process at once (SIGKILL: no shutdown, no flushing, as a crash or an OOM kill) and starts the
@@ -79,8 +98,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     public async Task<ServiceProcess> KillAndRestartAsync()
     {
-        await DisposeAsync();
-        return Start(_service, _environment, Name, BaseAddress);
+        await KillAsync();
+        var restarted = Start(_service, _environment, Name, BaseAddress);
+        restarted._ownFolder = _ownFolder;
+        return restarted;
     }
 
     private static ServiceProcess Start(string service, IReadOnlyDictionary<string, string>? environment, string? name, Uri baseAddress)
@@ -174,7 +195,15 @@ public sealed class ServiceProcess : IAsyncDisposable
     public XunitException Failure(string message) =>
         new($"{message}\n--- {Name} output (last {OutputLinesKept} lines) ---\n{Output}");
 
+    /// <summary>Kills the process tree; deletes the data folder it was given by <see cref="Start(string, IReadOnlyDictionary{string, string}?, string?)"/>, if any.</summary>
     public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        if (_ownFolder is not null && Directory.Exists(_ownFolder))
+            Directory.Delete(_ownFolder, recursive: true);
+    }
+
+    private async Task KillAsync()
     {
         Client.Dispose();
         try

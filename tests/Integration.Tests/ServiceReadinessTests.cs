@@ -1,26 +1,26 @@
-using System.Diagnostics;
 using System.Net;
+using Integration.Tests.Online;
 
 namespace Integration.Tests;
 
-/// <summary>Each service, started as its own process against RabbitMQ, says when it can take work.</summary>
-public sealed class ServiceReadinessTests(RabbitMqFixture broker) : IClassFixture<RabbitMqFixture>
+/// <summary>
+/// Each service says when it can take work: every process of the shared distributed system (each service, connected to
+/// RabbitMQ as its own user) is live and ready with its bus connected, and the broker lists its connection under the
+/// service's name; a service started without the key owner is not ready until the keys arrive.
+/// </summary>
+[Collection(SharedDistributedSystem.Name)]
+public sealed class ServiceReadinessTests(DistributedSystem system)
 {
-    public static TheoryData<string> Services => new()
+    public static TheoryData<string> Processes => new()
     {
-        "Gateway", "FeatureBuilder", "Inference", "FeedbackCollector", "Monitor", "Retrainer",
+        "gateway", "featurebuilder", "inference-1", "inference-2", "feedbackcollector", "monitor", "retrainer",
     };
 
     [Theory]
-    [MemberData(nameof(Services))]
-    public async Task Every_service_starts_and_reports_ready_with_RabbitMQ(string service)
+    [MemberData(nameof(Processes))]
+    public async Task Every_service_reports_live_and_ready_with_its_RabbitMQ_bus_connected(string name)
     {
-        await using var virtualHost = await broker.CreateVirtualHostAsync(service.ToLowerInvariant());
-        using var folders = new ServiceFolders();
-        // Each service alone: with security on, all but the key owner would wait for keys (tested below).
-        var environment = folders.With(virtualHost.ServiceEnvironment());
-        environment["Security__Enabled"] = "false";
-        await using var process = ServiceProcess.Start(service, environment);
+        var process = system.Service(name);
 
         var ready = HealthReport.Parse(await process.WaitForStatusAsync("/health/ready", HttpStatusCode.OK, Deadlines.ProcessStart));
         Assert.Equal("Healthy", ready.Status);
@@ -33,9 +33,26 @@ public sealed class ServiceReadinessTests(RabbitMqFixture broker) : IClassFixtur
     }
 
     [Fact]
+    public async Task Every_service_connects_to_the_virtual_host_it_is_given_under_its_own_name()
+    {
+        string[] expected = ["Gateway", "FeatureBuilder", "Inference", "Inference", "FeedbackCollector", "Monitor", "Retrainer"];
+        // The management API lists connections after its statistics interval (5 s by default), and answers slowly on a
+        // busy machine.
+        await Poll.UntilAsync(
+            async () =>
+            {
+                var connections = await system.Broker.ConnectionNamesAsync(system.VirtualHost);
+                return expected.Order().SequenceEqual(connections.Where(expected.Contains).Order());
+            },
+            Deadlines.ManagementStatistics,
+            $"a connection per service on virtual host {system.VirtualHost} named {string.Join(", ", expected)}",
+            system.Failure);
+    }
+
+    [Fact]
     public async Task A_service_is_not_ready_until_the_key_owner_has_given_it_the_API_keys()
     {
-        await using var virtualHost = await broker.CreateVirtualHostAsync("keys");
+        await using var virtualHost = await system.Broker.CreateVirtualHostAsync("keys");
         using var folders = new ServiceFolders();
         await using var inference = ServiceProcess.Start("Inference", folders.With(virtualHost.ServiceEnvironment()));
         await inference.WaitUntilLiveAsync(Deadlines.ProcessStart);
@@ -61,44 +78,5 @@ public sealed class ServiceReadinessTests(RabbitMqFixture broker) : IClassFixtur
         await inference.WaitForStatusAsync("/health/ready", HttpStatusCode.OK, Deadlines.ProcessStart);
         using var after = await inference.Client.GetAsync(new Uri("/v2", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
-    }
-
-    [Fact]
-    public async Task A_service_connects_to_the_virtual_host_it_is_given_under_its_own_name()
-    {
-        await using var virtualHost = await broker.CreateVirtualHostAsync("connection");
-        using var folders = new ServiceFolders();
-        // Inference alone: no key owner runs here (the keys' part of readiness is tested above).
-        var environment = folders.With(virtualHost.ServiceEnvironment());
-        environment["Security__Enabled"] = "false";
-        await using var process = ServiceProcess.Start("Inference", environment);
-        await process.WaitForStatusAsync("/health/ready", HttpStatusCode.OK, Deadlines.ProcessStart);
-
-        // The management API lists connections after its statistics interval (5 s by default), and answers slowly on a
-        // busy machine.
-        var clock = Stopwatch.StartNew();
-        var last = "no answer yet";
-        do
-        {
-            try
-            {
-                var connections = await broker.ConnectionNamesAsync(virtualHost.Name);
-                if (connections.Contains("Inference"))
-                {
-                    return;
-                }
-
-                last = $"[{string.Join(", ", connections)}]";
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                last = exception.Message;
-            }
-
-            await Task.Delay(250);
-        }
-        while (clock.Elapsed < Deadlines.ManagementStatistics);
-
-        throw process.Failure($"No connection named Inference on virtual host {virtualHost.Name} within {Deadlines.ManagementStatistics.TotalSeconds:0} s; connections there: {last}");
     }
 }

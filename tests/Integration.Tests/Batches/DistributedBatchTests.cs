@@ -13,7 +13,8 @@ namespace Integration.Tests.Batches;
 /// chunks on RabbitMQ, scored by two competing Inference replicas, stored, downloaded through the gateway;
 /// and surviving the crash of FeatureBuilder and of an Inference replica in the middle of a batch.
 /// </summary>
-public sealed class DistributedBatchTests(DistributedSystem system) : IClassFixture<DistributedSystem>
+[Collection(SharedDistributedSystem.Name)]
+public sealed class DistributedBatchTests(DistributedSystem system)
 {
     private const string BatchesPath = $"/api/v1/models/{TestModel.Name}/batches";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
@@ -81,6 +82,9 @@ public sealed class DistributedBatchTests(DistributedSystem system) : IClassFixt
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("row").GetInt64());
         Assert.Equal(Enumerable.Range(1, Rows).Where(row => row % InvalidEvery == 0).Select(row => (long)row), errors);
+
+        // The restarted services serve predictions again, for the test classes that share this system.
+        await system.WaitUntilPredictingAsync();
     }
 
     private async Task WaitForChunksScoredAsync(string location, int chunks, ServiceProcess? featureBuilder = null)

@@ -10,7 +10,8 @@ namespace Integration.Tests.Online;
 /// The public online API driven through the gateway of the distributed mode (every service its own
 /// process, RabbitMQ between them, two Inference replicas).
 /// </summary>
-public sealed class DistributedOnlineTests(DistributedSystem system) : IClassFixture<DistributedSystem>
+[Collection(SharedDistributedSystem.Name)]
+public sealed class DistributedOnlineTests(DistributedSystem system)
 {
     private const string PredictPath = $"/api/v1/models/{TestModel.Name}/predict";
     private static readonly string[] Labels = ["on-time", "late"];
@@ -101,8 +102,11 @@ public sealed class DistributedOnlineTests(DistributedSystem system) : IClassFix
     [Fact]
     public async Task Concurrent_requests_are_all_answered_while_two_Inference_replicas_share_the_work()
     {
-        var connections = await system.Broker.ConnectionNamesAsync(system.VirtualHost);
-        Assert.Equal(2, connections.Count(name => name == "Inference"));
+        // Two replicas on the broker (polled: the management API lists a restarted replica's connection only after its
+        // statistics interval, and a test sharing this system may have restarted one).
+        await Poll.UntilAsync(
+            async () => (await system.Broker.ConnectionNamesAsync(system.VirtualHost)).Count(name => name == "Inference") == 2,
+            Deadlines.ManagementStatistics, "two connections named Inference", system.Failure);
 
         // 200 requests, 16 in flight at any time: enough for both replicas to be busy at once, few enough that no request
         // waits behind a queue longer than FeatureBuilder waits for Inference on a loaded machine (200 at once would

@@ -174,7 +174,12 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
     // Both Inference replicas and FeatureBuilder learn the served model from the Retrainer over the broker;
     // the system is ready once both replicas have loaded the model and a prediction goes through. The prediction is
     // of January, the month the test model was trained on: it is monitored like any other and must not look like drift.
-    private async Task WaitUntilPredictingAsync()
+    /// <summary>
+    /// Returns once both Inference replicas have loaded the model, a prediction through the gateway answers 200 and the
+    /// gateway reaches every service: after the start, and after a test that killed and restarted services, so that the
+    /// tests sharing the system find it whole.
+    /// </summary>
+    public async Task WaitUntilPredictingAsync()
     {
         var clock = Stopwatch.StartNew();
         var last = "";

@@ -2,7 +2,8 @@ namespace Integration.Tests.Online;
 
 /// <summary>
 /// Test classes that share one <see cref="DistributedSystem"/> (its start takes the longest of any fixture): they run
-/// one after the other on it, and none leaves it changed for the next.
+/// one after the other on it, and none leaves it changed for the next (a test that kills a service restarts it and
+/// waits until it is live again).
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class SharedDistributedSystem : ICollectionFixture<DistributedSystem>
