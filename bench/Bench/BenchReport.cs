@@ -21,7 +21,7 @@ public static class BenchReport
         text.AppendLine(Culture, $"Command: `{command}` · run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC").AppendLine();
         text.AppendLine(Culture, $"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}. ")
             .AppendLine("The load generator, RabbitMQ and the seven service processes of the distributed mode (or the embedded host) share these cores.").AppendLine();
-        text.AppendLine(Culture, $"Method: the same model (the bootstrap `flight-delay` bundle) and the same February 2001 flights on every path. Throughput: closed loop, the best of 1, 8 and 32 concurrent callers, {seconds} s each after a 1 s warm-up (wrk for HTTP, threads of the bench for (a)). Latency: open loop at half that throughput for {seconds} s (h2load for HTTP, timed from when each request was sent; for (a) threads that spin until each call is due, timed from when it was due). The generators' own floor is measured at the end.").AppendLine();
+        text.AppendLine(Culture, $"Method (below): the same model (the bootstrap `flight-delay` bundle) and the same February 2001 flights on every path. Throughput: closed loop, the best of 1, 8 and 32 concurrent callers, {seconds} s each after a 1 s warm-up (wrk for HTTP). Latency: open loop at half that throughput for {seconds} s (h2load for HTTP, no coordinated omission for (a)). The CPU time and allocations of every process per prediction, and the generators' own floor, follow the targets.").AppendLine();
         text.AppendLine("| path | records/request | requests/s | records/s | callers | p50 at half load (ms) | p99 at half load (ms) | errors |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var result in results)
@@ -36,6 +36,7 @@ public static class BenchReport
         AppendTargets(text, results);
         AppendCosts(text, results);
         AppendFloors(text, floors);
+        text.AppendLine().Append(BenchMethod.Markdown).AppendLine();
         return text.ToString();
     }
 
