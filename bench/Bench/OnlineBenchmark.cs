@@ -97,11 +97,11 @@ public sealed class OnlineBenchmark(BenchData data, TimeSpan duration)
     public async Task<IReadOnlyList<GeneratorFloor>> MeasureFloorsAsync(Uri naiveServer, IReadOnlyList<OnlineResult> results)
     {
         var floors = new List<GeneratorFloor>();
-        var http = results.Where(result => result.Path != OnlinePaths.InProcess).Select(result => result.HalfLoad.TargetPerSecond).DefaultIfEmpty(0).Max();
-        if (http > 0)
+        var busiest = results.Where(result => result.Path != OnlinePaths.InProcess).MaxBy(result => result.HalfLoad.TargetPerSecond);
+        if (busiest is not null)
         {
             Console.Error.WriteLine("  the floor of h2load");
-            floors.Add(new GeneratorFloor("h2load (HTTP/1.1)", "naive server, GET /health", await H2LoadOpenLoop.RunAsync(new Uri(naiveServer, "/health"), null, null, http, duration)));
+            floors.Add(new GeneratorFloor("h2load (HTTP/1.1)", "naive server, GET /health", await H2LoadOpenLoop.RunAsync(new Uri(naiveServer, "/health"), null, null, busiest.HalfLoad.TargetPerSecond, duration, 2 * busiest.Callers)));
         }
 
         var inProcess = results.Where(result => result.Path == OnlinePaths.InProcess).Select(result => result.HalfLoad.TargetPerSecond).DefaultIfEmpty(0).Max();
@@ -138,7 +138,7 @@ public sealed class OnlineBenchmark(BenchData data, TimeSpan duration)
                     best = (run, callers, HopCost.Between(subjects, before, after, run.Completed, size));
             }
 
-            var halfLoad = await H2LoadOpenLoop.RunAsync(target, first, key, Math.Max(1, best!.Value.Run.PerSecond / 2), duration);
+            var halfLoad = await H2LoadOpenLoop.RunAsync(target, first, key, Math.Max(1, best!.Value.Run.PerSecond / 2), duration, 2 * best.Value.Callers);
             return new OnlineResult(path, size, best.Value.Run.PerSecond, best.Value.Callers, halfLoad, errors + halfLoad.Latencies.Errors, best.Value.Costs, notMeasured);
         }
         finally

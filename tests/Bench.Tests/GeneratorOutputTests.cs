@@ -51,15 +51,20 @@ public sealed class GeneratorOutputTests
     }
 
     [Theory]
-    [InlineData(50, 1, 50)]
-    [InlineData(100, 1, 100)]
-    [InlineData(101, 2, 50.5)]
-    [InlineData(7321, 74, 7321 / 74.0)]
-    public void H2load_gives_each_connection_at_most_100_requests_a_second(double perSecond, int connections, double perConnection)
+    // rate, requests, minimum connections → connections, each one's rate, opened per period, period (ms)
+    [InlineData(50, 150, 1, 1, 50, 1, 20)]
+    [InlineData(5000, 15000, 16, 50, 100, 5, 1)]
+    [InlineData(5001, 15003, 16, 51, 5001 / 51.0, 6, 1)]
+    [InlineData(106, 318, 64, 64, 106 / 64.0, 1, 9)]
+    [InlineData(45, 135, 64, 33, 45 / 33.0, 1, 22)]
+    public void H2load_connections_carry_at_most_100_a_second_at_least_the_minimum_at_most_one_per_four_requests_opened_across_a_tick(
+        double perSecond, long requests, int minimum, int connections, double perConnection, int openedPerPeriod, int periodMilliseconds)
     {
-        var chosen = H2LoadOpenLoop.Connections(perSecond);
+        var plan = H2LoadOpenLoop.Plan(perSecond, requests, minimum);
 
-        Assert.Equal(connections, chosen.Connections);
-        Assert.Equal(perConnection, chosen.PerConnection, 9);
+        Assert.Equal(connections, plan.Connections);
+        Assert.Equal(perConnection, plan.PerConnection, 9);
+        Assert.Equal(openedPerPeriod, plan.OpenedPerPeriod);
+        Assert.Equal(periodMilliseconds, plan.PeriodMilliseconds);
     }
 }
