@@ -13,14 +13,23 @@ public static class BenchReport
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
     /// <summary>The report of <paramref name="results"/> (in table order) and <paramref name="floors"/>.</summary>
-    public static string Of(string command, IReadOnlyList<OnlineResult> results, IReadOnlyList<GeneratorFloor> floors, TimeSpan duration)
+    /// <param name="command">The command as run.</param>
+    /// <param name="results">The rows.</param>
+    /// <param name="floors">The generators' floor.</param>
+    /// <param name="duration">Each run's duration.</param>
+    /// <param name="loadAtStart">The machine's one-minute load average when the bench started (<c>/proc/loadavg</c>).</param>
+    public static string Of(string command, IReadOnlyList<OnlineResult> results, IReadOnlyList<GeneratorFloor> floors, TimeSpan duration, string loadAtStart)
     {
         var text = new StringBuilder();
         var seconds = duration.TotalSeconds.ToString("0.#", Culture);
+        var loadAtEnd = LoadAverage();
+        var busy = new[] { loadAtStart, loadAtEnd }.Any(load => double.Parse(load, Culture) > Environment.ProcessorCount);
         text.AppendLine("# Online prediction benchmark").AppendLine();
         text.AppendLine(Culture, $"Command: `{command}` · run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC").AppendLine();
         text.AppendLine(Culture, $"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}. ")
-            .AppendLine("The load generator, RabbitMQ and the seven service processes of the distributed mode (or the embedded host) share these cores.").AppendLine();
+            .AppendLine("The load generator, RabbitMQ and the seven service processes of the distributed mode (or the embedded host) share these cores. ")
+            .Append(Culture, $"Load average (1 min): {loadAtStart} when the bench started, {loadAtEnd} when it ended")
+            .AppendLine(busy ? $" (above the {Environment.ProcessorCount} cores: other work shared the machine, and the figures are noisy)." : ".").AppendLine();
         text.AppendLine(Culture, $"Method (below): the same model (the bootstrap `flight-delay` bundle) and the same February 2001 flights on every path. Throughput: closed loop, the best of 1, 8 and 32 concurrent callers, {seconds} s each after a 1 s warm-up (wrk for HTTP). Latency: open loop at half that throughput for {seconds} s (h2load for HTTP, no coordinated omission for (a)). The CPU time and allocations of every process per prediction, and the generators' own floor, follow the targets.").AppendLine();
         text.AppendLine("| path | records/request | requests/s | records/s | callers | p50 at half load (ms) | p99 at half load (ms) | errors |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -115,6 +124,9 @@ public static class BenchReport
             text.AppendLine(Culture, $"| {floor.Generator} | {floor.Target} | {result.TargetPerSecond:0} | {result.SentPerSecond:0} | {result.Latencies.Percentile(0.5):0.000} | {result.Latencies.Percentile(0.99):0.000} | {result.Latencies.Errors} |");
         }
     }
+
+    /// <summary>The machine's one-minute load average, the first field of <c>/proc/loadavg</c>.</summary>
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     private static OnlineResult? Find(IReadOnlyList<OnlineResult> results, string path, int size) =>
         results.FirstOrDefault(result => result.BatchSize == size && result.Path == path);

@@ -19,7 +19,7 @@ public sealed class OnlineBenchmark(BenchData data, TimeSpan duration)
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
     /// <summary>Row (a) at every size: the operation is one scoring call of <see cref="OnnxScorer"/> on rows already featurized.</summary>
-    public IReadOnlyList<OnlineResult> MeasureInProcess()
+    public async Task<IReadOnlyList<OnlineResult>> MeasureInProcessAsync()
     {
         using var scorer = OnnxScorer.Load(data.Bundle.Card, data.Bundle.Onnx);
         var subjects = new[] { CostSubject.BenchProcess("the bench's process (generator threads calling ONNX Runtime)", isLoadGenerator: false) };
@@ -39,9 +39,9 @@ public sealed class OnlineBenchmark(BenchData data, TimeSpan duration)
             (ClosedLoopResult Run, int Callers, IReadOnlyList<HopCost> Costs)? best = null;
             foreach (var callers in CallerLevels)
             {
-                var before = CostReading.TakeAsync(subjects).GetAwaiter().GetResult();
+                var before = await CostReading.TakeAsync(subjects);
                 var run = InProcessLoad.ClosedLoop(Score, callers, duration);
-                var after = CostReading.TakeAsync(subjects).GetAwaiter().GetResult();
+                var after = await CostReading.TakeAsync(subjects);
                 errors += run.Errors;
                 if (best is null || run.PerSecond > best.Value.Run.PerSecond)
                     best = (run, callers, HopCost.Between(subjects, before, after, run.Completed, size));

@@ -40,6 +40,7 @@ if (args[0] == "batch")
 var duration = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("--duration", "4"), System.Globalization.CultureInfo.InvariantCulture));
 var models = options.GetValueOrDefault("--models", Path.Combine(root, ".data", "models"));
 
+var loadAtStart = BenchReport.LoadAverage();
 Console.Error.WriteLine("reading the flights and the model");
 var data = await BenchData.LoadAsync(Path.Combine(models, "flight-delay", "1"), 10_000);
 await using var naive = await NaiveModelServer.StartAsync(data.Bundle);
@@ -48,7 +49,7 @@ var bench = new OnlineBenchmark(data, duration);
 var results = new List<OnlineResult>();
 
 Console.Error.WriteLine("measuring ONNX Runtime in-process and the naive server");
-results.AddRange(bench.MeasureInProcess());
+results.AddRange(await bench.MeasureInProcessAsync());
 results.AddRange(await bench.MeasureNaiveAsync(naive.Address));
 if (options.TryGetValue("--gateway", out var given))
 {
@@ -72,7 +73,7 @@ Console.Error.WriteLine("measuring the load generators' floor");
 var floors = await bench.MeasureFloorsAsync(naive.Address, results);
 var shown = options.Where(option => option.Key is not "--output" and not "--key").SelectMany(option => new[] { option.Key, option.Value });
 var ordered = results.OrderBy(result => result.BatchSize).ThenBy(result => Array.IndexOf(OnlinePaths.Order, result.Path)).ToList();
-var report = BenchReport.Of(("./scripts/bench.sh online " + string.Join(' ', shown)).Trim(), ordered, floors, duration);
+var report = BenchReport.Of(("./scripts/bench.sh online " + string.Join(' ', shown)).Trim(), ordered, floors, duration, loadAtStart);
 Console.WriteLine(report);
 if (options.TryGetValue("--output", out var output))
     await File.WriteAllTextAsync(output, report);
