@@ -72,16 +72,20 @@ start gateway Gateway "$gateway_port" \
   ReverseProxy__Clusters__monitor__Destinations__primary__Address="http://127.0.0.1:$((base_port + 4))" \
   ReverseProxy__Clusters__retrainer__Destinations__primary__Address="http://127.0.0.1:$((base_port + 5))"
 
-# Ready when a prediction goes through the gateway; the first start trains the bootstrap model (~20 s).
+# Ready when a prediction goes through the gateway with the run's admin key, which the Retrainer writes to
+# $DATA_DIR/store/admin-key at its first start (docs/security.md); the first start also trains the bootstrap model (~20 s).
 gateway="http://127.0.0.1:$gateway_port"
+key_file="$data_dir/store/admin-key"
 record='{"date":"2001-02-03T07:45:00","origin":"ORD","destination":"LAX","distance":1744}'
 ready=""
 for _ in $(seq 1 180); do
   for pid in "${pids[@]}"; do
     if ! kill -0 "$pid" 2>/dev/null; then echo "a service stopped during start-up; see $logs" >&2; exit 1; fi
   done
-  if curl -fsS -o /dev/null -X POST "$gateway/api/v1/models/flight-delay/predict" -H 'content-type: application/json' -d "$record" 2>/dev/null; then
-    echo "ready: $gateway (try: curl -X POST $gateway/api/v1/models/flight-delay/predict -H 'content-type: application/json' -d '$record')"
+  # The key goes to curl on its standard input (a config line), so it is on no command line.
+  if [[ -s "$key_file" ]] && printf 'header = "Authorization: Bearer %s"\n' "$(<"$key_file")" |
+    curl -fsS -o /dev/null -K - -X POST "$gateway/api/v1/models/flight-delay/predict" -H 'content-type: application/json' -d "$record" 2>/dev/null; then
+    echo "ready: $gateway (try: curl -X POST $gateway/api/v1/models/flight-delay/predict -H \"Authorization: Bearer \$(cat $key_file)\" -H 'content-type: application/json' -d '$record')"
     ready=1
     break
   fi

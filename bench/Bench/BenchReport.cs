@@ -4,45 +4,136 @@ using System.Text;
 
 namespace Bench;
 
-/// <summary>The Markdown report of a run: command, machine, the table, and the issue's targets checked.</summary>
+/// <summary>
+/// The Markdown report of a run: command, machine, method, the table, the issue's targets checked, the cost of each
+/// hop per path and the load generators' floor.
+/// </summary>
 public static class BenchReport
 {
-    /// <summary>The report of <paramref name="results"/>.</summary>
-    public static string Of(string command, IReadOnlyList<OnlineResult> results, TimeSpan duration)
+    private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
+
+    /// <summary>The report of <paramref name="results"/> (in table order) and <paramref name="floors"/>.</summary>
+    /// <param name="command">The command as run.</param>
+    /// <param name="results">The rows.</param>
+    /// <param name="floors">The generators' floor.</param>
+    /// <param name="duration">Each run's duration.</param>
+    /// <param name="loadAtStart">The machine's one-minute load average when the bench started (<c>/proc/loadavg</c>).</param>
+    public static string Of(string command, IReadOnlyList<OnlineResult> results, IReadOnlyList<GeneratorFloor> floors, TimeSpan duration, string loadAtStart)
     {
         var text = new StringBuilder();
-        var culture = CultureInfo.InvariantCulture;
+        var seconds = duration.TotalSeconds.ToString("0.#", Culture);
+        var loadAtEnd = LoadAverage();
+        var busy = new[] { loadAtStart, loadAtEnd }.Any(load => double.Parse(load, Culture) > Environment.ProcessorCount);
         text.AppendLine("# Online prediction benchmark").AppendLine();
-        text.AppendLine(culture, $"Command: `{command}` · run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC").AppendLine();
-        text.AppendLine(culture, $"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}. ")
-            .AppendLine("The load generator, RabbitMQ and the seven service processes of the distributed mode share these cores.").AppendLine();
-        text.AppendLine(culture, $"Method: the same model (the bootstrap `flight-delay` bundle) and the same February 2001 flights on every path. Throughput: closed loop, the best of 1, 8 and 32 concurrent callers, {duration.TotalSeconds:0} s each after a 1 s warm-up. Latency: open loop at half that throughput for {duration.TotalSeconds:0} s, each request timed from when it was due (no coordinated omission).").AppendLine();
+        text.AppendLine(Culture, $"Command: `{command}` · run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC").AppendLine();
+        text.AppendLine(Culture, $"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}. ")
+            .AppendLine("The load generator, RabbitMQ and the seven service processes of the distributed mode (or the embedded host) share these cores. ")
+            .Append(Culture, $"Load average (1 min): {loadAtStart} when the bench started, {loadAtEnd} when it ended")
+            .AppendLine(busy ? $" (above the {Environment.ProcessorCount} cores: other work shared the machine, and the figures are noisy)." : ".").AppendLine();
+        text.AppendLine(Culture, $"Method (below): the same model (the bootstrap `flight-delay` bundle) and the same February 2001 flights on every path. Throughput: closed loop, the best of 1, 8 and 32 concurrent callers, {seconds} s each after a 1 s warm-up (wrk for HTTP). Latency: open loop at half that throughput for {seconds} s (h2load for HTTP, no coordinated omission for (a)). The CPU time and allocations of every process per prediction, and the generators' own floor, follow the targets.").AppendLine();
         text.AppendLine("| path | records/request | requests/s | records/s | callers | p50 at half load (ms) | p99 at half load (ms) | errors |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var result in results)
         {
-            text.AppendLine(culture,
+            text.AppendLine(Culture,
                 $"| {result.Path} | {result.BatchSize} | {result.RequestsPerSecond:0} | {result.RecordsPerSecond:0} | {result.Callers} | {result.HalfLoadP50:0.00} | {result.HalfLoadP99:0.00} | {result.Errors} |");
         }
 
-        text.AppendLine().AppendLine("## Targets").AppendLine();
-        foreach (var size in results.Select(result => result.BatchSize).Distinct())
-        {
-            var naive = Find(results, "(b)", size);
-            var tensor = Find(results, "(c)", size);
-            var raw = Find(results, "(d)", size);
-            text.AppendLine(culture, $"- {size} record(s) per request: (d) reaches {Share(raw, naive):0}% of (b)'s throughput (target ≥ 40%): **{Verdict(Share(raw, naive) >= 40)}**");
-            text.AppendLine(culture, $"- {size} record(s) per request: (d) p99 at half of its max load is {raw.HalfLoadP99:0.00} ms (target ≤ 10 ms): **{Verdict(raw.HalfLoadP99 <= 10)}**");
-            text.AppendLine(culture, $"- {size} record(s) per request: (c) reaches {Share(tensor, naive):0}% of (b)'s throughput (target ≥ 80%): **{Verdict(Share(tensor, naive) >= 80)}**");
-        }
+        foreach (var result in results.Where(result => result.HalfLoad.SentPercent < 95))
+            text.AppendLine().Append(Culture, $"Open loop of {result.Path}, {result.BatchSize} record(s): sent at {result.HalfLoad.SentPerSecond:0} req/s of the {result.HalfLoad.TargetPerSecond:0} asked ({result.HalfLoad.SentPercent:0}%): the generator held requests back, and their wait is not in the latencies.").AppendLine();
 
+        AppendTargets(text, results);
+        AppendCosts(text, results);
+        AppendFloors(text, floors);
+        text.AppendLine().Append(BenchMethod.Markdown).AppendLine();
         return text.ToString();
     }
 
-    private static OnlineResult Find(IReadOnlyList<OnlineResult> results, string path, int size) =>
-        results.Single(result => result.BatchSize == size && result.Path.StartsWith(path, StringComparison.Ordinal));
+    private static void AppendTargets(StringBuilder text, IReadOnlyList<OnlineResult> results)
+    {
+        text.AppendLine().AppendLine("## Targets").AppendLine();
+        foreach (var size in results.Select(result => result.BatchSize).Distinct())
+        {
+            if (Find(results, OnlinePaths.Naive, size) is not { } naive)
+                continue;
+            foreach (var (path, name) in new[] { (OnlinePaths.Raw, "(d)"), (OnlinePaths.Tensor, "(c)"), (OnlinePaths.RawEmbedded, "(d) embedded"), (OnlinePaths.TensorEmbedded, "(c) embedded") })
+            {
+                if (Find(results, path, size) is not { } row)
+                    continue;
+                var raw = path is OnlinePaths.Raw or OnlinePaths.RawEmbedded;
+                var target = raw ? 40 : 80;
+                text.AppendLine(Culture, $"- {size} record(s) per request: {name} reaches {Share(row, naive):0}% of (b)'s throughput (target ≥ {target}%): **{Verdict(Share(row, naive) >= target)}**");
+                if (raw)
+                    text.AppendLine(Culture, $"- {size} record(s) per request: {name} p99 at half of its max load is {row.HalfLoadP99:0.00} ms (target ≤ 10 ms): **{Verdict(row.HalfLoadP99 <= 10)}**");
+            }
+        }
+    }
+
+    private static void AppendCosts(StringBuilder text, IReadOnlyList<OnlineResult> results)
+    {
+        text.AppendLine().AppendLine("## Cost per hop").AppendLine();
+        text.AppendLine("CPU time (user + system, from `/proc/<pid>/stat`) each process used during the closed-loop run that gave the row's throughput, divided by the predictions made (successful requests × records per request); managed bytes allocated per request, from each hot .NET process's `dotnet_gc_heap_total_allocated_bytes_total` on its `/metrics` (the bench's own process: its garbage collector). Background work of the processes during the run (timers, the Monitor's windows, publishing events) is included. The load generator is left out of the totals. A dash: not read.");
+        var sizes = results.Select(result => result.BatchSize).Distinct().ToList();
+        foreach (var path in results.Select(result => result.Path).Distinct())
+        {
+            var rows = sizes.Select(size => Find(results, path, size)).ToList();
+            text.AppendLine().AppendLine(Culture, $"### {path}").AppendLine();
+            text.Append("| process |");
+            foreach (var size in sizes)
+                text.Append(Culture, $" CPU µs per prediction, {size} record(s)/request | KB allocated per request, {size} record(s)/request |");
+            text.AppendLine().Append("| --- |").AppendLine(string.Concat(sizes.Select(_ => " ---: | ---: |")));
+            var processes = rows.Where(row => row is not null).SelectMany(row => row!.Costs.Select(cost => cost.Process)).Distinct();
+            foreach (var process in processes)
+            {
+                text.Append(Culture, $"| {process} |");
+                foreach (var row in rows)
+                {
+                    var cost = row?.Costs.FirstOrDefault(candidate => candidate.Process == process);
+                    text.Append(Culture, $" {Number(cost?.CpuMicrosecondsPerPrediction)} | {Number(cost?.AllocatedKilobytesPerRequest)} |");
+                }
+
+                text.AppendLine();
+            }
+
+            text.AppendLine().Append("Total CPU per prediction, load generator left out:");
+            text.AppendLine(string.Join(";", rows.Where(row => row is not null).Select(row => TotalText(row!, Find(results, OnlinePaths.Naive, row!.BatchSize))))) ;
+            foreach (var missing in rows.Where(row => row is not null).SelectMany(row => row!.NotMeasured).Distinct())
+                text.AppendLine().Append("Not measured: ").AppendLine(missing);
+        }
+    }
+
+    private static string TotalText(OnlineResult row, OnlineResult? naive)
+    {
+        var total = HopCost.PlatformTotal(row.Costs);
+        var naiveTotal = naive is null ? null : HopCost.PlatformTotal(naive.Costs);
+        var text = string.Create(Culture, $" {row.BatchSize} record(s)/request {Number(total)} µs");
+        return row.Path != OnlinePaths.Naive && total is { } value && naiveTotal is { } baseline && baseline > 0
+            ? text + string.Create(Culture, $" ({value / baseline:0.0}× (b)'s {baseline:0.0} µs)")
+            : text;
+    }
+
+    private static void AppendFloors(StringBuilder text, IReadOnlyList<GeneratorFloor> floors)
+    {
+        text.AppendLine().AppendLine("## The load generators' floor").AppendLine();
+        text.AppendLine("Each open-loop generator against a target that does nothing, at the rate of the busiest open loop it ran above: the latency it adds by itself. A row's p50 and p99 above this floor are the platform's.").AppendLine();
+        text.AppendLine("| generator | target | rate asked (req/s) | rate sent (req/s) | p50 (ms) | p99 (ms) | errors |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var floor in floors)
+        {
+            var result = floor.Result;
+            text.AppendLine(Culture, $"| {floor.Generator} | {floor.Target} | {result.TargetPerSecond:0} | {result.SentPerSecond:0} | {result.Latencies.Percentile(0.5):0.000} | {result.Latencies.Percentile(0.99):0.000} | {result.Latencies.Errors} |");
+        }
+    }
+
+    /// <summary>The machine's one-minute load average, the first field of <c>/proc/loadavg</c>.</summary>
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+    private static OnlineResult? Find(IReadOnlyList<OnlineResult> results, string path, int size) =>
+        results.FirstOrDefault(result => result.BatchSize == size && result.Path == path);
 
     private static double Share(OnlineResult part, OnlineResult whole) => 100 * part.RequestsPerSecond / whole.RequestsPerSecond;
+
+    private static string Number(double? value) => value is { } number ? number.ToString(number < 10 ? "0.00" : "0.0", Culture) : "—";
 
     private static string Verdict(bool met) => met ? "met" : "NOT met";
 }

@@ -79,12 +79,11 @@ public sealed class DistributedSystemProcess : IDisposable
     public static IReadOnlyDictionary<string, ProcessUsage> Usage(int gatewayPort)
     {
         var usage = new SortedDictionary<string, ProcessUsage>(StringComparer.Ordinal);
-        var ticksPerSecond = 100.0; // USER_HZ on Linux
-        foreach (var folder in Directory.EnumerateDirectories("/proc").Where(path => int.TryParse(Path.GetFileName(path), out _)))
+        foreach (var pid in LinuxProcesses.All())
         {
             try
             {
-                var command = File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0');
+                var command = LinuxProcesses.CommandLine(pid);
                 string name;
                 if (command.Any(part => part.Contains("beam.smp", StringComparison.Ordinal)) && command.Any(part => part.Contains("rabbit", StringComparison.Ordinal)))
                 {
@@ -99,13 +98,10 @@ public sealed class DistributedSystemProcess : IDisposable
                     name = port == gatewayPort ? "Gateway" : $"{Path.GetFileNameWithoutExtension(dll)} (:{port})";
                 }
 
-                var peak = File.ReadLines(Path.Combine(folder, "status")).First(line => line.StartsWith("VmHWM:", StringComparison.Ordinal));
+                var peak = File.ReadLines($"/proc/{pid}/status").First(line => line.StartsWith("VmHWM:", StringComparison.Ordinal));
                 var kilobytes = long.Parse(peak.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-                // Fields after the command name (which may hold spaces, hence the last ')'): utime is field 14, stime 15.
-                var stat = File.ReadAllText(Path.Combine(folder, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var cpu = (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / ticksPerSecond;
-                usage[name] = new ProcessUsage(kilobytes * 1024, cpu);
+                if (ProcStat.Read(pid) is { } stat)
+                    usage[name] = new ProcessUsage(kilobytes * 1024, stat.OwnSeconds);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
@@ -133,7 +129,8 @@ public sealed class DistributedSystemProcess : IDisposable
         }
     }
 
-    private static void CopyFolder(string source, string target)
+    /// <summary>Copies every file under <paramref name="source"/> to the same place under <paramref name="target"/>.</summary>
+    internal static void CopyFolder(string source, string target)
     {
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {

@@ -14,7 +14,8 @@ namespace Bench;
 /// The naive baseline: one minimal-API web server with the model inside it. <c>POST /predict</c> takes a raw
 /// record or an array, featurizes with the same <see cref="Featurizer"/> and scores with the same
 /// <see cref="OnnxScorer"/> as the platform, and answers label and probability. No broker, no gateway,
-/// no validation answers beyond 400, no events, no tracing.
+/// no validation answers beyond 400, no events, no tracing. <c>GET /health</c> answers 200 and does nothing else: the
+/// target against which the bench measures its HTTP load generator's own floor.
 /// </summary>
 public sealed class NaiveModelServer : IAsyncDisposable
 {
@@ -41,6 +42,7 @@ public sealed class NaiveModelServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
+        app.MapGet("/health", () => Results.Ok());
         app.MapPost("/predict", async (HttpRequest request) =>
         {
             using var document = await JsonDocument.ParseAsync(request.Body);

@@ -1,106 +1,150 @@
-using System.Net.Http.Headers;
+using System.Text;
 using Modeling.Scoring;
 
 namespace Bench;
 
-/// <summary>One measured path and batch size.</summary>
-/// <param name="Path">(a)…(d) and what it is.</param>
-/// <param name="BatchSize">Records per request.</param>
-/// <param name="RequestsPerSecond">The best closed-loop throughput.</param>
-/// <param name="Callers">The number of concurrent callers that reached it.</param>
-/// <param name="HalfLoadP50">Median latency at half that throughput (open loop), ms.</param>
-/// <param name="HalfLoadP99">99th percentile latency at half that throughput (open loop), ms.</param>
-/// <param name="Errors">Failed requests over all runs of this row.</param>
-public sealed record OnlineResult(string Path, int BatchSize, double RequestsPerSecond, int Callers, double HalfLoadP50, double HalfLoadP99, int Errors)
-{
-    /// <summary>Records per second at the best throughput.</summary>
-    public double RecordsPerSecond => RequestsPerSecond * BatchSize;
-}
-
 /// <summary>
 /// The online paths on the same model and the same flights: (a) ONNX Runtime in-process, (b) the naive
-/// model-in-the-web-server, (c) the tensor API through the gateway, (d) the raw-record API through the
-/// gateway, FeatureBuilder, RabbitMQ and an Inference replica.
+/// model-in-the-web-server, (c) the tensor API and (d) the raw-record API of a running platform. Each row: the closed
+/// loop at 1, 8 and 32 callers (wrk for HTTP, threads for (a)) with the CPU time and allocations of every process read
+/// before and after each run, then the open loop at half the best throughput (h2load for HTTP, spinning threads for (a)).
 /// </summary>
-public sealed class OnlineBenchmark(BenchData data, Uri naiveServer, Uri gateway, string key, TimeSpan duration)
+public sealed class OnlineBenchmark(BenchData data, TimeSpan duration)
 {
+    /// <summary>Records per request of the rows.</summary>
+    public static readonly int[] Sizes = [1, 100];
+
     private const int DistinctBodies = 200;
     private static readonly int[] CallerLevels = [1, 8, 32];
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
-    /// <summary>Measures every path with single records and with 100-record requests.</summary>
-    public async Task<IReadOnlyList<OnlineResult>> RunAsync()
+    /// <summary>Row (a) at every size: the operation is one scoring call of <see cref="OnnxScorer"/> on rows already featurized.</summary>
+    public async Task<IReadOnlyList<OnlineResult>> MeasureInProcessAsync()
     {
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
-        {
-            Timeout = TimeSpan.FromSeconds(30),
-        };
-        // Sent to the naive server too, so both sides carry the same header bytes.
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         using var scorer = OnnxScorer.Load(data.Bundle.Card, data.Bundle.Onnx);
-        var model = data.Bundle.Card.Name;
+        var subjects = new[] { CostSubject.BenchProcess("the bench's process (generator threads calling ONNX Runtime)", isLoadGenerator: false) };
         var results = new List<OnlineResult>();
-        foreach (var size in new[] { 1, 100 })
+        foreach (var size in Sizes)
         {
-            results.Add(await MeasureAsync("(a) ONNX Runtime in-process", size, InProcess(scorer, size)));
-            results.Add(await MeasureAsync("(b) naive model-in-web-server", size, Post(client, new Uri(naiveServer, "/predict"), start => data.RawBody(start, size))));
-            results.Add(await MeasureAsync("(c) tensor API via gateway", size, Post(client, new Uri(gateway, $"/v2/models/{model}/infer"), start => data.TensorBody(start, size))));
-            results.Add(await MeasureAsync("(d) raw records via gateway + RabbitMQ", size, Post(client, new Uri(gateway, $"/api/v1/models/{model}/predict"), start => data.RawBody(start, size))));
+            Console.Error.WriteLine($"  {OnlinePaths.InProcess}, {size} record(s) per request");
+            var rows = data.Records.Length;
+            bool Score(int sequence)
+            {
+                var start = (sequence * size) % (rows - size);
+                scorer.Score(data.Features.AsMemory(start * data.Width, size * data.Width), new ModelScore[size]);
+                return true;
+            }
+
+            var errors = InProcessLoad.ClosedLoop(Score, 8, WarmUp).Errors;
+            (ClosedLoopResult Run, int Callers, IReadOnlyList<HopCost> Costs)? best = null;
+            foreach (var callers in CallerLevels)
+            {
+                var before = await CostReading.TakeAsync(subjects);
+                var run = InProcessLoad.ClosedLoop(Score, callers, duration);
+                var after = await CostReading.TakeAsync(subjects);
+                errors += run.Errors;
+                if (best is null || run.PerSecond > best.Value.Run.PerSecond)
+                    best = (run, callers, HopCost.Between(subjects, before, after, run.Completed, size));
+            }
+
+            var halfLoad = InProcessLoad.OpenLoop(Score, best!.Value.Run.PerSecond / 2, duration);
+            results.Add(new OnlineResult(OnlinePaths.InProcess, size, best.Value.Run.PerSecond, best.Value.Callers, halfLoad,
+                errors + halfLoad.Latencies.Errors, best.Value.Costs, []));
         }
 
         return results;
     }
 
-    private async Task<OnlineResult> MeasureAsync(string path, int size, Func<int, Task<bool>> operation)
+    /// <summary>Row (b) at every size: the naive server runs in the bench's process, so that process is its cost.</summary>
+    public async Task<IReadOnlyList<OnlineResult>> MeasureNaiveAsync(Uri naiveServer)
     {
-        Console.Error.WriteLine($"  {path}, {size} record(s) per request");
-        var errors = (await LoadGenerator.ClosedLoopAsync(operation, 8, TimeSpan.FromSeconds(1))).Errors; // warm-up
-        var (best, bestCallers) = (0.0, 0);
-        foreach (var callers in CallerLevels)
+        var subjects = new[] { CostSubject.ChildGenerator("load generator (wrk)"), CostSubject.BenchProcess("naive server (the bench's process)", isLoadGenerator: false) };
+        var results = new List<OnlineResult>();
+        foreach (var size in Sizes)
+            results.Add(await MeasureHttpAsync(OnlinePaths.Naive, size, new Uri(naiveServer, "/predict"), start => data.RawBody(start, size), null, subjects, []));
+        return results;
+    }
+
+    /// <summary>
+    /// Rows (c) and (d) at every size against the platform whose gateway is <paramref name="gateway"/>: its processes are
+    /// found on this machine (<see cref="PlatformProcesses"/>); the rows are labelled embedded when the gateway's process
+    /// is the embedded host.
+    /// </summary>
+    public async Task<IReadOnlyList<OnlineResult>> MeasurePlatformAsync(Uri gateway, string key, HttpClient metricsClient)
+    {
+        var platform = PlatformProcesses.Find(gateway);
+        Console.Error.WriteLine($"  measuring {string.Join(", ", platform.Processes.Select(process => $"{process.Name} (pid {process.Pid})"))}");
+        foreach (var missing in platform.NotFound)
+            Console.Error.WriteLine($"  not measured: {missing}");
+        var subjects = new[] { CostSubject.ChildGenerator("load generator (wrk)") }.Concat(platform.Processes.Select(process => CostSubject.Of(process, metricsClient))).ToList();
+        var model = data.Bundle.Card.Name;
+        var results = new List<OnlineResult>();
+        foreach (var size in Sizes)
         {
-            var (perSecond, failed) = await LoadGenerator.ClosedLoopAsync(operation, callers, duration);
-            errors += failed;
-            if (perSecond > best)
-                (best, bestCallers) = (perSecond, callers);
+            results.Add(await MeasureHttpAsync(platform.Embedded ? OnlinePaths.TensorEmbedded : OnlinePaths.Tensor, size,
+                new Uri(gateway, $"/v2/models/{model}/infer"), start => data.TensorBody(start, size), key, subjects, platform.NotFound));
+            results.Add(await MeasureHttpAsync(platform.Embedded ? OnlinePaths.RawEmbedded : OnlinePaths.Raw, size,
+                new Uri(gateway, $"/api/v1/models/{model}/predict"), start => data.RawBody(start, size), key, subjects, platform.NotFound));
         }
 
-        var halfLoad = await LoadGenerator.OpenLoopAsync(operation, best / 2, duration);
-        return new OnlineResult(path, size, best, bestCallers, halfLoad.Percentile(0.5), halfLoad.Percentile(0.99), errors + halfLoad.Errors);
+        return results;
     }
 
-    private Func<int, Task<bool>> InProcess(OnnxScorer scorer, int size)
+    /// <summary>
+    /// Each generator against a target that does nothing, at the rate of the busiest open loop it ran: h2load against
+    /// the naive server's <c>GET /health</c>, the in-process loop calling an empty function.
+    /// </summary>
+    public async Task<IReadOnlyList<GeneratorFloor>> MeasureFloorsAsync(Uri naiveServer, IReadOnlyList<OnlineResult> results)
     {
-        var rows = data.Records.Length;
-        return sequence =>
+        var floors = new List<GeneratorFloor>();
+        var busiest = results.Where(result => result.Path != OnlinePaths.InProcess).MaxBy(result => result.HalfLoad.TargetPerSecond);
+        if (busiest is not null)
         {
-            var start = (sequence * size) % (rows - size);
-            var scores = new ModelScore[size];
-            scorer.Score(data.Features.AsMemory(start * data.Width, size * data.Width), scores);
-            return Task.FromResult(true);
-        };
+            Console.Error.WriteLine("  the floor of h2load");
+            floors.Add(new GeneratorFloor("h2load (HTTP/1.1)", "naive server, GET /health", await H2LoadOpenLoop.RunAsync(new Uri(naiveServer, "/health"), null, null, busiest.HalfLoad.TargetPerSecond, duration, 2 * busiest.Callers)));
+        }
+
+        var inProcess = results.Where(result => result.Path == OnlinePaths.InProcess).Select(result => result.HalfLoad.TargetPerSecond).DefaultIfEmpty(0).Max();
+        if (inProcess > 0)
+        {
+            Console.Error.WriteLine("  the floor of the in-process loop");
+            floors.Add(new GeneratorFloor("in-process open loop (spinning threads)", "an empty call", InProcessLoad.OpenLoop(_ => true, inProcess, duration)));
+        }
+
+        return floors;
     }
 
-    private static Func<int, Task<bool>> Post(HttpClient client, Uri target, Func<int, string> body)
+    private async Task<OnlineResult> MeasureHttpAsync(
+        string path, int size, Uri target, Func<int, string> body, string? key, IReadOnlyList<CostSubject> subjects, IReadOnlyList<string> notMeasured)
     {
-        var bodies = Enumerable.Range(0, DistinctBodies).Select(index => System.Text.Encoding.UTF8.GetBytes(body(index * 37))).ToArray();
-        return async sequence =>
+        Console.Error.WriteLine($"  {path}, {size} record(s) per request");
+        var bodies = Path.Combine(Path.GetTempPath(), $"bench-bodies-{Guid.NewGuid():N}.jsonl");
+        var first = Path.Combine(Path.GetTempPath(), $"bench-body-{Guid.NewGuid():N}.json");
+        try
         {
-            using var content = new ByteArrayContent(bodies[sequence % bodies.Length]);
-            content.Headers.ContentType = Json;
-            try
+            // One body a line (JSON has no raw line breaks) for wrk; the first of them alone for h2load, which sends one body.
+            var lines = Enumerable.Range(0, DistinctBodies).Select(index => body(index * 37)).ToList();
+            await File.WriteAllLinesAsync(bodies, lines);
+            await File.WriteAllTextAsync(first, lines[0], new UTF8Encoding(false));
+            var errors = (await WrkLoad.RunAsync(target, bodies, key, 8, WarmUp)).Errors;
+            (ClosedLoopResult Run, int Callers, IReadOnlyList<HopCost> Costs)? best = null;
+            foreach (var callers in CallerLevels)
             {
-                using var response = await client.PostAsync(target, content);
-                await response.Content.ReadAsByteArrayAsync();
-                return response.IsSuccessStatusCode;
+                var before = await CostReading.TakeAsync(subjects);
+                var run = await WrkLoad.RunAsync(target, bodies, key, callers, duration);
+                var after = await CostReading.TakeAsync(subjects);
+                errors += run.Errors;
+                if (best is null || run.PerSecond > best.Value.Run.PerSecond)
+                    best = (run, callers, HopCost.Between(subjects, before, after, run.Completed, size));
             }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-            catch (TaskCanceledException)
-            {
-                return false;
-            }
-        };
+
+            var halfLoad = await H2LoadOpenLoop.RunAsync(target, first, key, Math.Max(1, best!.Value.Run.PerSecond / 2), duration, 2 * best.Value.Callers);
+            return new OnlineResult(path, size, best.Value.Run.PerSecond, best.Value.Callers, halfLoad, errors + halfLoad.Latencies.Errors, best.Value.Costs, notMeasured);
+        }
+        finally
+        {
+            File.Delete(bodies);
+            File.Delete(first);
+        }
     }
 }

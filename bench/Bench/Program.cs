@@ -1,9 +1,11 @@
 using Bench;
 
 // bench online [--duration SECONDS] [--gateway URL [--key KEY]] [--models FOLDER]
-//   Measures the online paths (see OnlineBenchmark) and prints the Markdown report; with --output FILE it
-//   also writes it there. Without --gateway it starts the distributed mode itself (scripts/run-distributed.sh) and
-//   uses the admin key of that run; with --gateway it sends --key, by default the key in .data/store/admin-key.
+//   Measures the online paths (see OnlineBenchmark) and prints the Markdown report; with --output FILE it also writes
+//   it there. Without --gateway it starts the distributed mode (scripts/run-distributed.sh), then the embedded default
+//   (deploy/Embedded, as scripts/run.sh does), each with its own admin key; with --gateway it measures that platform
+//   only, with --key, by default the key in .data/store/admin-key. wrk and h2load must be on PATH
+//   (scripts/install-bench-tools.sh).
 // bench batch [--models FOLDER]
 //   Scores flights-3m.parquet as one batch in the distributed mode and raw in-process (see BatchBenchmark).
 // bench reference [--models FOLDER]
@@ -38,43 +40,44 @@ if (args[0] == "batch")
 var duration = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("--duration", "4"), System.Globalization.CultureInfo.InvariantCulture));
 var models = options.GetValueOrDefault("--models", Path.Combine(root, ".data", "models"));
 
+var loadAtStart = BenchReport.LoadAverage();
 Console.Error.WriteLine("reading the flights and the model");
 var data = await BenchData.LoadAsync(Path.Combine(models, "flight-delay", "1"), 10_000);
 await using var naive = await NaiveModelServer.StartAsync(data.Bundle);
+using var metricsClient = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+var bench = new OnlineBenchmark(data, duration);
+var results = new List<OnlineResult>();
 
-DistributedSystemProcess? system = null;
-try
+Console.Error.WriteLine("measuring ONNX Runtime in-process and the naive server");
+results.AddRange(await bench.MeasureInProcessAsync());
+results.AddRange(await bench.MeasureNaiveAsync(naive.Address));
+if (options.TryGetValue("--gateway", out var given))
 {
-    Uri gateway;
-    string key;
-    if (options.TryGetValue("--gateway", out var given))
-    {
-        gateway = new Uri(given);
-        var keyFile = Path.Combine(root, ".data", "store", "admin-key");
-        key = options.GetValueOrDefault("--key") ?? (File.Exists(keyFile) ? File.ReadAllText(keyFile).Trim()
-            : throw new InvalidOperationException($"give the platform's key with --key (no {keyFile})"));
-    }
-    else
-    {
-        Console.Error.WriteLine("starting the distributed mode (scripts/run-distributed.sh)");
-        system = await DistributedSystemProcess.StartAsync(root, models, 5400);
-        gateway = system.Gateway;
-        key = system.AdminKey;
-    }
+    var keyFile = Path.Combine(root, ".data", "store", "admin-key");
+    var key = options.GetValueOrDefault("--key") ?? (File.Exists(keyFile) ? File.ReadAllText(keyFile).Trim()
+        : throw new InvalidOperationException($"give the platform's key with --key (no {keyFile})"));
+    Console.Error.WriteLine($"measuring the platform at {given}");
+    results.AddRange(await bench.MeasurePlatformAsync(new Uri(given), key, metricsClient));
+}
+else
+{
+    Console.Error.WriteLine("starting the distributed mode (scripts/run-distributed.sh)");
+    using (var system = await DistributedSystemProcess.StartAsync(root, models, 5400))
+        results.AddRange(await bench.MeasurePlatformAsync(system.Gateway, system.AdminKey, metricsClient));
+    Console.Error.WriteLine("starting the embedded default (deploy/Embedded, as scripts/run.sh)");
+    using (var embedded = await EmbeddedHostProcess.StartAsync(root, models, 5430))
+        results.AddRange(await bench.MeasurePlatformAsync(embedded.Address, embedded.AdminKey, metricsClient));
+}
 
-    Console.Error.WriteLine("measuring");
-    var results = await new OnlineBenchmark(data, naive.Address, gateway, key, duration).RunAsync();
-    var shown = options.Where(option => option.Key is not "--output" and not "--key").SelectMany(option => new[] { option.Key, option.Value });
-    var report = BenchReport.Of(("./scripts/bench.sh online " + string.Join(' ', shown)).Trim(), results, duration);
-    Console.WriteLine(report);
-    if (options.TryGetValue("--output", out var output))
-        await File.WriteAllTextAsync(output, report);
-    return 0;
-}
-finally
-{
-    system?.Dispose();
-}
+Console.Error.WriteLine("measuring the load generators' floor");
+var floors = await bench.MeasureFloorsAsync(naive.Address, results);
+var shown = options.Where(option => option.Key is not "--output" and not "--key").SelectMany(option => new[] { option.Key, option.Value });
+var ordered = results.OrderBy(result => result.BatchSize).ThenBy(result => Array.IndexOf(OnlinePaths.Order, result.Path)).ToList();
+var report = BenchReport.Of(("./scripts/bench.sh online " + string.Join(' ', shown)).Trim(), ordered, floors, duration, loadAtStart);
+Console.WriteLine(report);
+if (options.TryGetValue("--output", out var output))
+    await File.WriteAllTextAsync(output, report);
+return 0;
 
 static string RepositoryRoot()
 {
