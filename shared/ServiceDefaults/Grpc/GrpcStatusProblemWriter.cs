@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using ServiceDefaults.Security;
 
 namespace ServiceDefaults.Grpc;
@@ -69,7 +70,8 @@ public sealed class GrpcStatusProblemWriter : IProblemDetailsWriter
             StatusCodes.Status404NotFound when detail is null => $"no gRPC method {context.Request.Path} is served here",
             _ => detail,
         };
-        return what is null ? title ?? "Error" : $"{title ?? "Error"}: {what}";
+        title ??= ReasonPhrases.GetReasonPhrase(status);
+        return what is null ? title : $"{title}: {what}";
     }
 
     private static string? ScopeOf(HttpContext context) =>
