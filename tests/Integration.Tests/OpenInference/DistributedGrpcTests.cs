@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
 using Inference.OpenInference.Grpc;
@@ -40,7 +38,8 @@ public sealed class DistributedGrpcTests(DistributedSystem system)
         Assert.Equal([TestModel.Version], metadata.Versions);
         Assert.Equal("onnxruntime_onnx", metadata.Platform);
         var input = Assert.Single(metadata.Inputs);
-        Assert.Equal(("FP32", new long[] { -1, Width }), (input.Datatype, input.Shape.ToArray()));
+        Assert.Equal("FP32", input.Datatype);
+        Assert.Equal([-1L, Width], input.Shape);
         Assert.Equal(["probability", "score", "label"], metadata.Outputs.Select(output => output.Name));
         var versioned = await grpc.Client.ModelMetadataAsync(new ModelMetadataRequest { Name = TestModel.Name, Version = TestModel.Version }, admin);
         Assert.Equal(metadata, versioned);
@@ -150,42 +149,6 @@ public sealed class DistributedGrpcTests(DistributedSystem system)
         Assert.True((await grpc.Client.ModelMetadataAsync(new ModelMetadataRequest { Name = TestModel.Name }, OpenInferenceGrpc.With(keys["read"]))).Inputs.Count == 1);
     }
 
-    [Theory]
-    [MemberData(nameof(Addresses))]
-    public async Task A_key_over_its_predictions_limit_gets_RESOURCE_EXHAUSTED_while_another_key_passes(string service)
-    {
-        var first = await CreateKeyAsync($"grpc-limit-{service}-1", "predict");
-        var second = await CreateKeyAsync($"grpc-limit-{service}-2", "predict");
-        using var grpc = new OpenInferenceGrpc(AddressOf(service));
-        // An unknown model: each call counts against the predictions bucket (the limiter runs before the method) and
-        // scores nothing. The default burst is 2000.
-        var request = OpenInferenceGrpc.Typed("no-such-model", "", "features", 1, Width);
-        var codes = new List<StatusCode>();
-        for (var call = 0; call <= 2000; call++)
-        {
-            try
-            {
-                await grpc.Client.ModelInferAsync(request, OpenInferenceGrpc.With(first));
-                codes.Add(StatusCode.OK);
-            }
-            catch (RpcException exception)
-            {
-                codes.Add(exception.StatusCode);
-                if (exception.StatusCode == StatusCode.ResourceExhausted)
-                {
-                    Assert.Contains("predictions rate limit", exception.Status.Detail, StringComparison.Ordinal);
-                    break;
-                }
-            }
-        }
-
-        Assert.Equal(StatusCode.ResourceExhausted, codes[^1]);
-        Assert.True(codes.Count > 1000, $"refused after {codes.Count} calls");
-        Assert.All(codes[..^1], code => Assert.Equal(StatusCode.NotFound, code));
-        var other = await OpenInferenceGrpc.FailureOfAsync(grpc.Client.ModelInferAsync(request, OpenInferenceGrpc.With(second)));
-        Assert.Equal(StatusCode.NotFound, other.StatusCode);
-    }
-
     [Fact]
     public async Task The_gateway_answers_a_method_it_does_not_forward_with_UNIMPLEMENTED()
     {
@@ -205,40 +168,7 @@ public sealed class DistributedGrpcTests(DistributedSystem system)
     // A key with read only and one with predict only, known to the gateway and both replicas.
     private async Task<Dictionary<string, string>> KeysAsync() => new()
     {
-        ["read"] = await CreateKeyAsync("grpc-read", "read"),
-        ["predict"] = await CreateKeyAsync("grpc-predict", "predict"),
+        ["read"] = await OpenInferenceGrpc.CreateKeyAsync(system, "grpc-read", "read"),
+        ["predict"] = await OpenInferenceGrpc.CreateKeyAsync(system, "grpc-predict", "predict"),
     };
-
-    private async Task<string> CreateKeyAsync(string name, string scope)
-    {
-        using var created = await system.Client.PostAsJsonAsync(new Uri("/api/v1/keys", UriKind.Relative), new { name, scopes = new[] { scope } });
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, body.ToString());
-        var key = body.GetProperty("key").GetString()!;
-        // Every process hears of a new key from the Retrainer; wait until the gateway and both replicas know it.
-        foreach (var known in new[] { "gateway", "inference-1", "inference-2" })
-        {
-            using var client = new OpenInferenceGrpc(AddressOf(known));
-            await Poll.UntilAsync(
-                async () =>
-                {
-                    try
-                    {
-                        await client.Client.ServerMetadataAsync(new ServerMetadataRequest(), OpenInferenceGrpc.With(key));
-                        return true;
-                    }
-                    catch (RpcException exception) when (exception.StatusCode is StatusCode.PermissionDenied)
-                    {
-                        return true;
-                    }
-                    catch (RpcException exception) when (exception.StatusCode is StatusCode.Unauthenticated or StatusCode.Unavailable)
-                    {
-                        return false;
-                    }
-                },
-                Deadlines.DistributedState, $"{known} to know the key {name}", system.Failure);
-        }
-
-        return key;
-    }
 }

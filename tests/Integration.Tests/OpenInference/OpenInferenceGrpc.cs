@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using Google.Protobuf;
 using Grpc.Core;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Grpc.Net.Client;
 using Inference.OpenInference.Grpc;
 
@@ -83,6 +85,40 @@ public sealed class OpenInferenceGrpc : IDisposable
         }
 
         return texts;
+    }
+
+    /// <summary>Creates a key with one scope through the gateway; returns it once the gateway and both replicas take it.</summary>
+    public static async Task<string> CreateKeyAsync(Online.DistributedSystem system, string name, string scope)
+    {
+        using var created = await system.Client.PostAsJsonAsync(new Uri("/api/v1/keys", UriKind.Relative), new { name, scopes = new[] { scope } });
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, body.ToString());
+        var key = body.GetProperty("key").GetString()!;
+        // Every process hears of a new key from the Retrainer; wait until the gateway and both replicas know it.
+        foreach (var known in new[] { "gateway", "inference-1", "inference-2" })
+        {
+            using var client = new OpenInferenceGrpc(system.Service(known).GrpcAddress!);
+            await Poll.UntilAsync(
+                async () =>
+                {
+                    try
+                    {
+                        await client.Client.ServerMetadataAsync(new ServerMetadataRequest(), OpenInferenceGrpc.With(key));
+                        return true;
+                    }
+                    catch (RpcException exception) when (exception.StatusCode is StatusCode.PermissionDenied)
+                    {
+                        return true;
+                    }
+                    catch (RpcException exception) when (exception.StatusCode is StatusCode.Unauthenticated or StatusCode.Unavailable)
+                    {
+                        return false;
+                    }
+                },
+                Deadlines.DistributedState, $"{known} to know the key {name}", system.Failure);
+        }
+
+        return key;
     }
 
     public void Dispose() => _channel.Dispose();
