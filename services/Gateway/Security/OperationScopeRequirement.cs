@@ -8,8 +8,9 @@ namespace Gateway.Security;
 
 /// <summary>
 /// The policy of every proxied route (<see cref="OperationScopeRouteFilter"/>): the caller has the scope the public
-/// OpenAPI document gives the operation, or for a gRPC method the scope <see cref="GrpcOperations"/> gives it. A path the document does not describe (an unknown path, or a service whose
-/// document could not be read) needs a valid credential, and the service behind decides on the scope.
+/// OpenAPI document gives the operation, or for a gRPC method the scope <see cref="GrpcOperations"/> gives it. A path
+/// the document does not describe (an unknown path, or a service whose document could not be read) needs a valid
+/// credential, and the service behind decides on the scope.
 /// </summary>
 public sealed class OperationScopeRequirement : IAuthorizationRequirement
 {

@@ -58,7 +58,7 @@ public sealed class OpenInferenceGrpcService(TensorInference inference) : GRPCIn
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var model = Find(request.ModelName, request.ModelVersion, "model_name");
-        context.GetHttpContext().ReportModelVersion(model.Version);
+        context.GetHttpContext().ReportModelVersion(model.Name, model.Version);
         var (inputs, error) = GrpcInputTensor.Of(request);
         if (error is not null)
             throw new RpcException(new Status(StatusCode.InvalidArgument, error));

@@ -18,7 +18,8 @@ public static class GrpcListener
     /// When <c>Grpc:Url</c> is set, adds it as a Kestrel endpoint with HTTP/2 only. Kestrel binds the endpoints of its
     /// configuration instead of the host's URLs as soon as it has one, so the REST URLs (<c>urls</c>, else
     /// <c>http_ports</c>, else <c>http://localhost:5000</c>) become endpoints of that section too, unless the section
-    /// already names its own (Kestrel then logs that it binds its endpoints instead of the URLs: it binds the same). Validated with the other options (<see cref="GrpcOptions"/>); read here before validation
+    /// already names its own (Kestrel then logs that it binds its endpoints instead of the URLs: it binds the same).
+    /// Validated with the other options (<see cref="GrpcOptions"/>); read here before validation
     /// because it decides what Kestrel binds.
     /// </summary>
     public static IHostApplicationBuilder AddGrpcListener(this IHostApplicationBuilder builder)

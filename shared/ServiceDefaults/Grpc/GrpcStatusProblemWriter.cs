@@ -100,6 +100,9 @@ public enum GrpcStatusCode
     /// <summary>Success.</summary>
     Ok = 0,
 
+    /// <summary>The client cancelled the call.</summary>
+    Cancelled = 1,
+
     /// <summary>An error of no other code.</summary>
     Unknown = 2,
 
