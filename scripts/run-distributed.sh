@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The distributed mode on a machine without Docker: every service its own process, RabbitMQ between them,
 # two Inference replicas behind the gateway, the same public API as the embedded mode on
-# http://127.0.0.1:${GATEWAY_PORT:-5000}. Installs and starts RabbitMQ from Debian when needed
+# http://127.0.0.1:${GATEWAY_PORT:-5000} and gRPC (cleartext HTTP/2) on 127.0.0.1:${GATEWAY_GRPC_PORT:-5001}. Installs and starts RabbitMQ from Debian when needed
 # (scripts/install-rabbitmq.sh) and gives each service its own broker user (scripts/broker-users.sh --apply: the
 # passwords are in $DATA_DIR/broker/credentials.env, with the external systems' user). Logs go to
 # $DATA_DIR/logs/<service>.log; Ctrl+C stops every process.
 #
-# Settings (environment): GATEWAY_PORT (5000), SERVICE_BASE_PORT (5101: the services listen on 5101..5106),
+# Settings (environment): GATEWAY_PORT (5000), GATEWAY_GRPC_PORT (5001), SERVICE_BASE_PORT (5101: the services listen
+# on 5101..5106, the Inference replicas' gRPC on 5111 and 5112),
 # DATA_DIR (.data: models, stores, logs, broker passwords), RABBITMQ_VHOST (/), OTEL_EXPORTER_OTLP_ENDPOINT
 # (traces to Jaeger or any OTLP collector when set); scripts/broker-users.sh reads its own (the broker's admin login).
 set -euo pipefail
@@ -14,6 +15,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 gateway_port="${GATEWAY_PORT:-5000}"
+gateway_grpc_port="${GATEWAY_GRPC_PORT:-5001}"
 base_port="${SERVICE_BASE_PORT:-5101}"
 data_dir="$(mkdir -p "${DATA_DIR:-$root/.data}" && cd "${DATA_DIR:-$root/.data}" && pwd)"
 logs="$data_dir/logs"
@@ -60,14 +62,17 @@ start() {
 echo "starting the services"
 start retrainer Retrainer $((base_port + 5))
 start featurebuilder FeatureBuilder "$base_port"
-start inference-1 Inference $((base_port + 1))
-start inference-2 Inference $((base_port + 2))
+start inference-1 Inference $((base_port + 1)) Grpc__Url="http://127.0.0.1:$((base_port + 10))"
+start inference-2 Inference $((base_port + 2)) Grpc__Url="http://127.0.0.1:$((base_port + 11))"
 start feedbackcollector FeedbackCollector $((base_port + 3))
 start monitor Monitor $((base_port + 4))
 start gateway Gateway "$gateway_port" \
+  Grpc__Url="http://127.0.0.1:$gateway_grpc_port" \
   ReverseProxy__Clusters__featurebuilder__Destinations__primary__Address="http://127.0.0.1:$base_port" \
   ReverseProxy__Clusters__inference__Destinations__replica1__Address="http://127.0.0.1:$((base_port + 1))" \
   ReverseProxy__Clusters__inference__Destinations__replica2__Address="http://127.0.0.1:$((base_port + 2))" \
+  ReverseProxy__Clusters__inference-grpc__Destinations__replica1__Address="http://127.0.0.1:$((base_port + 10))" \
+  ReverseProxy__Clusters__inference-grpc__Destinations__replica2__Address="http://127.0.0.1:$((base_port + 11))" \
   ReverseProxy__Clusters__feedbackcollector__Destinations__primary__Address="http://127.0.0.1:$((base_port + 3))" \
   ReverseProxy__Clusters__monitor__Destinations__primary__Address="http://127.0.0.1:$((base_port + 4))" \
   ReverseProxy__Clusters__retrainer__Destinations__primary__Address="http://127.0.0.1:$((base_port + 5))"

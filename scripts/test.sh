@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (README, CI): installs what the tests need (the demo data from npm; RabbitMQ, the deploy tools,
-# Chromium and python3 with scikit-learn from Debian), builds with warnings as errors, runs every test project, and
+# Chromium and python3 with scikit-learn from Debian; the Node gRPC client from npm), builds with warnings as errors, runs every test project, and
 # prints one summary line.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,6 +11,7 @@ cd "$root"
 ./scripts/install-deploy-tools.sh
 ./scripts/install-chromium.sh
 ./scripts/install-python-tools.sh
+./scripts/install-node-tools.sh
 
 dotnet build Microservices.sln -c Release -warnaserror -nologo -clp:ErrorsOnly
 

@@ -1,5 +1,6 @@
 using Inference.Consumers;
 using Inference.Endpoints;
+using Inference.OpenInference;
 using Inference.Runtime;
 using MassTransit;
 using ServiceDefaults;
@@ -27,6 +28,8 @@ public static class InferenceService
         builder.AddServedModels<ModelSessions>();
         builder.Services.AddSingleton<InferenceMetrics>();
         builder.Services.AddSingleton<PredictionPublisher>();
+        builder.Services.AddSingleton<TensorInference>();
+        builder.Services.AddGrpc();
         builder.Services.AddHostedService(services => services.GetRequiredService<PredictionPublisher>());
         builder.AddMessageConsumers(bus =>
         {
@@ -42,6 +45,7 @@ public static class InferenceService
         ArgumentNullException.ThrowIfNull(app);
 
         app.MapOpenInferenceProtocol();
+        app.MapOpenInferenceGrpc();
         return app;
     }
 }

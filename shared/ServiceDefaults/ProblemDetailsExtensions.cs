@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ServiceDefaults.Grpc;
 
 namespace ServiceDefaults;
 
@@ -20,6 +21,8 @@ internal static class ProblemDetailsExtensions
 
     internal static IHostApplicationBuilder AddDefaultProblemDetails(this IHostApplicationBuilder builder)
     {
+        // Before the default JSON writer, which would answer a gRPC call too: a gRPC client reads a status, not a body.
+        builder.Services.AddSingleton<IProblemDetailsWriter, GrpcStatusProblemWriter>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Customize);
         builder.Services.Configure<ExceptionHandlerOptions>(options =>
             options.StatusCodeSelector = exception => exception is BadHttpRequestException badRequest

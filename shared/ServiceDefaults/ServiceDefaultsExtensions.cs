@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using ServiceDefaults.Audit;
+using ServiceDefaults.Grpc;
 using ServiceDefaults.Randomness;
 using ServiceDefaults.RateLimiting;
 using ServiceDefaults.Security;
@@ -29,7 +30,8 @@ public static class ServiceDefaultsExtensions
     /// is set), the live and ready health checks, RFC 9457 problem details for every error, the service's
     /// OpenAPI document, security and rate limits (<see cref="RateLimitExtensions.AddPlatformRateLimits"/>), the shared JSON
     /// options, <see cref="TimeProvider.System"/>, the process's <see cref="Random"/>
-    /// (<see cref="RandomnessExtensions.AddRandomness"/>) and the publisher of audit records (<see cref="AuditPublisher"/>).
+    /// (<see cref="RandomnessExtensions.AddRandomness"/>), the publisher of audit records (<see cref="AuditPublisher"/>) and,
+/// when <c>Grpc:Url</c> is set, a cleartext HTTP/2 port for gRPC (<see cref="GrpcListener"/>).
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
@@ -45,6 +47,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddRandomness();
         builder.AddAuditLog();
+        builder.AddGrpcListener();
 
         return builder;
     }

@@ -46,13 +46,13 @@ public sealed class ComposeTests(ComposeFile compose) : IClassFixture<ComposeFil
     }
 
     [Fact]
-    public void Only_the_gateway_and_the_Jaeger_UI_are_published_by_default()
+    public void Only_the_gateway_its_gRPC_port_and_the_Jaeger_UI_are_published_by_default()
     {
         var published = compose.Services
             .SelectMany(service => ComposeFile.TargetPorts(service.Value).Select(port => $"{service.Key}:{port}"))
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(["gateway:8080", "jaeger:16686"], published);
+        Assert.Equal(["gateway:8080", "gateway:8081", "jaeger:16686"], published);
     }
 
     [Fact]
@@ -218,7 +218,10 @@ public sealed class ComposeTests(ComposeFile compose) : IClassFixture<ComposeFil
         Assert.All(addresses, address =>
         {
             Assert.True(compose.Services.ContainsKey(address.Host), $"the gateway routes to {address}, but compose has no service {address.Host}");
-            Assert.Equal(8080, address.Port);
+            // The REST port, or the gRPC port the service is told to listen on (Grpc__Url, cleartext HTTP/2).
+            var grpc = ComposeFile.Environment(compose.Services[address.Host]).GetValueOrDefault("Grpc__Url");
+            Assert.True(address.Port == 8080 || (grpc is not null && new Uri(grpc.Replace("+", "any", StringComparison.Ordinal)).Port == address.Port),
+                $"the gateway routes to {address}, a port {address.Host} does not listen on");
             Assert.Equal("service_healthy", gatewayWaitsFor.GetValueOrDefault(address.Host));
         });
     }

@@ -26,6 +26,6 @@ public sealed partial class DistributedScriptTests
         });
     }
 
-    [GeneratedRegex("""ReverseProxy__Clusters__(?<cluster>[a-z]+)__Destinations__[a-z0-9]+__Address="(?<address>[^"]+)"?""")]
+    [GeneratedRegex("""ReverseProxy__Clusters__(?<cluster>[a-z-]+)__Destinations__[a-z0-9]+__Address="(?<address>[^"]+)"?""")]
     private static partial Regex Destination();
 }

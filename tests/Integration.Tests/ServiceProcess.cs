@@ -26,7 +26,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             "OTEL_", "Messaging__", "ConnectionStrings__", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "Registry__", "Storage__",
             "ServedModels__", "FeatureBuilder__", "Inference__", "Gateway__", "ReverseProxy__", "Batches__", "Feedback__",
             "Monitoring__", "ComputationalMonitoring__", "Retraining__", "Rollouts__", "Telemetry__", "Randomness__", "Logging__",
-            "Security__", "RateLimits__",
+            "Security__", "RateLimits__", "Grpc__",
         ];
 
     private readonly Process _process;
@@ -34,6 +34,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Lock _outputLock = new();
 
     private const string DataFolderVariable = "Storage__DataFolder";
+
+    /// <summary>The variable that gives a process a gRPC port (<c>Grpc:Url</c>).</summary>
+    public const string GrpcUrlVariable = "Grpc__Url";
+
+    /// <summary>A value for <see cref="GrpcUrlVariable"/>: a free port on 127.0.0.1.</summary>
+    public static string FreeGrpcUrl() => $"http://127.0.0.1:{FreeTcpPort()}";
 
     private readonly string _service;
     private readonly IReadOnlyDictionary<string, string>? _environment;
@@ -53,6 +59,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Name { get; }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The gRPC address (cleartext HTTP/2) the process was given as <c>Grpc__Url</c>, or null.</summary>
+    public Uri? GrpcAddress => _environment?.GetValueOrDefault(GrpcUrlVariable) is { } url ? new Uri(url) : null;
 
     /// <summary>A client for the service's HTTP API, sending <see cref="TestKeys.Admin"/> (a Retrainer of the test takes it as its first key).</summary>
     public HttpClient Client { get; }

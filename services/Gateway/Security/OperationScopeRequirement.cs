@@ -1,14 +1,16 @@
 using System.Text.Json.Nodes;
 using Gateway.OpenApi;
 using Microsoft.AspNetCore.Authorization;
+using ServiceDefaults.Grpc;
 using ServiceDefaults.Security;
 
 namespace Gateway.Security;
 
 /// <summary>
 /// The policy of every proxied route (<see cref="OperationScopeRouteFilter"/>): the caller has the scope the public
-/// OpenAPI document gives the operation. A path the document does not describe (an unknown path, or a service whose
-/// document could not be read) needs a valid credential, and the service behind decides on the scope.
+/// OpenAPI document gives the operation, or for a gRPC method the scope <see cref="GrpcOperations"/> gives it. A path
+/// the document does not describe (an unknown path, or a service whose document could not be read) needs a valid
+/// credential, and the service behind decides on the scope.
 /// </summary>
 public sealed class OperationScopeRequirement : IAuthorizationRequirement
 {
@@ -34,7 +36,10 @@ public sealed class OperationScopeHandler(PublicApiDocument document, IConfigura
 
         if (context.Resource is not HttpContext http)
             return;
-        var operation = (await ScopesAsync(http.RequestAborted)).Find(http.Request.Method, http.Request.Path);
+        // gRPC methods are not in the document: their scopes are in one table of their own.
+        var operation = GrpcOperations.Find(http.Request.Path.Value) is { } grpc
+            ? new OperationScope(grpc.Scope)
+            : (await ScopesAsync(http.RequestAborted)).Find(http.Request.Method, http.Request.Path);
         var allowed = operation switch
         {
             { Scope: null } => true,

@@ -18,7 +18,28 @@ public static class ModelVersionReporting
         context.Items[ItemKey] = version;
     }
 
-    /// <summary>The version an endpoint reported with <see cref="ReportModelVersion"/>, if any.</summary>
+    /// <summary>The <see cref="HttpContext.Items"/> key the model's name is kept under, for a request whose path does not name it.</summary>
+    public const string ModelItemKey = "platform.model.name";
+
+    /// <summary>
+    /// Records that <paramref name="version"/> of <paramref name="model"/> answers this request: for an endpoint whose
+    /// route has no <c>model</c> value (a gRPC method, whose model is in the message).
+    /// </summary>
+    public static void ReportModelVersion(this HttpContext context, string model, string version)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[ModelItemKey] = model;
+        context.Items[ItemKey] = version;
+    }
+
+    /// <summary>The model an endpoint reported with <see cref="ReportModelVersion(HttpContext, string, string)"/>, if any.</summary>
+    public static string? ReportedModel(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Items.TryGetValue(ModelItemKey, out var model) ? model as string : null;
+    }
+
+    /// <summary>The version an endpoint reported with <see cref="ReportModelVersion(HttpContext, string)"/>, if any.</summary>
     public static string? ReportedModelVersion(this HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

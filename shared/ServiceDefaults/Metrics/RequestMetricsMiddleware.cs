@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using ServiceDefaults.Grpc;
 
 namespace ServiceDefaults.Metrics;
 
 /// <summary>
 /// Records every request into the <see cref="RequestMetricsRecorder"/>: the service and route template of the
 /// matched endpoint (<see cref="EndpointAttribution"/>), the <c>model</c> route value, the model version the
-/// endpoint reported (<see cref="ModelVersionReporting"/>), the status and the duration. Probes and scrapes
+/// endpoint reported (<see cref="ModelVersionReporting"/>; a gRPC method reports the model too), the status (for a gRPC
+/// call, the HTTP status its grpc-status stands for) and the duration. Probes and scrapes
 /// (<c>/health/*</c>, <c>/alive</c>, <c>/metrics</c>) are not requests anyone waits for and are skipped. It runs
 /// first in the pipeline, so the status it sees is the one the client got (after the problem-details handler).
 /// </summary>
@@ -34,12 +36,13 @@ public sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetric
         try
         {
             await next(context);
-            status = context.Response.StatusCode;
+            // A gRPC answer is HTTP 200 whatever happened: its outcome is its grpc-status.
+            status = GrpcRequests.IsGrpc(context.Request) ? GrpcRequests.StatusOf(context.Response) : context.Response.StatusCode;
         }
         finally
         {
             var identity = attribution.Of(endpoint ?? context.GetEndpoint());
-            recorder.Record(identity.Service, identity.Route, model, context.ReportedModelVersion(), status, Stopwatch.GetElapsedTime(started));
+            recorder.Record(identity.Service, identity.Route, model ?? context.ReportedModel(), context.ReportedModelVersion(), status, Stopwatch.GetElapsedTime(started));
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using ServiceDefaults.Grpc;
 
 namespace ServiceDefaults.RateLimiting;
 
@@ -6,7 +7,8 @@ namespace ServiceDefaults.RateLimiting;
 /// The kind of a public request by its method and path: what the gateway applies to the requests it forwards, whose
 /// route (<c>/api/v1/models/{**rest}</c>, <c>/v2/{**rest}</c>) covers operations of several kinds. The services name
 /// the kind on each endpoint instead (<c>.RequireRateLimiting</c>) and write it into their OpenAPI documents as
-/// <c>x-rate-limit</c>; a test keeps this table equal to what the public document says.
+/// <c>x-rate-limit</c>; a test keeps this table equal to what the public document says. gRPC methods are not in the
+/// document: their kinds are those of <see cref="GrpcOperations"/>.
 /// </summary>
 public static class RateLimitedOperations
 {
@@ -20,6 +22,9 @@ public static class RateLimitedOperations
         var put = HttpMethods.IsPut(method);
         if (!post && !put)
             return null;
+        // A gRPC call (always a POST): its method's kind, from the table of gRPC methods.
+        if (post && GrpcOperations.Find(path) is { } grpc)
+            return grpc.RateLimit;
         // Routing matches literal segments in any case, so the table does too.
         return path.Trim('/').ToLowerInvariant().Split('/') switch
         {

@@ -54,6 +54,36 @@ public sealed class GatewayRateLimitTests
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (read, deletion));
     }
 
+    [Fact]
+    public async Task A_gRPC_ModelInfer_counts_as_a_prediction_and_its_refusal_is_RESOURCE_EXHAUSTED()
+    {
+        var grpcUrl = ServiceProcess.FreeGrpcUrl();
+        var dead = ProxiedGateway.DeadAddress();
+        await using var gateway = await ProxiedGateway.StartAsync(dead, dead, dead, dead, new Dictionary<string, string>
+        {
+            ["RateLimits__PredictionsPerSecond"] = "0.001",
+            ["RateLimits__PredictionsBurst"] = "2",
+            [ServiceProcess.GrpcUrlVariable] = grpcUrl,
+            ["ReverseProxy__Clusters__inference-grpc__Destinations__replica1__Address"] = dead,
+            ["ReverseProxy__Clusters__inference-grpc__Destinations__replica2__Address"] = dead,
+        });
+        using var grpc = new OpenInference.OpenInferenceGrpc(new Uri(grpcUrl));
+        var request = OpenInference.OpenInferenceGrpc.Typed("limited", "", "features", 1, 6);
+
+        // Forwarded to replicas that are down (UNAVAILABLE) until the bucket is empty; then refused at the gateway.
+        var codes = new List<Grpc.Core.RpcException>();
+        for (var call = 0; call < 3; call++)
+            codes.Add(await OpenInference.OpenInferenceGrpc.FailureOfAsync(grpc.Client.ModelInferAsync(request, OpenInference.OpenInferenceGrpc.With(null))));
+        var metadata = await OpenInference.OpenInferenceGrpc.FailureOfAsync(
+            grpc.Client.ModelMetadataAsync(new Inference.OpenInference.Grpc.ModelMetadataRequest { Name = "limited" }, OpenInference.OpenInferenceGrpc.With(null)));
+
+        Assert.Equal([Grpc.Core.StatusCode.Unavailable, Grpc.Core.StatusCode.Unavailable, Grpc.Core.StatusCode.ResourceExhausted], codes.Select(failure => failure.StatusCode));
+        Assert.Contains("predictions rate limit", codes[2].Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("1000", codes[2].Trailers.GetValue("retry-after"));
+        // Metadata is no prediction: not limited (forwarded, and the replicas are down).
+        Assert.Equal(Grpc.Core.StatusCode.Unavailable, metadata.StatusCode);
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));

@@ -87,8 +87,9 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
 
         var retrainer = Start("Retrainer", "retrainer", environment);
         var featureBuilder = Start("FeatureBuilder", "featurebuilder", environment);
-        var inference1 = Start("Inference", "inference-1", environment);
-        var inference2 = Start("Inference", "inference-2", environment);
+        // The replicas and the gateway also serve gRPC, each on a cleartext HTTP/2 port of its own.
+        var inference1 = Start("Inference", "inference-1", new Dictionary<string, string>(environment) { [ServiceProcess.GrpcUrlVariable] = ServiceProcess.FreeGrpcUrl() });
+        var inference2 = Start("Inference", "inference-2", new Dictionary<string, string>(environment) { [ServiceProcess.GrpcUrlVariable] = ServiceProcess.FreeGrpcUrl() });
         var feedback = Start("FeedbackCollector", "feedbackcollector", environment);
         var monitor = Start("Monitor", "monitor", environment);
         var gateway = new Dictionary<string, string>(environment)
@@ -96,11 +97,14 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
             [GatewayDestination("featurebuilder", "primary")] = featureBuilder.BaseAddress.ToString(),
             [GatewayDestination("inference", "replica1")] = inference1.BaseAddress.ToString(),
             [GatewayDestination("inference", "replica2")] = inference2.BaseAddress.ToString(),
+            [GatewayDestination("inference-grpc", "replica1")] = inference1.GrpcAddress!.ToString(),
+            [GatewayDestination("inference-grpc", "replica2")] = inference2.GrpcAddress!.ToString(),
+            [ServiceProcess.GrpcUrlVariable] = ServiceProcess.FreeGrpcUrl(),
             [GatewayDestination("feedbackcollector", "primary")] = feedback.BaseAddress.ToString(),
             [GatewayDestination("monitor", "primary")] = monitor.BaseAddress.ToString(),
             [GatewayDestination("retrainer", "primary")] = retrainer.BaseAddress.ToString(),
         };
-        foreach (var cluster in new[] { "featurebuilder", "inference", "feedbackcollector", "monitor", "retrainer" })
+        foreach (var cluster in new[] { "featurebuilder", "inference", "inference-grpc", "feedbackcollector", "monitor", "retrainer" })
         {
             // A health probe or a request slower than the production limits (2 s, 10 s) on a busy machine would
             // take a healthy service out of rotation and fail requests no test here is about.

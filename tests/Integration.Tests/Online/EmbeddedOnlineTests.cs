@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Integration.Tests.Online;
 
-/// <summary>The embedded default serves the same public API in one process, and keeps what it logged across restarts.</summary>
+/// <summary>The embedded default serves the same public API in one process (REST, and gRPC on its HTTP/2 port), and keeps what it logged across restarts.</summary>
 public sealed class EmbeddedOnlineTests
 {
     [Fact]
@@ -15,6 +15,7 @@ public sealed class EmbeddedOnlineTests
             ["Messaging__Transport"] = "InMemory",
             ["Registry__ModelsFolder"] = await TestModel.ModelsFolderAsync(),
             ["Storage__DataFolder"] = dataFolder,
+            [ServiceProcess.GrpcUrlVariable] = ServiceProcess.FreeGrpcUrl(),
         };
         try
         {
@@ -29,6 +30,17 @@ public sealed class EmbeddedOnlineTests
                 using var metadata = await first.Client.GetAsync(new Uri($"/v2/models/{TestModel.Name}", UriKind.Relative));
                 Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
                 await first.WaitForStatusAsync($"/api/v1/predictions/{predictionId}", HttpStatusCode.OK, Deadlines.DistributedState);
+
+                // And over gRPC, on the host's HTTP/2 port: the same model, the same prediction log, the same credentials.
+                using var grpc = new OpenInference.OpenInferenceGrpc(first.GrpcAddress!);
+                var described = await grpc.Client.ModelMetadataAsync(new Inference.OpenInference.Grpc.ModelMetadataRequest { Name = TestModel.Name }, OpenInference.OpenInferenceGrpc.With(TestKeys.Admin));
+                Assert.Equal([TestModel.Version], described.Versions);
+                var inferred = await grpc.Client.ModelInferAsync(OpenInference.OpenInferenceGrpc.Raw(TestModel.Name, TestModel.Version, "features", 1, 6), OpenInference.OpenInferenceGrpc.With(TestKeys.Admin));
+                Assert.Equal(3, inferred.RawOutputContents.Count);
+                await first.WaitForStatusAsync($"/api/v1/predictions/{inferred.Parameters["prediction_ids"].StringParam}", HttpStatusCode.OK, Deadlines.DistributedState);
+                var refused = await OpenInference.OpenInferenceGrpc.FailureOfAsync(grpc.Client.ModelInferAsync(OpenInference.OpenInferenceGrpc.Raw(TestModel.Name, "", "features", 1, 6), OpenInference.OpenInferenceGrpc.With(null)));
+                Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, refused.StatusCode);
+                Assert.True((await grpc.Client.ServerLiveAsync(new Inference.OpenInference.Grpc.ServerLiveRequest(), OpenInference.OpenInferenceGrpc.With(null))).Live);
             }
 
             await using var second = ServiceProcess.Start("Embedded", environment);
