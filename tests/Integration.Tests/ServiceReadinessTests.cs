@@ -9,7 +9,7 @@ namespace Integration.Tests;
 /// service's name; a service started without the key owner is not ready until the keys arrive.
 /// </summary>
 [Collection(SharedDistributedSystem.Name)]
-public sealed class ServiceReadinessTests(DistributedSystem system)
+public sealed class ServiceReadinessTests(SharedSystem system)
 {
     public static TheoryData<string> Processes => new()
     {

@@ -14,7 +14,7 @@ namespace Integration.Tests.Batches;
 /// and surviving the crash of FeatureBuilder and of an Inference replica in the middle of a batch.
 /// </summary>
 [Collection(SharedDistributedSystem.Name)]
-public sealed class DistributedBatchTests(DistributedSystem system)
+public sealed class DistributedBatchTests(SharedSystem system)
 {
     private const string BatchesPath = $"/api/v1/models/{TestModel.Name}/batches";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);

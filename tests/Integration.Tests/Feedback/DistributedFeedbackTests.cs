@@ -18,7 +18,8 @@ namespace Integration.Tests.Feedback;
 /// <see cref="OutcomeRecorded"/>, which a bus of the test's own receives as Monitor and the Retrainer would. Outcome
 /// events of anyone else are refused.
 /// </summary>
-public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFixture<FeedbackSystem>
+[Collection(SharedDistributedSystem.Name)]
+public sealed class DistributedFeedbackTests(SharedSystem feedback)
 {
     private const string IngestExchange = "platform.ingest";
     private const string OutcomeObservedKey = "outcome.observed";
@@ -26,7 +27,7 @@ public sealed class DistributedFeedbackTests(FeedbackSystem feedback) : IClassFi
     private const string PublisherHeader = "Platform-Ingest-UserId";
     private static readonly TimeSpan Timeout = Deadlines.DistributedState;
 
-    private DistributedSystem System => feedback.System;
+    private DistributedSystem System => feedback;
 
     [Fact]
     public async Task Feedback_by_prediction_id_through_the_gateway_is_published_as_OutcomeRecorded_with_the_prediction_and_a_repeat_is_a_duplicate()

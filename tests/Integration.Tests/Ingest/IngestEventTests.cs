@@ -14,7 +14,7 @@ namespace Integration.Tests.Ingest;
 /// queue with the reason and do not block the others. Runs against the distributed mode on RabbitMQ.
 /// </summary>
 [Collection(SharedDistributedSystem.Name)]
-public sealed class IngestEventTests(DistributedSystem system)
+public sealed class IngestEventTests(SharedSystem system)
 {
     private const string IngestExchange = "platform.ingest";
     private const string RequestQueue = "feature-builder-ingest-predictions";

@@ -11,7 +11,7 @@ namespace Integration.Tests.Online;
 /// process, RabbitMQ between them, two Inference replicas).
 /// </summary>
 [Collection(SharedDistributedSystem.Name)]
-public sealed class DistributedOnlineTests(DistributedSystem system)
+public sealed class DistributedOnlineTests(SharedSystem system)
 {
     private const string PredictPath = $"/api/v1/models/{TestModel.Name}/predict";
     private static readonly string[] Labels = ["on-time", "late"];

@@ -12,7 +12,7 @@ namespace Integration.Tests.OpenInference;
 /// and predictions that reach the prediction log.
 /// </summary>
 [Collection(SharedDistributedSystem.Name)]
-public sealed class DistributedGrpcTests(DistributedSystem system)
+public sealed class DistributedGrpcTests(SharedSystem system)
 {
     private const int Width = 6;
 

@@ -11,7 +11,7 @@ namespace Integration.Tests.OpenInference;
 /// an unknown model, a missing credential and a key without the scope.
 /// </summary>
 [Collection(SharedDistributedSystem.Name)]
-public sealed class NodeGrpcClientTests(DistributedSystem system)
+public sealed class NodeGrpcClientTests(SharedSystem system)
 {
     private static readonly int[] TwoRows = [2, 6];
     private static readonly int[] OneRow = [1, 6];

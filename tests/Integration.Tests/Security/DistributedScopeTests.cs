@@ -12,7 +12,7 @@ namespace Integration.Tests.Security;
 /// page is open at the gateway, and its session cookie reads through it and does nothing else.
 /// </summary>
 [Collection(SharedDistributedSystem.Name)]
-public sealed class DistributedScopeTests(DistributedSystem system)
+public sealed class DistributedScopeTests(SharedSystem system)
 {
     private const int MinimumOperations = 45;
 
