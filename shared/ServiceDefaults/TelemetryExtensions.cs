@@ -66,7 +66,8 @@ public static class TelemetryExtensions
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsHealthProbe(context))
                 .AddHttpClientInstrumentation()
-                .AddSource(DiagnosticHeaders.DefaultListenerName))
+                .AddSource(DiagnosticHeaders.DefaultListenerName)
+                .AddSource(Batching.BatchingTelemetry.ActivitySourceName))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
