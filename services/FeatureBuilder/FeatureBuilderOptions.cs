@@ -26,6 +26,24 @@ public sealed class FeatureBuilderOptions : IValidatedOptions
     /// </summary>
     public string EntityKeyField { get; set; } = "entityKey";
 
+    /// <summary>
+    /// The most records of concurrent requests for one model version sent to Inference together as one request (1: each
+    /// request alone; a request with more is sent alone). Env: <c>FeatureBuilder__BatchMaxRows</c>.
+    /// </summary>
+    public int BatchMaxRows { get; set; } = 256;
+
+    /// <summary>
+    /// How long such a batch that is not full may wait for more requests while another is on its way to Inference (zero:
+    /// never; batches then grow only with what arrives meanwhile, and one caller never waits). Env: <c>FeatureBuilder__BatchMaxWait</c>.
+    /// </summary>
+    public TimeSpan BatchMaxWait { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How many batches of one model version wait for Inference at once; what arrives meanwhile forms the next batch.
+    /// Env: <c>FeatureBuilder__BatchMaxInFlight</c>.
+    /// </summary>
+    public int BatchMaxInFlight { get; set; } = 4;
+
     /// <inheritdoc />
     public IEnumerable<string> Errors()
     {
@@ -37,5 +55,11 @@ public sealed class FeatureBuilderOptions : IValidatedOptions
             yield return "FeatureBuilder:RetryAfterSeconds must be positive.";
         if (string.IsNullOrWhiteSpace(EntityKeyField))
             yield return "FeatureBuilder:EntityKeyField must name a field.";
+        if (BatchMaxRows is < 1 or > 100_000)
+            yield return "FeatureBuilder:BatchMaxRows must be from 1 to 100000.";
+        if (BatchMaxWait < TimeSpan.Zero || BatchMaxWait > TimeSpan.FromMilliseconds(100))
+            yield return "FeatureBuilder:BatchMaxWait must be from 00:00:00 to 00:00:00.1.";
+        if (BatchMaxInFlight is < 1 or > 1024)
+            yield return "FeatureBuilder:BatchMaxInFlight must be from 1 to 1024.";
     }
 }

@@ -34,7 +34,7 @@ public static class FeatureBuilderService
         builder.AddValidatedOptions<FeatureBuilderOptions>(FeatureBuilderOptions.SectionName);
         builder.AddServedModels<ServedCards>();
         builder.Services.AddSingleton<FeatureBuilderMetrics>();
-        builder.Services.AddScoped<OnlinePredictor>();
+        builder.Services.AddSingleton<OnlinePredictor>();
         builder.AddMessageConsumers(bus =>
         {
             bus.AddRequestClient<ScoreRequest>();

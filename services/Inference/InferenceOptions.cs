@@ -14,6 +14,19 @@ public sealed class InferenceOptions : IValidatedOptions
     /// <summary>Seconds a client is asked to wait (Retry-After) while no model is loaded yet. Env: <c>Inference__RetryAfterSeconds</c>.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// The most rows of concurrent requests for one model version scored together in one ONNX Runtime call (1: each
+    /// request alone; a request with more rows is scored alone). Env: <c>Inference__BatchMaxRows</c>.
+    /// </summary>
+    public int BatchMaxRows { get; set; } = 256;
+
+    /// <summary>
+    /// How long a batch that is not full may wait for more requests while another batch of the same version is being
+    /// scored (zero: never; batches then grow only with what arrives while others are scored, and one caller never
+    /// waits). Env: <c>Inference__BatchMaxWait</c>.
+    /// </summary>
+    public TimeSpan BatchMaxWait { get; set; } = TimeSpan.Zero;
+
     /// <inheritdoc />
     public IEnumerable<string> Errors()
     {
@@ -21,5 +34,9 @@ public sealed class InferenceOptions : IValidatedOptions
             yield return "Inference:MaxRowsPerRequest must be positive.";
         if (RetryAfterSeconds <= 0)
             yield return "Inference:RetryAfterSeconds must be positive.";
+        if (BatchMaxRows is < 1 or > 100_000)
+            yield return "Inference:BatchMaxRows must be from 1 to 100000.";
+        if (BatchMaxWait < TimeSpan.Zero || BatchMaxWait > TimeSpan.FromMilliseconds(100))
+            yield return "Inference:BatchMaxWait must be from 00:00:00 to 00:00:00.1.";
     }
 }

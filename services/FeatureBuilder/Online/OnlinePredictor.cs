@@ -2,31 +2,84 @@ using Contracts.Predictions;
 using FeatureBuilder.Models;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using ServiceDefaults.Batching;
 
 namespace FeatureBuilder.Online;
 
-/// <summary>Asks Inference, over the bus, to score featurized records with the version they were built for.</summary>
-public sealed class OnlinePredictor(IRequestClient<ScoreRequest> client, IOptions<FeatureBuilderOptions> options)
+/// <summary>
+/// Asks Inference, over the bus, to score featurized records with the version they were built for. Concurrent requests
+/// for the same version and source go as one <see cref="ScoreRequest"/> (<see cref="AdaptiveBatcher{TKey, TRequest, TAnswer}"/>:
+/// one hop, one ONNX Runtime call and one prediction event for the batch); each caller gets its own records' predictions.
+/// </summary>
+public sealed class OnlinePredictor
 {
+    private readonly IClientFactory _clients;
+    private readonly FeatureBuilderOptions _options;
+    private readonly FeatureBuilderMetrics _metrics;
+    private readonly AdaptiveBatcher<(string Model, string Version, string Source), OnlineRecords, ScoreOutcome> _batches;
+
+    /// <summary>The predictor; at most <c>FeatureBuilder:BatchMaxInFlight</c> requests per version and source wait for Inference at once.</summary>
+    public OnlinePredictor(IClientFactory clients, IOptions<FeatureBuilderOptions> options, FeatureBuilderMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (_clients, _options, _metrics) = (clients, options.Value, metrics);
+        _batches = new AdaptiveBatcher<(string, string, string), OnlineRecords, ScoreOutcome>(
+            "score online batch", (_, batch) => ScoreBatchAsync(batch), request => request.Records.Valid.Length,
+            _options.BatchMaxRows, _options.BatchMaxWait, _options.BatchMaxInFlight);
+    }
+
     /// <summary>Inference's answer, or why there is none (rejected, timed out, broker unreachable).</summary>
     /// <param name="card">The served version the records were featurized by.</param>
     /// <param name="records">The featurized records.</param>
     /// <param name="source">Where they came from: <see cref="PredictionSources.Online"/> or <see cref="PredictionSources.Event"/>.</param>
     /// <param name="receivedAt">When the platform received them.</param>
-    /// <param name="cancellationToken">Stops waiting.</param>
-    public async Task<ScoreOutcome> ScoreAsync(ServedCard card, FeaturizedRecords records, string source, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Stops waiting (the records are still scored with their batch).</param>
+    public Task<ScoreOutcome> ScoreAsync(ServedCard card, FeaturizedRecords records, string source, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(records);
-        var request = new ScoreRequest(
-            card.Card.Name, card.Card.Version, card.Featurizer.Width, records.Features, records.Valid, source, receivedAt);
+        return _batches.SubmitAsync((card.Card.Name, card.Card.Version, source), new OnlineRecords(card, records, source, receivedAt), cancellationToken);
+    }
+
+    // One request to Inference with every record of the batch (each with its own request's time of arrival), and each
+    // caller's share of the answer; a rejection, a timeout or an unreachable broker is every caller's answer.
+    private async Task<IReadOnlyList<ScoreOutcome>> ScoreBatchAsync(IReadOnlyList<OnlineRecords> batch)
+    {
+        var first = batch[0];
+        var card = first.Card;
+        var request = batch.Count == 1
+            ? new ScoreRequest(card.Card.Name, card.Card.Version, card.Featurizer.Width, first.Records.Features, first.Records.Valid, first.Source, first.ReceivedAt)
+            : new ScoreRequest(
+                card.Card.Name, card.Card.Version, card.Featurizer.Width,
+                [.. batch.SelectMany(part => part.Records.Features)],
+                [.. batch.SelectMany(part => part.Records.Valid.Select(record => record with { ReceivedAt = part.ReceivedAt }))],
+                first.Source, first.ReceivedAt);
+        _metrics.Batched(card.Card.Name, first.Source, batch.Count);
+        var outcome = await ScoreAsync(card, request);
+        if (outcome.Scored is not { } scored || batch.Count == 1)
+            return [.. batch.Select(_ => outcome)];
+
+        var answers = new ScoreOutcome[batch.Count];
+        var at = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var rows = batch[i].Records.Valid.Length;
+            var predictions = scored.Predictions.Skip(at).Take(rows).ToList();
+            answers[i] = new ScoreOutcome(scored with { ModelVersion = predictions[0].ModelVersion ?? scored.ModelVersion, Predictions = predictions }, null);
+            at += rows;
+        }
+
+        return answers;
+    }
+
+    private async Task<ScoreOutcome> ScoreAsync(ServedCard card, ScoreRequest request)
+    {
         try
         {
-            var timeout = RequestTimeout.After(ms: (int)options.Value.InferenceTimeout.TotalMilliseconds);
+            var client = _clients.CreateRequestClient<ScoreRequest>(RequestTimeout.After(ms: (int)_options.InferenceTimeout.TotalMilliseconds));
             // Not persisted by the broker: a lost request ends in a timeout and a 503 the client can retry,
             // while persisting would add a disk flush to every prediction's latency.
-            var response = await client.GetResponse<ScoreResponse, ScoreRejected>(
-                request, pipe => pipe.UseExecute(send => send.Durable = false), cancellationToken, timeout);
+            var response = await client.GetResponse<ScoreResponse, ScoreRejected>(request, pipe => pipe.UseExecute(send => send.Durable = false));
             if (response.Is(out Response<ScoreResponse>? scored))
                 return new ScoreOutcome(scored.Message, null);
             var reason = response.Is(out Response<ScoreRejected>? rejected) ? rejected.Message.Reason : "an unexpected answer";
@@ -34,14 +87,21 @@ public sealed class OnlinePredictor(IRequestClient<ScoreRequest> client, IOption
         }
         catch (RequestTimeoutException)
         {
-            return new ScoreOutcome(null, $"Inference did not answer within {options.Value.InferenceTimeout.TotalSeconds:0.###} s.");
+            return new ScoreOutcome(null, $"Inference did not answer within {_options.InferenceTimeout.TotalSeconds:0.###} s.");
         }
-        catch (MassTransitException exception) when (!cancellationToken.IsCancellationRequested)
+        catch (MassTransitException exception)
         {
             return new ScoreOutcome(null, $"The message broker is not reachable: {exception.Message}");
         }
     }
 }
+
+/// <summary>One caller's records for a batch: the version that featurized them, the records, their source and time of arrival.</summary>
+/// <param name="Card">The served version.</param>
+/// <param name="Records">The featurized records.</param>
+/// <param name="Source">Where they came from.</param>
+/// <param name="ReceivedAt">When the platform received them.</param>
+internal sealed record OnlineRecords(ServedCard Card, FeaturizedRecords Records, string Source, DateTimeOffset ReceivedAt);
 
 /// <summary>Inference's scores, or the reason there are none.</summary>
 /// <param name="Scored">The scores, one per valid record.</param>

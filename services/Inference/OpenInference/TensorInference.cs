@@ -4,6 +4,7 @@ using Inference.Runtime;
 using Microsoft.Extensions.Options;
 using Modeling.Cards;
 using Modeling.Scoring;
+using ServiceDefaults.Batching;
 
 namespace Inference.OpenInference;
 
@@ -11,10 +12,11 @@ namespace Inference.OpenInference;
 /// The Open Inference Protocol's work, shared by its REST form (<c>Endpoints/OpenInferenceEndpoints.cs</c>) and its
 /// gRPC form (<see cref="OpenInferenceGrpcService"/>), which only translate requests and answers: the version that
 /// answers (the champion, or the version named: the tensor API has no entity key to route by), the model's tensors,
-/// scoring, the metrics, and the <see cref="PredictionMade"/> events published in the background.
+/// scoring, the metrics, and the <see cref="PredictionMade"/> events published in the background. Concurrent requests for
+/// the same version are scored together (<see cref="AdaptiveBatcher{TKey, TRequest, TAnswer}"/>): one ONNX Runtime call and
+/// one <see cref="PredictionsMade"/> per batch, each request still answered with its own rows and prediction ids.
 /// </summary>
-public sealed class TensorInference(
-    ModelSessions sessions, PredictionPublisher publisher, InferenceMetrics metrics, TimeProvider time, IOptions<InferenceOptions> options)
+public sealed class TensorInference
 {
     /// <summary>The server's name in its metadata.</summary>
     public const string ServerName = "ml-platform-inference";
@@ -24,6 +26,22 @@ public sealed class TensorInference(
 
     /// <summary>The output with each row's label (classification).</summary>
     public const string LabelOutput = "label";
+
+    private readonly ModelSessions sessions;
+    private readonly PredictionPublisher publisher;
+    private readonly InferenceMetrics metrics;
+    private readonly TimeProvider time;
+    private readonly IOptions<InferenceOptions> options;
+    private readonly AdaptiveBatcher<LoadedModel, TensorRows, Prediction[]> _batches;
+
+    /// <summary>The protocol's work on this replica's models; batches run at most one per core at once for each version.</summary>
+    public TensorInference(ModelSessions sessions, PredictionPublisher publisher, InferenceMetrics metrics, TimeProvider time, IOptions<InferenceOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (this.sessions, this.publisher, this.metrics, this.time, this.options) = (sessions, publisher, metrics, time, options);
+        _batches = new AdaptiveBatcher<LoadedModel, TensorRows, Prediction[]>(
+            "score tensor batch", ScoreBatchAsync, request => request.Rows, options.Value.BatchMaxRows, options.Value.BatchMaxWait, Environment.ProcessorCount);
+    }
 
     /// <summary>Whether the replica has loaded what the registry serves (and serves something).</summary>
     public bool IsReady => sessions.IsReady;
@@ -90,18 +108,56 @@ public sealed class TensorInference(
         if (requested?.FirstOrDefault(name => !names.Contains(name, StringComparer.Ordinal)) is { } unknown)
             return InferenceOutcome.Failed(InferenceErrorKind.Invalid, "Unknown output", $"The model has no output '{unknown}'; it has {string.Join(", ", names)}.", "outputs");
 
-        var scoring = Stopwatch.GetTimestamp();
-        var scored = PredictionEvents.Score(model, features);
-        metrics.Scored(model, PredictionSources.Tensor, tensor.Rows, Stopwatch.GetElapsedTime(scoring));
-        var predictedAt = time.GetUtcNow();
-        var predictions = PredictionEvents.PredictionsOf(model, scored.Scores);
+        var predictions = await _batches.SubmitAsync(model, new TensorRows(features, tensor.Rows, receivedAt), cancellationToken);
         var outputs = OutputsOf(model.Card, predictions);
-        await publisher.EnqueueAsync(
-            PredictionEvents.Of(model, predictions, features, scored.Probabilities, null, PredictionSources.Tensor, receivedAt, predictedAt), cancellationToken);
         return new InferenceOutcome(
             [.. predictions.Select(prediction => prediction.PredictionId)],
             requested is null ? outputs : [.. outputs.Where(output => requested.Contains(output.Name))],
             null);
+    }
+
+    // One ONNX Runtime call for the batch's rows, one event per row published in one message (in the background: neither
+    // the answers nor the clients' connections wait for the broker), and each request's predictions.
+    private async Task<IReadOnlyList<Prediction[]>> ScoreBatchAsync(LoadedModel model, IReadOnlyList<TensorRows> requests)
+    {
+        var features = requests.Count == 1 ? requests[0].Features : Concatenated(requests);
+        var rows = features.Length / model.Scorer.Width;
+        var scoring = Stopwatch.GetTimestamp();
+        var scored = PredictionEvents.Score(model, features);
+        metrics.Scored(model, PredictionSources.Tensor, rows, Stopwatch.GetElapsedTime(scoring));
+        metrics.Batched(model, PredictionSources.Tensor, requests.Count);
+        var predictedAt = time.GetUtcNow();
+        var predictions = PredictionEvents.PredictionsOf(model, scored.Scores);
+        var classes = scored.Probabilities.Length / Math.Max(1, rows);
+        var width = model.Scorer.Width;
+        var answers = new Prediction[requests.Count][];
+        var events = new List<PredictionMade>(rows);
+        var first = 0;
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            answers[i] = predictions[first..(first + request.Rows)];
+            events.AddRange(PredictionEvents.Of(
+                model, answers[i], features.AsSpan(first * width, request.Rows * width), scored.Probabilities.AsSpan(first * classes, request.Rows * classes),
+                null, PredictionSources.Tensor, request.ReceivedAt, predictedAt));
+            first += request.Rows;
+        }
+
+        await publisher.EnqueueAsync([.. events], CancellationToken.None);
+        return answers;
+    }
+
+    private static float[] Concatenated(IReadOnlyList<TensorRows> requests)
+    {
+        var features = new float[requests.Sum(request => request.Features.Length)];
+        var at = 0;
+        foreach (var request in requests)
+        {
+            request.Features.CopyTo(features, at);
+            at += request.Features.Length;
+        }
+
+        return features;
     }
 
     private static List<OutputTensor> OutputsOf(ModelCard card, Prediction[] predictions)
@@ -172,3 +228,9 @@ public sealed record InferenceOutcome(IReadOnlyList<Guid> PredictionIds, IReadOn
     internal static InferenceOutcome Failed(InferenceErrorKind kind, string title, string detail, string? field) =>
         new([], [], new InferenceError(kind, title, detail, field));
 }
+
+/// <summary>One request's rows for a batch: its features (row-major), how many rows, and when it was received.</summary>
+/// <param name="Features">The rows' features.</param>
+/// <param name="Rows">How many rows.</param>
+/// <param name="ReceivedAt">When the request was received.</param>
+internal sealed record TensorRows(float[] Features, int Rows, DateTimeOffset ReceivedAt);

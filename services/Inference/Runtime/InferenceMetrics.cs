@@ -6,7 +6,7 @@ namespace Inference.Runtime;
 /// <summary>
 /// Inference's own metrics (meter <c>Platform.Inference</c>, exported on <c>/metrics</c> with the platform's
 /// other <c>Platform.*</c> meters): predictions by model, version and source, the time ONNX Runtime takes to
-/// score a request or a chunk, and the batch chunks scored.
+/// score a request, a batch of requests or a chunk, how many requests were scored together, and the batch chunks scored.
 /// </summary>
 public sealed class InferenceMetrics
 {
@@ -20,6 +20,7 @@ public sealed class InferenceMetrics
     private readonly Counter<long> _predictions;
     private readonly Histogram<double> _scoring;
     private readonly Counter<long> _chunks;
+    private readonly Histogram<int> _batched;
 
     /// <summary>Creates the instruments on the host's meter factory.</summary>
     public InferenceMetrics(IMeterFactory meters)
@@ -31,6 +32,9 @@ public sealed class InferenceMetrics
             "platform.inference.scoring.duration", "s", "Time ONNX Runtime took to score one request or batch chunk, by model, version and source.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ScoringBuckets });
         _chunks = meter.CreateCounter<long>("platform.inference.batch.chunks", "{chunk}", "Batch chunks scored, by model and version.");
+        _batched = meter.CreateHistogram(
+            "platform.inference.batched.requests", "{request}", "Concurrent requests scored together in one ONNX Runtime call, by model, version and source.",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
     }
 
     /// <summary><paramref name="rows"/> predictions of <paramref name="model"/> scored in <paramref name="elapsed"/>.</summary>
@@ -40,6 +44,13 @@ public sealed class InferenceMetrics
         var tags = new TagList { { "model", model.Name }, { "version", model.Version }, { "source", source } };
         _predictions.Add(rows, tags);
         _scoring.Record(elapsed.TotalSeconds, tags);
+    }
+
+    /// <summary><paramref name="requests"/> requests of <paramref name="model"/> scored together in one ONNX Runtime call.</summary>
+    public void Batched(LoadedModel model, string source, int requests)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _batched.Record(requests, new TagList { { "model", model.Name }, { "version", model.Version }, { "source", source } });
     }
 
     /// <summary>One batch chunk of <paramref name="model"/> scored.</summary>

@@ -45,7 +45,7 @@ public static class PredictionEvents
                 prediction.Label,
                 prediction.Probability,
                 prediction.Value,
-                receivedAt,
+                record?.ReceivedAt ?? receivedAt,
                 predictedAt,
                 traceParent)
             {

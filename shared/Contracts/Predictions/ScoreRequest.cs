@@ -27,7 +27,14 @@ public sealed record ScoreRequest(
 /// <param name="EntityKey">The caller's key of the thing predicted (e.g. a flight), used to join outcomes; optional.</param>
 /// <param name="CorrelationId">The caller's correlation id, echoed in the prediction event; optional.</param>
 /// <param name="Input">The raw record as the client sent it (what monitoring segments by); optional.</param>
-public sealed record ScoreRecord(string? EntityKey, string? CorrelationId, JsonElement? Input);
+public sealed record ScoreRecord(string? EntityKey, string? CorrelationId, JsonElement? Input)
+{
+    /// <summary>
+    /// When the platform received this record's request, when that is not <see cref="ScoreRequest.ReceivedAt"/> (FeatureBuilder
+    /// sends concurrent requests to Inference together).
+    /// </summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
+}
 
 /// <summary>The scores of a <see cref="ScoreRequest"/>, one per record in the request's order.</summary>
 /// <param name="ModelName">The model that scored.</param>

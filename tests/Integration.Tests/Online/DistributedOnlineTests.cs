@@ -130,6 +130,69 @@ public sealed class DistributedOnlineTests(SharedSystem system)
     }
 
     [Fact]
+    public async Task Concurrent_requests_scored_together_each_get_the_predictions_of_their_own_records_and_are_logged_as_their_own()
+    {
+        // Distinct records and tensors, each answered alone first; then all at once, so that FeatureBuilder and Inference
+        // batch what arrives together (how many, the machine decides): every answer must be the one its request got alone.
+        string[] airports = ["ORD", "LAX", "SFO", "SEA"];
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var records = Enumerable.Range(0, 40).Select(i => new
+        {
+            date = $"2001-01-{1 + (i % 28):00}T{6 + (i % 15):00}:30:00",
+            origin = airports[i % 4],
+            destination = airports[(i + 1 + (i / 4 % 3)) % 4],
+            distance = 300 + (37 * i),
+            entityKey = $"{tag}-{i}",
+        }).ToList();
+        var metadata = await ReadJsonAsync(await system.Client.GetAsync(new Uri($"/v2/models/{TestModel.Name}", UriKind.Relative)), HttpStatusCode.OK);
+        var input = metadata.GetProperty("inputs")[0];
+        var width = input.GetProperty("shape")[1].GetInt32();
+        var tensors = Enumerable.Range(0, 40).Select(i => new
+        {
+            inputs = new[] { new { name = input.GetProperty("name").GetString(), shape = new[] { 1 + (i % 3), width }, datatype = "FP32", data = Enumerable.Range(0, (1 + (i % 3)) * width).Select(j => (float)((i * 7 + j) % 5)).ToArray() } },
+        }).ToList();
+
+        var alone = new List<(string Label, double Probability)>();
+        foreach (var record in records)
+            alone.Add(Predicted(await ReadJsonAsync(await system.PostAsync(PredictPath, record), HttpStatusCode.OK)));
+        var tensorsAlone = new List<double[]>();
+        foreach (var tensor in tensors)
+            tensorsAlone.Add(Probabilities(await ReadJsonAsync(await system.PostAsync($"/v2/models/{TestModel.Name}/infer", tensor), HttpStatusCode.OK)));
+
+        var together = await Task.WhenAll(records.Select(async record => await ReadJsonAsync(await system.PostAsync(PredictPath, record), HttpStatusCode.OK)));
+        var tensorsTogether = await Task.WhenAll(tensors.Select(async tensor => await ReadJsonAsync(await system.PostAsync($"/v2/models/{TestModel.Name}/infer", tensor), HttpStatusCode.OK)));
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            Assert.Equal(records[i].entityKey, together[i].GetProperty("entityKey").GetString());
+            var (label, probability) = Predicted(together[i]);
+            Assert.Equal(alone[i].Label, label);
+            Assert.Equal(alone[i].Probability, probability, 6);
+        }
+
+        for (var i = 0; i < tensors.Count; i++)
+            Assert.Equal(tensorsAlone[i], Probabilities(tensorsTogether[i]), (expected, actual) => Math.Abs(expected - actual) < 1e-6);
+
+        // One prediction id per record and row, each logged with its own record.
+        var ids = together.Select(answer => answer.GetProperty("predictionId").GetString()!).ToList();
+        var tensorIds = tensorsTogether.SelectMany(answer => answer.GetProperty("parameters").GetProperty("prediction_ids").EnumerateArray().Select(id => id.GetString()!)).ToList();
+        Assert.Equal(ids.Count + tensorIds.Count, ids.Concat(tensorIds).Distinct().Count());
+        Assert.Equal(tensors.Sum(tensor => tensor.inputs[0].shape[0]), tensorIds.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var logged = await Poll.GetJsonAsync(system.Client, $"/api/v1/predictions/{ids[i]}", _ => true, Deadlines.DistributedState, system.Failure);
+            Assert.Equal(records[i].entityKey, logged.GetProperty("entityKey").GetString());
+            Assert.Equal(records[i].distance, logged.GetProperty("input").GetProperty("distance").GetInt32());
+        }
+    }
+
+    private static (string Label, double Probability) Predicted(JsonElement answer) =>
+        (answer.GetProperty("label").GetString()!, answer.GetProperty("probability").GetDouble());
+
+    private static double[] Probabilities(JsonElement answer) =>
+        [.. answer.GetProperty("outputs").EnumerateArray().Single(output => output.GetProperty("name").GetString() == "probability").GetProperty("data").EnumerateArray().Select(value => value.GetDouble())];
+
+    [Fact]
     public async Task Feature_tensors_are_scored_through_the_gateway_with_the_Open_Inference_Protocol()
     {
         var metadata = await ReadJsonAsync(await system.Client.GetAsync(new Uri($"/v2/models/{TestModel.Name}", UriKind.Relative)), HttpStatusCode.OK);
