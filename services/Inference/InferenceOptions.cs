@@ -27,6 +27,13 @@ public sealed class InferenceOptions : IValidatedOptions
     /// </summary>
     public TimeSpan BatchMaxWait { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How long the prediction events of answered requests are gathered before they are published as one message (no
+    /// caller waits for it; only monitoring and the prediction log see predictions that much later). Zero: each publish
+    /// takes only what is queued. Env: <c>Inference__PredictionEventsLinger</c>.
+    /// </summary>
+    public TimeSpan PredictionEventsLinger { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <inheritdoc />
     public IEnumerable<string> Errors()
     {
@@ -38,5 +45,7 @@ public sealed class InferenceOptions : IValidatedOptions
             yield return "Inference:BatchMaxRows must be from 1 to 100000.";
         if (BatchMaxWait < TimeSpan.Zero || BatchMaxWait > TimeSpan.FromMilliseconds(100))
             yield return "Inference:BatchMaxWait must be from 00:00:00 to 00:00:00.1.";
+        if (PredictionEventsLinger < TimeSpan.Zero || PredictionEventsLinger > TimeSpan.FromSeconds(1))
+            yield return "Inference:PredictionEventsLinger must be from 00:00:00 to 00:00:01.";
     }
 }

@@ -11,9 +11,9 @@ namespace Inference.Consumers;
 /// <summary>
 /// Scores the feature vectors FeatureBuilder sends (request/response), each record with the version the model's route
 /// picks (<see cref="TrafficRouter"/>: the champion, or a rollout's challenger), answers with the version per record,
-/// then publishes the request's predictions as one <see cref="PredictionsMade"/>; in a shadow rollout the challenger
-/// then also scores the request and its predictions are published marked <c>Shadow</c>. All of that happens after the
-/// answer was sent: the outbox sends the answer first and the events once the consumer has finished.
+/// then hands the request's predictions to <see cref="PredictionPublisher"/>, which publishes them in the background with
+/// those of other requests as one <see cref="PredictionsMade"/>; in a shadow rollout the challenger then also scores the
+/// request and its predictions are published marked <c>Shadow</c>. All of that happens after the answer was sent.
 /// </summary>
 /// <remarks>
 /// The features were built by the card of <see cref="ScoreRequest.ModelVersion"/>. A version with the same feature spec
@@ -22,7 +22,8 @@ namespace Inference.Consumers;
 /// Online predictions reach Inference this way, not over HTTP, so each request is also counted in the request metrics
 /// (route <c>bus:ScoreRequest</c>, once per version that answered; a rejection counts as the 503 the client gets).
 /// </remarks>
-public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider time, Random random, InferenceMetrics metrics, RequestMetricsRecorder requests)
+public sealed class ScoreRequestConsumer(
+    ModelSessions sessions, TimeProvider time, Random random, InferenceMetrics metrics, RequestMetricsRecorder requests, PredictionPublisher publisher)
     : IConsumer<ScoreRequest>
 {
     private const string Route = "bus:" + nameof(ScoreRequest);
@@ -90,7 +91,7 @@ public sealed class ScoreRequestConsumer(ModelSessions sessions, TimeProvider ti
 
         if (TrafficRouter.ShadowsRequest(state, random))
             events.AddRange(Shadow(request, builtFor, state.Challenger!, time.GetUtcNow()));
-        await context.Publish(new PredictionsMade(events), context.CancellationToken);
+        await publisher.EnqueueAsync([.. events], context.CancellationToken);
     }
 
     // The challenger of a shadow rollout scores the whole request; the caller never sees these predictions.

@@ -2,42 +2,66 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Contracts.Predictions;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace Inference.Runtime;
 
 /// <summary>
-/// Publishes the predictions of HTTP requests (one <see cref="PredictionsMade"/> per request) (the tensor API) in the background,
-/// under each request's trace, so that neither the answer nor the client's connection waits for the
-/// broker's confirmation. Several batches are in flight at once; when the broker falls far behind, the
-/// queue is full and requests wait for room (back-pressure, never dropped events).
+/// Publishes the predictions Inference makes (tensor requests over HTTP and gRPC, and FeatureBuilder's score requests) in
+/// the background, so that no answer waits for the broker's confirmation. The events of the requests answered within
+/// <c>Inference:PredictionEventsLinger</c> of the first go out as one <see cref="PredictionsMade"/> (up to
+/// <see cref="MaxEventsPerMessage"/> events): a message costs the broker and each consumer far more than an event in it,
+/// so messages grow with the load instead of multiplying, and the wait is no caller's. A message is published under the
+/// trace of the first request in it (each event keeps its own request's trace id). A few publishes are in flight at once;
+/// when the broker falls far behind, the queue is full and requests wait for room (back-pressure, never dropped events).
+/// Like MassTransit's in-memory outbox before it, the queue is in memory: a replica that crashes loses the events of the
+/// last linger.
 /// </summary>
-public sealed partial class PredictionPublisher(IBus bus, ILogger<PredictionPublisher> logger) : BackgroundService
+public sealed partial class PredictionPublisher(IBus bus, IOptions<InferenceOptions> options, TimeProvider time, ILogger<PredictionPublisher> logger) : IHostedService
 {
+    /// <summary>The most events one message carries.</summary>
+    public const int MaxEventsPerMessage = 1000;
+
     private const int Capacity = 10_000;
-    private const int InFlight = 32;
+    private const int InFlight = 4;
 
     private readonly Channel<(PredictionMade[] Events, Activity? Request)> _pending =
         Channel.CreateBounded<(PredictionMade[], Activity?)>(new BoundedChannelOptions(Capacity) { SingleReader = true });
+
+    private Task _publishing = Task.CompletedTask;
 
     /// <summary>Queues a request's events; waits only when the queue is full.</summary>
     public ValueTask EnqueueAsync(PredictionMade[] events, CancellationToken cancellationToken) =>
         _pending.Writer.WriteAsync((events, Activity.Current), cancellationToken);
 
-    /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    /// <summary>Starts publishing what is queued; it goes on until <see cref="StopAsync"/>, which nothing cancels.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _publishing = Task.Run(PublishAllAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Takes no more events and returns once what was queued has been published (or the host stops waiting).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _pending.Writer.TryComplete();
+        await _publishing.WaitAsync(cancellationToken);
+    }
+
+    private Task PublishAllAsync() =>
         Parallel.ForEachAsync(
-            _pending.Reader.ReadAllAsync(CancellationToken.None),
+            MessagesAsync(),
             new ParallelOptions { MaxDegreeOfParallelism = InFlight },
-            async (item, _) =>
+            async (message, _) =>
             {
-                Activity.Current = item.Request;
+                Activity.Current = message.Request;
                 try
                 {
-                    await bus.Publish(new PredictionsMade(item.Events), CancellationToken.None);
+                    await bus.Publish(new PredictionsMade(message.Events), CancellationToken.None);
                 }
                 catch (Exception exception) when (exception is MassTransitException or InvalidOperationException or TimeoutException)
                 {
-                    LogPublishFailed(exception, item.Events.Length);
+                    LogPublishFailed(exception, message.Events.Count);
                 }
                 finally
                 {
@@ -45,12 +69,27 @@ public sealed partial class PredictionPublisher(IBus bus, ILogger<PredictionPubl
                 }
             });
 
-    /// <inheritdoc />
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    // Each message takes the first request's events, waits the linger (unless the message is full already), then takes
+    // whole requests while they fit. (A request with more events than a message carries goes alone.)
+    private async IAsyncEnumerable<(List<PredictionMade> Events, Activity? Request)> MessagesAsync()
     {
-        // Publish what is queued before the bus stops.
-        _pending.Writer.TryComplete();
-        await base.StopAsync(cancellationToken);
+        var reader = _pending.Reader;
+        var linger = options.Value.PredictionEventsLinger;
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            if (!reader.TryRead(out var first))
+                continue;
+            if (linger > TimeSpan.Zero && first.Events.Length < MaxEventsPerMessage)
+                await Task.Delay(linger, time);
+            var events = new List<PredictionMade>(first.Events);
+            while (events.Count < MaxEventsPerMessage && reader.TryPeek(out var next) && events.Count + next.Events.Length <= MaxEventsPerMessage)
+            {
+                reader.TryRead(out next);
+                events.AddRange(next.Events);
+            }
+
+            yield return (events, first.Request);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Count} prediction event(s) could not be published")]
