@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Contracts.Predictions;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using ServiceDefaults.Batching;
 
 namespace Inference.Runtime;
 
@@ -11,8 +12,8 @@ namespace Inference.Runtime;
 /// the background, so that no answer waits for the broker's confirmation. The events of the requests answered within
 /// <c>Inference:PredictionEventsLinger</c> of the first go out as one <see cref="PredictionsMade"/> (up to
 /// <see cref="MaxEventsPerMessage"/> events): a message costs the broker and each consumer far more than an event in it,
-/// so messages grow with the load instead of multiplying, and the wait is no caller's. A message is published under the
-/// trace of the first request in it (each event keeps its own request's trace id). A few publishes are in flight at once;
+/// so messages grow with the load instead of multiplying, and the wait is no caller's. A message is published in a span
+/// of its own, the child of its first request's and linked to the others' (each event also keeps its request's trace id). A few publishes are in flight at once;
 /// when the broker falls far behind, the queue is full and requests wait for room (back-pressure, never dropped events).
 /// Like MassTransit's in-memory outbox before it, the queue is in memory: a replica that crashes loses the events of the
 /// last linger.
@@ -25,14 +26,15 @@ public sealed partial class PredictionPublisher(IBus bus, IOptions<InferenceOpti
     private const int Capacity = 10_000;
     private const int InFlight = 4;
 
-    private readonly Channel<(PredictionMade[] Events, Activity? Request)> _pending =
-        Channel.CreateBounded<(PredictionMade[], Activity?)>(new BoundedChannelOptions(Capacity) { SingleReader = true });
+    // Each request's events with its span's context (the span itself has ended by the time the events are published).
+    private readonly Channel<(PredictionMade[] Events, ActivityContext Request)> _pending =
+        Channel.CreateBounded<(PredictionMade[], ActivityContext)>(new BoundedChannelOptions(Capacity) { SingleReader = true });
 
     private Task _publishing = Task.CompletedTask;
 
     /// <summary>Queues a request's events; waits only when the queue is full.</summary>
     public ValueTask EnqueueAsync(PredictionMade[] events, CancellationToken cancellationToken) =>
-        _pending.Writer.WriteAsync((events, Activity.Current), cancellationToken);
+        _pending.Writer.WriteAsync((events, Activity.Current?.Context ?? default), cancellationToken);
 
     /// <summary>Starts publishing what is queued; it goes on until <see cref="StopAsync"/>, which nothing cancels.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
@@ -54,7 +56,11 @@ public sealed partial class PredictionPublisher(IBus bus, IOptions<InferenceOpti
             new ParallelOptions { MaxDegreeOfParallelism = InFlight },
             async (message, _) =>
             {
-                Activity.Current = message.Request;
+                // The message's span: the child of its first request's and linked to the others', so every request's trace
+                // goes on to the consumers of its predictions.
+                var links = message.Requests.Skip(1).Where(request => request != default).Distinct().Select(request => new ActivityLink(request)).ToList();
+                using var activity = BatchingTelemetry.Source.StartActivity("publish predictions", ActivityKind.Internal, message.Requests[0], links: links);
+                activity?.SetTag("messaging.batch.message_count", message.Events.Count);
                 try
                 {
                     await bus.Publish(new PredictionsMade(message.Events), CancellationToken.None);
@@ -63,15 +69,11 @@ public sealed partial class PredictionPublisher(IBus bus, IOptions<InferenceOpti
                 {
                     LogPublishFailed(exception, message.Events.Count);
                 }
-                finally
-                {
-                    Activity.Current = null;
-                }
             });
 
     // Each message takes the first request's events, waits the linger (unless the message is full already), then takes
     // whole requests while they fit. (A request with more events than a message carries goes alone.)
-    private async IAsyncEnumerable<(List<PredictionMade> Events, Activity? Request)> MessagesAsync()
+    private async IAsyncEnumerable<(List<PredictionMade> Events, List<ActivityContext> Requests)> MessagesAsync()
     {
         var reader = _pending.Reader;
         var linger = options.Value.PredictionEventsLinger;
@@ -82,13 +84,15 @@ public sealed partial class PredictionPublisher(IBus bus, IOptions<InferenceOpti
             if (linger > TimeSpan.Zero && first.Events.Length < MaxEventsPerMessage)
                 await Task.Delay(linger, time);
             var events = new List<PredictionMade>(first.Events);
+            var requests = new List<ActivityContext> { first.Request };
             while (events.Count < MaxEventsPerMessage && reader.TryPeek(out var next) && events.Count + next.Events.Length <= MaxEventsPerMessage)
             {
                 reader.TryRead(out next);
                 events.AddRange(next.Events);
+                requests.Add(next.Request);
             }
 
-            yield return (events, first.Request);
+            yield return (events, requests);
         }
     }
 
