@@ -2,7 +2,8 @@
 # Benchmarks, apart from the tests.
 # `scripts/bench.sh online` measures the online paths: (a) ONNX Runtime in-process, (b) a naive model-in-the-web-server,
 # (c) the tensor API and (d) the raw-record API, first through the gateway of the distributed mode on RabbitMQ
-# (scripts/run-distributed.sh), then against the embedded default (deploy/Embedded, as scripts/run.sh starts it), each
+# (scripts/run-distributed.sh) with its event path (requests on platform.ingest answered on platform.events, from the
+# plain RabbitMQ client), then against the embedded default (deploy/Embedded, as scripts/run.sh starts it), each
 # started by the bench on ports of its own (5400-5406, 5430) with a copy of the models. For every row: closed-loop
 # throughput (wrk for HTTP) with the CPU time per prediction of every process (/proc/<pid>/stat) and the bytes
 # allocated per request of the hot .NET processes (their /metrics), then open-loop latency at half that throughput

@@ -62,5 +62,12 @@ public static class BenchMethod
         rate of the busiest open loop it ran: h2load against the naive server's `GET /health`, the in-process loop calling
         an empty function. The latency it shows is the generator's own (and, for h2load, the loopback and Kestrel's); a
         row's latency above it is the path's.
+
+        **The event path.** While the distributed mode runs, the bench publishes prediction requests on `platform.ingest`
+        (plain JSON, one flight each, routing key `prediction.requested`, persistent) with the plain RabbitMQ client as the
+        run's external broker user (`$DATA_DIR/broker/credentials.env`), keeping at most 1,000 unconfirmed, and reads their
+        predictions from a queue of its own bound to `platform.events`: 2,000 to warm up, then 50,000 measured from the first
+        publish to the last prediction. The CPU time per prediction of every process is read around the measured run as above
+        (the bench's own process publishes and reads, and is left out of the total).
         """;
 }

@@ -47,6 +47,9 @@ await using var naive = await NaiveModelServer.StartAsync(data.Bundle);
 using var metricsClient = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 var bench = new OnlineBenchmark(data, duration);
 var results = new List<OnlineResult>();
+// The event path: requests published on platform.ingest (enough for several seconds at the target rate).
+const int EventPathRequests = 50_000;
+EventPathResult? eventPath = null;
 
 Console.Error.WriteLine("measuring ONNX Runtime in-process and the naive server");
 results.AddRange(await bench.MeasureInProcessAsync());
@@ -63,7 +66,14 @@ else
 {
     Console.Error.WriteLine("starting the distributed mode (scripts/run-distributed.sh)");
     using (var system = await DistributedSystemProcess.StartAsync(root, models, 5400))
+    {
         results.AddRange(await bench.MeasurePlatformAsync(system.Gateway, system.AdminKey, metricsClient));
+        Console.Error.WriteLine("  the event path (platform.ingest to platform.events)");
+        var subjects = new[] { CostSubject.BenchProcess("the bench's process (publisher and reader)", isLoadGenerator: true) }
+            .Concat(PlatformProcesses.Find(system.Gateway).Processes.Select(process => CostSubject.Of(process, metricsClient))).ToList();
+        await EventPathBenchmark.RunAsync(system, data, 2_000, subjects);
+        eventPath = await EventPathBenchmark.RunAsync(system, data, EventPathRequests, subjects);
+    }
     Console.Error.WriteLine("starting the embedded default (deploy/Embedded, as scripts/run.sh)");
     using (var embedded = await EmbeddedHostProcess.StartAsync(root, models, 5430))
         results.AddRange(await bench.MeasurePlatformAsync(embedded.Address, embedded.AdminKey, metricsClient));
@@ -73,7 +83,7 @@ Console.Error.WriteLine("measuring the load generators' floor");
 var floors = await bench.MeasureFloorsAsync(naive.Address, results);
 var shown = options.Where(option => option.Key is not "--output" and not "--key").SelectMany(option => new[] { option.Key, option.Value });
 var ordered = results.OrderBy(result => result.BatchSize).ThenBy(result => Array.IndexOf(OnlinePaths.Order, result.Path)).ToList();
-var report = BenchReport.Of(("./scripts/bench.sh online " + string.Join(' ', shown)).Trim(), ordered, floors, duration, loadAtStart);
+var report = BenchReport.Of(("./scripts/bench.sh online " + string.Join(' ', shown)).Trim(), ordered, floors, duration, loadAtStart, eventPath);
 Console.WriteLine(report);
 if (options.TryGetValue("--output", out var output))
     await File.WriteAllTextAsync(output, report);

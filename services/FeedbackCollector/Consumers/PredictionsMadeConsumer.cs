@@ -6,8 +6,8 @@ using MassTransit;
 namespace FeedbackCollector.Consumers;
 
 /// <summary>
-/// Logs every prediction, in batches, and then joins the pending outcomes that were waiting for them: Inference publishes one <see cref="PredictionsMade"/> per request
-/// (single records too, thousands per second), and one transaction per batch of messages keeps up where one
+/// Logs every prediction, in batches, and then joins the pending outcomes that were waiting for them: Inference publishes the
+/// predictions of the requests answered within a few milliseconds as one <see cref="PredictionsMade"/> (under light load, one per request), and one transaction per batch of messages keeps up where one
 /// per message would not (limits in
 /// <see cref="PredictionsMadeConsumerDefinition"/>). Idempotent: the log ignores a prediction id it already
 /// has, so a redelivered event (or a whole redelivered batch) changes nothing, and only outcomes still pending
