@@ -18,6 +18,7 @@ namespace Integration.Tests.AutomaticLoop;
 /// against the champion on the same hold-out, rolled out as a canary, and the canary promotes itself. A queue of the
 /// test's own on <c>platform.events</c> sees the alert, the new version and the promotion, as an outside system would.
 /// </summary>
+[StartEarly]
 public sealed class AutomaticLoopTests(LoopSystem system, ITestOutputHelper output) : IClassFixture<LoopSystem>
 {
     private const string RetrainingsPath = $"/api/v1/models/{TestModel.Name}/retrainings";

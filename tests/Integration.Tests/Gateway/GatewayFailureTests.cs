@@ -9,6 +9,7 @@ namespace Integration.Tests.Gateway;
 /// When the service behind a path is down or slow, clients get problem details with Retry-After instead of a
 /// hang, and a dead replica stops receiving traffic.
 /// </summary>
+[StartEarly]
 public sealed class GatewayFailureTests
 {
     private const string ServiceUnavailableType = "tag:ml-platform,2025:problems/service-unavailable";

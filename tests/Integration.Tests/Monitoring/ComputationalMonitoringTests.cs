@@ -10,6 +10,7 @@ namespace Integration.Tests.Monitoring;
 /// Prometheus text, and Monitor shows, through the gateway, each service's requests, 4xx and 5xx, rate and
 /// latency per model version, from the reports the services publish.
 /// </summary>
+[StartEarly]
 public sealed class ComputationalMonitoringTests(ComputationalMonitoringSystem system) : IClassFixture<ComputationalMonitoringSystem>
 {
     private const string Model = TestModel.Name;

@@ -5,6 +5,7 @@ namespace Integration.Tests.Online;
 /// one after the other on it, and none leaves it changed for the next (a test that kills a service restarts it and
 /// waits until it is live again).
 /// </summary>
+[StartEarly]
 [CollectionDefinition(Name)]
 public sealed class SharedDistributedSystem : ICollectionFixture<SharedSystem>
 {

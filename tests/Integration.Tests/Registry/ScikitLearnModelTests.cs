@@ -14,6 +14,7 @@ namespace Integration.Tests.Registry;
 /// Seattle's 2012 weather (Debian's python3, installed by scripts/install-python-tools.sh), and the files it writes are
 /// registered, served and monitored by the embedded host with no statistics written by hand.
 /// </summary>
+[StartEarly]
 public sealed partial class ScikitLearnModelTests
 {
     private const string VersionsPath = "/api/v1/models/seattle-weather/versions";

@@ -14,6 +14,7 @@ namespace Integration.Tests.Replay;
 /// predictions and alerts read back from <c>platform.events</c>. The served model is the test model, trained on
 /// January 2001.
 /// </summary>
+[StartEarly]
 public sealed class ReplayTests(ReplaySystem system, ITestOutputHelper output) : IClassFixture<ReplaySystem>
 {
     // About 130 flights a day: see ReplaySystem for why the count window must span a week or more of the stream.

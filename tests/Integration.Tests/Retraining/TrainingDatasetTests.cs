@@ -15,6 +15,7 @@ namespace Integration.Tests.Retraining;
 /// <c>recent-plus-earlier</c> retraining takes its rows as earlier data (<c>data.earlierRows</c>) and the challenger's
 /// lineage names it; once deleted, the next job does without it.
 /// </summary>
+[StartEarly]
 public sealed class TrainingDatasetTests
 {
     private const string DatasetPath = $"{ParcelModel.Path}/training-dataset";

@@ -12,6 +12,7 @@ namespace Integration.Tests.RolloutControl;
 /// and paused, the Retrainer is killed and started again, and the rollout is still there, a replica starting afterwards
 /// is told to load the challenger beside the champion, and once resumed the canary steps up and promotes itself.
 /// </summary>
+[StartEarly]
 public sealed class RolloutControlTests(RabbitMqFixture broker) : IClassFixture<RabbitMqFixture>
 {
     private const string RolloutsPath = $"/api/v1/models/{TestModel.Name}/rollouts";

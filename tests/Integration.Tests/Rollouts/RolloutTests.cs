@@ -16,6 +16,7 @@ namespace Integration.Tests.Rollouts;
 /// without one failed request. Versions are the test model's ONNX file registered again under other numbers, so they
 /// differ only in what the platform does with them.
 /// </summary>
+[StartEarly]
 public sealed class RolloutTests(RolloutSystem system) : IClassFixture<RolloutSystem>
 {
     private static readonly TimeSpan Timeout = RolloutSystem.StateTimeout;

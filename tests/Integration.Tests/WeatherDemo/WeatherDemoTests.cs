@@ -22,6 +22,7 @@ namespace Integration.Tests.WeatherDemo;
 /// January because a challenger must see every label of the card among its training rows (the hold-out is the newest
 /// fifth): of 2013's three days of snow, two are in its first quarter.
 /// </summary>
+[StartEarly]
 public sealed class WeatherDemoTests(RabbitMqFixture broker, ITestOutputHelper output) : IClassFixture<RabbitMqFixture>
 {
     private const string Model = "seattle-weather";
