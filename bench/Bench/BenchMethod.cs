@@ -69,5 +69,13 @@ public static class BenchMethod
         predictions from a queue of its own bound to `platform.events`: 2,000 to warm up, then 50,000 measured from the first
         publish to the last prediction. The CPU time per prediction of every process is read around the measured run as above
         (the bench's own process publishes and reads, and is left out of the total).
+
+        **The synchronous hop.** Also while the distributed mode runs, the bench calls its two Inference replicas itself,
+        one record's feature row per call, both ways FeatureBuilder could: MassTransit's request/response over RabbitMQ
+        (`ScoreRequest` as FeatureBuilder's broker user; the replicas compete on one queue) and gRPC over HTTP/2 (`ModelInfer`
+        with raw contents, calls alternating between the replicas' gRPC ports), each after a 1 s warm-up with 1 caller
+        (latency) and 32 callers (throughput) calling back to back for the run's duration; the CPU time per call of every
+        process as above. Inference does the same work either way (score, answer, publish the event); the tensor path
+        batches concurrent calls in Inference, the broker path leaves batching to FeatureBuilder, which the bench bypasses.
         """;
 }

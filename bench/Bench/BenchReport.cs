@@ -19,7 +19,9 @@ public static class BenchReport
     /// <param name="duration">Each run's duration.</param>
     /// <param name="loadAtStart">The machine's one-minute load average when the bench started (<c>/proc/loadavg</c>).</param>
     /// <param name="eventPath">The event path's run, when the distributed mode was measured.</param>
-    public static string Of(string command, IReadOnlyList<OnlineResult> results, IReadOnlyList<GeneratorFloor> floors, TimeSpan duration, string loadAtStart, EventPathResult? eventPath = null)
+    /// <param name="hops">The synchronous hop to Inference both ways, when the distributed mode was measured.</param>
+    public static string Of(
+        string command, IReadOnlyList<OnlineResult> results, IReadOnlyList<GeneratorFloor> floors, TimeSpan duration, string loadAtStart, EventPathResult? eventPath = null, IReadOnlyList<HopResult>? hops = null)
     {
         var text = new StringBuilder();
         var seconds = duration.TotalSeconds.ToString("0.#", Culture);
@@ -47,6 +49,8 @@ public static class BenchReport
         AppendCosts(text, results);
         if (eventPath is not null)
             AppendEventPath(text, eventPath);
+        if (hops is { Count: > 0 })
+            AppendHops(text, hops);
         AppendFloors(text, floors);
         text.AppendLine().Append(BenchMethod.Markdown).AppendLine();
         return text.ToString();
@@ -86,6 +90,21 @@ public static class BenchReport
         _ => recordsPerRequest == 1 ? 40 : 60,
     };
 
+    private static void AppendHops(StringBuilder text, IReadOnlyList<HopResult> hops)
+    {
+        text.AppendLine().AppendLine("## The synchronous hop to Inference").AppendLine();
+        text.AppendLine("From the bench's process to the distributed mode's two Inference replicas, one record's feature row per call: the MassTransit request/response over RabbitMQ that FeatureBuilder uses (`ScoreRequest`, as FeatureBuilder's broker user), and a direct gRPC call over HTTP/2 (`ModelInfer`, raw contents, alternating between the replicas). Closed loop; CPU per call of each process (the bench's own process, the caller, left out of the total).").AppendLine();
+        var processes = hops.SelectMany(hop => hop.Costs.Select(cost => cost.Process)).Distinct().ToList();
+        text.Append("| hop | callers | calls/s | p50 (ms) | p99 (ms) | CPU µs per call, total |");
+        text.AppendLine(string.Concat(processes.Select(process => $" {process} |")));
+        text.Append("| --- | ---: | ---: | ---: | ---: | ---: |").AppendLine(string.Concat(processes.Select(_ => " ---: |")));
+        foreach (var hop in hops)
+        {
+            text.Append(Culture, $"| {hop.Hop} | {hop.Callers} | {hop.CallsPerSecond:0} | {hop.P50Ms:0.00} | {hop.P99Ms:0.00} | {Number(HopCost.PlatformTotal(hop.Costs))} |");
+            text.AppendLine(string.Concat(processes.Select(process => $" {Number(hop.Costs.FirstOrDefault(cost => cost.Process == process)?.CpuMicrosecondsPerPrediction)} |")));
+        }
+    }
+
     private static void AppendEventPath(StringBuilder text, EventPathResult run)
     {
         text.AppendLine().AppendLine("## Event path").AppendLine();
@@ -93,7 +112,7 @@ public static class BenchReport
         text.AppendLine("| process | CPU µs per prediction |").AppendLine("| --- | ---: |");
         foreach (var cost in run.Costs)
             text.AppendLine(Culture, $"| {cost.Process} | {Number(cost.CpuMicrosecondsPerPrediction)} |");
-        text.AppendLine().AppendLine(Culture, $"Total CPU per prediction, the bench's publisher and reader left out: {Number(HopCost.PlatformTotal(run.Costs))} µs");
+        text.AppendLine().AppendLine(Culture, $"Total CPU per prediction, the bench's process (publisher and reader) left out: {Number(HopCost.PlatformTotal(run.Costs))} µs");
     }
 
     private static void AppendCosts(StringBuilder text, IReadOnlyList<OnlineResult> results)

@@ -50,6 +50,7 @@ var results = new List<OnlineResult>();
 // The event path: requests published on platform.ingest (enough for several seconds at the target rate).
 const int EventPathRequests = 50_000;
 EventPathResult? eventPath = null;
+IReadOnlyList<HopResult> hops = [];
 
 Console.Error.WriteLine("measuring ONNX Runtime in-process and the naive server");
 results.AddRange(await bench.MeasureInProcessAsync());
@@ -69,10 +70,12 @@ else
     {
         results.AddRange(await bench.MeasurePlatformAsync(system.Gateway, system.AdminKey, metricsClient));
         Console.Error.WriteLine("  the event path (platform.ingest to platform.events)");
-        var subjects = new[] { CostSubject.BenchProcess("the bench's process (publisher and reader)", isLoadGenerator: true) }
+        var subjects = new[] { CostSubject.BenchProcess("the bench's process (the caller)", isLoadGenerator: true) }
             .Concat(PlatformProcesses.Find(system.Gateway).Processes.Select(process => CostSubject.Of(process, metricsClient))).ToList();
         await EventPathBenchmark.RunAsync(system, data, 2_000, subjects);
         eventPath = await EventPathBenchmark.RunAsync(system, data, EventPathRequests, subjects);
+        // The replicas' gRPC ports, as scripts/run-distributed.sh gives them: its base port + 10 and + 11.
+        hops = await HopBenchmark.RunAsync(system, data, system.AdminKey, [new Uri("http://127.0.0.1:5411"), new Uri("http://127.0.0.1:5412")], subjects, duration);
     }
     Console.Error.WriteLine("starting the embedded default (deploy/Embedded, as scripts/run.sh)");
     using (var embedded = await EmbeddedHostProcess.StartAsync(root, models, 5430))
@@ -83,7 +86,7 @@ Console.Error.WriteLine("measuring the load generators' floor");
 var floors = await bench.MeasureFloorsAsync(naive.Address, results);
 var shown = options.Where(option => option.Key is not "--output" and not "--key").SelectMany(option => new[] { option.Key, option.Value });
 var ordered = results.OrderBy(result => result.BatchSize).ThenBy(result => Array.IndexOf(OnlinePaths.Order, result.Path)).ToList();
-var report = BenchReport.Of(("./scripts/bench.sh online " + string.Join(' ', shown)).Trim(), ordered, floors, duration, loadAtStart, eventPath);
+var report = BenchReport.Of(("./scripts/bench.sh online " + string.Join(' ', shown)).Trim(), ordered, floors, duration, loadAtStart, eventPath, hops);
 Console.WriteLine(report);
 if (options.TryGetValue("--output", out var output))
     await File.WriteAllTextAsync(output, report);
