@@ -2,18 +2,20 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Integration.Tests.Online;
+using Integration.Tests.Registry;
 
 namespace Integration.Tests.Monitoring;
 
 /// <summary>
 /// Computational monitoring in the distributed mode on RabbitMQ: every process answers <c>/metrics</c> in
 /// Prometheus text, and Monitor shows, through the gateway, each service's requests, 4xx and 5xx, rate and
-/// latency per model version, from the reports the services publish.
+/// latency per model version, from the reports the services publish (every five seconds in the shared system). The
+/// counts are of a model of the test's own (the test model under another name), which no other test sharing the
+/// system sends anything to.
 /// </summary>
-[StartEarly]
-public sealed class ComputationalMonitoringTests(ComputationalMonitoringSystem system) : IClassFixture<ComputationalMonitoringSystem>
+[Collection(SharedDistributedSystem.Name)]
+public sealed class ComputationalMonitoringTests(SharedSystem system)
 {
-    private const string Model = TestModel.Name;
     private const string Version = TestModel.Version;
     private static readonly string[] Processes = ["retrainer", "featurebuilder", "inference-1", "inference-2", "feedbackcollector", "monitor", "gateway"];
     private static readonly string[] Replicas = ["inference-1", "inference-2"];
@@ -25,9 +27,9 @@ public sealed class ComputationalMonitoringTests(ComputationalMonitoringSystem s
     {
         // Each replica scores a tensor of its own, so each has predictions to export whatever ran before. Until a replica
         // (restarted by another test, say) has loaded the model it answers 503 and scores nothing.
-        var tensor = await TensorRequestAsync();
+        var tensor = await TensorRequestAsync(TestModel.Name);
         foreach (var replica in Replicas)
-            await Poll.PostUntilOkAsync(system.Service(replica).Client, $"/v2/models/{Model}/infer", tensor, Deadlines.ProcessStart, system.Failure);
+            await Poll.PostUntilOkAsync(system.Service(replica).Client, $"/v2/models/{TestModel.Name}/infer", tensor, Deadlines.ProcessStart, system.Failure);
 
         foreach (var name in Processes)
         {
@@ -67,43 +69,47 @@ public sealed class ComputationalMonitoringTests(ComputationalMonitoringSystem s
         {
             // The test stops both replicas: the next test finds them running again (each waits for the model itself).
             await Task.WhenAll(Replicas.Select(system.KillAndRestartAsync));
+            await system.WaitUntilPredictingAsync();
         }
     }
 
     private async Task ShowsRequestsErrorsAndLatencyAsync()
     {
-        // What reached FeatureBuilder and Inference before (the system's warm-up, tries included; other tests' tensors) is
-        // an unknown number still on its way to Monitor. This test's first requests are markers: one invalid record for
-        // FeatureBuilder and one tensor of the wrong shape for Inference, the only 4xx either gets for this model version
-        // before this test. Each service publishes its reports in order, one interval after the other, so once Monitor
-        // shows both markers it has the reports of everything before them, and the rows are the baseline.
-        await ExpectAsync(system.PostAsync($"/api/v1/models/{Model}/predict", InvalidRecord), HttpStatusCode.BadRequest);
-        var tensor = await TensorRequestAsync();
-        await ExpectAsync(system.PostAsync($"/v2/models/{Model}/infer", WrongShape(tensor)), HttpStatusCode.BadRequest);
+        var model = await RegisterOwnModelAsync();
+
+        // What reached FeatureBuilder and Inference while the model came to serve (the tries until it did) is an unknown
+        // number still on its way to Monitor. The next requests are markers: one invalid record for FeatureBuilder and one
+        // tensor of the wrong shape for each replica, the only 4xx either service gets for the model. Each process
+        // publishes its reports in order, one interval after the other, so once Monitor shows every marker it has the
+        // reports of everything before them, and the rows are the baseline.
+        await ExpectAsync(system.PostAsync($"/api/v1/models/{model}/predict", InvalidRecord), HttpStatusCode.BadRequest);
+        var tensor = await TensorRequestAsync(model);
+        foreach (var replica in Replicas)
+            await ExpectAsync(system.Service(replica).Client.PostAsJsonAsync(new Uri($"/v2/models/{model}/infer", UriKind.Relative), WrongShape(tensor)), HttpStatusCode.BadRequest);
         var before = await WaitForServicesAsync("the markers", services =>
-            RowOf(services, "FeatureBuilder", Model, Version).ClientErrors == 1 && RowOf(services, "Inference", Model, Version).ClientErrors == 1);
-        var featureBuilderBefore = RowOf(before, "FeatureBuilder", Model, Version);
-        var inferenceBefore = RowOf(before, "Inference", Model, Version);
+            RowOf(services, "FeatureBuilder", model, Version).ClientErrors == 1 && RowOf(services, "Inference", model, Version).ClientErrors == Replicas.Length);
+        var featureBuilderBefore = RowOf(before, "FeatureBuilder", model, Version);
+        var inferenceBefore = RowOf(before, "Inference", model, Version);
         var unknownModel = $"no-such-model-{Guid.NewGuid():N}";
 
         // 12 predictions, 5 invalid records (400), 2 for an unknown model (404), 3 tensor requests to Inference.
         for (var i = 0; i < 12; i++)
-            await ExpectAsync(system.PostAsync($"/api/v1/models/{Model}/predict", DistributedSystem.ExampleRecord), HttpStatusCode.OK);
+            await ExpectAsync(system.PostAsync($"/api/v1/models/{model}/predict", DistributedSystem.ExampleRecord), HttpStatusCode.OK);
         for (var i = 0; i < 5; i++)
-            await ExpectAsync(system.PostAsync($"/api/v1/models/{Model}/predict", InvalidRecord), HttpStatusCode.BadRequest);
+            await ExpectAsync(system.PostAsync($"/api/v1/models/{model}/predict", InvalidRecord), HttpStatusCode.BadRequest);
         for (var i = 0; i < 2; i++)
             await ExpectAsync(system.PostAsync($"/api/v1/models/{unknownModel}/predict", DistributedSystem.ExampleRecord), HttpStatusCode.NotFound);
         for (var i = 0; i < 3; i++)
-            await ExpectAsync(system.PostAsync($"/v2/models/{Model}/infer", tensor), HttpStatusCode.OK);
+            await ExpectAsync(system.PostAsync($"/v2/models/{model}/infer", tensor), HttpStatusCode.OK);
 
         // Exactly what was sent: a report counted twice would overshoot and never match.
         var settled = await WaitForServicesAsync("this test's requests", services =>
-            RowOf(services, "FeatureBuilder", Model, Version).Requests == featureBuilderBefore.Requests + 17
-            && RowOf(services, "Inference", Model, Version).Requests == inferenceBefore.Requests + 15
+            RowOf(services, "FeatureBuilder", model, Version).Requests == featureBuilderBefore.Requests + 17
+            && RowOf(services, "Inference", model, Version).Requests == inferenceBefore.Requests + 15
             && RowOf(services, "FeatureBuilder", unknownModel, null).Requests == 2
             && GatewayRequests(services) >= 22);
-        var featureBuilder = Find(settled, "FeatureBuilder", Model, Version);
-        var inference = Find(settled, "Inference", Model, Version);
+        var featureBuilder = Find(settled, "FeatureBuilder", model, Version);
+        var inference = Find(settled, "Inference", model, Version);
         Assert.Equal(featureBuilderBefore.ClientErrors + 5, featureBuilder.ClientErrors);
         Assert.Equal(featureBuilderBefore.Errors, featureBuilder.Errors);
         Assert.Equal(inferenceBefore.ClientErrors, inference.ClientErrors);
@@ -122,10 +128,10 @@ public sealed class ComputationalMonitoringTests(ComputationalMonitoringSystem s
         // Without any Inference replica, predictions fail with 503 once FeatureBuilder stops waiting: server errors.
         await Task.WhenAll(Replicas.Select(async replica => await system.Service(replica).DisposeAsync()));
         await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
-            ExpectAsync(system.PostAsync($"/api/v1/models/{Model}/predict", DistributedSystem.ExampleRecord), HttpStatusCode.ServiceUnavailable)));
+            ExpectAsync(system.PostAsync($"/api/v1/models/{model}/predict", DistributedSystem.ExampleRecord), HttpStatusCode.ServiceUnavailable)));
         var failingReport = await WaitForServicesAsync("the two failed predictions", services =>
-            RowOf(services, "FeatureBuilder", Model, Version).Requests == featureBuilder.Requests + 2);
-        var failing = Find(failingReport, "FeatureBuilder", Model, Version);
+            RowOf(services, "FeatureBuilder", model, Version).Requests == featureBuilder.Requests + 2);
+        var failing = Find(failingReport, "FeatureBuilder", model, Version);
         Assert.Equal(featureBuilder.Errors + 2, failing.Errors);
         Assert.Equal((double)failing.Errors / failing.Requests, failing.ErrorRate!.Value, 9);
         // FeatureBuilder waited its whole InferenceTimeout (30 s) for each of the two: while they are more than 1% of the
@@ -180,10 +186,22 @@ public sealed class ComputationalMonitoringTests(ComputationalMonitoringSystem s
 
     private static long GatewayRequests(Services services) => services.Rows.Where(row => row.Service == "Gateway").Sum(row => row.Requests);
 
-    // A one-row tensor of the model's width. The metadata is no request of the model version (it counts without one).
-    private async Task<object> TensorRequestAsync()
+    // The test model under a name of this test's own, served by both replicas and FeatureBuilder. The readiness and the
+    // metadata are no requests of the model version (they count without one); the predictions until one succeeds are.
+    private async Task<string> RegisterOwnModelAsync()
     {
-        var metadata = await Poll.GetJsonAsync(system.Client, $"/v2/models/{Model}", _ => true, Deadlines.ProcessStart, system.Failure);
+        var uploads = new RegistryUploads(await TestModel.ModelsFolderAsync(), RegistryUploads.NewModelName("computational"));
+        await ExpectAsync(uploads.UploadAsync(system.Client, uploads.Card(Version), uploads.Onnx), HttpStatusCode.Created);
+        foreach (var replica in Replicas)
+            await Poll.GetJsonAsync(system.Service(replica).Client, $"/v2/models/{uploads.Model}/ready", _ => true, Timeout, system.Failure);
+        await Poll.PostUntilOkAsync(system.Client, uploads.PredictPath, DistributedSystem.ExampleRecord, Timeout, system.Failure);
+        return uploads.Model;
+    }
+
+    // A one-row tensor of the model's width. The metadata is no request of the model version (it counts without one).
+    private async Task<object> TensorRequestAsync(string model)
+    {
+        var metadata = await Poll.GetJsonAsync(system.Client, $"/v2/models/{model}", _ => true, Deadlines.ProcessStart, system.Failure);
         var input = metadata.GetProperty("inputs")[0];
         var width = input.GetProperty("shape")[1].GetInt32();
         return new { inputs = new[] { new { name = input.GetProperty("name").GetString(), shape = new[] { 1, width }, datatype = "FP32", data = new float[width] } } };

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Grpc.Core;
+using Inference.OpenInference.Grpc;
+using Integration.Tests.OpenInference;
 
 namespace Integration.Tests.Online;
 
@@ -211,12 +214,13 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
         throw Failure($"The distributed system did not serve predictions within {StartTimeout.TotalSeconds:0} s; last answer: {last}");
     }
 
-    // The gateway probes each service's readiness every few seconds and routes nowhere while its last probes failed:
-    // a service that was still starting when probed stays out of rotation until the next probe, although it answers
-    // directly. Ready means one read per service answers through the gateway.
+    // The gateway probes each service's readiness every few seconds and routes nowhere while its last probes failed (or,
+    // for a replica killed by a test, for ten seconds after the connections failed): a service that was still starting
+    // when probed stays out of rotation until the next probe, although it answers directly. Ready means one read per
+    // service answers through the gateway, Inference's over REST and over gRPC.
     private async Task<bool> GatewayReachesEveryServiceAsync(Action<string> last)
     {
-        foreach (var path in new[] { $"/api/v1/models/{TestModel.Name}/versions", "/api/v1/feedback/stats", "/api/v1/monitoring/models" })
+        foreach (var path in new[] { $"/api/v1/models/{TestModel.Name}/versions", "/api/v1/feedback/stats", "/api/v1/monitoring/models", $"/v2/models/{TestModel.Name}/ready" })
         {
             using var response = await Client.GetAsync(new Uri(path, UriKind.Relative));
             if (response.StatusCode != HttpStatusCode.OK)
@@ -226,7 +230,17 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
             }
         }
 
-        return true;
+        using var grpc = new OpenInferenceGrpc(Gateway.GrpcAddress!);
+        try
+        {
+            var ready = await grpc.Client.ModelReadyAsync(new ModelReadyRequest { Name = TestModel.Name }, OpenInferenceGrpc.With(TestKeys.Admin));
+            return ready.Ready;
+        }
+        catch (RpcException exception)
+        {
+            last($"gRPC ModelReady through the gateway: {exception.Status}");
+            return false;
+        }
     }
 
     private bool BothReplicasLoaded() =>

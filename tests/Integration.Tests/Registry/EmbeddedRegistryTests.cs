@@ -26,7 +26,7 @@ public sealed class EmbeddedRegistryTests
             await host.WaitUntilLiveAsync(Deadlines.ProcessStart);
             Assert.Equal("1", await PredictedVersionAsync(host, Deadlines.ProcessStart));
 
-            using (var uploaded = await RegistryUploads.UploadAsync(host.Client, uploads.Card("2"), uploads.Onnx))
+            using (var uploaded = await uploads.UploadAsync(host.Client, uploads.Card("2"), uploads.Onnx))
             {
                 var body = await uploaded.Content.ReadAsStringAsync();
                 Assert.True(uploaded.StatusCode == HttpStatusCode.Created, $"{(int)uploaded.StatusCode} {body}");
@@ -34,11 +34,11 @@ public sealed class EmbeddedRegistryTests
 
             // The embedded registry keeps the files of the new version as a bundle folder in the models folder.
             Assert.True(File.Exists(Path.Combine(models, TestModel.Name, "2", "model-card.json")));
-            var list = JsonDocument.Parse(await host.WaitForStatusAsync(RegistryUploads.VersionsPath, HttpStatusCode.OK, Deadlines.DistributedState)).RootElement;
+            var list = JsonDocument.Parse(await host.WaitForStatusAsync(uploads.VersionsPath, HttpStatusCode.OK, Deadlines.DistributedState)).RootElement;
             Assert.Equal(["2", "1"], list.GetProperty("versions").EnumerateArray().Select(version => version.GetProperty("version").GetString()));
             Assert.Equal("1", list.GetProperty("servedVersion").GetString());
 
-            using (var moved = await host.Client.PutAsJsonAsync(new Uri($"{RegistryUploads.AliasesPath}/champion", UriKind.Relative), new { version = "2" }))
+            using (var moved = await host.Client.PutAsJsonAsync(new Uri($"{uploads.AliasesPath}/champion", UriKind.Relative), new { version = "2" }))
                 Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
 
             var clock = Stopwatch.StartNew();

@@ -13,31 +13,39 @@ namespace Integration.Tests.Registry;
 /// <summary>
 /// The model registry driven through the gateway of the distributed mode (Retrainer, FeatureBuilder, two Inference
 /// replicas, RabbitMQ between them): upload a version (ONNX + card), list, read, download, move the champion and
-/// see every replica switch, delete; and the problem details of uploads that are refused.
+/// see every replica switch, delete; and the problem details of uploads that are refused. The tests share the
+/// distributed system with others: what they register, move and delete is a model of their own (the test model
+/// under another name).
 /// </summary>
-public sealed class RegistryApiTests(RegistrySystem system) : IClassFixture<RegistrySystem>
+[Collection(SharedDistributedSystem.Name)]
+public sealed class RegistryApiTests(SharedSystem system)
 {
-    private const string PredictPath = $"/api/v1/models/{TestModel.Name}/predict";
-    private const string VersionsPath = RegistryUploads.VersionsPath;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     [Fact]
     public async Task An_uploaded_version_is_listed_and_downloaded_and_serves_only_once_it_is_the_champion()
     {
-        var onnx = system.Uploads.Onnx;
+        var uploads = await UploadsAsync(RegistryUploads.NewModelName("registry"));
+        var (versionsPath, aliasesPath) = (uploads.VersionsPath, uploads.AliasesPath);
+        var onnx = uploads.Onnx;
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(onnx));
 
+        // The model's first version is its champion at once, and serves once every replica has loaded it.
+        using (var first = await uploads.UploadAsync(system.Client, uploads.Card("1"), onnx))
+            await ReadJsonAsync(first, HttpStatusCode.Created);
+        await WaitUntilServedByAsync(uploads, "1");
+
         // Register: 201 with the version, which does not serve yet.
-        using var uploaded = await RegistryUploads.UploadAsync(system.Client, system.Uploads.Card("2"), onnx);
+        using var uploaded = await uploads.UploadAsync(system.Client, uploads.Card("2"), onnx);
         var created = await ReadJsonAsync(uploaded, HttpStatusCode.Created);
-        Assert.Equal($"{VersionsPath}/2", uploaded.Headers.Location?.OriginalString);
+        Assert.Equal($"{versionsPath}/2", uploaded.Headers.Location?.OriginalString);
         Assert.Equal("2", created.GetProperty("version").GetString());
         Assert.False(created.GetProperty("serving").GetBoolean());
         Assert.Equal(sha256, created.GetProperty("sha256").GetString());
         Assert.Equal(sha256, created.GetProperty("card").GetProperty("artifact").GetProperty("sha256").GetString());
 
         // List: newest first, version 1 still the champion and serving.
-        var list = await GetJsonAsync(VersionsPath);
+        var list = await GetJsonAsync(versionsPath);
         Assert.Equal("1", list.GetProperty("servedVersion").GetString());
         Assert.Equal("1", list.GetProperty("aliases").GetProperty("champion").GetString());
         var versions = list.GetProperty("versions").EnumerateArray().ToList();
@@ -51,23 +59,23 @@ public sealed class RegistryApiTests(RegistrySystem system) : IClassFixture<Regi
         Assert.False(versions[0].TryGetProperty("card", out _), "a list leaves the whole cards out");
 
         // One version with its whole card; the card alone.
-        var version2 = await GetJsonAsync($"{VersionsPath}/2");
-        Assert.Equal(TestModel.Name, version2.GetProperty("card").GetProperty("name").GetString());
-        var card = await GetJsonAsync($"{VersionsPath}/2/card");
+        var version2 = await GetJsonAsync($"{versionsPath}/2");
+        Assert.Equal(uploads.Model, version2.GetProperty("card").GetProperty("name").GetString());
+        var card = await GetJsonAsync($"{versionsPath}/2/card");
         Assert.Equal("2", card.GetProperty("version").GetString());
         Assert.Equal(sha256, card.GetProperty("artifact").GetProperty("sha256").GetString());
 
         // The ONNX file for an edge device: the exact bytes, named, with its checksum as ETag.
-        using (var artifact = await system.Client.GetAsync(new Uri($"{VersionsPath}/2/artifact", UriKind.Relative)))
+        using (var artifact = await system.Client.GetAsync(new Uri($"{versionsPath}/2/artifact", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.OK, artifact.StatusCode);
             Assert.Equal("application/octet-stream", artifact.Content.Headers.ContentType?.MediaType);
             Assert.Equal($"\"{sha256}\"", artifact.Headers.ETag?.Tag);
-            Assert.Equal($"{TestModel.Name}-2.onnx", artifact.Content.Headers.ContentDisposition?.FileNameStar ?? artifact.Content.Headers.ContentDisposition?.FileName);
+            Assert.Equal($"{uploads.Model}-2.onnx", artifact.Content.Headers.ContentDisposition?.FileNameStar ?? artifact.Content.Headers.ContentDisposition?.FileName);
             Assert.Equal(onnx, await artifact.Content.ReadAsByteArrayAsync());
         }
 
-        using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"{VersionsPath}/2/artifact", UriKind.Relative)))
+        using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"{versionsPath}/2/artifact", UriKind.Relative)))
         {
             request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{sha256}\""));
             using var unchanged = await system.Client.SendAsync(request);
@@ -76,10 +84,10 @@ public sealed class RegistryApiTests(RegistrySystem system) : IClassFixture<Regi
 
         // Registering did not move traffic.
         for (var attempt = 0; attempt < 5; attempt++)
-            Assert.Equal("1", await PredictedVersionAsync());
+            Assert.Equal("1", await PredictedVersionAsync(uploads));
 
         // The champion cannot be deleted; the problem says why.
-        using (var refused = await system.Client.DeleteAsync(new Uri($"{VersionsPath}/1", UriKind.Relative)))
+        using (var refused = await system.Client.DeleteAsync(new Uri($"{versionsPath}/1", UriKind.Relative)))
         {
             var problem = await ReadJsonAsync(refused, HttpStatusCode.Conflict);
             Assert.Contains("champion", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -87,29 +95,29 @@ public sealed class RegistryApiTests(RegistrySystem system) : IClassFixture<Regi
         }
 
         // Move the champion: every replica switches to version 2.
-        using (var moved = await system.Client.PutAsJsonAsync(new Uri($"{RegistryUploads.AliasesPath}/champion", UriKind.Relative), new { version = "2" }))
+        using (var moved = await system.Client.PutAsJsonAsync(new Uri($"{aliasesPath}/champion", UriKind.Relative), new { version = "2" }))
         {
             var alias = await ReadJsonAsync(moved, HttpStatusCode.OK);
             Assert.Equal(("2", "1"), (alias.GetProperty("version").GetString(), alias.GetProperty("previousVersion").GetString()));
         }
 
-        await WaitUntilServedByAsync("2");
+        await WaitUntilServedByAsync(uploads, "2");
 
         // Now version 2 is the one in use, and version 1 may go.
-        using (var refused = await system.Client.DeleteAsync(new Uri($"{VersionsPath}/2", UriKind.Relative)))
+        using (var refused = await system.Client.DeleteAsync(new Uri($"{versionsPath}/2", UriKind.Relative)))
         {
             var problem = await ReadJsonAsync(refused, HttpStatusCode.Conflict);
             Assert.Contains("champion", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
 
-        using (var deleted = await system.Client.DeleteAsync(new Uri($"{VersionsPath}/1", UriKind.Relative)))
+        using (var deleted = await system.Client.DeleteAsync(new Uri($"{versionsPath}/1", UriKind.Relative)))
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
 
-        var after = await GetJsonAsync(VersionsPath);
+        var after = await GetJsonAsync(versionsPath);
         Assert.Equal(["2"], after.GetProperty("versions").EnumerateArray().Select(version => version.GetProperty("version").GetString()));
-        using var gone = await system.Client.GetAsync(new Uri($"{VersionsPath}/1/artifact", UriKind.Relative));
+        using var gone = await system.Client.GetAsync(new Uri($"{versionsPath}/1/artifact", UriKind.Relative));
         await ReadJsonAsync(gone, HttpStatusCode.NotFound);
-        var aliases = await GetJsonAsync(RegistryUploads.AliasesPath);
+        var aliases = await GetJsonAsync(aliasesPath);
         Assert.Equal("2", aliases.GetProperty("servedVersion").GetString());
         Assert.Equal(["champion:2"], aliases.GetProperty("aliases").EnumerateArray().Select(alias => $"{alias.GetProperty("alias").GetString()}:{alias.GetProperty("version").GetString()}"));
     }
@@ -117,11 +125,14 @@ public sealed class RegistryApiTests(RegistrySystem system) : IClassFixture<Regi
     [Fact]
     public async Task Uploads_that_do_not_fit_are_refused_with_problem_details_naming_the_field()
     {
-        var onnx = system.Uploads.Onnx;
+        var uploads = await UploadsAsync(RegistryUploads.NewModelName("refused"));
+        var onnx = uploads.Onnx;
+        using (var first = await uploads.UploadAsync(system.Client, uploads.Card("1"), onnx))
+            await ReadJsonAsync(first, HttpStatusCode.Created);
 
         // The card has one feature (and input column) fewer than the ONNX input takes.
-        await AssertRefusedAsync(
-            system.Uploads.Card("20", card =>
+        await AssertRefusedAsync(uploads, 
+            uploads.Card("20", card =>
             {
                 var features = card["features"]!.AsArray();
                 features.RemoveAt(features.Select(feature => feature!["name"]!.GetValue<string>()).ToList().IndexOf("distance"));
@@ -132,30 +143,29 @@ public sealed class RegistryApiTests(RegistrySystem system) : IClassFixture<Regi
             onnx,
             "card.input.columns");
 
-        await AssertRefusedAsync(system.Uploads.Card("21", card => card["input"]!["name"] = "input"), onnx, "card.input.name");
-        await AssertRefusedAsync(system.Uploads.Card("22"), Encoding.UTF8.GetBytes("this is not an ONNX model"), "onnx");
-        await AssertRefusedAsync(system.Uploads.Card("23", card => card["output"]!["probability"] = "probabilities"), onnx, "card.output.probability");
-        await AssertRefusedAsync(system.Uploads.Card("24", card => card["name"] = "another-model"), onnx, "card.name");
-        await AssertRefusedAsync(system.Uploads.Card("25", card => card["vocabluary"] = "typo"), onnx, "card.vocabluary");
-        await AssertRefusedAsync(system.Uploads.Card("26"), null, "onnx");
-        await AssertRefusedAsync(null, onnx, "card");
+        await AssertRefusedAsync(uploads, uploads.Card("21", card => card["input"]!["name"] = "input"), onnx, "card.input.name");
+        await AssertRefusedAsync(uploads, uploads.Card("22"), Encoding.UTF8.GetBytes("this is not an ONNX model"), "onnx");
+        await AssertRefusedAsync(uploads, uploads.Card("23", card => card["output"]!["probability"] = "probabilities"), onnx, "card.output.probability");
+        await AssertRefusedAsync(uploads, uploads.Card("24", card => card["name"] = "another-model"), onnx, "card.name");
+        await AssertRefusedAsync(uploads, uploads.Card("25", card => card["vocabluary"] = "typo"), onnx, "card.vocabluary");
+        await AssertRefusedAsync(uploads, uploads.Card("26"), null, "onnx");
+        await AssertRefusedAsync(uploads, null, onnx, "card");
 
-        // An existing version (the served one: the other test may have replaced version 1): 409.
-        var served = (await GetJsonAsync(VersionsPath)).GetProperty("servedVersion").GetString()!;
-        using (var existing = await RegistryUploads.UploadAsync(system.Client, system.Uploads.Card(served), onnx))
+        // An existing version: 409.
+        using (var existing = await uploads.UploadAsync(system.Client, uploads.Card("1"), onnx))
         {
             var problem = await ReadJsonAsync(existing, HttpStatusCode.Conflict);
             Assert.Equal("tag:ml-platform,2025:problems/conflict", problem.GetProperty("type").GetString());
         }
 
         // Not multipart: 415.
-        using (var json = await system.Client.PostAsJsonAsync(new Uri(VersionsPath, UriKind.Relative), new { card = "{}" }))
+        using (var json = await system.Client.PostAsJsonAsync(new Uri(uploads.VersionsPath, UriKind.Relative), new { card = "{}" }))
             await ReadJsonAsync(json, HttpStatusCode.UnsupportedMediaType);
 
         // None of them was registered.
         foreach (var version in new[] { "20", "21", "22", "23", "24", "25", "26" })
         {
-            using var response = await system.Client.GetAsync(new Uri($"{VersionsPath}/{version}", UriKind.Relative));
+            using var response = await system.Client.GetAsync(new Uri($"{uploads.VersionsPath}/{version}", UriKind.Relative));
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
     }
@@ -163,11 +173,13 @@ public sealed class RegistryApiTests(RegistrySystem system) : IClassFixture<Regi
     [Fact]
     public async Task Aliases_are_validated_and_the_champion_is_moved_not_removed()
     {
-        using (var badName = await system.Client.PutAsJsonAsync(new Uri($"{RegistryUploads.AliasesPath}/Not%20An%20Alias", UriKind.Relative), new { version = "1" }))
+        // The test model's aliases: every request is refused, nothing changes.
+        var uploads = await UploadsAsync(TestModel.Name);
+        using (var badName = await system.Client.PutAsJsonAsync(new Uri($"{uploads.AliasesPath}/Not%20An%20Alias", UriKind.Relative), new { version = "1" }))
             Assert.True((await ReadJsonAsync(badName, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("alias", out _));
-        using (var noVersion = await system.Client.PutAsJsonAsync(new Uri($"{RegistryUploads.AliasesPath}/challenger", UriKind.Relative), new { version = "404" }))
+        using (var noVersion = await system.Client.PutAsJsonAsync(new Uri($"{uploads.AliasesPath}/challenger", UriKind.Relative), new { version = "404" }))
             Assert.True((await ReadJsonAsync(noVersion, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("version", out _));
-        using (var champion = await system.Client.DeleteAsync(new Uri($"{RegistryUploads.AliasesPath}/champion", UriKind.Relative)))
+        using (var champion = await system.Client.DeleteAsync(new Uri($"{uploads.AliasesPath}/champion", UriKind.Relative)))
             await ReadJsonAsync(champion, HttpStatusCode.Conflict);
         using (var unknownModel = await system.Client.GetAsync(new Uri("/api/v1/models/no-such-model/versions", UriKind.Relative)))
             await ReadJsonAsync(unknownModel, HttpStatusCode.NotFound);
@@ -199,9 +211,11 @@ public sealed class RegistryApiTests(RegistrySystem system) : IClassFixture<Regi
         Assert.Contains("/api/v1/models/{model}/predict", paths);
     }
 
-    private async Task AssertRefusedAsync(string? card, byte[]? onnx, string field)
+    private static async Task<RegistryUploads> UploadsAsync(string model) => new(await TestModel.ModelsFolderAsync(), model);
+
+    private async Task AssertRefusedAsync(RegistryUploads uploads, string? card, byte[]? onnx, string field)
     {
-        using var response = await RegistryUploads.UploadAsync(system.Client, card, onnx);
+        using var response = await uploads.UploadAsync(system.Client, card, onnx);
         var problem = await ReadJsonAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("tag:ml-platform,2025:problems/validation-failed", problem.GetProperty("type").GetString());
@@ -209,16 +223,17 @@ public sealed class RegistryApiTests(RegistrySystem system) : IClassFixture<Regi
         Assert.True(fields.Contains(field), $"expected an error for '{field}', got: {problem}");
     }
 
-    private async Task<string> PredictedVersionAsync()
+    private async Task<string> PredictedVersionAsync(RegistryUploads uploads)
     {
-        using var response = await system.PostAsync(PredictPath, DistributedSystem.ExampleRecord);
+        using var response = await system.PostAsync(uploads.PredictPath, DistributedSystem.ExampleRecord);
         return (await ReadJsonAsync(response, HttpStatusCode.OK)).GetProperty("version").GetString()!;
     }
 
     // Both replicas and FeatureBuilder follow the registry on their own: wait until ten predictions in a row
-    // come from the new version.
-    private async Task WaitUntilServedByAsync(string version)
+    // come from the new version. A model registered moments ago is unknown (404) until FeatureBuilder hears of it.
+    private async Task WaitUntilServedByAsync(RegistryUploads uploads, string version)
     {
+        var predictPath = uploads.PredictPath;
         var clock = Stopwatch.StartNew();
         var inARow = 0;
         var last = "";
@@ -227,12 +242,12 @@ public sealed class RegistryApiTests(RegistrySystem system) : IClassFixture<Regi
             string? answered = null;
             try
             {
-                using var response = await system.PostAsync(PredictPath, DistributedSystem.ExampleRecord);
+                using var response = await system.PostAsync(predictPath, DistributedSystem.ExampleRecord);
                 last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
                 if (response.StatusCode == HttpStatusCode.OK)
                     answered = JsonDocument.Parse(last[4..]).RootElement.GetProperty("version").GetString();
-                else if (!Poll.IsTransient(response.StatusCode))
-                    throw system.Failure($"POST {PredictPath} answered {last}");
+                else if (!Poll.IsTransient(response.StatusCode) && response.StatusCode != HttpStatusCode.NotFound)
+                    throw system.Failure($"POST {predictPath} answered {last}");
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {

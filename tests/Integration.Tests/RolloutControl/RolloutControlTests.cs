@@ -49,7 +49,7 @@ public sealed class RolloutControlTests(RabbitMqFixture broker) : IClassFixture<
         {
             await retrainer.WaitUntilLiveAsync(Deadlines.ProcessStart);
             var uploads = new RegistryUploads(models);
-            using (var uploaded = await RegistryUploads.UploadAsync(retrainer.Client, uploads.Card("2"), uploads.Onnx))
+            using (var uploaded = await uploads.UploadAsync(retrainer.Client, uploads.Card("2"), uploads.Onnx))
                 Assert.True(uploaded.StatusCode == HttpStatusCode.Created, await uploaded.Content.ReadAsStringAsync());
 
             // Refused starts name what is wrong.
@@ -115,7 +115,7 @@ public sealed class RolloutControlTests(RabbitMqFixture broker) : IClassFixture<
             Assert.True(State(rollout) == "promoted", $"{rollout}\n{retrainer.Output}");
             Assert.Equal(["started", "paused", "resumed", "step", "promoted"], Events(rollout).Where(change => change != "analysis"));
             Assert.Equal(1.0, rollout.GetProperty("challengerShare").GetDouble());
-            var (_, versions) = await GetAsync(retrainer, RegistryUploads.VersionsPath);
+            var (_, versions) = await GetAsync(retrainer, uploads.VersionsPath);
             Assert.Equal("2", versions.GetProperty("servedVersion").GetString());
             (status, _) = await PostAsync(retrainer, $"{RolloutsPath}/{id}/rollback", new { });
             Assert.Equal(HttpStatusCode.Conflict, status);

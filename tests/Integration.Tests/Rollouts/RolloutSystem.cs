@@ -63,17 +63,17 @@ public sealed class RolloutSystem : DistributedSystem
     /// <summary>Registers <paramref name="version"/> (the test model's ONNX under another version) unless it exists.</summary>
     public async Task EnsureVersionAsync(string version)
     {
-        using var existing = await Client.GetAsync(new Uri($"{RegistryUploads.VersionsPath}/{version}", UriKind.Relative));
+        using var existing = await Client.GetAsync(new Uri($"{Uploads.VersionsPath}/{version}", UriKind.Relative));
         if (existing.StatusCode == HttpStatusCode.OK)
             return;
-        using var uploaded = await RegistryUploads.UploadAsync(Client, Uploads.Card(version), Uploads.Onnx);
+        using var uploaded = await Uploads.UploadAsync(Client, Uploads.Card(version), Uploads.Onnx);
         if (uploaded.StatusCode != HttpStatusCode.Created)
             throw Failure($"uploading version {version}: {(int)uploaded.StatusCode} {await uploaded.Content.ReadAsStringAsync()}");
     }
 
     /// <summary>The version that serves the model now.</summary>
     public async Task<string> ChampionAsync() =>
-        (await GetJsonAsync(RegistryUploads.VersionsPath)).GetProperty("servedVersion").GetString()!;
+        (await GetJsonAsync(Uploads.VersionsPath)).GetProperty("servedVersion").GetString()!;
 
     /// <summary>Starts a rollout; the created rollout.</summary>
     public async Task<JsonElement> StartRolloutAsync(object body)
