@@ -58,6 +58,11 @@ public static class BenchMethod
         2 ms before its call is due and then spinning, so a call starts within microseconds of when it was due; its latency
         is measured from when it was due, so a thread that falls behind adds its wait to the latency (no coordinated omission).
 
+        **Latency at one caller.** The closed loop of one connection, the first of the three throughput runs of every HTTP
+        row: wrk's median and 99th percentile of the answers (from `wrk-post.lua`'s `done`). One caller sends its next
+        request only when the previous one was answered, so no request waits behind another: the latency is the path's own.
+        The latency a path adds is its median minus (b)'s at the same records per request, the same generator and loopback.
+
         **The generators' floor.** At the end, each open-loop generator runs against a target that does nothing, at the
         rate of the busiest open loop it ran: h2load against the naive server's `GET /health`, the in-process loop calling
         an empty function. The latency it shows is the generator's own (and, for h2load, the loopback and Kestrel's); a

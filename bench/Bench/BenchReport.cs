@@ -33,7 +33,7 @@ public static class BenchReport
             .AppendLine("The load generator, RabbitMQ and the seven service processes of the distributed mode (or the embedded host) share these cores. ")
             .Append(Culture, $"Load average (1 min): {loadAtStart} when the bench started, {loadAtEnd} when it ended")
             .AppendLine(busy ? $" (above the {Environment.ProcessorCount} cores: other work shared the machine, and the figures are noisy)." : ".").AppendLine();
-        text.AppendLine(Culture, $"Method (below): the same model (the bootstrap `flight-delay` bundle) and the same February 2001 flights on every path. Throughput: closed loop, the best of 1, 8 and 32 concurrent callers, {seconds} s each after a 1 s warm-up (wrk for HTTP). Latency: open loop at half that throughput for {seconds} s (h2load for HTTP, no coordinated omission for (a)). The CPU time and allocations of every process per prediction, and the generators' own floor, follow the targets.").AppendLine();
+        text.AppendLine(Culture, $"Method (below): the same model (the bootstrap `flight-delay` bundle) and the same February 2001 flights on every path. Throughput: closed loop, the best of 1, 8 and 32 concurrent callers, {seconds} s each after a 1 s warm-up (wrk for HTTP). Latency: open loop at half that throughput for {seconds} s (h2load for HTTP, no coordinated omission for (a)), and the closed loop of one caller (HTTP paths). The CPU time and allocations of every process per prediction, and the generators' own floor, follow the targets.").AppendLine();
         text.AppendLine("| path | records/request | requests/s | records/s | callers | p50 at half load (ms) | p99 at half load (ms) | errors |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var result in results)
@@ -46,6 +46,7 @@ public static class BenchReport
             text.AppendLine().Append(Culture, $"Open loop of {result.Path}, {result.BatchSize} record(s): sent at {result.HalfLoad.SentPerSecond:0} req/s of the {result.HalfLoad.TargetPerSecond:0} asked ({result.HalfLoad.SentPercent:0}%): the generator held requests back, and their wait is not in the latencies.").AppendLine();
 
         AppendTargets(text, results, eventPath);
+        AppendOneCaller(text, results);
         AppendCosts(text, results);
         if (eventPath is not null)
             AppendEventPath(text, eventPath);
@@ -74,11 +75,42 @@ public static class BenchReport
                 text.AppendLine(Culture, $"- {size} record(s) per request: {name} reaches {Share(row, naive):0}% of (b)'s throughput (target ≥ {target}%): **{Verdict(Share(row, naive) >= target)}**");
                 if (raw)
                     text.AppendLine(Culture, $"- {size} record(s) per request: {name} p99 at half of its max load is {row.HalfLoadP99:0.00} ms (target ≤ 10 ms): **{Verdict(row.HalfLoadP99 <= 10)}**");
+                if (AddedAtOneCaller(row, naive) is { } added)
+                {
+                    var limit = AddedLatencyTarget(path);
+                    text.AppendLine(Culture, $"- {size} record(s) per request: {name} at one caller adds {added:0.00} ms to (b)'s p50 (target ≤ {limit.ToString(Culture)} ms): **{Verdict(added <= limit)}**");
+                }
             }
         }
 
         if (eventPath is not null)
             text.AppendLine(Culture, $"- event path (`platform.ingest` to `platform.events`, distributed): {eventPath.PerSecond:0} predictions/s (target ≥ 10000): **{Verdict(eventPath.Answered == eventPath.Requests && eventPath.PerSecond >= 10_000)}**");
+    }
+
+    /// <summary>The latency a path may add to (b)'s median at one caller, ms: 0.5 embedded, 2 distributed.</summary>
+    internal static double AddedLatencyTarget(string path) => path is OnlinePaths.RawEmbedded or OnlinePaths.TensorEmbedded ? 0.5 : 2;
+
+    /// <summary>What <paramref name="row"/>'s median at one caller adds to <paramref name="naive"/>'s, ms; null when either was not measured.</summary>
+    internal static double? AddedAtOneCaller(OnlineResult row, OnlineResult naive) =>
+        row.OneCaller?.P50Ms is { } p50 && naive.OneCaller?.P50Ms is { } naiveP50 ? p50 - naiveP50 : null;
+
+    // One caller alone: each request sent when the previous one was answered (wrk, one connection), so the latency is the
+    // platform's with nothing queued before it.
+    private static void AppendOneCaller(StringBuilder text, IReadOnlyList<OnlineResult> results)
+    {
+        var measured = results.Where(result => result.OneCaller?.P50Ms is not null).ToList();
+        if (measured.Count == 0)
+            return;
+        text.AppendLine().AppendLine("## Latency at one caller").AppendLine();
+        text.AppendLine("The closed loop of one connection (wrk): each request is sent when the previous one was answered, so nothing waits in a queue and the latency is the path's own. Added: the row's p50 minus (b)'s at the same size.").AppendLine();
+        text.AppendLine("| path | records/request | requests/s | p50 (ms) | p99 (ms) | p50 added over (b) (ms) |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var result in measured)
+        {
+            var naive = Find(results, OnlinePaths.Naive, result.BatchSize);
+            var added = naive is null || result.Path == OnlinePaths.Naive ? null : AddedAtOneCaller(result, naive);
+            text.AppendLine(Culture, $"| {result.Path} | {result.BatchSize} | {result.OneCaller!.PerSecond:0} | {result.OneCaller.P50Ms:0.00} | {result.OneCaller.P99Ms:0.00} | {Number(added)} |");
+        }
     }
 
     /// <summary>The share of (b)'s throughput a path must reach: embedded (d) 50 %, (c) 70 %; distributed (d) 20 % of one record and 40 % of many, (c) 40 % and 60 %.</summary>

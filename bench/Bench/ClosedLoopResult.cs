@@ -8,4 +8,10 @@ public sealed record ClosedLoopResult(long Completed, long Errors, double Second
 {
     /// <summary>Successful requests per second.</summary>
     public double PerSecond => Seconds > 0 ? Completed / Seconds : 0;
+
+    /// <summary>The median latency of the answers, ms, when the generator reports it (wrk does).</summary>
+    public double? P50Ms { get; init; }
+
+    /// <summary>The 99th percentile latency of the answers, ms, when the generator reports it.</summary>
+    public double? P99Ms { get; init; }
 }

@@ -128,18 +128,24 @@ public sealed class OnlineBenchmark(BenchData data, TimeSpan duration)
             await File.WriteAllTextAsync(first, lines[0], new UTF8Encoding(false));
             var errors = (await WrkLoad.RunAsync(target, bodies, key, 8, WarmUp)).Errors;
             (ClosedLoopResult Run, int Callers, IReadOnlyList<HopCost> Costs)? best = null;
+            ClosedLoopResult? oneCaller = null;
             foreach (var callers in CallerLevels)
             {
                 var before = await CostReading.TakeAsync(subjects);
                 var run = await WrkLoad.RunAsync(target, bodies, key, callers, duration);
                 var after = await CostReading.TakeAsync(subjects);
                 errors += run.Errors;
+                if (callers == 1)
+                    oneCaller = run;
                 if (best is null || run.PerSecond > best.Value.Run.PerSecond)
                     best = (run, callers, HopCost.Between(subjects, before, after, run.Completed, size));
             }
 
             var halfLoad = await H2LoadOpenLoop.RunAsync(target, first, key, Math.Max(1, best!.Value.Run.PerSecond / 2), duration, 2 * best.Value.Callers);
-            return new OnlineResult(path, size, best.Value.Run.PerSecond, best.Value.Callers, halfLoad, errors + halfLoad.Latencies.Errors, best.Value.Costs, notMeasured);
+            return new OnlineResult(path, size, best.Value.Run.PerSecond, best.Value.Callers, halfLoad, errors + halfLoad.Latencies.Errors, best.Value.Costs, notMeasured)
+            {
+                OneCaller = oneCaller,
+            };
         }
         finally
         {

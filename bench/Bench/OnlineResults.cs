@@ -13,6 +13,9 @@ public sealed record OnlineResult(
     string Path, int BatchSize, double RequestsPerSecond, int Callers, OpenLoopResult HalfLoad, long Errors,
     IReadOnlyList<HopCost> Costs, IReadOnlyList<string> NotMeasured)
 {
+    /// <summary>The closed loop of one caller (each request sent when the previous one was answered), for the latency of one caller alone; null when not measured.</summary>
+    public ClosedLoopResult? OneCaller { get; init; }
+
     /// <summary>Records per second at the best throughput.</summary>
     public double RecordsPerSecond => RequestsPerSecond * BatchSize;
 

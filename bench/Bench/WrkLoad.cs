@@ -38,8 +38,8 @@ public static partial class WrkLoad
 
     /// <summary>
     /// Reads the line <c>wrk-post.lua</c> prints at the end: <c>bench-result requests=N duration_us=D connect=C read=R write=W
-    /// status=S timeout=T</c>. wrk counts in <c>requests</c> every answer, of any status; <c>status</c> those of 400 and above;
-    /// the others are socket errors and timeouts, which are not answers.
+    /// status=S timeout=T p50_us=P p99_us=Q</c>. wrk counts in <c>requests</c> every answer, of any status; <c>status</c> those of
+    /// 400 and above; the others are socket errors and timeouts, which are not answers. The percentiles are of the answers' latencies.
     /// </summary>
     public static ClosedLoopResult Parse(string output)
     {
@@ -52,9 +52,13 @@ public static partial class WrkLoad
         return new ClosedLoopResult(
             answered - failedStatus,
             failedStatus + Field("connect") + Field("read") + Field("write") + Field("timeout"),
-            Field("duration") / 1e6);
+            Field("duration") / 1e6)
+        {
+            P50Ms = Field("p50") / 1e3,
+            P99Ms = Field("p99") / 1e3,
+        };
     }
 
-    [GeneratedRegex(@"bench-result requests=(?<requests>\d+) duration_us=(?<duration>\d+) connect=(?<connect>\d+) read=(?<read>\d+) write=(?<write>\d+) status=(?<status>\d+) timeout=(?<timeout>\d+)")]
+    [GeneratedRegex(@"bench-result requests=(?<requests>\d+) duration_us=(?<duration>\d+) connect=(?<connect>\d+) read=(?<read>\d+) write=(?<write>\d+) status=(?<status>\d+) timeout=(?<timeout>\d+) p50_us=(?<p50>\d+) p99_us=(?<p99>\d+)")]
     private static partial Regex ResultLine();
 }

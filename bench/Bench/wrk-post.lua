@@ -20,8 +20,10 @@ function request()
   return requests[next_request]
 end
 
+-- The latency percentiles are of every answer (wrk records them per request, in microseconds).
 function done(summary, latency, requests)
   local errors = summary.errors
-  io.write(string.format("bench-result requests=%d duration_us=%d connect=%d read=%d write=%d status=%d timeout=%d\n",
-    summary.requests, summary.duration, errors.connect, errors.read, errors.write, errors.status, errors.timeout))
+  io.write(string.format("bench-result requests=%d duration_us=%d connect=%d read=%d write=%d status=%d timeout=%d p50_us=%d p99_us=%d\n",
+    summary.requests, summary.duration, errors.connect, errors.read, errors.write, errors.status, errors.timeout,
+    latency:percentile(50.0), latency:percentile(99.0)))
 end

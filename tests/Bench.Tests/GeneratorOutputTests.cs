@@ -9,7 +9,7 @@ public sealed class GeneratorOutputTests
         const string Output = """
             Running 3s test @ http://127.0.0.1:5400/api/v1/models/flight-delay/predict
               1 threads and 8 connections
-            bench-result requests=1500 duration_us=3001234 connect=1 read=2 write=3 status=10 timeout=4
+            bench-result requests=1500 duration_us=3001234 connect=1 read=2 write=3 status=10 timeout=4 p50_us=1234 p99_us=5678
 
             """;
 
@@ -19,6 +19,8 @@ public sealed class GeneratorOutputTests
         Assert.Equal(20, result.Errors);
         Assert.Equal(3.001234, result.Seconds, 6);
         Assert.Equal(1490 / 3.001234, result.PerSecond, 6);
+        Assert.Equal(1.234, result.P50Ms!.Value, 6);
+        Assert.Equal(5.678, result.P99Ms!.Value, 6);
     }
 
     [Fact]
