@@ -9,6 +9,7 @@ using MassTransit;
 using BatchOptions = FeatureBuilder.Batches.BatchOptions;
 using ServiceDefaults;
 using ServiceDefaults.ServedModels;
+using ServiceDefaults.Scoring;
 
 namespace FeatureBuilder;
 
@@ -35,6 +36,9 @@ public static class FeatureBuilderService
         builder.AddServedModels<ServedCards>();
         builder.Services.AddSingleton<FeatureBuilderMetrics>();
         builder.Services.AddSingleton<OnlinePredictor>();
+        // Inference in this process (the embedded host) scores without a hop; otherwise the bus takes the request to a replica.
+        builder.Services.AddSingleton<IScoreRequests>(services =>
+            services.GetKeyedService<IScoreRequests>(IScoreRequests.InProcessKey) ?? ActivatorUtilities.CreateInstance<BusScoreRequests>(services));
         builder.AddMessageConsumers(bus =>
         {
             bus.AddRequestClient<ScoreRequest>();

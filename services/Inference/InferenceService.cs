@@ -4,6 +4,7 @@ using Inference.OpenInference;
 using Inference.Runtime;
 using MassTransit;
 using ServiceDefaults;
+using ServiceDefaults.Scoring;
 using ServiceDefaults.ServedModels;
 
 namespace Inference;
@@ -29,6 +30,9 @@ public static class InferenceService
         builder.Services.AddSingleton<InferenceMetrics>();
         builder.Services.AddSingleton<PredictionPublisher>();
         builder.Services.AddSingleton<TensorInference>();
+        builder.Services.AddSingleton<OnlineScoring>();
+        // FeatureBuilder in this process (the embedded host) calls the scoring directly (IScoreRequests).
+        builder.Services.AddKeyedSingleton<IScoreRequests>(IScoreRequests.InProcessKey, (services, _) => services.GetRequiredService<OnlineScoring>());
         builder.Services.AddGrpc();
         builder.Services.AddHostedService(services => services.GetRequiredService<PredictionPublisher>());
         builder.AddMessageConsumers(bus =>

@@ -1,31 +1,32 @@
 using Contracts.Predictions;
 using FeatureBuilder.Models;
-using MassTransit;
 using Microsoft.Extensions.Options;
 using ServiceDefaults.Batching;
+using ServiceDefaults.Scoring;
 
 namespace FeatureBuilder.Online;
 
 /// <summary>
-/// Asks Inference, over the bus, to score featurized records with the version they were built for. Concurrent requests
+/// Asks Inference (<see cref="IScoreRequests"/>: in this process, or over the bus) to score featurized records with the
+/// version they were built for. Concurrent requests
 /// for the same version and source go as one <see cref="ScoreRequest"/> (<see cref="AdaptiveBatcher{TKey, TRequest, TAnswer}"/>:
 /// one hop, one ONNX Runtime call and one prediction event for the batch); each caller gets its own records' predictions.
 /// </summary>
 public sealed class OnlinePredictor
 {
-    private readonly IClientFactory _clients;
-    private readonly FeatureBuilderOptions _options;
+    private readonly IScoreRequests _inference;
     private readonly FeatureBuilderMetrics _metrics;
     private readonly AdaptiveBatcher<(string Model, string Version, string Source), OnlineRecords, ScoreOutcome> _batches;
 
     /// <summary>The predictor; at most <c>FeatureBuilder:BatchMaxInFlight</c> requests per version and source wait for Inference at once.</summary>
-    public OnlinePredictor(IClientFactory clients, IOptions<FeatureBuilderOptions> options, FeatureBuilderMetrics metrics)
+    public OnlinePredictor(IScoreRequests inference, IOptions<FeatureBuilderOptions> options, FeatureBuilderMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
-        (_clients, _options, _metrics) = (clients, options.Value, metrics);
+        (_inference, _metrics) = (inference, metrics);
+        var settings = options.Value;
         _batches = new AdaptiveBatcher<(string, string, string), OnlineRecords, ScoreOutcome>(
             "score online batch", (_, batch) => ScoreBatchAsync(batch), request => request.Records.Valid.Length,
-            _options.BatchMaxRows, _options.BatchMaxWait, _options.BatchMaxInFlight);
+            settings.BatchMaxRows, settings.BatchMaxWait, settings.BatchMaxInFlight);
     }
 
     /// <summary>Inference's answer, or why there is none (rejected, timed out, broker unreachable).</summary>
@@ -42,7 +43,8 @@ public sealed class OnlinePredictor
     }
 
     // One request to Inference with every record of the batch (each with its own request's time of arrival), and each
-    // caller's share of the answer; a rejection, a timeout or an unreachable broker is every caller's answer.
+    // caller's share of the answer; a rejection, a timeout or an unreachable broker is every caller's answer. No caller's
+    // cancellation stops it: the others wait for the same answer.
     private async Task<IReadOnlyList<ScoreOutcome>> ScoreBatchAsync(IReadOnlyList<OnlineRecords> batch)
     {
         var first = batch[0];
@@ -55,7 +57,7 @@ public sealed class OnlinePredictor
                 [.. batch.SelectMany(part => part.Records.Valid.Select(record => record with { ReceivedAt = part.ReceivedAt }))],
                 first.Source, first.ReceivedAt);
         _metrics.Batched(card.Card.Name, first.Source, batch.Count);
-        var outcome = await ScoreAsync(card, request);
+        var outcome = await _inference.ScoreAsync(request, CancellationToken.None);
         if (outcome.Scored is not { } scored || batch.Count == 1)
             return [.. batch.Select(_ => outcome)];
 
@@ -71,29 +73,6 @@ public sealed class OnlinePredictor
 
         return answers;
     }
-
-    private async Task<ScoreOutcome> ScoreAsync(ServedCard card, ScoreRequest request)
-    {
-        try
-        {
-            var client = _clients.CreateRequestClient<ScoreRequest>(RequestTimeout.After(ms: (int)_options.InferenceTimeout.TotalMilliseconds));
-            // Not persisted by the broker: a lost request ends in a timeout and a 503 the client can retry,
-            // while persisting would add a disk flush to every prediction's latency.
-            var response = await client.GetResponse<ScoreResponse, ScoreRejected>(request, pipe => pipe.UseExecute(send => send.Durable = false));
-            if (response.Is(out Response<ScoreResponse>? scored))
-                return new ScoreOutcome(scored.Message, null);
-            var reason = response.Is(out Response<ScoreRejected>? rejected) ? rejected.Message.Reason : "an unexpected answer";
-            return new ScoreOutcome(null, $"Inference cannot score '{card.Card.Name}' version {card.Card.Version} right now: {reason}");
-        }
-        catch (RequestTimeoutException)
-        {
-            return new ScoreOutcome(null, $"Inference did not answer within {_options.InferenceTimeout.TotalSeconds:0.###} s.");
-        }
-        catch (MassTransitException exception)
-        {
-            return new ScoreOutcome(null, $"The message broker is not reachable: {exception.Message}");
-        }
-    }
 }
 
 /// <summary>One caller's records for a batch: the version that featurized them, the records, their source and time of arrival.</summary>
@@ -102,8 +81,3 @@ public sealed class OnlinePredictor
 /// <param name="Source">Where they came from.</param>
 /// <param name="ReceivedAt">When the platform received them.</param>
 internal sealed record OnlineRecords(ServedCard Card, FeaturizedRecords Records, string Source, DateTimeOffset ReceivedAt);
-
-/// <summary>Inference's scores, or the reason there are none.</summary>
-/// <param name="Scored">The scores, one per valid record.</param>
-/// <param name="Unavailable">Why Inference could not score (the client gets 503).</param>
-public sealed record ScoreOutcome(ScoreResponse? Scored, string? Unavailable);

@@ -4,18 +4,19 @@ using MassTransit;
 using Modeling.Cards;
 using Modeling.Features;
 using Retrainer.Rollouts;
+using ServiceDefaults.Scoring;
 
 namespace Retrainer.Consumers;
 
 /// <summary>
 /// Counts Inference's requests per version for the running rollouts (<see cref="RequestMetricsReported"/>, route
-/// <c>bus:ScoreRequest</c>): what a canary step's error-rate and latency analysis reads. Queue
+/// <see cref="IScoreRequests.Route"/>): what a canary step's error-rate and latency analysis reads. Queue
 /// <c>retrainer-rollout-request-metrics</c>.
 /// </summary>
 public sealed class RolloutRequestMetricsConsumer(RolloutManager rollouts, RolloutEvidence evidence) : IConsumer<RequestMetricsReported>
 {
     /// <summary>The route Inference reports online scoring under.</summary>
-    public const string ScoringRoute = "bus:ScoreRequest";
+    public const string ScoringRoute = IScoreRequests.Route;
 
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<RequestMetricsReported> context)

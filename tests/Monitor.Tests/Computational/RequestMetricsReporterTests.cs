@@ -30,7 +30,7 @@ public sealed class RequestMetricsReporterTests : IDisposable
     public async Task A_report_the_broker_takes_longer_than_an_interval_to_accept_is_published_not_dropped()
     {
         var (reporter, recorder) = Reporter();
-        recorder.Record("Inference", "bus:ScoreRequest", "flight-delay", "1", 200, TimeSpan.FromMilliseconds(3));
+        recorder.Record("Inference", "scoring:ScoreRequest", "flight-delay", "1", 200, TimeSpan.FromMilliseconds(3));
 
         var publishing = reporter.PublishAsync(CancellationToken.None);
         await _bus.Publishing.WaitAsync(TimeSpan.FromMinutes(2));
@@ -47,7 +47,7 @@ public sealed class RequestMetricsReporterTests : IDisposable
     public async Task A_report_the_broker_does_not_take_within_the_publish_timeout_is_dropped()
     {
         var (reporter, recorder) = Reporter();
-        recorder.Record("Inference", "bus:ScoreRequest", "flight-delay", "1", 200, TimeSpan.FromMilliseconds(3));
+        recorder.Record("Inference", "scoring:ScoreRequest", "flight-delay", "1", 200, TimeSpan.FromMilliseconds(3));
 
         var publishing = reporter.PublishAsync(CancellationToken.None);
         await _bus.Publishing.WaitAsync(TimeSpan.FromMinutes(2));

@@ -18,8 +18,8 @@ public sealed class ServiceTrafficAggregatorTests
         var first = Sample(random, 400, 2, 40);
         var second = Sample(random, 600, 5, 80);
 
-        Assert.True(traffic.Add(Report("Inference", "inference-1", Start, Route("bus:ScoreRequest", "flight-delay", "3", first, clientErrors: 2, serverErrors: 1))));
-        Assert.True(traffic.Add(Report("Inference", "inference-2", Start, Route("bus:ScoreRequest", "flight-delay", "3", second, clientErrors: 0, serverErrors: 4))));
+        Assert.True(traffic.Add(Report("Inference", "inference-1", Start, Route("scoring:ScoreRequest", "flight-delay", "3", first, clientErrors: 2, serverErrors: 1))));
+        Assert.True(traffic.Add(Report("Inference", "inference-2", Start, Route("scoring:ScoreRequest", "flight-delay", "3", second, clientErrors: 0, serverErrors: 4))));
         Assert.True(traffic.Add(Report("FeatureBuilder", "featurebuilder-1", Start, Route("/api/v1/models/{model}/predict", "flight-delay", "3", first, clientErrors: 7, serverErrors: 0))));
 
         var rows = traffic.Totals(Start, Start.AddMinutes(5), byInstance: false);
@@ -79,7 +79,7 @@ public sealed class ServiceTrafficAggregatorTests
     public void The_timeline_filters_by_service_and_model()
     {
         var traffic = Aggregator();
-        traffic.Add(Report("Inference", "i1", Start, Route("bus:ScoreRequest", "flight-delay", "3", [1]), Route("/v2/models/{model}/infer", "other", "1", [2, 2])));
+        traffic.Add(Report("Inference", "i1", Start, Route("scoring:ScoreRequest", "flight-delay", "3", [1]), Route("/v2/models/{model}/infer", "other", "1", [2, 2])));
         traffic.Add(Report("FeatureBuilder", "f1", Start, Route("/api/v1/models/{model}/predict", "flight-delay", "3", [1, 1, 1])));
 
         var points = traffic.Timeline("inference", "flight-delay", Start, Start.AddMinutes(5));

@@ -30,13 +30,13 @@ public sealed class RolloutEvidenceConsumersTests(BootstrapModelFixture fixture)
         await using var bus = await BusAsync(system);
 
         await bus.Harness.Bus.Publish(Report("Inference",
-            Route("bus:ScoreRequest", "flight-delay", "1", requests: 100, errors: 1, [90, 5, 5, 0]),
-            Route("bus:ScoreRequest", "flight-delay", "2", requests: 20, errors: 2, [10, 5, 4, 1]),
-            Route("bus:ScoreRequest", "flight-delay", "3", requests: 50, errors: 0, [50, 0, 0, 0]),
-            Route("bus:ScoreRequest", "flight-delay", null, requests: 7, errors: 7, [7, 0, 0, 0]),
+            Route(RolloutRequestMetricsConsumer.ScoringRoute, "flight-delay", "1", requests: 100, errors: 1, [90, 5, 5, 0]),
+            Route(RolloutRequestMetricsConsumer.ScoringRoute, "flight-delay", "2", requests: 20, errors: 2, [10, 5, 4, 1]),
+            Route(RolloutRequestMetricsConsumer.ScoringRoute, "flight-delay", "3", requests: 50, errors: 0, [50, 0, 0, 0]),
+            Route(RolloutRequestMetricsConsumer.ScoringRoute, "flight-delay", null, requests: 7, errors: 7, [7, 0, 0, 0]),
             Route("POST /v2/models/{model}/infer", "flight-delay", "2", requests: 30, errors: 30, [30, 0, 0, 0])));
-        await bus.Harness.Bus.Publish(Report("FeatureBuilder", Route("bus:ScoreRequest", "flight-delay", "2", requests: 40, errors: 40, [40, 0, 0, 0])));
-        await bus.Harness.Bus.Publish(Report("Inference", Route("bus:ScoreRequest", "flight-delay", "2", requests: 20, errors: 0, [20, 0, 0, 0])));
+        await bus.Harness.Bus.Publish(Report("FeatureBuilder", Route(RolloutRequestMetricsConsumer.ScoringRoute, "flight-delay", "2", requests: 40, errors: 40, [40, 0, 0, 0])));
+        await bus.Harness.Bus.Publish(Report("Inference", Route(RolloutRequestMetricsConsumer.ScoringRoute, "flight-delay", "2", requests: 20, errors: 0, [20, 0, 0, 0])));
         await bus.ConsumedAsync<RequestMetricsReported>(3);
 
         var champion = system.Evidence.Of(id, "1");
