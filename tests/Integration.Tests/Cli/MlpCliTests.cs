@@ -1,0 +1,164 @@
+using System.Text.Json;
+using Integration.Tests.Online;
+
+namespace Integration.Tests.Cli;
+
+/// <summary>
+/// <c>mlp</c>, the command line, against the embedded host: the models, predictions from arguments and from a file, the
+/// platform's problem details as errors naming the fields, where the URL and key come from, and its own help and usage.
+/// </summary>
+public sealed class MlpCliTests(MlpHost platform) : IClassFixture<MlpHost>
+{
+    private static readonly string[] Record = ["date=2001-02-03T07:45:00", "origin=ORD", "destination=LAX", "distance=1744"];
+
+    [Fact]
+    public async Task Models_list_shows_the_served_model_in_a_table_and_as_the_API_s_JSON()
+    {
+        var table = await platform.RunAsync("models", "list");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        var row = Assert.Single(table.Output.Split('\n'), line => line.Contains(TestModel.Name, StringComparison.Ordinal));
+        Assert.Contains("binary", row, StringComparison.Ordinal);
+        Assert.Contains("origin, destination, distance, date", row, StringComparison.Ordinal);
+
+        var json = await platform.RunAsync("models", "list", "--output", "json");
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var model = Assert.Single(JsonDocument.Parse(json.Output).RootElement.EnumerateArray());
+        Assert.Equal(TestModel.Name, model.GetProperty("name").GetString());
+        Assert.Equal(TestModel.Version, model.GetProperty("version").GetString());
+    }
+
+    [Fact]
+    public async Task Models_show_lists_every_field_with_its_kind_and_values()
+    {
+        var run = await platform.RunAsync("models", "show", TestModel.Name);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("on-time, late", run.Output, StringComparison.Ordinal);
+        var distance = Assert.Single(run.Output.Split('\n'), line => line.Contains("│ distance", StringComparison.Ordinal));
+        Assert.Contains("numeric", distance, StringComparison.Ordinal);
+        Assert.Contains(" to ", distance, StringComparison.Ordinal);
+        var origin = Assert.Single(run.Output.Split('\n'), line => line.Contains("│ origin", StringComparison.Ordinal));
+        Assert.Contains("categorical", origin, StringComparison.Ordinal);
+        Assert.Contains("ORD", origin, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Predict_scores_a_record_given_as_arguments_and_the_prediction_is_logged()
+    {
+        var table = await platform.RunAsync(["predict", TestModel.Name, .. Record]);
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Matches(@"Label\s+(on-time|late)", table.Output);
+        Assert.Matches(@"Probability\s+0\.\d+", table.Output);
+
+        var json = await platform.RunAsync(["predict", TestModel.Name, .. Record, "-o", "json"]);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var answer = JsonDocument.Parse(json.Output).RootElement;
+        var id = answer.GetProperty("predictionId").GetString();
+        Assert.Equal(TestModel.Version, answer.GetProperty("version").GetString());
+        // The distance went as a number and the rest as text: the platform logged the record as it was sent.
+        var logged = await Poll.GetJsonAsync(platform.Host.Client, $"/api/v1/predictions/{id}", _ => true, Deadlines.DistributedState, platform.Host.Failure);
+        Assert.Equal(1744, logged.GetProperty("input").GetProperty("distance").GetDouble());
+        Assert.Equal("ORD", logged.GetProperty("input").GetProperty("origin").GetString());
+    }
+
+    [Fact]
+    public async Task Predict_reads_records_from_a_file_and_shows_each_record_s_prediction_or_its_errors()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"mlp-records-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """
+            [
+              { "date": "2001-02-03T07:45:00", "origin": "ORD", "destination": "LAX", "distance": 1744 },
+              { "date": "2001-02-03T07:45:00", "origin": "ORD", "destination": "LAX", "distance": "far" }
+            ]
+            """);
+        try
+        {
+            var run = await platform.RunAsync("predict", TestModel.Name, "--file", file);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains("1 predicted, 1 invalid", run.Output, StringComparison.Ordinal);
+            var invalid = Assert.Single(run.Output.Split('\n'), line => line.Contains("distance:", StringComparison.Ordinal));
+            Assert.StartsWith("│ 1 ", invalid, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_record_exits_with_1_and_the_problem_names_each_field()
+    {
+        var run = await platform.RunAsync("predict", TestModel.Name, "date=2001-02-30T07:45:00", "origin=ORD", "destination=LAX", "distance=far");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Empty(run.Output);
+        Assert.Contains("400 Bad Request", run.Error, StringComparison.Ordinal);
+        Assert.Contains("distance: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains("date: ", run.Error, StringComparison.Ordinal);
+
+        var unknown = await platform.RunAsync(["predict", "no-such-model", .. Record]);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("404 Not Found", unknown.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_URL_and_key_come_from_the_options_the_environment_or_the_config_file()
+    {
+        var url = platform.Host.BaseAddress.ToString();
+
+        // No key anywhere: the platform's 401, with where a key can be given.
+        var anonymous = await MlpHost.RunAsync(new Dictionary<string, string> { ["MLP_URL"] = url }, "models", "list");
+        Assert.Equal(1, anonymous.ExitCode);
+        Assert.Contains("401", anonymous.Error, StringComparison.Ordinal);
+        Assert.Contains("--key, MLP_KEY", anonymous.Error, StringComparison.Ordinal);
+
+        // The options, with nothing in the environment.
+        Assert.Equal(0, (await MlpHost.RunAsync(new Dictionary<string, string>(), "models", "list", "--url", url, "--key", TestKeys.Admin)).ExitCode);
+
+        // The config file named by MLP_CONFIG; an option wins over it.
+        var config = Path.Combine(Path.GetTempPath(), $"mlp-config-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { url, key = TestKeys.Admin }));
+        try
+        {
+            var fromFile = await MlpHost.RunAsync(new Dictionary<string, string> { ["MLP_CONFIG"] = config }, "models", "list");
+            Assert.True(fromFile.ExitCode == 0, fromFile.ToString());
+            var wrongKey = await MlpHost.RunAsync(new Dictionary<string, string> { ["MLP_CONFIG"] = config }, "models", "list", "--key", "mlp_000000000000_wrong");
+            Assert.Equal(1, wrongKey.ExitCode);
+            Assert.Contains("401", wrongKey.Error, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(config, "{ not json");
+            var broken = await MlpHost.RunAsync(new Dictionary<string, string> { ["MLP_CONFIG"] = config }, "models", "list");
+            Assert.Equal(1, broken.ExitCode);
+            Assert.Contains($"The config file {config} is not JSON", broken.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+
+        // Nothing listens there: said so, not a stack trace.
+        var unreachable = await MlpHost.RunAsync(new Dictionary<string, string>(), "models", "list", "--url", $"http://127.0.0.1:{ServiceProcess.FreeTcpPort()}");
+        Assert.Equal(1, unreachable.ExitCode);
+        Assert.Contains("Cannot reach the platform", unreachable.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_describes_every_command_and_a_wrong_command_line_shows_the_usage()
+    {
+        var help = await MlpHost.RunAsync(new Dictionary<string, string>(), "--help");
+        Assert.Equal(0, help.ExitCode);
+        foreach (var text in new[] { "models", "predict", "--url", "--key", "--output" })
+            Assert.Contains(text, help.Output, StringComparison.Ordinal);
+        var predictHelp = await MlpHost.RunAsync(new Dictionary<string, string>(), "predict", "--help");
+        Assert.Contains("FIELD=VALUE", predictHelp.Output, StringComparison.Ordinal);
+        Assert.Contains("--file", predictHelp.Output, StringComparison.Ordinal);
+
+        var unknown = await MlpHost.RunAsync(new Dictionary<string, string>(), "modles", "list");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("modles", unknown.Error, StringComparison.Ordinal);
+        var badOutput = await MlpHost.RunAsync(new Dictionary<string, string>(), "models", "list", "--output", "xml");
+        Assert.Equal(1, badOutput.ExitCode);
+        Assert.Contains("xml", badOutput.Error, StringComparison.Ordinal);
+    }
+}
