@@ -61,7 +61,9 @@ start() {
 
 echo "starting the services"
 start retrainer Retrainer $((base_port + 5))
-start featurebuilder FeatureBuilder "$base_port"
+# Online predictions go from FeatureBuilder to both replicas' gRPC ports directly, round robin.
+start featurebuilder FeatureBuilder "$base_port" \
+  FeatureBuilder__InferenceAddress="static:///127.0.0.1:$((base_port + 10)),127.0.0.1:$((base_port + 11))"
 start inference-1 Inference $((base_port + 1)) Grpc__Url="http://127.0.0.1:$((base_port + 10))"
 start inference-2 Inference $((base_port + 2)) Grpc__Url="http://127.0.0.1:$((base_port + 11))"
 start feedbackcollector FeedbackCollector $((base_port + 3))

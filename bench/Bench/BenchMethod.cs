@@ -17,6 +17,8 @@ public static class BenchMethod
         then against the embedded default it starts as `scripts/run.sh` does (one process, the in-memory bus), each with a
         copy of the models, its own admin key and the predictions rate limit lifted. With `--gateway URL` the bench measures
         that platform only, and labels its rows embedded when the process listening on the gateway's port runs `Embedded.dll`.
+        Row (d) keeps its label across runs; since the gRPC hop its synchronous call from FeatureBuilder to Inference is gRPC,
+        and RabbitMQ carries the predictions' events.
 
         **Throughput (closed loop).** HTTP rows: `wrk` (Debian's package, `scripts/install-bench-tools.sh`), one thread, 1, 8
         and 32 connections in turn, each sending its next request when the previous answer has arrived; the bodies are 200

@@ -125,7 +125,7 @@ public static class BenchReport
     private static void AppendHops(StringBuilder text, IReadOnlyList<HopResult> hops)
     {
         text.AppendLine().AppendLine("## The synchronous hop to Inference").AppendLine();
-        text.AppendLine("From the bench's process to the distributed mode's two Inference replicas, one record's feature row per call: the MassTransit request/response over RabbitMQ that FeatureBuilder uses (`ScoreRequest`, as FeatureBuilder's broker user), and a direct gRPC call over HTTP/2 (`ModelInfer`, raw contents, alternating between the replicas). Closed loop; CPU per call of each process (the bench's own process, the caller, left out of the total).").AppendLine();
+        text.AppendLine("From the bench's process to the distributed mode's two Inference replicas, one record's feature row per call: the MassTransit request/response over RabbitMQ that FeatureBuilder uses for the event path (`ScoreRequest`, as FeatureBuilder's broker user; online predictions used it before the gRPC hop), and a direct gRPC call over HTTP/2 (`ModelInfer`, raw contents, alternating between the replicas). Closed loop; CPU per call of each process (the bench's own process, the caller, left out of the total).").AppendLine();
         var processes = hops.SelectMany(hop => hop.Costs.Select(cost => cost.Process)).Distinct().ToList();
         text.Append("| hop | callers | calls/s | p50 (ms) | p99 (ms) | CPU µs per call, total |");
         text.AppendLine(string.Concat(processes.Select(process => $" {process} |")));

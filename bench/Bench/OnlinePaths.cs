@@ -12,7 +12,7 @@ public static class OnlinePaths
     /// <summary>The tensor API through the distributed mode's gateway.</summary>
     public const string Tensor = "(c) tensor API via gateway";
 
-    /// <summary>The raw-record API through the distributed mode's gateway, FeatureBuilder, RabbitMQ and Inference.</summary>
+    /// <summary>The raw-record API through the distributed mode's gateway, FeatureBuilder and Inference (gRPC between them; the label is kept so runs compare), the events on RabbitMQ.</summary>
     public const string Raw = "(d) raw records via gateway + RabbitMQ";
 
     /// <summary>The tensor API of the embedded default.</summary>

@@ -1,3 +1,4 @@
+using FeatureBuilder.Online;
 using ServiceDefaults;
 
 namespace FeatureBuilder;
@@ -16,6 +17,14 @@ public sealed class FeatureBuilderOptions : IValidatedOptions
     /// stopped or overloaded scorer). Env: <c>FeatureBuilder__InferenceTimeout</c> (e.g. <c>00:00:05</c>).
     /// </summary>
     public TimeSpan InferenceTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The Inference replicas' gRPC port, for the direct hop of online predictions (<c>GrpcScoreRequests</c>):
+    /// <c>dns:///inference-grpc:8081</c> (every address the name resolves to, looked up again every 30 s: a Kubernetes
+    /// headless service) or <c>static:///host1:port1,host2:port2</c>; calls go round robin. Unset: every request goes
+    /// over the bus (and in the embedded host there is no hop at all). Env: <c>FeatureBuilder__InferenceAddress</c>.
+    /// </summary>
+    public string? InferenceAddress { get; set; }
 
     /// <summary>Seconds a client is asked to wait (Retry-After) after a 503. Env: <c>FeatureBuilder__RetryAfterSeconds</c>.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
@@ -51,6 +60,8 @@ public sealed class FeatureBuilderOptions : IValidatedOptions
             yield return "FeatureBuilder:MaxRecordsPerRequest must be positive.";
         if (InferenceTimeout <= TimeSpan.Zero)
             yield return "FeatureBuilder:InferenceTimeout must be positive.";
+        if (!string.IsNullOrWhiteSpace(InferenceAddress) && InferenceAddresses.Parse(InferenceAddress) is { Error: { } error })
+            yield return $"FeatureBuilder:InferenceAddress {error}";
         if (RetryAfterSeconds <= 0)
             yield return "FeatureBuilder:RetryAfterSeconds must be positive.";
         if (string.IsNullOrWhiteSpace(EntityKeyField))

@@ -6,6 +6,7 @@ using ServiceDefaults.Storage;
 using FeatureBuilder.Models;
 using FeatureBuilder.Online;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using BatchOptions = FeatureBuilder.Batches.BatchOptions;
 using ServiceDefaults;
 using ServiceDefaults.ServedModels;
@@ -36,9 +37,14 @@ public static class FeatureBuilderService
         builder.AddServedModels<ServedCards>();
         builder.Services.AddSingleton<FeatureBuilderMetrics>();
         builder.Services.AddSingleton<OnlinePredictor>();
-        // Inference in this process (the embedded host) scores without a hop; otherwise the bus takes the request to a replica.
+        // Inference in this process (the embedded host) scores without a hop; otherwise a replica does, over gRPC when
+        // FeatureBuilder:InferenceAddress is set (requests without a credential still over the bus), else over the bus.
+        builder.Services.AddSingleton<BusScoreRequests>();
         builder.Services.AddSingleton<IScoreRequests>(services =>
-            services.GetKeyedService<IScoreRequests>(IScoreRequests.InProcessKey) ?? ActivatorUtilities.CreateInstance<BusScoreRequests>(services));
+            services.GetKeyedService<IScoreRequests>(IScoreRequests.InProcessKey)
+            ?? (string.IsNullOrWhiteSpace(services.GetRequiredService<IOptions<FeatureBuilderOptions>>().Value.InferenceAddress)
+                ? services.GetRequiredService<BusScoreRequests>()
+                : ActivatorUtilities.CreateInstance<GrpcScoreRequests>(services)));
         builder.AddMessageConsumers(bus =>
         {
             bus.AddRequestClient<ScoreRequest>();

@@ -47,7 +47,8 @@ public sealed class IngestedPredictionRequestConsumer(
         // The request's own entity key and correlation id, not fields of the record, identify the prediction.
         records.Valid[0] = records.Valid[0] with { EntityKey = request.EntityKey ?? records.Valid[0].EntityKey, CorrelationId = request.CorrelationId };
 
-        var outcome = await predictor.ScoreAsync(card, records, PredictionSources.Event, receivedAt, context.CancellationToken);
+        // Another system's request on the broker carries no credential: it is scored over the bus (or in process).
+        var outcome = await predictor.ScoreAsync(card, records, PredictionSources.Event, receivedAt, credential: null, context.CancellationToken);
         if (outcome.Scored is not { } scored)
             throw new InvalidOperationException(outcome.Unavailable);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ServiceDefaults.Scoring;
 using Contracts.Predictions;
 using FeatureBuilder.Models;
 using FeatureBuilder.Online;
@@ -80,7 +81,7 @@ public static class PredictEndpoints
             if (records.Valid.Length == 0)
                 return OnlineProblems.Invalid(records.Errors, isArray);
 
-            var outcome = await predictor.ScoreAsync(card, records, PredictionSources.Online, receivedAt, cancellationToken);
+            var outcome = await predictor.ScoreAsync(card, records, PredictionSources.Online, receivedAt, CallerCredential.Of(request), cancellationToken);
             if (outcome.Scored is not { } scored)
                 return OnlineProblems.Unavailable("Inference is unavailable", outcome.Unavailable!, settings, request.HttpContext);
 

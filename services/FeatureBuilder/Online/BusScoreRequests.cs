@@ -7,14 +7,16 @@ namespace FeatureBuilder.Online;
 
 /// <summary>
 /// Sends a <see cref="ScoreRequest"/> to the Inference replicas over the bus (request/response; one replica answers) and
-/// waits up to <c>FeatureBuilder:InferenceTimeout</c>: the hop of the distributed mode.
+/// waits up to <c>FeatureBuilder:InferenceTimeout</c>: the hop of the distributed mode for the event path's requests
+/// (other systems', with no credential to forward), and for every request when <c>FeatureBuilder:InferenceAddress</c> is
+/// not set. The broker is the trust boundary here: only the platform's services may publish a <see cref="ScoreRequest"/>.
 /// </summary>
 public sealed class BusScoreRequests(IClientFactory clients, IOptions<FeatureBuilderOptions> options) : IScoreRequests
 {
     private readonly TimeSpan _timeout = options.Value.InferenceTimeout;
 
     /// <inheritdoc />
-    public async Task<ScoreOutcome> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken)
+    public async Task<ScoreOutcome> ScoreAsync(ScoreRequest request, CallerCredential? credential, CancellationToken cancellationToken)
     {
         try
         {

@@ -34,17 +34,20 @@ public sealed class OnlinePredictor
     /// <param name="records">The featurized records.</param>
     /// <param name="source">Where they came from: <see cref="PredictionSources.Online"/> or <see cref="PredictionSources.Event"/>.</param>
     /// <param name="receivedAt">When the platform received them.</param>
+    /// <param name="credential">The credential the records' online request came with (forwarded on the direct hop); null for the event path.</param>
     /// <param name="cancellationToken">Stops waiting (the records are still scored with their batch).</param>
-    public Task<ScoreOutcome> ScoreAsync(ServedCard card, FeaturizedRecords records, string source, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    public Task<ScoreOutcome> ScoreAsync(
+        ServedCard card, FeaturizedRecords records, string source, DateTimeOffset receivedAt, CallerCredential? credential, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(records);
-        return _batches.SubmitAsync((card.Card.Name, card.Card.Version, source), new OnlineRecords(card, records, source, receivedAt), cancellationToken);
+        return _batches.SubmitAsync((card.Card.Name, card.Card.Version, source), new OnlineRecords(card, records, source, receivedAt, credential), cancellationToken);
     }
 
     // One request to Inference with every record of the batch (each with its own request's time of arrival), and each
     // caller's share of the answer; a rejection, a timeout or an unreachable broker is every caller's answer. No caller's
-    // cancellation stops it: the others wait for the same answer.
+    // cancellation stops it: the others wait for the same answer. It goes with the first credential of its callers (each
+    // of them was checked for the predict scope already).
     private async Task<IReadOnlyList<ScoreOutcome>> ScoreBatchAsync(IReadOnlyList<OnlineRecords> batch)
     {
         var first = batch[0];
@@ -57,7 +60,8 @@ public sealed class OnlinePredictor
                 [.. batch.SelectMany(part => part.Records.Valid.Select(record => record with { ReceivedAt = part.ReceivedAt }))],
                 first.Source, first.ReceivedAt);
         _metrics.Batched(card.Card.Name, first.Source, batch.Count);
-        var outcome = await _inference.ScoreAsync(request, CancellationToken.None);
+        var credential = batch.Select(part => part.Credential).FirstOrDefault(given => given is not null);
+        var outcome = await _inference.ScoreAsync(request, credential, CancellationToken.None);
         if (outcome.Scored is not { } scored || batch.Count == 1)
             return [.. batch.Select(_ => outcome)];
 
@@ -80,4 +84,5 @@ public sealed class OnlinePredictor
 /// <param name="Records">The featurized records.</param>
 /// <param name="Source">Where they came from.</param>
 /// <param name="ReceivedAt">When the platform received them.</param>
-internal sealed record OnlineRecords(ServedCard Card, FeaturizedRecords Records, string Source, DateTimeOffset ReceivedAt);
+/// <param name="Credential">The credential their online request came with, or null.</param>
+internal sealed record OnlineRecords(ServedCard Card, FeaturizedRecords Records, string Source, DateTimeOffset ReceivedAt, CallerCredential? Credential);

@@ -1,4 +1,5 @@
 using Inference.OpenInference;
+using Inference.Runtime;
 using ServiceDefaults.Grpc;
 
 namespace Inference.Endpoints;
@@ -10,10 +11,11 @@ namespace Inference.Endpoints;
 /// </summary>
 public static class OpenInferenceGrpcEndpoints
 {
-    /// <summary>Maps the gRPC service.</summary>
+    /// <summary>Maps the gRPC services: the Open Inference Protocol and the scoring hop (<see cref="ScoringGrpcService"/>).</summary>
     public static IEndpointRouteBuilder MapOpenInferenceGrpc(this IEndpointRouteBuilder app)
     {
         app.MapGrpcService<OpenInferenceGrpcService>().Add(GrpcOperations.Apply);
+        app.MapGrpcService<ScoringGrpcService>().Add(GrpcOperations.Apply);
         return app;
     }
 }

@@ -99,8 +99,11 @@ public sealed class OnlineScoring(
     }
 
     /// <inheritdoc />
-    /// <remarks>In this process the caller's await also covers what follows the answer (a shadow rollout's scoring included).</remarks>
-    public async Task<ScoreOutcome> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken)
+    /// <remarks>
+    /// In this process the caller's await also covers what follows the answer (a shadow rollout's scoring included). The
+    /// credential is not needed: this process checked it already.
+    /// </remarks>
+    public async Task<ScoreOutcome> ScoreAsync(ScoreRequest request, CallerCredential? credential, CancellationToken cancellationToken)
     {
         ScoreOutcome? outcome = null;
         await ScoreRequestAsync(request, answer =>

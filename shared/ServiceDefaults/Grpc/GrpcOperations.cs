@@ -19,7 +19,13 @@ public static class GrpcOperations
     /// <summary>The Open Inference Protocol's gRPC service (<c>services/Inference/OpenInference/grpc_predict_v2.proto</c>).</summary>
     public const string InferenceService = "inference.GRPCInferenceService";
 
-    /// <summary>Every method with its scope (null: open to anyone) and rate limit kind, as the REST form of each has them.</summary>
+    /// <summary>The scoring hop FeatureBuilder calls (<c>shared/ServiceDefaults/Scoring/scoring.proto</c>); the gateway does not route it.</summary>
+    public const string ScoringService = "platform.scoring.v1.Scoring";
+
+    /// <summary>
+    /// Every method with its scope (null: open to anyone) and rate limit kind, as the REST form of each has them. The
+    /// scoring hop carries the credential of the online prediction it serves, which was counted against the rate limit there.
+    /// </summary>
     public static readonly IReadOnlyList<GrpcOperation> All =
     [
         new(InferenceService, "ServerLive", null, null),
@@ -28,6 +34,7 @@ public static class GrpcOperations
         new(InferenceService, "ServerMetadata", Scopes.Read, null),
         new(InferenceService, "ModelMetadata", Scopes.Read, null),
         new(InferenceService, "ModelInfer", Scopes.Predict, RateLimitKinds.Predictions),
+        new(ScoringService, "Score", Scopes.Predict, null),
     ];
 
     /// <summary>The operation a request path (<c>/package.Service/Method</c>) calls, or null when it is none of <see cref="All"/>.</summary>

@@ -32,6 +32,19 @@ public static class ModelVersionReporting
         context.Items[ItemKey] = version;
     }
 
+    /// <summary>The <see cref="HttpContext.Items"/> key of <see cref="CountedByEndpoint"/>.</summary>
+    public const string CountedItemKey = "platform.metrics.counted-by-endpoint";
+
+    /// <summary>
+    /// Records that the endpoint counts this request in the request metrics itself (Inference's scoring hop counts each
+    /// call once per model version that answered it), so the middleware leaves it out.
+    /// </summary>
+    public static void CountedByEndpoint(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[CountedItemKey] = true;
+    }
+
     /// <summary>The model an endpoint reported with <see cref="ReportModelVersion(HttpContext, string, string)"/>, if any.</summary>
     public static string? ReportedModel(this HttpContext context)
     {

@@ -7,7 +7,8 @@ namespace ServiceDefaults.Metrics;
 /// <summary>
 /// Records every request into the <see cref="RequestMetricsRecorder"/>: the service and route template of the
 /// matched endpoint (<see cref="EndpointAttribution"/>), the <c>model</c> route value, the model version the
-/// endpoint reported (<see cref="ModelVersionReporting"/>; a gRPC method reports the model too), the status (for a gRPC
+/// endpoint reported (<see cref="ModelVersionReporting"/>; a gRPC method reports the model too; an endpoint that counts
+/// itself says so and is left out), the status (for a gRPC
 /// call, the HTTP status its grpc-status stands for) and the duration. Probes and scrapes
 /// (<c>/health/*</c>, <c>/alive</c>, <c>/metrics</c>) are not requests anyone waits for and are skipped. It runs
 /// first in the pipeline, so the status it sees is the one the client got (after the problem-details handler).
@@ -41,9 +42,15 @@ public sealed class RequestMetricsMiddleware(RequestDelegate next, RequestMetric
         }
         finally
         {
-            var identity = attribution.Of(endpoint ?? context.GetEndpoint());
-            recorder.Record(identity.Service, identity.Route, model ?? context.ReportedModel(), context.ReportedModelVersion(), status, Stopwatch.GetElapsedTime(started));
+            if (!context.Items.ContainsKey(ModelVersionReporting.CountedItemKey))
+                Record(context, endpoint, model, status, started);
         }
+    }
+
+    private void Record(HttpContext context, Endpoint? endpoint, string? model, int status, long started)
+    {
+        var identity = attribution.Of(endpoint ?? context.GetEndpoint());
+        recorder.Record(identity.Service, identity.Route, model ?? context.ReportedModel(), context.ReportedModelVersion(), status, Stopwatch.GetElapsedTime(started));
     }
 
     private static bool IsSkipped(PathString path)

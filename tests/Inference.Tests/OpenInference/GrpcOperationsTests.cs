@@ -4,16 +4,19 @@ using ServiceDefaults.RateLimiting;
 
 namespace Inference.Tests.OpenInference;
 
-/// <summary>The one table of gRPC scopes and rate limits covers every method of the service the .proto declares, as the REST form has them.</summary>
+/// <summary>The one table of gRPC scopes and rate limits covers every method of the services the .protos declare, as the REST form has them.</summary>
 public sealed class GrpcOperationsTests
 {
     [Fact]
-    public void The_table_has_every_method_of_the_service_and_no_other()
+    public void The_table_has_every_method_of_the_services_and_no_other()
     {
-        var declared = GRPCInferenceService.Descriptor.Methods.Select(method => $"/{GRPCInferenceService.Descriptor.FullName}/{method.Name}").Order(StringComparer.Ordinal);
+        var declared = new[] { GRPCInferenceService.Descriptor, ServiceDefaults.Scoring.Grpc.Scoring.Descriptor }
+            .SelectMany(service => service.Methods.Select(method => $"/{service.FullName}/{method.Name}"))
+            .Order(StringComparer.Ordinal);
 
         Assert.Equal(declared, GrpcOperations.All.Select(operation => operation.Path).Order(StringComparer.Ordinal));
         Assert.Equal(GrpcOperations.InferenceService, GRPCInferenceService.Descriptor.FullName);
+        Assert.Equal(GrpcOperations.ScoringService, ServiceDefaults.Scoring.Grpc.Scoring.Descriptor.FullName);
     }
 
     [Fact]
@@ -27,6 +30,8 @@ public sealed class GrpcOperationsTests
         Assert.Equal(("read", null), table["ServerMetadata"]);
         Assert.Equal(("read", null), table["ModelMetadata"]);
         Assert.Equal(("predict", "predictions"), table["ModelInfer"]);
+        // The scoring hop serves an online prediction that was counted where it arrived.
+        Assert.Equal(("predict", null), table["Score"]);
     }
 
     [Fact]

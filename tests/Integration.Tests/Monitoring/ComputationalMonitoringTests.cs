@@ -125,7 +125,7 @@ public sealed class ComputationalMonitoringTests(SharedSystem system)
             Assert.Equal(row.Requests / (settled.To - settled.From).TotalSeconds, row.Rate, 6);
         }
 
-        // Without any Inference replica, predictions fail with 503 once FeatureBuilder stops waiting: server errors.
+        // Without any Inference replica, predictions fail with 503 (FeatureBuilder's gRPC calls find no replica): server errors.
         await Task.WhenAll(Replicas.Select(async replica => await system.Service(replica).DisposeAsync()));
         await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
             ExpectAsync(system.PostAsync($"/api/v1/models/{model}/predict", DistributedSystem.ExampleRecord), HttpStatusCode.ServiceUnavailable)));
@@ -134,11 +134,6 @@ public sealed class ComputationalMonitoringTests(SharedSystem system)
         var failing = Find(failingReport, "FeatureBuilder", model, Version);
         Assert.Equal(featureBuilder.Errors + 2, failing.Errors);
         Assert.Equal((double)failing.Errors / failing.Requests, failing.ErrorRate!.Value, 9);
-        // FeatureBuilder waited its whole InferenceTimeout (30 s) for each of the two: while they are more than 1% of the
-        // requests, p99 lies in their latency bucket or a later one, whose lower bound is at least 27.5 s (0.5·2^(63/4) ms).
-        // A busy machine can only make them slower.
-        if (failing.Requests < 200)
-            Assert.True(failing.P99 >= 27_500, $"p99 {failing.P99} ms of {failing.Requests} requests");
     }
 
     // The services' rows once they satisfy the condition (Monitor adds a report as it arrives, every interval).

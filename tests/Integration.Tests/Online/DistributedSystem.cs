@@ -89,10 +89,16 @@ public class DistributedSystem : IAsyncLifetime, IDisposable
             environment[key] = value;
 
         var retrainer = Start("Retrainer", "retrainer", environment);
-        var featureBuilder = Start("FeatureBuilder", "featurebuilder", environment);
-        // The replicas and the gateway also serve gRPC, each on a cleartext HTTP/2 port of its own.
-        var inference1 = Start("Inference", "inference-1", new Dictionary<string, string>(environment) { [ServiceProcess.GrpcUrlVariable] = ServiceProcess.FreeGrpcUrl() });
-        var inference2 = Start("Inference", "inference-2", new Dictionary<string, string>(environment) { [ServiceProcess.GrpcUrlVariable] = ServiceProcess.FreeGrpcUrl() });
+        // The replicas and the gateway also serve gRPC, each on a cleartext HTTP/2 port of its own; FeatureBuilder calls
+        // the replicas' directly for online predictions, round robin.
+        var grpc1 = new Uri(ServiceProcess.FreeGrpcUrl());
+        var grpc2 = new Uri(ServiceProcess.FreeGrpcUrl());
+        var featureBuilder = Start("FeatureBuilder", "featurebuilder", new Dictionary<string, string>(environment)
+        {
+            ["FeatureBuilder__InferenceAddress"] = $"static:///{grpc1.Authority},{grpc2.Authority}",
+        });
+        var inference1 = Start("Inference", "inference-1", new Dictionary<string, string>(environment) { [ServiceProcess.GrpcUrlVariable] = grpc1.ToString() });
+        var inference2 = Start("Inference", "inference-2", new Dictionary<string, string>(environment) { [ServiceProcess.GrpcUrlVariable] = grpc2.ToString() });
         var feedback = Start("FeedbackCollector", "feedbackcollector", environment);
         var monitor = Start("Monitor", "monitor", environment);
         var gateway = new Dictionary<string, string>(environment)

@@ -5,7 +5,10 @@ using System.Text.Json;
 
 namespace Integration.Tests.Online;
 
-/// <summary>When no Inference replica answers, a client gets 503 with Retry-After once FeatureBuilder's wait ends, never a hang.</summary>
+/// <summary>
+/// When no Inference replica answers, a client gets 503 with Retry-After, never a hang: over the bus once FeatureBuilder's
+/// wait ends, over gRPC as soon as no replica's port takes the call.
+/// </summary>
 public sealed class InferenceUnavailableTests(RabbitMqFixture broker) : IClassFixture<RabbitMqFixture>
 {
     [Fact]
@@ -36,5 +39,30 @@ public sealed class InferenceUnavailableTests(RabbitMqFixture broker) : IClassFi
         // the client was answered no sooner than that wait (a busy machine can only make it later, so there is no upper bound).
         Assert.Equal("Inference did not answer within 1 s.", problem.GetProperty("detail").GetString());
         Assert.True(elapsed >= TimeSpan.FromSeconds(1), $"Answered after {elapsed.TotalMilliseconds:0} ms, before the 1 s timeout.");
+    }
+
+    [Fact]
+    public async Task A_prediction_whose_Inference_replicas_do_not_listen_gets_503_at_once_over_gRPC()
+    {
+        await using var virtualHost = await broker.CreateVirtualHostAsync("no-inference-grpc");
+        var environment = new Dictionary<string, string>(virtualHost.ServiceEnvironment())
+        {
+            ["Registry__ModelsFolder"] = await TestModel.ModelsFolderAsync(),
+            ["FeatureBuilder__RetryAfterSeconds"] = "7",
+            // Two ports nothing listens on.
+            ["FeatureBuilder__InferenceAddress"] = $"static:///127.0.0.1:{ServiceProcess.FreeTcpPort()},127.0.0.1:{ServiceProcess.FreeTcpPort()}",
+        };
+        await using var retrainer = ServiceProcess.Start("Retrainer", environment);
+        await using var featureBuilder = ServiceProcess.Start("FeatureBuilder", environment);
+        await featureBuilder.WaitForStatusAsync($"/api/v1/models/{TestModel.Name}", HttpStatusCode.OK, Deadlines.ProcessStart);
+
+        using var response = await featureBuilder.Client.PostAsJsonAsync(
+            new Uri($"/api/v1/models/{TestModel.Name}/predict", UriKind.Relative), DistributedSystem.ExampleRecord);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("7", response.Headers.GetValues("Retry-After").Single());
+        var detail = JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString();
+        Assert.StartsWith("No Inference replica answered (Unavailable)", detail, StringComparison.Ordinal);
     }
 }

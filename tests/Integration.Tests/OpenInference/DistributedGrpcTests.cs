@@ -1,5 +1,8 @@
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using ServiceDefaults.Scoring;
+using ServiceDefaults.Scoring.Grpc;
 using Inference.OpenInference.Grpc;
 using Integration.Tests.Online;
 
@@ -161,6 +164,34 @@ public sealed class DistributedGrpcTests(SharedSystem system)
 
         var failure = await OpenInferenceGrpc.FailureOfAsync(call);
         Assert.Equal(StatusCode.Unimplemented, failure.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_scoring_hop_on_a_replica_needs_the_predict_scope_and_the_gateway_does_not_route_it()
+    {
+        var keys = await KeysAsync();
+        // One record's features of the test model, as FeatureBuilder sends them.
+        var call = new ScoreCall { ModelName = TestModel.Name, ModelVersion = TestModel.Version, Width = Width, Source = "online", ReceivedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
+        call.Features.AddRange(OpenInferenceGrpc.Features(1, Width));
+        call.Records.Add(new CallRecord());
+
+        using var replica = Grpc.Net.Client.GrpcChannel.ForAddress(AddressOf("inference-1"));
+        var scoring = new ServiceDefaults.Scoring.Grpc.Scoring.ScoringClient(replica);
+        Assert.Equal(StatusCode.Unauthenticated, (await OpenInferenceGrpc.FailureOfAsync(scoring.ScoreAsync(call, OpenInferenceGrpc.With(null)))).StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, (await OpenInferenceGrpc.FailureOfAsync(scoring.ScoreAsync(call, OpenInferenceGrpc.With(keys["read"])))).StatusCode);
+        var reply = await scoring.ScoreAsync(call, OpenInferenceGrpc.With(keys["predict"]));
+        Assert.Equal(TestModel.Version, reply.ModelVersion);
+        Assert.True(Guid.TryParse(Assert.Single(reply.Predictions).PredictionId, out _));
+
+        // A version this replica does not serve: UNAVAILABLE with the refusal's code in the trailer.
+        call.ModelVersion = "999";
+        var refused = await OpenInferenceGrpc.FailureOfAsync(scoring.ScoreAsync(call, OpenInferenceGrpc.With(keys["predict"])));
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        Assert.Equal("version_not_served", refused.Trailers.GetValue(ScoringMessages.RejectedCodeTrailer));
+
+        using var gateway = Grpc.Net.Client.GrpcChannel.ForAddress(AddressOf("gateway"));
+        var routed = await OpenInferenceGrpc.FailureOfAsync(new ServiceDefaults.Scoring.Grpc.Scoring.ScoringClient(gateway).ScoreAsync(call, OpenInferenceGrpc.With(TestKeys.Admin)));
+        Assert.Equal(StatusCode.Unimplemented, routed.StatusCode);
     }
 
     private static string Describe(ModelInferResponse.Types.InferOutputTensor output) => $"{output.Name} {output.Datatype} [{string.Join(", ", output.Shape)}]";
