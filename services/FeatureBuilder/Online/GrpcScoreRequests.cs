@@ -12,7 +12,8 @@ namespace FeatureBuilder.Online;
 /// <summary>
 /// The direct hop to the Inference replicas: <c>platform.scoring.v1.Scoring/Score</c> over HTTP/2 to
 /// <c>FeatureBuilder:InferenceAddress</c>, round robin over every replica the address names (a replica that does not
-/// answer is left out until it does), with the caller's credential, waiting up to <c>FeatureBuilder:InferenceTimeout</c>.
+/// answer is left out until it does; a call a replica cannot take is tried on the next, three attempts in all), with the
+/// caller's credential, waiting up to <c>FeatureBuilder:InferenceTimeout</c>.
 /// The event path's requests (another system's, from the broker, with no credential to forward) go over the bus
 /// (<see cref="BusScoreRequests"/>).
 /// </summary>
@@ -39,7 +40,28 @@ public sealed class GrpcScoreRequests : IScoreRequests, IDisposable
         _channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions
         {
             Credentials = ChannelCredentials.Insecure,
-            ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } },
+            // UNAVAILABLE is a replica that cannot take the call (not listening, just started and without the API keys or
+            // the model yet): the next attempt goes to the next replica. Inference refuses before it scores, so nothing is
+            // scored twice; the deadline covers every attempt.
+            ServiceConfig = new ServiceConfig
+            {
+                LoadBalancingConfigs = { new RoundRobinConfig() },
+                MethodConfigs =
+                {
+                    new MethodConfig
+                    {
+                        Names = { MethodName.Default },
+                        RetryPolicy = new RetryPolicy
+                        {
+                            MaxAttempts = 3,
+                            InitialBackoff = TimeSpan.FromMilliseconds(20),
+                            MaxBackoff = TimeSpan.FromMilliseconds(200),
+                            BackoffMultiplier = 2,
+                            RetryableStatusCodes = { StatusCode.Unavailable },
+                        },
+                    },
+                },
+            },
             ServiceProvider = _resolvers,
         });
         _client = new ServiceDefaults.Scoring.Grpc.Scoring.ScoringClient(_channel);

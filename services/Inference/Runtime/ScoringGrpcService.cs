@@ -1,3 +1,4 @@
+using Contracts.Predictions;
 using Grpc.Core;
 using ServiceDefaults.Metrics;
 using ServiceDefaults.Scoring;
@@ -7,8 +8,8 @@ namespace Inference.Runtime;
 
 /// <summary>
 /// The scoring hop over gRPC (<c>platform.scoring.v1.Scoring/Score</c>): FeatureBuilder's <see cref="ScoreCall"/>, scored by
-/// <see cref="OnlineScoring"/> as the bus's <c>ScoreRequest</c> is. A refusal is UNAVAILABLE with the reason as detail and
-/// the code in the <see cref="ScoringMessages.RejectedCodeTrailer"/> trailer. The call needs the <c>predict</c> scope (the
+/// <see cref="OnlineScoring"/> as the bus's <c>ScoreRequest</c> is. A refusal is UNAVAILABLE (INVALID_ARGUMENT for a wrong
+/// shape) with the reason as detail and the code in the <see cref="ScoringMessages.RejectedCodeTrailer"/> trailer. The call needs the <c>predict</c> scope (the
 /// credential of the online request it serves; <c>GrpcOperations</c>); <see cref="OnlineScoring"/> counts it in the
 /// request metrics once per version that answered, so the middleware leaves it out.
 /// </summary>
@@ -30,9 +31,11 @@ public sealed class ScoringGrpcService(OnlineScoring scoring) : ServiceDefaults.
         }, CancellationToken.None);
         if (answer!.Scored is { } response)
             return ScoringMessages.ToReply(response);
+        // Another replica may serve the model or version (FeatureBuilder retries UNAVAILABLE there); a wrong shape is wrong everywhere.
         var rejected = answer.Rejected!;
+        var status = rejected.Code == ScoreRejectedCodes.InvalidShape ? StatusCode.InvalidArgument : StatusCode.Unavailable;
         throw new RpcException(
-            new Status(StatusCode.Unavailable, rejected.Reason),
+            new Status(status, rejected.Reason),
             new Metadata { { ScoringMessages.RejectedCodeTrailer, rejected.Code } });
     }
 }
