@@ -62,6 +62,7 @@ public static class BenchReport
     private static void AppendTargets(StringBuilder text, IReadOnlyList<OnlineResult> results, EventPathResult? eventPath)
     {
         text.AppendLine().AppendLine("## Targets").AppendLine();
+        text.AppendLine("Why those not met are not, from the costs below: [architecture.md](architecture.md#the-performance-targets-met-or-why-not).").AppendLine();
         foreach (var size in results.Select(result => result.BatchSize).Distinct())
         {
             if (Find(results, OnlinePaths.Naive, size) is not { } naive)
