@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Integration.Tests.Online;
+using Integration.Tests.Registry;
 
 namespace Integration.Tests.Cli;
 
@@ -22,7 +23,8 @@ public sealed class MlpCliTests(MlpHost platform) : IClassFixture<MlpHost>
 
         var json = await platform.RunAsync("models", "list", "--output", "json");
         Assert.True(json.ExitCode == 0, json.ToString());
-        var model = Assert.Single(JsonDocument.Parse(json.Output).RootElement.EnumerateArray());
+        // Other tests of the class register models of their own: the test model is one of the list.
+        var model = Assert.Single(JsonDocument.Parse(json.Output).RootElement.EnumerateArray(), entry => entry.GetProperty("name").GetString() == TestModel.Name);
         Assert.Equal(TestModel.Name, model.GetProperty("name").GetString());
         Assert.Equal(TestModel.Version, model.GetProperty("version").GetString());
     }
@@ -141,6 +143,59 @@ public sealed class MlpCliTests(MlpHost platform) : IClassFixture<MlpHost>
         var unreachable = await MlpHost.RunAsync(new Dictionary<string, string>(), "models", "list", "--url", $"http://127.0.0.1:{ServiceProcess.FreeTcpPort()}");
         Assert.Equal(1, unreachable.ExitCode);
         Assert.Contains("Cannot reach the platform", unreachable.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_version_is_registered_downloaded_and_made_champion_from_the_command_line()
+    {
+        // The test model under a name of this test's own, as files on disk.
+        var uploads = new RegistryUploads(await TestModel.ModelsFolderAsync(), RegistryUploads.NewModelName("cli"));
+        var folder = Path.Combine(Path.GetTempPath(), $"mlp-registry-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var onnx = Path.Combine(folder, "model.onnx");
+            await File.WriteAllBytesAsync(onnx, uploads.Onnx);
+            foreach (var version in new[] { "1", "2" })
+                await File.WriteAllTextAsync(Path.Combine(folder, $"card-{version}.json"), uploads.Card(version));
+
+            var first = await platform.RunAsync("models", "register", uploads.Model, "--card", Path.Combine(folder, "card-1.json"), "--onnx", onnx);
+            Assert.True(first.ExitCode == 0, first.ToString());
+            Assert.Matches(@"Serving\s+yes", first.Output);
+            var second = await platform.RunAsync("models", "register", uploads.Model, "--card", Path.Combine(folder, "card-2.json"), "--onnx", onnx, "-o", "json");
+            Assert.True(second.ExitCode == 0, second.ToString());
+            var created = JsonDocument.Parse(second.Output).RootElement;
+            Assert.Equal(("2", false), (created.GetProperty("version").GetString(), created.GetProperty("serving").GetBoolean()));
+
+            // The card names another model: refused, the field named.
+            var refused = await platform.RunAsync("models", "register", "another-name", "--card", Path.Combine(folder, "card-1.json"), "--onnx", onnx);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("card.name", refused.Error, StringComparison.Ordinal);
+
+            // The exact bytes come back.
+            var saved = Path.Combine(folder, "downloaded.onnx");
+            var download = await platform.RunAsync("models", "download", uploads.Model, "--version", "2", "--to", saved);
+            Assert.True(download.ExitCode == 0, download.ToString());
+            Assert.Equal(uploads.Onnx, await File.ReadAllBytesAsync(saved));
+            var missing = await platform.RunAsync("models", "download", uploads.Model, "--version", "9", "--to", Path.Combine(folder, "nine.onnx"));
+            Assert.Equal(1, missing.ExitCode);
+            Assert.Contains("404", missing.Error, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(folder, "nine.onnx")));
+
+            // Moving the champion moves the traffic.
+            var moved = await platform.RunAsync("models", "aliases", "set", uploads.Model, "champion", "2");
+            Assert.True(moved.ExitCode == 0, moved.ToString());
+            Assert.Contains("champion: version 1 → 2", moved.Output, StringComparison.Ordinal);
+            await Poll.UntilAsync(async () =>
+            {
+                var show = await platform.RunAsync("models", "show", uploads.Model, "-o", "json");
+                return show.ExitCode == 0 && JsonDocument.Parse(show.Output).RootElement.GetProperty("version").GetString() == "2";
+            }, Deadlines.DistributedState, "the model to serve version 2", platform.Host.Failure);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

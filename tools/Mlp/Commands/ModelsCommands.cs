@@ -12,7 +12,7 @@ public static class ModelsCommands
     public static Command Create(SharedOptions shared)
     {
         ArgumentNullException.ThrowIfNull(shared);
-        var models = new Command("models", "The served models: list them, show one's fields.");
+        var models = new Command("models", "The models: list the served ones, show one's fields, register, download and move aliases.");
 
         var list = new Command("list", "Lists the served models: version, task and the fields of a record.");
         list.SetAction(shared.Run(async (run, cancellationToken) =>
@@ -66,6 +66,7 @@ public static class ModelsCommands
             return 0;
         }));
         models.Subcommands.Add(show);
+        RegistryCommands.AddTo(models, shared);
         return models;
     }
 

@@ -35,23 +35,59 @@ public sealed class PlatformClient : IDisposable
     public Task<JsonElement> PostJsonAsync(string path, string json, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, new StringContent(json, Encoding.UTF8, "application/json"), cancellationToken);
 
+    /// <summary><c>PUT <paramref name="path"/></c> with <paramref name="json"/> as the body: the JSON answer.</summary>
+    public Task<JsonElement> PutJsonAsync(string path, string json, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, path, new StringContent(json, Encoding.UTF8, "application/json"), cancellationToken);
+
+    /// <summary><c>POST <paramref name="path"/></c> with a multipart body (files): the JSON answer.</summary>
+    public Task<JsonElement> PostMultipartAsync(string path, MultipartFormDataContent content, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, content, cancellationToken);
+
+    /// <summary><c>GET <paramref name="path"/></c> into <paramref name="file"/> (written whole, or not at all): the bytes written.</summary>
+    public async Task<long> DownloadAsync(string path, string file, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw ApiProblem.Of(HttpMethod.Get, path, response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        // Written beside the target first, so that an interrupted download leaves no half file under the name asked for.
+        var partial = file + ".partial";
+        try
+        {
+            await using (var target = File.Create(partial))
+                await response.Content.CopyToAsync(target, cancellationToken);
+            File.Move(partial, file, overwrite: true);
+            return new FileInfo(file).Length;
+        }
+        catch (IOException exception)
+        {
+            throw new MlpException($"Cannot write {file}: {exception.Message}", exception);
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
-        HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, cancellationToken);
+            return await _http.SendAsync(request, completion, cancellationToken);
         }
         catch (HttpRequestException exception)
         {
             throw new MlpException($"Cannot reach the platform at {Url}: {exception.Message} (is it running? --url, MLP_URL or the config file say where)", exception);
         }
+    }
 
-        using (response)
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
+        using (var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken))
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
