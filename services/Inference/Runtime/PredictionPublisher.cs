@@ -65,7 +65,9 @@ public sealed partial class PredictionPublisher(IBus bus, IOptions<InferenceOpti
                 {
                     await bus.Publish(new PredictionsMade(message.Events), CancellationToken.None);
                 }
-                catch (Exception exception) when (exception is MassTransitException or InvalidOperationException or TimeoutException)
+#pragma warning disable CA1031 // Any failure of one message is logged: an exception let through would end the loop, and every later event would be lost unseen.
+                catch (Exception exception)
+#pragma warning restore CA1031
                 {
                     LogPublishFailed(exception, message.Events.Count);
                 }

@@ -75,6 +75,24 @@ public sealed class PredictionPublisherTests
         Assert.Equal(requests.Skip(1), span.Links.Select(link => link.Context));
     }
 
+    [Fact]
+    public async Task A_message_that_fails_to_publish_is_logged_and_the_later_ones_still_go_out()
+    {
+        // The broker's client refusing one message with an exception of any kind (here what a serializer would throw).
+        await using var bus = await HarnessBus.StartAsync(publish => publish.UseExecute(context =>
+        {
+            if (context is PublishContext<PredictionsMade> made && made.Message.Predictions[0].EntityKey!.StartsWith("refused", StringComparison.Ordinal))
+                throw new ArgumentException("a value the serializer cannot write");
+        }));
+        // A full message alone, then two more requests.
+        await bus.Publisher.EnqueueAsync(Events("refused", PredictionPublisher.MaxEventsPerMessage), CancellationToken.None);
+        await bus.Publisher.EnqueueAsync(Events("after", 2), CancellationToken.None);
+        await bus.Publisher.EnqueueAsync(Events("later", 1), CancellationToken.None);
+
+        var message = Assert.Single(await bus.PublishQueuedAsync());
+        Assert.Equal(["after0", "after1", "later0"], message.Predictions.Select(prediction => prediction.EntityKey));
+    }
+
     private static PredictionMade[] Events(string request, int count) =>
         [.. Enumerable.Range(0, count).Select(i => new PredictionMade(
             Guid.NewGuid(), "m", "1", $"{request}{i}", null, PredictionSources.Tensor, null, [0f], null, 0.5f, null, Now, Now, null))];
@@ -95,9 +113,16 @@ public sealed class PredictionPublisherTests
 
         public PredictionPublisher Publisher { get; }
 
-        public static async Task<HarnessBus> StartAsync()
+        public static async Task<HarnessBus> StartAsync(Action<IPublishPipeConfigurator>? publish = null)
         {
-            var services = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(validateScopes: true);
+            var services = new ServiceCollection()
+                .AddMassTransitTestHarness(configure => configure.UsingInMemory((context, bus) =>
+                {
+                    if (publish is not null)
+                        bus.ConfigurePublish(publish);
+                    bus.ConfigureEndpoints(context);
+                }))
+                .BuildServiceProvider(validateScopes: true);
             var harness = services.GetRequiredService<ITestHarness>();
             harness.TestTimeout = TimeSpan.FromMinutes(2);
             await harness.Start();
