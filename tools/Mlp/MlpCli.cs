@@ -25,6 +25,7 @@ public static class MlpCli
         shared.AddTo(root);
         root.Subcommands.Add(ModelsCommands.Create(shared));
         root.Subcommands.Add(PredictCommand.Create(shared));
+        root.Subcommands.Add(BatchCommands.Create(shared));
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 }

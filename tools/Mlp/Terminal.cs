@@ -18,6 +18,7 @@ public sealed class Terminal
     {
         _output = output;
         Json = json;
+        Interactive = interactive;
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
@@ -29,6 +30,9 @@ public sealed class Terminal
         if (!interactive)
             Console.Profile.Width = 240;
     }
+
+    /// <summary>Whether the output is a terminal (progress bars are drawn only there).</summary>
+    public bool Interactive { get; }
 
     /// <summary>Whether the result is to be JSON.</summary>
     public bool Json { get; }

@@ -199,11 +199,54 @@ public sealed class MlpCliTests(MlpHost platform) : IClassFixture<MlpHost>
     }
 
     [Fact]
+    public async Task A_batch_is_submitted_followed_to_its_end_its_results_saved_listed_and_cancelled()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"mlp-batch-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            // 40 valid flights and one whose distance is not a number.
+            var input = Path.Combine(folder, "flights.csv");
+            var lines = Enumerable.Range(0, 40).Select(i => $"2001-02-{i % 28 + 1:00}T0{i % 9}:15:00,ORD,LAX,{300 + (10 * i)}").Append("2001-02-03T07:45:00,ORD,LAX,far");
+            await File.WriteAllLinesAsync(input, ["date,origin,destination,distance", .. lines]);
+            var results = Path.Combine(folder, "results.csv");
+
+            var submitted = await platform.RunAsync("batch", "submit", TestModel.Name, input, "--wait", "--results", results);
+
+            Assert.True(submitted.ExitCode == 0, submitted.ToString());
+            Assert.Matches(@"State\s+completed", submitted.Output);
+            Assert.Contains("40 scored, 1 invalid", submitted.Output, StringComparison.Ordinal);
+            var saved = await File.ReadAllLinesAsync(results);
+            Assert.Equal("row,entityKey,label,probability,value", saved[0]);
+            Assert.Equal(40, saved.Length - 1);
+            var id = System.Text.RegularExpressions.Regex.Match(submitted.Output, @"Batch\s+(\S+)").Groups[1].Value;
+
+            var listed = await platform.RunAsync("batch", "list", TestModel.Name, "-o", "json");
+            Assert.Contains(JsonDocument.Parse(listed.Output).RootElement.GetProperty("batches").EnumerateArray(), batch => batch.GetProperty("id").GetString() == id);
+            var status = await platform.RunAsync("batch", "status", TestModel.Name, id, "-o", "json");
+            Assert.Equal("completed", JsonDocument.Parse(status.Output).RootElement.GetProperty("state").GetString());
+
+            Assert.Equal(0, (await platform.RunAsync("batch", "cancel", TestModel.Name, id)).ExitCode);
+            var gone = await platform.RunAsync("batch", "status", TestModel.Name, id);
+            Assert.Equal(1, gone.ExitCode);
+            Assert.Contains("404", gone.Error, StringComparison.Ordinal);
+
+            // --results without --wait, and a file that is no records format, are refused before anything is sent.
+            Assert.Contains("--results needs --wait", (await platform.RunAsync("batch", "submit", TestModel.Name, input, "--results", results)).Error, StringComparison.Ordinal);
+            Assert.Contains("must be a .csv, .jsonl or .parquet file", (await platform.RunAsync("batch", "submit", TestModel.Name, Path.Combine(folder, "flights.txt"))).Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Help_describes_every_command_and_a_wrong_command_line_shows_the_usage()
     {
         var help = await MlpHost.RunAsync(new Dictionary<string, string>(), "--help");
         Assert.Equal(0, help.ExitCode);
-        foreach (var text in new[] { "models", "predict", "--url", "--key", "--output" })
+        foreach (var text in new[] { "models", "predict", "batch", "--url", "--key", "--output" })
             Assert.Contains(text, help.Output, StringComparison.Ordinal);
         var predictHelp = await MlpHost.RunAsync(new Dictionary<string, string>(), "predict", "--help");
         Assert.Contains("FIELD=VALUE", predictHelp.Output, StringComparison.Ordinal);

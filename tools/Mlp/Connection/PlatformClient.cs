@@ -39,6 +39,27 @@ public sealed class PlatformClient : IDisposable
     public Task<JsonElement> PutJsonAsync(string path, string json, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Put, path, new StringContent(json, Encoding.UTF8, "application/json"), cancellationToken);
 
+    /// <summary><c>POST <paramref name="path"/></c> with <paramref name="file"/> as the body, streamed: the JSON answer.</summary>
+    public async Task<JsonElement> PostFileAsync(string path, string file, string mediaType, CancellationToken cancellationToken)
+    {
+        FileStream stream;
+        try
+        {
+            stream = File.OpenRead(file);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new MlpException($"Cannot read {file}: {exception.Message}", exception);
+        }
+
+        using var content = new StreamContent(stream);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return await SendAsync(HttpMethod.Post, path, content, cancellationToken);
+    }
+
+    /// <summary><c>DELETE <paramref name="path"/></c>.</summary>
+    public Task DeleteAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Delete, path, null, cancellationToken);
+
     /// <summary><c>POST <paramref name="path"/></c> with a multipart body (files): the JSON answer.</summary>
     public Task<JsonElement> PostMultipartAsync(string path, MultipartFormDataContent content, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, content, cancellationToken);
