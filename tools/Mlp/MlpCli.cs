@@ -26,6 +26,12 @@ public static class MlpCli
         root.Subcommands.Add(ModelsCommands.Create(shared));
         root.Subcommands.Add(PredictCommand.Create(shared));
         root.Subcommands.Add(BatchCommands.Create(shared));
+        root.Subcommands.Add(FeedbackCommands.Create(shared));
+        root.Subcommands.Add(RolloutsCommands.Create(shared));
+        root.Subcommands.Add(RetrainingsCommands.Create(shared));
+        root.Subcommands.Add(MonitorCommand.Create(shared));
+        root.Subcommands.Add(KeysCommands.Create(shared));
+        root.Subcommands.Add(CompletionCommand.Create());
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 }

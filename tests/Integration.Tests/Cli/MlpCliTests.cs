@@ -8,7 +8,8 @@ namespace Integration.Tests.Cli;
 /// <c>mlp</c>, the command line, against the embedded host: the models, predictions from arguments and from a file, the
 /// platform's problem details as errors naming the fields, where the URL and key come from, and its own help and usage.
 /// </summary>
-public sealed class MlpCliTests(MlpHost platform) : IClassFixture<MlpHost>
+[Collection(MlpHost.Collection)]
+public sealed class MlpCliTests(MlpHost platform)
 {
     private static readonly string[] Record = ["date=2001-02-03T07:45:00", "origin=ORD", "destination=LAX", "distance=1744"];
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Mlp.Connection;
 using Spectre.Console;
@@ -35,12 +34,17 @@ public static class RegistryCommands
         register.Options.Add(reference);
         register.SetAction(shared.Run(async (run, cancellationToken) =>
         {
-            using var content = new MultipartFormDataContent();
-            content.Add(FilePart(run.Parsed.GetValue(card)!, "application/json"), "card", "model-card.json");
-            content.Add(FilePart(run.Parsed.GetValue(onnx)!, "application/octet-stream"), "onnx", "model.onnx");
-            if (run.Parsed.GetValue(reference) is { } records)
-                content.Add(FilePart(records, ReferenceType(records)), "reference", Path.GetFileName(records));
-            var answer = await run.Client.PostMultipartAsync($"{VersionsPath(run.Parsed.GetValue(model)!)}", content, cancellationToken);
+            var answer = await run.Client.PostMultipartAsync($"{VersionsPath(run.Parsed.GetValue(model)!)}", () =>
+            {
+                var content = new MultipartFormDataContent
+                {
+                    { PlatformClient.FileContent(run.Parsed.GetValue(card)!, "application/json"), "card", "model-card.json" },
+                    { PlatformClient.FileContent(run.Parsed.GetValue(onnx)!, "application/octet-stream"), "onnx", "model.onnx" },
+                };
+                if (run.Parsed.GetValue(reference) is { } records)
+                    content.Add(PlatformClient.FileContent(records, ReferenceType(records)), "reference", Path.GetFileName(records));
+                return content;
+            }, cancellationToken);
             if (run.Terminal.Json)
             {
                 run.Terminal.WriteJson(answer);
@@ -112,23 +116,6 @@ public static class RegistryCommands
     private static string VersionsPath(string model) => $"/api/v1/models/{Uri.EscapeDataString(model)}/versions";
 
     // A file as a part of the upload; one that cannot be read is named in the error.
-    private static StreamContent FilePart(string file, string mediaType)
-    {
-        FileStream stream;
-        try
-        {
-            stream = File.OpenRead(file);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new MlpException($"Cannot read {file}: {exception.Message}", exception);
-        }
-
-        var part = new StreamContent(stream);
-        part.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
-        return part;
-    }
-
     private static string ReferenceType(string file) => Path.GetExtension(file).ToLowerInvariant() switch
     {
         ".csv" => "text/csv",

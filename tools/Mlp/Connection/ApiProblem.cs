@@ -11,14 +11,18 @@ namespace Mlp.Connection;
 /// </summary>
 public sealed partial class ApiProblem : MlpException
 {
-    private ApiProblem(HttpStatusCode status, string message)
+    private ApiProblem(HttpStatusCode status, string message, IReadOnlyDictionary<string, string> errors)
         : base(message)
     {
         Status = status;
+        Errors = errors;
     }
 
     /// <summary>The HTTP status of the answer.</summary>
     public HttpStatusCode Status { get; }
+
+    /// <summary>The problem's errors per field (the field's path, e.g. <c>outcomes[3].value</c>, and its messages joined), empty when it names none.</summary>
+    public IReadOnlyDictionary<string, string> Errors { get; }
 
     /// <summary>The problem of an answer that was not a success, from its body (problem details when it is JSON).</summary>
     public static ApiProblem Of(HttpMethod method, string path, HttpStatusCode status, string body)
@@ -26,6 +30,7 @@ public sealed partial class ApiProblem : MlpException
         ArgumentNullException.ThrowIfNull(method);
         var reason = Reason(status);
         var text = new StringBuilder($"{method} {path}: {(int)status} {reason}");
+        var fieldErrors = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -44,6 +49,7 @@ public sealed partial class ApiProblem : MlpException
                             ? string.Join("; ", field.Value.EnumerateArray().Select(message => message.ToString()))
                             : field.Value.ToString();
                         text.Append(Environment.NewLine).Append("  ").Append(field.Name).Append(": ").Append(messages);
+                        fieldErrors[field.Name] = messages;
                     }
                 }
             }
@@ -54,7 +60,7 @@ public sealed partial class ApiProblem : MlpException
                 text.Append(Environment.NewLine).Append("  ").Append(body.Trim());
         }
 
-        return new ApiProblem(status, text.ToString());
+        return new ApiProblem(status, text.ToString(), fieldErrors);
     }
 
     private static string? Text(JsonElement problem, string name) =>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -7,9 +8,15 @@ namespace Mlp.Connection;
 /// <summary>
 /// The platform's public API over HTTP with the key as a bearer token: JSON in, JSON out. An answer that is not a
 /// success becomes an <see cref="ApiProblem"/>; a platform that cannot be reached, an <see cref="MlpException"/> saying so.
+/// A <c>429</c> (a rate limit) is waited out as its <c>Retry-After</c> says and the call sent again, up to
+/// <see cref="MaxAttempts"/> times: the platform did nothing with the refused call.
 /// </summary>
 public sealed class PlatformClient : IDisposable
 {
+    /// <summary>How many times a call refused with 429 is sent in all.</summary>
+    public const int MaxAttempts = 6;
+
+    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(30);
     private readonly HttpClient _http;
 
     /// <summary>A client of the platform at <paramref name="settings"/>' URL; <paramref name="handler"/> replaces the network (tests).</summary>
@@ -29,18 +36,22 @@ public sealed class PlatformClient : IDisposable
 
     /// <summary><c>GET <paramref name="path"/></c>: the JSON answer.</summary>
     public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Get, path, null, cancellationToken);
+        SendAsync(HttpMethod.Get, path, () => null, cancellationToken);
 
     /// <summary><c>POST <paramref name="path"/></c> with <paramref name="json"/> as the body: the JSON answer.</summary>
     public Task<JsonElement> PostJsonAsync(string path, string json, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, path, new StringContent(json, Encoding.UTF8, "application/json"), cancellationToken);
+        SendAsync(HttpMethod.Post, path, () => new StringContent(json, Encoding.UTF8, "application/json"), cancellationToken);
 
     /// <summary><c>PUT <paramref name="path"/></c> with <paramref name="json"/> as the body: the JSON answer.</summary>
     public Task<JsonElement> PutJsonAsync(string path, string json, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Put, path, new StringContent(json, Encoding.UTF8, "application/json"), cancellationToken);
+        SendAsync(HttpMethod.Put, path, () => new StringContent(json, Encoding.UTF8, "application/json"), cancellationToken);
 
     /// <summary><c>POST <paramref name="path"/></c> with <paramref name="file"/> as the body, streamed: the JSON answer.</summary>
-    public async Task<JsonElement> PostFileAsync(string path, string file, string mediaType, CancellationToken cancellationToken)
+    public Task<JsonElement> PostFileAsync(string path, string file, string mediaType, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, () => FileContent(file, mediaType), cancellationToken);
+
+    /// <summary>A body (or a multipart part) streamed from <paramref name="file"/>; an <see cref="MlpException"/> when it cannot be read.</summary>
+    public static StreamContent FileContent(string file, string mediaType)
     {
         FileStream stream;
         try
@@ -52,16 +63,16 @@ public sealed class PlatformClient : IDisposable
             throw new MlpException($"Cannot read {file}: {exception.Message}", exception);
         }
 
-        using var content = new StreamContent(stream);
+        var content = new StreamContent(stream);
         content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
-        return await SendAsync(HttpMethod.Post, path, content, cancellationToken);
+        return content;
     }
 
-    /// <summary><c>DELETE <paramref name="path"/></c>.</summary>
-    public Task DeleteAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Delete, path, null, cancellationToken);
+    /// <summary><c>DELETE <paramref name="path"/></c>: the JSON answer, if any.</summary>
+    public Task<JsonElement> DeleteAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Delete, path, () => null, cancellationToken);
 
-    /// <summary><c>POST <paramref name="path"/></c> with a multipart body (files): the JSON answer.</summary>
-    public Task<JsonElement> PostMultipartAsync(string path, MultipartFormDataContent content, CancellationToken cancellationToken) =>
+    /// <summary><c>POST <paramref name="path"/></c> with a multipart body (files), made by <paramref name="content"/> for each attempt: the JSON answer.</summary>
+    public Task<JsonElement> PostMultipartAsync(string path, Func<MultipartFormDataContent> content, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, content, cancellationToken);
 
     /// <summary><c>GET <paramref name="path"/></c> into <paramref name="file"/> (written whole, or not at all): the bytes written.</summary>
@@ -105,12 +116,19 @@ public sealed class PlatformClient : IDisposable
         }
     }
 
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, Func<HttpContent?> content, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
-        using (var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken))
+        for (var attempt = 1; ; attempt++)
         {
+            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content() };
+            using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < MaxAttempts)
+            {
+                await Task.Delay(RetryAfter(response), cancellationToken);
+                continue;
+            }
+
             if (!response.IsSuccessStatusCode)
                 throw ApiProblem.Of(method, path, response.StatusCode, body);
             if (body.Length == 0)
@@ -125,5 +143,12 @@ public sealed class PlatformClient : IDisposable
                 throw new MlpException($"{method} {path}: the platform answered {(int)response.StatusCode} with a body that is not JSON: {exception.Message}", exception);
             }
         }
+    }
+
+    // The wait a 429 asks for (1 s when it names none), never more than LongestWait.
+    private static TimeSpan RetryAfter(HttpResponseMessage response)
+    {
+        var asked = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+        return asked > LongestWait ? LongestWait : asked;
     }
 }
