@@ -45,7 +45,7 @@ public sealed class BrokerUserAccounts : IAsyncDisposable
         prefix ??= NewPrefix();
         var folder = Path.Combine(Path.GetTempPath(), $"it-broker-users-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "scripts", "broker-users.sh"));
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "scripts", "broker-users.sh"));
         start.ArgumentList.Add("--apply");
         start.Environment["BROKER_DIR"] = folder;
         start.Environment["RABBITMQ_VHOST"] = virtualHost;
@@ -103,16 +103,5 @@ public sealed class BrokerUserAccounts : IAsyncDisposable
         await _broker.DeleteUsersAsync(Roles.Select(role => Prefix + role));
         if (Directory.Exists(_folder))
             Directory.Delete(_folder, recursive: true);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Microservices.sln")))
-                return folder.FullName;
-        }
-
-        throw new InvalidOperationException("The tests run outside the repository.");
     }
 }

@@ -129,7 +129,7 @@ public sealed class IngestEventTests(SharedSystem system)
             await channel.BasicPublishAsync("", Queue + "_error", mandatory: true, properties, Encoding.UTF8.GetBytes($"{{\"n\":{index}}}"));
         }
 
-        var moved = await RunAsync(Path.Combine(RepositoryRoot(), "scripts", "requeue-errors.sh"), Queue, system.VirtualHost);
+        var moved = await RunAsync(Path.Combine(RepositoryRoot.Path, "scripts", "requeue-errors.sh"), Queue, system.VirtualHost);
 
         Assert.True(moved.ExitCode == 0, moved.Output);
         Assert.Contains($"moved the messages of {Queue}_error back to {Queue}", moved.Output, StringComparison.Ordinal);
@@ -171,16 +171,5 @@ public sealed class IngestEventTests(SharedSystem system)
         var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return (process.ExitCode, output);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Microservices.sln")))
-                return folder.FullName;
-        }
-
-        throw new InvalidOperationException("The tests run outside the repository.");
     }
 }

@@ -87,7 +87,7 @@ public sealed class NodeGrpcClientTests(SharedSystem system)
     // One call of the Node client: its line of JSON.
     private async Task<JsonElement> CallAsync(string method, object? request, string? key, string? header = null)
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var script = Path.Combine(root, "tests", "GrpcNodeClient", "oip-client.mjs");
         if (!File.Exists(Path.Combine(root, "tests", "GrpcNodeClient", "node_modules", "@grpc", "grpc-js", "package.json")))
             throw new InvalidOperationException("The Node gRPC client is not installed: run scripts/install-node-tools.sh (scripts/test.sh does).");
@@ -111,16 +111,5 @@ public sealed class NodeGrpcClientTests(SharedSystem system)
         Assert.True(process.ExitCode == 0, $"node {method} exited {process.ExitCode}: {await errors}");
         var line = (await output).Trim();
         return JsonDocument.Parse(line).RootElement.Clone();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Microservices.sln")))
-                return folder.FullName;
-        }
-
-        throw new InvalidOperationException("The repository root (Microservices.sln) is not above the test's folder.");
     }
 }

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Integration.Tests.Online;
+using Integration.Tests.Python;
 using Modeling.Flights;
 
 namespace Integration.Tests.Registry;
@@ -28,7 +28,7 @@ public sealed partial class ScikitLearnModelTests
         var models = await TestModel.CopyOfModelsFolderAsync();
         try
         {
-            var trained = await RunPythonAsync(Path.Combine(RepositoryRoot(), "docs", "examples", "seattle-weather", "train.py"), weather, output);
+            var trained = await RunPythonAsync(Path.Combine(RepositoryRoot.Path, "docs", "examples", "seattle-weather", "train.py"), weather, output);
             var accuracy = double.Parse(TrainingAccuracy().Match(trained).Groups[1].Value, CultureInfo.InvariantCulture);
 
             await using var host = ServiceProcess.Start("Embedded", new Dictionary<string, string>
@@ -90,50 +90,12 @@ public sealed partial class ScikitLearnModelTests
     private static JsonElement? Drift(JsonElement report, string column) =>
         report.GetProperty("drift").EnumerateArray().Cast<JsonElement?>().FirstOrDefault(entry => entry!.Value.GetProperty("column").GetString() == column);
 
-    // The interpreter scripts/install-python-tools.sh found or installed: $PYTHON, Debian's /usr/bin/python3, or python3.
+    // Runs a script with the interpreter scripts/install-python-tools.sh found or installed; its output.
     private static async Task<string> RunPythonAsync(params string[] arguments)
     {
-        foreach (var python in new[] { Environment.GetEnvironmentVariable("PYTHON"), "/usr/bin/python3", "python3" }.OfType<string>().Where(name => name.Length > 0))
-        {
-            var (code, _) = await RunAsync(python, "-c", "import sklearn, pandas, onnx");
-            if (code != 0)
-                continue;
-            var (exit, text) = await RunAsync(python, arguments);
-            Assert.True(exit == 0, $"{python} {string.Join(' ', arguments)} exited with {exit}:\n{text}");
-            return text;
-        }
-
-        throw new InvalidOperationException("No python3 with scikit-learn, pandas and onnx: run scripts/install-python-tools.sh (scripts/test.sh does).");
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        try
-        {
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return (process.ExitCode, await output + await errors);
-        }
-        catch (System.ComponentModel.Win32Exception exception)
-        {
-            return (-1, exception.Message);
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Microservices.sln")))
-                return folder.FullName;
-        }
-
-        throw new InvalidOperationException("The repository root (Microservices.sln) is not above the test's folder.");
+        var (exit, text) = await PythonInterpreter.RunAsync(arguments);
+        Assert.True(exit == 0, $"python {string.Join(' ', arguments)} exited with {exit}:\n{text}");
+        return text;
     }
 
     [GeneratedRegex(@"training accuracy ([0-9.]+)")]
