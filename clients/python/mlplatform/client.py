@@ -35,17 +35,37 @@ class Platform:
         """One served model: version, task, labels and each field a record carries (kind, range, categories)."""
         return self._json("GET", f"/api/v1/models/{_segment(name)}")
 
-    def register(self, name, card, onnx, reference=None):
+    def register(self, name, card, onnx, reference=None, wait=True, timeout=60.0):
         """Registers a version of `name`: `card` a dict or a JSON file, `onnx` a file or bytes, `reference` (optional) the
         data the model was trained on, as a pandas DataFrame or a .csv, .jsonl or .parquet file, with the label field when
-        it has one. The first version of a model serves at once; a later one once `champion` points at it."""
+        it has one. The first version of a model serves at once (with `wait`, this returns once the serving replicas have
+        loaded it); a later one once `champion` points at it. The registry's answer (version, serving, the stored card)."""
         card_bytes = json.dumps(card).encode() if isinstance(card, dict) else _read(card)
         onnx_bytes = onnx if isinstance(onnx, (bytes, bytearray)) else _read(onnx)
         parts = [("card", "model-card.json", "application/json", card_bytes), ("onnx", "model.onnx", "application/octet-stream", onnx_bytes)]
         if reference is not None:
             parts.append(("reference", *_records_file(reference)))
         body, content_type = _multipart(parts)
-        return self._json("POST", f"/api/v1/models/{_segment(name)}/versions", body, content_type)
+        registered = self._json("POST", f"/api/v1/models/{_segment(name)}/versions", body, content_type)
+        if wait and registered.get("serving"):
+            self.wait_until_served(name, registered["version"], timeout)
+        return registered
+
+    def wait_until_served(self, name, version=None, timeout=60.0):
+        """Polls until the serving replicas say the model (and `version`, when given) is ready to predict (the Open
+        Inference Protocol's ready call). A PlatformError after `timeout` s."""
+        path = f"/v2/models/{_segment(name)}" + ("" if version is None else f"/versions/{_segment(version)}") + "/ready"
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._request("GET", path)
+                return
+            except ApiError as waiting:
+                if waiting.status not in (404, 503):
+                    raise
+            if time.monotonic() > deadline:
+                raise PlatformError(f"{name} {'' if version is None else f'version {version} '}is not served after {timeout} s.")
+            time.sleep(0.2)
 
     def set_alias(self, name, alias, version):
         """Points `alias` (e.g. champion) of the model at `version`."""

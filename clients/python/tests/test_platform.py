@@ -93,7 +93,7 @@ class OwnScikitLearnModelTests(unittest.TestCase):
         registered = platform.register(name, card, self._onnx(model, len(card["input"]["columns"])), reference=train)
         self.assertTrue(registered["serving"])
         self.assertEqual(366, registered["card"]["reference"]["rows"])
-        wait_for(f"{name} to be served", lambda: name in [served["name"] for served in platform.models()])
+        self.assertIn(name, [served["name"] for served in platform.models()])  # register waited until it was served
 
         # The platform's featurization is the card's, the same as feature_matrix: the same label and probability.
         answer = platform.predict(name, later.assign(entityKey=[f"{name}-{day}" for day in range(len(later))]))

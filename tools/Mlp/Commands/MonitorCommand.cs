@@ -125,7 +125,7 @@ public static class MonitorCommand
             .Select(source => performance.TryGetProperty(source, out var numbers) && numbers.ValueKind == JsonValueKind.Object ? numbers : default)
             .ToList();
         var metrics = sources.Where(numbers => numbers.ValueKind == JsonValueKind.Object)
-            .SelectMany(numbers => numbers.EnumerateObject().Where(member => member.Value.ValueKind == JsonValueKind.Number && member.Name != "rows").Select(member => member.Name))
+            .SelectMany(numbers => numbers.EnumerateObject().Where(member => member.Value.ValueKind == JsonValueKind.Number && member.Name != "rows" && !member.Name.EndsWith("Rows", StringComparison.Ordinal)).Select(member => member.Name))
             .Distinct(StringComparer.Ordinal)
             .ToList();
         if (metrics.Count == 0)

@@ -156,11 +156,16 @@ public static class RetrainingsCommands
         foreach (var role in new[] { "champion", "challenger" })
         {
             var numbers = evaluation.GetProperty(role);
-            table.AddRow([Cell(Text(numbers, "version")), Cell(role), .. metrics.Select(metric => Cell(Text(numbers, metric))), Cell(Text(numbers, "rows"))]);
+            table.AddRow([Cell(Text(numbers, "version")), Cell(role), .. metrics.Select(metric => Cell(Number(numbers, metric))), Cell(Text(numbers, "rows"))]);
         }
 
         terminal.Write(table);
     }
+
+    private static string Number(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+            ? value.GetDouble().ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)
+            : "";
 
     private static string Decision(JsonElement job) =>
         job.TryGetProperty("evaluation", out var evaluation) && evaluation.ValueKind == JsonValueKind.Object ? Text(evaluation, "decision") : "";
