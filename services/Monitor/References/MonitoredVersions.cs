@@ -30,6 +30,9 @@ public sealed partial class MonitoredVersions(
     private readonly SemaphoreSlim _changing = new(1, 1);
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Completed (and replaced) each time a list of served models has been applied.
+    private TaskCompletionSource _applied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Every version with windows.</summary>
     public IReadOnlyList<VersionWindows> All => [.. _windows.Values];
 
@@ -81,6 +84,34 @@ public sealed partial class MonitoredVersions(
         }
 
         _synced.TrySetResult();
+        Interlocked.Exchange(ref _applied, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits until Monitor has the card of <paramref name="model"/> <paramref name="version"/>, at most
+    /// <paramref name="timeout"/>; whether it has it.
+    /// </summary>
+    public async Task<bool> WaitUntilWatchedAsync(string model, string version, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + timeout;
+        while (true)
+        {
+            // Taken before the check: a list applied between the check and the wait completes it.
+            var applied = Volatile.Read(ref _applied).Task;
+            if (_watched.ContainsKey((model, version)))
+                return true;
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+                return false;
+            try
+            {
+                await applied.WaitAsync(left, time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return _watched.ContainsKey((model, version));
+            }
+        }
     }
 
     /// <summary>Waits until the served models were fetched once, at most <paramref name="timeout"/>; whether they were.</summary>

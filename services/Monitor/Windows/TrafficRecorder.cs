@@ -20,6 +20,9 @@ public sealed partial class TrafficRecorder(
     TimeProvider time,
     ILogger<TrafficRecorder> logger)
 {
+    /// <summary>How long after asking the registry for an unknown version's card its events wait for it.</summary>
+    public static readonly TimeSpan UnknownVersionWait = TimeSpan.FromSeconds(10);
+
     private readonly RecentKeys<Guid> _predictions = new(500_000);
     private readonly RecentKeys<(Guid Batch, int Chunk)> _chunks = new(100_000);
     private readonly RecentKeys<(Guid Outcome, Guid Prediction)> _outcomes = new(500_000);
@@ -125,9 +128,10 @@ public sealed partial class TrafficRecorder(
             await alerts.EvaluateAsync(windows, window, outcomes ? AlertEvaluator.Side.Outcomes : AlertEvaluator.Side.Predictions, cancellationToken);
     }
 
-    // The card of a version registered a moment ago may not have reached Monitor yet: wait for the first sync,
-    // and ask the registry again (at most once a minute per version) for a version still unknown; its events
-    // until then are counted as unmonitored rather than held up.
+    // The card of a version registered a moment ago may not have reached Monitor yet: wait for the first sync; for a
+    // version still unknown, ask the registry again (at most once a minute per version) and hold its events up to
+    // UnknownVersionWait after the ask for the card to arrive (a model used the moment it is registered loses nothing);
+    // events after that, until the next ask, are counted as unmonitored rather than held up.
     private async Task<VersionWindows?> WindowsOfAsync(string model, string version, CancellationToken cancellationToken)
     {
         if (versions.Windows(model, version) is { } windows)
@@ -138,17 +142,21 @@ public sealed partial class TrafficRecorder(
         var now = time.GetUtcNow();
         if (!_refreshes.TryGetValue((model, version), out var asked) || now - asked > TimeSpan.FromMinutes(1))
         {
-            _refreshes[(model, version)] = now;
+            _refreshes[(model, version)] = asked = now;
             servedModels.RequestRefresh();
-            LogUnknownVersion(logger, model, version);
+            LogUnknownVersion(logger, model, version, UnknownVersionWait.TotalSeconds);
         }
 
+        var left = asked + UnknownVersionWait - now;
+        if (left > TimeSpan.Zero && await versions.WaitUntilWatchedAsync(model, version, left, cancellationToken)
+            && versions.Windows(model, version) is { } arrived)
+            return arrived;
         metrics.Unprofiled(model, version);
         return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No model card for {Model} version {Version}: asked the registry again; its traffic is counted as unmonitored until the card arrives")]
-    private static partial void LogUnknownVersion(ILogger logger, string model, string version);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No model card for {Model} version {Version}: asked the registry again; its traffic waits up to {Seconds} s for the card, then is counted as unmonitored until it arrives")]
+    private static partial void LogUnknownVersion(ILogger logger, string model, string version, double seconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Outcome {OutcomeId} of {Model} version {Version} lacks what its task needs (a probability, a predicted label or value) or its actual value is not one the card reads; not counted")]
     private static partial void LogUnusableOutcome(ILogger logger, Guid outcomeId, string model, string version);
