@@ -69,7 +69,7 @@ public static class FeatureBuilderService
         return builder;
     }
 
-    /// <summary>Maps the FeatureBuilder service's endpoints.</summary>
+    /// <summary>Maps the FeatureBuilder service's endpoints, with the try-it page (<c>/try/</c>), which calls them.</summary>
     public static WebApplication MapFeatureBuilder(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -77,6 +77,7 @@ public static class FeatureBuilderService
         app.MapModelEndpoints();
         app.MapPredictEndpoints();
         app.MapBatchEndpoints();
+        app.MapTryIt();
         return app;
     }
 }

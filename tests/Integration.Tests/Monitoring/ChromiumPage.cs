@@ -159,6 +159,19 @@ public sealed partial class ChromiumPage : IAsyncDisposable
         await SendAsync("Input.insertText", new JsonObject { ["text"] = text });
     }
 
+    /// <summary>
+    /// Sets the value of the input or select <paramref name="selector"/> matches to <paramref name="value"/> and fires its
+    /// <c>input</c> and <c>change</c> events, as a person's choice in a list or a date picker does (those take no typed text).
+    /// </summary>
+    public async Task SetValueAsync(string selector, string value)
+    {
+        var set = await EvaluateAsync($"(() => {{ const element = document.querySelector({JsonSerializer.Serialize(selector)}); if (!element) return null; element.focus(); element.value = {JsonSerializer.Serialize(value)}; element.dispatchEvent(new Event('input', {{ bubbles: true }})); element.dispatchEvent(new Event('change', {{ bubbles: true }})); return element.value; }})()");
+        if (set is null)
+            throw Failure($"No element matches {selector}.");
+        if (set.GetValue<string>() != value)
+            throw Failure($"{selector} did not take the value '{value}' (it holds '{set.GetValue<string>()}').");
+    }
+
     /// <summary>Clicks the middle of the element <paramref name="selector"/> matches with the mouse's left button.</summary>
     public async Task ClickAsync(string selector)
     {
