@@ -102,6 +102,10 @@ class OwnScikitLearnModelTests(unittest.TestCase):
         for result, probabilities in zip(answer["results"], expected):
             self.assertEqual(model.classes_[int(np.argmax(probabilities))], result["label"])
             self.assertAlmostEqual(float(np.max(probabilities)), result["probability"], places=4)
+            # Every label's probability, by label in the card's order.
+            self.assertEqual(card["output"]["labels"], list(result["probabilities"]))
+            for label, probability in zip(model.classes_, probabilities):
+                self.assertAlmostEqual(float(probability), result["probabilities"][label], places=4)
 
         status = platform.submit_batch(name, weather[weather["date"].dt.year == 2014], poll_seconds=0.2)
         self.assertEqual((365, 0), (status["rows"]["scored"], status["rows"]["invalid"]))

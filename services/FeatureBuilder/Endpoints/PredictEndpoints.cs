@@ -89,14 +89,16 @@ public static class PredictEndpoints
             {
                 var prediction = scored.Predictions[0];
                 return TypedResults.Ok(new PredictionResult(
-                    prediction.PredictionId, scored.ModelName, prediction.ModelVersion ?? scored.ModelVersion, prediction.Label, prediction.Probability, prediction.Value, records.Valid[0].EntityKey));
+                    prediction.PredictionId, scored.ModelName, prediction.ModelVersion ?? scored.ModelVersion, prediction.Label, prediction.Probability, prediction.Value, records.Valid[0].EntityKey,
+                    PredictionResult.ByLabel(prediction.Probabilities, card.Card.Output.Labels)));
             }
 
-            return TypedResults.Ok(ResultsOf(records, scored, card.Card.Version));
+            return TypedResults.Ok(ResultsOf(records, scored, card.Card));
         }
     }
 
-    private static PredictionsResult ResultsOf(FeaturizedRecords records, Contracts.Predictions.ScoreResponse scored, string champion)
+    // A rollout's challenger has its champion's labels (docs/retraining.md): the served card names them for every version.
+    private static PredictionsResult ResultsOf(FeaturizedRecords records, Contracts.Predictions.ScoreResponse scored, Modeling.Cards.ModelCard champion)
     {
         var results = new RecordResult[records.Count];
         for (var index = 0; index < records.Count; index++)
@@ -110,9 +112,9 @@ public static class PredictEndpoints
             var prediction = scored.Predictions[row];
             results[records.ValidIndexes[row]] = new RecordResult(
                 records.ValidIndexes[row], prediction.PredictionId, prediction.Label, prediction.Probability, prediction.Value, records.Valid[row].EntityKey, null,
-                prediction.ModelVersion ?? scored.ModelVersion);
+                prediction.ModelVersion ?? scored.ModelVersion, PredictionResult.ByLabel(prediction.Probabilities, champion.Output.Labels));
         }
 
-        return new PredictionsResult(scored.ModelName, champion, records.ValidIndexes.Length, records.Count - records.ValidIndexes.Length, results);
+        return new PredictionsResult(scored.ModelName, champion.Version, records.ValidIndexes.Length, records.Count - records.ValidIndexes.Length, results);
     }
 }

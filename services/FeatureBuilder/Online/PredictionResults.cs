@@ -10,7 +10,25 @@ namespace FeatureBuilder.Online;
 /// <param name="Probability">Binary: the positive label's probability; multiclass: the predicted label's.</param>
 /// <param name="Value">Regression: the value; binary: the raw score when the model has one.</param>
 /// <param name="EntityKey">The record's entity key, when it had one.</param>
-public sealed record PredictionResult(Guid PredictionId, string Model, string Version, string? Label, float? Probability, float? Value, string? EntityKey);
+/// <param name="Probabilities">Multiclass: every label's probability, by label in the card's order; null (left out) for the other tasks.</param>
+public sealed record PredictionResult(
+    Guid PredictionId, string Model, string Version, string? Label, float? Probability, float? Value, string? EntityKey, IReadOnlyDictionary<string, float>? Probabilities = null)
+{
+    /// <summary>
+    /// <paramref name="probabilities"/> (a multiclass prediction's, in the order of <paramref name="labels"/>) by label;
+    /// null when there are none or they do not match the labels.
+    /// </summary>
+    public static IReadOnlyDictionary<string, float>? ByLabel(IReadOnlyList<float>? probabilities, IReadOnlyList<string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (probabilities is null || probabilities.Count != labels.Count)
+            return null;
+        var byLabel = new Dictionary<string, float>(labels.Count, StringComparer.Ordinal);
+        for (var index = 0; index < labels.Count; index++)
+            byLabel[labels[index]] = probabilities[index];
+        return byLabel;
+    }
+}
 
 /// <summary>The answer to an array of records: one result per record, in the same order.</summary>
 /// <param name="Model">The model.</param>
@@ -29,4 +47,7 @@ public sealed record PredictionsResult(string Model, string Version, int Predict
 /// <param name="EntityKey">The record's entity key.</param>
 /// <param name="Errors">Why the record is invalid (then nothing was predicted for it).</param>
 /// <param name="Version">The version that predicted this record (a rollout may route records of one request to different versions).</param>
-public sealed record RecordResult(int Index, Guid? PredictionId, string? Label, float? Probability, float? Value, string? EntityKey, IReadOnlyList<FieldError>? Errors, string? Version = null);
+/// <param name="Probabilities">Multiclass: every label's probability (as in <see cref="PredictionResult"/>).</param>
+public sealed record RecordResult(
+    int Index, Guid? PredictionId, string? Label, float? Probability, float? Value, string? EntityKey, IReadOnlyList<FieldError>? Errors, string? Version = null,
+    IReadOnlyDictionary<string, float>? Probabilities = null);

@@ -127,7 +127,7 @@ public sealed class TensorInference
         metrics.Scored(model, PredictionSources.Tensor, rows, Stopwatch.GetElapsedTime(scoring));
         metrics.Batched(model, PredictionSources.Tensor, requests.Count);
         var predictedAt = time.GetUtcNow();
-        var predictions = PredictionEvents.PredictionsOf(model, scored.Scores);
+        var predictions = PredictionEvents.PredictionsOf(model, scored.Scores, scored.Probabilities);
         var classes = scored.Probabilities.Length / Math.Max(1, rows);
         var width = model.Scorer.Width;
         var answers = new Prediction[requests.Count][];

@@ -140,7 +140,7 @@ public sealed class OnlineScoring(
         var scoring = Stopwatch.GetTimestamp();
         var scored = PredictionEvents.Score(group.Model, group.Features);
         metrics.Scored(group.Model, source, group.Rows.Count, Stopwatch.GetElapsedTime(scoring));
-        return (PredictionEvents.PredictionsOf(group.Model, scored.Scores), scored.Probabilities);
+        return (PredictionEvents.PredictionsOf(group.Model, scored.Scores, scored.Probabilities), scored.Probabilities);
     }
 
     // The rows of each version with their features: as sent when the version's spec is the one they were built with,

@@ -70,11 +70,16 @@ public static class PredictionEvents
         return new ScoredRows(scores, probabilities);
     }
 
-    /// <summary>The client-facing predictions of <paramref name="scores"/>, each with a new id.</summary>
-    public static Prediction[] PredictionsOf(LoadedModel model, ReadOnlySpan<ModelScore> scores)
+    /// <summary>
+    /// The client-facing predictions of <paramref name="scores"/>, each with a new id; a multiclass model's with every
+    /// label's probability from <paramref name="probabilities"/> (row-major, as <see cref="Score"/> gives them).
+    /// </summary>
+    public static Prediction[] PredictionsOf(LoadedModel model, ReadOnlySpan<ModelScore> scores, ReadOnlySpan<float> probabilities)
     {
         ArgumentNullException.ThrowIfNull(model);
         var predictions = new Prediction[scores.Length];
+        var labels = model.Card.Output.Labels.Count;
+        var perLabel = labels > 0 && probabilities.Length == scores.Length * labels;
         for (var row = 0; row < scores.Length; row++)
         {
             var score = scores[row];
@@ -82,7 +87,10 @@ public static class PredictionEvents
                 Guid.CreateVersion7(),
                 model.LabelOf(score),
                 float.IsNaN(score.Probability) ? null : score.Probability,
-                float.IsNaN(score.Value) ? null : score.Value);
+                float.IsNaN(score.Value) ? null : score.Value)
+            {
+                Probabilities = perLabel ? probabilities.Slice(row * labels, labels).ToArray() : null,
+            };
         }
 
         return predictions;

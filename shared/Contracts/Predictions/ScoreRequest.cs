@@ -55,6 +55,9 @@ public sealed record Prediction(Guid PredictionId, string? Label, float? Probabi
     /// (a rollout routes records of one request to different versions).
     /// </summary>
     public string? ModelVersion { get; init; }
+
+    /// <summary>Multiclass: every label's probability, in the card's order of labels; null for the other tasks.</summary>
+    public IReadOnlyList<float>? Probabilities { get; init; }
 }
 
 /// <summary>Inference could not score a <see cref="ScoreRequest"/>; nothing was predicted.</summary>

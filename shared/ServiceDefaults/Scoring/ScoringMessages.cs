@@ -81,6 +81,8 @@ public static class ScoringMessages
                 message.Value = value;
             if (prediction.ModelVersion is { } version)
                 message.ModelVersion = version;
+            if (prediction.Probabilities is { } probabilities)
+                message.Probabilities.AddRange(probabilities);
             reply.Predictions.Add(message);
         }
 
@@ -98,6 +100,7 @@ public static class ScoringMessages
             prediction.HasValue ? prediction.Value : null)
         {
             ModelVersion = prediction.HasModelVersion ? prediction.ModelVersion : null,
+            Probabilities = prediction.Probabilities.Count > 0 ? [.. prediction.Probabilities] : null,
         }).ToList();
         return new ScoreResponse(reply.ModelName, reply.ModelVersion, predictions, reply.ScoredAt?.ToDateTimeOffset() ?? default);
     }

@@ -7,8 +7,8 @@ using TestSupport;
 namespace Inference.Tests.Runtime;
 
 /// <summary>
-/// The prediction events of a scored request: a multiclass model's carry every label's probability (Monitor needs the
-/// true label's for log loss), other tasks' carry none.
+/// The predictions and prediction events of a scored request: a multiclass model's carry every label's probability (the
+/// client's answer shows them; Monitor needs the true label's for log loss), other tasks' carry none.
 /// </summary>
 public sealed class PredictionEventsTests
 {
@@ -24,9 +24,13 @@ public sealed class PredictionEventsTests
         float[] features = [2f, 0f, -1f, 0f];
 
         var scored = PredictionEvents.Score(model, features);
-        var events = PredictionEvents.Of(model, PredictionEvents.PredictionsOf(model, scored.Scores), features, scored.Probabilities, null, PredictionSources.Tensor, Now, Now);
+        var predictions = PredictionEvents.PredictionsOf(model, scored.Scores, scored.Probabilities);
+        var events = PredictionEvents.Of(model, predictions, features, scored.Probabilities, null, PredictionSources.Tensor, Now, Now);
 
         Assert.Equal(2, events.Length);
+        // The answer's predictions carry the same probabilities as their events.
+        foreach (var (prediction, made) in predictions.Zip(events))
+            Assert.Equal(made.Probabilities, prediction.Probabilities);
         foreach (var (prediction, x) in events.Zip([2.0, -1.0]))
         {
             var total = Math.Exp(x) + 1 + Math.Exp(-x);
@@ -47,9 +51,11 @@ public sealed class PredictionEventsTests
         float[] features = [3f, 0f];
 
         var scored = PredictionEvents.Score(model, features);
-        var prediction = Assert.Single(PredictionEvents.Of(model, PredictionEvents.PredictionsOf(model, scored.Scores), features, scored.Probabilities, null, PredictionSources.Tensor, Now, Now));
+        var answered = Assert.Single(PredictionEvents.PredictionsOf(model, scored.Scores, scored.Probabilities));
+        var prediction = Assert.Single(PredictionEvents.Of(model, [answered], features, scored.Probabilities, null, PredictionSources.Tensor, Now, Now));
 
         Assert.Empty(scored.Probabilities);
+        Assert.Null(answered.Probabilities);
         Assert.Null(prediction.Probabilities);
         Assert.Equal(7f, prediction.Value!.Value, 5);
     }

@@ -213,8 +213,7 @@ public sealed partial class TryItTests(TryItHost system, ITestOutputHelper outpu
         await WaitForStateAsync(page, "ready");
         Assert.Equal((TryItHost.Multiclass, "multiclass"), (await TextAsync(page, "document.body.dataset.model"), await TextAsync(page, "document.body.dataset.task")));
 
-        // Multiclass: the predicted label and its probability, as the API answers the same record; the answer carries
-        // no other label's probability, so the page shows none.
+        // Multiclass: the predicted label and its probability, and every label's, as the API answers the same record.
         await page.TypeAsync("[data-field='x'] input", "9");
         await page.SetValueAsync("[data-field='color'] select", "green");
         await PredictAsync(page, "predicted");
@@ -223,7 +222,13 @@ public sealed partial class TryItTests(TryItHost system, ITestOutputHelper outpu
         Assert.Equal(label, await TextAsync(page, "document.getElementById('prediction-label').textContent"));
         Assert.Equal(weather.GetProperty("probability").GetDouble(), double.Parse(await TextAsync(page, "document.getElementById('prediction-probability').dataset.probability"), CultureInfo.InvariantCulture), 6);
         Assert.StartsWith($"Probability of {label}:", await TextAsync(page, "document.querySelector('.probability').textContent"), StringComparison.Ordinal);
-        Assert.Equal(0, (await page.EvaluateAsync("document.querySelectorAll('#probabilities').length"))!.GetValue<int>());
+        var expected = weather.GetProperty("probabilities").EnumerateObject().Select(entry => (entry.Name, entry.Value.GetDouble())).ToList();
+        Assert.Equal(["low", "middle", "high"], expected.Select(entry => entry.Name));  // the card's labels, in its order
+        var shown = (await page.EvaluateAsync("[...document.querySelectorAll('#probabilities tr')].map(row => [row.dataset.label, Number(row.dataset.probability)])"))!.AsArray()
+            .Select(row => (row![0]!.GetValue<string>(), row[1]!.GetValue<double>())).ToList();
+        Assert.Equal(expected.Select(entry => entry.Name), shown.Select(entry => entry.Item1));
+        foreach (var ((_, want), (_, got)) in expected.Zip(shown))
+            Assert.Equal(want, got, 6);
 
         // Regression, chosen in the list: the address follows, and the form is the other model's (x is clipped, not refused).
         await page.SetValueAsync("#model-select", TryItHost.Regression);

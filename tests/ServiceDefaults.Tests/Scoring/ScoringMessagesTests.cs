@@ -30,12 +30,13 @@ public sealed class ScoringMessagesTests
     }
 
     [Fact]
-    public void A_response_comes_back_with_each_prediction_s_id_label_probability_value_and_version()
+    public void A_response_comes_back_with_each_prediction_s_id_label_probability_value_version_and_label_probabilities()
     {
         var response = new ScoreResponse("flight-delay", "3",
         [
             new Prediction(Guid.CreateVersion7(), "late", 0.75f, 1.25f),
             new Prediction(Guid.CreateVersion7(), null, null, 42.5f) { ModelVersion = "4" },
+            new Prediction(Guid.CreateVersion7(), "rain", 0.6f, null) { Probabilities = [0.1f, 0.6f, 0.3f] },
         ], Received);
 
         var back = ScoringMessages.ToResponse(ScoringMessages.ToReply(response));
@@ -45,5 +46,8 @@ public sealed class ScoringMessagesTests
         Assert.Equal(response.Predictions[1], back.Predictions[1]);
         Assert.Null(back.Predictions[0].ModelVersion);
         Assert.Equal("4", back.Predictions[1].ModelVersion);
+        Assert.Null(back.Predictions[0].Probabilities);
+        Assert.Equal([0.1f, 0.6f, 0.3f], back.Predictions[2].Probabilities!);
+        Assert.Equal(("rain", 0.6f), (back.Predictions[2].Label, back.Predictions[2].Probability!.Value));
     }
 }

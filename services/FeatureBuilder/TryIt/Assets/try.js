@@ -440,12 +440,10 @@ function renderAnswer(model, values, answer) {
   page.result.replaceChildren(...rows);
 }
 
-// Every label's probability when the answer carries them (an object by label, or an array in the labels' order); for a
-// binary model the positive label's probability gives both.
+// Every label's probability: a multiclass answer carries them by label (in the card's order); for a binary model the
+// positive label's probability gives both.
 function probabilities(model, answer) {
   const labels = model.labels ?? [];
-  if (Array.isArray(answer.probabilities) && answer.probabilities.length === labels.length)
-    return labels.map((label, index) => [label, answer.probabilities[index]]);
   if (answer.probabilities && typeof answer.probabilities === 'object')
     return Object.entries(answer.probabilities);
   if (model.task === 'binary' && labels.length === 2 && answer.probability != null)
