@@ -49,8 +49,10 @@ public sealed class TutorialTests
             }
 
             await Mlp("models", "register", "weather-cli", "--card", Path.Combine(cli, "model-card.json"), "--onnx", Path.Combine(cli, "model.onnx"), "--reference", Path.Combine(cli, "reference.csv"));
-            await Poll.UntilAsync(async () => (await MlpHost.RunAsync(environment, "predict", "weather-cli", "date=2013-07-04T00:00:00", "precipitation=0", "temp_max=27.2", "temp_min=14.4", "wind=2.1")).ExitCode == 0,
+            MlpRun oneDay = null!;
+            await Poll.UntilAsync(async () => (oneDay = await MlpHost.RunAsync(environment, "predict", "weather-cli", "date=2013-07-04T00:00:00", "precipitation=0", "temp_max=27.2", "temp_min=14.4", "wind=2.1")).ExitCode == 0,
                 Deadlines.DistributedState, "weather-cli to be served", host.Failure);
+            Assert.Matches(@"Per label\s+drizzle [0-9.]+, fog [0-9.]+, rain [0-9.]+, snow [0-9.]+, sun [0-9.]+", oneDay.Output);
             var predicted = await Mlp("predict", "weather-cli", "--file", Path.Combine(cli, "days.json"));
             Assert.Contains("730 predicted, 0 invalid", predicted.Output, StringComparison.Ordinal);
             var batch = await Mlp("batch", "submit", "weather-cli", Path.Combine(cli, "batch-2015.csv"), "--wait", "--results", Path.Combine(cli, "results-2015.csv"));

@@ -113,6 +113,13 @@ public static class PredictCommand
                 grid.AddRow(ModelsCommands.Cell(label), ModelsCommands.Cell(text));
         }
 
+        // A multiclass model's answer: every label's probability, in the card's order.
+        if (answer.TryGetProperty("probabilities", out var probabilities) && probabilities.ValueKind == JsonValueKind.Object)
+        {
+            grid.AddRow(ModelsCommands.Cell("Per label"), ModelsCommands.Cell(string.Join(", ", probabilities.EnumerateObject()
+                .Select(entry => $"{entry.Name} {entry.Value.GetDouble().ToString("0.####", CultureInfo.InvariantCulture)}"))));
+        }
+
         terminal.Write(grid);
     }
 
