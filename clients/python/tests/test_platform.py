@@ -2,6 +2,7 @@
 binary model taking the flights record below, MLP_WEATHER_CSV is vega-datasets' seattle-weather.csv.
 tests/Integration.Tests/Python/PythonClientTests.cs starts the embedded host and runs this."""
 import os
+import tempfile
 import time
 import unittest
 import uuid
@@ -94,6 +95,13 @@ class OwnScikitLearnModelTests(unittest.TestCase):
         self.assertTrue(registered["serving"])
         self.assertEqual(366, registered["card"]["reference"]["rows"])
         self.assertIn(name, [served["name"] for served in platform.models()])  # register waited until it was served
+
+        # A second version, its reference a file: registered with it, not served until champion points at it.
+        with tempfile.TemporaryDirectory() as folder:
+            reference = os.path.join(folder, "reference.csv")
+            train.to_csv(reference, index=False, date_format="%Y-%m-%dT%H:%M:%S")
+            second = platform.register(name, dict(card, version="2"), self._onnx(model, len(card["input"]["columns"])), reference=reference)
+        self.assertEqual(("2", False, 366, "reference.csv"), (second["version"], second["serving"], second["card"]["reference"]["rows"], second["card"]["reference"]["dataset"]))
 
         # The platform's featurization is the card's, the same as feature_matrix: the same label and probability.
         answer = platform.predict(name, later.assign(entityKey=[f"{name}-{day}" for day in range(len(later))]))

@@ -243,6 +243,37 @@ public sealed class MlpCliTests(MlpHost platform)
     }
 
     [Fact]
+    public async Task Every_command_s_help_describes_it_and_lists_its_own_commands()
+    {
+        // From mlp --help down every "Commands:" section: each command answers --help with its description and usage.
+        var pending = new Queue<string[]>([[]]);
+        var described = new List<string>();
+        // In-process the program's name is the test host's; the tool's is mlp.
+        string? program = null;
+        while (pending.TryDequeue(out var path))
+        {
+            var help = await MlpHost.RunAsync(new Dictionary<string, string>(), [.. path, "--help"]);
+            Assert.True(help.ExitCode == 0, help.ToString());
+            var lines = help.Output.Split('\n').Select(line => line.TrimEnd('\r')).ToList();
+            var description = lines[lines.IndexOf("Description:") + 1].Trim();
+            Assert.True(description.Length > 20, $"mlp {string.Join(' ', path)} --help has no description:\n{help.Output}");
+            var usage = lines[lines.IndexOf("Usage:") + 1].Trim();
+            program ??= usage.Split(' ')[0];
+            Assert.StartsWith($"{program} {string.Join(' ', path)}".TrimEnd(), usage, StringComparison.Ordinal);
+            described.Add(string.Join(' ', path));
+            var commands = lines.IndexOf("Commands:");
+            if (commands < 0)
+                continue;
+            foreach (var line in lines.Skip(commands + 1).TakeWhile(line => line.StartsWith("  ", StringComparison.Ordinal)))
+                pending.Enqueue([.. path, line.Trim().Split(' ')[0]]);
+        }
+
+        foreach (var command in new[] { "models register", "batch submit", "feedback send", "rollouts watch", "retrainings start", "monitor", "keys revoke", "completion" })
+            Assert.Contains(command, described);
+        Assert.True(described.Count >= 35, $"{described.Count} commands described: {string.Join(", ", described)}");
+    }
+
+    [Fact]
     public async Task Help_describes_every_command_and_a_wrong_command_line_shows_the_usage()
     {
         var help = await MlpHost.RunAsync(new Dictionary<string, string>(), "--help");
