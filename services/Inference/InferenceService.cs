@@ -35,6 +35,7 @@ public static class InferenceService
         builder.Services.AddKeyedSingleton<IScoreRequests>(IScoreRequests.InProcessKey, (services, _) => services.GetRequiredService<OnlineScoring>());
         builder.Services.AddGrpc();
         builder.Services.AddHostedService(services => services.GetRequiredService<PredictionPublisher>());
+        builder.Services.AddSingleton<IBusDrain>(services => services.GetRequiredService<PredictionPublisher>());
         builder.AddMessageConsumers(bus =>
         {
             bus.AddConsumer<ScoreRequestConsumer, ScoreRequestConsumerDefinition>();

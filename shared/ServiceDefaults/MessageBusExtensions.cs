@@ -61,7 +61,8 @@ public static class MessageBusExtensions
     /// kebab-case endpoint names, one receive endpoint per consumer (<c>ConfigureEndpoints</c>), the platform's
     /// retry policy and in-memory outbox on every endpoint, MassTransit's bus health check (tagged
     /// <c>ready</c>), MassTransit's usage telemetry off, and the transport chosen by <see cref="MessagingOptions"/> (section <c>Messaging</c>,
-    /// validated at start-up). Call it once, after every service's <c>AddX</c>.
+    /// validated at start-up); then <see cref="BusDrains"/>, so that every <see cref="IBusDrain"/> publishes what it holds
+    /// before the bus stops. Call it once, after every service's <c>AddX</c>.
     /// </summary>
     /// <exception cref="InvalidOperationException">When called twice, or when <c>Messaging:Transport</c> is not a known transport.</exception>
     public static IHostApplicationBuilder AddMessageBus(this IHostApplicationBuilder builder)
@@ -129,6 +130,8 @@ public static class MessageBusExtensions
             }
         });
 
+        // After MassTransit's hosted service, so it stops before the bus: what is held for the bus is published first.
+        builder.Services.AddHostedService<BusDrains>();
         return builder;
     }
 }

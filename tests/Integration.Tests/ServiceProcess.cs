@@ -113,6 +113,32 @@ public sealed class ServiceProcess : IAsyncDisposable
         return restarted;
     }
 
+    /// <summary>
+    /// Stops the process as an orchestrator does (SIGTERM: the host shuts down gracefully), waits at most
+    /// <paramref name="timeout"/> for it to exit, and starts the same service again with the same settings on the same
+    /// address; wait for it with <see cref="WaitUntilLiveAsync"/>. The stopped process's exit code, and the new process.
+    /// </summary>
+    public async Task<(int ExitCode, ServiceProcess Restarted)> StopGracefullyAndRestartAsync(TimeSpan timeout)
+    {
+        using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await signal.WaitForExitAsync();
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw Failure($"{Name} did not stop within {timeout.TotalSeconds:0} s of SIGTERM.");
+        }
+
+        var exitCode = _process.ExitCode;
+        Client.Dispose();
+        _process.Dispose();
+        var restarted = Start(_service, _environment, Name, BaseAddress);
+        restarted._ownFolder = _ownFolder;
+        return (exitCode, restarted);
+    }
+
     private static ServiceProcess Start(string service, IReadOnlyDictionary<string, string>? environment, string? name, Uri baseAddress)
     {
         var dll = ServiceAssemblies.PathOf(service);

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Contracts.Predictions;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using ServiceDefaults;
 using ServiceDefaults.Batching;
 
 namespace Inference.Runtime;
@@ -18,7 +19,7 @@ namespace Inference.Runtime;
 /// Like MassTransit's in-memory outbox before it, the queue is in memory: a replica that crashes loses the events of the
 /// last linger.
 /// </summary>
-public sealed partial class PredictionPublisher(IBus bus, IOptions<InferenceOptions> options, TimeProvider time, ILogger<PredictionPublisher> logger) : IHostedService
+public sealed partial class PredictionPublisher(IBus bus, IOptions<InferenceOptions> options, TimeProvider time, ILogger<PredictionPublisher> logger) : IHostedService, IBusDrain
 {
     /// <summary>The most events one message carries.</summary>
     public const int MaxEventsPerMessage = 1000;
@@ -44,7 +45,14 @@ public sealed partial class PredictionPublisher(IBus bus, IOptions<InferenceOpti
     }
 
     /// <summary>Takes no more events and returns once what was queued has been published (or the host stops waiting).</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => DrainAsync(cancellationToken);
+
+    /// <summary>
+    /// Takes no more events and publishes those waiting. <see cref="BusDrains"/> calls it at shutdown before the bus stops
+    /// (this service's own stop comes after the bus's, and then finds nothing left).
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
     {
         _pending.Writer.TryComplete();
         await _publishing.WaitAsync(cancellationToken);

@@ -16,6 +16,7 @@ internal static class AuditExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditPublisher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AuditPublisher>());
+        builder.Services.AddSingleton<IBusDrain>(services => services.GetRequiredService<AuditPublisher>());
         return builder;
     }
 

@@ -13,15 +13,18 @@ namespace ServiceDefaults.Audit;
 /// as plain JSON with routing key <c>audit.&lt;outcome&gt;.&lt;service&gt;</c> (<see cref="RoutingKeyOf"/>). A call never
 /// waits for the broker and never fails because of it: a record the broker does not take within
 /// <see cref="PublishTimeout"/>, or one that finds <see cref="Capacity"/> records already waiting, is logged (a warning
-/// with who, what and the result) and dropped. One per process.
+/// with who, what and the result) and dropped. At shutdown it publishes what is waiting before the bus stops
+/// (<see cref="IBusDrain"/>). One per process.
 /// </summary>
-public sealed partial class AuditPublisher(IServiceProvider services, TimeProvider time, ILogger<AuditPublisher> logger) : BackgroundService
+public sealed partial class AuditPublisher(IServiceProvider services, TimeProvider time, ILogger<AuditPublisher> logger) : BackgroundService, IBusDrain
 {
     /// <summary>How many records may wait for the broker.</summary>
     public const int Capacity = 10_000;
 
     /// <summary>How long a record may wait for the broker before it is dropped.</summary>
     public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(30);
+
+    private volatile bool _draining;
 
     private readonly Channel<AuditRecorded> _pending = Channel.CreateBounded<AuditRecorded>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -38,7 +41,19 @@ public sealed partial class AuditPublisher(IServiceProvider services, TimeProvid
     {
         ArgumentNullException.ThrowIfNull(record);
         if (!_pending.Writer.TryWrite(record))
-            LogDropped(record.Who, record.Method, record.Path, record.Status, "too many records are waiting for the broker");
+            LogDropped(record.Who, record.Method, record.Path, record.Status, _draining ? "the service is stopping" : "too many records are waiting for the broker");
+    }
+
+    /// <summary>
+    /// Takes no more records and publishes those waiting, while the bus still runs (<see cref="BusDrains"/> calls it at
+    /// shutdown, before the bus stops).
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        _draining = true;
+        _pending.Writer.TryComplete();
+        if (ExecuteTask is { } publishing)
+            await publishing.WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -51,7 +66,7 @@ public sealed partial class AuditPublisher(IServiceProvider services, TimeProvid
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: the bus stops before this service, so what is still waiting cannot be published.
+            // Stopped before the drain ended (it has a deadline): what is still waiting cannot be published.
             while (_pending.Reader.TryRead(out var record))
                 LogDropped(record.Who, record.Method, record.Path, record.Status, "the service stopped");
         }
