@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
 
 namespace ServiceDefaults.Security;
 
@@ -22,6 +23,11 @@ public static class OidcTokens
     /// <summary>The longest caller, <c>token:&lt;sub&gt;</c>, accepted: what logs and the audit keep of an id.</summary>
     public const int MaxCallerLength = 200;
 
+    /// <summary>The <c>Retry-After</c> of the 503 a token gets while the provider cannot be reached.</summary>
+    public const int ProviderRetryAfterSeconds = 5;
+
+    private const string ProviderUnreachableItem = "mlp.oidc-provider-unreachable";
+
     /// <summary>The token claims whose values may name scopes: OAuth 2.0's <c>scope</c>, Entra ID's <c>scp</c> and <c>roles</c>.</summary>
     public static readonly IReadOnlyList<string> ScopeClaimTypes = ["scope", "scp", "roles"];
 
@@ -40,6 +46,34 @@ public static class OidcTokens
         var prefix = oidc.ScopePrefix;
         jwt.Events = new JwtBearerEvents
         {
+            // The provider's metadata or keys could not be read: the token was not checked at all, so the answer is the
+            // service's 503 (try again), not a 401 telling the caller its token is bad. (The handler goes on without the
+            // metadata and fails the token for its issuer or signature; asking the metadata again tells which it was.)
+            OnAuthenticationFailed = async context =>
+            {
+                if (context.Options.ConfigurationManager is not { } metadata)
+                    return;
+                try
+                {
+                    await metadata.GetConfigurationAsync(context.HttpContext.RequestAborted);
+                }
+                catch (Exception exception) when (ProviderUnreachable(exception))
+                {
+                    context.HttpContext.Items[ProviderUnreachableItem] = true;
+                }
+            },
+            OnChallenge = async context =>
+            {
+                if (!context.HttpContext.Items.ContainsKey(ProviderUnreachableItem))
+                    return;
+                context.HandleResponse();
+                context.Response.Headers.RetryAfter = ProviderRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await TypedResults.Problem(
+                    "This service cannot read the OpenID provider's metadata or signing keys right now, so the token could not be checked; try again shortly (API keys are not affected).",
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "OpenID provider unreachable",
+                    type: ProblemTypes.ServiceUnavailable).ExecuteAsync(context.HttpContext);
+            },
             OnTokenValidated = context =>
             {
                 if (context.Principal is { } token && PrincipalOf(token, prefix) is { } caller)
@@ -49,6 +83,23 @@ public static class OidcTokens
                 return Task.CompletedTask;
             },
         };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> (a token's authentication failure) means the provider's metadata or keys
+    /// could not be read (the handler's "IDX20803: Unable to obtain configuration", over a failed request), not that the
+    /// token is bad.
+    /// </summary>
+    public static bool ProviderUnreachable(Exception? exception)
+    {
+        for (var cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is HttpRequestException or IOException or TaskCanceledException
+                || (cause is InvalidOperationException && cause.Message.StartsWith("IDX20803", StringComparison.Ordinal)))
+                return true;
+        }
+
+        return false;
     }
 
     /// <summary>

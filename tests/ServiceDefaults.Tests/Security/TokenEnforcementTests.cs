@@ -107,6 +107,37 @@ public sealed class TokenEnforcementTests
     }
 
     [Fact]
+    public async Task While_the_provider_cannot_be_reached_a_token_gets_a_503_to_retry_and_a_key_still_works()
+    {
+        var (readerId, reader) = ApiKeySecret.Create();
+        string token;
+        Service service;
+        // The provider mints a token, then stops: its address answers nothing when the service first needs its keys.
+        await using (var provider = await OpenIdProvider.StartAsync())
+        {
+            token = provider.Token(Audience, new Dictionary<string, object> { ["sub"] = "alice", ["scope"] = "read" });
+            service = await StartAsync(provider, keys: [new ApiKeyEntry(readerId, ApiKeySecret.Hash(reader), [Scopes.Read], null)]);
+        }
+
+        await using (service)
+        {
+            using (var answer = await SendAsync(service, HttpMethod.Get, "/read", $"Bearer {token}"))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+                Assert.Equal(TimeSpan.FromSeconds(OidcTokens.ProviderRetryAfterSeconds), answer.Headers.RetryAfter?.Delta);
+                var problem = await answer.Content.ReadFromJsonAsync<JsonElement>();
+                Assert.Equal(("OpenID provider unreachable", 503), (problem.GetProperty("title").GetString(), problem.GetProperty("status").GetInt32()));
+            }
+
+            // A bad token is not checked either (the keys to check it are missing), and keys do not need the provider.
+            await AssertProblemAsync(await SendAsync(service, HttpMethod.Get, "/read", "Bearer not-a-token"), HttpStatusCode.ServiceUnavailable);
+            using var byKey = await SendAsync(service, HttpMethod.Get, "/read", $"Bearer {reader}");
+            Assert.Equal(HttpStatusCode.OK, byKey.StatusCode);
+            await AssertProblemAsync(await SendAsync(service, HttpMethod.Get, "/read", null), HttpStatusCode.Unauthorized);
+        }
+    }
+
+    [Fact]
     public async Task With_a_scope_prefix_only_prefixed_values_are_scopes()
     {
         await using var provider = await OpenIdProvider.StartAsync();
