@@ -30,7 +30,9 @@ public static class MlpCli
         root.Subcommands.Add(RolloutsCommands.Create(shared));
         root.Subcommands.Add(RetrainingsCommands.Create(shared));
         root.Subcommands.Add(MonitorCommand.Create(shared));
+        root.Subcommands.Add(TrainingDataCommands.Create(shared));
         root.Subcommands.Add(KeysCommands.Create(shared));
+        root.Subcommands.Add(AuditCommand.Create(shared));
         root.Subcommands.Add(CompletionCommand.Create());
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }

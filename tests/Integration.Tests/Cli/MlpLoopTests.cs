@@ -226,6 +226,81 @@ public sealed class MlpLoopTests(MlpHost platform)
     }
 
     [Fact]
+    public async Task Versions_references_aliases_deletions_invalid_rows_training_data_and_the_audit_from_the_command_line()
+    {
+        var model = await platform.RegisterModelAsync("cli-registry", versions: 2);
+        var folder = NewFolder();
+        try
+        {
+            var versions = JsonDocument.Parse((await platform.RunAsync("models", "versions", model, "-o", "json")).Output).RootElement;
+            Assert.Equal(["2", "1"], versions.GetProperty("versions").EnumerateArray().Select(version => version.GetProperty("version").GetString()));
+            var table = await platform.RunAsync("models", "versions", model);
+            Assert.Matches(@"│ 1\s+│ yes\s+│ champion", table.Output);
+
+            // Aliases: set, listed, removed; the champion cannot be removed.
+            Assert.Equal(0, (await platform.RunAsync("models", "aliases", "set", model, "challenger", "2")).ExitCode);
+            Assert.Matches(@"│ challenger\s+│ 2 ", (await platform.RunAsync("models", "aliases", "list", model)).Output);
+            Assert.Equal(0, (await platform.RunAsync("models", "aliases", "delete", model, "challenger")).ExitCode);
+            Assert.DoesNotContain("challenger", (await platform.RunAsync("models", "aliases", "list", model)).Output, StringComparison.Ordinal);
+            Assert.Contains("409", (await platform.RunAsync("models", "aliases", "delete", model, "champion")).Error, StringComparison.Ordinal);
+
+            // Version 2's reference from 30 labelled flights; then version 2 deleted, and the serving version refused.
+            var labelled = Path.Combine(folder, "labelled.csv");
+            await File.WriteAllLinesAsync(labelled, ["date,origin,destination,distance,delay", .. Enumerable.Range(0, 30).Select(i =>
+                $"2001-02-{(i % 28) + 1:00}T{i % 24:00}:15:00,{Origins[i % Origins.Length]},LAX,{Distance(i)},{(i % 3 == 0 ? 40 : -2)}")]);
+            var reference = await platform.RunAsync("models", "reference", model, "2", labelled);
+            Assert.True(reference.ExitCode == 0, reference.ToString());
+            Assert.Contains("reference from labelled.csv, 30 rows", reference.Output, StringComparison.Ordinal);
+            Assert.Equal(0, (await platform.RunAsync("models", "delete", model, "2")).ExitCode);
+            Assert.Contains("409", (await platform.RunAsync("models", "delete", model, "1")).Error, StringComparison.Ordinal);
+
+            // A batch's invalid rows, with their field errors.
+            var input = Path.Combine(folder, "batch.csv");
+            await File.WriteAllLinesAsync(input, ["date,origin,destination,distance", "2001-02-03T07:45:00,ORD,LAX,1744", "2001-02-03T07:45:00,ORD,LAX,far"]);
+            var submitted = await platform.RunAsync("batch", "submit", model, input, "--wait", "-o", "json");
+            var batchId = JsonDocument.Parse(submitted.Output).RootElement.GetProperty("id").GetString()!;
+            var invalid = Path.Combine(folder, "invalid.jsonl");
+            Assert.Equal(0, (await platform.RunAsync("batch", "errors", model, batchId, "--to", invalid)).ExitCode);
+            var row = JsonDocument.Parse(Assert.Single(await File.ReadAllLinesAsync(invalid))).RootElement;
+            Assert.Equal((2, "distance"), (row.GetProperty("row").GetInt32(), row.GetProperty("errors")[0].GetProperty("field").GetString()));
+
+            // The training dataset: uploaded, shown, deleted.
+            var uploaded = await platform.RunAsync("training-data", "upload", model, labelled);
+            Assert.True(uploaded.ExitCode == 0, uploaded.ToString());
+            Assert.Matches(@"Rows\s+30, 30 with a label \(delay\)", uploaded.Output);
+            Assert.Matches(@"Rows\s+30,", (await platform.RunAsync("training-data", "show", model)).Output);
+            Assert.Equal(0, (await platform.RunAsync("training-data", "delete", model)).ExitCode);
+            Assert.Contains("404", (await platform.RunAsync("training-data", "show", model)).Error, StringComparison.Ordinal);
+
+            // The labelled rows: two predictions given their delays, exported once the Retrainer has them.
+            var ids = await PredictAsync(model, folder, Enumerable.Range(0, 2).Select(i => Record(i, $"row-{i}")));
+            foreach (var id in ids)
+                await Poll.GetJsonAsync(platform.Host.Client, $"/api/v1/predictions/{id}", _ => true, Deadlines.DistributedState, platform.Host.Failure);
+            var outcomes = Path.Combine(folder, "delays.csv");
+            await File.WriteAllLinesAsync(outcomes, ["predictionId,value", $"{ids[0]},40", $"{ids[1]},-3"]);
+            Assert.Equal(0, (await platform.RunAsync("feedback", "send", outcomes)).ExitCode);
+            var exported = Path.Combine(folder, "exported.csv");
+            await Poll.UntilAsync(async () => (await platform.RunAsync("training-data", "export", model, "--to", exported)).ExitCode == 0
+                && (await File.ReadAllLinesAsync(exported)).Length == 3, Deadlines.DistributedState, "the two labelled rows to be exported", platform.Host.Failure);
+            Assert.StartsWith("origin,destination,distance,date,delay,observedAt,", (await File.ReadAllLinesAsync(exported))[0], StringComparison.Ordinal);
+
+            // Every change above is in the audit log, by the admin key.
+            await Poll.UntilAsync(async () =>
+            {
+                var audit = await platform.RunAsync("audit", "--model", model, "-o", "json");
+                var operations = JsonDocument.Parse(audit.Output).RootElement.GetProperty("entries").EnumerateArray()
+                    .Select(entry => (entry.GetProperty("method").GetString(), entry.GetProperty("outcome").GetString())).ToList();
+                return operations.Count(entry => entry == ("DELETE", "succeeded")) >= 3 && operations.Contains(("DELETE", "refused"));
+            }, Deadlines.DistributedState, "the audit log to hold the deletions", platform.Host.Failure);
+            Assert.Matches(@"DELETE /api/v1/models/" + model + @"/versions/2", (await platform.RunAsync("audit", "--model", model, "--limit", "100")).Output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Bash_completes_commands_options_and_choices_from_mlp_itself()
     {
         var script = await platform.RunAsync("completion", "bash");

@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace Mlp.Commands;
 
 /// <summary>
-/// <c>mlp batch submit | status | list | results | cancel</c>: a file of records scored asynchronously, followed with a
+/// <c>mlp batch submit | status | list | results | errors | cancel</c>: a file of records scored asynchronously, followed with a
 /// progress bar (rows, rate, time left) and its results downloaded at the end.
 /// </summary>
 public static class BatchCommands
@@ -23,6 +23,7 @@ public static class BatchCommands
         batch.Subcommands.Add(Status(shared));
         batch.Subcommands.Add(List(shared));
         batch.Subcommands.Add(Results(shared));
+        batch.Subcommands.Add(Errors(shared));
         batch.Subcommands.Add(Cancel(shared));
         return batch;
     }
@@ -45,7 +46,7 @@ public static class BatchCommands
             var (name, input) = (run.Parsed.GetValue(model)!, run.Parsed.GetValue(file)!);
             if (run.Parsed.GetValue(results) is not null && !run.Parsed.GetValue(wait))
                 throw new MlpException("--results needs --wait (a batch's results exist once it has completed).");
-            var status = await run.Client.PostFileAsync(BatchesPath(name), input, MediaTypeOf(input), cancellationToken);
+            var status = await run.Client.PostFileAsync(BatchesPath(name), input, RecordFiles.MediaTypeOf(input), cancellationToken);
             if (run.Parsed.GetValue(wait))
                 status = await FollowAsync(run, name, Text(status, "id"), cancellationToken);
             if (run.Terminal.Json)
@@ -126,6 +127,31 @@ public static class BatchCommands
             return 0;
         }));
         return results;
+    }
+
+    private static Command Errors(SharedOptions shared)
+    {
+        var (model, id) = (ModelArgument(), IdArgument());
+        var to = new Option<string>("--to") { Description = "Where to write the invalid rows.", Required = true };
+        var format = new Option<string>("--format")
+        {
+            Description = "jsonl (one row with its field errors per line) or csv.",
+            DefaultValueFactory = _ => "jsonl",
+        }.AcceptOnlyFromAmong("jsonl", "csv");
+        var errors = new Command("errors", "Downloads a batch's invalid rows with their field errors, in input order.");
+        errors.Arguments.Add(model);
+        errors.Arguments.Add(id);
+        errors.Options.Add(to);
+        errors.Options.Add(format);
+        errors.SetAction(shared.Run(async (run, cancellationToken) =>
+        {
+            var (name, batchId, file) = (run.Parsed.GetValue(model)!, run.Parsed.GetValue(id)!, run.Parsed.GetValue(to)!);
+            var bytes = await run.Client.DownloadAsync($"{BatchPath(name, batchId)}/errors?format={run.Parsed.GetValue(format)}", file, cancellationToken);
+            if (!run.Terminal.Json)
+                run.Terminal.WriteLine($"Saved the invalid rows of batch {batchId} to {file} ({bytes:N0} bytes)");
+            return 0;
+        }));
+        return errors;
     }
 
     private static Command Cancel(SharedOptions shared)
@@ -226,14 +252,6 @@ public static class BatchCommands
     private static string BatchesPath(string model) => $"/api/v1/models/{Uri.EscapeDataString(model)}/batches";
 
     private static string BatchPath(string model, string id) => $"{BatchesPath(model)}/{Uri.EscapeDataString(id)}";
-
-    private static string MediaTypeOf(string file) => Path.GetExtension(file).ToLowerInvariant() switch
-    {
-        ".csv" => "text/csv",
-        ".jsonl" or ".ndjson" => "application/jsonl",
-        ".parquet" => "application/vnd.apache.parquet",
-        _ => throw new MlpException($"{file} must be a .csv, .jsonl or .parquet file."),
-    };
 
     private static string Text(JsonElement element, string name) => ModelsCommands.Text(element, name);
 

@@ -7,7 +7,8 @@ namespace Mlp.Commands;
 
 /// <summary>
 /// The registry under <c>mlp models</c>: <c>register</c> a version (card, ONNX file, optional reference records),
-/// <c>download</c> a version's ONNX file, <c>aliases set</c> (move the champion or any alias).
+/// <c>download</c> a version's ONNX file, <c>aliases set</c> (move the champion or any alias); the rest is
+/// <see cref="VersionsCommands"/>.
 /// </summary>
 public static class RegistryCommands
 {
@@ -18,7 +19,9 @@ public static class RegistryCommands
         ArgumentNullException.ThrowIfNull(shared);
         models.Subcommands.Add(Register(shared));
         models.Subcommands.Add(Download(shared));
-        models.Subcommands.Add(Aliases(shared));
+        var aliases = Aliases(shared);
+        models.Subcommands.Add(aliases);
+        VersionsCommands.AddTo(models, aliases, shared);
     }
 
     private static Command Register(SharedOptions shared)
@@ -42,7 +45,7 @@ public static class RegistryCommands
                     { PlatformClient.FileContent(run.Parsed.GetValue(onnx)!, "application/octet-stream"), "onnx", "model.onnx" },
                 };
                 if (run.Parsed.GetValue(reference) is { } records)
-                    content.Add(PlatformClient.FileContent(records, ReferenceType(records)), "reference", Path.GetFileName(records));
+                    content.Add(PlatformClient.FileContent(records, RecordFiles.MediaTypeOf(records)), "reference", Path.GetFileName(records));
                 return content;
             }, cancellationToken);
             if (run.Terminal.Json)
@@ -114,13 +117,4 @@ public static class RegistryCommands
     private static Argument<string> ModelArgument() => new("MODEL") { Description = "The model's name, e.g. flight-delay." };
 
     private static string VersionsPath(string model) => $"/api/v1/models/{Uri.EscapeDataString(model)}/versions";
-
-    // A file as a part of the upload; one that cannot be read is named in the error.
-    private static string ReferenceType(string file) => Path.GetExtension(file).ToLowerInvariant() switch
-    {
-        ".csv" => "text/csv",
-        ".jsonl" or ".ndjson" => "application/jsonl",
-        ".parquet" => "application/vnd.apache.parquet",
-        _ => throw new MlpException($"The reference file {file} must be .csv, .jsonl or .parquet."),
-    };
 }

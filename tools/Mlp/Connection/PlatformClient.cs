@@ -50,6 +50,13 @@ public sealed class PlatformClient : IDisposable
     public Task<JsonElement> PostFileAsync(string path, string file, string mediaType, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, () => FileContent(file, mediaType), cancellationToken);
 
+    /// <summary>
+    /// <c>PUT <paramref name="path"/></c> with <paramref name="file"/> as the multipart part <paramref name="part"/>, under
+    /// its own name (which the platform keeps, e.g. as a reference's dataset), streamed: the JSON answer.
+    /// </summary>
+    public Task<JsonElement> PutFilePartAsync(string path, string part, string file, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, path, () => new MultipartFormDataContent { { FileContent(file, RecordFiles.MediaTypeOf(file)), part, Path.GetFileName(file) } }, cancellationToken);
+
     /// <summary>A body (or a multipart part) streamed from <paramref name="file"/>; an <see cref="MlpException"/> when it cannot be read.</summary>
     public static StreamContent FileContent(string file, string mediaType)
     {
