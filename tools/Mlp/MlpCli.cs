@@ -17,10 +17,12 @@ public static class MlpCli
     /// <param name="environment">Reads an environment variable (<c>MLP_URL</c>, <c>MLP_KEY</c>, <c>MLP_CONFIG</c>, …).</param>
     /// <param name="handler">Replaces the network (tests); null for the real one.</param>
     /// <param name="cancellationToken">Interrupts the command.</param>
+    /// <param name="interactive">Whether <paramref name="output"/> is a terminal (progress bars, live views); null: the process's console when it is not redirected.</param>
     public static Task<int> RunAsync(
-        string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, HttpMessageHandler? handler, CancellationToken cancellationToken)
+        string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, HttpMessageHandler? handler, CancellationToken cancellationToken,
+        bool? interactive = null)
     {
-        var shared = new SharedOptions(environment, handler, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
+        var shared = new SharedOptions(environment, handler, interactive ?? (ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected));
         var root = new RootCommand("mlp: the ML platform's command line, through the public API of the embedded host or the gateway. Tables for people, --output json for scripts.");
         shared.AddTo(root);
         root.Subcommands.Add(ModelsCommands.Create(shared));

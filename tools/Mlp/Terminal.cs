@@ -13,22 +13,29 @@ public sealed class Terminal
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private readonly TextWriter _output;
 
-    /// <summary>A terminal writing to <paramref name="output"/>.</summary>
+    /// <summary>
+    /// A terminal writing to <paramref name="output"/>: <paramref name="interactive"/> when it is one (progress bars and
+    /// live views are drawn). The process's console has its abilities detected; another writer said to be interactive
+    /// (the tests' stand-in for a terminal) gets ANSI, 16 colours and a width of 120.
+    /// </summary>
     public Terminal(TextWriter output, bool json, bool interactive)
     {
         _output = output;
         Json = json;
         Interactive = interactive;
+        var console = ReferenceEquals(output, System.Console.Out);
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
-            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+            Ansi = interactive ? (console ? AnsiSupport.Detect : AnsiSupport.Yes) : AnsiSupport.No,
+            ColorSystem = interactive ? (console ? ColorSystemSupport.Detect : ColorSystemSupport.Standard) : ColorSystemSupport.NoColors,
+            Interactive = interactive ? (console ? InteractionSupport.Detect : InteractionSupport.Yes) : InteractionSupport.No,
         });
         // A pipe or a file has no width: tables are laid out as wide as they need.
         if (!interactive)
             Console.Profile.Width = 240;
+        else if (!console)
+            Console.Profile.Width = 120;
     }
 
     /// <summary>Whether the output is a terminal (progress bars are drawn only there).</summary>

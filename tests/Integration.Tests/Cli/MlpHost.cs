@@ -50,13 +50,21 @@ public sealed class MlpHost : IAsyncLifetime
     }
 
     /// <summary>Runs <c>mlp</c> with <paramref name="args"/> and the environment <paramref name="environment"/> (nothing else of the test process's).</summary>
-    public static async Task<MlpRun> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<MlpRun> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync(environment, interactive: false, args);
+
+    /// <summary>Runs <c>mlp</c> as <see cref="RunAsync(IReadOnlyDictionary{string, string}, string[])"/>, its output a terminal when <paramref name="interactive"/> (ANSI, progress bars, live views).</summary>
+    public static async Task<MlpRun> RunAsync(IReadOnlyDictionary<string, string> environment, bool interactive, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await MlpCli.RunAsync(args, output, error, name => environment.GetValueOrDefault(name), handler: null, CancellationToken.None);
+        var exitCode = await MlpCli.RunAsync(args, output, error, name => environment.GetValueOrDefault(name), handler: null, CancellationToken.None, interactive);
         return new MlpRun(exitCode, output.ToString(), error.ToString());
     }
+
+    /// <summary>Runs <c>mlp</c> against the host with the admin key, its output a terminal (ANSI, progress bars, live views).</summary>
+    public Task<MlpRun> RunOnTerminalAsync(params string[] args) =>
+        RunAsync(new Dictionary<string, string> { ["MLP_URL"] = Host.BaseAddress.ToString(), ["MLP_KEY"] = TestKeys.Admin }, interactive: true, args);
 
     /// <summary>Runs <c>mlp</c> against the host with the admin key in <c>MLP_URL</c> and <c>MLP_KEY</c>.</summary>
     public Task<MlpRun> RunAsync(params string[] args) =>

@@ -301,6 +301,42 @@ public sealed class MlpLoopTests(MlpHost platform)
     }
 
     [Fact]
+    public async Task On_a_terminal_a_batch_and_an_outcome_file_show_progress_bars_and_a_rollout_a_live_view()
+    {
+        var model = await platform.RegisterModelAsync("cli-terminal", versions: 2);
+        var folder = NewFolder();
+        try
+        {
+            var input = Path.Combine(folder, "flights.csv");
+            await File.WriteAllLinesAsync(input, ["date,origin,destination,distance,entityKey", .. Enumerable.Range(0, 20).Select(i => $"2001-02-03T07:45:00,ORD,LAX,{Distance(i)},t-{i}")]);
+            var batch = await platform.RunOnTerminalAsync("batch", "submit", model, input, "--wait");
+            Assert.True(batch.ExitCode == 0, batch.ToString());
+            Assert.Contains("\u001b[", batch.Output, StringComparison.Ordinal);  // drawn for a terminal
+            Assert.Contains("completed: 20 rows", batch.Output, StringComparison.Ordinal);  // the bar's last description
+            Assert.Contains("20 scored, 0 invalid", batch.Output, StringComparison.Ordinal);
+
+            var outcomes = Path.Combine(folder, "outcomes.csv");
+            await File.WriteAllLinesAsync(outcomes, ["entityKey,value", .. Enumerable.Range(0, 20).Select(i => $"t-{i},{i}")]);
+            var sent = await platform.RunOnTerminalAsync("feedback", "send", outcomes, "--model", model, "--chunk", "5");
+            Assert.True(sent.ExitCode == 0, sent.ToString());
+            Assert.Contains("outcomes.csv: 20 sent", sent.Output, StringComparison.Ordinal);
+
+            // The live view of a rollout redrawn until it is rolled back: exit 3.
+            var started = JsonDocument.Parse((await platform.RunAsync("rollouts", "start", model, "2", "--strategy", "ab", "--share", "0.5", "-o", "json")).Output).RootElement;
+            var watch = platform.RunOnTerminalAsync("rollouts", "watch", model, started.GetProperty("rolloutId").GetString()!, "--interval", "0.2");
+            Assert.Equal(0, (await platform.RunAsync("rollouts", "rollback", model, "--reason", "terminal test")).ExitCode);
+            var watched = await watch;
+            Assert.True(watched.ExitCode == 3, watched.ToString());
+            Assert.Contains("rolled-back", watched.Output, StringComparison.Ordinal);
+            Assert.Contains("terminal test", watched.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Bash_completes_commands_options_and_choices_from_mlp_itself()
     {
         var script = await platform.RunAsync("completion", "bash");
