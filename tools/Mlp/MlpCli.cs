@@ -35,6 +35,7 @@ public static class MlpCli
         root.Subcommands.Add(TrainingDataCommands.Create(shared));
         root.Subcommands.Add(KeysCommands.Create(shared));
         root.Subcommands.Add(AuditCommand.Create(shared));
+        root.Subcommands.Add(ConfigCommands.Create(shared));
         root.Subcommands.Add(CompletionCommand.Create());
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }

@@ -28,6 +28,15 @@ public sealed class SharedOptions(Func<string, string?> environment, HttpMessage
         Recursive = true,
     };
 
+    /// <summary>The <c>--url</c> option.</summary>
+    public Option<string?> Url => _url;
+
+    /// <summary>The <c>--key</c> option.</summary>
+    public Option<string?> Key => _key;
+
+    /// <summary>Reads an environment variable of the run.</summary>
+    public Func<string, string?> Environment => environment;
+
     /// <summary>Adds the options to the root command (they apply to every subcommand).</summary>
     public void AddTo(RootCommand root)
     {

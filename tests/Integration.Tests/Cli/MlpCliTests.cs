@@ -147,6 +147,46 @@ public sealed class MlpCliTests(MlpHost platform)
     }
 
     [Fact]
+    public async Task Config_set_writes_a_file_only_its_owner_reads_and_show_says_where_each_value_comes_from()
+    {
+        var home = Path.Combine(Path.GetTempPath(), $"mlp-home-{Guid.NewGuid():N}");
+        var url = platform.Host.BaseAddress.ToString();
+        var environment = new Dictionary<string, string> { ["HOME"] = home };
+        try
+        {
+            var set = await MlpHost.RunAsync(environment, "config", "set", "--url", url, "--key", TestKeys.Admin);
+            Assert.True(set.ExitCode == 0, set.ToString());
+            var file = Path.Combine(home, ".config", "mlp", "config.json");
+            Assert.Contains($"Saved to {file}", set.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(TestKeys.Admin, set.Output, StringComparison.Ordinal);
+            if (!OperatingSystem.IsWindows())
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+
+            // Every later command finds the platform and the key there.
+            Assert.Equal(0, (await MlpHost.RunAsync(environment, "models", "list")).ExitCode);
+            var show = await MlpHost.RunAsync(environment, "config", "show");
+            Assert.Matches(@"URL\s+\S+\s+from the config file", show.Output);
+            Assert.Matches(@"Key\s+mlp_[0-9a-f]{12}_…\s+from the config file", show.Output);
+            Assert.DoesNotContain(TestKeys.Admin, show.Output, StringComparison.Ordinal);
+
+            // One value set, the other kept; the environment wins over the file.
+            Assert.Equal(0, (await MlpHost.RunAsync(environment, "config", "set", "--url", "http://127.0.0.1:5999")).ExitCode);
+            var written = JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement;
+            Assert.Equal(("http://127.0.0.1:5999", TestKeys.Admin), (written.GetProperty("url").GetString(), written.GetProperty("key").GetString()));
+            var fromEnvironment = await MlpHost.RunAsync(new Dictionary<string, string> { ["HOME"] = home, ["MLP_URL"] = url }, "config", "show");
+            Assert.Matches(@"URL\s+\S+\s+from MLP_URL", fromEnvironment.Output);
+
+            Assert.Contains("Give --url, --key or both", (await MlpHost.RunAsync(environment, "config", "set")).Error, StringComparison.Ordinal);
+            Assert.Contains("not an absolute http or https URL", (await MlpHost.RunAsync(environment, "config", "set", "--url", "ftp://x")).Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(home))
+                Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_version_is_registered_downloaded_and_made_champion_from_the_command_line()
     {
         // The test model under a name of this test's own, as files on disk.

@@ -31,11 +31,26 @@ public sealed record MlpSettings(Uri Url, string? Key)
 
     private static string? First(params string?[] values) => values.FirstOrDefault(value => !string.IsNullOrWhiteSpace(value))?.Trim();
 
+    /// <summary>The config file's path: <c>MLP_CONFIG</c>, else <c>$XDG_CONFIG_HOME/mlp/config.json</c>, else <c>~/.config/mlp/config.json</c>.</summary>
+    public static string ConfigPath(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return First(environment("MLP_CONFIG"))
+            ?? Path.Combine(First(environment("XDG_CONFIG_HOME")) ?? Path.Combine(First(environment("HOME")) ?? "", ".config"), "mlp", "config.json");
+    }
+
+    /// <summary>The config file's url and key (either null when it has none), or null when there is no file.</summary>
+    public static (string? Url, string? Key)? ConfigValuesOf(Func<string, string?> environment) =>
+        ConfigFile(environment) is { } values ? (values.Url, values.Key) : null;
+
+    /// <summary>Whether <paramref name="address"/> is an absolute http or https URL (what the platform's URL must be).</summary>
+    public static bool IsPlatformUrl(string address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https";
+
     // The config file's url and key, or null when there is no file; a file that is not such JSON is an error, not ignored.
     private static ConfigValues? ConfigFile(Func<string, string?> environment)
     {
-        var path = First(environment("MLP_CONFIG"))
-            ?? Path.Combine(First(environment("XDG_CONFIG_HOME")) ?? Path.Combine(First(environment("HOME")) ?? "", ".config"), "mlp", "config.json");
+        var path = ConfigPath(environment);
         if (!File.Exists(path))
             return null;
         try
