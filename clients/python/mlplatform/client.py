@@ -165,6 +165,22 @@ class Platform:
         """One outcome: status, the predictions it was joined to, what was observed, who reported it."""
         return self._json("GET", f"/api/v1/feedback/{_segment(outcome_id)}")
 
+    # --- training data ------------------------------------------------------------------------------------------------
+
+    def training_data(self, model, format="csv"):
+        """The model's labelled rows (its predictions' raw inputs joined to their outcomes), oldest first, as bytes (csv,
+        jsonl or parquet): what retraining learns from, and a reference file as the registry takes it."""
+        return self._request("GET", f"/api/v1/models/{_segment(model)}/training-data?format={parse.quote(format)}")
+
+    def training_data_frame(self, model):
+        """The model's labelled rows as a pandas DataFrame (the card's raw fields, the truth, observedAt, outcomeId,
+        modelVersion, reportedBy)."""
+        import io
+
+        import pandas as pd
+
+        return pd.read_csv(io.BytesIO(self.training_data(model, "csv")))
+
     # --- monitoring and retraining ------------------------------------------------------------------------------------
 
     def monitoring(self, model, version=None, window="count"):

@@ -122,6 +122,9 @@ class OwnScikitLearnModelTests(unittest.TestCase):
 
         outcomes = pd.DataFrame({"outcomeId": [f"{name}-{day}" for day in range(len(later))], "entityKey": [f"{name}-{day}" for day in range(len(later))], "label": later["weather"]})
         self.assertEqual(365, platform.send_outcomes(outcomes, model=name)["sent"])
+        # The Retrainer keeps them as labelled rows, with the truth under the card's label field.
+        (rows,) = wait_for("the Retrainer to keep the 365 labelled rows", lambda: len(frame := platform.training_data_frame(name)) == 365 and (frame,))
+        self.assertEqual(sorted(later["weather"]), sorted(rows["weather"]))
         report = wait_for("Monitor to count the 365 outcomes", lambda: (m := platform.monitoring(name, window="time"))["report"] and m["report"]["window"]["outcomes"] == 365 and m)
         realized = report["report"]["performance"]["realized"]
         accuracy = float(np.mean(model.predict(feature_matrix(later, card["features"])) == later["weather"]))

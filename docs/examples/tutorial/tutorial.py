@@ -50,6 +50,14 @@ for column in sorted(report["drift"], key=lambda column: -(column.get("psi") or 
 print(f"live accuracy {report['performance']['realized']['accuracy']:.3f} on {report['window']['outcomes']} outcomes; "
       f"the card says {report['performance']['reference']['accuracy']:.3f}; firing rules: {monitoring['firing']}")
 
+# The labelled rows the Retrainer keeps (each prediction's record with its truth) arrive as events: wait for all of them.
+deadline = time.monotonic() + 120
+while len(rows := platform.training_data_frame(name)) < summary["joined"]:
+    if time.monotonic() > deadline:
+        sys.exit(f"The Retrainer has {len(rows)} of the {summary['joined']} labelled rows after 120 s")
+    time.sleep(0.5)
+print(f"labelled rows kept for retraining: {len(rows)}")
+
 # Retrain on the joined outcomes: the platform trains a challenger from the card, evaluates both on a hold-out and
 # rolls the winner out.
 job = platform.retrain(name, reason="tutorial", wait=True)

@@ -66,6 +66,10 @@ public sealed class TutorialTests
                 return monitor.Output.Length > 0 && JsonDocument.Parse(monitor.Output).RootElement.GetProperty("report") is { ValueKind: JsonValueKind.Object } report
                     && report.GetProperty("window").GetProperty("outcomes").GetInt32() == 730;
             }, Deadlines.DistributedState, "Monitor to count weather-cli's 730 outcomes", host.Failure);
+            // The labelled rows reach the Retrainer as events: the tutorial exports them until all 730 are there.
+            var rows = Path.Combine(cli, "rows.csv");
+            await Poll.UntilAsync(async () => (await MlpHost.RunAsync(environment, "training-data", "export", "weather-cli", "--to", rows)).ExitCode == 0
+                && (await File.ReadAllLinesAsync(rows)).Length == 731, Deadlines.DistributedState, "the Retrainer to keep weather-cli's 730 labelled rows", host.Failure);
             var retrained = await Mlp("retrainings", "start", "weather-cli", "--reason", "tutorial", "--wait");
             Assert.Matches(@"Decision\s+(rolled-out|rejected)", retrained.Output);
 
@@ -75,7 +79,7 @@ public sealed class TutorialTests
             var (exit, output) = await PythonInterpreter.RunAsync([Path.Combine(RepositoryRoot.Path, "docs", "examples", "tutorial", "tutorial.py"), python], environment);
             Assert.True(exit == 0, $"tutorial.py exited with {exit}:\n{output}\n--- host ---\n{host.Output}");
             foreach (var line in new[] { "registered weather-py version 1, serving: True, reference rows: 366", "2013-2014: 730 predicted, 0 invalid", "365 scored, 0 invalid",
-                "outcomes: {'sent': 730, ", "on 730 outcomes", "firing rules: False", ": succeeded, " })
+                "outcomes: {'sent': 730, ", "on 730 outcomes", "firing rules: False", "labelled rows kept for retraining: 730", ": succeeded, " })
                 Assert.Contains(line, output, StringComparison.Ordinal);
         }
         finally
