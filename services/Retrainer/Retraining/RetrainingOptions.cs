@@ -116,7 +116,10 @@ public sealed class RetrainingOptions : IValidatedOptions
             own?.RolloutStrategy ?? RolloutStrategy,
             own?.Metric ?? Metric,
             own?.Trainer ?? Trainer,
-            own?.ExternalTimeout ?? ExternalTimeout);
+            own?.ExternalTimeout ?? ExternalTimeout,
+            own?.Trees ?? Trees,
+            own?.Leaves ?? Leaves,
+            own?.MinimumRowsPerLeaf ?? MinimumRowsPerLeaf);
     }
 
     /// <inheritdoc />
@@ -132,8 +135,6 @@ public sealed class RetrainingOptions : IValidatedOptions
             errors.Add($"{SectionName}:RowRetention must be positive.");
         if (WebhookDeliveryExtensions.Problem($"{SectionName}:Webhooks", Webhooks) is { } webhooks)
             errors.Add(webhooks);
-        if (Trees < 1 || Leaves < 2 || MinimumRowsPerLeaf < 1) // null (unset) passes
-            errors.Add($"{SectionName}:Trees and MinimumRowsPerLeaf must be positive, Leaves at least 2.");
         return errors;
     }
 
@@ -161,6 +162,8 @@ public sealed class RetrainingOptions : IValidatedOptions
             errors.Add($"{prefix}:Trainer must be one of {string.Join(", ", RetrainingTrainers.All)}, not '{policy.Trainer}'.");
         if (policy.ExternalTimeout <= TimeSpan.Zero)
             errors.Add($"{prefix}:ExternalTimeout must be positive.");
+        if (policy.Trees < 1 || policy.Leaves < 2 || policy.MinimumRowsPerLeaf < 1) // null (unset) passes
+            errors.Add($"{prefix}:Trees and MinimumRowsPerLeaf must be positive, Leaves at least 2.");
     }
 }
 
@@ -205,6 +208,15 @@ public sealed class ModelRetrainingSettings
 
     /// <summary>Overrides <see cref="RetrainingOptions.ExternalTimeout"/>.</summary>
     public TimeSpan? ExternalTimeout { get; set; }
+
+    /// <summary>Overrides <see cref="RetrainingOptions.Trees"/>.</summary>
+    public int? Trees { get; set; }
+
+    /// <summary>Overrides <see cref="RetrainingOptions.Leaves"/>.</summary>
+    public int? Leaves { get; set; }
+
+    /// <summary>Overrides <see cref="RetrainingOptions.MinimumRowsPerLeaf"/>.</summary>
+    public int? MinimumRowsPerLeaf { get; set; }
 }
 
 /// <summary>The retraining settings in force for one model.</summary>
@@ -221,6 +233,9 @@ public sealed class ModelRetrainingSettings
 /// <param name="Metric">The deciding metric (<see cref="EvaluationMetrics"/>); null: the task's default.</param>
 /// <param name="Trainer">One of <see cref="RetrainingTrainers"/>.</param>
 /// <param name="ExternalTimeout">How long an external trainer's job waits for its version.</param>
+/// <param name="Trees">The challenger's trees; null: the champion's (its card's lineage), else the trainer's default.</param>
+/// <param name="Leaves">Leaves per tree; null as for <paramref name="Trees"/>.</param>
+/// <param name="MinimumRowsPerLeaf">Fewest rows in a leaf; null as for <paramref name="Trees"/>.</param>
 public sealed record RetrainingPolicy(
     bool Enabled,
     bool OnDrift,
@@ -234,7 +249,10 @@ public sealed record RetrainingPolicy(
     string RolloutStrategy,
     string? Metric = null,
     string Trainer = RetrainingTrainers.Platform,
-    TimeSpan ExternalTimeout = default);
+    TimeSpan ExternalTimeout = default,
+    int? Trees = null,
+    int? Leaves = null,
+    int? MinimumRowsPerLeaf = null);
 
 /// <summary>Who trains a model's challengers.</summary>
 public static class RetrainingTrainers

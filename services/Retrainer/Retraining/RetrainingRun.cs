@@ -108,9 +108,9 @@ public sealed partial class RetrainingRun(
             WindowStart = selection.RecentFrom.UtcDateTime,
             WindowEnd = selection.RecentTo.UtcDateTime,
             HoldoutFraction = policy.HoldoutShare,
-            Trees = settings.Trees ?? ChampionHyperparameters.PositiveInteger(champion.Card, "trees") ?? Defaults.Trees,
-            Leaves = settings.Leaves ?? ChampionHyperparameters.PositiveInteger(champion.Card, "leaves") ?? Defaults.Leaves,
-            MinimumRowsPerLeaf = settings.MinimumRowsPerLeaf ?? ChampionHyperparameters.PositiveInteger(champion.Card, "minimumRowsPerLeaf") ?? Defaults.MinimumRowsPerLeaf,
+            Trees = policy.Trees ?? ChampionHyperparameters.PositiveInteger(champion.Card, "trees") ?? Defaults.Trees,
+            Leaves = policy.Leaves ?? ChampionHyperparameters.PositiveInteger(champion.Card, "leaves") ?? Defaults.Leaves,
+            MinimumRowsPerLeaf = policy.MinimumRowsPerLeaf ?? ChampionHyperparameters.PositiveInteger(champion.Card, "minimumRowsPerLeaf") ?? Defaults.MinimumRowsPerLeaf,
             MoreHyperparameters = features.Hyperparameters,
         };
         LogTraining(logger, job.Model, job.JobId, version, taskName, training.Count, holdout.Count);

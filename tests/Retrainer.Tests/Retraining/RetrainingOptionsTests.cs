@@ -47,6 +47,26 @@ public sealed class RetrainingOptionsTests
     }
 
     [Fact]
+    public void A_models_hyperparameters_override_the_shared_ones_and_unset_they_are_the_champions()
+    {
+        var options = new RetrainingOptions
+        {
+            Trees = 200,
+            Models =
+            {
+                ["iris"] = new ModelRetrainingSettings { Trees = 50, Leaves = 8, MinimumRowsPerLeaf = 5 },
+                ["broken"] = new ModelRetrainingSettings { Leaves = 1 },
+            },
+        };
+
+        Assert.Equal((50, 8, 5), (options.For("iris").Trees, options.For("iris").Leaves, options.For("iris").MinimumRowsPerLeaf));
+        // Unset: the shared setting, else null (the champion's card decides).
+        Assert.Equal((200, null, null), (options.For("flight-delay").Trees, options.For("flight-delay").Leaves, options.For("flight-delay").MinimumRowsPerLeaf));
+        var error = Assert.Single(options.Errors());
+        Assert.StartsWith("Retraining:Models:broken:Trees and MinimumRowsPerLeaf must be positive, Leaves at least 2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_flights_demos_airport_minimum_must_be_positive_when_set()
     {
         Assert.Empty(new FlightDelayRetrainingOptions().Errors());

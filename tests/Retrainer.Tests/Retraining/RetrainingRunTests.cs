@@ -214,6 +214,23 @@ public sealed class RetrainingRunTests(ITestOutputHelper output)
         Assert.Equal("5", challenger["minimumAirportFlights"]);
     }
 
+    [SkippableFact]
+    public async Task A_models_own_hyperparameters_train_its_challenger()
+    {
+        var options = RetrainingTestSystem.FastOptions();
+        options.Margin = -1;
+        options.Models["flight-delay"] = new ModelRetrainingSettings { Trees = 3, Leaves = 5, MinimumRowsPerLeaf = 40 };
+        using var system = await RetrainingTestSystem.StartAsync(options);
+        var flights = await RetrainingTestSystem.FlightsAsync();
+        await system.Rows.AddAsync(RetrainingTestSystem.RowsOf(flights.February), None);
+
+        var job = await RunAsync(system, RetrainingTriggers.Manual);
+
+        Assert.True(job.Evaluation?.Decision == RetrainingDecisions.RolledOut, job.Error ?? job.Evaluation?.Reason);
+        var challenger = (await system.Registry.FindAsync("flight-delay", "2", None))!.Card.Lineage!.Hyperparameters!;
+        Assert.Equal(("3", "5", "40"), (challenger["trees"], challenger["leaves"], challenger["minimumRowsPerLeaf"]));
+    }
+
     private static string Json(IReadOnlyList<Modeling.Cards.FeatureSpec> features) => System.Text.Json.JsonSerializer.Serialize(features, Modeling.Cards.ModelCardJson.Options);
 
     private async Task<RetrainingJob> RunAsync(RetrainingTestSystem system, string trigger, string model = "flight-delay")
